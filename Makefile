@@ -1,0 +1,41 @@
+# CloudVault: the two commands a user needs are `make run` and `make test`.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+LISTEN ?= 127.0.0.1:9000
+DATA ?= ./data
+JOBS ?= $(shell nproc)
+
+.PHONY: all install-deps build run test unit-test integration-test bench clean format
+
+all: build
+
+install-deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: install-deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/cloudvault server --listen $(LISTEN) --data $(DATA)
+
+unit-test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+integration-test: build
+	CLOUDVAULT_BIN=$(abspath $(BUILD_DIR))/cloudvault /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+
+test: build
+	$(MAKE) --no-print-directory unit-test
+	$(MAKE) --no-print-directory integration-test
+
+bench: build
+	bash bench/run.sh $(abspath $(BUILD_DIR))
+
+format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

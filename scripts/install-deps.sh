@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages CloudVault needs to build, run, test and benchmark.
+# Idempotent: does nothing when every package is already installed.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libssl-dev libpugixml-dev libsqlite3-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
+  libzstd-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3-pytest python3-boto3 awscli rclone s3cmd curl sqlite3
+  nginx-light wrk procps
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# The machine image may ship Node.js from elsewhere; only fall back to Debian's when absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing packages: ${missing[*]} (run as root, or install them)" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,25 @@
+// Where the verifier finds a secret for an access key id.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace cv::auth {
+
+struct Credentials {
+  std::string access_key_id;
+  std::string secret_key;
+  std::string user_id;  // canonical id of the key's owner
+};
+
+// Thread-safe lookup of credentials; may block (database).
+class CredentialStore {
+ public:
+  virtual ~CredentialStore() = default;
+  virtual Result<std::optional<Credentials>> find(std::string_view access_key_id) = 0;
+};
+
+}  // namespace cv::auth

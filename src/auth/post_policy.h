@@ -1,0 +1,39 @@
+// Browser form uploads (PostObject) under a SigV4 POST policy, as boto3's
+// generate_presigned_post makes them.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/credentials.h"
+#include "core/clock.h"
+#include "core/error.h"
+
+namespace cv::auth {
+
+// The form fields that precede the file, names as sent (S3 treats them case-insensitively;
+// lookups here are case-insensitive).
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+
+struct PostPolicyGrant {
+  std::string user_id;
+  std::string access_key_id;
+  // content-length-range bounds, when the policy has one.
+  std::optional<std::pair<uint64_t, uint64_t>> content_length_range;
+};
+
+// Checks the policy's signature (x-amz-signature over the base64 policy with the key from
+// x-amz-credential), its expiration, and every condition (eq, starts-with, exact-match object
+// form, with "$bucket" matched against `bucket`) against the fields. Every field except
+// x-amz-signature, file, policy and x-ignore-* must be covered by a condition.
+// Failures: AccessDenied ("Invalid according to Policy: ..."), InvalidPolicyDocument,
+// SignatureDoesNotMatch, InvalidAccessKeyId. The length range is checked by the caller once
+// the file size is known (EntityTooSmall / EntityTooLarge).
+Result<PostPolicyGrant> verify_post_policy(const FormFields& fields, std::string_view bucket,
+                                           CredentialStore& credentials, const Clock& clock,
+                                           std::string_view region);
+
+}  // namespace cv::auth

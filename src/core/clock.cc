@@ -1,0 +1,98 @@
+#include "core/clock.h"
+
+#include <ctime>
+#include <cstdio>
+#include <cstring>
+
+namespace cv {
+namespace {
+
+std::tm to_utc_tm(TimePoint t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return tm;
+}
+
+std::optional<TimePoint> from_utc_tm(std::tm tm, int64_t extra_nanos = 0) {
+  tm.tm_isdst = 0;
+  const std::time_t secs = timegm(&tm);
+  if (secs == static_cast<std::time_t>(-1)) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(secs) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(
+             std::chrono::nanoseconds(extra_nanos));
+}
+
+std::string strftime_utc(TimePoint t, const char* format) {
+  const std::tm tm = to_utc_tm(t);
+  char buf[64];
+  const size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
+
+std::optional<TimePoint> strptime_utc(std::string_view text, const char* format) {
+  std::string copy(text);
+  std::tm tm{};
+  const char* end = strptime(copy.c_str(), format, &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return from_utc_tm(tm);
+}
+
+}  // namespace
+
+int64_t to_unix_nanos(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+TimePoint from_unix_nanos(int64_t nanos) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::nanoseconds(nanos)));
+}
+
+std::string format_amz_date(TimePoint t) { return strftime_utc(t, "%Y%m%dT%H%M%SZ"); }
+
+std::optional<TimePoint> parse_amz_date(std::string_view text) {
+  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
+  return strptime_utc(text, "%Y%m%dT%H%M%SZ");
+}
+
+std::string format_iso8601(TimePoint t) {
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, ".%03dZ", static_cast<int>(millis < 0 ? millis + 1000 : millis));
+  return strftime_utc(t, "%Y-%m-%dT%H:%M:%S") + buf;
+}
+
+std::optional<TimePoint> parse_iso8601(std::string_view text) {
+  // Accepts YYYY-MM-DDTHH:MM:SS[.fff...]Z
+  if (text.size() < 20 || text.back() != 'Z') return std::nullopt;
+  std::string_view base = text.substr(0, 19);
+  int64_t nanos = 0;
+  std::string_view rest = text.substr(19, text.size() - 20);
+  if (!rest.empty()) {
+    if (rest.front() != '.' || rest.size() < 2 || rest.size() > 10) return std::nullopt;
+    int64_t scale = 100000000;
+    for (char c : rest.substr(1)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      nanos += (c - '0') * scale;
+      scale /= 10;
+    }
+  }
+  std::string copy(base);
+  std::tm tm{};
+  const char* end = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return from_utc_tm(tm, nanos);
+}
+
+std::string format_http_date(TimePoint t) { return strftime_utc(t, "%a, %d %b %Y %H:%M:%S GMT"); }
+
+std::optional<TimePoint> parse_http_date(std::string_view text) {
+  for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
+                             "%a %b %e %H:%M:%S %Y"}) {
+    if (auto t = strptime_utc(text, format)) return t;
+  }
+  return std::nullopt;
+}
+
+}  // namespace cv

@@ -1,0 +1,115 @@
+#include "core/hash.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <zlib.h>
+
+#include <boost/crc.hpp>
+#include <stdexcept>
+
+namespace cv {
+
+struct Digest::Ctx {
+  EVP_MD_CTX* ctx = nullptr;
+  const EVP_MD* md = nullptr;
+  ~Ctx() { EVP_MD_CTX_free(ctx); }
+};
+
+namespace {
+const EVP_MD* md_for(Digest::Algorithm algorithm) {
+  switch (algorithm) {
+    case Digest::Algorithm::kMd5:
+      return EVP_md5();
+    case Digest::Algorithm::kSha1:
+      return EVP_sha1();
+    case Digest::Algorithm::kSha256:
+      return EVP_sha256();
+  }
+  return EVP_sha256();
+}
+}  // namespace
+
+Digest::Digest(Algorithm algorithm) : ctx_(std::make_unique<Ctx>()) {
+  ctx_->ctx = EVP_MD_CTX_new();
+  ctx_->md = md_for(algorithm);
+  if (!ctx_->ctx || EVP_DigestInit_ex(ctx_->ctx, ctx_->md, nullptr) != 1) {
+    throw std::runtime_error("EVP_DigestInit_ex failed");
+  }
+}
+Digest::~Digest() = default;
+Digest::Digest(Digest&&) noexcept = default;
+Digest& Digest::operator=(Digest&&) noexcept = default;
+
+void Digest::update(std::string_view bytes) {
+  EVP_DigestUpdate(ctx_->ctx, bytes.data(), bytes.size());
+}
+
+std::string Digest::finish() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx_->ctx, out, &len);
+  EVP_DigestInit_ex(ctx_->ctx, ctx_->md, nullptr);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+namespace {
+std::string one_shot(Digest::Algorithm algorithm, std::string_view bytes) {
+  Digest digest(algorithm);
+  digest.update(bytes);
+  return digest.finish();
+}
+}  // namespace
+
+std::string md5(std::string_view bytes) { return one_shot(Digest::Algorithm::kMd5, bytes); }
+std::string sha1(std::string_view bytes) { return one_shot(Digest::Algorithm::kSha1, bytes); }
+std::string sha256(std::string_view bytes) { return one_shot(Digest::Algorithm::kSha256, bytes); }
+
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+void Crc32::update(std::string_view bytes) {
+  // zlib's crc32 takes a uInt length; feed large inputs in slices.
+  while (!bytes.empty()) {
+    const size_t n = std::min<size_t>(bytes.size(), 1u << 30);
+    value_ = static_cast<uint32_t>(
+        ::crc32(value_, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(n)));
+    bytes.remove_prefix(n);
+  }
+}
+
+struct Crc32c::State {
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+};
+Crc32c::Crc32c() : state_(std::make_unique<State>()) {}
+Crc32c::~Crc32c() = default;
+void Crc32c::update(std::string_view bytes) { state_->crc.process_bytes(bytes.data(), bytes.size()); }
+uint32_t Crc32c::value() const { return state_->crc.checksum(); }
+
+std::string crc_bytes(uint32_t crc) {
+  std::string out(4, '\0');
+  out[0] = static_cast<char>((crc >> 24) & 0xff);
+  out[1] = static_cast<char>((crc >> 16) & 0xff);
+  out[2] = static_cast<char>((crc >> 8) & 0xff);
+  out[3] = static_cast<char>(crc & 0xff);
+  return out;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+void random_bytes(std::span<unsigned char> out) {
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
+    throw std::runtime_error("RAND_bytes failed");
+  }
+}
+
+}  // namespace cv

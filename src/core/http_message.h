@@ -1,0 +1,76 @@
+// HTTP requests and responses as the protocol layers (s3, console) see them: plain data with
+// streaming bodies, no Beast types. The http layer fills a Request from the wire and sends
+// the Response a handler returns.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/byte_source.h"
+
+namespace cv {
+
+// Header fields in arrival order. Names are stored lowercase; lookups take lowercase names.
+class Headers {
+ public:
+  void add(std::string_view name, std::string_view value);
+  // Replaces every field of that name with one.
+  void set(std::string_view name, std::string_view value);
+  void remove(std::string_view name);
+  // The first value of the field, or nullptr.
+  const std::string* find(std::string_view name) const;
+  std::string_view get(std::string_view name, std::string_view fallback = {}) const;
+  bool contains(std::string_view name) const { return find(name) != nullptr; }
+  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+// Decoded query parameters in arrival order ("a=1&b" gives {a,1},{b,""}).
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+// Returns nullopt when a parameter has a malformed percent-escape.
+std::optional<QueryParams> parse_query(std::string_view raw_query);
+const std::string* find_param(const QueryParams& params, std::string_view name);
+
+struct Request {
+  std::string method;  // "GET", "PUT", ...
+  std::string target;  // request-target exactly as received
+  std::string path;    // path part of target, still percent-encoded
+  std::string query;   // raw query string, without '?'
+  QueryParams params;  // decoded query
+  Headers headers;
+  std::optional<uint64_t> content_length;  // absent for Transfer-Encoding: chunked
+  // The body, already de-chunked at the HTTP level. Never null; owned by the http layer and
+  // valid until the handler returns. read() blocks the calling worker thread.
+  ByteSource* body = nullptr;
+  std::string remote_address;
+  std::string request_id;  // x-amz-request-id given to the response
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  // The body when `stream` is null.
+  std::string body;
+  // A streamed body of exactly `content_length` bytes; read on a worker thread.
+  std::unique_ptr<ByteSource> stream;
+  // Content-Length to announce. Required with `stream`; without a stream and with an empty
+  // body (HEAD) it announces the length of the entity that a GET would send.
+  std::optional<uint64_t> content_length;
+};
+
+// A protocol front-end (S3 API, console API). handle() runs on a worker thread and may block;
+// it must be safe to call from many threads at once.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  virtual Response handle(Request& request) = 0;
+};
+
+}  // namespace cv

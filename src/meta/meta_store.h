@@ -1,0 +1,109 @@
+// MetaStore: the durable catalogue of users, keys, buckets, objects and multipart uploads.
+//
+// Contract for every implementation (checked by tests/unit/meta/meta_store_conformance.h):
+// - Thread-safe: any method may be called from many threads at once. Methods block (disk
+//   I/O); never call them on a network thread.
+// - Every mutating call is atomic and durable when it returns success: after a crash the
+//   change is either wholly visible or wholly absent, and an acknowledged change survives.
+// - Concurrent writers are batched (group commit) so that many small changes share one
+//   fsync; a failure of one change in a batch does not fail the others.
+// - Blobs that a change stops referencing (a replaced object, a deleted object, an aborted
+//   upload's parts, parts not used by a completion) are recorded as garbage in the same
+//   transaction; take_garbage() hands them to the collector.
+// - Domain failures are Errors with S3 codes (NoSuchBucket, BucketNotEmpty, NoSuchUpload...);
+//   anything else (I/O, corruption) is kInternalError.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "meta/types.h"
+
+namespace cv::meta {
+
+struct DeleteOutcome {
+  bool existed = false;  // whether a version was removed
+  std::string version_id;
+};
+
+class MetaStore {
+ public:
+  virtual ~MetaStore() = default;
+
+  // Users and access keys.
+  virtual Status put_user(const User& user) = 0;  // insert or replace by id; name is unique
+  virtual Result<std::optional<User>> get_user(std::string_view id) = 0;
+  virtual Result<std::optional<User>> find_user_by_name(std::string_view name) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;  // ordered by name
+  virtual Status put_access_key(const AccessKey& key) = 0;  // insert or replace by id
+  virtual Result<std::optional<AccessKey>> get_access_key(std::string_view access_key_id) = 0;
+  // Keys of one user, or of all users when user_id is empty; ordered by access_key_id.
+  virtual Result<std::vector<AccessKey>> list_access_keys(std::string_view user_id) = 0;
+  virtual Status delete_access_key(std::string_view access_key_id) = 0;  // kInvalidAccessKeyId
+
+  // Buckets. create_bucket fails with BucketAlreadyOwnedByYou when the same owner holds the
+  // name, BucketAlreadyExists when another does. delete_bucket fails with BucketNotEmpty
+  // while any object version or multipart upload remains, NoSuchBucket when absent, and
+  // removes the bucket's configuration documents with it.
+  virtual Status create_bucket(const Bucket& bucket) = 0;
+  virtual Result<std::optional<Bucket>> get_bucket(std::string_view name) = 0;
+  virtual Result<std::vector<Bucket>> list_buckets() = 0;  // ordered by name
+  virtual Status delete_bucket(std::string_view name) = 0;
+  virtual Result<BucketUsage> bucket_usage(std::string_view name) = 0;
+
+  // Per-bucket configuration documents by kind ("cors", later "versioning", "lifecycle"...).
+  // The document is opaque text. NoSuchBucket when the bucket is absent.
+  virtual Status put_bucket_config(std::string_view bucket, std::string_view kind,
+                                   std::string_view document) = 0;
+  virtual Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
+                                                               std::string_view kind) = 0;
+  virtual Status delete_bucket_config(std::string_view bucket, std::string_view kind) = 0;
+
+  // Objects. put_object makes `object` the current version of its key (replacing the
+  // version with the same version_id, whose blobs become garbage). NoSuchBucket when the
+  // bucket is absent.
+  virtual Status put_object(const ObjectVersion& object) = 0;
+  // The current version when version_id is empty, else that version; with its body fields.
+  virtual Result<std::optional<ObjectVersion>> get_object(std::string_view bucket,
+                                                          std::string_view key,
+                                                          std::string_view version_id) = 0;
+  // Removes the version (the current one when version_id is empty). Idempotent: deleting a
+  // missing key succeeds with existed=false.
+  virtual Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
+                                              std::string_view version_id) = 0;
+  // Replaces the tag set of a version (current when version_id is empty). NoSuchKey.
+  virtual Status put_object_tags(std::string_view bucket, std::string_view key,
+                                 std::string_view version_id, const StringPairs& tags) = 0;
+  // One page of current versions: an index range scan from start_after, never a scan of the
+  // whole bucket; a common prefix is skipped over with one seek.
+  virtual Result<ListObjectsPage> list_objects(const ListObjectsQuery& query) = 0;
+
+  // Multipart uploads. Parts replace parts with the same number (the old blob becomes
+  // garbage). complete_upload atomically stores `object` as the current version, removes
+  // the upload and its parts, and marks the blobs of parts not in `object.blobs` as garbage.
+  // NoSuchUpload when the upload is absent (never created, completed or aborted).
+  virtual Status create_upload(const MultipartUpload& upload) = 0;
+  virtual Result<std::optional<MultipartUpload>> get_upload(std::string_view bucket,
+                                                            std::string_view upload_id) = 0;
+  virtual Status put_part(const Part& part) = 0;
+  // Parts with bodies, ordered by number (for completion).
+  virtual Result<std::vector<Part>> get_parts(std::string_view upload_id) = 0;
+  virtual Result<ListPartsPage> list_parts(std::string_view upload_id, uint32_t part_number_marker,
+                                           uint32_t max_parts) = 0;
+  virtual Result<ListUploadsPage> list_uploads(const ListUploadsQuery& query) = 0;
+  virtual Status complete_upload(std::string_view upload_id, const ObjectVersion& object) = 0;
+  virtual Status abort_upload(std::string_view bucket, std::string_view upload_id) = 0;
+
+  // Blob reclamation. take_garbage returns up to `max` blob ids no longer referenced;
+  // after deleting them the collector calls forget_garbage. blob_in_use tells whether any
+  // object version or part references the blob (for sweeping orphans left by a crash).
+  virtual Result<std::vector<std::string>> take_garbage(size_t max) = 0;
+  virtual Status forget_garbage(const std::vector<std::string>& blob_ids) = 0;
+  virtual Result<bool> blob_in_use(std::string_view blob_id) = 0;
+};
+
+}  // namespace cv::meta

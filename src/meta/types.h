@@ -1,0 +1,138 @@
+// The metadata records CloudVault keeps: users, access keys, buckets, object versions,
+// multipart uploads. Plain values; no storage concerns.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cv::meta {
+
+using StringPairs = std::vector<std::pair<std::string, std::string>>;
+
+struct User {
+  std::string id;  // canonical user id: 64 lowercase hex characters
+  std::string name;  // unique login name ("root" for the root user)
+  std::string display_name;
+  std::string email;
+  bool is_root = false;
+  int64_t created_ns = 0;
+};
+
+struct AccessKey {
+  std::string access_key_id;  // unique
+  std::string user_id;
+  std::string sealed_secret;  // the secret encrypted under the master key; opaque here
+  int64_t created_ns = 0;
+};
+
+struct Bucket {
+  std::string name;
+  std::string owner_id;
+  std::string region;
+  int64_t created_ns = 0;
+};
+
+// A contiguous piece of an object's body stored as one blob (one per multipart part).
+struct BlobRef {
+  std::string blob_id;
+  uint64_t size = 0;
+};
+
+// One version of an object (the only version, "null", until versioning is enabled).
+struct ObjectVersion {
+  std::string bucket;
+  std::string key;
+  std::string version_id = "null";
+  bool is_delete_marker = false;
+  uint64_t size = 0;
+  std::string etag;  // without quotes: hex MD5, or "hex-N" for multipart
+  int64_t mtime_ns = 0;
+  std::string owner_id;
+  std::string storage_class = "STANDARD";
+  std::string content_type;
+  // Stored representation headers: cache-control, content-disposition, content-encoding,
+  // content-language, expires (lowercase names).
+  StringPairs headers;
+  // x-amz-meta-* with the prefix removed, lowercase names.
+  StringPairs user_metadata;
+  StringPairs tags;
+  std::string checksum_algorithm;  // "", "CRC32", "CRC32C", "SHA1", "SHA256"
+  std::string checksum_value;      // base64; "<b64>-N" for multipart composites
+  uint32_t parts_count = 0;        // 0 unless the object came from a multipart upload
+  // The body: inline bytes when `blobs` is empty, else the concatenation of `blobs`.
+  std::string inline_data;
+  std::vector<BlobRef> blobs;
+};
+
+struct MultipartUpload {
+  std::string upload_id;
+  std::string bucket;
+  std::string key;
+  int64_t initiated_ns = 0;
+  std::string owner_id;
+  // Everything the completed object inherits: content_type, headers, user_metadata, tags,
+  // storage_class, checksum_algorithm. Body fields are unused.
+  ObjectVersion object;
+};
+
+struct Part {
+  std::string upload_id;
+  uint32_t part_number = 0;  // 1..10000
+  std::string etag;          // hex MD5 without quotes
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  std::string checksum_value;  // base64, of the upload's checksum_algorithm, may be empty
+  // The body: inline bytes when `blob` is empty.
+  std::string inline_data;
+  std::optional<BlobRef> blob;
+};
+
+struct ListObjectsQuery {
+  std::string bucket;
+  std::string prefix;
+  std::string start_after;  // exclusive; may be a key or a common prefix already returned
+  std::string delimiter;    // empty: no grouping
+  uint32_t max_keys = 1000;
+};
+
+// Objects and common prefixes in key byte order; together at most max_keys entries.
+// Object entries carry no body (inline_data, blobs empty).
+struct ListObjectsPage {
+  std::vector<ObjectVersion> objects;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string last_entry;  // the greatest key or prefix returned; the next page's start_after
+};
+
+struct ListPartsPage {
+  std::vector<Part> parts;  // without bodies
+  bool truncated = false;
+  uint32_t next_part_number_marker = 0;
+};
+
+struct ListUploadsQuery {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;
+  std::string key_marker;
+  std::string upload_id_marker;
+  uint32_t max_uploads = 1000;
+};
+
+struct ListUploadsPage {
+  std::vector<MultipartUpload> uploads;  // ordered by key, then initiation time
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+};
+
+struct BucketUsage {
+  uint64_t objects = 0;
+  uint64_t bytes = 0;
+};
+
+}  // namespace cv::meta
