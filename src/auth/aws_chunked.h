@@ -16,9 +16,19 @@ namespace cv::auth {
 // Wraps the raw request body and yields the decoded payload. For kStreamingSigned and
 // kStreamingSignedTrailer every chunk signature (and the trailer signature) is verified
 // against the chain started by identity.seed_signature; a mismatch fails the read with
-// SignatureDoesNotMatch. Framing errors give IncompleteBody / InvalidArgument /
-// MalformedTrailerError. When `decoded_length` (x-amz-decoded-content-length) is given the
-// decoded size must match it exactly (IncompleteBody otherwise).
+// SignatureDoesNotMatch. Framing errors give IncompleteBody (the body ends early) /
+// InvalidArgument (bad chunk header or chunk longer than its size) / MalformedTrailerError.
+// When `decoded_length` (x-amz-decoded-content-length) is given the decoded size must match
+// it exactly (IncompleteBody otherwise, as soon as it is exceeded).
+// kStreamingUnsignedTrailer reads "size\r\n" chunks and an unsigned trailer; any other kind
+// decodes the framing without checking signatures.
+//
+// A chunk's bytes are handed out before its signature (which follows them) can be checked:
+// the failure comes on a later read, at the latest the one that would have returned 0, so a
+// caller must only commit a body whose reads all succeeded up to the end. After an error
+// every read returns it again. Reads the raw body 64 KiB at a time and never buffers more.
+// Not thread-safe (one reader, as any ByteSource). `raw` must outlive this object; the
+// identity is copied.
 class AwsChunkedSource final : public ByteSource {
  public:
   AwsChunkedSource(ByteSource& raw, const Identity& identity,

@@ -27,11 +27,18 @@ struct PostPolicyGrant {
 
 // Checks the policy's signature (x-amz-signature over the base64 policy with the key from
 // x-amz-credential), its expiration, and every condition (eq, starts-with, exact-match object
-// form, with "$bucket" matched against `bucket`) against the fields. Every field except
-// x-amz-signature, file, policy and x-ignore-* must be covered by a condition.
-// Failures: AccessDenied ("Invalid according to Policy: ..."), InvalidPolicyDocument,
-// SignatureDoesNotMatch, InvalidAccessKeyId. The length range is checked by the caller once
-// the file size is known (EntityTooSmall / EntityTooLarge).
+// form, with "$bucket" matched against `bucket`; a field the form lacks counts as "") against
+// the fields. Every field except x-amz-signature, file, policy and x-ignore-* must be covered
+// by a condition. The signature is checked before the policy document is looked at.
+// Failures: InvalidArgument (policy, x-amz-algorithm, x-amz-credential, x-amz-date or
+// x-amz-signature missing), AuthorizationQueryParametersError (bad algorithm, malformed
+// credential, wrong region, x-amz-date not on the credential's day), InvalidAccessKeyId,
+// SignatureDoesNotMatch, InvalidPolicyDocument (not base64 JSON, no expiration/conditions,
+// an unknown operator), AccessDenied ("Invalid according to Policy: Policy expired." /
+// "...Policy Condition failed: [...]" / "...Extra input fields: name").
+// The "key" field is checked as sent: a "${filename}" in it is the caller's to substitute
+// after this check. The length range is checked by the caller once the file size is known
+// (EntityTooSmall / EntityTooLarge). Thread-safe if `credentials` is.
 Result<PostPolicyGrant> verify_post_policy(const FormFields& fields, std::string_view bucket,
                                            CredentialStore& credentials, const Clock& clock,
                                            std::string_view region);

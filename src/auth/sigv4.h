@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,12 +48,29 @@ struct VerifierOptions {
   std::chrono::seconds max_presign_expiry{604800};
 };
 
-// Verifies SigV4 requests. Thread-safe. Failures: AccessDenied (expired pre-signed URL,
-// "Request has expired"), InvalidAccessKeyId, SignatureDoesNotMatch,
-// AuthorizationHeaderMalformed / AuthorizationQueryParametersError, RequestTimeTooSkewed,
-// InvalidArgument (unsupported algorithm or bad x-amz-content-sha256), all compared in
-// constant time. A request with neither an Authorization header nor X-Amz-Signature is
-// returned as anonymous (the caller decides whether that is allowed).
+class SigningKeyCache;
+
+// Verifies SigV4 requests. Thread-safe (the credential store and clock must be too); both
+// must outlive the verifier. Signatures are compared in constant time. Failures:
+//   AccessDenied: expired pre-signed URL ("Request has expired"), one dated in the future
+//     beyond the allowed skew ("Request is not valid yet"), no usable date, or `host` not
+//     among the signed headers;
+//   InvalidAccessKeyId, SignatureDoesNotMatch;
+//   AuthorizationHeaderMalformed / AuthorizationQueryParametersError: malformed
+//     credential, wrong region / service, scope date not the request date, bad X-Amz-Expires;
+//   RequestTimeTooSkewed: header-signed request more than max_clock_skew off;
+//   InvalidRequest: SigV2 ("Please use AWS4-HMAC-SHA256"), missing x-amz-content-sha256;
+//   InvalidArgument: another Authorization scheme ("Unsupported Authorization Type"), a bad
+//     x-amz-content-sha256 value, or both header and query authentication;
+//   InvalidURI: a malformed percent-escape in the path.
+// A request with neither an Authorization header nor query authentication is returned as
+// anonymous (the caller decides whether that is allowed).
+//
+// Canonical URI: S3 does not double-encode, so each path segment is percent-decoded and
+// re-encoded with uri_encode (what the AWS SDKs compute for the key). Canonical query: each
+// raw name and value is percent-decoded ('+' kept literally) and re-encoded; if that
+// signature does not match and the query has a '+', '+' as space is tried too.
+// Derived signing keys are kept in a small mutex-protected LRU shared by copies.
 class SigV4Verifier {
  public:
   SigV4Verifier(CredentialStore& credentials, const Clock& clock, VerifierOptions options);
@@ -62,6 +80,7 @@ class SigV4Verifier {
   CredentialStore& credentials_;
   const Clock& clock_;
   VerifierOptions options_;
+  std::shared_ptr<SigningKeyCache> signing_keys_;
 };
 
 // Derives the SigV4 signing key: HMAC chain over date (YYYYMMDD), region, service.
@@ -86,13 +105,16 @@ struct SigningCredentials {
 };
 
 // Returns the headers to add to the request: host, x-amz-date, x-amz-content-sha256,
-// authorization (plus the given extra headers are signed as they are).
+// authorization (plus the given extra headers are signed as they are; extra headers named
+// host, x-amz-date, x-amz-content-sha256 or authorization are ignored).
 std::vector<std::pair<std::string, std::string>> sign_request(const SigningRequest& request,
                                                               const SigningCredentials& creds,
                                                               TimePoint now);
 
 // Returns the query string (without '?') of a pre-signed URL for the request, with
-// X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders and -Signature.
+// X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders and -Signature, every name
+// and value percent-encoded (usable as is by curl). The payload is UNSIGNED-PAYLOAD; extra
+// headers are signed and must then be sent with the URL.
 std::string presign_query(const SigningRequest& request, const SigningCredentials& creds,
                           TimePoint now, std::chrono::seconds expires);
 

@@ -114,6 +114,10 @@ constexpr std::array kCodes = {
     CodeInfo{ErrorCode::kMalformedTrailerError, "MalformedTrailerError", 400,
              "The request contained trailing data that was not well-formed or did not conform "
              "to our published schema."},
+    CodeInfo{ErrorCode::kInvalidPartNumber, "InvalidPartNumber", 416,
+             "The requested partnumber is not satisfiable"},
+    CodeInfo{ErrorCode::kCORSForbidden, "AccessForbidden", 403,
+             "CORSResponse: This CORS request is not allowed."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

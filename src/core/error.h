@@ -64,6 +64,8 @@ enum class ErrorCode {
   kNoSuchTagSet,
   kInvalidEncryptionAlgorithmError,
   kMalformedTrailerError,
+  kInvalidPartNumber,
+  kCORSForbidden,
 };
 
 struct Error {

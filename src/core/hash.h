@@ -23,6 +23,8 @@ class Digest {
 
   void update(std::string_view bytes);
   void update(std::span<const char> bytes) { update(std::string_view(bytes.data(), bytes.size())); }
+  void update(const std::string& bytes) { update(std::string_view(bytes)); }
+  void update(const char* bytes) { update(std::string_view(bytes)); }
   // Returns the raw digest bytes (16, 20 or 32). The hasher is reset and may be reused.
   std::string finish();
 

@@ -1,0 +1,59 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <toml++/toml.h>
+
+namespace cv::app {
+
+Status parse_listen(std::string_view text, Config& config) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    return fail(ErrorCode::kInvalidArgument, "listen address must be ADDR:PORT");
+  }
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port = text.substr(colon + 1);
+  if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+  unsigned value = 0;
+  if (std::from_chars(port.data(), port.data() + port.size(), value).ptr !=
+          port.data() + port.size() ||
+      value > 65535) {
+    return fail(ErrorCode::kInvalidArgument, "listen port must be 0-65535");
+  }
+  config.listen_address = host.empty() ? "0.0.0.0" : std::string(host);
+  config.listen_port = static_cast<uint16_t>(value);
+  return {};
+}
+
+Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
+  Config config;
+  if (!file) return config;
+  toml::table table;
+  try {
+    table = toml::parse_file(file->string());
+  } catch (const toml::parse_error& e) {
+    return fail(ErrorCode::kInvalidArgument,
+                file->string() + ": " + std::string(e.description()));
+  }
+  if (auto listen = table["server"]["listen"].value<std::string>()) {
+    CV_TRY(parse_listen(*listen, config));
+  }
+  config.region = table["server"]["region"].value_or(config.region);
+  config.domain = table["server"]["domain"].value_or(config.domain);
+  const int64_t network = table["server"]["network_threads"].value_or(int64_t{2});
+  const int64_t workers = table["server"]["worker_threads"].value_or(int64_t{64});
+  if (network < 1 || network > 64 || workers < 1 || workers > 1024) {
+    return fail(ErrorCode::kInvalidArgument, "thread counts out of range");
+  }
+  config.network_threads = static_cast<size_t>(network);
+  config.worker_threads = static_cast<size_t>(workers);
+  if (auto data = table["storage"]["data"].value<std::string>()) config.data_dir = *data;
+  const int64_t threshold = table["storage"]["inline_threshold"].value_or(int64_t{128 * 1024});
+  if (threshold < 0 || threshold > 1024 * 1024) {
+    return fail(ErrorCode::kInvalidArgument, "storage.inline_threshold must be 0-1048576");
+  }
+  config.inline_threshold = static_cast<uint64_t>(threshold);
+  config.gc_interval_seconds = table["gc"]["interval_seconds"].value_or(int64_t{30});
+  return config;
+}
+
+}  // namespace cv::app

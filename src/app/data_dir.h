@@ -1,0 +1,35 @@
+// The data folder: opens the stores in it and keeps its secrets (the master key and the root
+// credentials, files of mode 0600).
+//
+// Layout: meta.db (SQLite), blobs/ and tmp/ (blob store), master.key, root.credentials.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "auth/credentials.h"
+#include "blob/blob_store.h"
+#include "core/error.h"
+#include "meta/meta_store.h"
+
+namespace cv::app {
+
+struct Stores {
+  std::unique_ptr<meta::MetaStore> meta;
+  std::unique_ptr<blob::BlobStore> blobs;
+  std::string master_key;  // 32 bytes
+};
+
+// Creates the folder (mode 0700) and the master key as needed, and opens both stores.
+Result<Stores> open_stores(const std::filesystem::path& data_dir);
+
+// Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
+// set; InvalidArgument when only one is.
+Result<std::optional<auth::Credentials>> root_credentials_from_env();
+
+// Writes the root credentials file (mode 0600) so `make run` can show them again.
+Status save_root_credentials(const std::filesystem::path& data_dir,
+                             const auth::Credentials& credentials);
+
+}  // namespace cv::app

@@ -1,0 +1,16 @@
+#include "app/front_door.h"
+
+namespace cv::app {
+
+Response FrontDoor::handle(Request& request) {
+  if (request.path == "/_cloudvault/health" &&
+      (request.method == "GET" || request.method == "HEAD")) {
+    Response response;
+    response.headers.add("content-type", "application/json");
+    response.body = R"({"status":"ok"})";
+    return response;
+  }
+  return s3_.handle(request);
+}
+
+}  // namespace cv::app

@@ -1,0 +1,151 @@
+// `cloudvault server`: opens the data folder, wires the layers together and serves until
+// SIGINT or SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "app/commands.h"
+#include "app/data_dir.h"
+#include "app/front_door.h"
+#include "http/server.h"
+#include "iam/user_directory.h"
+#include "s3/s3_api.h"
+#include "vault/vault.h"
+#include "workers/garbage_collector.h"
+
+namespace cv::app {
+namespace {
+
+class OwnerNames final : public s3::OwnerDirectory {
+ public:
+  explicit OwnerNames(iam::UserDirectory& users) : users_(users) {}
+  std::string display_name(std::string_view user_id) override {
+    return users_.display_name(user_id);
+  }
+
+ private:
+  iam::UserDirectory& users_;
+};
+
+// Runs the garbage collector every `interval` until stopped.
+class PeriodicCollector {
+ public:
+  PeriodicCollector(vault::Vault& vault, std::chrono::seconds interval)
+      : collector_(vault), interval_(interval), thread_([this] { loop(); }) {}
+  ~PeriodicCollector() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+      lock.unlock();
+      if (auto removed = collector_.run_once(); !removed) {
+        spdlog::error("garbage collection failed: {}", removed.error().message);
+      } else if (*removed > 0) {
+        spdlog::info("garbage collection removed {} blobs", *removed);
+      }
+      lock.lock();
+    }
+  }
+
+  workers::GarbageCollector collector_;
+  std::chrono::seconds interval_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int run_server(const Config& config) {
+  // Signals are taken by sigwait() below; every thread started from here inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  auto stores = open_stores(config.data_dir);
+  if (!stores) {
+    std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
+    return 1;
+  }
+  SystemClock clock;
+  vault::VaultOptions vault_options;
+  vault_options.inline_threshold = config.inline_threshold;
+  vault_options.region = config.region;
+  vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options);
+  if (auto swept = vault.sweep_orphans(); !swept) {
+    std::fprintf(stderr, "cloudvault: cannot sweep the blob store: %s\n",
+                 swept.error().message.c_str());
+    return 1;
+  } else if (*swept > 0) {
+    spdlog::info("removed {} orphaned blobs left by an earlier crash", *swept);
+  }
+
+  iam::UserDirectory users(*stores->meta, stores->master_key, clock);
+  auto wanted_root = root_credentials_from_env();
+  if (!wanted_root) {
+    std::fprintf(stderr, "cloudvault: %s\n", wanted_root.error().message.c_str());
+    return 1;
+  }
+  auto root = users.ensure_root(*wanted_root);
+  if (!root || !save_root_credentials(config.data_dir, *root)) {
+    std::fprintf(stderr, "cloudvault: cannot set up the root user: %s\n",
+                 root ? "cannot write root.credentials" : root.error().message.c_str());
+    return 1;
+  }
+
+  OwnerNames owners(users);
+  s3::S3Options s3_options;
+  s3_options.region = config.region;
+  s3_options.domain = config.domain;
+  s3::S3Api s3_api(vault, users, owners, clock, s3_options);
+  FrontDoor front_door(s3_api);
+
+  http::ServerOptions http_options;
+  http_options.listen_address = config.listen_address;
+  http_options.port = config.listen_port;
+  http_options.network_threads = config.network_threads;
+  http_options.worker_threads = config.worker_threads;
+  http_options.log_error = [](std::string_view message) { spdlog::error("{}", message); };
+  http::Server server(http_options, front_door);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cloudvault: cannot listen on %s:%u: %s\n",
+                 config.listen_address.c_str(), config.listen_port, e.what());
+    return 1;
+  }
+  PeriodicCollector collector(vault, std::chrono::seconds(config.gc_interval_seconds));
+
+  const std::string host = config.listen_address.find(':') != std::string::npos
+                               ? "[" + config.listen_address + "]"
+                               : config.listen_address;
+  std::printf("listening on http://%s:%u\n", host.c_str(), server.port());
+  std::printf("region: %s\ndata: %s\naccess key: %s\nsecret key: %s\n", config.region.c_str(),
+              config.data_dir.c_str(), root->access_key_id.c_str(), root->secret_key.c_str());
+  std::fflush(stdout);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("signal {} received, shutting down", received);
+  server.stop();
+  return 0;
+}
+
+}  // namespace cv::app

@@ -1,0 +1,386 @@
+// The server side of SigV4: Authorization-header and pre-signed (query) requests.
+#include <algorithm>
+#include <charconv>
+
+#include "auth/canonical_request.h"
+#include "auth/signing_key_cache.h"
+#include "auth/sigv4.h"
+#include "core/encoding.h"
+#include "core/hash.h"
+
+namespace cv::auth {
+namespace {
+
+constexpr size_t kSigningKeyCacheSize = 256;
+constexpr std::string_view kHeaderMalformed = "The authorization header is malformed; ";
+constexpr std::string_view kCredentialMalformed = "Error parsing the X-Amz-Credential parameter; ";
+constexpr std::string_view kCredentialShape =
+    "the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".";
+
+struct Context {
+  CredentialStore& credentials;
+  const Clock& clock;
+  const VerifierOptions& options;
+  SigningKeyCache& signing_keys;
+};
+
+// What the two forms have in common once their parameters are parsed.
+struct SignedRequest {
+  CredentialScope credential;
+  std::string amz_date;  // the timestamp of the string to sign
+  std::string_view signed_headers;
+  std::vector<std::string_view> signed_names;
+  std::string_view signature;
+  std::string_view payload_hash;  // the last line of the canonical request
+  std::string_view skip_query_name;
+};
+
+struct AuthorizationParts {
+  std::string_view credential;
+  std::string_view signed_headers;
+  std::string_view signature;
+};
+
+Result<AuthorizationParts> parse_authorization(std::string_view rest) {
+  AuthorizationParts parts;
+  bool have_credential = false, have_signed_headers = false, have_signature = false;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string_view item = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos) {
+      return fail(ErrorCode::kAuthorizationHeaderMalformed,
+                  std::string(kHeaderMalformed) + "the authorization component \"" +
+                      std::string(item) + "\" is malformed.");
+    }
+    const std::string_view name = item.substr(0, eq);
+    const std::string_view value = trim(item.substr(eq + 1));
+    if (name == "Credential") {
+      parts.credential = value;
+      have_credential = true;
+    } else if (name == "SignedHeaders") {
+      parts.signed_headers = value;
+      have_signed_headers = true;
+    } else if (name == "Signature") {
+      parts.signature = value;
+      have_signature = true;
+    }
+  }
+  if (!have_credential || !have_signed_headers || !have_signature) {
+    return fail(ErrorCode::kAuthorizationHeaderMalformed,
+                std::string(kHeaderMalformed) +
+                    "it must contain Credential, SignedHeaders and Signature.");
+  }
+  return parts;
+}
+
+// Splits "host;range;x-amz-date"; nullopt for an empty name or an uppercase letter.
+std::optional<std::vector<std::string_view>> split_signed_headers(std::string_view list) {
+  std::vector<std::string_view> names;
+  while (true) {
+    const size_t semicolon = list.find(';');
+    const std::string_view name = list.substr(0, semicolon);
+    if (name.empty() ||
+        std::any_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      return std::nullopt;
+    }
+    names.push_back(name);
+    if (semicolon == std::string_view::npos) break;
+    list.remove_prefix(semicolon + 1);
+  }
+  return names;
+}
+
+Status check_scope(const CredentialScope& credential, std::string_view region, ErrorCode code,
+                   std::string_view prefix) {
+  if (credential.region != region) {
+    return fail(code, std::string(prefix) + "the region '" + credential.region +
+                          "' is wrong; expecting '" + std::string(region) + "'");
+  }
+  if (credential.service != kS3Service) {
+    return fail(code, std::string(prefix) + "incorrect service '" + credential.service +
+                          "'. This endpoint belongs to 's3'.");
+  }
+  if (credential.terminator != kScopeTerminator) {
+    return fail(code, std::string(prefix) + "incorrect terminal '" + credential.terminator +
+                          "'. This endpoint uses 'aws4_request'.");
+  }
+  return {};
+}
+
+Status require_host(const std::vector<std::string_view>& names) {
+  if (std::find(names.begin(), names.end(), "host") == names.end()) {
+    return fail(ErrorCode::kAccessDenied,
+                "There were headers present in the request which were not signed: host");
+  }
+  return {};
+}
+
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+         });
+}
+
+Status apply_payload_kind(std::string_view value, Identity& identity) {
+  if (is_sha256_hex(value)) {
+    identity.payload = PayloadKind::kSha256;
+    identity.payload_sha256 = to_lower(value);
+  } else if (value == kUnsignedPayload) {
+    identity.payload = PayloadKind::kUnsigned;
+  } else if (value == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD") {
+    identity.payload = PayloadKind::kStreamingSigned;
+  } else if (value == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") {
+    identity.payload = PayloadKind::kStreamingSignedTrailer;
+  } else if (value == "STREAMING-UNSIGNED-PAYLOAD-TRAILER") {
+    identity.payload = PayloadKind::kStreamingUnsignedTrailer;
+  } else {
+    return fail(ErrorCode::kInvalidArgument,
+                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                "STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, "
+                "STREAMING-UNSIGNED-PAYLOAD-TRAILER or a valid sha256 value.");
+  }
+  return {};
+}
+
+bool is_streaming(PayloadKind kind) {
+  return kind == PayloadKind::kStreamingSigned || kind == PayloadKind::kStreamingSignedTrailer ||
+         kind == PayloadKind::kStreamingUnsignedTrailer;
+}
+
+Result<Credentials> find_credentials(const Context& ctx, const std::string& access_key_id) {
+  std::optional<Credentials> found = CV_TRY(ctx.credentials.find(access_key_id));
+  if (!found) {
+    return fail(ErrorCode::kInvalidAccessKeyId,
+                "The AWS Access Key Id you provided does not exist in our records.");
+  }
+  return std::move(*found);
+}
+
+// Recomputes the signature; returns the signing key when it matches.
+Result<std::string> check_signature(const Context& ctx, const Request& request,
+                                    const SignedRequest& signed_request,
+                                    std::string_view secret) {
+  const CredentialScope& credential = signed_request.credential;
+  std::string signing_key = ctx.signing_keys.get(secret, credential.date, credential.region);
+  const auto uri = canonical_uri(request.path);
+  if (!uri) return fail(ErrorCode::kInvalidURI, "Couldn't parse the specified URI.");
+  const std::string headers =
+      canonical_headers(request.headers.fields(), signed_request.signed_names);
+  const std::string scope = credential.scope();
+  for (const bool plus_as_space : {false, true}) {
+    // '+' in a raw query is ambiguous (a literal plus, or a form-encoded space): try both.
+    if (plus_as_space && request.query.find('+') == std::string::npos) break;
+    const auto query =
+        canonical_query_from_raw(request.query, signed_request.skip_query_name, plus_as_space);
+    if (!query) return fail(ErrorCode::kInvalidURI, "Couldn't parse the specified URI.");
+    const std::string canonical =
+        canonical_request(request.method, *uri, *query, headers, signed_request.signed_headers,
+                          signed_request.payload_hash);
+    const std::string expected =
+        signature_hex(signing_key, string_to_sign(signed_request.amz_date, scope, canonical));
+    if (constant_time_equal(expected, signed_request.signature)) return signing_key;
+  }
+  return fail(ErrorCode::kSignatureDoesNotMatch,
+              "The request signature we calculated does not match the signature you provided. "
+              "Check your key and signing method.");
+}
+
+// The request time of a header-signed request: x-amz-date, else Date (either format).
+Result<std::pair<std::string, TimePoint>> request_time(const Request& request) {
+  const Error missing{ErrorCode::kAccessDenied,
+                      "AWS authentication requires a valid Date or x-amz-date header", ""};
+  if (const std::string* amz_date = request.headers.find("x-amz-date")) {
+    const auto when = parse_amz_date(*amz_date);
+    if (!when) return fail(missing);
+    return std::pair{*amz_date, *when};
+  }
+  if (const std::string* date = request.headers.find("date")) {
+    if (const auto when = parse_amz_date(*date)) return std::pair{*date, *when};
+    if (const auto when = parse_http_date(*date)) return std::pair{format_amz_date(*when), *when};
+  }
+  return fail(missing);
+}
+
+Result<Identity> verify_header(const Context& ctx, const Request& request,
+                               std::string_view authorization_rest) {
+  const AuthorizationParts parts = CV_TRY(parse_authorization(authorization_rest));
+  SignedRequest signed_request;
+  auto credential = parse_credential(parts.credential);
+  if (!credential) {
+    return fail(ErrorCode::kAuthorizationHeaderMalformed,
+                std::string(kHeaderMalformed) + std::string(kCredentialShape));
+  }
+  signed_request.credential = std::move(*credential);
+  CV_TRY(check_scope(signed_request.credential, ctx.options.region,
+                     ErrorCode::kAuthorizationHeaderMalformed, kHeaderMalformed));
+  auto names = split_signed_headers(parts.signed_headers);
+  if (!names) {
+    return fail(ErrorCode::kAuthorizationHeaderMalformed,
+                std::string(kHeaderMalformed) + "the SignedHeaders are malformed.");
+  }
+  CV_TRY(require_host(*names));
+  signed_request.signed_names = std::move(*names);
+  signed_request.signed_headers = parts.signed_headers;
+  signed_request.signature = parts.signature;
+
+  Identity identity;
+  const std::string* content_sha256 = request.headers.find("x-amz-content-sha256");
+  if (!content_sha256) {
+    return fail(ErrorCode::kInvalidRequest,
+                "Missing required header for this request: x-amz-content-sha256");
+  }
+  CV_TRY(apply_payload_kind(*content_sha256, identity));
+  signed_request.payload_hash = *content_sha256;
+
+  auto [amz_date, when] = CV_TRY(request_time(request));
+  if (std::string_view(amz_date).substr(0, 8) != signed_request.credential.date) {
+    return fail(ErrorCode::kAuthorizationHeaderMalformed,
+                std::string(kHeaderMalformed) +
+                    "Invalid credential date. Date is not the same as X-Amz-Date.");
+  }
+  const auto skew = ctx.clock.now() - when;
+  if (skew > ctx.options.max_clock_skew || -skew > ctx.options.max_clock_skew) {
+    return fail(ErrorCode::kRequestTimeTooSkewed,
+                "The difference between the request time and the current time is too large.");
+  }
+  signed_request.amz_date = std::move(amz_date);
+
+  Credentials credentials = CV_TRY(find_credentials(ctx, signed_request.credential.access_key_id));
+  std::string signing_key =
+      CV_TRY(check_signature(ctx, request, signed_request, credentials.secret_key));
+
+  identity.anonymous = false;
+  identity.user_id = std::move(credentials.user_id);
+  identity.access_key_id = std::move(signed_request.credential.access_key_id);
+  if (is_streaming(identity.payload)) {
+    identity.seed_signature = to_lower(parts.signature);
+    identity.signing_key = std::move(signing_key);
+    identity.amz_date = signed_request.amz_date;
+    identity.scope = signed_request.credential.scope();
+  }
+  return identity;
+}
+
+Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
+  const QueryParams& params = request.params;
+  const std::string* algorithm = find_param(params, "X-Amz-Algorithm");
+  const std::string* credential_text = find_param(params, "X-Amz-Credential");
+  const std::string* date = find_param(params, "X-Amz-Date");
+  const std::string* expires_text = find_param(params, "X-Amz-Expires");
+  const std::string* signed_headers = find_param(params, "X-Amz-SignedHeaders");
+  const std::string* signature = find_param(params, "X-Amz-Signature");
+  const ErrorCode kQueryError = ErrorCode::kAuthorizationQueryParametersError;
+  if (!algorithm || !credential_text || !date || !expires_text || !signed_headers ||
+      !signature) {
+    return fail(kQueryError,
+                "Query-string authentication version 4 requires the X-Amz-Algorithm, "
+                "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
+                "X-Amz-Expires parameters.");
+  }
+  if (*algorithm != kSigV4Algorithm) {
+    return fail(kQueryError, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+  }
+  SignedRequest signed_request;
+  auto credential = parse_credential(*credential_text);
+  if (!credential) {
+    return fail(kQueryError, std::string(kCredentialMalformed) + std::string(kCredentialShape));
+  }
+  signed_request.credential = std::move(*credential);
+  CV_TRY(check_scope(signed_request.credential, ctx.options.region, kQueryError,
+                     kCredentialMalformed));
+  const auto when = parse_amz_date(*date);
+  if (!when) {
+    return fail(kQueryError,
+                "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+  }
+  int64_t expires = 0;
+  const char* end = expires_text->data() + expires_text->size();
+  const auto [ptr, ec] = std::from_chars(expires_text->data(), end, expires);
+  if (ec != std::errc() || ptr != end) {
+    return fail(kQueryError, "X-Amz-Expires should be a number");
+  }
+  if (expires < 0) return fail(kQueryError, "X-Amz-Expires must be non-negative");
+  if (expires > ctx.options.max_presign_expiry.count()) {
+    return fail(kQueryError, "X-Amz-Expires must be less than a week (in seconds) that is " +
+                                 std::to_string(ctx.options.max_presign_expiry.count()));
+  }
+  if (expires == 0) return fail(kQueryError, "X-Amz-Expires must be at least 1 second");
+  if (std::string_view(*date).substr(0, 8) != signed_request.credential.date) {
+    return fail(kQueryError, "Invalid credential date. Date is not the same as X-Amz-Date.");
+  }
+  auto names = split_signed_headers(*signed_headers);
+  if (!names) return fail(kQueryError, "X-Amz-SignedHeaders is malformed.");
+  CV_TRY(require_host(*names));
+  signed_request.signed_names = std::move(*names);
+  signed_request.signed_headers = *signed_headers;
+  signed_request.signature = *signature;
+  signed_request.amz_date = *date;
+  signed_request.payload_hash = kUnsignedPayload;
+  signed_request.skip_query_name = "X-Amz-Signature";
+
+  const TimePoint now = ctx.clock.now();
+  if (*when - now > ctx.options.max_clock_skew) {
+    return fail(ErrorCode::kAccessDenied, "Request is not valid yet");
+  }
+  if (now - *when > std::chrono::seconds(expires)) {
+    return fail(ErrorCode::kAccessDenied, "Request has expired");
+  }
+
+  Credentials credentials = CV_TRY(find_credentials(ctx, signed_request.credential.access_key_id));
+  CV_TRY(check_signature(ctx, request, signed_request, credentials.secret_key));
+
+  Identity identity;
+  identity.anonymous = false;
+  identity.presigned = true;
+  identity.payload = PayloadKind::kUnsigned;
+  identity.user_id = std::move(credentials.user_id);
+  identity.access_key_id = std::move(signed_request.credential.access_key_id);
+  return identity;
+}
+
+}  // namespace
+
+SigV4Verifier::SigV4Verifier(CredentialStore& credentials, const Clock& clock,
+                             VerifierOptions options)
+    : credentials_(credentials),
+      clock_(clock),
+      options_(std::move(options)),
+      signing_keys_(std::make_shared<SigningKeyCache>(kSigningKeyCacheSize)) {}
+
+Result<Identity> SigV4Verifier::verify(const Request& request) const {
+  const Context ctx{credentials_, clock_, options_, *signing_keys_};
+  const std::string* authorization = request.headers.find("authorization");
+  const bool query_v4 = find_param(request.params, "X-Amz-Algorithm") ||
+                        find_param(request.params, "X-Amz-Credential") ||
+                        find_param(request.params, "X-Amz-Signature");
+  const bool query_v2 = find_param(request.params, "AWSAccessKeyId") &&
+                        find_param(request.params, "Signature");
+  if (authorization && (query_v4 || query_v2)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "
+                "Signature query string parameter or the Authorization header should be "
+                "specified");
+  }
+  const Error sigv2{ErrorCode::kInvalidRequest,
+                    "The authorization mechanism you have provided is not supported. Please use "
+                    "AWS4-HMAC-SHA256.",
+                    ""};
+  if (authorization) {
+    const std::string_view value = trim(*authorization);
+    const size_t space = value.find(' ');
+    const std::string_view scheme = value.substr(0, space);
+    if (scheme == kSigV4Algorithm && space != std::string_view::npos) {
+      return verify_header(ctx, request, value.substr(space + 1));
+    }
+    if (scheme == "AWS") return fail(sigv2);
+    return fail(ErrorCode::kInvalidArgument, "Unsupported Authorization Type");
+  }
+  if (query_v4) return verify_presigned(ctx, request);
+  if (query_v2) return fail(sigv2);
+  return Identity{};
+}
+
+}  // namespace cv::auth

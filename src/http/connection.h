@@ -1,0 +1,27 @@
+// One HTTP/1.1 connection: a coroutine on a network thread reading requests, handing each to
+// the handler on the worker pool, and writing the responses, until the peer leaves, an error
+// or timeout, or server shutdown. Internal to the http layer (server.cc starts connections).
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "core/http_message.h"
+#include "http/connection_tracker.h"
+#include "http/server.h"
+
+namespace cv::http {
+
+// What all connections of a server share. Outlives every connection.
+struct ConnectionContext {
+  const ServerOptions& options;
+  RequestHandler& handler;
+  boost::asio::thread_pool& workers;
+  ConnectionTracker& tracker;
+};
+
+// Serves HTTP/1.1 on an accepted plain-TCP socket. Runs on the socket's executor, which must
+// be single-threaded (an io_context run by one thread).
+void spawn_connection(boost::asio::ip::tcp::socket socket, ConnectionContext& context);
+
+}  // namespace cv::http

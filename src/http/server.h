@@ -1,0 +1,83 @@
+// The HTTP/1.1 front door: accepts connections, parses requests into cv::Request, runs a
+// cv::RequestHandler for each on a worker thread pool, and writes the cv::Response back.
+//
+// Threads: `network_threads` threads each run their own event loop (a connection lives on
+// one of them for its whole life); handlers run on a separate pool of `worker_threads`
+// threads, because they block (SQLite, fsync). Each request costs exactly one hop to the
+// pool and one back. Request bodies and streamed responses flow between the two sides
+// through small bounded buffers, so a 5 GiB body never sits in memory.
+//
+// Every response carries `x-amz-request-id` (the id the handler saw in Request::request_id),
+// `Server: CloudVault` and `Date`. Requests the http layer cannot hand to the handler
+// (malformed HTTP, oversized header, over-long body, bad query escapes) get an S3-style XML
+// error and, where the stream may be out of sync, a closed connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/http_message.h"
+
+namespace cv::http {
+
+struct ServerOptions {
+  // A numeric IPv4/IPv6 address or "localhost".
+  std::string listen_address = "127.0.0.1";
+  // 0 picks a free port; Server::port() tells which.
+  uint16_t port = 9000;
+  size_t network_threads = 2;
+  size_t worker_threads = 64;
+  // How long a kept-alive connection may sit between requests, and how long a client may
+  // take to send a request header.
+  std::chrono::seconds idle_timeout{60};
+  // Bound on each read of a request body (a slow client is cut off after this much silence
+  // per 256 KiB), and on each write of a response.
+  std::chrono::seconds read_timeout{60};
+  std::chrono::seconds write_timeout{60};
+  // Request line plus header fields. Larger headers get 400 RequestHeaderSectionTooLarge.
+  size_t max_header_bytes = 16 * 1024;
+  // Largest request body accepted (after de-chunking): S3's 5 GiB single PUT plus room for
+  // aws-chunked signatures. Larger bodies get EntityTooLarge.
+  uint64_t max_body_bytes = (5ull << 30) + (64ull << 20);
+  // stop() lets in-flight requests finish for this long before closing their sockets.
+  std::chrono::seconds shutdown_grace{10};
+  // Receives diagnostics the server cannot return to a client (handler exceptions, accept
+  // failures). May be called from any thread, concurrently. Empty: diagnostics are dropped.
+  std::function<void(std::string_view message)> log_error;
+};
+
+// Thread-safety: start(), stop(), wait() and port() may be called from any thread except the
+// server's own network and worker threads (stop() and wait() block until the network
+// threads have ended). The handler must outlive the Server and be safe to call from many
+// threads at once.
+class Server {
+ public:
+  Server(ServerOptions options, RequestHandler& handler);
+  // Stops the server (as stop()) if it is running.
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens, then starts the threads. Throws std::system_error when the address
+  // cannot be bound and std::logic_error when called twice.
+  void start();
+  // The bound port; valid after start().
+  uint16_t port() const;
+  // Graceful stop: stops accepting, closes idle connections, lets requests in flight finish
+  // (their responses say `Connection: close`) for up to shutdown_grace, then closes the
+  // remaining sockets, waits for running handlers to return and joins every thread.
+  // Idempotent; a no-op before start().
+  void stop();
+  // Blocks until the server has stopped (returns at once if it never started).
+  void wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cv::http

@@ -1,0 +1,164 @@
+#include "iam/user_directory.h"
+
+#include "core/ids.h"
+#include "core/seal.h"
+
+namespace cv::iam {
+namespace {
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == '@' || c == '+' || c == '=' || c == ',';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool valid_access_key_id(std::string_view id) {
+  if (id.size() < 3 || id.size() > 128) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool valid_secret(std::string_view secret) {
+  if (secret.size() < 8 || secret.size() > 128) return false;
+  for (unsigned char c : secret) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+constexpr std::string_view kRootName = "root";
+
+}  // namespace
+
+UserDirectory::UserDirectory(meta::MetaStore& meta, std::string master_key, const Clock& clock)
+    : meta_(meta), master_key_(std::move(master_key)), clock_(clock) {}
+
+Result<meta::User> UserDirectory::add_user(std::string_view name, std::string_view display_name,
+                                           std::string_view email) {
+  if (!valid_name(name)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "User names are 1-64 characters of letters, digits and -_.@+=,");
+  }
+  if (CV_TRY(meta_.find_user_by_name(name))) {
+    return fail(ErrorCode::kInvalidArgument, "A user named '" + std::string(name) + "' exists");
+  }
+  meta::User user;
+  user.id = random_hex(32);
+  user.name = name;
+  user.display_name = display_name.empty() ? std::string(name) : std::string(display_name);
+  user.email = email;
+  user.is_root = name == kRootName;
+  user.created_ns = to_unix_nanos(clock_.now());
+  CV_TRY(meta_.put_user(user));
+  return user;
+}
+
+Result<auth::Credentials> UserDirectory::store_key(const meta::User& user,
+                                                   std::string access_key_id,
+                                                   std::string secret_key) {
+  meta::AccessKey key;
+  key.access_key_id = access_key_id;
+  key.user_id = user.id;
+  key.sealed_secret = seal(master_key_, secret_key, access_key_id);
+  key.created_ns = to_unix_nanos(clock_.now());
+  CV_TRY(meta_.put_access_key(key));
+  return auth::Credentials{std::move(access_key_id), std::move(secret_key), user.id};
+}
+
+Result<auth::Credentials> UserDirectory::ensure_root(
+    const std::optional<auth::Credentials>& wanted) {
+  auto root = CV_TRY(meta_.find_user_by_name(kRootName));
+  if (!root) root = CV_TRY(add_user(kRootName, "root", ""));
+  if (wanted) {
+    if (auto existing = CV_TRY(find(wanted->access_key_id))) {
+      if (existing->user_id != root->id) {
+        return fail(ErrorCode::kInvalidArgument, "The root access key belongs to another user");
+      }
+      if (existing->secret_key == wanted->secret_key) return *existing;
+    }
+    if (!valid_access_key_id(wanted->access_key_id) || !valid_secret(wanted->secret_key)) {
+      return fail(ErrorCode::kInvalidArgument, "The root access key or secret is malformed");
+    }
+    return store_key(*root, wanted->access_key_id, wanted->secret_key);
+  }
+  for (const auto& key : CV_TRY(meta_.list_access_keys(root->id))) {
+    if (auto credentials = CV_TRY(find(key.access_key_id))) return *credentials;
+  }
+  return store_key(*root, new_access_key_id(), new_secret_key());
+}
+
+Result<auth::Credentials> UserDirectory::create_key(std::string_view user_name,
+                                                    std::optional<std::string> access_key_id,
+                                                    std::optional<std::string> secret_key) {
+  const auto user = CV_TRY(meta_.find_user_by_name(user_name));
+  if (!user) {
+    return fail(ErrorCode::kInvalidArgument, "No user named '" + std::string(user_name) + "'");
+  }
+  std::string id = access_key_id.value_or(new_access_key_id());
+  std::string secret = secret_key.value_or(new_secret_key());
+  if (!valid_access_key_id(id)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "Access key ids are 3-128 characters of letters, digits and -_.");
+  }
+  if (!valid_secret(secret)) {
+    return fail(ErrorCode::kInvalidArgument, "Secret keys are 8-128 printable ASCII characters");
+  }
+  if (CV_TRY(meta_.get_access_key(id))) {
+    return fail(ErrorCode::kInvalidArgument, "The access key id '" + id + "' is taken");
+  }
+  return store_key(*user, std::move(id), std::move(secret));
+}
+
+Result<std::vector<KeyInfo>> UserDirectory::list_keys() {
+  std::map<std::string, std::string> names;
+  for (const auto& user : CV_TRY(meta_.list_users())) names[user.id] = user.name;
+  std::vector<KeyInfo> keys;
+  for (const auto& key : CV_TRY(meta_.list_access_keys(""))) {
+    keys.push_back({names[key.user_id], key.access_key_id});
+  }
+  return keys;
+}
+
+Status UserDirectory::delete_key(std::string_view access_key_id) {
+  return meta_.delete_access_key(access_key_id);
+}
+
+std::string UserDirectory::display_name(std::string_view user_id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = display_names_.find(user_id); it != display_names_.end()) return it->second;
+  }
+  auto user = meta_.get_user(user_id);
+  if (!user || !*user) return std::string(user_id);
+  const std::string name = (*user)->display_name.empty() ? (*user)->name : (*user)->display_name;
+  std::lock_guard lock(mutex_);
+  display_names_.emplace(std::string(user_id), name);
+  return name;
+}
+
+Result<std::optional<auth::Credentials>> UserDirectory::find(std::string_view access_key_id) {
+  const auto key = CV_TRY(meta_.get_access_key(access_key_id));
+  if (!key) return std::optional<auth::Credentials>();
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = unsealed_.find(key->sealed_secret); it != unsealed_.end()) {
+      return std::optional<auth::Credentials>(
+          auth::Credentials{key->access_key_id, it->second, key->user_id});
+    }
+  }
+  std::string secret = CV_TRY(unseal(master_key_, key->sealed_secret, key->access_key_id));
+  std::lock_guard lock(mutex_);
+  unsealed_.emplace(key->sealed_secret, secret);
+  return std::optional<auth::Credentials>(
+      auth::Credentials{key->access_key_id, std::move(secret), key->user_id});
+}
+
+}  // namespace cv::iam

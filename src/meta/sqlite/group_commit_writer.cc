@@ -1,0 +1,107 @@
+#include "meta/sqlite/group_commit_writer.h"
+
+#include <algorithm>
+
+namespace cv::meta::sqlite {
+
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch)
+    : connection_(std::move(connection)), max_batch_(std::max<size_t>(max_batch, 1)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+GroupCommitWriter::~GroupCommitWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+size_t GroupCommitWriter::committed_batches() const {
+  std::lock_guard lock(mutex_);
+  return committed_batches_;
+}
+
+Status GroupCommitWriter::submit(PendingChange& change) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return fail(ErrorCode::kInternalError, "metadata store is closing");
+    queue_.push_back(&change);
+  }
+  wake_.notify_one();
+  change.done_.acquire();
+  return std::move(change.outcome_);
+}
+
+void GroupCommitWriter::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has been applied
+      size_t take = std::min(queue_.size(), max_batch_);
+      batch_.assign(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(take));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(take));
+    }
+    apply_batch();
+  }
+}
+
+void GroupCommitWriter::finish(PendingChange& change, Status outcome) {
+  change.outcome_ = std::move(outcome);
+  change.done_.release();  // `change` may be gone after this
+}
+
+// Applies batch_ in as few transactions as possible. Normally one: every change in its own
+// savepoint. If SQLite aborts the whole transaction (I/O error, disk full), the changes
+// applied before it are reported failed and the rest continue in a fresh transaction.
+void GroupCommitWriter::apply_batch() {
+  Connection& db = *connection_;
+  std::vector<std::pair<PendingChange*, Status>> applied;
+  applied.reserve(batch_.size());
+  size_t next = 0;
+  bool committed_any = false;
+  while (next < batch_.size()) {
+    if (auto begun = db.execute("BEGIN IMMEDIATE"); !begun) {
+      for (; next < batch_.size(); ++next) finish(*batch_[next], begun);
+      break;
+    }
+    applied.clear();
+    bool transaction_lost = false;
+    for (; next < batch_.size() && !transaction_lost; ++next) {
+      PendingChange* change = batch_[next];
+      Status outcome = db.execute("SAVEPOINT change");
+      if (outcome) outcome = change->apply(db);
+      if (outcome) {
+        outcome = db.execute("RELEASE change");
+      } else {
+        if (sqlite3_get_autocommit(db.handle())) {
+          transaction_lost = true;
+        } else {
+          (void)db.execute("ROLLBACK TO change");
+          (void)db.execute("RELEASE change");
+        }
+      }
+      applied.emplace_back(change, std::move(outcome));
+    }
+    Status committed;
+    if (transaction_lost) {
+      committed = fail(ErrorCode::kInternalError, "metadata store: transaction aborted");
+    } else {
+      committed = db.execute("COMMIT");
+      if (!committed) (void)db.execute_script("ROLLBACK");
+    }
+    committed_any = committed_any || committed.has_value();
+    for (auto& [change, outcome] : applied) {
+      finish(*change, outcome && !committed ? committed : std::move(outcome));
+    }
+  }
+  batch_.clear();
+  if (committed_any) {
+    std::lock_guard lock(mutex_);
+    ++committed_batches_;
+  }
+}
+
+}  // namespace cv::meta::sqlite

@@ -1,0 +1,83 @@
+// The single writer of a SQLite database: a thread that applies queued changes in batches.
+//
+// Callers on any thread hand a change to execute() and block until the batch holding it
+// has committed. The writer takes up to max_batch queued changes and runs them in one
+// BEGIN IMMEDIATE ... COMMIT (one fsync for all of them), each inside its own SAVEPOINT: a
+// change that fails is rolled back alone and reports its error; the others commit.
+// Destruction stops accepting changes, drains the queue and joins the thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <semaphore>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "meta/sqlite/connection.h"
+
+namespace cv::meta::sqlite {
+
+// One queued change; lives on the stack of the thread waiting for it.
+class PendingChange {
+ public:
+  // Runs on the writer thread, inside a transaction and a savepoint. An error rolls back
+  // everything this call wrote.
+  virtual Status apply(Connection& connection) = 0;
+
+ protected:
+  ~PendingChange() = default;
+
+ private:
+  friend class GroupCommitWriter;
+  Status outcome_;
+  std::binary_semaphore done_{0};
+};
+
+class GroupCommitWriter {
+ public:
+  // Takes ownership of the (migrated) write connection and starts the writer thread.
+  GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch);
+  GroupCommitWriter(const GroupCommitWriter&) = delete;
+  GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
+  ~GroupCommitWriter();
+
+  // Runs `change(Connection&) -> Status` on the writer thread and returns once it has
+  // committed (or failed). Thread-safe; blocks.
+  template <class Change>
+  Status execute(Change&& change) {
+    struct Queued final : PendingChange {
+      explicit Queued(Change& fn) : fn(fn) {}
+      Status apply(Connection& connection) override { return fn(connection); }
+      Change& fn;
+    } queued(change);
+    return submit(queued);
+  }
+
+  // Batches committed so far (for tests and metrics).
+  size_t committed_batches() const;
+
+ private:
+  Status submit(PendingChange& change);
+  void run();
+  void apply_batch();
+  void finish(PendingChange& change, Status outcome);
+
+  std::unique_ptr<Connection> connection_;
+  const size_t max_batch_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<PendingChange*> queue_;  // guarded by mutex_
+  bool stopping_ = false;             // guarded by mutex_
+  size_t committed_batches_ = 0;      // guarded by mutex_
+
+  std::vector<PendingChange*> batch_;  // writer thread only
+  std::thread thread_;
+};
+
+}  // namespace cv::meta::sqlite

@@ -1,0 +1,154 @@
+#include "meta/sqlite/migrations.h"
+
+#include <fmt/format.h>
+
+namespace cv::meta::sqlite {
+namespace {
+
+// Version 1: users, keys, buckets, objects (every row a version; is_latest marks the
+// current one), multipart uploads, blob reference counts and the garbage list.
+//
+// Keys are BLOBs so they compare as bytes. Each object row keeps the columns listings need
+// first and the inline body last (it may spill to overflow pages that listings never read).
+// Rarely used fields are JSON text, NULL when empty.
+constexpr const char kSchemaV1[] = R"sql(
+CREATE TABLE users(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  is_root INTEGER NOT NULL,
+  created_ns INTEGER NOT NULL
+);
+
+CREATE TABLE access_keys(
+  access_key_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  sealed_secret BLOB NOT NULL,
+  created_ns INTEGER NOT NULL
+);
+CREATE INDEX access_keys_by_user ON access_keys(user_id, access_key_id);
+
+CREATE TABLE buckets(
+  name TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  created_ns INTEGER NOT NULL
+);
+
+CREATE TABLE bucket_configs(
+  bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY(bucket, kind)
+);
+
+-- attributes: {"headers":[[name,value]...],"metadata":[[name,value]...]}
+-- tags: [[key,value]...]; blobs: [[blob_id,size]...], NULL when the body is inline.
+CREATE TABLE objects(
+  id INTEGER PRIMARY KEY,
+  bucket TEXT NOT NULL REFERENCES buckets(name),
+  key BLOB NOT NULL,
+  version_id TEXT NOT NULL,
+  is_latest INTEGER NOT NULL,
+  is_delete_marker INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  owner_id TEXT NOT NULL,
+  storage_class TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  checksum_algorithm TEXT NOT NULL,
+  checksum_value TEXT NOT NULL,
+  parts_count INTEGER NOT NULL,
+  attributes TEXT,
+  tags TEXT,
+  blobs TEXT,
+  inline_data BLOB NOT NULL
+);
+CREATE UNIQUE INDEX objects_by_version ON objects(bucket, key, version_id);
+-- At most one current version per key; listings range-scan this index in key order.
+CREATE UNIQUE INDEX objects_current ON objects(bucket, key) WHERE is_latest = 1;
+
+CREATE TABLE uploads(
+  upload_id TEXT PRIMARY KEY,
+  bucket TEXT NOT NULL REFERENCES buckets(name),
+  key BLOB NOT NULL,
+  initiated_ns INTEGER NOT NULL,
+  owner_id TEXT NOT NULL,
+  storage_class TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  checksum_algorithm TEXT NOT NULL,
+  attributes TEXT,
+  tags TEXT
+);
+CREATE INDEX uploads_by_key ON uploads(bucket, key, initiated_ns, upload_id);
+
+CREATE TABLE parts(
+  upload_id TEXT NOT NULL REFERENCES uploads(upload_id),
+  part_number INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  checksum_value TEXT NOT NULL,
+  blob_id TEXT,
+  blob_size INTEGER,
+  inline_data BLOB NOT NULL,
+  PRIMARY KEY(upload_id, part_number)
+);
+
+-- How many object versions and parts reference each blob; a blob whose count drops to
+-- zero moves to garbage in the same transaction.
+CREATE TABLE blob_refs(
+  blob_id TEXT PRIMARY KEY,
+  refs INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE garbage(
+  id INTEGER PRIMARY KEY,
+  blob_id TEXT NOT NULL UNIQUE
+);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kSchemaV1},
+};
+
+}  // namespace
+
+std::span<const Migration> schema_migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+Result<int> schema_version(Connection& connection) {
+  auto stmt = CV_TRY(connection.prepare("PRAGMA user_version"));
+  if (!CV_TRY(stmt.step())) return 0;
+  return static_cast<int>(stmt.column_int(0));
+}
+
+Status migrate(Connection& connection) {
+  int latest = latest_schema_version();
+  CV_TRY(connection.execute_script("BEGIN IMMEDIATE"));
+  auto applied = [&]() -> Status {
+    int version = CV_TRY(schema_version(connection));
+    if (version > latest) {
+      return fail(ErrorCode::kInternalError,
+                  fmt::format("metadata store: schema version {} is newer than this program's {}",
+                              version, latest));
+    }
+    for (const Migration& step : schema_migrations()) {
+      if (step.version <= version) continue;
+      CV_TRY(connection.execute_script(step.sql));
+      CV_TRY(connection.execute_script(
+          fmt::format("PRAGMA user_version={}", step.version).c_str()));
+    }
+    return {};
+  }();
+  if (!applied) {
+    (void)connection.execute_script("ROLLBACK");
+    return applied;
+  }
+  return connection.execute_script("COMMIT");
+}
+
+}  // namespace cv::meta::sqlite

@@ -1,0 +1,30 @@
+// Versioned schema of the SQLite metadata store.
+//
+// The schema version lives in PRAGMA user_version. Migration steps are applied in order, in
+// one transaction, when a store opens; a database newer than this program is refused.
+#pragma once
+
+#include <span>
+
+#include "core/error.h"
+#include "meta/sqlite/connection.h"
+
+namespace cv::meta::sqlite {
+
+struct Migration {
+  int version;      // the schema version after this step; steps are numbered 1, 2, 3...
+  const char* sql;  // statements that bring version - 1 to version
+};
+
+// All steps, oldest first.
+std::span<const Migration> schema_migrations();
+// The version the newest step produces.
+int latest_schema_version();
+
+// The database's current schema version (0 for a new file).
+Result<int> schema_version(Connection& connection);
+// Brings the database to latest_schema_version(). kInternalError when the database is newer
+// than this program or a step fails (nothing is changed then).
+Status migrate(Connection& connection);
+
+}  // namespace cv::meta::sqlite

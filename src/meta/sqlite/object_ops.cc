@@ -1,0 +1,173 @@
+#include "meta/sqlite/object_ops.h"
+
+#include "meta/sqlite/blob_ref_ops.h"
+#include "meta/sqlite/bucket_ops.h"
+#include "meta/sqlite/record_codec.h"
+
+namespace cv::meta::sqlite {
+namespace {
+
+#define CV_OBJECT_COLUMNS                                                                   \
+  "SELECT key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, " \
+  "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, "  \
+  "inline_data FROM objects "
+
+Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket) {
+  ObjectVersion object;
+  object.bucket.assign(bucket);
+  object.key = row.column_string(0);
+  object.version_id = row.column_string(1);
+  object.is_delete_marker = row.column_int(2) != 0;
+  object.size = static_cast<uint64_t>(row.column_int(3));
+  object.etag = row.column_string(4);
+  object.mtime_ns = row.column_int(5);
+  object.owner_id = row.column_string(6);
+  object.storage_class = row.column_string(7);
+  object.content_type = row.column_string(8);
+  object.checksum_algorithm = row.column_string(9);
+  object.checksum_value = row.column_string(10);
+  object.parts_count = static_cast<uint32_t>(row.column_int(11));
+  CV_TRY(decode_attributes(row.column_bytes(12), object.headers, object.user_metadata));
+  object.tags = CV_TRY(decode_pairs(row.column_bytes(13)));
+  object.blobs = CV_TRY(decode_blobs(row.column_bytes(14)));
+  object.inline_data = row.column_string(15);
+  return object;
+}
+
+// The blobs of the version (bucket, key, version_id), if it exists.
+Result<std::optional<std::vector<BlobRef>>> version_blobs(Connection& db,
+                                                          const ObjectVersion& object) {
+  auto stmt = CV_TRY(db.prepare(
+      "SELECT blobs FROM objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
+  stmt.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
+  if (!CV_TRY(stmt.step())) return std::nullopt;
+  return CV_TRY(decode_blobs(stmt.column_bytes(0)));
+}
+
+}  // namespace
+
+Status write_object(Connection& db, const ObjectVersion& object) {
+  CV_TRY(require_bucket(db, object.bucket));
+  auto replaced = CV_TRY(version_blobs(db, object));
+  {
+    auto demote = CV_TRY(db.prepare(
+        "UPDATE objects INDEXED BY objects_current SET is_latest = 0 "
+        "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1 AND version_id <> ?3"));
+    demote.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
+    CV_TRY(demote.run());
+  }
+  std::string attributes = encode_attributes(object.headers, object.user_metadata);
+  std::string tags = encode_pairs(object.tags);
+  std::string blobs = encode_blobs(object.blobs);
+  auto stmt = CV_TRY(db.prepare(
+      "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, etag, "
+      "mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, checksum_value, "
+      "parts_count, attributes, tags, blobs, inline_data) "
+      "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+      "ON CONFLICT(bucket, key, version_id) DO UPDATE SET is_latest = 1, "
+      "is_delete_marker = excluded.is_delete_marker, size = excluded.size, "
+      "etag = excluded.etag, mtime_ns = excluded.mtime_ns, owner_id = excluded.owner_id, "
+      "storage_class = excluded.storage_class, content_type = excluded.content_type, "
+      "checksum_algorithm = excluded.checksum_algorithm, "
+      "checksum_value = excluded.checksum_value, parts_count = excluded.parts_count, "
+      "attributes = excluded.attributes, tags = excluded.tags, blobs = excluded.blobs, "
+      "inline_data = excluded.inline_data"));
+  stmt.bind_text(1, object.bucket)
+      .bind_blob(2, object.key)
+      .bind_text(3, object.version_id)
+      .bind_int(4, object.is_delete_marker ? 1 : 0)
+      .bind_int(5, static_cast<int64_t>(object.size))
+      .bind_text(6, object.etag)
+      .bind_int(7, object.mtime_ns)
+      .bind_text(8, object.owner_id)
+      .bind_text(9, object.storage_class)
+      .bind_text(10, object.content_type)
+      .bind_text(11, object.checksum_algorithm)
+      .bind_text(12, object.checksum_value)
+      .bind_int(13, object.parts_count)
+      .bind_text_or_null(14, attributes)
+      .bind_text_or_null(15, tags)
+      .bind_text_or_null(16, blobs)
+      .bind_blob(17, object.inline_data);
+  CV_TRY(stmt.run());
+  // New references first: a blob kept by the replacement never drops to zero.
+  CV_TRY(add_blob_refs(db, object.blobs));
+  if (replaced) CV_TRY(drop_blob_refs(db, *replaced));
+  return {};
+}
+
+Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_view bucket,
+                                                 std::string_view key,
+                                                 std::string_view version_id) {
+  auto stmt = CV_TRY(db.prepare(
+      version_id.empty()
+          ? CV_OBJECT_COLUMNS
+            "INDEXED BY objects_current WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+          : CV_OBJECT_COLUMNS "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
+  stmt.bind_text(1, bucket).bind_blob(2, key);
+  if (!version_id.empty()) stmt.bind_text(3, version_id);
+  if (!CV_TRY(stmt.step())) return std::nullopt;
+  return CV_TRY(object_from_row(stmt, bucket));
+}
+
+Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket,
+                                    std::string_view key, std::string_view version_id) {
+  CV_TRY(require_bucket(db, bucket));
+  DeleteOutcome outcome;
+  int64_t row_id = 0;
+  bool was_latest = false;
+  std::vector<BlobRef> blobs;
+  {
+    auto stmt = CV_TRY(db.prepare(
+        version_id.empty()
+            ? "SELECT id, version_id, is_latest, blobs FROM objects INDEXED BY objects_current "
+              "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+            : "SELECT id, version_id, is_latest, blobs FROM objects "
+              "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
+    stmt.bind_text(1, bucket).bind_blob(2, key);
+    if (!version_id.empty()) stmt.bind_text(3, version_id);
+    if (!CV_TRY(stmt.step())) {
+      outcome.version_id.assign(version_id);
+      return outcome;
+    }
+    row_id = stmt.column_int(0);
+    outcome.version_id = stmt.column_string(1);
+    was_latest = stmt.column_int(2) != 0;
+    blobs = CV_TRY(decode_blobs(stmt.column_bytes(3)));
+  }
+  {
+    auto stmt = CV_TRY(db.prepare("DELETE FROM objects WHERE id = ?1"));
+    stmt.bind_int(1, row_id);
+    CV_TRY(stmt.run());
+  }
+  outcome.existed = true;
+  CV_TRY(drop_blob_refs(db, blobs));
+  if (was_latest) {
+    auto promote = CV_TRY(db.prepare(
+        "UPDATE objects SET is_latest = 1 WHERE id = (SELECT id FROM objects "
+        "WHERE bucket = ?1 AND key = ?2 ORDER BY mtime_ns DESC, id DESC LIMIT 1)"));
+    promote.bind_text(1, bucket).bind_blob(2, key);
+    CV_TRY(promote.run());
+  }
+  return outcome;
+}
+
+Status write_object_tags(Connection& db, std::string_view bucket, std::string_view key,
+                         std::string_view version_id, const StringPairs& tags) {
+  std::string encoded = encode_pairs(tags);
+  auto stmt = CV_TRY(db.prepare(
+      version_id.empty()
+          ? "UPDATE objects INDEXED BY objects_current SET tags = ?3 "
+            "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+          : "UPDATE objects SET tags = ?3 WHERE bucket = ?1 AND key = ?2 AND version_id = ?4"));
+  stmt.bind_text(1, bucket).bind_blob(2, key).bind_text_or_null(3, encoded);
+  if (!version_id.empty()) stmt.bind_text(4, version_id);
+  CV_TRY(stmt.run());
+  if (stmt.changes() > 0) return {};
+  CV_TRY(require_bucket(db, bucket));
+  return fail(ErrorCode::kNoSuchKey, {}, std::string(key));
+}
+
+#undef CV_OBJECT_COLUMNS
+
+}  // namespace cv::meta::sqlite

@@ -1,0 +1,33 @@
+// SQL for object versions. Writes run on the writer connection inside a transaction; reads
+// on a reader connection (multi-statement reads open their own read transaction).
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "core/error.h"
+#include "meta/meta_store.h"
+#include "meta/sqlite/connection.h"
+#include "meta/types.h"
+
+namespace cv::meta::sqlite {
+
+// Makes `object` the current version of its key: any other current version becomes
+// non-current, a version with the same id is replaced and its blobs lose their references.
+// kNoSuchBucket.
+Status write_object(Connection& db, const ObjectVersion& object);
+// The current version (version_id empty) or the given one, with its body fields.
+Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_view bucket,
+                                                 std::string_view key,
+                                                 std::string_view version_id);
+// Removes one version; the newest remaining version of the key becomes current when the
+// removed one was. kNoSuchBucket; a missing version is not an error.
+Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket,
+                                    std::string_view key, std::string_view version_id);
+// kNoSuchBucket, kNoSuchKey.
+Status write_object_tags(Connection& db, std::string_view bucket, std::string_view key,
+                         std::string_view version_id, const StringPairs& tags);
+// One page of current, visible versions; kNoSuchBucket.
+Result<ListObjectsPage> read_object_page(Connection& db, const ListObjectsQuery& query);
+
+}  // namespace cv::meta::sqlite

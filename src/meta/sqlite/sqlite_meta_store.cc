@@ -1,0 +1,179 @@
+// SqliteMetaStore: MetaStore over one writer thread (group commit) and a reader pool. Each
+// method forwards to the SQL in *_ops.cc on the right connection.
+#include "meta/sqlite/sqlite_meta_store.h"
+
+#include "meta/sqlite/blob_ref_ops.h"
+#include "meta/sqlite/bucket_ops.h"
+#include "meta/sqlite/group_commit_writer.h"
+#include "meta/sqlite/migrations.h"
+#include "meta/sqlite/multipart_ops.h"
+#include "meta/sqlite/object_ops.h"
+#include "meta/sqlite/reader_pool.h"
+#include "meta/sqlite/user_ops.h"
+
+namespace cv::meta {
+namespace {
+
+using sqlite::Connection;
+
+class SqliteMetaStore final : public MetaStore {
+ public:
+  SqliteMetaStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
+                  std::unique_ptr<sqlite::ReaderPool> readers)
+      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+
+ private:
+  template <class Change>
+  Status write(Change&& change) {
+    return writer_->execute(change);
+  }
+
+  template <class Query>
+  auto read(Query&& query) -> decltype(query(std::declval<Connection&>())) {
+    auto lease = readers_->checkout();
+    return query(*lease);
+  }
+
+ public:
+
+  Status put_user(const User& user) override {
+    return write([&](Connection& db) { return sqlite::write_user(db, user); });
+  }
+  Result<std::optional<User>> get_user(std::string_view id) override {
+    return read([&](Connection& db) { return sqlite::read_user(db, id); });
+  }
+  Result<std::optional<User>> find_user_by_name(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::read_user_by_name(db, name); });
+  }
+  Result<std::vector<User>> list_users() override {
+    return read([&](Connection& db) { return sqlite::read_users(db); });
+  }
+  Status put_access_key(const AccessKey& key) override {
+    return write([&](Connection& db) { return sqlite::write_access_key(db, key); });
+  }
+  Result<std::optional<AccessKey>> get_access_key(std::string_view access_key_id) override {
+    return read([&](Connection& db) { return sqlite::read_access_key(db, access_key_id); });
+  }
+  Result<std::vector<AccessKey>> list_access_keys(std::string_view user_id) override {
+    return read([&](Connection& db) { return sqlite::read_access_keys(db, user_id); });
+  }
+  Status delete_access_key(std::string_view access_key_id) override {
+    return write([&](Connection& db) { return sqlite::remove_access_key(db, access_key_id); });
+  }
+
+  Status create_bucket(const Bucket& bucket) override {
+    return write([&](Connection& db) { return sqlite::insert_bucket(db, bucket); });
+  }
+  Result<std::optional<Bucket>> get_bucket(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::read_bucket(db, name); });
+  }
+  Result<std::vector<Bucket>> list_buckets() override {
+    return read([&](Connection& db) { return sqlite::read_buckets(db); });
+  }
+  Status delete_bucket(std::string_view name) override {
+    return write([&](Connection& db) { return sqlite::remove_bucket(db, name); });
+  }
+  Result<BucketUsage> bucket_usage(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::read_bucket_usage(db, name); });
+  }
+  Status put_bucket_config(std::string_view bucket, std::string_view kind,
+                           std::string_view document) override {
+    return write([&](Connection& db) {
+      return sqlite::write_bucket_config(db, bucket, kind, document);
+    });
+  }
+  Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
+                                                       std::string_view kind) override {
+    return read([&](Connection& db) { return sqlite::read_bucket_config(db, bucket, kind); });
+  }
+  Status delete_bucket_config(std::string_view bucket, std::string_view kind) override {
+    return write([&](Connection& db) { return sqlite::remove_bucket_config(db, bucket, kind); });
+  }
+
+  Status put_object(const ObjectVersion& object) override {
+    return write([&](Connection& db) { return sqlite::write_object(db, object); });
+  }
+  Result<std::optional<ObjectVersion>> get_object(std::string_view bucket, std::string_view key,
+                                                  std::string_view version_id) override {
+    return read([&](Connection& db) { return sqlite::read_object(db, bucket, key, version_id); });
+  }
+  Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id) override {
+    DeleteOutcome outcome;
+    CV_TRY(write([&](Connection& db) -> Status {
+      outcome = CV_TRY(sqlite::remove_object(db, bucket, key, version_id));
+      return {};
+    }));
+    return outcome;
+  }
+  Status put_object_tags(std::string_view bucket, std::string_view key,
+                         std::string_view version_id, const StringPairs& tags) override {
+    return write([&](Connection& db) {
+      return sqlite::write_object_tags(db, bucket, key, version_id, tags);
+    });
+  }
+  Result<ListObjectsPage> list_objects(const ListObjectsQuery& query) override {
+    return read([&](Connection& db) { return sqlite::read_object_page(db, query); });
+  }
+
+  Status create_upload(const MultipartUpload& upload) override {
+    return write([&](Connection& db) { return sqlite::insert_upload(db, upload); });
+  }
+  Result<std::optional<MultipartUpload>> get_upload(std::string_view bucket,
+                                                    std::string_view upload_id) override {
+    return read([&](Connection& db) { return sqlite::read_upload(db, bucket, upload_id); });
+  }
+  Status put_part(const Part& part) override {
+    return write([&](Connection& db) { return sqlite::write_part(db, part); });
+  }
+  Result<std::vector<Part>> get_parts(std::string_view upload_id) override {
+    return read([&](Connection& db) { return sqlite::read_parts(db, upload_id); });
+  }
+  Result<ListPartsPage> list_parts(std::string_view upload_id, uint32_t part_number_marker,
+                                   uint32_t max_parts) override {
+    return read([&](Connection& db) {
+      return sqlite::read_part_page(db, upload_id, part_number_marker, max_parts);
+    });
+  }
+  Result<ListUploadsPage> list_uploads(const ListUploadsQuery& query) override {
+    return read([&](Connection& db) { return sqlite::read_upload_page(db, query); });
+  }
+  Status complete_upload(std::string_view upload_id, const ObjectVersion& object) override {
+    return write([&](Connection& db) { return sqlite::finish_upload(db, upload_id, object); });
+  }
+  Status abort_upload(std::string_view bucket, std::string_view upload_id) override {
+    return write([&](Connection& db) { return sqlite::remove_upload(db, bucket, upload_id); });
+  }
+
+  Result<std::vector<std::string>> take_garbage(size_t max) override {
+    return read([&](Connection& db) { return sqlite::read_garbage(db, max); });
+  }
+  Status forget_garbage(const std::vector<std::string>& blob_ids) override {
+    if (blob_ids.empty()) return {};
+    return write([&](Connection& db) { return sqlite::remove_garbage(db, blob_ids); });
+  }
+  Result<bool> blob_in_use(std::string_view blob_id) override {
+    return read([&](Connection& db) { return sqlite::read_blob_in_use(db, blob_id); });
+  }
+
+ private:
+  // Declared first so it is destroyed last: readers close before the writer's final
+  // checkpoint.
+  std::unique_ptr<sqlite::GroupCommitWriter> writer_;
+  std::unique_ptr<sqlite::ReaderPool> readers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& options) {
+  auto connection = CV_TRY(sqlite::Connection::open(options.path, /*create=*/true,
+                                                    /*read_only=*/false));
+  CV_TRY(sqlite::migrate(*connection));
+  auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
+  auto writer =
+      std::make_unique<sqlite::GroupCommitWriter>(std::move(connection), options.max_batch);
+  return std::unique_ptr<MetaStore>(
+      std::make_unique<SqliteMetaStore>(std::move(writer), std::move(readers)));
+}
+
+}  // namespace cv::meta

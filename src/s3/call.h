@@ -1,0 +1,75 @@
+// What every S3 operation handler receives: the services it may use and the request being
+// served, already routed and authenticated. Internal to the s3 layer.
+#pragma once
+
+#include "auth/credentials.h"
+#include "auth/sigv4.h"
+#include "core/clock.h"
+#include "core/http_message.h"
+#include "s3/operation.h"
+#include "s3/owner_directory.h"
+#include "s3/s3_api.h"
+#include "vault/vault.h"
+
+namespace cv::s3 {
+
+struct Services {
+  vault::Vault& vault;
+  auth::CredentialStore& credentials;
+  OwnerDirectory& owners;
+  const Clock& clock;
+  const S3Options& options;
+};
+
+struct Call {
+  Request& request;
+  Route route;
+  auth::Identity identity;
+};
+
+using OperationHandler = Result<Response> (*)(const Services&, Call&);
+
+// A response with an XML body.
+Response xml_response(std::string body, int status = 200);
+// A response with no body.
+Response empty_response(int status);
+
+// The partNumber query parameter (1..10000), InvalidArgument otherwise.
+Result<uint32_t> part_number_of(const Call& call);
+
+// One handler per operation, grouped in files by family.
+Result<Response> list_buckets(const Services&, Call&);
+Result<Response> create_bucket(const Services&, Call&);
+Result<Response> head_bucket(const Services&, Call&);
+Result<Response> delete_bucket(const Services&, Call&);
+Result<Response> get_bucket_location(const Services&, Call&);
+Result<Response> get_bucket_versioning(const Services&, Call&);
+Result<Response> put_bucket_cors(const Services&, Call&);
+Result<Response> get_bucket_cors(const Services&, Call&);
+Result<Response> delete_bucket_cors(const Services&, Call&);
+Result<Response> preflight(const Services&, Call&);
+Result<Response> list_objects_v1(const Services&, Call&);
+Result<Response> list_objects_v2(const Services&, Call&);
+Result<Response> list_multipart_uploads(const Services&, Call&);
+Result<Response> delete_objects(const Services&, Call&);
+Result<Response> post_object(const Services&, Call&);
+Result<Response> put_object(const Services&, Call&);
+Result<Response> copy_object(const Services&, Call&);
+Result<Response> get_object(const Services&, Call&);
+Result<Response> head_object(const Services&, Call&);
+Result<Response> delete_object(const Services&, Call&);
+Result<Response> get_object_tagging(const Services&, Call&);
+Result<Response> put_object_tagging(const Services&, Call&);
+Result<Response> delete_object_tagging(const Services&, Call&);
+Result<Response> create_multipart_upload(const Services&, Call&);
+Result<Response> upload_part(const Services&, Call&);
+Result<Response> upload_part_copy(const Services&, Call&);
+Result<Response> complete_multipart_upload(const Services&, Call&);
+Result<Response> abort_multipart_upload(const Services&, Call&);
+Result<Response> list_parts(const Services&, Call&);
+
+// Adds Access-Control-* headers to `response` when the request has an Origin that the
+// bucket's CORS configuration allows.
+void apply_cors(const Services& services, const Call& call, Response& response);
+
+}  // namespace cv::s3

@@ -1,0 +1,23 @@
+#include "s3/error_response.h"
+
+#include "s3/xml.h"
+
+namespace cv::s3 {
+
+Response error_response(const Error& error, const Request& request) {
+  Response response;
+  response.status = error_http_status(error.code);
+  if (request.method == "HEAD" || response.status == 304) return response;
+  XmlWriter xml("Error", false);
+  add_text(xml.root(), "Code", error_code_name(error.code));
+  add_text(xml.root(), "Message",
+           error.message.empty() ? error_default_message(error.code) : error.message);
+  if (!error.resource.empty()) add_text(xml.root(), "Resource", error.resource);
+  add_text(xml.root(), "RequestId", request.request_id);
+  response.headers.add("content-type", "application/xml");
+  response.body = xml.str();
+  if (error.code == ErrorCode::kMethodNotAllowed) response.headers.add("allow", "GET, PUT, HEAD, DELETE, POST");
+  return response;
+}
+
+}  // namespace cv::s3

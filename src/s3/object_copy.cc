@@ -1,0 +1,129 @@
+// CopyObject and UploadPartCopy: server-side copies from x-amz-copy-source.
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "s3/call.h"
+#include "s3/conditions.h"
+#include "s3/object_headers.h"
+#include "s3/request_body.h"
+#include "s3/xml.h"
+
+namespace cv::s3 {
+namespace {
+
+// Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, optional
+// "?versionId=..."), checks the requester owns the source bucket and the copy-source
+// conditions, and loads the source version.
+Result<meta::ObjectVersion> load_copy_source(const Services& services, const Call& call) {
+  std::string_view header = call.request.headers.get("x-amz-copy-source");
+  std::string version_id;
+  if (const size_t q = header.find('?'); q != std::string_view::npos) {
+    auto params = parse_query(header.substr(q + 1));
+    if (!params) return fail(ErrorCode::kInvalidArgument, "Invalid copy source");
+    if (const std::string* v = find_param(*params, "versionId")) version_id = *v;
+    header = header.substr(0, q);
+  }
+  auto decoded = percent_decode(header);
+  if (!decoded) return fail(ErrorCode::kInvalidArgument, "Invalid copy source encoding");
+  std::string_view path = *decoded;
+  if (path.starts_with('/')) path.remove_prefix(1);
+  const size_t slash = path.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == path.size()) {
+    return fail(ErrorCode::kInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+  }
+  const std::string bucket(path.substr(0, slash));
+  const std::string key(path.substr(slash + 1));
+  const auto source_bucket = CV_TRY(services.vault.get_bucket(bucket));
+  if (source_bucket.owner_id != call.identity.user_id) {
+    return fail(ErrorCode::kAccessDenied, "Access Denied", bucket);
+  }
+  auto object = CV_TRY(services.vault.get_object(bucket, key, version_id));
+  CV_TRY(check_conditions(call.request.headers, object, "x-amz-copy-source-"));
+  return object;
+}
+
+Result<std::string> directive(const Headers& headers, std::string_view name) {
+  const std::string value(headers.get(name, "COPY"));
+  if (value != "COPY" && value != "REPLACE") {
+    return fail(ErrorCode::kInvalidArgument, "Unknown " + std::string(name) + ": " + value);
+  }
+  return value;
+}
+
+}  // namespace
+
+Result<Response> copy_object(const Services& services, Call& call) {
+  const auto source = CV_TRY(load_copy_source(services, call));
+  const auto& headers = call.request.headers;
+  const std::string metadata_directive = CV_TRY(directive(headers, "x-amz-metadata-directive"));
+  const std::string tagging_directive = CV_TRY(directive(headers, "x-amz-tagging-directive"));
+  if (source.bucket == call.route.bucket && source.key == call.route.key &&
+      metadata_directive == "COPY" && !headers.contains("x-amz-storage-class")) {
+    return fail(ErrorCode::kInvalidRequest,
+                "This copy request is illegal because it is trying to copy an object to itself "
+                "without changing the object's metadata, storage class, website redirect "
+                "location or encryption attributes.");
+  }
+  meta::ObjectVersion attributes = CV_TRY(attributes_from_headers(headers));
+  if (metadata_directive == "COPY") {
+    attributes.content_type = source.content_type;
+    attributes.headers = source.headers;
+    attributes.user_metadata = source.user_metadata;
+  }
+  if (tagging_directive == "COPY") attributes.tags = source.tags;
+  attributes.owner_id = call.identity.user_id;
+  auto algorithm = CV_TRY(requested_checksum(headers));
+  attributes.checksum_algorithm = algorithm == vault::ChecksumAlgorithm::kNone
+                                      ? source.checksum_algorithm
+                                      : std::string(vault::checksum_name(algorithm));
+  auto body = CV_TRY(services.vault.open_body(source, 0, source.size));
+  vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
+                              body.get(), source.size, {}};
+  const auto object = CV_TRY(services.vault.put_object(input));
+
+  XmlWriter xml("CopyObjectResult");
+  add_text(xml.root(), "LastModified", format_iso8601(from_unix_nanos(object.mtime_ns)));
+  add_text(xml.root(), "ETag", quoted_etag(object.etag));
+  if (!object.checksum_value.empty()) {
+    add_text(xml.root(), "Checksum" + object.checksum_algorithm, object.checksum_value);
+  }
+  return xml_response(xml.str());
+}
+
+Result<Response> upload_part_copy(const Services& services, Call& call) {
+  const uint32_t number = CV_TRY(part_number_of(call));
+  const auto source = CV_TRY(load_copy_source(services, call));
+  uint64_t offset = 0;
+  uint64_t length = source.size;
+  if (const std::string* range = call.request.headers.find("x-amz-copy-source-range")) {
+    // bytes=first-last, both required and inside the source.
+    std::string_view spec = trim(*range);
+    uint64_t first = 0;
+    uint64_t last = 0;
+    const size_t dash = spec.find('-');
+    if (!spec.starts_with("bytes=") || dash == std::string_view::npos ||
+        std::sscanf(std::string(spec).c_str(), "bytes=%lu-%lu", &first, &last) != 2 ||
+        last < first) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "The x-amz-copy-source-range value must be of the form bytes=first-last where "
+                  "first and last are the zero-based offsets of the first and last bytes to copy");
+    }
+    if (last >= source.size) {
+      return fail(ErrorCode::kInvalidRange, "Range specified is not valid for source object of size: " +
+                                                std::to_string(source.size));
+    }
+    offset = first;
+    length = last - first + 1;
+  }
+  const std::string* upload_id_param = find_param(call.request.params, "uploadId");
+  const std::string upload_id = upload_id_param ? *upload_id_param : "";
+  auto body = CV_TRY(services.vault.open_body(source, offset, length));
+  const auto part = CV_TRY(services.vault.upload_part(call.route.bucket, call.route.key, upload_id,
+                                                      number, *body, length,
+                                                      vault::ChecksumAlgorithm::kNone, {}));
+  XmlWriter xml("CopyPartResult");
+  add_text(xml.root(), "LastModified", format_iso8601(from_unix_nanos(part.mtime_ns)));
+  add_text(xml.root(), "ETag", quoted_etag(part.etag));
+  return xml_response(xml.str());
+}
+
+}  // namespace cv::s3

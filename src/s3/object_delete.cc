@@ -1,0 +1,52 @@
+// DeleteObject and DeleteObjects.
+#include "s3/call.h"
+#include "s3/xml.h"
+
+namespace cv::s3 {
+
+Result<Response> delete_object(const Services& services, Call& call) {
+  const std::string* version = find_param(call.request.params, "versionId");
+  CV_TRY(services.vault.delete_object(call.route.bucket, call.route.key, version ? *version : ""));
+  return empty_response(204);
+}
+
+Result<Response> delete_objects(const Services& services, Call& call) {
+  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  pugi::xml_document doc;
+  const auto root = CV_TRY(parse_xml(doc, body, "Delete"));
+  const bool quiet = child_text(root, "Quiet") == "true";
+  struct Target {
+    std::string key;
+    std::string version_id;
+  };
+  std::vector<Target> targets;
+  for (auto node : root.children()) {
+    if (local_name(node) != "Object") continue;
+    const auto key_node = child(node, "Key");
+    if (!key_node) return fail(ErrorCode::kMalformedXML);
+    targets.push_back({key_node.text().get(), child_text(node, "VersionId")});
+  }
+  if (targets.empty() || targets.size() > 1000) return fail(ErrorCode::kMalformedXML);
+
+  XmlWriter xml("DeleteResult");
+  for (const auto& target : targets) {
+    auto outcome = services.vault.delete_object(call.route.bucket, target.key, target.version_id);
+    if (outcome) {
+      if (quiet) continue;
+      auto deleted = xml.root().append_child("Deleted");
+      add_text(deleted, "Key", target.key);
+      if (!target.version_id.empty()) add_text(deleted, "VersionId", target.version_id);
+    } else {
+      auto error = xml.root().append_child("Error");
+      add_text(error, "Key", target.key);
+      if (!target.version_id.empty()) add_text(error, "VersionId", target.version_id);
+      add_text(error, "Code", error_code_name(outcome.error().code));
+      add_text(error, "Message", outcome.error().message.empty()
+                                     ? error_default_message(outcome.error().code)
+                                     : outcome.error().message);
+    }
+  }
+  return xml_response(xml.str());
+}
+
+}  // namespace cv::s3

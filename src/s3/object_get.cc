@@ -1,0 +1,114 @@
+// GetObject and HeadObject: conditions, ranges, partNumber, response-* overrides.
+#include <array>
+#include <charconv>
+
+#include "core/clock.h"
+#include "s3/call.h"
+#include "s3/conditions.h"
+#include "s3/object_headers.h"
+#include "s3/range.h"
+
+namespace cv::s3 {
+namespace {
+
+// Bodies up to this size are sent from memory; larger ones stream from the blob store.
+constexpr uint64_t kInMemoryBodyLimit = 256 * 1024;
+
+constexpr std::array<std::pair<const char*, const char*>, 6> kOverrides = {{
+    {"response-content-type", "content-type"},
+    {"response-content-language", "content-language"},
+    {"response-expires", "expires"},
+    {"response-cache-control", "cache-control"},
+    {"response-content-disposition", "content-disposition"},
+    {"response-content-encoding", "content-encoding"},
+}};
+
+Result<std::optional<uint32_t>> part_number_param(const Call& call) {
+  const std::string* text = find_param(call.request.params, "partNumber");
+  if (!text) return std::optional<uint32_t>();
+  uint32_t number = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), number);
+  if (ec != std::errc() || end != text->data() + text->size() || number < 1 || number > 10000) {
+    return fail(ErrorCode::kInvalidArgument,
+                "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  return std::optional<uint32_t>(number);
+}
+
+// The byte range of part `number` of the object.
+Result<ByteRange> part_range(const meta::ObjectVersion& object, uint32_t number) {
+  if (object.parts_count == 0) {
+    if (number != 1) return fail(ErrorCode::kInvalidPartNumber);
+    return ByteRange{0, object.size};
+  }
+  if (number > object.blobs.size()) return fail(ErrorCode::kInvalidPartNumber);
+  uint64_t offset = 0;
+  for (uint32_t i = 0; i + 1 < number; ++i) offset += object.blobs[i].size;
+  return ByteRange{offset, object.blobs[number - 1].size};
+}
+
+Result<Response> read_object(const Services& services, Call& call, bool with_body) {
+  const std::string* version = find_param(call.request.params, "versionId");
+  const auto object = CV_TRY(services.vault.get_object(call.route.bucket, call.route.key,
+                                                        version ? *version : ""));
+  Response response;
+  if (auto ok = check_conditions(call.request.headers, object); !ok) {
+    if (ok.error().code != ErrorCode::kNotModified) return fail(ok.error());
+    response.status = 304;
+    response.headers.add("etag", quoted_etag(object.etag));
+    response.headers.add("last-modified", format_http_date(from_unix_nanos(object.mtime_ns)));
+    return response;
+  }
+  const auto part_number = CV_TRY(part_number_param(call));
+  std::optional<ByteRange> range;
+  if (part_number) {
+    range = CV_TRY(part_range(object, *part_number));
+  } else if (const std::string* header = call.request.headers.find("range")) {
+    auto resolved = resolve_range(*header, object.size);
+    if (!resolved) {
+      Error error = resolved.error();
+      error.resource = call.route.key;
+      return fail(error);
+    }
+    range = *resolved;
+  }
+  const bool checksum_mode = call.request.headers.get("x-amz-checksum-mode") == "ENABLED" &&
+                             (!range || (part_number && object.parts_count == 0));
+  write_object_headers(object, checksum_mode, response.headers);
+  for (const auto& [param, header] : kOverrides) {
+    if (const std::string* value = find_param(call.request.params, param)) {
+      response.headers.set(header, *value);
+    }
+  }
+  uint64_t offset = 0;
+  uint64_t length = object.size;
+  if (range) {
+    offset = range->offset;
+    length = range->length;
+    response.status = 206;
+    response.headers.add("content-range", "bytes " + std::to_string(offset) + "-" +
+                                              std::to_string(offset + length - 1) + "/" +
+                                              std::to_string(object.size));
+  }
+  response.content_length = length;
+  if (!with_body || length == 0) return response;
+  auto body = CV_TRY(services.vault.open_body(object, offset, length));
+  if (length <= kInMemoryBodyLimit) {
+    response.body = CV_TRY(read_all(*body, length));
+  } else {
+    response.stream = std::move(body);
+  }
+  return response;
+}
+
+}  // namespace
+
+Result<Response> get_object(const Services& services, Call& call) {
+  return read_object(services, call, true);
+}
+
+Result<Response> head_object(const Services& services, Call& call) {
+  return read_object(services, call, false);
+}
+
+}  // namespace cv::s3

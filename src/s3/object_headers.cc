@@ -1,0 +1,115 @@
+#include "s3/object_headers.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "core/clock.h"
+#include "core/encoding.h"
+#include "vault/vault.h"
+
+namespace cv::s3 {
+namespace {
+
+constexpr std::array kStoredHeaders = {"cache-control", "content-disposition", "content-encoding",
+                                       "content-language", "expires"};
+constexpr std::string_view kMetaPrefix = "x-amz-meta-";
+
+// Removes "aws-chunked" from a Content-Encoding list; it describes the transfer, not the object.
+std::string strip_aws_chunked(std::string_view value) {
+  std::string out;
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    const std::string_view item = trim(value.substr(0, comma));
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+    if (item.empty() || to_lower(item) == "aws-chunked") continue;
+    if (!out.empty()) out += ",";
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string quoted_etag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
+
+Status validate_tags(const meta::StringPairs& tags) {
+  if (tags.size() > 10) return fail(ErrorCode::kInvalidTag, "Object tags cannot be greater than 10");
+  std::set<std::string_view> keys;
+  for (const auto& [key, value] : tags) {
+    if (key.empty() || key.size() > 128 || !is_valid_utf8(key)) {
+      return fail(ErrorCode::kInvalidTag, "The TagKey you have provided is invalid");
+    }
+    if (value.size() > 256 || !is_valid_utf8(value)) {
+      return fail(ErrorCode::kInvalidTag, "The TagValue you have provided is invalid");
+    }
+    if (!keys.insert(key).second) {
+      return fail(ErrorCode::kInvalidTag, "Cannot provide multiple Tags with the same key");
+    }
+  }
+  return {};
+}
+
+Result<meta::StringPairs> parse_tagging_header(std::string_view text) {
+  auto params = parse_query(text);
+  if (!params) return fail(ErrorCode::kInvalidTag, "The x-amz-tagging header is malformed");
+  meta::StringPairs tags(params->begin(), params->end());
+  CV_TRY(validate_tags(tags));
+  return tags;
+}
+
+Result<meta::ObjectVersion> attributes_from_headers(const Headers& headers) {
+  meta::ObjectVersion attributes;
+  attributes.content_type = headers.get("content-type", "binary/octet-stream");
+  if (attributes.content_type.empty()) attributes.content_type = "binary/octet-stream";
+  for (const char* name : kStoredHeaders) {
+    const std::string* value = headers.find(name);
+    if (!value) continue;
+    std::string stored = *value;
+    if (std::string_view(name) == "content-encoding") stored = strip_aws_chunked(stored);
+    if (!stored.empty()) attributes.headers.emplace_back(name, std::move(stored));
+  }
+  for (const auto& [name, value] : headers.fields()) {
+    if (name.starts_with(kMetaPrefix) && name.size() > kMetaPrefix.size()) {
+      attributes.user_metadata.emplace_back(name.substr(kMetaPrefix.size()), value);
+    }
+  }
+  if (const std::string* tagging = headers.find("x-amz-tagging")) {
+    attributes.tags = CV_TRY(parse_tagging_header(*tagging));
+  }
+  if (const std::string* storage_class = headers.find("x-amz-storage-class")) {
+    if (*storage_class != "STANDARD") {
+      return fail(ErrorCode::kInvalidStorageClass, "The storage class you specified is not valid",
+                  *storage_class);
+    }
+  }
+  if (headers.contains("x-amz-server-side-encryption") ||
+      headers.contains("x-amz-server-side-encryption-customer-algorithm")) {
+    return fail(ErrorCode::kNotImplemented, "Server-side encryption is not implemented yet");
+  }
+  return attributes;
+}
+
+void write_object_headers(const meta::ObjectVersion& object, bool with_checksum,
+                          Headers& headers) {
+  headers.add("etag", quoted_etag(object.etag));
+  headers.add("last-modified", format_http_date(from_unix_nanos(object.mtime_ns)));
+  headers.add("content-type", object.content_type);
+  headers.add("accept-ranges", "bytes");
+  for (const auto& [name, value] : object.headers) headers.add(name, value);
+  for (const auto& [name, value] : object.user_metadata) {
+    headers.add(std::string(kMetaPrefix) + name, value);
+  }
+  if (!object.tags.empty()) headers.add("x-amz-tagging-count", std::to_string(object.tags.size()));
+  if (object.storage_class != "STANDARD" && !object.storage_class.empty()) {
+    headers.add("x-amz-storage-class", object.storage_class);
+  }
+  if (object.parts_count > 0) {
+    headers.add("x-amz-mp-parts-count", std::to_string(object.parts_count));
+  }
+  if (with_checksum && !object.checksum_algorithm.empty() && !object.checksum_value.empty()) {
+    headers.add("x-amz-checksum-" + to_lower(object.checksum_algorithm), object.checksum_value);
+  }
+}
+
+}  // namespace cv::s3

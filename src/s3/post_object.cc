@@ -1,0 +1,123 @@
+// PostObject: browser form uploads authorized by a SigV4 POST policy.
+#include "auth/post_policy.h"
+#include "core/encoding.h"
+#include "s3/call.h"
+#include "s3/form_data.h"
+#include "s3/object_headers.h"
+#include "s3/xml.h"
+
+namespace cv::s3 {
+namespace {
+
+constexpr size_t kMaxFieldBytes = 64 * 1024;
+
+const std::string* field(const auth::FormFields& fields, std::string_view name) {
+  for (const auto& [field_name, value] : fields) {
+    if (to_lower(field_name) == name) return &value;
+  }
+  return nullptr;
+}
+
+// Form fields that become object headers, as S3 accepts them.
+Headers headers_from_fields(const auth::FormFields& fields, const FormPart& file) {
+  Headers headers;
+  for (const auto& [name, value] : fields) {
+    const std::string lower = to_lower(name);
+    if (lower == "content-type" || lower == "cache-control" || lower == "content-disposition" ||
+        lower == "content-encoding" || lower == "expires" || lower.starts_with("x-amz-meta-") ||
+        lower == "x-amz-storage-class") {
+      headers.add(lower, value);
+    }
+  }
+  if (!headers.contains("content-type") && !file.content_type.empty()) {
+    headers.add("content-type", file.content_type);
+  }
+  return headers;
+}
+
+}  // namespace
+
+Result<Response> post_object(const Services& services, Call& call) {
+  const auto boundary = form_boundary(call.request.headers.get("content-type"));
+  if (!boundary) return fail(ErrorCode::kMalformedPOSTRequest, "Missing multipart boundary");
+  FormDataReader form(*call.request.body, *boundary);
+  auth::FormFields fields;
+  size_t field_bytes = 0;
+  std::optional<FormPart> file;
+  while (auto part = CV_TRY(form.next_part())) {
+    if (to_lower(part->name) == "file") {
+      file = std::move(*part);
+      break;
+    }
+    const std::string value = CV_TRY(read_all(form, kMaxFieldBytes));
+    field_bytes += part->name.size() + value.size();
+    if (field_bytes > kMaxFieldBytes) {
+      return fail(ErrorCode::kMaxMessageLengthExceeded, "The form fields are too large");
+    }
+    fields.emplace_back(part->name, value);
+  }
+  if (!file) {
+    return fail(ErrorCode::kInvalidArgument, "POST requires exactly one file upload per request.");
+  }
+  const auto grant = CV_TRY(auth::verify_post_policy(fields, call.route.bucket,
+                                                     services.credentials, services.clock,
+                                                     services.options.region));
+  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
+  if (bucket.owner_id != grant.user_id) {
+    return fail(ErrorCode::kAccessDenied, "Access Denied", call.route.bucket);
+  }
+  const std::string* key_field = field(fields, "key");
+  if (!key_field) {
+    return fail(ErrorCode::kInvalidArgument, "Bucket POST must contain a field named 'key'.");
+  }
+  std::string key = *key_field;
+  if (const size_t at = key.find("${filename}"); at != std::string::npos) {
+    key.replace(at, 11, file->filename.value_or(""));
+  }
+  auto attributes = CV_TRY(attributes_from_headers(headers_from_fields(fields, *file)));
+  attributes.owner_id = grant.user_id;
+  const auto range = grant.content_length_range;
+  vault::PutObjectInput input{call.route.bucket, key, std::move(attributes), &form, std::nullopt,
+                              [range](const vault::BodyDigests& digests) -> Status {
+                                if (range && digests.size < range->first) {
+                                  return fail(ErrorCode::kEntityTooSmall);
+                                }
+                                if (range && digests.size > range->second) {
+                                  return fail(ErrorCode::kEntityTooLarge);
+                                }
+                                return {};
+                              }};
+  const auto object = CV_TRY(services.vault.put_object(input));
+
+  const std::string location = "/" + call.route.bucket + "/" + uri_encode(key, false);
+  if (const std::string* redirect = field(fields, "success_action_redirect")) {
+    if (!redirect->empty()) {
+      Response response = empty_response(303);
+      const char separator = redirect->find('?') == std::string::npos ? '?' : '&';
+      response.headers.add("location", *redirect + separator + "bucket=" +
+                                           uri_encode(call.route.bucket) + "&key=" +
+                                           uri_encode(key) + "&etag=" +
+                                           uri_encode(quoted_etag(object.etag)));
+      response.headers.add("etag", quoted_etag(object.etag));
+      return response;
+    }
+  }
+  const std::string* status_field = field(fields, "success_action_status");
+  const std::string status = status_field ? *status_field : "204";
+  Response response;
+  if (status == "201") {
+    XmlWriter xml("PostResponse", false);
+    add_text(xml.root(), "Location", location);
+    add_text(xml.root(), "Bucket", call.route.bucket);
+    add_text(xml.root(), "Key", key);
+    add_text(xml.root(), "ETag", quoted_etag(object.etag));
+    response = xml_response(xml.str(), 201);
+  } else {
+    response = empty_response(status == "200" ? 200 : 204);
+  }
+  response.headers.add("etag", quoted_etag(object.etag));
+  response.headers.add("location", location);
+  return response;
+}
+
+}  // namespace cv::s3

@@ -1,0 +1,128 @@
+#include "s3/s3_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.h"
+#include "s3/call.h"
+#include "s3/error_response.h"
+
+namespace cv::s3 {
+namespace {
+
+OperationHandler handler_for(Operation operation) {
+  switch (operation) {
+    case Operation::kListBuckets: return list_buckets;
+    case Operation::kCreateBucket: return create_bucket;
+    case Operation::kHeadBucket: return head_bucket;
+    case Operation::kDeleteBucket: return delete_bucket;
+    case Operation::kGetBucketLocation: return get_bucket_location;
+    case Operation::kGetBucketVersioning: return get_bucket_versioning;
+    case Operation::kPutBucketCors: return put_bucket_cors;
+    case Operation::kGetBucketCors: return get_bucket_cors;
+    case Operation::kDeleteBucketCors: return delete_bucket_cors;
+    case Operation::kListObjects: return list_objects_v1;
+    case Operation::kListObjectsV2: return list_objects_v2;
+    case Operation::kListMultipartUploads: return list_multipart_uploads;
+    case Operation::kDeleteObjects: return delete_objects;
+    case Operation::kPostObject: return post_object;
+    case Operation::kPutObject: return put_object;
+    case Operation::kCopyObject: return copy_object;
+    case Operation::kGetObject: return get_object;
+    case Operation::kHeadObject: return head_object;
+    case Operation::kDeleteObject: return delete_object;
+    case Operation::kGetObjectTagging: return get_object_tagging;
+    case Operation::kPutObjectTagging: return put_object_tagging;
+    case Operation::kDeleteObjectTagging: return delete_object_tagging;
+    case Operation::kCreateMultipartUpload: return create_multipart_upload;
+    case Operation::kUploadPart: return upload_part;
+    case Operation::kUploadPartCopy: return upload_part_copy;
+    case Operation::kCompleteMultipartUpload: return complete_multipart_upload;
+    case Operation::kAbortMultipartUpload: return abort_multipart_upload;
+    case Operation::kListParts: return list_parts;
+    case Operation::kPreflight: return preflight;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+struct S3Api::Impl {
+  Impl(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
+       const Clock& clock, S3Options opts)
+      : options(std::move(opts)),
+        verifier(credentials, clock,
+                 auth::VerifierOptions{.region = options.region}),
+        services{vault, credentials, owners, clock, options},
+        routing{options.domain} {}
+
+  // Authenticates and authorizes; the bucket check loads the bucket once.
+  Status admit(Call& call) {
+    if (call.route.access == Access::kAnonymous) return {};
+    call.identity = CV_TRY(verifier.verify(call.request));
+    if (call.identity.anonymous) {
+      return fail(ErrorCode::kAccessDenied, "Access Denied (anonymous access is blocked)");
+    }
+    if (call.route.access == Access::kBucketOwner) {
+      const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
+      if (bucket.owner_id != call.identity.user_id) {
+        return fail(ErrorCode::kAccessDenied, "Access Denied", call.route.bucket);
+      }
+    }
+    return {};
+  }
+
+  Response serve(Request& request) {
+    auto route = route_request(request, routing);
+    if (!route) return error_response(route.error(), request);
+    Call call{request, std::move(*route), {}};
+    if (auto admitted = admit(call); !admitted) {
+      return error_response(admitted.error(), request);
+    }
+    auto response = handler_for(call.route.operation)(services, call);
+    if (!response) return error_response(response.error(), request);
+    if (request.headers.contains("origin") && !call.route.bucket.empty() &&
+        call.route.operation != Operation::kPreflight) {
+      apply_cors(services, call, *response);
+    }
+    return std::move(*response);
+  }
+
+  S3Options options;
+  auth::SigV4Verifier verifier;
+  Services services;
+  RoutingOptions routing;
+};
+
+S3Api::S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
+             const Clock& clock, S3Options options)
+    : impl_(std::make_unique<Impl>(vault, credentials, owners, clock, std::move(options))) {}
+
+S3Api::~S3Api() = default;
+
+Response S3Api::handle(Request& request) {
+  Response response;
+  try {
+    response = impl_->serve(request);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {} failed: {}", request.request_id, request.method,
+                  request.target, e.what());
+    response = error_response(Error{ErrorCode::kInternalError, {}, {}}, request);
+  }
+  return response;
+}
+
+Response xml_response(std::string body, int status) {
+  Response response;
+  response.status = status;
+  response.headers.add("content-type", "application/xml");
+  response.body = std::move(body);
+  return response;
+}
+
+Response empty_response(int status) {
+  Response response;
+  response.status = status;
+  return response;
+}
+
+}  // namespace cv::s3

@@ -1,0 +1,36 @@
+// The S3 protocol front-end: routes a request, verifies its signature, checks access, calls
+// the vault and encodes the reply (XML bodies, S3 headers, S3 error documents).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "auth/credentials.h"
+#include "auth/sigv4.h"
+#include "core/clock.h"
+#include "core/http_message.h"
+#include "s3/owner_directory.h"
+#include "vault/vault.h"
+
+namespace cv::s3 {
+
+struct S3Options {
+  std::string region = "us-east-1";
+  std::string domain;                    // virtual-hosted-style base domain; empty: path only
+  size_t max_xml_body = 1024 * 1024;     // request XML documents larger than this are refused
+};
+
+// Thread-safe: handle() is called from many worker threads at once.
+class S3Api final : public RequestHandler {
+ public:
+  S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
+        const Clock& clock, S3Options options);
+  ~S3Api() override;
+  Response handle(Request& request) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cv::s3

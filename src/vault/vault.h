@@ -1,0 +1,144 @@
+// The vault service: buckets, objects and multipart uploads as plain C++ calls over a
+// MetaStore and a BlobStore. The S3 API, the console and the workers all call this, so the
+// storage rules (inline vs blob, durability, digests, garbage) live here only.
+//
+// Thread-safety: every method may be called from many threads at once. Methods block (disk);
+// call them from worker threads only. Knows no HTTP and no XML.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "blob/blob_store.h"
+#include "core/byte_source.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "meta/meta_store.h"
+
+namespace cv::vault {
+
+struct VaultOptions {
+  // Bodies smaller than this are stored in the metadata row, larger ones as blob files.
+  uint64_t inline_threshold = 128 * 1024;
+  uint64_t max_object_size = 5ull * 1024 * 1024 * 1024 * 1024;  // 5 TiB
+  uint64_t max_part_size = 5ull * 1024 * 1024 * 1024;            // 5 GiB
+  uint64_t min_part_size = 5ull * 1024 * 1024;                   // all parts but the last
+  uint32_t max_parts = 10000;
+  std::string region = "us-east-1";
+};
+
+// Checksum algorithms S3 accepts in x-amz-checksum-*.
+enum class ChecksumAlgorithm { kNone, kCrc32, kCrc32c, kSha1, kSha256 };
+std::string_view checksum_name(ChecksumAlgorithm algorithm);  // "CRC32", ... , "" for none
+std::optional<ChecksumAlgorithm> parse_checksum_name(std::string_view name);  // case-insensitive
+
+// What was computed over a body while it was stored.
+struct BodyDigests {
+  uint64_t size = 0;
+  std::string md5;       // raw 16 bytes
+  std::string checksum;  // raw bytes of the requested checksum algorithm, empty for none
+};
+
+// Runs after the body is stored durably and before the metadata commit makes it visible;
+// returning an error discards the body (Content-MD5, x-amz-checksum-* checks).
+using BodyCheck = std::function<Status(const BodyDigests&)>;
+
+struct PutObjectInput {
+  std::string bucket;
+  std::string key;
+  // content_type, headers, user_metadata, tags, storage_class, checksum_algorithm, owner_id.
+  meta::ObjectVersion attributes;
+  ByteSource* body = nullptr;
+  std::optional<uint64_t> expected_size;  // when known (Content-Length): checked exactly
+  BodyCheck check;                        // may be empty
+};
+
+struct CompletedPart {
+  uint32_t part_number = 0;
+  std::string etag;      // as the client sent it; quotes allowed
+  std::string checksum;  // base64, when the client sent one
+};
+
+class Vault {
+ public:
+  Vault(meta::MetaStore& meta, blob::BlobStore& blobs, const Clock& clock, VaultOptions options);
+
+  const VaultOptions& options() const { return options_; }
+
+  // Buckets. create_bucket validates the name (InvalidBucketName).
+  Status create_bucket(std::string_view name, std::string_view owner_id);
+  Result<meta::Bucket> get_bucket(std::string_view name);  // NoSuchBucket
+  Result<std::vector<meta::Bucket>> list_buckets(std::string_view owner_id);
+  Status delete_bucket(std::string_view name);
+  Result<meta::BucketUsage> bucket_usage(std::string_view name);
+  Status put_bucket_config(std::string_view bucket, std::string_view kind, std::string_view doc);
+  Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
+                                                       std::string_view kind);
+  Status delete_bucket_config(std::string_view bucket, std::string_view kind);
+
+  // Objects. put_object streams the body into storage, computing MD5 (the ETag) and the
+  // requested checksum, runs input.check, then commits; the returned version has no body.
+  Result<meta::ObjectVersion> put_object(PutObjectInput& input);
+  // The version's metadata and body location (NoSuchBucket, NoSuchKey).
+  Result<meta::ObjectVersion> get_object(std::string_view bucket, std::string_view key,
+                                         std::string_view version_id = {});
+  // A stream of bytes [offset, offset + length) of the version's body.
+  Result<std::unique_ptr<ByteSource>> open_body(const meta::ObjectVersion& object,
+                                                uint64_t offset, uint64_t length);
+  Result<meta::DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
+                                            std::string_view version_id = {});
+  Status put_object_tags(std::string_view bucket, std::string_view key,
+                         std::string_view version_id, const meta::StringPairs& tags);
+  Result<meta::ListObjectsPage> list_objects(const meta::ListObjectsQuery& query);
+
+  // Multipart uploads. Parts are always blob files.
+  Result<meta::MultipartUpload> create_upload(std::string_view bucket, std::string_view key,
+                                              const meta::ObjectVersion& attributes);
+  Result<meta::MultipartUpload> get_upload(std::string_view bucket, std::string_view key,
+                                           std::string_view upload_id);  // NoSuchUpload
+  // `algorithm` is the checksum the part request names; kNone uses the upload's.
+  Result<meta::Part> upload_part(std::string_view bucket, std::string_view key,
+                                 std::string_view upload_id, uint32_t part_number,
+                                 ByteSource& body, std::optional<uint64_t> expected_size,
+                                 ChecksumAlgorithm algorithm, const BodyCheck& check);
+  // Validates the list (InvalidPartOrder, InvalidPart, EntityTooSmall) and the composite
+  // checksum, then makes the object current.
+  Result<meta::ObjectVersion> complete_upload(std::string_view bucket, std::string_view key,
+                                              std::string_view upload_id,
+                                              const std::vector<CompletedPart>& parts);
+  Status abort_upload(std::string_view bucket, std::string_view key, std::string_view upload_id);
+  Result<meta::ListPartsPage> list_parts(std::string_view bucket, std::string_view key,
+                                         std::string_view upload_id, uint32_t marker,
+                                         uint32_t max_parts);
+  Result<meta::ListUploadsPage> list_uploads(const meta::ListUploadsQuery& query);
+
+  // Blob reclamation. garbage() lists up to `max` blobs no metadata references any more;
+  // reclaim() deletes those blobs and forgets them. The collector (workers/) decides when.
+  Result<std::vector<std::string>> garbage(size_t max);
+  Status reclaim(const std::vector<std::string>& blob_ids);
+  // At startup, before serving: removes temporaries and blobs no metadata references.
+  Result<size_t> sweep_orphans();
+
+ private:
+  struct StoredBody;
+  Result<StoredBody> store_body(ByteSource& body, std::optional<uint64_t> expected_size,
+                                uint64_t max_size, bool allow_inline, ChecksumAlgorithm algorithm,
+                                const BodyCheck& check);
+
+  meta::MetaStore& meta_;
+  blob::BlobStore& blobs_;
+  const Clock& clock_;
+  VaultOptions options_;
+};
+
+// S3 bucket naming rules (3-63 chars, lowercase letters, digits, '.', '-', no IP address
+// form, no "xn--" prefix, ...).
+bool is_valid_bucket_name(std::string_view name);
+// S3 key rules: 1..1024 bytes of UTF-8. Returns KeyTooLongError / InvalidArgument.
+Status validate_key(std::string_view key);
+
+}  // namespace cv::vault

@@ -1,0 +1,76 @@
+#include "vault/vault.h"
+
+namespace cv::vault {
+
+Vault::Vault(meta::MetaStore& meta, blob::BlobStore& blobs, const Clock& clock,
+             VaultOptions options)
+    : meta_(meta), blobs_(blobs), clock_(clock), options_(std::move(options)) {}
+
+Status Vault::create_bucket(std::string_view name, std::string_view owner_id) {
+  if (!is_valid_bucket_name(name)) {
+    return fail(ErrorCode::kInvalidBucketName, "The specified bucket is not valid.",
+                std::string(name));
+  }
+  meta::Bucket bucket;
+  bucket.name = name;
+  bucket.owner_id = owner_id;
+  bucket.region = options_.region;
+  bucket.created_ns = to_unix_nanos(clock_.now());
+  return meta_.create_bucket(bucket);
+}
+
+Result<meta::Bucket> Vault::get_bucket(std::string_view name) {
+  auto bucket = CV_TRY(meta_.get_bucket(name));
+  if (!bucket) {
+    return fail(ErrorCode::kNoSuchBucket, "The specified bucket does not exist", std::string(name));
+  }
+  return std::move(*bucket);
+}
+
+Result<std::vector<meta::Bucket>> Vault::list_buckets(std::string_view owner_id) {
+  auto all = CV_TRY(meta_.list_buckets());
+  std::erase_if(all, [&](const meta::Bucket& b) { return b.owner_id != owner_id; });
+  return all;
+}
+
+Status Vault::delete_bucket(std::string_view name) { return meta_.delete_bucket(name); }
+
+Result<meta::BucketUsage> Vault::bucket_usage(std::string_view name) {
+  return meta_.bucket_usage(name);
+}
+
+Status Vault::put_bucket_config(std::string_view bucket, std::string_view kind,
+                                std::string_view doc) {
+  return meta_.put_bucket_config(bucket, kind, doc);
+}
+
+Result<std::optional<std::string>> Vault::get_bucket_config(std::string_view bucket,
+                                                            std::string_view kind) {
+  return meta_.get_bucket_config(bucket, kind);
+}
+
+Status Vault::delete_bucket_config(std::string_view bucket, std::string_view kind) {
+  return meta_.delete_bucket_config(bucket, kind);
+}
+
+Result<std::vector<std::string>> Vault::garbage(size_t max) { return meta_.take_garbage(max); }
+
+Status Vault::reclaim(const std::vector<std::string>& blob_ids) {
+  if (blob_ids.empty()) return {};
+  for (const auto& id : blob_ids) CV_TRY(blobs_.remove(id));
+  return meta_.forget_garbage(blob_ids);
+}
+
+Result<size_t> Vault::sweep_orphans() {
+  CV_TRY(blobs_.remove_incomplete());
+  size_t removed = 0;
+  for (const auto& id : CV_TRY(blobs_.list())) {
+    if (!CV_TRY(meta_.blob_in_use(id))) {
+      CV_TRY(blobs_.remove(id));
+      ++removed;
+    }
+  }
+  return removed;
+}
+
+}  // namespace cv::vault

@@ -1,0 +1,159 @@
+#include <algorithm>
+
+#include "core/encoding.h"
+#include "core/hash.h"
+#include "core/ids.h"
+#include "vault/checksum.h"
+#include "vault/stored_body.h"
+#include "vault/vault.h"
+
+namespace cv::vault {
+namespace {
+
+std::string_view strip_quotes(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+    etag = etag.substr(1, etag.size() - 2);
+  }
+  return etag;
+}
+
+}  // namespace
+
+Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std::string_view key,
+                                                   const meta::ObjectVersion& attributes) {
+  CV_TRY(validate_key(key));
+  CV_TRY(get_bucket(bucket));
+  meta::MultipartUpload upload;
+  upload.upload_id = new_upload_id();
+  upload.bucket = bucket;
+  upload.key = key;
+  upload.initiated_ns = to_unix_nanos(clock_.now());
+  upload.owner_id = attributes.owner_id;
+  upload.object = attributes;
+  upload.object.bucket = bucket;
+  upload.object.key = key;
+  CV_TRY(meta_.create_upload(upload));
+  return upload;
+}
+
+Result<meta::MultipartUpload> Vault::get_upload(std::string_view bucket, std::string_view key,
+                                                std::string_view upload_id) {
+  auto upload = CV_TRY(meta_.get_upload(bucket, upload_id));
+  if (!upload || upload->key != key) {
+    CV_TRY(get_bucket(bucket));
+    return fail(ErrorCode::kNoSuchUpload, {}, std::string(upload_id));
+  }
+  return std::move(*upload);
+}
+
+Result<meta::Part> Vault::upload_part(std::string_view bucket, std::string_view key,
+                                      std::string_view upload_id, uint32_t part_number,
+                                      ByteSource& body, std::optional<uint64_t> expected_size,
+                                      ChecksumAlgorithm algorithm, const BodyCheck& check) {
+  if (part_number < 1 || part_number > options_.max_parts) {
+    return fail(ErrorCode::kInvalidArgument,
+                "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  const auto upload = CV_TRY(get_upload(bucket, key, upload_id));
+  if (algorithm == ChecksumAlgorithm::kNone) {
+    algorithm = parse_checksum_name(upload.object.checksum_algorithm)
+                    .value_or(ChecksumAlgorithm::kNone);
+  }
+  StoredBody stored = CV_TRY(store_body(body, expected_size, options_.max_part_size, false,
+                                        algorithm, check));
+  meta::Part part;
+  part.upload_id = upload_id;
+  part.part_number = part_number;
+  part.etag = hex_encode(stored.digests.md5);
+  part.size = stored.digests.size;
+  part.mtime_ns = to_unix_nanos(clock_.now());
+  part.checksum_value =
+      stored.digests.checksum.empty() ? "" : base64_encode(stored.digests.checksum);
+  part.blob = stored.blob;
+  if (auto status = meta_.put_part(part); !status) {
+    if (stored.blob) (void)blobs_.remove(stored.blob->blob_id);
+    return fail(status.error());
+  }
+  return part;
+}
+
+Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std::string_view key,
+                                                   std::string_view upload_id,
+                                                   const std::vector<CompletedPart>& parts) {
+  const auto upload = CV_TRY(get_upload(bucket, key, upload_id));
+  if (parts.empty()) {
+    return fail(ErrorCode::kMalformedXML, "You must specify at least one part");
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].part_number <= parts[i - 1].part_number) {
+      return fail(ErrorCode::kInvalidPartOrder);
+    }
+  }
+  const auto stored_parts = CV_TRY(meta_.get_parts(upload_id));
+  const auto algorithm = parse_checksum_name(upload.object.checksum_algorithm)
+                             .value_or(ChecksumAlgorithm::kNone);
+
+  meta::ObjectVersion object = upload.object;
+  Digest etag_md5(Digest::Algorithm::kMd5);
+  ChecksumHasher composite(algorithm);
+  uint64_t total = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const auto& wanted = parts[i];
+    auto found = std::find_if(stored_parts.begin(), stored_parts.end(), [&](const meta::Part& p) {
+      return p.part_number == wanted.part_number;
+    });
+    if (found == stored_parts.end() || found->etag != strip_quotes(wanted.etag)) {
+      return fail(ErrorCode::kInvalidPart,
+                  "One or more of the specified parts could not be found. The part may not have "
+                  "been uploaded, or the specified entity tag may not match the part's entity "
+                  "tag.");
+    }
+    if (!wanted.checksum.empty() && wanted.checksum != found->checksum_value) {
+      return fail(ErrorCode::kInvalidPart, "The checksum of a part does not match");
+    }
+    if (i + 1 < parts.size() && found->size < options_.min_part_size) {
+      return fail(ErrorCode::kEntityTooSmall,
+                  "Your proposed upload is smaller than the minimum allowed object size.");
+    }
+    if (!found->blob) return fail(ErrorCode::kInternalError, "part without a body");
+    etag_md5.update(*hex_decode(found->etag));
+    if (algorithm != ChecksumAlgorithm::kNone) {
+      composite.update(base64_decode(found->checksum_value).value_or(""));
+    }
+    total += found->size;
+    object.blobs.push_back(*found->blob);
+  }
+  const std::string count = std::to_string(parts.size());
+  object.bucket = bucket;
+  object.key = key;
+  object.version_id = "null";
+  object.size = total;
+  object.etag = hex_encode(etag_md5.finish()) + "-" + count;
+  object.mtime_ns = to_unix_nanos(clock_.now());
+  object.parts_count = static_cast<uint32_t>(parts.size());
+  object.inline_data.clear();
+  object.checksum_value =
+      algorithm == ChecksumAlgorithm::kNone ? "" : base64_encode(composite.finish()) + "-" + count;
+  CV_TRY(meta_.complete_upload(upload_id, object));
+  return object;
+}
+
+Status Vault::abort_upload(std::string_view bucket, std::string_view key,
+                           std::string_view upload_id) {
+  CV_TRY(get_upload(bucket, key, upload_id));
+  return meta_.abort_upload(bucket, upload_id);
+}
+
+Result<meta::ListPartsPage> Vault::list_parts(std::string_view bucket, std::string_view key,
+                                              std::string_view upload_id, uint32_t marker,
+                                              uint32_t max_parts) {
+  CV_TRY(get_upload(bucket, key, upload_id));
+  return meta_.list_parts(upload_id, marker, max_parts);
+}
+
+Result<meta::ListUploadsPage> Vault::list_uploads(const meta::ListUploadsQuery& query) {
+  CV_TRY(get_bucket(query.bucket));
+  return meta_.list_uploads(query);
+}
+
+}  // namespace cv::vault

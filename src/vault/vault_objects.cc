@@ -1,0 +1,93 @@
+#include "core/encoding.h"
+#include "core/hash.h"
+#include "vault/object_body_source.h"
+#include "vault/stored_body.h"
+#include "vault/vault.h"
+
+namespace cv::vault {
+namespace {
+
+constexpr size_t kMaxUserMetadataBytes = 2048;
+
+Status validate_attributes(const meta::ObjectVersion& attributes) {
+  size_t metadata_bytes = 0;
+  for (const auto& [name, value] : attributes.user_metadata) {
+    metadata_bytes += name.size() + value.size();
+  }
+  if (metadata_bytes > kMaxUserMetadataBytes) {
+    return fail(ErrorCode::kMetadataTooLarge,
+                "Your metadata headers exceed the maximum allowed metadata size.");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
+  CV_TRY(validate_key(input.key));
+  CV_TRY(validate_attributes(input.attributes));
+  CV_TRY(get_bucket(input.bucket));
+  const auto algorithm = parse_checksum_name(input.attributes.checksum_algorithm)
+                             .value_or(ChecksumAlgorithm::kNone);
+  StoredBody stored = CV_TRY(store_body(*input.body, input.expected_size, options_.max_part_size,
+                                        true, algorithm, input.check));
+  meta::ObjectVersion object = std::move(input.attributes);
+  object.bucket = input.bucket;
+  object.key = input.key;
+  object.version_id = "null";
+  object.is_delete_marker = false;
+  object.size = stored.digests.size;
+  object.etag = hex_encode(stored.digests.md5);
+  object.mtime_ns = to_unix_nanos(clock_.now());
+  object.checksum_value =
+      stored.digests.checksum.empty() ? "" : base64_encode(stored.digests.checksum);
+  object.parts_count = 0;
+  object.inline_data = std::move(stored.inline_data);
+  object.blobs.clear();
+  if (stored.blob) object.blobs.push_back(*stored.blob);
+  if (auto status = meta_.put_object(object); !status) {
+    if (stored.blob) (void)blobs_.remove(stored.blob->blob_id);
+    return fail(status.error());
+  }
+  object.inline_data.clear();
+  return object;
+}
+
+Result<meta::ObjectVersion> Vault::get_object(std::string_view bucket, std::string_view key,
+                                              std::string_view version_id) {
+  auto object = CV_TRY(meta_.get_object(bucket, key, version_id));
+  if (!object) {
+    CV_TRY(get_bucket(bucket));
+    if (!version_id.empty() && version_id != "null") {
+      return fail(ErrorCode::kNoSuchVersion, "The specified version does not exist.",
+                  std::string(key));
+    }
+    return fail(ErrorCode::kNoSuchKey, "The specified key does not exist.", std::string(key));
+  }
+  return std::move(*object);
+}
+
+Result<std::unique_ptr<ByteSource>> Vault::open_body(const meta::ObjectVersion& object,
+                                                     uint64_t offset, uint64_t length) {
+  return std::unique_ptr<ByteSource>(
+      std::make_unique<ObjectBodySource>(blobs_, object, offset, length));
+}
+
+Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::string_view key,
+                                                 std::string_view version_id) {
+  CV_TRY(get_bucket(bucket));
+  return meta_.delete_object(bucket, key, version_id);
+}
+
+Status Vault::put_object_tags(std::string_view bucket, std::string_view key,
+                              std::string_view version_id, const meta::StringPairs& tags) {
+  CV_TRY(get_bucket(bucket));
+  return meta_.put_object_tags(bucket, key, version_id, tags);
+}
+
+Result<meta::ListObjectsPage> Vault::list_objects(const meta::ListObjectsQuery& query) {
+  CV_TRY(get_bucket(query.bucket));
+  return meta_.list_objects(query);
+}
+
+}  // namespace cv::vault
