@@ -51,7 +51,7 @@ std::string to_json_line(const BenchResult& result) {
   json["requests"] = result.requests;
   json["errors"] = result.errors;
   json["bytes"] = result.bytes;
-  json["seconds"] = round2(result.seconds * 1000) / 1000;
+  json["seconds"] = std::round(result.seconds * 1000) / 1000;
   json["connections"] = result.connections;
   json["size"] = result.size;
   if (!result.first_error.empty()) json["first_error"] = result.first_error;

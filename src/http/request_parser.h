@@ -30,6 +30,8 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   uint64_t body_bytes_parsed() const { return body_bytes_; }
   // The request asked for `Expect: 100-continue` (HTTP/1.1 only).
   bool expects_continue() const { return expects_continue_; }
+  // 10 for HTTP/1.0, 11 for HTTP/1.1; valid once the request line is parsed.
+  int version() const { return version_; }
 
  private:
   using error_code = boost::beast::error_code;

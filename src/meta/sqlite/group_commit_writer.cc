@@ -23,6 +23,11 @@ size_t GroupCommitWriter::committed_batches() const {
   return committed_batches_;
 }
 
+size_t GroupCommitWriter::queued_changes() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 Status GroupCommitWriter::submit(PendingChange& change) {
   {
     std::lock_guard lock(mutex_);
@@ -30,7 +35,8 @@ Status GroupCommitWriter::submit(PendingChange& change) {
     queue_.push_back(&change);
   }
   wake_.notify_one();
-  change.done_.acquire();
+  std::unique_lock lock(change.mutex_);
+  change.finished_.wait(lock, [&] { return change.done_; });
   return std::move(change.outcome_);
 }
 
@@ -49,8 +55,10 @@ void GroupCommitWriter::run() {
 }
 
 void GroupCommitWriter::finish(PendingChange& change, Status outcome) {
+  std::lock_guard lock(change.mutex_);
   change.outcome_ = std::move(outcome);
-  change.done_.release();  // `change` may be gone after this
+  change.done_ = true;
+  change.finished_.notify_one();
 }
 
 // Applies batch_ in as few transactions as possible. Normally one: every change in its own

@@ -12,7 +12,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <semaphore>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -34,8 +33,12 @@ class PendingChange {
 
  private:
   friend class GroupCommitWriter;
+  // The writer sets done_ and notifies while holding mutex_, so the waiter (which owns this
+  // object) cannot see done_ and destroy it while the writer still touches it.
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  bool done_ = false;  // guarded by mutex_
   Status outcome_;
-  std::binary_semaphore done_{0};
 };
 
 class GroupCommitWriter {
@@ -58,8 +61,9 @@ class GroupCommitWriter {
     return submit(queued);
   }
 
-  // Batches committed so far (for tests and metrics).
+  // Batches committed so far, and changes waiting for the writer (for tests and metrics).
   size_t committed_batches() const;
+  size_t queued_changes() const;
 
  private:
   Status submit(PendingChange& change);

@@ -1,0 +1,45 @@
+// The measurements cv_bench can make. Each returns one BenchResult; setup failures (server
+// down, bucket missing, prefill errors) throw std::runtime_error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "auth/sigv4.h"
+#include "bench_result.h"
+#include "http_client.h"
+
+namespace cv::bench {
+
+struct BenchOptions {
+  Endpoint endpoint;
+  std::string bucket = "bench";
+  std::optional<auth::SigningCredentials> credentials;  // unset: unsigned requests
+  int connections = 32;
+  int threads = 1;
+  double duration_seconds = 10;
+  uint64_t size = 4096;
+  uint64_t keys = 1000;  // get: keys to prefill and cycle through; list: keys to list
+  std::string prefix;    // key prefix; empty picks a fresh random one
+  bool prefill = true;   // get/list: write the keys first
+  std::string path;      // get --no-sign: the path to fetch
+  std::string key = "bench-large-object";  // put-large / get-large
+};
+
+// PUT of distinct keys, `size` bytes each, for the duration.
+BenchResult run_put(const BenchOptions& options);
+// GET cycling over `keys` keys (prefilled with `size` bytes unless !prefill), or of `path`
+// when unsigned.
+BenchResult run_get(const BenchOptions& options);
+// One PUT of `size` bytes streamed from a small repeated buffer; rate in MiB/s.
+BenchResult run_put_large(const BenchOptions& options);
+// One GET of `key`, body discarded; rate in MiB/s.
+BenchResult run_get_large(const BenchOptions& options);
+// ListObjectsV2 (max-keys 1000) paging through `keys` keys, repeated for the duration;
+// rate in keys/s, latencies per page.
+BenchResult run_list(const BenchOptions& options);
+// PUT /bucket; "already owned by you" counts as success.
+BenchResult run_create_bucket(const BenchOptions& options);
+
+}  // namespace cv::bench

@@ -1,0 +1,545 @@
+// The connection coroutine, modelled on Beast's advanced_server_flex_awaitable example: a
+// parser per request with header and body limits, a timeout on every read and write, a
+// keep-alive loop, an unread body drained or the connection closed. Handlers run on the
+// worker pool; while one runs, this coroutine feeds it the request body through the
+// Exchange, and afterwards streams the response, with a worker reading ahead.
+//
+// Templated on the stream type so that TLS (beast::ssl_stream) can be added beside plain TCP.
+#include "http/connection.h"
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "core/ids.h"
+#include "http/exchange.h"
+#include "http/message_format.h"
+#include "http/request_parser.h"
+
+namespace cv::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using beast::error_code;
+
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+// Bodies up to this size (with a Content-Length and no Expect) are read before the handler
+// runs: small PUTs then cost no extra thread hops.
+constexpr uint64_t kSmallBodyBytes = 64 * 1024;
+// Larger bodies stream to the handler in chunks of this size, read ahead up to this many.
+constexpr size_t kBodyChunkBytes = 256 * 1024;
+constexpr size_t kMaxQueuedBodyChunks = 4;
+// An unread request body up to this size is read and dropped to keep the connection.
+constexpr uint64_t kDrainLimitBytes = 1 << 20;
+// Streamed responses are read by workers into two buffers of this size, so that disk reads
+// overlap socket writes.
+constexpr uint64_t kResponseChunkBytes = 512 * 1024;
+// Before closing a connection whose request body was not read, keep reading and dropping
+// what the client still sends for at most this long, so that the response is not destroyed
+// by a TCP reset.
+constexpr auto kLingerTime = std::chrono::seconds(5);
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// The body of a request that was read whole before the handler ran (or had none).
+class MemorySource final : public ByteSource {
+ public:
+  void reset(std::string_view data) {
+    data_ = data;
+    offset_ = 0;
+  }
+  Result<size_t> read(std::span<char> out) override {
+    const size_t n = std::min(out.size(), data_.size() - offset_);
+    std::memcpy(out.data(), data_.data() + offset_, n);
+    offset_ += n;
+    return n;
+  }
+
+ private:
+  std::string_view data_;
+  size_t offset_ = 0;
+};
+
+// Reads `want` bytes of `source` into `out` (on a worker thread). ok=false if the stream
+// failed or ended early.
+Exchange::FillResult fill_from(ByteSource& source, char* out, size_t want) {
+  size_t got = 0;
+  while (got < want) {
+    Result<size_t> n = source.read(std::span<char>(out + got, want - got));
+    if (!n || *n == 0) return {got, false};
+    got += *n;
+  }
+  return {got, true};
+}
+
+bool is_http_error(const error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+// The Error a handler's body read reports when the network side could not read on.
+Error body_read_error(const error_code& ec) {
+  if (ec == beast::error::timeout) {
+    return Error{ErrorCode::kRequestTimeout,
+                 "Your socket connection to the server was not read from or written to within "
+                 "the timeout period.",
+                 {}};
+  }
+  if (ec == bhttp::error::body_limit) return Error{ErrorCode::kEntityTooLarge, {}, {}};
+  if (is_http_error(ec) && ec != bhttp::error::partial_message &&
+      ec != bhttp::error::end_of_stream) {
+    return Error{ErrorCode::kIncompleteBody, "The request body is not validly encoded.", {}};
+  }
+  return Error{ErrorCode::kIncompleteBody,
+               "The connection ended before the whole request body arrived.",
+               {}};
+}
+
+template <class Stream>
+class Connection final : public Closeable,
+                         public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  Connection(Stream stream, ConnectionContext& context)
+      : stream_(std::move(stream)),
+        context_(context),
+        exchange_(kBodyChunkBytes, kMaxQueuedBodyChunks) {}
+
+  static asio::awaitable<void> run(std::shared_ptr<Connection> self) {
+    const uint64_t id = self->context_.tracker.add(self);
+    if (id != 0) {
+      bool crashed = false;
+      try {
+        co_await self->serve();
+      } catch (const std::exception& e) {
+        self->log(std::string("http connection failed: ") + e.what());
+        crashed = true;
+      }
+      // Workers may still use this connection; wait for them before it goes away.
+      if (crashed) co_await self->settle_workers();
+    }
+    error_code ignored;
+    self->socket_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    self->socket_layer().close();
+    if (id != 0) self->context_.tracker.remove(id);
+  }
+
+  void request_close(bool force) override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), force] {
+      self->close_requested_ = true;
+      if (force) {
+        self->socket_layer().close();
+      } else if (self->idle_) {
+        self->socket_layer().cancel();
+      }
+    });
+  }
+
+ private:
+  enum class BodyMode { kNone, kMemory, kStreaming };
+
+  auto& socket_layer() { return beast::get_lowest_layer(stream_); }
+
+  void log(std::string_view message) const {
+    if (context_.options.log_error) context_.options.log_error(message);
+  }
+
+  asio::awaitable<void> serve() {
+    error_code ec;
+    const tcp::endpoint peer = socket_layer().socket().remote_endpoint(ec);
+    if (!ec) remote_address_ = peer.address().to_string();
+    while (co_await serve_one()) {
+    }
+  }
+
+  // Serves one request; true if the connection stays open for another.
+  asio::awaitable<bool> serve_one() {
+    request_ = Request{};
+    response_ = Response{};
+    head_request_ = false;
+    continue_sent_ = false;
+    body_failed_ = false;
+    stream_response_ = false;
+    prefetch_ = {};
+    if (close_requested_) co_return false;
+
+    RequestParser parser(request_);
+    parser.header_limit(static_cast<uint32_t>(
+        std::min<size_t>(context_.options.max_header_bytes, std::numeric_limits<uint32_t>::max())));
+    parser.body_limit(context_.options.max_body_bytes);
+
+    idle_ = true;
+    socket_layer().expires_after(buffer_.size() > 0 ? context_.options.read_timeout
+                                                    : context_.options.idle_timeout);
+    auto [ec, header_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, kAsTuple);
+    idle_ = false;
+    if (ec) {
+      co_await answer_unreadable_request(ec, parser);
+      co_return false;
+    }
+
+    request_.request_id = new_request_id();
+    request_.remote_address = remote_address_;
+    const TargetParts target = split_target(request_.target);
+    request_.path.assign(target.path);
+    request_.query.assign(target.query);
+    if (const auto length = parser.content_length()) request_.content_length = *length;
+    head_request_ = request_.method == "HEAD";
+
+    BodyMode mode = BodyMode::kStreaming;
+    if (parser.is_done()) {
+      mode = BodyMode::kNone;
+    } else if (!parser.expects_continue() && !parser.chunked() && request_.content_length &&
+               *request_.content_length <= kSmallBodyBytes) {
+      mode = BodyMode::kMemory;
+    }
+
+    std::optional<QueryParams> params = parse_query(request_.query);
+    if (!params) {
+      response_ = make_error_response(ErrorCode::kInvalidURI,
+                                      "The query string contains a malformed percent-escape.",
+                                      request_.path, request_.request_id);
+    } else {
+      request_.params = std::move(*params);
+      if (mode == BodyMode::kMemory && !co_await read_small_body(parser)) co_return false;
+      co_await run_handler(parser, mode);
+    }
+
+    bool keep_alive = parser.keep_alive() && !close_requested_ && !body_failed_;
+    if (keep_alive && !parser.is_done()) keep_alive = co_await drain_body(parser);
+    const bool written = co_await write_response(keep_alive, parser.version() < 11);
+    exchange_.end_request();
+    response_ = Response{};
+    fill_buffers_[0].reset();
+    fill_buffers_[1].reset();
+    if (!written) co_return false;
+    if (!keep_alive) {
+      if (!parser.is_done() || buffer_.size() > 0) co_await linger();
+      co_return false;
+    }
+    co_return !close_requested_;
+  }
+
+  // A request whose header could not be read: answer parse errors, drop the rest silently
+  // (end of stream, timeouts, resets, shutdown).
+  asio::awaitable<void> answer_unreadable_request(const error_code& ec, RequestParser& parser) {
+    if (!is_http_error(ec) || ec == bhttp::error::end_of_stream ||
+        ec == bhttp::error::partial_message) {
+      co_return;
+    }
+    request_.request_id = new_request_id();
+    head_request_ = false;
+    if (ec == bhttp::error::header_limit) {
+      response_ = make_error_response(
+          400, "RequestHeaderSectionTooLarge",
+          "Your request header section exceeds the maximum allowed size.", {}, request_.request_id);
+    } else if (ec == bhttp::error::body_limit) {
+      response_ = make_error_response(ErrorCode::kEntityTooLarge, {},
+                                      split_target(request_.target).path, request_.request_id);
+    } else {
+      response_ = make_error_response(ErrorCode::kBadRequest, "The request is not valid HTTP/1.1.",
+                                      {}, request_.request_id);
+    }
+    if (co_await write_response(false, parser.version() < 11)) co_await linger();
+  }
+
+  asio::awaitable<bool> read_small_body(RequestParser& parser) {
+    const size_t size = static_cast<size_t>(*request_.content_length);
+    small_body_.resize(size);
+    parser.set_body_buffer(std::span<char>(small_body_.data(), size));
+    socket_layer().expires_after(context_.options.read_timeout);
+    auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kAsTuple);
+    // A body with a Content-Length cannot be malformed, only cut short: nobody to answer.
+    if (ec || !parser.is_done()) co_return false;
+    memory_source_.reset(std::string_view(small_body_.data(), size));
+    co_return true;
+  }
+
+  // Runs the handler on a worker and, meanwhile, feeds it the request body.
+  asio::awaitable<void> run_handler(RequestParser& parser, BodyMode mode) {
+    exchange_.begin_request(mode == BodyMode::kStreaming, !parser.expects_continue());
+    if (mode == BodyMode::kStreaming) {
+      request_.body = &exchange_.body_source();
+    } else {
+      if (mode == BodyMode::kNone) memory_source_.reset({});
+      request_.body = &memory_source_;
+    }
+    handler_outstanding_ = true;
+    asio::post(context_.workers, [this] { handle_on_worker(); });
+    for (;;) {
+      switch (exchange_.next_step()) {
+        case Exchange::NetworkStep::kHandlerDone:
+          handler_outstanding_ = false;
+          co_return;
+        case Exchange::NetworkStep::kWait:
+          co_await park(Exchange::WaitFor::kHandlerOrBody);
+          break;
+        case Exchange::NetworkStep::kReadBody:
+          co_await read_body_chunk(parser);
+          break;
+      }
+    }
+  }
+
+  asio::awaitable<void> read_body_chunk(RequestParser& parser) {
+    if (parser.expects_continue() && !continue_sent_) {
+      continue_sent_ = true;
+      socket_layer().expires_after(context_.options.write_timeout);
+      auto [ec, n] = co_await asio::async_write(
+          stream_, asio::const_buffer(kContinue.data(), kContinue.size()), kAsTuple);
+      if (ec) {
+        body_failed_ = true;
+        exchange_.fail_body(body_read_error(ec));
+        co_return;
+      }
+    }
+    std::unique_ptr<char[]> chunk = exchange_.take_buffer();
+    parser.set_body_buffer(std::span<char>(chunk.get(), exchange_.chunk_bytes()));
+    socket_layer().expires_after(context_.options.read_timeout);
+    auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kAsTuple);
+    if (ec == bhttp::error::need_buffer) ec = {};
+    exchange_.push_body(std::move(chunk), parser.body_buffer_used(), !ec && parser.is_done());
+    if (ec) {
+      body_failed_ = true;
+      exchange_.fail_body(body_read_error(ec));
+    }
+  }
+
+  // Suspends until the Exchange has something for this side (see Exchange::park).
+  asio::awaitable<void> park(Exchange::WaitFor what) {
+    auto executor = stream_.get_executor();
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+        [this, what, executor](auto handler) {
+          exchange_.park(what, [executor, handler = std::move(handler)]() mutable {
+            asio::post(executor, std::move(handler));
+          });
+        },
+        asio::use_awaitable);
+  }
+
+  // After an exception in the coroutine: waits until no worker uses this connection.
+  asio::awaitable<void> settle_workers() {
+    if (handler_outstanding_) {
+      exchange_.fail_body(Error{ErrorCode::kInternalError, {}, {}});
+      while (exchange_.next_step() != Exchange::NetworkStep::kHandlerDone) {
+        co_await park(Exchange::WaitFor::kHandlerOrBody);
+      }
+      handler_outstanding_ = false;
+    }
+    if (fill_outstanding_) {
+      co_await park(Exchange::WaitFor::kFill);
+      fill_outstanding_ = false;
+    }
+  }
+
+  // Worker thread: runs the handler, then reads the first piece of a streamed body.
+  void handle_on_worker() {
+    Response response;
+    try {
+      response = context_.handler.handle(request_);
+    } catch (const std::exception& e) {
+      log(std::string("request handler threw: ") + e.what());
+      response = make_error_response(ErrorCode::kInternalError, {}, request_.path,
+                                     request_.request_id);
+    } catch (...) {
+      log("request handler threw a non-standard exception");
+      response = make_error_response(ErrorCode::kInternalError, {}, request_.path,
+                                     request_.request_id);
+    }
+    if (response.stream && !response.content_length) {
+      log("request handler returned a stream without a content length");
+      response = make_error_response(ErrorCode::kInternalError, {}, request_.path,
+                                     request_.request_id);
+    }
+    if (response.stream) {
+      if (head_request_ || status_forbids_body(response.status)) {
+        response.stream.reset();
+      } else {
+        stream_response_ = true;
+        const uint64_t length = *response.content_length;
+        stream_buffer_bytes_ = static_cast<size_t>(std::min(kResponseChunkBytes, length));
+        if (stream_buffer_bytes_ > 0) {
+          fill_buffers_[0] = std::make_unique_for_overwrite<char[]>(stream_buffer_bytes_);
+          prefetch_ = fill_from(*response.stream, fill_buffers_[0].get(), stream_buffer_bytes_);
+        } else {
+          prefetch_ = {0, true};
+        }
+        if (!prefetch_.ok || prefetch_.bytes == length) response.stream.reset();
+      }
+    }
+    response_ = std::move(response);
+    exchange_.finish_handler();  // the last touch of `this` on this thread
+  }
+
+  // Drops the rest of a request body the handler did not read, if small; false if the
+  // connection must close instead.
+  asio::awaitable<bool> drain_body(RequestParser& parser) {
+    if (body_failed_ || (parser.expects_continue() && !continue_sent_)) co_return false;
+    if (request_.content_length &&
+        *request_.content_length - parser.body_bytes_parsed() > kDrainLimitBytes) {
+      co_return false;
+    }
+    parser.discard_body();
+    const uint64_t start = parser.body_bytes_parsed();
+    while (!parser.is_done()) {
+      if (parser.body_bytes_parsed() - start > kDrainLimitBytes) co_return false;
+      socket_layer().expires_after(context_.options.read_timeout);
+      auto [ec, n] = co_await bhttp::async_read_some(stream_, buffer_, parser, kAsTuple);
+      if (ec) co_return false;
+    }
+    co_return true;
+  }
+
+  // Writes response_; false if the connection failed or the body could not be completed.
+  asio::awaitable<bool> write_response(bool keep_alive, bool http10) {
+    const Response& response = response_;
+    const bool forbids_body = status_forbids_body(response.status);
+    std::optional<uint64_t> length;
+    if (!forbids_body) {
+      if (stream_response_ || head_request_) {
+        length = response.content_length.value_or(response.body.size());
+      } else {
+        length = response.body.size();
+      }
+    }
+    ResponseHeadOptions head_options{request_.request_id, date_.now(), length,
+                                     ConnectionField::kNone};
+    if (!keep_alive) {
+      head_options.connection = ConnectionField::kClose;
+    } else if (http10) {
+      head_options.connection = ConnectionField::kKeepAlive;
+    }
+    head_.clear();
+    append_response_head(head_, response.status, response.headers, head_options);
+    if (stream_response_) co_return co_await write_streamed_body(*length);
+
+    const bool send_body = !head_request_ && !forbids_body && !response.body.empty();
+    const std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head_), send_body ? asio::buffer(response.body) : asio::const_buffer()};
+    socket_layer().expires_after(context_.options.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream_, buffers, kAsTuple);
+    co_return !ec;
+  }
+
+  // Writes head_ and `length` bytes of the streamed body: the worker fills one buffer while
+  // the other is written.
+  asio::awaitable<bool> write_streamed_body(uint64_t length) {
+    uint64_t unfilled = length - prefetch_.bytes;
+    bool stream_ok = prefetch_.ok;
+    int current = 0;
+    size_t current_bytes = prefetch_.bytes;
+    bool first = true;
+    for (;;) {
+      bool filling = false;
+      if (stream_ok && unfilled > 0) {
+        const size_t want = static_cast<size_t>(std::min<uint64_t>(stream_buffer_bytes_, unfilled));
+        unfilled -= want;
+        start_fill(1 - current, want, unfilled == 0);
+        filling = true;
+      }
+      socket_layer().expires_after(context_.options.write_timeout);
+      const std::array<asio::const_buffer, 2> buffers{
+          first ? asio::buffer(head_) : asio::const_buffer(),
+          asio::const_buffer(fill_buffers_[current].get(), current_bytes)};
+      auto [ec, n] = co_await asio::async_write(stream_, buffers, kAsTuple);
+      first = false;
+      if (filling) {
+        co_await park(Exchange::WaitFor::kFill);
+        fill_outstanding_ = false;
+        const Exchange::FillResult result = exchange_.fill_result();
+        stream_ok = stream_ok && result.ok;
+        current = 1 - current;
+        current_bytes = result.bytes;
+      }
+      if (ec) co_return false;
+      if (!filling) break;
+    }
+    if (!stream_ok) log("response body stream failed; connection closed mid-body");
+    co_return stream_ok;
+  }
+
+  void start_fill(int index, size_t want, bool last) {
+    if (!fill_buffers_[index]) {
+      fill_buffers_[index] = std::make_unique_for_overwrite<char[]>(stream_buffer_bytes_);
+    }
+    exchange_.begin_fill();
+    fill_outstanding_ = true;
+    asio::post(context_.workers, [this, out = fill_buffers_[index].get(), want, last] {
+      const Exchange::FillResult result = fill_from(*response_.stream, out, want);
+      if (last || !result.ok) response_.stream.reset();
+      exchange_.finish_fill(result.bytes, result.ok);  // the last touch of `this`
+    });
+  }
+
+  // Closing after answering without reading the whole request: stop sending, then read and
+  // drop what the client still sends (bounded by kLingerTime) so that its TCP stack does
+  // not discard our response on a reset.
+  asio::awaitable<void> linger() {
+    error_code ignored;
+    socket_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (close_requested_) co_return;
+    socket_layer().expires_after(kLingerTime);
+    buffer_.clear();
+    for (;;) {
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(64 * 1024), kAsTuple);
+      if (ec) break;
+    }
+  }
+
+  Stream stream_;
+  ConnectionContext& context_;
+  beast::flat_buffer buffer_;
+  Exchange exchange_;
+  DateCache date_;
+  std::string remote_address_;
+  std::string head_;         // the serialised response head, reused
+  std::string small_body_;   // a request body read whole, reused
+  MemorySource memory_source_;
+  bool idle_ = false;             // waiting for the next request header
+  bool close_requested_ = false;  // server shutdown: finish the current response, then close
+  bool handler_outstanding_ = false;
+  bool fill_outstanding_ = false;
+
+  // The request in progress. Workers use request_ (during the handler) and response_.stream
+  // (during fills) while this coroutine waits on the Exchange.
+  Request request_;
+  Response response_;
+  bool head_request_ = false;
+  bool continue_sent_ = false;
+  bool body_failed_ = false;
+  bool stream_response_ = false;
+  size_t stream_buffer_bytes_ = 0;
+  Exchange::FillResult prefetch_;
+  std::unique_ptr<char[]> fill_buffers_[2];
+};
+
+}  // namespace
+
+void spawn_connection(tcp::socket socket, ConnectionContext& context) {
+  error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  auto executor = socket.get_executor();
+  using PlainConnection = Connection<beast::tcp_stream>;
+  auto connection =
+      std::make_shared<PlainConnection>(beast::tcp_stream(std::move(socket)), context);
+  asio::co_spawn(executor, PlainConnection::run(std::move(connection)),
+                 [](const std::exception_ptr&) {});
+}
+
+}  // namespace cv::http

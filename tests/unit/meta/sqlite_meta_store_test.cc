@@ -1,0 +1,154 @@
+// The SQLite MetaStore: the conformance suite plus what is specific to SQLite (files,
+// schema versions, group commit under load).
+#include "meta/sqlite/sqlite_meta_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "meta/sqlite/migrations.h"
+#include "meta_store_conformance.h"
+
+namespace cv::meta {
+namespace {
+
+using conformance::make_blob_object;
+using conformance::make_object;
+using conformance::MetaStoreConformance;
+using conformance::ScopedTempDir;
+
+std::unique_ptr<MetaStore> open_store(const std::filesystem::path& dir) {
+  auto store = open_sqlite_meta_store(SqliteOptions{dir / "meta.db"});
+  if (!store) {
+    ADD_FAILURE() << store.error().message;
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, MetaStoreConformance,
+                         ::testing::Values(conformance::MetaStoreImplementation{"Sqlite",
+                                                                                open_store}),
+                         conformance::conformance_test_name);
+
+int read_user_version(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
+  int version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return version;
+}
+
+void run_sql(const std::filesystem::path& file, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+TEST(SqliteMetaStore, ReopeningKeepsEverything) {
+  ScopedTempDir dir;
+  {
+    auto store = open_store(dir.path());
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->create_bucket(Bucket{"b", std::string(64, 'a'), "r", 1}));
+    ASSERT_TRUE(store->put_object(make_object("b", "k", "persisted")));
+    ASSERT_TRUE(store->put_object(make_blob_object("b", "gone", {"blob-x"})));
+    ASSERT_TRUE(store->delete_object("b", "gone", ""));
+    ASSERT_TRUE(store->put_bucket_config("b", "cors", "doc"));
+  }
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  auto object = store->get_object("b", "k", "");
+  ASSERT_TRUE(object && object->has_value());
+  EXPECT_EQ((*object)->inline_data, "persisted");
+  EXPECT_EQ(store->get_bucket_config("b", "cors")->value(), "doc");
+  EXPECT_EQ(store->take_garbage(10).value(), std::vector<std::string>{"blob-x"});
+}
+
+TEST(SqliteMetaStore, NewDatabaseHasTheLatestSchemaVersion) {
+  ScopedTempDir dir;
+  ASSERT_TRUE(open_store(dir.path()));
+  EXPECT_EQ(read_user_version(dir.path() / "meta.db"), sqlite::latest_schema_version());
+  // Steps are numbered 1, 2, 3... in order.
+  int expected = 1;
+  for (const auto& step : sqlite::schema_migrations()) EXPECT_EQ(step.version, expected++);
+}
+
+TEST(SqliteMetaStore, RefusesADatabaseFromANewerProgram) {
+  ScopedTempDir dir;
+  ASSERT_TRUE(open_store(dir.path()));
+  std::string bump = "PRAGMA user_version=" + std::to_string(sqlite::latest_schema_version() + 1);
+  run_sql(dir.path() / "meta.db", bump.c_str());
+  auto store = open_sqlite_meta_store(SqliteOptions{dir.path() / "meta.db"});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kInternalError);
+}
+
+TEST(SqliteMetaStore, MigratesAnOlderDatabase) {
+  ScopedTempDir dir;
+  // A database at version 0 with no tables: every step applies.
+  run_sql(dir.path() / "meta.db", "PRAGMA user_version=0");
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->create_bucket(Bucket{"b", "o", "r", 1}));
+  EXPECT_EQ(read_user_version(dir.path() / "meta.db"), sqlite::latest_schema_version());
+}
+
+TEST(SqliteMetaStore, FailsOnAnUnopenablePath) {
+  ScopedTempDir dir;
+  auto store = open_sqlite_meta_store(SqliteOptions{dir.path() / "missing-dir" / "meta.db"});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kInternalError);
+}
+
+// 32 clients x 200 PUTs through group commit: all succeed and all are readable. Prints the
+// elapsed time (a rough measurement, not an assertion).
+TEST(SqliteMetaStore, GroupCommitUnderConcurrentPuts) {
+  ScopedTempDir dir;
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->create_bucket(Bucket{"b", std::string(64, 'a'), "r", 1}));
+  constexpr int kClients = 32;
+  constexpr int kPutsEach = 200;
+  const std::string body(4096, 'x');
+  std::atomic<int> failures{0};
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < kPutsEach; ++i) {
+        std::string key = "client-" + std::to_string(c) + "/object-" + std::to_string(i);
+        if (!store->put_object(make_object("b", key, body))) ++failures;
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+  std::printf("[ measure  ] %d durable 4 KiB puts from %d threads: %.3f s (%.0f puts/s)\n",
+              kClients * kPutsEach, kClients, elapsed.count(),
+              kClients * kPutsEach / elapsed.count());
+  ASSERT_EQ(failures.load(), 0);
+
+  for (int c = 0; c < kClients; ++c) {
+    for (int i = 0; i < kPutsEach; ++i) {
+      std::string key = "client-" + std::to_string(c) + "/object-" + std::to_string(i);
+      auto object = store->get_object("b", key, "");
+      ASSERT_TRUE(object && object->has_value()) << key;
+      ASSERT_EQ((*object)->inline_data.size(), 4096u);
+    }
+  }
+  auto usage = store->bucket_usage("b");
+  ASSERT_TRUE(usage);
+  EXPECT_EQ(usage->objects, static_cast<uint64_t>(kClients * kPutsEach));
+  EXPECT_EQ(usage->bytes, static_cast<uint64_t>(kClients * kPutsEach * 4096));
+}
+
+}  // namespace
+}  // namespace cv::meta

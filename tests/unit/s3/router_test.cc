@@ -1,0 +1,87 @@
+#include <gtest/gtest.h>
+
+#include "s3/operation.h"
+
+namespace cv::s3 {
+namespace {
+
+Request make(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  Request request;
+  request.method = std::move(method);
+  request.target = target;
+  const size_t q = target.find('?');
+  request.path = target.substr(0, q);
+  request.query = q == std::string::npos ? "" : target.substr(q + 1);
+  request.params = parse_query(request.query).value();
+  for (auto& [name, value] : headers) request.headers.add(name, value);
+  return request;
+}
+
+Operation op(const Request& request, const RoutingOptions& options = {}) {
+  auto route = route_request(request, options);
+  EXPECT_TRUE(route.has_value()) << request.method << " " << request.target;
+  return route ? route->operation : Operation::kPreflight;
+}
+
+TEST(Router, ServiceAndBucketOperations) {
+  EXPECT_EQ(op(make("GET", "/")), Operation::kListBuckets);
+  EXPECT_EQ(op(make("PUT", "/b")), Operation::kCreateBucket);
+  EXPECT_EQ(op(make("HEAD", "/b")), Operation::kHeadBucket);
+  EXPECT_EQ(op(make("DELETE", "/b/")), Operation::kDeleteBucket);
+  EXPECT_EQ(op(make("GET", "/b?location")), Operation::kGetBucketLocation);
+  EXPECT_EQ(op(make("GET", "/b?list-type=2&prefix=a")), Operation::kListObjectsV2);
+  EXPECT_EQ(op(make("GET", "/b?prefix=a")), Operation::kListObjects);
+  EXPECT_EQ(op(make("GET", "/b?uploads")), Operation::kListMultipartUploads);
+  EXPECT_EQ(op(make("POST", "/b?delete")), Operation::kDeleteObjects);
+  EXPECT_EQ(op(make("PUT", "/b?cors")), Operation::kPutBucketCors);
+  EXPECT_EQ(op(make("POST", "/b", {{"content-type", "multipart/form-data; boundary=x"}})),
+            Operation::kPostObject);
+}
+
+TEST(Router, ObjectOperationsAndDecodedKeys) {
+  auto route = route_request(make("PUT", "/b/dir/a%20b%2Bc"), {});
+  ASSERT_TRUE(route);
+  EXPECT_EQ(route->operation, Operation::kPutObject);
+  EXPECT_EQ(route->bucket, "b");
+  EXPECT_EQ(route->key, "dir/a b+c");
+  EXPECT_EQ(op(make("PUT", "/b/k", {{"x-amz-copy-source", "/b/j"}})), Operation::kCopyObject);
+  EXPECT_EQ(op(make("PUT", "/b/k?partNumber=1&uploadId=u")), Operation::kUploadPart);
+  EXPECT_EQ(op(make("PUT", "/b/k?partNumber=1&uploadId=u", {{"x-amz-copy-source", "/b/j"}})),
+            Operation::kUploadPartCopy);
+  EXPECT_EQ(op(make("POST", "/b/k?uploads")), Operation::kCreateMultipartUpload);
+  EXPECT_EQ(op(make("POST", "/b/k?uploadId=u")), Operation::kCompleteMultipartUpload);
+  EXPECT_EQ(op(make("DELETE", "/b/k?uploadId=u")), Operation::kAbortMultipartUpload);
+  EXPECT_EQ(op(make("GET", "/b/k?uploadId=u")), Operation::kListParts);
+  EXPECT_EQ(op(make("GET", "/b/k?tagging")), Operation::kGetObjectTagging);
+  EXPECT_EQ(op(make("OPTIONS", "/b/k")), Operation::kPreflight);
+}
+
+TEST(Router, VirtualHostedStyle) {
+  RoutingOptions options{"s3.example.test"};
+  auto route = route_request(make("GET", "/photos/cat.jpg", {{"host", "media.s3.example.test:9000"}}),
+                             options);
+  ASSERT_TRUE(route);
+  EXPECT_EQ(route->bucket, "media");
+  EXPECT_EQ(route->key, "photos/cat.jpg");
+  auto path_style = route_request(make("GET", "/media/x", {{"host", "127.0.0.1:9000"}}), options);
+  ASSERT_TRUE(path_style);
+  EXPECT_EQ(path_style->bucket, "media");
+}
+
+TEST(Router, UnknownAndUnsupported) {
+  auto acl = route_request(make("PUT", "/b/k?acl"), {});
+  ASSERT_FALSE(acl);
+  EXPECT_EQ(acl.error().code, ErrorCode::kNotImplemented);
+  auto lifecycle = route_request(make("GET", "/b?lifecycle"), {});
+  ASSERT_FALSE(lifecycle);
+  EXPECT_EQ(lifecycle.error().code, ErrorCode::kNotImplemented);
+  auto patch = route_request(make("PATCH", "/b/k"), {});
+  ASSERT_FALSE(patch);
+  EXPECT_EQ(patch.error().code, ErrorCode::kMethodNotAllowed);
+  auto bad = route_request(make("GET", "/b/%zz"), {});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidURI);
+}
+
+}  // namespace
+}  // namespace cv::s3
