@@ -1,10 +1,9 @@
 #include "bench_modes.h"
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <pugixml.hpp>
 #include <stdexcept>
 
 #include "core/ids.h"
@@ -57,7 +56,8 @@ LoadPlan plan_for(const BenchOptions& options) {
 void populate(const BenchOptions& options, const S3RequestBuilder& builder,
               const std::string& prefix, uint64_t count) {
   LoadPlan plan = plan_for(options);
-  plan.connections = static_cast<int>(std::min<uint64_t>(plan.connections, std::max<uint64_t>(count, 1)));
+  plan.connections =
+      static_cast<int>(std::min<uint64_t>(plan.connections, std::max<uint64_t>(count, 1)));
   plan.duration = std::chrono::hours(1);
   const std::string_view pattern = body_pattern();
   plan.next = [&](uint64_t sequence, OutgoingRequest& out) {
@@ -75,8 +75,9 @@ void populate(const BenchOptions& options, const S3RequestBuilder& builder,
   }
 }
 
-BenchResult finish(BenchResult result, const BenchOptions& options) {
-  result.connections = options.connections;
+// Fills the run's shape: connections used and object size.
+BenchResult finish(BenchResult result, const BenchOptions& options, int connections) {
+  result.connections = connections;
   result.size = options.size;
   return result;
 }
@@ -93,6 +94,7 @@ BenchResult run_put(const BenchOptions& options) {
   const std::string_view pattern = body_pattern();
   LoadPlan plan = plan_for(options);
   plan.next = [&](uint64_t sequence, OutgoingRequest& out) {
+    if (options.count > 0 && sequence >= options.count) return false;
     builder.build_head("PUT", object_path(options.bucket, key_name(prefix, sequence)), {},
                        options.size, out.head);
     out.body_pattern = pattern;
@@ -100,7 +102,7 @@ BenchResult run_put(const BenchOptions& options) {
     return true;
   };
   LoadOutcome outcome = run_load(plan);
-  return finish(result_from_load("put", outcome), options);
+  return finish(result_from_load("put", outcome), options, plan.connections);
 }
 
 BenchResult run_get(const BenchOptions& options) {
@@ -124,7 +126,7 @@ BenchResult run_get(const BenchOptions& options) {
     return true;
   };
   LoadOutcome outcome = run_load(plan);
-  BenchResult result = finish(result_from_load("get", outcome), options);
+  BenchResult result = finish(result_from_load("get", outcome), options, plan.connections);
   if (outcome.requests > 0) result.size = outcome.bytes_received / outcome.requests;
   return result;
 }
@@ -152,7 +154,7 @@ BenchResult run_put_large(const BenchOptions& options) {
     result.errors = 1;
     result.first_error = "HTTP status " + std::to_string(response.status) + ": " + response.body;
   }
-  return finish(result, options);
+  return finish(result, options, 1);
 }
 
 BenchResult run_get_large(const BenchOptions& options) {
@@ -177,7 +179,7 @@ BenchResult run_get_large(const BenchOptions& options) {
     result.errors = 1;
     result.first_error = "HTTP status " + std::to_string(response.status);
   }
-  BenchResult finished = finish(result, options);
+  BenchResult finished = finish(result, options, 1);
   finished.size = response.body_bytes;
   return finished;
 }
@@ -234,17 +236,15 @@ BenchResult run_list(const BenchOptions& options) {
     if (pass_keys != count) {
       ++result.errors;
       if (result.first_error.empty()) {
-        result.first_error = "listed " + std::to_string(pass_keys) + " keys, expected " +
-                             std::to_string(count);
+        result.first_error =
+            "listed " + std::to_string(pass_keys) + " keys, expected " + std::to_string(count);
       }
     }
   } while (Clock::now() - start < duration);
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   result.rate = result.seconds > 0 ? static_cast<double>(listed) / result.seconds : 0;
   set_latencies(result, page_latencies);
-  BenchResult finished = finish(result, options);
-  finished.connections = 1;
-  return finished;
+  return finish(result, options, 1);
 }
 
 BenchResult run_create_bucket(const BenchOptions& options) {
@@ -263,13 +263,13 @@ BenchResult run_create_bucket(const BenchOptions& options) {
   result.seconds = seconds;
   result.rate = seconds > 0 ? 1 / seconds : 0;
   result.p50_us = result.p99_us = result.max_us = seconds * 1e6;
-  const bool owned = response.status == 409 &&
-                     response.body.find("BucketAlreadyOwnedByYou") != std::string::npos;
+  const bool owned =
+      response.status == 409 && response.body.find("BucketAlreadyOwnedByYou") != std::string::npos;
   if (response.status != 200 && !owned) {
     result.errors = 1;
     result.first_error = "HTTP status " + std::to_string(response.status) + ": " + response.body;
   }
-  return finish(result, options);
+  return finish(result, options, 1);
 }
 
 }  // namespace cv::bench

@@ -21,13 +21,15 @@ struct BenchOptions {
   double duration_seconds = 10;
   uint64_t size = 4096;
   uint64_t keys = 1000;  // get: keys to prefill and cycle through; list: keys to list
+  uint64_t count = 0;    // put: stop after this many requests (0: run for the duration)
   std::string prefix;    // key prefix; empty picks a fresh random one
   bool prefill = true;   // get/list: write the keys first
   std::string path;      // get --no-sign: the path to fetch
   std::string key = "bench-large-object";  // put-large / get-large
 };
 
-// PUT of distinct keys, `size` bytes each, for the duration.
+// PUT of distinct keys <prefix>00000000, ...01, ..., `size` bytes each, for the duration (or
+// `count` of them).
 BenchResult run_put(const BenchOptions& options);
 // GET cycling over `keys` keys (prefilled with `size` bytes unless !prefill), or of `path`
 // when unsigned.

@@ -1,8 +1,10 @@
 #include "bench_result.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
+#include <boost/json/string_view.hpp>
 #include <cmath>
 
 namespace cv::bench {
@@ -14,8 +16,6 @@ double percentile(const std::vector<uint32_t>& sorted, double q) {
   size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
   return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
-
-double round2(double value) { return std::round(value * 100) / 100; }
 
 }  // namespace
 
@@ -41,21 +41,19 @@ BenchResult result_from_load(std::string mode, LoadOutcome& outcome) {
 }
 
 std::string to_json_line(const BenchResult& result) {
-  boost::json::object json;
-  json["mode"] = result.mode;
-  json["rate"] = round2(result.rate);
-  json["unit"] = result.unit;
-  json["p50_us"] = result.p50_us;
-  json["p99_us"] = result.p99_us;
-  json["max_us"] = result.max_us;
-  json["requests"] = result.requests;
-  json["errors"] = result.errors;
-  json["bytes"] = result.bytes;
-  json["seconds"] = std::round(result.seconds * 1000) / 1000;
-  json["connections"] = result.connections;
-  json["size"] = result.size;
-  if (!result.first_error.empty()) json["first_error"] = result.first_error;
-  return boost::json::serialize(json);
+  // Written by hand rather than with Boost.JSON so that numbers stay in plain decimal form.
+  auto quoted = [](const std::string& text) {
+    return boost::json::serialize(boost::json::string_view(text));
+  };
+  std::string line = fmt::format(
+      R"({{"mode":{},"rate":{:.2f},"unit":{},"p50_us":{:.0f},"p99_us":{:.0f},"max_us":{:.0f},)"
+      R"("requests":{},"errors":{},"bytes":{},"seconds":{:.3f},"connections":{},"size":{})",
+      quoted(result.mode), result.rate, quoted(result.unit), result.p50_us, result.p99_us,
+      result.max_us, result.requests, result.errors, result.bytes, result.seconds,
+      result.connections, result.size);
+  if (!result.first_error.empty()) line += R"(,"first_error":)" + quoted(result.first_error);
+  line += '}';
+  return line;
 }
 
 }  // namespace cv::bench

@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--keys", options.keys, "get: keys to cycle over; list: keys to list")
       ->capture_default_str();
+  app.add_option("--count", options.count, "put: stop after this many objects (0: no limit)")
+      ->capture_default_str();
   app.add_option("--prefix", options.prefix, "key prefix (default: a fresh random one)");
   bool no_prefill = false;
   app.add_flag("--no-prefill", no_prefill, "get/list: the keys <prefix>00000000... exist");

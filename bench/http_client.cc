@@ -47,9 +47,7 @@ class ResponseReader final : public http::basic_parser<false> {
  private:
   void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
                        error_code&) override {}
-  void on_response_impl(int code, beast::string_view, int, error_code&) override {
-    status_ = code;
-  }
+  void on_response_impl(int code, beast::string_view, int, error_code&) override { status_ = code; }
   void on_field_impl(http::field, beast::string_view, beast::string_view, error_code&) override {}
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
@@ -144,7 +142,8 @@ asio::awaitable<void> drive_connection(SharedLoad& shared, ConnectionStats& stat
     const Clock::time_point start = Clock::now();
     error_code ec = co_await async_send(socket, request);
     ResponseReader reader(nullptr);
-    if (!ec) std::tie(ec, std::ignore) = co_await http::async_read(socket, buffer, reader, kNoThrow);
+    if (!ec)
+      std::tie(ec, std::ignore) = co_await http::async_read(socket, buffer, reader, kNoThrow);
     if (ec) {
       stats.error("request: " + ec.message());
       error_code ignored;

@@ -69,11 +69,11 @@ struct LoadPlan {
 };
 
 struct LoadOutcome {
-  uint64_t requests = 0;  // responses received, whatever their status
-  uint64_t errors = 0;    // non-2xx responses and failed connections
-  uint64_t bytes_sent = 0;      // body bytes
-  uint64_t bytes_received = 0;  // body bytes
-  double seconds = 0;           // wall time from the first send to the last response
+  uint64_t requests = 0;               // responses received, whatever their status
+  uint64_t errors = 0;                 // non-2xx responses and failed connections
+  uint64_t bytes_sent = 0;             // body bytes
+  uint64_t bytes_received = 0;         // body bytes
+  double seconds = 0;                  // wall time from the first send to the last response
   std::vector<uint32_t> latencies_us;  // one per response
   std::string first_error;             // a sample, for the log
 };

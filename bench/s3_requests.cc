@@ -12,8 +12,8 @@ S3RequestBuilder::S3RequestBuilder(Endpoint endpoint,
       credentials_(std::move(credentials)) {}
 
 void S3RequestBuilder::build_head(std::string_view method, std::string_view path,
-                                  const QueryParams& query,
-                                  std::optional<uint64_t> content_length, std::string& out) const {
+                                  const QueryParams& query, std::optional<uint64_t> content_length,
+                                  std::string& out) const {
   out.clear();
   out.append(method);
   out += ' ';

@@ -24,8 +24,7 @@ class S3RequestBuilder {
   void build_head(std::string_view method, std::string_view path, const QueryParams& query,
                   std::optional<uint64_t> content_length, std::string& out) const;
 
-  std::string head(std::string_view method, std::string_view path,
-                   const QueryParams& query = {},
+  std::string head(std::string_view method, std::string_view path, const QueryParams& query = {},
                    std::optional<uint64_t> content_length = std::nullopt) const {
     std::string out;
     build_head(method, path, query, content_length, out);

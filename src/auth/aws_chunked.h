@@ -46,10 +46,9 @@ class AwsChunkedSource final : public ByteSource {
 // Client side, for tests and the bench client: encodes `payload` as a signed aws-chunked
 // body with chunks of `chunk_size`, chaining from `seed_signature`. With `trailers`, the
 // trailer form (and its x-amz-trailer-signature) is produced.
-std::string encode_aws_chunked(std::string_view payload, size_t chunk_size,
-                               std::string_view signing_key, std::string_view amz_date,
-                               std::string_view scope, std::string_view seed_signature,
-                               const std::vector<std::pair<std::string, std::string>>& trailers =
-                                   {});
+std::string encode_aws_chunked(
+    std::string_view payload, size_t chunk_size, std::string_view signing_key,
+    std::string_view amz_date, std::string_view scope, std::string_view seed_signature,
+    const std::vector<std::pair<std::string, std::string>>& trailers = {});
 
 }  // namespace cv::auth

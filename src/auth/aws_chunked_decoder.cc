@@ -189,8 +189,8 @@ Status AwsChunkedSource::State::start_chunk(std::string_view header) {
     chunk_signature_text.assign(extension.substr(kChunkSignaturePrefix.size()));
   }
   if (decoded_length && *size > *decoded_length - decoded) {
-    return fail(incomplete_body(
-        "The decoded body is longer than x-amz-decoded-content-length announced."));
+    return fail(
+        incomplete_body("The decoded body is longer than x-amz-decoded-content-length announced."));
   }
   if (*size == 0) {
     CV_TRY(finish_chunk(signed_chunks() ? sha256({}) : std::string()));
@@ -255,8 +255,8 @@ Status AwsChunkedSource::State::finish() {
     if (!trailer_signature_text) {
       return fail(ErrorCode::kMalformedTrailerError, "The trailer has no x-amz-trailer-signature.");
     }
-    const std::string expected = trailer_signature(signing_key, amz_date, scope,
-                                                   previous_signature, canonical_trailers);
+    const std::string expected =
+        trailer_signature(signing_key, amz_date, scope, previous_signature, canonical_trailers);
     if (!constant_time_equal(expected, *trailer_signature_text)) return fail(signature_mismatch());
   }
   if (decoded_length && decoded != *decoded_length) {
@@ -278,7 +278,8 @@ Result<size_t> AwsChunkedSource::State::decode(std::span<char> out) {
         const LineStatus status = CV_TRY(next_line(may_block, line));
         if (status == LineStatus::kNeedMore) return produced;
         if (status == LineStatus::kEnd) {
-          return fail(incomplete_body("The request body ended before the final aws-chunked chunk."));
+          return fail(
+              incomplete_body("The request body ended before the final aws-chunked chunk."));
         }
         CV_TRY(start_chunk(line));
         break;
@@ -295,7 +296,8 @@ Result<size_t> AwsChunkedSource::State::decode(std::span<char> out) {
             produced += n;
             break;
           }
-          if (!CV_TRY(fill())) return fail(incomplete_body("The request body ended inside a chunk."));
+          if (!CV_TRY(fill()))
+            return fail(incomplete_body("The request body ended inside a chunk."));
         }
         const size_t n = static_cast<size_t>(
             std::min<uint64_t>({chunk_remaining, static_cast<uint64_t>(end - begin), room}));
@@ -308,7 +310,8 @@ Result<size_t> AwsChunkedSource::State::decode(std::span<char> out) {
       case Phase::kChunkEnd: {
         while (end - begin < 2) {
           if (!may_block) return produced;
-          if (!CV_TRY(fill())) return fail(incomplete_body("The request body ended after a chunk."));
+          if (!CV_TRY(fill()))
+            return fail(incomplete_body("The request body ended after a chunk."));
         }
         if (buffer[begin] != '\r' || buffer[begin + 1] != '\n') {
           return fail(ErrorCode::kInvalidArgument, "An aws-chunked chunk is longer than its size.");

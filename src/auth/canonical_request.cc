@@ -34,8 +34,8 @@ std::optional<std::string> canonical_query_from_raw(std::string_view raw_query,
     if (item.empty()) continue;
     const size_t eq = item.find('=');
     auto name = percent_decode(item.substr(0, eq), plus_as_space);
-    auto value = percent_decode(eq == std::string_view::npos ? "" : item.substr(eq + 1),
-                                plus_as_space);
+    auto value =
+        percent_decode(eq == std::string_view::npos ? "" : item.substr(eq + 1), plus_as_space);
     if (!name || !value) return std::nullopt;
     if (*name == skip_name) continue;
     encoded.emplace_back(uri_encode(*name), uri_encode(*value));
@@ -54,7 +54,8 @@ std::optional<std::string> canonical_query_from_raw(std::string_view raw_query,
 std::string canonical_query(const QueryParams& params) {
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(params.size());
-  for (const auto& [name, value] : params) encoded.emplace_back(uri_encode(name), uri_encode(value));
+  for (const auto& [name, value] : params)
+    encoded.emplace_back(uri_encode(name), uri_encode(value));
   std::sort(encoded.begin(), encoded.end());
   std::string out;
   for (const auto& [name, value] : encoded) {
@@ -84,12 +85,12 @@ std::string canonical_headers(const std::vector<std::pair<std::string, std::stri
   return out;
 }
 
-std::string canonical_request(std::string_view method, std::string_view uri,
-                              std::string_view query, std::string_view headers,
-                              std::string_view signed_headers, std::string_view payload_hash) {
+std::string canonical_request(std::string_view method, std::string_view uri, std::string_view query,
+                              std::string_view headers, std::string_view signed_headers,
+                              std::string_view payload_hash) {
   std::string out;
-  out.reserve(method.size() + uri.size() + query.size() + headers.size() +
-              signed_headers.size() + payload_hash.size() + 5);
+  out.reserve(method.size() + uri.size() + query.size() + headers.size() + signed_headers.size() +
+              payload_hash.size() + 5);
   out += method;
   out.push_back('\n');
   out += uri;

@@ -28,8 +28,7 @@ std::optional<std::string> canonical_uri(std::string_view raw_path);
 // '&'. A parameter whose decoded name is `skip_name` is left out (X-Amz-Signature).
 // nullopt on a malformed escape.
 std::optional<std::string> canonical_query_from_raw(std::string_view raw_query,
-                                                    std::string_view skip_name,
-                                                    bool plus_as_space);
+                                                    std::string_view skip_name, bool plus_as_space);
 
 // The canonical query string of decoded parameters (the signer's side).
 std::string canonical_query(const QueryParams& params);
@@ -40,9 +39,9 @@ std::string canonical_query(const QueryParams& params);
 std::string canonical_headers(const std::vector<std::pair<std::string, std::string>>& fields,
                               const std::vector<std::string_view>& signed_names);
 
-std::string canonical_request(std::string_view method, std::string_view uri,
-                              std::string_view query, std::string_view headers,
-                              std::string_view signed_headers, std::string_view payload_hash);
+std::string canonical_request(std::string_view method, std::string_view uri, std::string_view query,
+                              std::string_view headers, std::string_view signed_headers,
+                              std::string_view payload_hash);
 
 // "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex sha256 of canonical_request>"
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,

@@ -123,9 +123,7 @@ class ConditionChecker {
     return {};
   }
 
-  const std::optional<std::pair<uint64_t, uint64_t>>& length_range() const {
-    return length_range_;
-  }
+  const std::optional<std::pair<uint64_t, uint64_t>>& length_range() const { return length_range_; }
 
  private:
   std::string_view value_of(const std::string& lower_name) const {
@@ -172,9 +170,8 @@ Result<PostPolicyGrant> verify_post_policy(const FormFields& fields, std::string
                                  "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
   }
   if (credential->region != region) {
-    return fail(kQueryError, std::string(kCredentialError) + "the region '" +
-                                 credential->region + "' is wrong; expecting '" +
-                                 std::string(region) + "'");
+    return fail(kQueryError, std::string(kCredentialError) + "the region '" + credential->region +
+                                 "' is wrong; expecting '" + std::string(region) + "'");
   }
   if (credential->service != kS3Service || credential->terminator != kScopeTerminator) {
     return fail(kQueryError, std::string(kCredentialError) + "the scope must end with " +
@@ -208,7 +205,9 @@ Result<PostPolicyGrant> verify_post_policy(const FormFields& fields, std::string
     return invalid_policy("Policy is missing the expiration.");
   }
   const auto expires_at = parse_iso8601(std::string_view(expiration->as_string()));
-  if (!expires_at) return invalid_policy("Invalid 'expiration' value: " + quoted(std::string_view(expiration->as_string())));
+  if (!expires_at)
+    return invalid_policy("Invalid 'expiration' value: " +
+                          quoted(std::string_view(expiration->as_string())));
   const boost::json::value* conditions = object.if_contains("conditions");
   if (!conditions || !conditions->is_array()) {
     return invalid_policy("Policy is missing the conditions.");

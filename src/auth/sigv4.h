@@ -90,8 +90,8 @@ std::string derive_signing_key(std::string_view secret, std::string_view date,
 // What a client signs.
 struct SigningRequest {
   std::string method;
-  std::string host;  // value of the Host header (with port when not default)
-  std::string path;  // already URI-encoded as it goes on the wire, e.g. "/bucket/a%20b"
+  std::string host;   // value of the Host header (with port when not default)
+  std::string path;   // already URI-encoded as it goes on the wire, e.g. "/bucket/a%20b"
   QueryParams query;  // decoded parameters
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers to sign
   std::string payload_hash = "UNSIGNED-PAYLOAD";

@@ -65,10 +65,10 @@ std::vector<std::pair<std::string, std::string>> sign_request(const SigningReque
                                                  {"x-amz-content-sha256", request.payload_hash},
                                                  {"x-amz-date", amz_date}},
                                                 request);
-  const std::string canonical = canonical_request(
-      request.method, canonical_path(request.path), canonical_query(request.query),
-      canonical_headers(headers.fields, headers.names), headers.signed_headers,
-      request.payload_hash);
+  const std::string canonical = canonical_request(request.method, canonical_path(request.path),
+                                                  canonical_query(request.query),
+                                                  canonical_headers(headers.fields, headers.names),
+                                                  headers.signed_headers, request.payload_hash);
   const std::string key = derive_signing_key(creds.secret_key, date, creds.region, creds.service);
   const std::string signature = signature_hex(key, string_to_sign(amz_date, scope, canonical));
   std::string authorization(kSigV4Algorithm);
@@ -98,7 +98,8 @@ std::string presign_query(const SigningRequest& request, const SigningCredential
       request.method, canonical_path(request.path), query,
       canonical_headers(headers.fields, headers.names), headers.signed_headers, kUnsignedPayload);
   const std::string key = derive_signing_key(creds.secret_key, date, creds.region, creds.service);
-  return query + "&X-Amz-Signature=" + signature_hex(key, string_to_sign(amz_date, scope, canonical));
+  return query +
+         "&X-Amz-Signature=" + signature_hex(key, string_to_sign(amz_date, scope, canonical));
 }
 
 }  // namespace cv::auth

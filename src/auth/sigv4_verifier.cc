@@ -69,9 +69,9 @@ Result<AuthorizationParts> parse_authorization(std::string_view rest) {
     }
   }
   if (!have_credential || !have_signed_headers || !have_signature) {
-    return fail(ErrorCode::kAuthorizationHeaderMalformed,
-                std::string(kHeaderMalformed) +
-                    "it must contain Credential, SignedHeaders and Signature.");
+    return fail(
+        ErrorCode::kAuthorizationHeaderMalformed,
+        std::string(kHeaderMalformed) + "it must contain Credential, SignedHeaders and Signature.");
   }
   return parts;
 }
@@ -161,8 +161,7 @@ Result<Credentials> find_credentials(const Context& ctx, const std::string& acce
 
 // Recomputes the signature; returns the signing key when it matches.
 Result<std::string> check_signature(const Context& ctx, const Request& request,
-                                    const SignedRequest& signed_request,
-                                    std::string_view secret) {
+                                    const SignedRequest& signed_request, std::string_view secret) {
   const CredentialScope& credential = signed_request.credential;
   std::string signing_key = ctx.signing_keys.get(secret, credential.date, credential.region);
   const auto uri = canonical_uri(request.path);
@@ -273,8 +272,7 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
   const std::string* signed_headers = find_param(params, "X-Amz-SignedHeaders");
   const std::string* signature = find_param(params, "X-Amz-Signature");
   const ErrorCode kQueryError = ErrorCode::kAuthorizationQueryParametersError;
-  if (!algorithm || !credential_text || !date || !expires_text || !signed_headers ||
-      !signature) {
+  if (!algorithm || !credential_text || !date || !expires_text || !signed_headers || !signature) {
     return fail(kQueryError,
                 "Query-string authentication version 4 requires the X-Amz-Algorithm, "
                 "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
@@ -356,8 +354,8 @@ Result<Identity> SigV4Verifier::verify(const Request& request) const {
   const bool query_v4 = find_param(request.params, "X-Amz-Algorithm") ||
                         find_param(request.params, "X-Amz-Credential") ||
                         find_param(request.params, "X-Amz-Signature");
-  const bool query_v2 = find_param(request.params, "AWSAccessKeyId") &&
-                        find_param(request.params, "Signature");
+  const bool query_v2 =
+      find_param(request.params, "AWSAccessKeyId") && find_param(request.params, "Signature");
   if (authorization && (query_v4 || query_v2)) {
     return fail(ErrorCode::kInvalidArgument,
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, "

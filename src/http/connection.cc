@@ -57,6 +57,12 @@ constexpr uint64_t kResponseChunkBytes = 512 * 1024;
 // by a TCP reset.
 constexpr auto kLingerTime = std::chrono::seconds(5);
 
+// Beast reads into the connection's buffer as much as its free capacity allows (at most 64 KiB
+// a read), so the capacity sets the read size: enough for a small request in one read while
+// idle, the maximum while a body streams.
+constexpr size_t kIdleBufferBytes = 16 * 1024;
+constexpr size_t kStreamingBufferBytes = 64 * 1024;
+
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // The body of a request that was read whole before the handler ran (or had none).
@@ -68,7 +74,7 @@ class MemorySource final : public ByteSource {
   }
   Result<size_t> read(std::span<char> out) override {
     const size_t n = std::min(out.size(), data_.size() - offset_);
-    std::memcpy(out.data(), data_.data() + offset_, n);
+    if (n > 0) std::memcpy(out.data(), data_.data() + offset_, n);
     offset_ += n;
     return n;
   }
@@ -164,7 +170,10 @@ class Connection final : public Closeable,
     error_code ec;
     const tcp::endpoint peer = socket_layer().socket().remote_endpoint(ec);
     if (!ec) remote_address_ = peer.address().to_string();
-    while (co_await serve_one()) {
+    buffer_.reserve(kIdleBufferBytes);
+    for (;;) {
+      const bool keep_open = co_await serve_one();
+      if (!keep_open) break;
     }
   }
 
@@ -217,7 +226,10 @@ class Connection final : public Closeable,
                                       request_.path, request_.request_id);
     } else {
       request_.params = std::move(*params);
-      if (mode == BodyMode::kMemory && !co_await read_small_body(parser)) co_return false;
+      if (mode == BodyMode::kMemory) {
+        const bool body_read = co_await read_small_body(parser);
+        if (!body_read) co_return false;
+      }
       co_await run_handler(parser, mode);
     }
 
@@ -228,6 +240,10 @@ class Connection final : public Closeable,
     response_ = Response{};
     fill_buffers_[0].reset();
     fill_buffers_[1].reset();
+    if (buffer_.capacity() > kIdleBufferBytes && buffer_.size() <= kIdleBufferBytes) {
+      buffer_.shrink_to_fit();
+      buffer_.reserve(kIdleBufferBytes);
+    }
     if (!written) co_return false;
     if (!keep_alive) {
       if (!parser.is_done() || buffer_.size() > 0) co_await linger();
@@ -256,7 +272,8 @@ class Connection final : public Closeable,
       response_ = make_error_response(ErrorCode::kBadRequest, "The request is not valid HTTP/1.1.",
                                       {}, request_.request_id);
     }
-    if (co_await write_response(false, parser.version() < 11)) co_await linger();
+    const bool written = co_await write_response(false, parser.version() < 11);
+    if (written) co_await linger();
   }
 
   asio::awaitable<bool> read_small_body(RequestParser& parser) {
@@ -281,7 +298,7 @@ class Connection final : public Closeable,
       request_.body = &memory_source_;
     }
     handler_outstanding_ = true;
-    asio::post(context_.workers, [this] { handle_on_worker(); });
+    context_.workers.post([this] { handle_on_worker(); });
     for (;;) {
       switch (exchange_.next_step()) {
         case Exchange::NetworkStep::kHandlerDone:
@@ -309,6 +326,7 @@ class Connection final : public Closeable,
         co_return;
       }
     }
+    if (buffer_.capacity() < kStreamingBufferBytes) buffer_.reserve(kStreamingBufferBytes);
     std::unique_ptr<char[]> chunk = exchange_.take_buffer();
     parser.set_body_buffer(std::span<char>(chunk.get(), exchange_.chunk_bytes()));
     socket_layer().expires_after(context_.options.read_timeout);
@@ -427,7 +445,10 @@ class Connection final : public Closeable,
     }
     head_.clear();
     append_response_head(head_, response.status, response.headers, head_options);
-    if (stream_response_) co_return co_await write_streamed_body(*length);
+    if (stream_response_) {
+      const bool streamed = co_await write_streamed_body(*length);
+      co_return streamed;
+    }
 
     const bool send_body = !head_request_ && !forbids_body && !response.body.empty();
     const std::array<asio::const_buffer, 2> buffers{
@@ -480,7 +501,7 @@ class Connection final : public Closeable,
     }
     exchange_.begin_fill();
     fill_outstanding_ = true;
-    asio::post(context_.workers, [this, out = fill_buffers_[index].get(), want, last] {
+    context_.workers.post([this, out = fill_buffers_[index].get(), want, last] {
       const Exchange::FillResult result = fill_from(*response_.stream, out, want);
       if (last || !result.ok) response_.stream.reset();
       exchange_.finish_fill(result.bytes, result.ok);  // the last touch of `this`

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "core/http_message.h"
 #include "http/connection_tracker.h"
 #include "http/server.h"
+#include "http/worker_pool.h"
 
 namespace cv::http {
 
@@ -16,7 +16,7 @@ namespace cv::http {
 struct ConnectionContext {
   const ServerOptions& options;
   RequestHandler& handler;
-  boost::asio::thread_pool& workers;
+  WorkerPool& workers;
   ConnectionTracker& tracker;
 };
 

@@ -7,7 +7,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <condition_variable>
 #include <future>
@@ -75,7 +74,7 @@ struct Server::Impl {
   RequestHandler& handler;
   // Declared before everything that holds their executors, so destroyed after.
   std::vector<std::unique_ptr<asio::io_context>> contexts;
-  asio::thread_pool workers;
+  WorkerPool workers;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_guards;
   std::unique_ptr<tcp::acceptor> acceptor;
   ConnectionTracker tracker;

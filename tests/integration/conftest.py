@@ -5,6 +5,7 @@ The session server gets a fresh data folder; tests that kill or restart a server
 the session server without seeing each other's objects.
 """
 
+import json
 import os
 import re
 import secrets
@@ -113,7 +114,7 @@ def other_user(server):
     server.admin(
         "user", "add", name, "--display-name", display_name, "--email", f"{name}@example.test"
     )
-    created = _json(server.admin("key", "create", name).stdout)
+    created = json.loads(server.admin("key", "create", name).stdout)
     assert created["user"] == name
     return SimpleNamespace(
         name=name,
@@ -123,12 +124,6 @@ def other_user(server):
         client=make_client(server.endpoint, created["access_key_id"], created["secret_key"]),
         raw=RawClient(server.port, created["access_key_id"], created["secret_key"]),
     )
-
-
-def _json(text):
-    import json
-
-    return json.loads(text)
 
 
 @pytest.fixture
@@ -148,6 +143,12 @@ def server_factory(tmp_path):
         instance.kill()
     for instance in started:
         shutil.rmtree(instance.data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_server(server_factory):
+    """A server of the test's own (fresh data folder), killed after the test."""
+    return server_factory(name="fresh")
 
 
 # --------------------------------------------------------------------------------------------

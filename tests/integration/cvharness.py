@@ -10,6 +10,7 @@ import datetime as _datetime
 import hashlib
 import hmac
 import http.client
+import importlib
 import os
 import queue
 import random
@@ -480,9 +481,14 @@ def signing_clock(offset):
     """Within the block, botocore signs (headers, presigned URLs, POST policies) as if the
     clock were `offset` (a timedelta) away from now."""
     fake = _FakeDatetimeModule(offset)
-    with mock.patch.object(botocore.auth, "datetime", fake), mock.patch.object(
-        botocore.signers, "datetime", fake
-    ):
+    modules = [botocore.auth, botocore.signers]
+    try:  # with awscrt installed (Debian's awscli pulls it in) botocore signs through CRT
+        modules.append(importlib.import_module("botocore.crt.auth"))
+    except ImportError:
+        pass
+    with contextlib.ExitStack() as stack:
+        for module in modules:
+            stack.enter_context(mock.patch.object(module, "datetime", fake))
         yield
 
 

@@ -95,7 +95,7 @@ def test_reuploaded_part_and_subset_of_parts(s3, bucket):
         for n, body in bodies.items()
     }
     listed = s3.list_parts(Bucket=bucket, Key=key, UploadId=upload_id)["Parts"]
-    assert [(p["PartNumber"], p["Size"]) for p in listed] == [(1, 5 * MiB), (3, 5 * MiB), (7, 5 * MiB)]
+    assert [(p["PartNumber"], p["Size"]) for p in listed] == [(n, 5 * MiB) for n in (1, 3, 7)]
     # Complete with parts 1 and 7 only: part 3 is dropped.
     done = complete(
         s3, bucket, key, upload_id, [{"PartNumber": n, "ETag": etags[n]} for n in (1, 7)]
@@ -140,7 +140,7 @@ def test_large_upload_file_and_download(s3, bucket, tmp_path):
 
 
 def test_upload_part_copy_with_ranges(s3, bucket):
-    data = random_bytes(5 * MiB + 100 * KiB, 40)
+    data = random_bytes(10 * MiB + 100 * KiB, 40)
     s3.put_object(Bucket=bucket, Key="copy-src", Body=data)
     small = b"small tail object"
     s3.put_object(Bucket=bucket, Key="tail", Body=small)
@@ -193,12 +193,13 @@ def test_upload_part_copy_range_outside_source(s3, bucket):
 
 
 def test_invalid_part(s3, bucket):
-    parts = [random_bytes(5 * MiB, 50), b"tail"]
+    # Every part listed is large enough, so the ETag or number is the only thing wrong.
+    parts = [random_bytes(5 * MiB, 50), random_bytes(5 * MiB, 55)]
     upload_id, completed = upload_parts(s3, bucket, "k", parts)
     wrong_etag = [completed[0], {"PartNumber": 2, "ETag": quoted_md5(b"something else")}]
     expect_error(complete, "InvalidPart", 400, s3=s3, bucket=bucket, key="k",
                  upload_id=upload_id, parts=wrong_etag)
-    never_uploaded = completed + [{"PartNumber": 3, "ETag": quoted_md5(b"x")}]
+    never_uploaded = [completed[0], {"PartNumber": 3, "ETag": quoted_md5(b"x")}]
     expect_error(complete, "InvalidPart", 400, s3=s3, bucket=bucket, key="k",
                  upload_id=upload_id, parts=never_uploaded)
     assert not object_exists(s3, bucket, "k")
@@ -207,7 +208,8 @@ def test_invalid_part(s3, bucket):
 
 
 def test_invalid_part_order(s3, bucket):
-    parts = [random_bytes(5 * MiB, 51), b"tail"]
+    # Both parts are large enough, so the order is the only thing wrong.
+    parts = [random_bytes(5 * MiB, 51), random_bytes(5 * MiB, 54)]
     upload_id, completed = upload_parts(s3, bucket, "k", parts)
     expect_error(complete, "InvalidPartOrder", 400, s3=s3, bucket=bucket, key="k",
                  upload_id=upload_id, parts=list(reversed(completed)))

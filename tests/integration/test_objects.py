@@ -190,7 +190,8 @@ def test_checksum_algorithms_are_verified_and_returned(s3, bucket, algorithm):
 def test_checksum_given_by_value(s3, bucket, algorithm):
     data = b"checksum given as a header value"
     field = "Checksum" + algorithm
-    put = s3.put_object(Bucket=bucket, Key="given", Body=data, **{field: s3_checksum(algorithm, data)})
+    value = s3_checksum(algorithm, data)
+    put = s3.put_object(Bucket=bucket, Key="given", Body=data, **{field: value})
     assert put[field] == s3_checksum(algorithm, data)
 
 

@@ -5,9 +5,9 @@
 namespace cv::meta::sqlite {
 
 Status add_blob_ref(Connection& db, std::string_view blob_id) {
-  auto stmt = CV_TRY(db.prepare(
-      "INSERT INTO blob_refs(blob_id, refs) VALUES(?1, 1) "
-      "ON CONFLICT(blob_id) DO UPDATE SET refs = refs + 1"));
+  auto stmt =
+      CV_TRY(db.prepare("INSERT INTO blob_refs(blob_id, refs) VALUES(?1, 1) "
+                        "ON CONFLICT(blob_id) DO UPDATE SET refs = refs + 1"));
   stmt.bind_text(1, blob_id);
   return stmt.run();
 }
@@ -43,8 +43,8 @@ Status drop_blob_refs(Connection& db, const std::vector<BlobRef>& blobs) {
 
 Result<std::vector<std::string>> read_garbage(Connection& db, size_t max) {
   auto stmt = CV_TRY(db.prepare("SELECT blob_id FROM garbage ORDER BY id LIMIT ?1"));
-  stmt.bind_int(1, static_cast<int64_t>(
-                       std::min<size_t>(max, std::numeric_limits<int64_t>::max())));
+  stmt.bind_int(1,
+                static_cast<int64_t>(std::min<size_t>(max, std::numeric_limits<int64_t>::max())));
   std::vector<std::string> blob_ids;
   while (CV_TRY(stmt.step())) blob_ids.push_back(stmt.column_string(0));
   return blob_ids;

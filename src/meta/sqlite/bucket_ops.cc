@@ -27,12 +27,12 @@ Status insert_bucket(Connection& db, const Bucket& bucket) {
     existing.bind_text(1, bucket.name);
     if (CV_TRY(existing.step())) {
       bool ours = existing.column_bytes(0) == bucket.owner_id;
-      return fail(ours ? ErrorCode::kBucketAlreadyOwnedByYou : ErrorCode::kBucketAlreadyExists,
-                  {}, bucket.name);
+      return fail(ours ? ErrorCode::kBucketAlreadyOwnedByYou : ErrorCode::kBucketAlreadyExists, {},
+                  bucket.name);
     }
   }
-  auto stmt = CV_TRY(db.prepare(
-      "INSERT INTO buckets(name, owner_id, region, created_ns) VALUES(?1, ?2, ?3, ?4)"));
+  auto stmt = CV_TRY(
+      db.prepare("INSERT INTO buckets(name, owner_id, region, created_ns) VALUES(?1, ?2, ?3, ?4)"));
   stmt.bind_text(1, bucket.name)
       .bind_text(2, bucket.owner_id)
       .bind_text(3, bucket.region)
@@ -41,8 +41,8 @@ Status insert_bucket(Connection& db, const Bucket& bucket) {
 }
 
 Result<std::optional<Bucket>> read_bucket(Connection& db, std::string_view name) {
-  auto stmt = CV_TRY(
-      db.prepare("SELECT name, owner_id, region, created_ns FROM buckets WHERE name = ?1"));
+  auto stmt =
+      CV_TRY(db.prepare("SELECT name, owner_id, region, created_ns FROM buckets WHERE name = ?1"));
   stmt.bind_text(1, name);
   if (!CV_TRY(stmt.step())) return std::nullopt;
   return bucket_from_row(stmt);
@@ -59,9 +59,9 @@ Result<std::vector<Bucket>> read_buckets(Connection& db) {
 Status remove_bucket(Connection& db, std::string_view name) {
   CV_TRY(require_bucket(db, name));
   {
-    auto in_use = CV_TRY(db.prepare(
-        "SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = ?1) "
-        "OR EXISTS(SELECT 1 FROM uploads WHERE bucket = ?1)"));
+    auto in_use =
+        CV_TRY(db.prepare("SELECT EXISTS(SELECT 1 FROM objects WHERE bucket = ?1) "
+                          "OR EXISTS(SELECT 1 FROM uploads WHERE bucket = ?1)"));
     in_use.bind_text(1, name);
     if (CV_TRY(in_use.step()) && in_use.column_int(0) != 0) {
       return fail(ErrorCode::kBucketNotEmpty, {}, std::string(name));
@@ -80,9 +80,9 @@ Status remove_bucket(Connection& db, std::string_view name) {
 Result<BucketUsage> read_bucket_usage(Connection& db, std::string_view name) {
   auto transaction = CV_TRY(ReadTransaction::begin(db));
   CV_TRY(require_bucket(db, name));
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT count(*), sum(size) FROM objects "
-      "WHERE bucket = ?1 AND is_latest = 1 AND is_delete_marker = 0"));
+  auto stmt =
+      CV_TRY(db.prepare("SELECT count(*), sum(size) FROM objects "
+                        "WHERE bucket = ?1 AND is_latest = 1 AND is_delete_marker = 0"));
   stmt.bind_text(1, name);
   BucketUsage usage;
   if (CV_TRY(stmt.step())) {
@@ -95,9 +95,9 @@ Result<BucketUsage> read_bucket_usage(Connection& db, std::string_view name) {
 Status write_bucket_config(Connection& db, std::string_view bucket, std::string_view kind,
                            std::string_view document) {
   CV_TRY(require_bucket(db, bucket));
-  auto stmt = CV_TRY(db.prepare(
-      "INSERT INTO bucket_configs(bucket, kind, document) VALUES(?1, ?2, ?3) "
-      "ON CONFLICT(bucket, kind) DO UPDATE SET document = excluded.document"));
+  auto stmt =
+      CV_TRY(db.prepare("INSERT INTO bucket_configs(bucket, kind, document) VALUES(?1, ?2, ?3) "
+                        "ON CONFLICT(bucket, kind) DO UPDATE SET document = excluded.document"));
   stmt.bind_text(1, bucket).bind_text(2, kind).bind_text(3, document);
   return stmt.run();
 }
@@ -106,8 +106,8 @@ Result<std::optional<std::string>> read_bucket_config(Connection& db, std::strin
                                                       std::string_view kind) {
   auto transaction = CV_TRY(ReadTransaction::begin(db));
   CV_TRY(require_bucket(db, bucket));
-  auto stmt = CV_TRY(
-      db.prepare("SELECT document FROM bucket_configs WHERE bucket = ?1 AND kind = ?2"));
+  auto stmt =
+      CV_TRY(db.prepare("SELECT document FROM bucket_configs WHERE bucket = ?1 AND kind = ?2"));
   stmt.bind_text(1, bucket).bind_text(2, kind);
   if (!CV_TRY(stmt.step())) return std::nullopt;
   return stmt.column_string(0);

@@ -12,12 +12,11 @@ const char kEmpty[] = "";
 
 Error sqlite_error(sqlite3* db, std::string_view context) {
   std::string detail = db ? sqlite3_errmsg(db) : "out of memory";
-  return Error{ErrorCode::kInternalError, fmt::format("metadata store: {}: {}", context, detail),
-               {}};
+  return Error{
+      ErrorCode::kInternalError, fmt::format("metadata store: {}: {}", context, detail), {}};
 }
 
-Statement::Statement(Connection& connection, sqlite3_stmt* stmt, StatementPtr owned,
-                     bool* in_use)
+Statement::Statement(Connection& connection, sqlite3_stmt* stmt, StatementPtr owned, bool* in_use)
     : connection_(&connection), stmt_(stmt), owned_(std::move(owned)), in_use_(in_use) {}
 
 Statement::~Statement() {
@@ -79,8 +78,8 @@ std::string_view Statement::column_bytes(int index) const {
 
 int Statement::changes() const { return sqlite3_changes(connection_->handle()); }
 
-Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path,
-                                                     bool create, bool read_only) {
+Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path, bool create,
+                                                     bool read_only) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (create) flags |= SQLITE_OPEN_CREATE;
   sqlite3* raw = nullptr;
@@ -90,12 +89,14 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   std::unique_ptr<Connection> connection(new Connection(std::move(db)));
   // WAL: readers never block the writer; synchronous=FULL: a commit is on disk when it returns.
-  CV_TRY(connection->execute_script(
-      "PRAGMA journal_mode=WAL;"
-      "PRAGMA synchronous=FULL;"
-      "PRAGMA foreign_keys=ON;"
-      "PRAGMA temp_store=MEMORY;"
-      "PRAGMA cache_size=-16384;"));
+  CV_TRY(
+      connection->execute_script("PRAGMA journal_mode=WAL;"
+                                 "PRAGMA synchronous=FULL;"
+
+                                 "PRAGMA foreign_keys=ON;"
+                                 "PRAGMA temp_store=MEMORY;"
+                                 "PRAGMA cache_size=-16384;"
+                                 "PRAGMA journal_size_limit=67108864;"));
   // Readers are ordinary connections restricted to queries: a SQLITE_OPEN_READONLY
   // connection cannot recover a WAL file left by a crash.
   if (read_only) CV_TRY(connection->execute_script("PRAGMA query_only=ON;"));
@@ -115,8 +116,7 @@ Result<Statement> Connection::prepare(std::string_view sql) {
   Cached& cached = found->second;
   if (cached.in_use) {
     sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw,
-                                nullptr);
+    int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     StatementPtr stmt(raw);
     if (rc != SQLITE_OK) return std::unexpected(sqlite_error(db_.get(), sql));
     sqlite3_stmt* use = stmt.get();

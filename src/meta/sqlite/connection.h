@@ -63,9 +63,7 @@ class Statement {
   void rewind();
 
   int64_t column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
-  bool column_is_null(int index) const {
-    return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
-  }
+  bool column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
   // Text or blob bytes of a column; valid until the next step/reset.
   std::string_view column_bytes(int index) const;
   std::string column_string(int index) const { return std::string(column_bytes(index)); }

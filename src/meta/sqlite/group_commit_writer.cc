@@ -69,7 +69,6 @@ void GroupCommitWriter::apply_batch() {
   std::vector<std::pair<PendingChange*, Status>> applied;
   applied.reserve(batch_.size());
   size_t next = 0;
-  bool committed_any = false;
   while (next < batch_.size()) {
     if (auto begun = db.execute("BEGIN IMMEDIATE"); !begun) {
       for (; next < batch_.size(); ++next) finish(*batch_[next], begun);
@@ -80,17 +79,15 @@ void GroupCommitWriter::apply_batch() {
     for (; next < batch_.size() && !transaction_lost; ++next) {
       PendingChange* change = batch_[next];
       Status outcome = db.execute("SAVEPOINT change");
-      if (outcome) outcome = change->apply(db);
       if (outcome) {
-        outcome = db.execute("RELEASE change");
-      } else {
-        if (sqlite3_get_autocommit(db.handle())) {
-          transaction_lost = true;
-        } else {
+        outcome = change->apply(db);
+        if (outcome) outcome = db.execute("RELEASE change");
+        if (!outcome && !sqlite3_get_autocommit(db.handle())) {
           (void)db.execute("ROLLBACK TO change");
           (void)db.execute("RELEASE change");
         }
       }
+      transaction_lost = sqlite3_get_autocommit(db.handle()) != 0;
       applied.emplace_back(change, std::move(outcome));
     }
     Status committed;
@@ -100,16 +97,15 @@ void GroupCommitWriter::apply_batch() {
       committed = db.execute("COMMIT");
       if (!committed) (void)db.execute_script("ROLLBACK");
     }
-    committed_any = committed_any || committed.has_value();
+    if (committed) {
+      std::lock_guard lock(mutex_);
+      ++committed_batches_;  // before anyone waiting on this batch can look
+    }
     for (auto& [change, outcome] : applied) {
       finish(*change, outcome && !committed ? committed : std::move(outcome));
     }
   }
   batch_.clear();
-  if (committed_any) {
-    std::lock_guard lock(mutex_);
-    ++committed_batches_;
-  }
 }
 
 }  // namespace cv::meta::sqlite

@@ -66,9 +66,11 @@ CREATE TABLE objects(
   blobs TEXT,
   inline_data BLOB NOT NULL
 );
-CREATE UNIQUE INDEX objects_by_version ON objects(bucket, key, version_id);
--- At most one current version per key; listings range-scan this index in key order.
-CREATE UNIQUE INDEX objects_current ON objects(bucket, key) WHERE is_latest = 1;
+-- The only index on objects, so a PUT of a new key writes one index entry. Within a key the
+-- current version sorts first: fetching it is one seek, and listings range-scan this index
+-- in key order, testing is_latest from the index without reading non-current rows.
+-- The writer keeps at most one is_latest row per key.
+CREATE UNIQUE INDEX objects_by_key ON objects(bucket, key, is_latest DESC, version_id);
 
 CREATE TABLE uploads(
   upload_id TEXT PRIMARY KEY,
@@ -139,8 +141,8 @@ Status migrate(Connection& connection) {
     for (const Migration& step : schema_migrations()) {
       if (step.version <= version) continue;
       CV_TRY(connection.execute_script(step.sql));
-      CV_TRY(connection.execute_script(
-          fmt::format("PRAGMA user_version={}", step.version).c_str()));
+      CV_TRY(
+          connection.execute_script(fmt::format("PRAGMA user_version={}", step.version).c_str()));
     }
     return {};
   }();

@@ -25,13 +25,12 @@ Result<std::optional<std::pair<std::string, std::string>>> upload_location(
 Result<std::vector<BlobRef>> delete_upload_rows(Connection& db, std::string_view upload_id) {
   std::vector<BlobRef> blobs;
   {
-    auto stmt = CV_TRY(db.prepare(
-        "DELETE FROM parts WHERE upload_id = ?1 RETURNING blob_id, blob_size"));
+    auto stmt =
+        CV_TRY(db.prepare("DELETE FROM parts WHERE upload_id = ?1 RETURNING blob_id, blob_size"));
     stmt.bind_text(1, upload_id);
     while (CV_TRY(stmt.step())) {
       if (!stmt.column_is_null(0)) {
-        blobs.push_back(
-            BlobRef{stmt.column_string(0), static_cast<uint64_t>(stmt.column_int(1))});
+        blobs.push_back(BlobRef{stmt.column_string(0), static_cast<uint64_t>(stmt.column_int(1))});
       }
     }
   }
@@ -81,8 +80,8 @@ Result<MultipartUpload> upload_from_row(const Statement& row, std::string_view b
   return upload;
 }
 
-#define CV_UPLOAD_COLUMNS                                                                 \
-  "SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, "          \
+#define CV_UPLOAD_COLUMNS                                                        \
+  "SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, " \
   "checksum_algorithm, attributes, tags FROM uploads "
 
 // Uploads of one bucket ordered by (key, initiated_ns, upload_id), below an optional
@@ -94,11 +93,11 @@ class UploadCursor final : public KeyCursor<MultipartUpload> {
 
   Status seek(std::string_view from) override {
     active_.reset();
-    active_.emplace(CV_TRY(db_.prepare(
-        end_ ? CV_UPLOAD_COLUMNS "WHERE bucket = ?1 AND key >= ?2 AND key < ?3 "
-               "ORDER BY key, initiated_ns, upload_id"
-             : CV_UPLOAD_COLUMNS "WHERE bucket = ?1 AND key >= ?2 "
-               "ORDER BY key, initiated_ns, upload_id")));
+    active_.emplace(
+        CV_TRY(db_.prepare(end_ ? CV_UPLOAD_COLUMNS "WHERE bucket = ?1 AND key >= ?2 AND key < ?3 "
+                                                    "ORDER BY key, initiated_ns, upload_id"
+                                : CV_UPLOAD_COLUMNS "WHERE bucket = ?1 AND key >= ?2 "
+                                                    "ORDER BY key, initiated_ns, upload_id")));
     from_.assign(from);
     bind_common();
     return {};
@@ -109,9 +108,9 @@ class UploadCursor final : public KeyCursor<MultipartUpload> {
     active_.reset();
     active_.emplace(CV_TRY(db_.prepare(
         end_ ? CV_UPLOAD_COLUMNS "WHERE bucket = ?1 AND (key, initiated_ns, upload_id) > "
-               "(?2, ?4, ?5) AND key < ?3 ORDER BY key, initiated_ns, upload_id"
+                                 "(?2, ?4, ?5) AND key < ?3 ORDER BY key, initiated_ns, upload_id"
              : CV_UPLOAD_COLUMNS "WHERE bucket = ?1 AND (key, initiated_ns, upload_id) > "
-               "(?2, ?4, ?5) ORDER BY key, initiated_ns, upload_id")));
+                                 "(?2, ?4, ?5) ORDER BY key, initiated_ns, upload_id")));
     from_.assign(key);
     upload_id_.assign(upload_id);
     bind_common();
@@ -204,18 +203,18 @@ Status write_part(Connection& db, const Part& part) {
   CV_TRY(require_upload(db, part.upload_id));
   std::optional<std::string> replaced_blob;
   {
-    auto stmt = CV_TRY(db.prepare(
-        "SELECT blob_id FROM parts WHERE upload_id = ?1 AND part_number = ?2"));
+    auto stmt =
+        CV_TRY(db.prepare("SELECT blob_id FROM parts WHERE upload_id = ?1 AND part_number = ?2"));
     stmt.bind_text(1, part.upload_id).bind_int(2, part.part_number);
     if (CV_TRY(stmt.step()) && !stmt.column_is_null(0)) replaced_blob = stmt.column_string(0);
   }
-  auto stmt = CV_TRY(db.prepare(
-      "INSERT INTO parts(upload_id, part_number, etag, size, mtime_ns, checksum_value, "
-      "blob_id, blob_size, inline_data) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-      "ON CONFLICT(upload_id, part_number) DO UPDATE SET etag = excluded.etag, "
-      "size = excluded.size, mtime_ns = excluded.mtime_ns, "
-      "checksum_value = excluded.checksum_value, blob_id = excluded.blob_id, "
-      "blob_size = excluded.blob_size, inline_data = excluded.inline_data"));
+  auto stmt = CV_TRY(
+      db.prepare("INSERT INTO parts(upload_id, part_number, etag, size, mtime_ns, checksum_value, "
+                 "blob_id, blob_size, inline_data) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                 "ON CONFLICT(upload_id, part_number) DO UPDATE SET etag = excluded.etag, "
+                 "size = excluded.size, mtime_ns = excluded.mtime_ns, "
+                 "checksum_value = excluded.checksum_value, blob_id = excluded.blob_id, "
+                 "blob_size = excluded.blob_size, inline_data = excluded.inline_data"));
   stmt.bind_text(1, part.upload_id)
       .bind_int(2, part.part_number)
       .bind_text(3, part.etag)
@@ -237,9 +236,9 @@ Status write_part(Connection& db, const Part& part) {
 Result<std::vector<Part>> read_parts(Connection& db, std::string_view upload_id) {
   auto transaction = CV_TRY(ReadTransaction::begin(db));
   CV_TRY(require_upload(db, upload_id));
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT upload_id, part_number, etag, size, mtime_ns, checksum_value, blob_id, "
-      "blob_size, inline_data FROM parts WHERE upload_id = ?1 ORDER BY part_number"));
+  auto stmt = CV_TRY(
+      db.prepare("SELECT upload_id, part_number, etag, size, mtime_ns, checksum_value, blob_id, "
+                 "blob_size, inline_data FROM parts WHERE upload_id = ?1 ORDER BY part_number"));
   stmt.bind_text(1, upload_id);
   std::vector<Part> parts;
   while (CV_TRY(stmt.step())) {
@@ -255,10 +254,10 @@ Result<ListPartsPage> read_part_page(Connection& db, std::string_view upload_id,
   CV_TRY(require_upload(db, upload_id));
   ListPartsPage page;
   if (max_parts == 0) return page;
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT upload_id, part_number, etag, size, mtime_ns, checksum_value, blob_id, "
-      "blob_size FROM parts WHERE upload_id = ?1 AND part_number > ?2 "
-      "ORDER BY part_number LIMIT ?3"));
+  auto stmt = CV_TRY(
+      db.prepare("SELECT upload_id, part_number, etag, size, mtime_ns, checksum_value, blob_id, "
+                 "blob_size FROM parts WHERE upload_id = ?1 AND part_number > ?2 "
+                 "ORDER BY part_number LIMIT ?3"));
   stmt.bind_text(1, upload_id)
       .bind_int(2, part_number_marker)
       .bind_int(3, static_cast<int64_t>(max_parts) + 1);
@@ -280,10 +279,9 @@ Result<ListUploadsPage> read_upload_page(Connection& db, const ListUploadsQuery&
   if (query.max_uploads == 0) return page;
   UploadCursor cursor(db, query.bucket, prefix_successor(query.prefix));
   if (!CV_TRY(position_upload_cursor(db, cursor, query))) return page;
-  auto walked = CV_TRY(walk_delimited(cursor, query.prefix, query.delimiter, query.max_uploads,
-                                      [](const MultipartUpload& u) -> std::string_view {
-                                        return u.key;
-                                      }));
+  auto walked =
+      CV_TRY(walk_delimited(cursor, query.prefix, query.delimiter, query.max_uploads,
+                            [](const MultipartUpload& u) -> std::string_view { return u.key; }));
   page.uploads = std::move(walked.rows);
   page.common_prefixes = std::move(walked.common_prefixes);
   page.truncated = walked.truncated;

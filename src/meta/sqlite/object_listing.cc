@@ -1,4 +1,4 @@
-// read_object_page: ListObjects over the objects_current index.
+// read_object_page: ListObjects as a range scan of the objects_by_key index.
 #include "meta/listing.h"
 #include "meta/sqlite/bucket_ops.h"
 #include "meta/sqlite/object_ops.h"
@@ -47,9 +47,9 @@ class CurrentVersionCursor final : public KeyCursor<ObjectVersion> {
   std::string from_;
 };
 
-#define CV_LISTING_QUERY                                                                     \
-  "SELECT key, version_id, size, etag, mtime_ns, owner_id, storage_class, content_type, "    \
-  "checksum_algorithm, parts_count FROM objects INDEXED BY objects_current "                 \
+#define CV_LISTING_QUERY                                                                  \
+  "SELECT key, version_id, size, etag, mtime_ns, owner_id, storage_class, content_type, " \
+  "checksum_algorithm, parts_count FROM objects INDEXED BY objects_by_key "               \
   "WHERE bucket = ?1 AND is_latest = 1 AND key >= ?2 "
 
 }  // namespace
@@ -61,15 +61,14 @@ Result<ListObjectsPage> read_object_page(Connection& db, const ListObjectsQuery&
   auto start = listing_start(query.prefix, query.delimiter, query.start_after);
   if (!start || query.max_keys == 0) return page;
   auto end = prefix_successor(query.prefix);
-  auto stmt = CV_TRY(db.prepare(end ? CV_LISTING_QUERY
-                                    "AND key < ?3 AND is_delete_marker = 0 ORDER BY key"
-                                    : CV_LISTING_QUERY "AND is_delete_marker = 0 ORDER BY key"));
+  auto stmt =
+      CV_TRY(db.prepare(end ? CV_LISTING_QUERY "AND key < ?3 AND is_delete_marker = 0 ORDER BY key"
+                            : CV_LISTING_QUERY "AND is_delete_marker = 0 ORDER BY key"));
   CurrentVersionCursor cursor(std::move(stmt), query.bucket, std::move(end));
   CV_TRY(cursor.seek(*start));
-  auto walked = CV_TRY(walk_delimited(cursor, query.prefix, query.delimiter, query.max_keys,
-                                      [](const ObjectVersion& o) -> std::string_view {
-                                        return o.key;
-                                      }));
+  auto walked =
+      CV_TRY(walk_delimited(cursor, query.prefix, query.delimiter, query.max_keys,
+                            [](const ObjectVersion& o) -> std::string_view { return o.key; }));
   page.objects = std::move(walked.rows);
   page.common_prefixes = std::move(walked.common_prefixes);
   page.truncated = walked.truncated;

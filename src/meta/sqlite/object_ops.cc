@@ -7,7 +7,7 @@
 namespace cv::meta::sqlite {
 namespace {
 
-#define CV_OBJECT_COLUMNS                                                                   \
+#define CV_OBJECT_COLUMNS                                                                     \
   "SELECT key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, " \
   "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, "  \
   "inline_data FROM objects "
@@ -34,48 +34,62 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   return object;
 }
 
-// The blobs of the version (bucket, key, version_id), if it exists.
-Result<std::optional<std::vector<BlobRef>>> version_blobs(Connection& db,
-                                                          const ObjectVersion& object) {
+// The rows write_object must know about: the key's current version and the version it
+// replaces (often the same row).
+struct KeyRows {
+  std::optional<int64_t> current_id;
+  std::optional<int64_t> replaced_id;
+  std::vector<BlobRef> replaced_blobs;
+};
+
+Result<KeyRows> find_key_rows(Connection& db, const ObjectVersion& object) {
   auto stmt = CV_TRY(db.prepare(
-      "SELECT blobs FROM objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
+      "SELECT id, is_latest, version_id = ?3, blobs FROM objects INDEXED BY objects_by_key "
+      "WHERE bucket = ?1 AND key = ?2 AND (is_latest = 1 OR version_id = ?3)"));
   stmt.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
-  if (!CV_TRY(stmt.step())) return std::nullopt;
-  return CV_TRY(decode_blobs(stmt.column_bytes(0)));
+  KeyRows rows;
+  while (CV_TRY(stmt.step())) {
+    if (stmt.column_int(1) != 0) rows.current_id = stmt.column_int(0);
+    if (stmt.column_int(2) != 0) {
+      rows.replaced_id = stmt.column_int(0);
+      rows.replaced_blobs = CV_TRY(decode_blobs(stmt.column_bytes(3)));
+    }
+  }
+  return rows;
 }
 
 }  // namespace
 
 Status write_object(Connection& db, const ObjectVersion& object) {
   CV_TRY(require_bucket(db, object.bucket));
-  auto replaced = CV_TRY(version_blobs(db, object));
-  {
-    auto demote = CV_TRY(db.prepare(
-        "UPDATE objects INDEXED BY objects_current SET is_latest = 0 "
-        "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1 AND version_id <> ?3"));
-    demote.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
+  KeyRows rows = CV_TRY(find_key_rows(db, object));
+  if (rows.current_id && rows.current_id != rows.replaced_id) {
+    auto demote = CV_TRY(db.prepare("UPDATE objects SET is_latest = 0 WHERE id = ?1"));
+    demote.bind_int(1, *rows.current_id);
     CV_TRY(demote.run());
   }
   std::string attributes = encode_attributes(object.headers, object.user_metadata);
   std::string tags = encode_pairs(object.tags);
   std::string blobs = encode_blobs(object.blobs);
+  // Replacing a version updates its row in place (the index entry stays when it was
+  // current); a new version is a new row.
   auto stmt = CV_TRY(db.prepare(
-      "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, etag, "
-      "mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, checksum_value, "
-      "parts_count, attributes, tags, blobs, inline_data) "
-      "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
-      "ON CONFLICT(bucket, key, version_id) DO UPDATE SET is_latest = 1, "
-      "is_delete_marker = excluded.is_delete_marker, size = excluded.size, "
-      "etag = excluded.etag, mtime_ns = excluded.mtime_ns, owner_id = excluded.owner_id, "
-      "storage_class = excluded.storage_class, content_type = excluded.content_type, "
-      "checksum_algorithm = excluded.checksum_algorithm, "
-      "checksum_value = excluded.checksum_value, parts_count = excluded.parts_count, "
-      "attributes = excluded.attributes, tags = excluded.tags, blobs = excluded.blobs, "
-      "inline_data = excluded.inline_data"));
-  stmt.bind_text(1, object.bucket)
-      .bind_blob(2, object.key)
-      .bind_text(3, object.version_id)
-      .bind_int(4, object.is_delete_marker ? 1 : 0)
+      rows.replaced_id
+          ? "UPDATE objects SET is_latest = 1, is_delete_marker = ?4, size = ?5, etag = ?6, "
+            "mtime_ns = ?7, owner_id = ?8, storage_class = ?9, content_type = ?10, "
+            "checksum_algorithm = ?11, checksum_value = ?12, parts_count = ?13, "
+            "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17 WHERE id = ?18"
+          : "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, "
+            "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
+            "checksum_value, parts_count, attributes, tags, blobs, inline_data) "
+            "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+            "?17)"));
+  if (rows.replaced_id) {
+    stmt.bind_int(18, *rows.replaced_id);
+  } else {
+    stmt.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
+  }
+  stmt.bind_int(4, object.is_delete_marker ? 1 : 0)
       .bind_int(5, static_cast<int64_t>(object.size))
       .bind_text(6, object.etag)
       .bind_int(7, object.mtime_ns)
@@ -92,26 +106,25 @@ Status write_object(Connection& db, const ObjectVersion& object) {
   CV_TRY(stmt.run());
   // New references first: a blob kept by the replacement never drops to zero.
   CV_TRY(add_blob_refs(db, object.blobs));
-  if (replaced) CV_TRY(drop_blob_refs(db, *replaced));
-  return {};
+  return drop_blob_refs(db, rows.replaced_blobs);
 }
 
 Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_view bucket,
                                                  std::string_view key,
                                                  std::string_view version_id) {
   auto stmt = CV_TRY(db.prepare(
-      version_id.empty()
-          ? CV_OBJECT_COLUMNS
-            "INDEXED BY objects_current WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-          : CV_OBJECT_COLUMNS "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
+      version_id.empty() ? CV_OBJECT_COLUMNS
+          "INDEXED BY objects_by_key WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+                         : CV_OBJECT_COLUMNS
+          "INDEXED BY objects_by_key WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
   stmt.bind_text(1, bucket).bind_blob(2, key);
   if (!version_id.empty()) stmt.bind_text(3, version_id);
   if (!CV_TRY(stmt.step())) return std::nullopt;
   return CV_TRY(object_from_row(stmt, bucket));
 }
 
-Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket,
-                                    std::string_view key, std::string_view version_id) {
+Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std::string_view key,
+                                    std::string_view version_id) {
   CV_TRY(require_bucket(db, bucket));
   DeleteOutcome outcome;
   int64_t row_id = 0;
@@ -120,9 +133,9 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket,
   {
     auto stmt = CV_TRY(db.prepare(
         version_id.empty()
-            ? "SELECT id, version_id, is_latest, blobs FROM objects INDEXED BY objects_current "
+            ? "SELECT id, version_id, is_latest, blobs FROM objects INDEXED BY objects_by_key "
               "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-            : "SELECT id, version_id, is_latest, blobs FROM objects "
+            : "SELECT id, version_id, is_latest, blobs FROM objects INDEXED BY objects_by_key "
               "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
     stmt.bind_text(1, bucket).bind_blob(2, key);
     if (!version_id.empty()) stmt.bind_text(3, version_id);
@@ -144,8 +157,8 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket,
   CV_TRY(drop_blob_refs(db, blobs));
   if (was_latest) {
     auto promote = CV_TRY(db.prepare(
-        "UPDATE objects SET is_latest = 1 WHERE id = (SELECT id FROM objects "
-        "WHERE bucket = ?1 AND key = ?2 ORDER BY mtime_ns DESC, id DESC LIMIT 1)"));
+        "UPDATE objects SET is_latest = 1 WHERE id = (SELECT id FROM objects INDEXED BY "
+        "objects_by_key WHERE bucket = ?1 AND key = ?2 ORDER BY mtime_ns DESC, id DESC LIMIT 1)"));
     promote.bind_text(1, bucket).bind_blob(2, key);
     CV_TRY(promote.run());
   }
@@ -155,11 +168,11 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket,
 Status write_object_tags(Connection& db, std::string_view bucket, std::string_view key,
                          std::string_view version_id, const StringPairs& tags) {
   std::string encoded = encode_pairs(tags);
-  auto stmt = CV_TRY(db.prepare(
-      version_id.empty()
-          ? "UPDATE objects INDEXED BY objects_current SET tags = ?3 "
-            "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-          : "UPDATE objects SET tags = ?3 WHERE bucket = ?1 AND key = ?2 AND version_id = ?4"));
+  auto stmt = CV_TRY(db.prepare(version_id.empty()
+                                    ? "UPDATE objects INDEXED BY objects_by_key SET tags = ?3 "
+                                      "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+                                    : "UPDATE objects INDEXED BY objects_by_key SET tags = ?3 "
+                                      "WHERE bucket = ?1 AND key = ?2 AND version_id = ?4"));
   stmt.bind_text(1, bucket).bind_blob(2, key).bind_text_or_null(3, encoded);
   if (!version_id.empty()) stmt.bind_text(4, version_id);
   CV_TRY(stmt.run());

@@ -18,12 +18,11 @@ namespace cv::meta::sqlite {
 Status write_object(Connection& db, const ObjectVersion& object);
 // The current version (version_id empty) or the given one, with its body fields.
 Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_view bucket,
-                                                 std::string_view key,
-                                                 std::string_view version_id);
+                                                 std::string_view key, std::string_view version_id);
 // Removes one version; the newest remaining version of the key becomes current when the
 // removed one was. kNoSuchBucket; a missing version is not an error.
-Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket,
-                                    std::string_view key, std::string_view version_id);
+Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std::string_view key,
+                                    std::string_view version_id);
 // kNoSuchBucket, kNoSuchKey.
 Status write_object_tags(Connection& db, std::string_view bucket, std::string_view key,
                          std::string_view version_id, const StringPairs& tags);

@@ -35,8 +35,7 @@ class ReaderPool {
   };
 
   // Opens `size` connections to an existing database.
-  static Result<std::unique_ptr<ReaderPool>> open(const std::filesystem::path& path,
-                                                  size_t size);
+  static Result<std::unique_ptr<ReaderPool>> open(const std::filesystem::path& path, size_t size);
 
   Lease checkout();
 

@@ -37,8 +37,7 @@ Result<StringPairs> pairs_from_json(const json::value& value, std::string_view w
     if (!pair || pair->size() != 2 || !(*pair)[0].is_string() || !(*pair)[1].is_string()) {
       return corrupt(what);
     }
-    pairs.emplace_back(std::string((*pair)[0].get_string()),
-                       std::string((*pair)[1].get_string()));
+    pairs.emplace_back(std::string((*pair)[0].get_string()), std::string((*pair)[1].get_string()));
   }
   return pairs;
 }

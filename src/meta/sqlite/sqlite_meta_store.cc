@@ -10,6 +10,7 @@
 #include "meta/sqlite/object_ops.h"
 #include "meta/sqlite/reader_pool.h"
 #include "meta/sqlite/user_ops.h"
+#include "meta/sqlite/wal_checkpointer.h"
 
 namespace cv::meta {
 namespace {
@@ -18,9 +19,12 @@ using sqlite::Connection;
 
 class SqliteMetaStore final : public MetaStore {
  public:
-  SqliteMetaStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
+  SqliteMetaStore(std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
+                  std::unique_ptr<sqlite::GroupCommitWriter> writer,
                   std::unique_ptr<sqlite::ReaderPool> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+      : checkpointer_(std::move(checkpointer)),
+        writer_(std::move(writer)),
+        readers_(std::move(readers)) {}
 
  private:
   template <class Change>
@@ -35,7 +39,6 @@ class SqliteMetaStore final : public MetaStore {
   }
 
  public:
-
   Status put_user(const User& user) override {
     return write([&](Connection& db) { return sqlite::write_user(db, user); });
   }
@@ -78,9 +81,8 @@ class SqliteMetaStore final : public MetaStore {
   }
   Status put_bucket_config(std::string_view bucket, std::string_view kind,
                            std::string_view document) override {
-    return write([&](Connection& db) {
-      return sqlite::write_bucket_config(db, bucket, kind, document);
-    });
+    return write(
+        [&](Connection& db) { return sqlite::write_bucket_config(db, bucket, kind, document); });
   }
   Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
                                                        std::string_view kind) override {
@@ -106,8 +108,8 @@ class SqliteMetaStore final : public MetaStore {
     }));
     return outcome;
   }
-  Status put_object_tags(std::string_view bucket, std::string_view key,
-                         std::string_view version_id, const StringPairs& tags) override {
+  Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
+                         const StringPairs& tags) override {
     return write([&](Connection& db) {
       return sqlite::write_object_tags(db, bucket, key, version_id, tags);
     });
@@ -157,8 +159,9 @@ class SqliteMetaStore final : public MetaStore {
   }
 
  private:
-  // Declared first so it is destroyed last: readers close before the writer's final
-  // checkpoint.
+  // Destroyed in reverse order: readers, then the writer (draining its queue), then the
+  // checkpointer its connection calls back into.
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
   std::unique_ptr<sqlite::GroupCommitWriter> writer_;
   std::unique_ptr<sqlite::ReaderPool> readers_;
 };
@@ -170,10 +173,11 @@ Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& o
                                                     /*read_only=*/false));
   CV_TRY(sqlite::migrate(*connection));
   auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
+  auto checkpointer = CV_TRY(sqlite::WalCheckpointer::start(options.path, *connection));
   auto writer =
       std::make_unique<sqlite::GroupCommitWriter>(std::move(connection), options.max_batch);
-  return std::unique_ptr<MetaStore>(
-      std::make_unique<SqliteMetaStore>(std::move(writer), std::move(readers)));
+  return std::unique_ptr<MetaStore>(std::make_unique<SqliteMetaStore>(
+      std::move(checkpointer), std::move(writer), std::move(readers)));
 }
 
 }  // namespace cv::meta

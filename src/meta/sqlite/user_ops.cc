@@ -7,7 +7,7 @@ constexpr std::string_view kUserColumns =
     "SELECT id, name, display_name, email, is_root, created_ns FROM users ";
 
 User user_from_row(const Statement& row) {
-  return User{row.column_string(0), row.column_string(1), row.column_string(2),
+  return User{row.column_string(0), row.column_string(1),   row.column_string(2),
               row.column_string(3), row.column_int(4) != 0, row.column_int(5)};
 }
 
@@ -67,11 +67,11 @@ Result<std::vector<User>> read_users(Connection& db) {
 }
 
 Status write_access_key(Connection& db, const AccessKey& key) {
-  auto stmt = CV_TRY(db.prepare(
-      "INSERT INTO access_keys(access_key_id, user_id, sealed_secret, created_ns) "
-      "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(access_key_id) DO UPDATE SET "
-      "user_id = excluded.user_id, sealed_secret = excluded.sealed_secret, "
-      "created_ns = excluded.created_ns"));
+  auto stmt = CV_TRY(
+      db.prepare("INSERT INTO access_keys(access_key_id, user_id, sealed_secret, created_ns) "
+                 "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(access_key_id) DO UPDATE SET "
+                 "user_id = excluded.user_id, sealed_secret = excluded.sealed_secret, "
+                 "created_ns = excluded.created_ns"));
   stmt.bind_text(1, key.access_key_id)
       .bind_text(2, key.user_id)
       .bind_blob(3, key.sealed_secret)
@@ -79,11 +79,10 @@ Status write_access_key(Connection& db, const AccessKey& key) {
   return stmt.run();
 }
 
-Result<std::optional<AccessKey>> read_access_key(Connection& db,
-                                                 std::string_view access_key_id) {
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT access_key_id, user_id, sealed_secret, created_ns FROM access_keys "
-      "WHERE access_key_id = ?1"));
+Result<std::optional<AccessKey>> read_access_key(Connection& db, std::string_view access_key_id) {
+  auto stmt =
+      CV_TRY(db.prepare("SELECT access_key_id, user_id, sealed_secret, created_ns FROM access_keys "
+                        "WHERE access_key_id = ?1"));
   stmt.bind_text(1, access_key_id);
   if (!CV_TRY(stmt.step())) return std::nullopt;
   return key_from_row(stmt);
@@ -91,11 +90,10 @@ Result<std::optional<AccessKey>> read_access_key(Connection& db,
 
 Result<std::vector<AccessKey>> read_access_keys(Connection& db, std::string_view user_id) {
   auto stmt = CV_TRY(db.prepare(
-      user_id.empty()
-          ? "SELECT access_key_id, user_id, sealed_secret, created_ns FROM access_keys "
-            "ORDER BY access_key_id"
-          : "SELECT access_key_id, user_id, sealed_secret, created_ns FROM access_keys "
-            "WHERE user_id = ?1 ORDER BY access_key_id"));
+      user_id.empty() ? "SELECT access_key_id, user_id, sealed_secret, created_ns FROM access_keys "
+                        "ORDER BY access_key_id"
+                      : "SELECT access_key_id, user_id, sealed_secret, created_ns FROM access_keys "
+                        "WHERE user_id = ?1 ORDER BY access_key_id"));
   if (!user_id.empty()) stmt.bind_text(1, user_id);
   std::vector<AccessKey> keys;
   while (CV_TRY(stmt.step())) keys.push_back(key_from_row(stmt));

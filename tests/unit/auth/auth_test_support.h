@@ -65,10 +65,10 @@ inline Request make_request(std::string method, std::string target,
   return request;
 }
 
-inline SigningRequest signing_request(
-    std::string method, std::string host, std::string path, QueryParams query = {},
-    std::vector<std::pair<std::string, std::string>> headers = {},
-    std::string payload_hash = "UNSIGNED-PAYLOAD") {
+inline SigningRequest signing_request(std::string method, std::string host, std::string path,
+                                      QueryParams query = {},
+                                      std::vector<std::pair<std::string, std::string>> headers = {},
+                                      std::string payload_hash = "UNSIGNED-PAYLOAD") {
   SigningRequest request;
   request.method = std::move(method);
   request.host = std::move(host);

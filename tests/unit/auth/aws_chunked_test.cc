@@ -1,11 +1,12 @@
 // AwsChunkedSource: the signed, signed-trailer and unsigned-trailer forms, read with every
 // buffer size, and each way a body can be broken.
+#include "auth/aws_chunked.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
 
-#include "auth/aws_chunked.h"
 #include "auth/chunk_signature.h"
 #include "auth/sigv4.h"
 #include "core/encoding.h"
@@ -137,8 +138,7 @@ TEST(AwsChunkedSourceTest, BadChunkSignature) {
   EXPECT_EQ(decode_error(other_seed, body), ErrorCode::kSignatureDoesNotMatch);
   // Chunks cannot be reordered or dropped.
   const std::string chunk1 = body.substr(0, body.find("\r\n", body.find("\r\n") + 2) + 2);
-  EXPECT_EQ(decode_error(identity, body.substr(chunk1.size())),
-            ErrorCode::kSignatureDoesNotMatch);
+  EXPECT_EQ(decode_error(identity, body.substr(chunk1.size())), ErrorCode::kSignatureDoesNotMatch);
 }
 
 TEST(AwsChunkedSourceTest, TruncatedBody) {
@@ -223,12 +223,12 @@ TEST(AwsChunkedSourceTest, TrailerSignatureCoversTheTrailerText) {
   const Identity identity = streaming_identity(PayloadKind::kStreamingSignedTrailer);
   const std::string previous = chunk_signature(identity.signing_key, identity.amz_date,
                                                identity.scope, identity.seed_signature, sha256(""));
-  const std::string body = "0;chunk-signature=" + previous +
-                           "\r\nx-amz-checksum-sha256:abc=\r\nx-amz-trailer-signature:" +
-                           trailer_signature(identity.signing_key, identity.amz_date,
-                                             identity.scope, previous,
-                                             "x-amz-checksum-sha256:abc=\n") +
-                           "\r\n\r\n";
+  const std::string body =
+      "0;chunk-signature=" + previous +
+      "\r\nx-amz-checksum-sha256:abc=\r\nx-amz-trailer-signature:" +
+      trailer_signature(identity.signing_key, identity.amz_date, identity.scope, previous,
+                        "x-amz-checksum-sha256:abc=\n") +
+      "\r\n\r\n";
   StringSource raw(body);
   AwsChunkedSource decoded(raw, identity, 0);
   auto result = read_with(decoded, 16);

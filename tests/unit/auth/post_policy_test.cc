@@ -90,7 +90,8 @@ class PostPolicyConditionsTest : public ::testing::Test {
     const std::string document =
         R"({"expiration": ")" + expiration + R"(", "conditions": [)" + conditions +
         R"(, {"bucket": "photos"}, {"x-amz-algorithm": "AWS4-HMAC-SHA256"}, )"
-        R"({"x-amz-credential": ")" + credential + R"("}, {"x-amz-date": "20250301T120000Z"}]})";
+        R"({"x-amz-credential": ")" +
+        credential + R"("}, {"x-amz-date": "20250301T120000Z"}]})";
     const std::string policy = base64_encode(document);
     FormFields fields = std::move(extra);
     fields.emplace_back("x-amz-algorithm", "AWS4-HMAC-SHA256");
@@ -158,7 +159,6 @@ TEST_F(PostPolicyConditionsTest, ConditionViolations) {
   fields.erase(fields.begin() + 2);
   expect_error(form(kConditions, fields), ErrorCode::kAccessDenied, "success_action_status");
   // "$bucket" is the bucket of the request, not a field.
-  expect_error(form(kConditions, good_fields()), ErrorCode::kAccessDenied);
   auto other_bucket = verify(form(kConditions, good_fields()), "other");
   ASSERT_FALSE(other_bucket);
   EXPECT_NE(other_bucket.error().message.find("bucket"), std::string::npos);
@@ -170,8 +170,8 @@ TEST_F(PostPolicyConditionsTest, FieldsNotCoveredByThePolicy) {
   expect_error(form(kConditions, fields), ErrorCode::kAccessDenied,
                "Extra input fields: x-amz-meta-owner");
   // ... unless a condition names them, even one that accepts anything.
-  auto grant = verify(form(std::string(kConditions) + R"(, ["starts-with", "$x-amz-meta-owner", ""])",
-                           fields));
+  auto grant = verify(
+      form(std::string(kConditions) + R"(, ["starts-with", "$x-amz-meta-owner", ""])", fields));
   EXPECT_TRUE(grant) << grant.error().message;
 }
 
@@ -197,7 +197,8 @@ TEST_F(PostPolicyConditionsTest, BadSignatureAndCredentials) {
   // A policy edited after signing.
   fields = form(kConditions, good_fields());
   for (auto& [name, value] : fields) {
-    if (name == "policy") value = base64_encode(R"({"expiration": "2030-01-01T00:00:00Z", "conditions": []})");
+    if (name == "policy")
+      value = base64_encode(R"({"expiration": "2030-01-01T00:00:00Z", "conditions": []})");
   }
   expect_error(fields, ErrorCode::kSignatureDoesNotMatch);
 }
@@ -213,9 +214,10 @@ TEST_F(PostPolicyConditionsTest, RequiredFields) {
 
 TEST_F(PostPolicyConditionsTest, FieldNamesAreCaseInsensitive) {
   FormFields fields = form(kConditions, good_fields());
-  for (auto& [name, value] : fields) name = to_lower(name) == "key" ? "Key" : name;
   for (auto& [name, value] : fields) {
-    if (name.starts_with("x-amz-") || name == "policy") name[0] = 'X';
+    if (name == "key") name = "KEY";
+    if (name == "policy") name = "Policy";
+    if (name.starts_with("x-amz-")) name = "X-Amz-" + name.substr(6);
   }
   auto grant = verify(fields);
   EXPECT_TRUE(grant) << grant.error().message;
@@ -231,17 +233,22 @@ TEST_F(PostPolicyConditionsTest, InvalidPolicyDocuments) {
     }
     return fields;
   };
-  for (const std::string document : {
-           std::string("not json"),
-           std::string(R"({"conditions": []})"),
-           std::string(R"({"expiration": "tomorrow", "conditions": []})"),
-           std::string(R"({"expiration": "2025-03-01T13:00:00Z"})"),
-           std::string(R"({"expiration": "2025-03-01T13:00:00Z", "conditions": [["in", "$key", "a"]]})"),
-           std::string(R"({"expiration": "2025-03-01T13:00:00Z", "conditions": [["eq", "key", "a"]]})"),
-           std::string(R"({"expiration": "2025-03-01T13:00:00Z", "conditions": [["content-length-range", 5, 1]]})"),
-           std::string(R"({"expiration": "2025-03-01T13:00:00Z", "conditions": [{"acl": 5}]})"),
-       }) {
-    expect_error(signed_policy(document), ErrorCode::kInvalidPolicyDocument, document);
+  for (
+      const std::string& document : {
+          std::string("not json"),
+          std::string(R"({"conditions": []})"),
+          std::string(R"({"expiration": "tomorrow", "conditions": []})"),
+          std::string(R"({"expiration": "2025-03-01T13:00:00Z"})"),
+          std::string(
+              R"({"expiration": "2025-03-01T13:00:00Z", "conditions": [["in", "$key", "a"]]})"),
+          std::string(
+              R"({"expiration": "2025-03-01T13:00:00Z", "conditions": [["eq", "key", "a"]]})"),
+          std::string(
+              R"({"expiration": "2025-03-01T13:00:00Z", "conditions": [["content-length-range", 5, 1]]})"),
+          std::string(R"({"expiration": "2025-03-01T13:00:00Z", "conditions": [{"acl": 5}]})"),
+      }) {
+    SCOPED_TRACE(document);
+    expect_error(signed_policy(document), ErrorCode::kInvalidPolicyDocument, "Invalid Policy");
   }
 }
 

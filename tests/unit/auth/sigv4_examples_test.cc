@@ -27,8 +27,7 @@ std::string doc_authorization(std::string_view signed_headers, std::string_view 
 }
 
 SigningCredentials doc_credentials() {
-  return SigningCredentials{std::string(kDocAccessKey), std::string(kDocSecret), "us-east-1",
-                            "s3"};
+  return SigningCredentials{std::string(kDocAccessKey), std::string(kDocSecret), "us-east-1", "s3"};
 }
 
 std::string header(const std::vector<std::pair<std::string, std::string>>& headers,
@@ -60,14 +59,14 @@ TEST_F(SigV4ExamplesTest, SigningKeyOfTheDocumentation) {
 
 TEST_F(SigV4ExamplesTest, GetObjectWithRange) {
   const std::string signature = "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41";
-  const Request request = make_request(
-      "GET", "/test.txt",
-      {{"Host", "examplebucket.s3.amazonaws.com"},
-       {"Range", "bytes=0-9"},
-       {"x-amz-content-sha256", std::string(kEmptySha256)},
-       {"x-amz-date", "20130524T000000Z"},
-       {"Authorization",
-        doc_authorization("host;range;x-amz-content-sha256;x-amz-date", signature)}});
+  const Request request =
+      make_request("GET", "/test.txt",
+                   {{"Host", "examplebucket.s3.amazonaws.com"},
+                    {"Range", "bytes=0-9"},
+                    {"x-amz-content-sha256", std::string(kEmptySha256)},
+                    {"x-amz-date", "20130524T000000Z"},
+                    {"Authorization",
+                     doc_authorization("host;range;x-amz-content-sha256;x-amz-date", signature)}});
   auto identity = verifier_.verify(request);
   ASSERT_TRUE(identity) << identity.error().message;
   EXPECT_FALSE(identity->anonymous);
@@ -77,9 +76,9 @@ TEST_F(SigV4ExamplesTest, GetObjectWithRange) {
   EXPECT_EQ(identity->payload, PayloadKind::kSha256);
   EXPECT_EQ(identity->payload_sha256, kEmptySha256);
 
-  const SigningRequest to_sign = testing::signing_request(
-      "GET", "examplebucket.s3.amazonaws.com", "/test.txt", {}, {{"Range", "bytes=0-9"}},
-      std::string(kEmptySha256));
+  const SigningRequest to_sign =
+      testing::signing_request("GET", "examplebucket.s3.amazonaws.com", "/test.txt", {},
+                               {{"Range", "bytes=0-9"}}, std::string(kEmptySha256));
   const auto headers = sign_request(to_sign, doc_credentials(), doc_time());
   EXPECT_EQ(header(headers, "authorization"),
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
@@ -147,9 +146,9 @@ TEST_F(SigV4ExamplesTest, ListObjects) {
   ASSERT_TRUE(identity) << identity.error().message;
 
   // The signer sorts the parameters itself.
-  const SigningRequest to_sign = testing::signing_request(
-      "GET", "examplebucket.s3.amazonaws.com", "/", {{"prefix", "J"}, {"max-keys", "2"}}, {},
-      std::string(kEmptySha256));
+  const SigningRequest to_sign =
+      testing::signing_request("GET", "examplebucket.s3.amazonaws.com", "/",
+                               {{"prefix", "J"}, {"max-keys", "2"}}, {}, std::string(kEmptySha256));
   const auto headers = sign_request(to_sign, doc_credentials(), doc_time());
   EXPECT_NE(header(headers, "authorization").find("Signature=" + signature), std::string::npos);
 }
@@ -248,7 +247,8 @@ TEST_F(SigV4ExamplesTest, ChunkedUploadWithTrailer) {
       "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992"};
   const std::string trailer =
       "x-amz-checksum-crc32c:sOO8/Q==\r\n"
-      "x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n";
+      "x-amz-trailer-signature:"
+      "d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n";
   Crc32c crc;
   crc.update(std::string(66560, 'a'));
   ASSERT_EQ(base64_encode(crc_bytes(crc.value())), "sOO8/Q==");
@@ -271,10 +271,10 @@ TEST_F(SigV4ExamplesTest, ChunkedUploadWithTrailer) {
   EXPECT_EQ(identity->payload, PayloadKind::kStreamingSignedTrailer);
 
   const std::string body = doc_chunked_body(signatures, trailer);
-  EXPECT_EQ(encode_aws_chunked(std::string(66560, 'a'), 65536, identity->signing_key,
-                               identity->amz_date, identity->scope, seed,
-                               {{"x-amz-checksum-crc32c", "sOO8/Q=="}}),
-            body);
+  EXPECT_EQ(
+      encode_aws_chunked(std::string(66560, 'a'), 65536, identity->signing_key, identity->amz_date,
+                         identity->scope, seed, {{"x-amz-checksum-crc32c", "sOO8/Q=="}}),
+      body);
   StringSource raw(body);
   AwsChunkedSource decoded(raw, *identity, 66560);
   auto payload = read_all(decoded, 1 << 20);

@@ -111,10 +111,10 @@ TEST_F(SigV4VerifierTest, SignedRequestsWithTrickyKeysVerify) {
 
 TEST_F(SigV4VerifierTest, PresignedUrlsWithTrickyKeysVerify) {
   for (const std::string& key : kTrickyKeys) {
-    const SigningRequest request = signing_request(
-        "GET", std::string(kHost), key_path("bucket", key),
-        {{"response-content-disposition", "attachment; filename=\"a b+c.txt\""},
-         {"versionId", "3/L4kqtJl40Nr8X8gdRQBpUMLUo"}});
+    const SigningRequest request =
+        signing_request("GET", std::string(kHost), key_path("bucket", key),
+                        {{"response-content-disposition", "attachment; filename=\"a b+c.txt\""},
+                         {"versionId", "3/L4kqtJl40Nr8X8gdRQBpUMLUo"}});
     auto identity = verifier_.verify(presigned_request(request, std::chrono::seconds(3600)));
     ASSERT_TRUE(identity) << key << ": " << identity.error().message;
     EXPECT_TRUE(identity->presigned);
@@ -124,8 +124,8 @@ TEST_F(SigV4VerifierTest, PresignedUrlsWithTrickyKeysVerify) {
 }
 
 TEST_F(SigV4VerifierTest, PresignQueryIsFullyPercentEncoded) {
-  const SigningRequest request = signing_request("GET", std::string(kHost), "/b/k",
-                                                 {{"response-content-type", "a b+c/d"}});
+  const SigningRequest request =
+      signing_request("GET", std::string(kHost), "/b/k", {{"response-content-type", "a b+c/d"}});
   const std::string query = presign_query(request, creds_, now_, std::chrono::seconds(60));
   EXPECT_NE(query.find("response-content-type=a%20b%2Bc%2Fd"), std::string::npos) << query;
   EXPECT_EQ(query.find(' '), std::string::npos);
@@ -147,10 +147,12 @@ TEST_F(SigV4VerifierTest, EncodedSlashStaysEncoded) {
 }
 
 TEST_F(SigV4VerifierTest, QueryParametersAreSortedAndEncoded) {
-  const SigningRequest request = signing_request(
-      "GET", std::string(kHost), "/bucket",
-      {{"prefix", "a b+c/é"}, {"list-type", "2"}, {"delimiter", "/"}, {"encoding-type", "url"},
-       {"versions", ""}});
+  const SigningRequest request = signing_request("GET", std::string(kHost), "/bucket",
+                                                 {{"prefix", "a b+c/é"},
+                                                  {"list-type", "2"},
+                                                  {"delimiter", "/"},
+                                                  {"encoding-type", "url"},
+                                                  {"versions", ""}});
   EXPECT_TRUE(verifier_.verify(signed_request(request)));
   // The same parameters in another order and without '=' for the empty value.
   EXPECT_TRUE(verifier_.verify(signed_request(
@@ -241,13 +243,12 @@ TEST_F(SigV4VerifierTest, DateHeaderInsteadOfXAmzDate) {
   // sign_request always sends x-amz-date; sign a Date-only request by hand.
   const std::string date = format_http_date(now_);
   const std::string canonical = canonical_request(
-      "GET", "/b/k", "", "date:" + date + "\nhost:" + std::string(kHost) +
-                             "\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n",
+      "GET", "/b/k", "",
+      "date:" + date + "\nhost:" + std::string(kHost) + "\nx-amz-content-sha256:UNSIGNED-PAYLOAD\n",
       "date;host;x-amz-content-sha256", "UNSIGNED-PAYLOAD");
-  const std::string signature =
-      signature_hex(derive_signing_key(kSecret, "20250301", "us-east-1", "s3"),
-                    string_to_sign("20250301T120000Z", "20250301/us-east-1/s3/aws4_request",
-                                   canonical));
+  const std::string signature = signature_hex(
+      derive_signing_key(kSecret, "20250301", "us-east-1", "s3"),
+      string_to_sign("20250301T120000Z", "20250301/us-east-1/s3/aws4_request", canonical));
   const std::string authorization =
       "AWS4-HMAC-SHA256 Credential=CVTESTKEY0000000001/20250301/us-east-1/s3/aws4_request, "
       "SignedHeaders=date;host;x-amz-content-sha256, Signature=" +
@@ -270,9 +271,9 @@ TEST_F(SigV4VerifierTest, WrongRegionNamesTheExpectedOne) {
   creds_.region = "eu-west-1";
   expect_error(signed_request(signing_request("GET", std::string(kHost), "/b/k")),
                ErrorCode::kAuthorizationHeaderMalformed, "expecting 'us-east-1'");
-  expect_error(
-      presigned_request(signing_request("GET", std::string(kHost), "/b/k"), std::chrono::seconds(60)),
-      ErrorCode::kAuthorizationQueryParametersError, "expecting 'us-east-1'");
+  expect_error(presigned_request(signing_request("GET", std::string(kHost), "/b/k"),
+                                 std::chrono::seconds(60)),
+               ErrorCode::kAuthorizationQueryParametersError, "expecting 'us-east-1'");
 }
 
 TEST_F(SigV4VerifierTest, WrongServiceIsMalformed) {
@@ -302,12 +303,11 @@ TEST_F(SigV4VerifierTest, MalformedAuthorizationHeaders) {
            std::string("AWS4-HMAC-SHA256 Credential=CVTESTKEY0000000001/20250301/us-east-1/s3/"
                        "aws4_request, SignedHeaders=Host;;x, Signature=00"),
        }) {
-    const Request request =
-        make_request("GET", "/b/k",
-                     {{"host", std::string(kHost)},
-                      {"x-amz-date", date},
-                      {"x-amz-content-sha256", "UNSIGNED-PAYLOAD"},
-                      {"authorization", value}});
+    const Request request = make_request("GET", "/b/k",
+                                         {{"host", std::string(kHost)},
+                                          {"x-amz-date", date},
+                                          {"x-amz-content-sha256", "UNSIGNED-PAYLOAD"},
+                                          {"authorization", value}});
     expect_error(request, ErrorCode::kAuthorizationHeaderMalformed);
   }
 }
@@ -329,9 +329,9 @@ TEST_F(SigV4VerifierTest, ContentSha256IsRequiredAndChecked) {
   request.headers.remove("x-amz-content-sha256");
   expect_error(request, ErrorCode::kInvalidRequest,
                "Missing required header for this request: x-amz-content-sha256");
-  for (const std::string& value : {std::string("unsigned-payload"),
-                                   std::string("STREAMING-AWS4-HMAC-SHA256-EVENTS"),
-                                  std::string(63, 'a'), std::string(64, 'g'), std::string()}) {
+  for (const std::string& value :
+       {std::string("unsigned-payload"), std::string("STREAMING-AWS4-HMAC-SHA256-EVENTS"),
+        std::string(63, 'a'), std::string(64, 'g'), std::string()}) {
     request.headers.set("x-amz-content-sha256", value);
     expect_error(request, ErrorCode::kInvalidArgument);
   }
@@ -343,13 +343,11 @@ TEST_F(SigV4VerifierTest, PayloadKinds) {
     std::string header;
     PayloadKind kind;
   };
-  for (const Case& c : {Case{"UNSIGNED-PAYLOAD", PayloadKind::kUnsigned},
-                        Case{upper_sha, PayloadKind::kSha256},
-                        Case{"STREAMING-AWS4-HMAC-SHA256-PAYLOAD", PayloadKind::kStreamingSigned},
-                        Case{"STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
-                             PayloadKind::kStreamingSignedTrailer},
-                        Case{"STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-                             PayloadKind::kStreamingUnsignedTrailer}}) {
+  for (const Case& c :
+       {Case{"UNSIGNED-PAYLOAD", PayloadKind::kUnsigned}, Case{upper_sha, PayloadKind::kSha256},
+        Case{"STREAMING-AWS4-HMAC-SHA256-PAYLOAD", PayloadKind::kStreamingSigned},
+        Case{"STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", PayloadKind::kStreamingSignedTrailer},
+        Case{"STREAMING-UNSIGNED-PAYLOAD-TRAILER", PayloadKind::kStreamingUnsignedTrailer}}) {
     const SigningRequest request =
         signing_request("PUT", std::string(kHost), "/b/k", {}, {}, c.header);
     const Request received = signed_request(request);
@@ -363,8 +361,7 @@ TEST_F(SigV4VerifierTest, PayloadKinds) {
     if (streaming) {
       const std::string& authorization = *received.headers.find("authorization");
       EXPECT_EQ(identity->seed_signature, authorization.substr(authorization.size() - 64));
-      EXPECT_EQ(identity->signing_key,
-                derive_signing_key(kSecret, "20250301", "us-east-1", "s3"));
+      EXPECT_EQ(identity->signing_key, derive_signing_key(kSecret, "20250301", "us-east-1", "s3"));
       EXPECT_EQ(identity->amz_date, "20250301T120000Z");
       EXPECT_EQ(identity->scope, "20250301/us-east-1/s3/aws4_request");
     } else {
@@ -426,10 +423,10 @@ TEST_F(SigV4VerifierTest, PresignedExpiresMustBeInRange) {
 }
 
 TEST_F(SigV4VerifierTest, PresignedParametersAreRequired) {
-  const Request full =
-      presigned_request(signing_request("GET", std::string(kHost), "/b/k"), std::chrono::seconds(60));
+  const Request full = presigned_request(signing_request("GET", std::string(kHost), "/b/k"),
+                                         std::chrono::seconds(60));
   for (const std::string_view name : {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date",
-                                 "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature"}) {
+                                      "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature"}) {
     Request request = full;
     std::erase_if(request.params, [&](const auto& param) { return param.first == name; });
     expect_error(request, ErrorCode::kAuthorizationQueryParametersError);
@@ -442,8 +439,8 @@ TEST_F(SigV4VerifierTest, PresignedParametersAreRequired) {
 }
 
 TEST_F(SigV4VerifierTest, PresignedTamperedQueryDoesNotMatch) {
-  const SigningRequest request = signing_request("GET", std::string(kHost), "/b/k",
-                                                 {{"versionId", "v1"}});
+  const SigningRequest request =
+      signing_request("GET", std::string(kHost), "/b/k", {{"versionId", "v1"}});
   Request received = presigned_request(request, std::chrono::seconds(60));
   const size_t at = received.query.find("versionId=v1");
   ASSERT_NE(at, std::string::npos);
@@ -458,8 +455,8 @@ TEST_F(SigV4VerifierTest, PresignedTamperedQueryDoesNotMatch) {
 }
 
 TEST_F(SigV4VerifierTest, PresignedExtraSignedHeadersMustBeSent) {
-  const SigningRequest request = signing_request("PUT", std::string(kHost), "/b/k", {},
-                                                 {{"Content-Type", "image/png"}});
+  const SigningRequest request =
+      signing_request("PUT", std::string(kHost), "/b/k", {}, {{"Content-Type", "image/png"}});
   EXPECT_TRUE(verifier_.verify(
       presigned_request(request, std::chrono::seconds(60), {{"Content-Type", "image/png"}})));
   expect_error(presigned_request(request, std::chrono::seconds(60)),

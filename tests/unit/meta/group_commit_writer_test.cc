@@ -103,9 +103,8 @@ TEST_F(GroupCommitWriterTest, AFailingChangeRollsBackAloneInItsBatch) {
   });
   wait_until_queued(2);
   // Fails inside SQLite (primary key conflict).
-  std::thread c([&] {
-    duplicate = writer_->execute([&](Connection& db) { return insert(db, 100); });
-  });
+  std::thread c(
+      [&] { duplicate = writer_->execute([&](Connection& db) { return insert(db, 100); }); });
   wait_until_queued(3);
   std::thread d([&] { last = writer_->execute([&](Connection& db) { return insert(db, 3); }); });
   wait_until_queued(4);
@@ -129,9 +128,8 @@ TEST_F(GroupCommitWriterTest, BatchesAreCappedAtMaxBatch) {
   constexpr int kChanges = 130;  // max_batch is 64: three batches
   std::vector<std::thread> clients;
   for (int i = 0; i < kChanges; ++i) {
-    clients.emplace_back([&, i] {
-      EXPECT_TRUE(writer_->execute([&](Connection& db) { return insert(db, i); }));
-    });
+    clients.emplace_back(
+        [&, i] { EXPECT_TRUE(writer_->execute([&](Connection& db) { return insert(db, i); })); });
   }
   wait_until_queued(kChanges);
   release.count_down();

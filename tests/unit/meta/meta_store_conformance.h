@@ -138,8 +138,8 @@ class MetaStoreConformance : public ::testing::TestWithParam<MetaStoreImplementa
   ListObjectsPage list(const std::string& bucket, const std::string& prefix,
                        const std::string& delimiter, const std::string& start_after = {},
                        uint32_t max_keys = 1000) {
-    auto page = store().list_objects(ListObjectsQuery{bucket, prefix, start_after, delimiter,
-                                                      max_keys});
+    auto page =
+        store().list_objects(ListObjectsQuery{bucket, prefix, start_after, delimiter, max_keys});
     EXPECT_TRUE(page) << page.error().message;
     return page ? *page : ListObjectsPage{};
   }
@@ -148,8 +148,8 @@ class MetaStoreConformance : public ::testing::TestWithParam<MetaStoreImplementa
   // checks each page's size and last_entry.
   std::vector<std::string> list_all(const std::string& bucket, const std::string& prefix,
                                     const std::string& delimiter, uint32_t max_keys,
-                                    size_t* pages = nullptr, size_t* pages_ending_on_prefix =
-                                                                 nullptr) {
+                                    size_t* pages = nullptr,
+                                    size_t* pages_ending_on_prefix = nullptr) {
     std::vector<std::string> entries;
     std::string start_after;
     for (size_t page_count = 1;; ++page_count) {

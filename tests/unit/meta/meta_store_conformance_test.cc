@@ -14,7 +14,7 @@ namespace {
 
 User make_user(std::string id_char, std::string name) {
   return User{std::string(64, id_char[0]), std::move(name), "Display " + id_char,
-              id_char + "@example.com", false, 42};
+              id_char + "@example.com",    false,           42};
 }
 
 TEST_P(MetaStoreConformance, UsersRoundTripAndListByName) {
@@ -420,9 +420,9 @@ TEST_P(MetaStoreConformance, ListGroupsNestedFoldersByDelimiter) {
 TEST_P(MetaStoreConformance, ListUsesByteOrder) {
   create_bucket("b");
   // '!' and '.' sort below '/', so "a!" and "a.b" come before the folder "a/".
-  std::vector<std::string> keys = {"a/x",    "a!",          "a.b",      "a",         "B",
-                                   "b",      "caf\xc3\xa9", "cafe",     "\xe4\xb8\xad", "z",
-                                   "a/y/z",  "a0",          "~tilde",   "\x7f"};
+  std::vector<std::string> keys = {"a/x",         "a!",   "a.b",          "a", "B",     "b",
+                                   "caf\xc3\xa9", "cafe", "\xe4\xb8\xad", "z", "a/y/z", "a0",
+                                   "~tilde",      "\x7f"};
   put_keys("b", keys);
   std::vector<std::string> sorted = keys;
   std::sort(sorted.begin(), sorted.end());  // std::string compares as unsigned bytes
@@ -709,8 +709,7 @@ TEST_P(MetaStoreConformance, ListUploadsOrderPrefixDelimiterAndMarkers) {
   EXPECT_EQ(paged, ids_of(*all));
 
   // A key marker alone skips every upload of that key.
-  auto after_key =
-      store().list_uploads(ListUploadsQuery{"b", "", "", "videos/a.mp4", "", 1000});
+  auto after_key = store().list_uploads(ListUploadsQuery{"b", "", "", "videos/a.mp4", "", 1000});
   ASSERT_TRUE(after_key);
   EXPECT_EQ(ids_of(*after_key), (std::vector<std::string>{"u-3", "u-7"}));
 

@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# CloudVault benchmark: measures the server against the ceilings of this machine (nginx for
+# HTTP, dd for the disk, openssl for MD5) and writes BENCHMARKS.md at the repository root.
+#
+#   bash bench/run.sh <absolute build dir>        (what `make bench` runs)
+#
+# Needs <build>/cloudvault and <build>/cv_bench, nginx (nginx-light), wrk, dd, openssl.
+# Everything runs on 127.0.0.1 inside one temporary folder under the build dir (the server's
+# data must sit on the disk the dd ceiling measures); processes and the folder are removed on
+# exit. Tunables (environment):
+#   BENCH_DURATION=10       seconds per timed phase
+#   BENCH_CONNECTIONS=32    connections for the 4 KiB phases
+#   BENCH_LARGE_MIB=1024    size of the large PUT/GET and of the dd files, in MiB
+#   BENCH_LIST_KEYS=10000   keys for the listing phase
+#   BENCH_NGINX_ONLY=1      skip the server (to check the harness before the server exists)
+#   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
+set -euo pipefail
+
+BUILD_DIR=${1:?usage: bench/run.sh <absolute build dir>}
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${BENCH_DURATION:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+LARGE_MIB=${BENCH_LARGE_MIB:-1024}
+LIST_KEYS=${BENCH_LIST_KEYS:-10000}
+NGINX_ONLY=${BENCH_NGINX_ONLY:-0}
+REPORT=${BENCH_REPORT:-$REPO_DIR/BENCHMARKS.md}
+PYTHON=/usr/bin/python3
+CV_BENCH="$BUILD_DIR/cv_bench"
+SERVER_BIN="$BUILD_DIR/cloudvault"
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+[[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
+[[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
+command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
+command -v wrk >/dev/null || die "wrk is not installed"
+
+WORK=$(mktemp -d "$BUILD_DIR/bench-run.XXXXXX")
+RESULTS="$WORK/results.jsonl"
+: >"$RESULTS"
+SERVER_PID=""
+NGINX_PID=""
+
+stop_process() {  # pid: TERM, then KILL if it lingers
+  local pid=$1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  stop_process "$SERVER_PID"
+  stop_process "$NGINX_PID"
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_for_port() {  # port, what
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  die "$2 did not start listening on port $1"
+}
+
+# Appends {"phase": ..., <extra fields>, <cv_bench json>} to the results.
+record() {  # phase json [extra-json-fields]
+  "$PYTHON" - "$1" "$2" "${3:-}" >>"$RESULTS" <<'PY'
+import json, sys
+phase, line, extra = sys.argv[1], sys.argv[2], sys.argv[3]
+row = {"phase": phase}
+row.update(json.loads(line))
+if extra:
+    row.update(json.loads(extra))
+print(json.dumps(row))
+PY
+}
+
+# Server CPU time (utime+stime) in clock ticks, from /proc/<pid>/stat.
+server_cpu_ticks() {
+  local stat
+  stat=$(<"/proc/$SERVER_PID/stat")
+  stat=${stat##*) }  # the command name may contain spaces; fields resume after ") "
+  local fields
+  read -r -a fields <<<"$stat"
+  echo $((fields[11] + fields[12]))  # utime and stime are fields 14 and 15
+}
+
+# Runs cv_bench against the server, recording the phase with the server CPU it used (and the
+# fields of $PHASE_EXTRA, a JSON object, when set).
+bench_server() {  # phase args...
+  local phase=$1
+  shift
+  local before after line status=0
+  before=$(server_cpu_ticks)
+  line=$("$CV_BENCH" "$@" --endpoint "127.0.0.1:$SERVER_PORT") || status=$?
+  after=$(server_cpu_ticks)
+  [[ -n "$line" ]] || die "cv_bench $1 failed (exit $status)"
+  ((status == 0)) || log "$phase: cv_bench reported errors: $line"
+  local extra
+  extra=$("$PYTHON" -c 'import json,sys; e=json.loads(sys.argv[1] or "{}"); e["server_cpu_seconds"]=float(sys.argv[2]); print(json.dumps(e))' \
+    "${PHASE_EXTRA:-}" "$(((after - before) * 1000 / CLK_TCK))e-3")
+  record "$phase" "$line" "$extra"
+  log "$phase: $line"
+  LAST_LINE=$line
+}
+
+json_field() {  # json field
+  "$PYTHON" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
+}
+
+# ---- disk and MD5 ceilings ------------------------------------------------------------------
+
+measure_disk() {
+  local file="$WORK/dd.bin" out seconds
+  log "dd: ${LARGE_MIB} MiB buffered write + fsync"
+  out=$(LC_ALL=C dd if=/dev/zero of="$file" bs=1M count="$LARGE_MIB" conv=fsync 2>&1 | tail -1)
+  seconds=$(sed -E 's/.* copied, ([0-9.]+) s.*/\1/' <<<"$out")
+  record dd-write "{\"mode\": \"dd-write-fsync\", \"unit\": \"MiB/s\", \"seconds\": $seconds,
+    \"rate\": $("$PYTHON" -c "print(round($LARGE_MIB / $seconds, 2))")}"
+  log "dd: O_DIRECT read"
+  out=$(LC_ALL=C dd if="$file" of=/dev/null bs=1M iflag=direct 2>&1 | tail -1)
+  seconds=$(sed -E 's/.* copied, ([0-9.]+) s.*/\1/' <<<"$out")
+  record dd-read "{\"mode\": \"dd-read-direct\", \"unit\": \"MiB/s\", \"seconds\": $seconds,
+    \"rate\": $("$PYTHON" -c "print(round($LARGE_MIB / $seconds, 2))")}"
+  rm -f "$file"
+}
+
+measure_md5() {
+  log "openssl speed -evp md5 (16384-byte blocks)"
+  local kbytes
+  kbytes=$(openssl speed -evp md5 -bytes 16384 -seconds 3 2>/dev/null | awk '$1 == "md5" {print $2}')
+  kbytes=${kbytes%k}
+  record md5 "{\"mode\": \"openssl-md5\", \"unit\": \"MiB/s\",
+    \"rate\": $("$PYTHON" -c "print(round($kbytes * 1000 / 1048576, 2))")}"
+}
+
+# ---- nginx ----------------------------------------------------------------------------------
+
+start_nginx() {
+  local prefix="$WORK/nginx"
+  mkdir -p "$prefix/www" "$prefix/temp" "$prefix/logs"
+  head -c 4096 /dev/urandom >"$prefix/www/4k.bin"
+  NGINX_PORT=$(free_port)
+  local user_line=""
+  [[ $(id -u) == 0 ]] && user_line="user root;"
+  cat >"$prefix/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+daemon off;
+pid $prefix/nginx.pid;
+error_log $prefix/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 65;
+  keepalive_requests 10000000;
+  default_type application/octet-stream;
+  client_body_temp_path $prefix/temp/body;
+  proxy_temp_path $prefix/temp/proxy;
+  fastcgi_temp_path $prefix/temp/fastcgi;
+  uwsgi_temp_path $prefix/temp/uwsgi;
+  scgi_temp_path $prefix/temp/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $prefix/www;
+  }
+}
+EOF
+  log "starting nginx on 127.0.0.1:$NGINX_PORT"
+  nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" &
+  NGINX_PID=$!
+  wait_for_port "$NGINX_PORT" nginx
+}
+
+measure_nginx() {
+  local line
+  log "nginx: 4 KiB GET with cv_bench, $CONNECTIONS connections"
+  line=$("$CV_BENCH" get --no-sign --endpoint "127.0.0.1:$NGINX_PORT" --path /4k.bin \
+    --connections "$CONNECTIONS" --duration "$DURATION") || die "cv_bench against nginx failed"
+  record nginx-get "$line"
+  log "nginx-get: $line"
+
+  log "nginx: 4 KiB GET with wrk, $CONNECTIONS connections"
+  local out rps
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$NGINX_PORT/4k.bin")
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  [[ -n "$rps" ]] || die "could not read wrk output: $out"
+  record nginx-wrk "{\"mode\": \"wrk\", \"unit\": \"req/s\", \"rate\": $rps}"
+  log "nginx-wrk: $rps req/s"
+  stop_process "$NGINX_PID"
+  NGINX_PID=""
+}
+
+# ---- CloudVault -----------------------------------------------------------------------------
+
+start_server() {
+  # Fresh root credentials for this run; cv_bench reads the same variables.
+  CLOUDVAULT_ROOT_ACCESS_KEY="CV$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n' | tr a-f A-F)"
+  CLOUDVAULT_ROOT_SECRET_KEY=$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')
+  export CLOUDVAULT_ROOT_ACCESS_KEY CLOUDVAULT_ROOT_SECRET_KEY
+  mkdir -p "$WORK/data"
+  log "starting $SERVER_BIN"
+  "$SERVER_BIN" server --listen 127.0.0.1:0 --data "$WORK/data" >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_PORT=""
+  for _ in $(seq 300); do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "server exited"; }
+    SERVER_PORT=$(sed -nE 's#.*listening on http://127\.0\.0\.1:([0-9]+).*#\1#p' \
+      "$WORK/server.log" | head -1)
+    [[ -n "$SERVER_PORT" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$SERVER_PORT" ]] || { cat "$WORK/server.log" >&2; die "server never said it listens"; }
+  log "server pid $SERVER_PID on 127.0.0.1:$SERVER_PORT"
+}
+
+# Drops the page cache of the server's largest blob file, so a GET reads from the disk.
+drop_large_blob_cache() {
+  local file
+  file=$(find "$WORK/data" -type f -size +$((LARGE_MIB / 2))M -printf '%s %p\n' 2>/dev/null |
+    sort -n | tail -1 | cut -d' ' -f2-)
+  if [[ -n "$file" ]]; then
+    dd if="$file" iflag=nocache count=0 status=none
+    echo true
+  else
+    echo false
+  fi
+}
+
+measure_server() {
+  local common=(--connections "$CONNECTIONS" --duration "$DURATION")
+  bench_server create-bucket create-bucket --bucket bench
+  bench_server create-bucket-list create-bucket --bucket bench-list
+
+  bench_server put-4k put --bucket bench --size 4096 --prefix small/ "${common[@]}"
+  local written keys
+  written=$(json_field "$LAST_LINE" requests)
+  keys=$((written < 10000 ? written : 10000))
+  ((keys > 0)) || die "the PUT phase wrote nothing"
+  # GET cycles over keys the PUT phase wrote (0 errors means all of them exist).
+  bench_server get-4k get --bucket bench --prefix small/ --keys "$keys" --no-prefill \
+    "${common[@]}"
+
+  bench_server put-large put-large --bucket bench --key large.bin --size "${LARGE_MIB}MiB"
+  local cold
+  cold=$(drop_large_blob_cache)
+  PHASE_EXTRA="{\"page_cache_dropped\": $cold}" bench_server get-large get-large \
+    --bucket bench --key large.bin
+  bench_server get-large-warm get-large --bucket bench --key large.bin
+
+  bench_server list-populate put --bucket bench-list --size 128 --prefix keys/ \
+    --count "$LIST_KEYS" --connections "$CONNECTIONS" --duration 600
+  bench_server list list --bucket bench-list --prefix keys/ --keys "$LIST_KEYS" --no-prefill \
+    --duration "$DURATION"
+
+  local hwm
+  hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
+  record server-rss "{\"mode\": \"server-peak-rss\", \"unit\": \"MiB\",
+    \"rate\": $("$PYTHON" -c "print(round($hwm / 1024, 1))")}"
+}
+
+# ---- run ------------------------------------------------------------------------------------
+
+log "work folder $WORK"
+start_nginx
+measure_nginx
+measure_disk
+measure_md5
+if [[ "$NGINX_ONLY" != 1 ]]; then
+  start_server
+  measure_server
+  stop_process "$SERVER_PID"
+  SERVER_PID=""
+fi
+
+"$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \
+  --repo "$REPO_DIR" --work "$WORK" --duration "$DURATION" --connections "$CONNECTIONS" \
+  --large-mib "$LARGE_MIB" --list-keys "$LIST_KEYS"
+log "wrote $REPORT"
