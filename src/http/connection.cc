@@ -119,8 +119,7 @@ Error body_read_error(const error_code& ec) {
 }
 
 template <class Stream>
-class Connection final : public Closeable,
-                         public std::enable_shared_from_this<Connection<Stream>> {
+class Connection final : public Closeable, public std::enable_shared_from_this<Connection<Stream>> {
  public:
   Connection(Stream stream, ConnectionContext& context)
       : stream_(std::move(stream)),
@@ -373,17 +372,17 @@ class Connection final : public Closeable,
       response = context_.handler.handle(request_);
     } catch (const std::exception& e) {
       log(std::string("request handler threw: ") + e.what());
-      response = make_error_response(ErrorCode::kInternalError, {}, request_.path,
-                                     request_.request_id);
+      response =
+          make_error_response(ErrorCode::kInternalError, {}, request_.path, request_.request_id);
     } catch (...) {
       log("request handler threw a non-standard exception");
-      response = make_error_response(ErrorCode::kInternalError, {}, request_.path,
-                                     request_.request_id);
+      response =
+          make_error_response(ErrorCode::kInternalError, {}, request_.path, request_.request_id);
     }
     if (response.stream && !response.content_length) {
       log("request handler returned a stream without a content length");
-      response = make_error_response(ErrorCode::kInternalError, {}, request_.path,
-                                     request_.request_id);
+      response =
+          make_error_response(ErrorCode::kInternalError, {}, request_.path, request_.request_id);
     }
     if (response.stream) {
       if (head_request_ || status_forbids_body(response.status)) {
@@ -529,8 +528,8 @@ class Connection final : public Closeable,
   Exchange exchange_;
   DateCache date_;
   std::string remote_address_;
-  std::string head_;         // the serialised response head, reused
-  std::string small_body_;   // a request body read whole, reused
+  std::string head_;        // the serialised response head, reused
+  std::string small_body_;  // a request body read whole, reused
   MemorySource memory_source_;
   bool idle_ = false;             // waiting for the next request header
   bool close_requested_ = false;  // server shutdown: finish the current response, then close

@@ -77,8 +77,10 @@ void Exchange::fail_body(Error error) {
 
 bool Exchange::ready_locked(WaitFor what) const {
   switch (what) {
-    case WaitFor::kHandlerOrBody: return next_step_locked() != NetworkStep::kWait;
-    case WaitFor::kFill: return fill_done_;
+    case WaitFor::kHandlerOrBody:
+      return next_step_locked() != NetworkStep::kWait;
+    case WaitFor::kFill:
+      return fill_done_;
   }
   return true;
 }

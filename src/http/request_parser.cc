@@ -42,8 +42,7 @@ void RequestParser::on_field_impl(field name, string_view name_string, string_vi
                                   error_code&) {
   const std::string_view value_view(value.data(), value.size());
   request_.headers.add(std::string_view(name_string.data(), name_string.size()), value_view);
-  if (name == field::expect && version_ >= 11 &&
-      iequals(trim_spaces(value_view), "100-continue")) {
+  if (name == field::expect && version_ >= 11 && iequals(trim_spaces(value_view), "100-continue")) {
     expects_continue_ = true;
   }
 }

@@ -58,6 +58,7 @@ Result<Response> get_bucket_cors(const Services& services, Call& call) {
   XmlWriter xml("CORSConfiguration");
   for (const auto& rule : rules) {
     auto node = xml.root().append_child("CORSRule");
+    if (!rule.id.empty()) add_text(node, "ID", rule.id);
     for (const auto& v : rule.allowed_headers) add_text(node, "AllowedHeader", v);
     for (const auto& v : rule.allowed_methods) add_text(node, "AllowedMethod", v);
     for (const auto& v : rule.allowed_origins) add_text(node, "AllowedOrigin", v);

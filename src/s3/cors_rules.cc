@@ -27,7 +27,9 @@ Result<std::vector<CorsRule>> parse_cors_configuration(std::string_view xml) {
     for (auto field : node.children()) {
       const std::string_view name = local_name(field);
       const std::string value = field.text().get();
-      if (name == "AllowedOrigin") {
+      if (name == "ID") {
+        rule.id = value;
+      } else if (name == "AllowedOrigin") {
         rule.allowed_origins.push_back(value);
       } else if (name == "AllowedMethod") {
         static constexpr std::string_view kMethods[] = {"GET", "PUT", "POST", "DELETE", "HEAD"};

@@ -11,6 +11,7 @@
 namespace cv::s3 {
 
 struct CorsRule {
+  std::string id;
   std::vector<std::string> allowed_origins;  // may contain one '*' wildcard each
   std::vector<std::string> allowed_methods;  // GET, PUT, POST, DELETE, HEAD
   std::vector<std::string> allowed_headers;  // lowercase; may contain '*'

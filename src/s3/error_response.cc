@@ -12,7 +12,13 @@ Response error_response(const Error& error, const Request& request) {
   add_text(xml.root(), "Code", error_code_name(error.code));
   add_text(xml.root(), "Message",
            error.message.empty() ? error_default_message(error.code) : error.message);
-  if (!error.resource.empty()) add_text(xml.root(), "Resource", error.resource);
+  if (!error.resource.empty()) {
+    // S3 names the missing thing in an element of its own.
+    if (error.code == ErrorCode::kNoSuchBucket) add_text(xml.root(), "BucketName", error.resource);
+    if (error.code == ErrorCode::kNoSuchKey) add_text(xml.root(), "Key", error.resource);
+    if (error.code == ErrorCode::kNoSuchUpload) add_text(xml.root(), "UploadId", error.resource);
+    add_text(xml.root(), "Resource", error.resource);
+  }
   add_text(xml.root(), "RequestId", request.request_id);
   response.headers.add("content-type", "application/xml");
   response.body = xml.str();

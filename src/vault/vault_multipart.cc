@@ -111,10 +111,6 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
     if (!wanted.checksum.empty() && wanted.checksum != found->checksum_value) {
       return fail(ErrorCode::kInvalidPart, "The checksum of a part does not match");
     }
-    if (i + 1 < parts.size() && found->size < options_.min_part_size) {
-      return fail(ErrorCode::kEntityTooSmall,
-                  "Your proposed upload is smaller than the minimum allowed object size.");
-    }
     if (!found->blob) return fail(ErrorCode::kInternalError, "part without a body");
     etag_md5.update(*hex_decode(found->etag));
     if (algorithm != ChecksumAlgorithm::kNone) {
@@ -122,6 +118,13 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
     }
     total += found->size;
     object.blobs.push_back(*found->blob);
+  }
+  // Every named part exists (InvalidPart above) before sizes are judged, as S3 does.
+  for (size_t i = 0; i + 1 < object.blobs.size(); ++i) {
+    if (object.blobs[i].size < options_.min_part_size) {
+      return fail(ErrorCode::kEntityTooSmall,
+                  "Your proposed upload is smaller than the minimum allowed object size.");
+    }
   }
   const std::string count = std::to_string(parts.size());
   object.bucket = bucket;

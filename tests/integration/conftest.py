@@ -49,13 +49,17 @@ def random_secret_key():
     return "".join(secrets.choice(alphabet) for _ in range(40))
 
 
-def _start_server(base_dir, data_dir=None, extra_args=(), access_key=None, secret_key=None):
+def _start_server(base_dir, data_dir=None, extra_args=(), access_key=None, secret_key=None,
+                  root_from_env=True):
     base_dir = Path(base_dir)
     base_dir.mkdir(parents=True, exist_ok=True)
+    if root_from_env:
+        access_key = access_key or random_access_key("CVROOT")
+        secret_key = secret_key or random_secret_key()
     server = Server(
         data_dir=data_dir or base_dir / "data",
-        access_key=access_key or random_access_key("CVROOT"),
-        secret_key=secret_key or random_secret_key(),
+        access_key=access_key if root_from_env else None,
+        secret_key=secret_key if root_from_env else None,
         log_path=base_dir / "server.log",
         extra_args=extra_args,
     )
@@ -132,9 +136,11 @@ def server_factory(tmp_path):
     test. Use for tests that kill, restart or reconfigure a server."""
     started = []
 
-    def start(data_dir=None, extra_args=(), access_key=None, secret_key=None, name=None):
+    def start(data_dir=None, extra_args=(), access_key=None, secret_key=None, name=None,
+              root_from_env=True):
         base = tmp_path / (name or f"server{len(started)}")
-        instance = _start_server(base, data_dir, extra_args, access_key, secret_key)
+        instance = _start_server(base, data_dir, extra_args, access_key, secret_key,
+                                 root_from_env)
         started.append(instance)
         return instance
 

@@ -65,6 +65,8 @@ class Server:
     """
 
     def __init__(self, data_dir, access_key, secret_key, log_path, extra_args=()):
+        """access_key/secret_key None: the server is started without root keys in its
+        environment (it generates them on first start and keeps them)."""
         self.binary = server_binary()
         self.data_dir = Path(data_dir)
         self.access_key = access_key
@@ -85,8 +87,11 @@ class Server:
 
     def env(self):
         env = os.environ.copy()
-        env["CLOUDVAULT_ROOT_ACCESS_KEY"] = self.access_key
-        env["CLOUDVAULT_ROOT_SECRET_KEY"] = self.secret_key
+        env.pop("CLOUDVAULT_ROOT_ACCESS_KEY", None)
+        env.pop("CLOUDVAULT_ROOT_SECRET_KEY", None)
+        if self.access_key is not None:
+            env["CLOUDVAULT_ROOT_ACCESS_KEY"] = self.access_key
+            env["CLOUDVAULT_ROOT_SECRET_KEY"] = self.secret_key
         return env
 
     def start(self, timeout=60):
@@ -111,7 +116,7 @@ class Server:
             cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, env=self.env()
         )
         log.close()
-        lines = queue.Queue()
+        self._lines = lines = queue.Queue()
 
         def pump(stream):
             for raw in stream:
@@ -143,6 +148,21 @@ class Server:
                 self.port = int(match.group(1))
                 return self
 
+    def wait_for_stdout(self, pattern, timeout=30):
+        """The first stdout line (after the readiness line) matching regex `pattern`."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise AssertionError(f"no stdout line matching {pattern!r}: {self.stdout_lines!r}")
+            if line is None:
+                raise AssertionError(f"stdout closed before {pattern!r}: {self.stdout_lines!r}")
+            match = regex.search(line)
+            if match:
+                return match
+
     def log_tail(self, limit=6000):
         try:
             return "server log tail:\n" + self.log_path.read_text(errors="replace")[-limit:]
@@ -152,11 +172,11 @@ class Server:
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def terminate(self, timeout=30):
-        """SIGTERM and wait. Returns the exit code (None when it had to be killed)."""
+    def terminate(self, timeout=30, sig=signal.SIGTERM):
+        """Sends `sig` and waits. Returns the exit code (None when it had to be killed)."""
         if self.proc is None or self.proc.poll() is not None:
             return None if self.proc is None else self.proc.returncode
-        self.proc.send_signal(signal.SIGTERM)
+        self.proc.send_signal(sig)
         try:
             return self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -1,13 +1,12 @@
 """Bucket operations: create, list, head, delete, location, names, ownership."""
 
 import datetime
-import json
 import urllib.parse
 import uuid
 
 import pytest
 
-from cvharness import expect_error, make_client
+from cvharness import expect_error
 
 
 def test_create_list_head_delete(s3, unique_name):
@@ -200,36 +199,3 @@ def test_owner_in_listings(s3, other_user, unique_name):
     assert "Owner" not in client.list_objects_v2(Bucket=name)["Contents"][0]
     v1 = client.list_objects(Bucket=name)
     assert v1["Contents"][0]["Owner"]["ID"] == owner["ID"]
-
-
-def test_admin_keys_work_at_once_and_can_be_deleted(server, s3, unique_name):
-    user = "keyed-" + unique_name()[-8:]
-    server.admin("user", "add", user)
-    access_key, secret_key = "CVBYOKEY" + unique_name()[-8:].upper() + "XYZW", "s" * 40
-    created = json.loads(
-        server.admin(
-            "key", "create", user, "--access-key", access_key, "--secret-key", secret_key
-        ).stdout
-    )
-    assert created == {"user": user, "access_key_id": access_key, "secret_key": secret_key}
-    listed = json.loads(server.admin("key", "list").stdout)
-    assert {"user": user, "access_key_id": access_key} in [
-        {"user": k["user"], "access_key_id": k["access_key_id"]} for k in listed
-    ]
-    # The running server accepts the new key immediately.
-    client = make_client(server.endpoint, access_key, secret_key)
-    name = unique_name()
-    client.create_bucket(Bucket=name)
-    client.put_object(Bucket=name, Key="k", Body=b"v")
-    assert client.get_object(Bucket=name, Key="k")["Body"].read() == b"v"
-
-    server.admin("key", "delete", access_key)
-    listed = json.loads(server.admin("key", "list").stdout)
-    assert access_key not in {k["access_key_id"] for k in listed}
-    expect_error(client.list_buckets, "InvalidAccessKeyId", 403)
-    # Generated keys are returned once, in full.
-    generated = json.loads(server.admin("key", "create", user).stdout)
-    assert generated["user"] == user
-    assert len(generated["access_key_id"]) >= 16 and len(generated["secret_key"]) >= 30
-    other = make_client(server.endpoint, generated["access_key_id"], generated["secret_key"])
-    assert other.get_object(Bucket=name, Key="k")["Body"].read() == b"v"

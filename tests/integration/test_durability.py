@@ -3,6 +3,8 @@ server whose memory stays small. Each test runs its own server (server_factory).
 
 import hashlib
 import random
+import signal
+import socket
 import threading
 
 import pytest
@@ -134,14 +136,17 @@ def test_kill_9_during_concurrent_uploads(fresh_server, server_factory):
     assert client.get_object(Bucket="crash", Key="after")["Body"].read() == b"after the crash"
 
 
-def test_sigterm_is_graceful_and_data_survives(fresh_server, server_factory):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_graceful_stop_and_data_survives(fresh_server, server_factory, sig):
     first = fresh_server
     client = client_for(first)
     client.create_bucket(Bucket="term")
     data = {f"k{i}": random.Random(i).randbytes(i * 50 * KiB + 1) for i in range(6)}
     for key, body in data.items():
         client.put_object(Bucket="term", Key=key, Body=body)
-    assert first.terminate(timeout=20) == 0
+    # An idle keep-alive connection must not hold the shutdown up past its bound.
+    with socket.create_connection(("127.0.0.1", first.port), timeout=30):
+        assert first.terminate(timeout=20, sig=sig) == 0
 
     second = restart(server_factory, first, "term-restart")
     client = client_for(second)

@@ -9,8 +9,9 @@ namespace cv::http::testing {
 namespace {
 
 std::string put_head(std::string_view target, uint64_t length, std::string_view extra = {}) {
-  return "PUT " + std::string(target) + " HTTP/1.1\r\nHost: t\r\nContent-Length: " +
-         std::to_string(length) + "\r\n" + std::string(extra) + "\r\n";
+  return "PUT " + std::string(target) +
+         " HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(length) + "\r\n" +
+         std::string(extra) + "\r\n";
 }
 
 Response digest_response(Request& request, size_t piece) {
@@ -76,8 +77,9 @@ TEST_F(ServerTest, BadChunkEncodingFailsTheHandlersRead) {
     return text_response(400, "bad");
   });
   TestClient client(port());
-  ASSERT_TRUE(client.send("PUT /b/k HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "5\r\nhello\r\nZZZ\r\n"));
+  ASSERT_TRUE(
+      client.send("PUT /b/k HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "5\r\nhello\r\nZZZ\r\n"));
   EXPECT_EQ(seen.get_future().get(), "error:IncompleteBody");
   const TestResponse response = client.read_response();
   EXPECT_EQ(response.result_int(), 400);

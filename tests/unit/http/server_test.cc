@@ -10,8 +10,8 @@ namespace cv::http::testing {
 namespace {
 
 std::string get(std::string_view target, std::string_view extra_headers = {}) {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" +
-         std::string(extra_headers) + "\r\n";
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) +
+         "\r\n";
 }
 
 TEST_F(ServerTest, GetReturnsStringBodyAndRequestFields) {
