@@ -4,7 +4,11 @@
 // worker pool; while one runs, this coroutine feeds it the request body through the
 // Exchange, and afterwards streams the response, with a worker reading ahead.
 //
-// Templated on the stream type so that TLS (beast::ssl_stream) can be added beside plain TCP.
+// Templated on the stream type so that TLS (beast::ssl_stream) can be added beside plain TCP;
+// TLS will also need an async_shutdown where linger() and run() shut the TCP socket down.
+//
+// GCC 12 miscompiles co_await inside a condition (`while (co_await f())` resumed the wrong
+// frame): await into a local first.
 #include "http/connection.h"
 
 #include <array>

@@ -159,23 +159,27 @@ void Server::stop() {
     impl.state = Impl::State::kStopping;
   }
 
-  // 1. Stop accepting (the acceptor belongs to the first network thread) and wait for the
-  //    accept loop to end, so that no connection starts after this.
+  // 1. Ask every connection to finish: idle ones close now, busy ones after the response in
+  //    progress (which then says `Connection: close`). Connections accepted from here on are
+  //    closed at once.
+  impl.tracker.close_all(false);
+
+  // 2. Stop accepting (the acceptor belongs to the first network thread) and wait for the
+  //    accept loop to end.
   asio::post(*impl.contexts[0], [&impl] {
     boost::system::error_code ignored;
     impl.acceptor->close(ignored);
   });
   impl.accept_loop_done.wait();
 
-  // 2. Idle connections close now, busy ones after their response; after the grace
-  //    period the rest lose their sockets, and running handlers are waited for.
-  impl.tracker.close_all(false);
+  // 3. Wait for the connections; after the grace period the rest lose their sockets, and
+  //    handlers still running are waited for.
   if (!impl.tracker.wait_until_empty(impl.options.shutdown_grace)) {
     impl.tracker.close_all(true);
     impl.tracker.wait_until_empty();
   }
 
-  // 3. Nothing is left on the network threads.
+  // 4. Nothing is left on the network threads.
   impl.work_guards.clear();
   for (auto& context : impl.contexts) context->stop();
   for (auto& thread : impl.threads) thread.join();

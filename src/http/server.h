@@ -3,9 +3,16 @@
 //
 // Threads: `network_threads` threads each run their own event loop (a connection lives on
 // one of them for its whole life); handlers run on a separate pool of `worker_threads`
-// threads, because they block (SQLite, fsync). Each request costs exactly one hop to the
-// pool and one back. Request bodies and streamed responses flow between the two sides
-// through small bounded buffers, so a 5 GiB body never sits in memory.
+// threads, because they block (SQLite, fsync). A small request costs exactly one hop to
+// the pool and one back. Request bodies and streamed responses flow between the two sides
+// through small bounded buffers, so a 5 GiB body never sits in memory:
+//  - a request body with a Content-Length up to 64 KiB (and no Expect) is read before the
+//    handler runs; larger, chunked or `Expect: 100-continue` bodies stream to the handler
+//    while the network thread reads ahead up to 1 MiB (`100 Continue` is sent when the
+//    handler first reads). A body the handler leaves unread is drained if at most 1 MiB
+//    remains, else the response says `Connection: close`;
+//  - Response::stream is read on workers in 512 KiB pieces, one piece read while the
+//    previous is written. If the stream fails, the connection closes mid-body.
 //
 // Every response carries `x-amz-request-id` (the id the handler saw in Request::request_id),
 // `Server: CloudVault` and `Date`. Requests the http layer cannot hand to the handler

@@ -10,7 +10,6 @@
 #include "meta/sqlite/object_ops.h"
 #include "meta/sqlite/reader_pool.h"
 #include "meta/sqlite/user_ops.h"
-#include "meta/sqlite/wal_checkpointer.h"
 
 namespace cv::meta {
 namespace {
@@ -19,12 +18,9 @@ using sqlite::Connection;
 
 class SqliteMetaStore final : public MetaStore {
  public:
-  SqliteMetaStore(std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
-                  std::unique_ptr<sqlite::GroupCommitWriter> writer,
+  SqliteMetaStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
                   std::unique_ptr<sqlite::ReaderPool> readers)
-      : checkpointer_(std::move(checkpointer)),
-        writer_(std::move(writer)),
-        readers_(std::move(readers)) {}
+      : writer_(std::move(writer)), readers_(std::move(readers)) {}
 
  private:
   template <class Change>
@@ -159,9 +155,7 @@ class SqliteMetaStore final : public MetaStore {
   }
 
  private:
-  // Destroyed in reverse order: readers, then the writer (draining its queue), then the
-  // checkpointer its connection calls back into.
-  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;
+  // Destroyed in reverse order: the readers, then the writer (draining its queue).
   std::unique_ptr<sqlite::GroupCommitWriter> writer_;
   std::unique_ptr<sqlite::ReaderPool> readers_;
 };
@@ -173,11 +167,10 @@ Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& o
                                                     /*read_only=*/false));
   CV_TRY(sqlite::migrate(*connection));
   auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
-  auto checkpointer = CV_TRY(sqlite::WalCheckpointer::start(options.path, *connection));
   auto writer =
       std::make_unique<sqlite::GroupCommitWriter>(std::move(connection), options.max_batch);
-  return std::unique_ptr<MetaStore>(std::make_unique<SqliteMetaStore>(
-      std::move(checkpointer), std::move(writer), std::move(readers)));
+  return std::unique_ptr<MetaStore>(
+      std::make_unique<SqliteMetaStore>(std::move(writer), std::move(readers)));
 }
 
 }  // namespace cv::meta

@@ -223,7 +223,8 @@ TEST_F(ServerTest, StopFinishesRequestInFlight) {
     server_->stop();
     stop_returned = true;
   });
-  // Once the listener is closed, stop() has begun; only then let the handler finish.
+  // The listener closes after stop() has asked connections to finish; only then let the
+  // handler return.
   for (int attempt = 0;; ++attempt) {
     ASSERT_LT(attempt, 100000) << "listener never closed";
     try {
