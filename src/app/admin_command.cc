@@ -34,8 +34,8 @@ void print_json(const boost::json::value& value) {
 
 }  // namespace
 
-int admin_user_add(const Config& config, const std::string& name,
-                   const std::string& display_name, const std::string& email) {
+int admin_user_add(const Config& config, const std::string& name, const std::string& display_name,
+                   const std::string& email) {
   return with_users(config, [&](iam::UserDirectory& users) {
     auto user = users.add_user(name, display_name, email);
     if (!user) return report(user.error());

@@ -1,7 +1,8 @@
 #include "app/config.h"
 
-#include <charconv>
 #include <toml++/toml.h>
+
+#include <charconv>
 
 namespace cv::app {
 
@@ -31,8 +32,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   try {
     table = toml::parse_file(file->string());
   } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::kInvalidArgument,
-                file->string() + ": " + std::string(e.description()));
+    return fail(ErrorCode::kInvalidArgument, file->string() + ": " + std::string(e.description()));
   }
   if (auto listen = table["server"]["listen"].value<std::string>()) {
     CV_TRY(parse_listen(*listen, config));

@@ -127,8 +127,8 @@ int run_server(const Config& config) {
   try {
     server.start();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "cloudvault: cannot listen on %s:%u: %s\n",
-                 config.listen_address.c_str(), config.listen_port, e.what());
+    std::fprintf(stderr, "cloudvault: cannot listen on %s:%u: %s\n", config.listen_address.c_str(),
+                 config.listen_port, e.what());
     return 1;
   }
   PeriodicCollector collector(vault, std::chrono::seconds(config.gc_interval_seconds));

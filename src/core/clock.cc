@@ -1,8 +1,8 @@
 #include "core/clock.h"
 
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 namespace cv {
 namespace {
@@ -45,7 +45,8 @@ int64_t to_unix_nanos(TimePoint t) {
 }
 
 TimePoint from_unix_nanos(int64_t nanos) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::nanoseconds(nanos)));
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(std::chrono::nanoseconds(nanos)));
 }
 
 std::string format_amz_date(TimePoint t) { return strftime_utc(t, "%Y%m%dT%H%M%SZ"); }
@@ -88,8 +89,8 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
 std::string format_http_date(TimePoint t) { return strftime_utc(t, "%a, %d %b %Y %H:%M:%S GMT"); }
 
 std::optional<TimePoint> parse_http_date(std::string_view text) {
-  for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
-                             "%a %b %e %H:%M:%S %Y"}) {
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
     if (auto t = strptime_utc(text, format)) return t;
   }
   return std::nullopt;

@@ -56,8 +56,8 @@ std::optional<std::string> base64_decode(std::string_view text) {
     const char c = text[i];
     const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                        c == '+' || c == '/';
-    const bool pad = c == '=' && i >= text.size() - 2 &&
-                     (i == text.size() - 1 || text[text.size() - 1] == '=');
+    const bool pad =
+        c == '=' && i >= text.size() - 2 && (i == text.size() - 1 || text[text.size() - 1] == '=');
     if (!alpha && !pad) return std::nullopt;
   }
   std::string out(3 * text.size() / 4, '\0');

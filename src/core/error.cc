@@ -30,8 +30,7 @@ constexpr std::array kCodes = {
              "Your proposed upload exceeds the maximum allowed object size."},
     CodeInfo{ErrorCode::kEntityTooSmall, "EntityTooSmall", 400,
              "Your proposed upload is smaller than the minimum allowed object size."},
-    CodeInfo{ErrorCode::kExpiredToken, "ExpiredToken", 400,
-             "The provided token has expired."},
+    CodeInfo{ErrorCode::kExpiredToken, "ExpiredToken", 400, "The provided token has expired."},
     CodeInfo{ErrorCode::kIncompleteBody, "IncompleteBody", 400,
              "You did not provide the number of bytes specified by the Content-Length HTTP "
              "header."},

@@ -94,9 +94,9 @@ std::string_view error_default_message(ErrorCode code);
 }  // namespace cv
 
 // Propagates an error from an expression returning Result<T>/Status; evaluates to the value.
-#define CV_TRY(expr)                                         \
-  ({                                                         \
-    auto&& cv_try_result_ = (expr);                          \
+#define CV_TRY(expr)                                                                \
+  ({                                                                                \
+    auto&& cv_try_result_ = (expr);                                                 \
     if (!cv_try_result_) return std::unexpected(std::move(cv_try_result_).error()); \
-    std::move(cv_try_result_).value();                       \
+    std::move(cv_try_result_).value();                                              \
   })

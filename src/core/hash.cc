@@ -89,7 +89,9 @@ struct Crc32c::State {
 };
 Crc32c::Crc32c() : state_(std::make_unique<State>()) {}
 Crc32c::~Crc32c() = default;
-void Crc32c::update(std::string_view bytes) { state_->crc.process_bytes(bytes.data(), bytes.size()); }
+void Crc32c::update(std::string_view bytes) {
+  state_->crc.process_bytes(bytes.data(), bytes.size());
+}
 uint32_t Crc32c::value() const { return state_->crc.checksum(); }
 
 std::string crc_bytes(uint32_t crc) {

@@ -36,8 +36,8 @@ std::string new_request_id() {
 std::string new_blob_id() { return random_hex(16); }
 
 std::string new_upload_id() {
-  return random_from_alphabet(
-      43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+  return random_from_alphabet(43,
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 }
 
 std::string new_access_key_id() {
@@ -45,8 +45,8 @@ std::string new_access_key_id() {
 }
 
 std::string new_secret_key() {
-  return random_from_alphabet(
-      40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+  return random_from_alphabet(40,
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
 }
 
 }  // namespace cv

@@ -36,8 +36,10 @@ std::string seal(std::string_view key, std::string_view plaintext, std::string_v
   int len = 0;
   auto* cipher = reinterpret_cast<unsigned char*>(out.data() + 1 + kNonceBytes);
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key), nonce) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes(context), static_cast<int>(context.size())) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), cipher, &len, bytes(plaintext), static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes(context),
+                        static_cast<int>(context.size())) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), cipher, &len, bytes(plaintext),
+                        static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), cipher + len, &len) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
                           out.data() + 1 + kNonceBytes + plaintext.size()) != 1) {
@@ -58,8 +60,10 @@ Result<std::string> unseal(std::string_view key, std::string_view sealed,
   std::string tag(sealed.substr(1 + kNonceBytes + text_size));
   auto* out = reinterpret_cast<unsigned char*>(plaintext.data());
   if (!ctx ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key), bytes(sealed.substr(1))) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(context), static_cast<int>(context.size())) != 1 ||
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key),
+                         bytes(sealed.substr(1))) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(context),
+                        static_cast<int>(context.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), out, &len, bytes(sealed.substr(1 + kNonceBytes)),
                         static_cast<int>(text_size)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) != 1 ||

@@ -13,7 +13,6 @@ namespace cv {
 // is bound as associated data and must be given again to open it.
 std::string seal(std::string_view key, std::string_view plaintext, std::string_view context);
 // kInternalError when the key, context or bytes do not match.
-Result<std::string> unseal(std::string_view key, std::string_view sealed,
-                           std::string_view context);
+Result<std::string> unseal(std::string_view key, std::string_view sealed, std::string_view context);
 
 }  // namespace cv

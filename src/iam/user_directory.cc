@@ -10,7 +10,8 @@ bool valid_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.' || c == '@' || c == '+' || c == '=' || c == ',';
+                    c == '-' || c == '_' || c == '.' || c == '@' || c == '+' || c == '=' ||
+                    c == ',';
     if (!ok) return false;
   }
   return true;

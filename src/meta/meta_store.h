@@ -38,7 +38,7 @@ class MetaStore {
   virtual Status put_user(const User& user) = 0;  // insert or replace by id; name is unique
   virtual Result<std::optional<User>> get_user(std::string_view id) = 0;
   virtual Result<std::optional<User>> find_user_by_name(std::string_view name) = 0;
-  virtual Result<std::vector<User>> list_users() = 0;  // ordered by name
+  virtual Result<std::vector<User>> list_users() = 0;       // ordered by name
   virtual Status put_access_key(const AccessKey& key) = 0;  // insert or replace by id
   virtual Result<std::optional<AccessKey>> get_access_key(std::string_view access_key_id) = 0;
   // Keys of one user, or of all users when user_id is empty; ordered by access_key_id.

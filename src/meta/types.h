@@ -13,7 +13,7 @@ namespace cv::meta {
 using StringPairs = std::vector<std::pair<std::string, std::string>>;
 
 struct User {
-  std::string id;  // canonical user id: 64 lowercase hex characters
+  std::string id;    // canonical user id: 64 lowercase hex characters
   std::string name;  // unique login name ("root" for the root user)
   std::string display_name;
   std::string email;

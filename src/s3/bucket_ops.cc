@@ -1,6 +1,6 @@
 // ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning.
-#include "core/clock.h"
 #include "core/byte_source.h"
+#include "core/clock.h"
 #include "s3/call.h"
 #include "s3/xml.h"
 
@@ -30,7 +30,8 @@ Result<Response> create_bucket(const Services& services, Call& call) {
     const std::string location = child_text(root, "LocationConstraint");
     if (!location.empty() && location != services.options.region) {
       return fail(ErrorCode::kInvalidArgument /* S3: IllegalLocationConstraintException */,
-                  "The " + location + " location constraint is incompatible for the region "
+                  "The " + location +
+                      " location constraint is incompatible for the region "
                       "specific endpoint this request was sent to.");
     }
   }

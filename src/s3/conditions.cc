@@ -30,8 +30,8 @@ Status check_conditions(const Headers& headers, const meta::ObjectVersion& objec
   const std::string p(prefix);
   const bool copy = !prefix.empty();
   // HTTP dates have one-second resolution.
-  const auto modified = std::chrono::time_point_cast<std::chrono::seconds>(
-      from_unix_nanos(object.mtime_ns));
+  const auto modified =
+      std::chrono::time_point_cast<std::chrono::seconds>(from_unix_nanos(object.mtime_ns));
   const std::string* if_match = headers.find(p + "if-match");
   const std::string* if_none_match = headers.find(p + "if-none-match");
   const std::string* if_modified_since = headers.find(p + "if-modified-since");

@@ -30,16 +30,16 @@ std::vector<std::string> split_header_list(std::string_view list) {
 }
 
 void add_cors_headers(const CorsRule& rule, std::string_view origin, Response& response) {
-  const bool any_origin =
-      std::find(rule.allowed_origins.begin(), rule.allowed_origins.end(), "*") !=
-      rule.allowed_origins.end();
+  const bool any_origin = std::find(rule.allowed_origins.begin(), rule.allowed_origins.end(),
+                                    "*") != rule.allowed_origins.end();
   response.headers.set("access-control-allow-origin", any_origin ? "*" : std::string(origin));
   if (!any_origin) response.headers.set("access-control-allow-credentials", "true");
   response.headers.set("access-control-allow-methods", join(rule.allowed_methods));
   if (!rule.expose_headers.empty()) {
     response.headers.set("access-control-expose-headers", join(rule.expose_headers));
   }
-  response.headers.set("vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method");
+  response.headers.set("vary",
+                       "Origin, Access-Control-Request-Headers, Access-Control-Request-Method");
 }
 
 }  // namespace
@@ -63,7 +63,8 @@ Result<Response> get_bucket_cors(const Services& services, Call& call) {
     for (const auto& v : rule.allowed_methods) add_text(node, "AllowedMethod", v);
     for (const auto& v : rule.allowed_origins) add_text(node, "AllowedOrigin", v);
     for (const auto& v : rule.expose_headers) add_text(node, "ExposeHeader", v);
-    if (rule.max_age_seconds) add_text(node, "MaxAgeSeconds", std::to_string(*rule.max_age_seconds));
+    if (rule.max_age_seconds)
+      add_text(node, "MaxAgeSeconds", std::to_string(*rule.max_age_seconds));
   }
   return xml_response(xml.str());
 }
@@ -77,8 +78,7 @@ Result<Response> preflight(const Services& services, Call& call) {
   const std::string* origin = call.request.headers.find("origin");
   const std::string* method = call.request.headers.find("access-control-request-method");
   if (!origin || !method) {
-    return fail(ErrorCode::kBadRequest,
-                "Insufficient information. Origin request header needed.");
+    return fail(ErrorCode::kBadRequest, "Insufficient information. Origin request header needed.");
   }
   if (call.route.bucket.empty()) return fail(ErrorCode::kCORSForbidden);
   auto document = services.vault.get_bucket_config(call.route.bucket, kCorsConfig);

@@ -34,8 +34,9 @@ Result<std::vector<CorsRule>> parse_cors_configuration(std::string_view xml) {
       } else if (name == "AllowedMethod") {
         static constexpr std::string_view kMethods[] = {"GET", "PUT", "POST", "DELETE", "HEAD"};
         if (std::find(std::begin(kMethods), std::end(kMethods), value) == std::end(kMethods)) {
-          return fail(ErrorCode::kInvalidRequest,
-                      "Found unsupported HTTP method in CORS config. Unsupported method is " + value);
+          return fail(
+              ErrorCode::kInvalidRequest,
+              "Found unsupported HTTP method in CORS config. Unsupported method is " + value);
         }
         rule.allowed_methods.push_back(value);
       } else if (name == "AllowedHeader") {
@@ -68,8 +69,8 @@ const CorsRule* match_cors_rule(const std::vector<CorsRule>& rules, std::string_
                                        [&](const auto& p) { return wildcard_match(p, origin); });
     const bool method_ok = std::find(rule.allowed_methods.begin(), rule.allowed_methods.end(),
                                      method) != rule.allowed_methods.end();
-    const bool headers_ok = std::all_of(
-        request_headers.begin(), request_headers.end(), [&](const std::string& header) {
+    const bool headers_ok =
+        std::all_of(request_headers.begin(), request_headers.end(), [&](const std::string& header) {
           return std::any_of(rule.allowed_headers.begin(), rule.allowed_headers.end(),
                              [&](const auto& p) { return wildcard_match(p, header); });
         });

@@ -22,7 +22,8 @@ Response error_response(const Error& error, const Request& request) {
   add_text(xml.root(), "RequestId", request.request_id);
   response.headers.add("content-type", "application/xml");
   response.body = xml.str();
-  if (error.code == ErrorCode::kMethodNotAllowed) response.headers.add("allow", "GET, PUT, HEAD, DELETE, POST");
+  if (error.code == ErrorCode::kMethodNotAllowed)
+    response.headers.add("allow", "GET, PUT, HEAD, DELETE, POST");
   return response;
 }
 

@@ -10,7 +10,7 @@
 namespace cv::s3 {
 
 struct FormPart {
-  std::string name;      // from Content-Disposition
+  std::string name;  // from Content-Disposition
   std::optional<std::string> filename;
   std::string content_type;
 };

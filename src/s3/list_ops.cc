@@ -21,8 +21,8 @@ Result<uint32_t> max_param(const Call& call, std::string_view name) {
   int64_t value = 0;
   const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (ec != std::errc() || end != text->data() + text->size() || value < 0) {
-    return fail(ErrorCode::kInvalidArgument, "Provided " + std::string(name) +
-                                                 " not an integer or within integer range");
+    return fail(ErrorCode::kInvalidArgument,
+                "Provided " + std::string(name) + " not an integer or within integer range");
   }
   return static_cast<uint32_t>(std::min<int64_t>(value, 1000));
 }
@@ -38,7 +38,8 @@ struct Encoder {
 Result<Encoder> encoder_for(const Call& call) {
   const std::string* type = find_param(call.request.params, "encoding-type");
   if (!type) return Encoder{};
-  if (*type != "url") return fail(ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request");
+  if (*type != "url")
+    return fail(ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request");
   return Encoder{true};
 }
 
@@ -58,7 +59,8 @@ void add_entries(const Services& services, pugi::xml_node root, const meta::List
     add_text(contents, "ETag", quoted_etag(object.etag));
     add_text(contents, "Size", std::to_string(object.size));
     if (with_owner) add_owner(services, contents, object.owner_id);
-    add_text(contents, "StorageClass", object.storage_class.empty() ? "STANDARD" : object.storage_class);
+    add_text(contents, "StorageClass",
+             object.storage_class.empty() ? "STANDARD" : object.storage_class);
   }
   for (const auto& prefix : page.common_prefixes) {
     add_text(root.append_child("CommonPrefixes"), "Prefix", encode(prefix));
@@ -82,7 +84,8 @@ Result<Response> list_objects_v1(const Services& services, Call& call) {
   add_text(root, "Name", call.route.bucket);
   add_text(root, "Prefix", encode(query.prefix));
   add_text(root, "Marker", encode(query.start_after));
-  add_text(root, "MaxKeys", param(call, "max-keys").empty() ? "1000" : std::to_string(query.max_keys));
+  add_text(root, "MaxKeys",
+           param(call, "max-keys").empty() ? "1000" : std::to_string(query.max_keys));
   if (!query.delimiter.empty()) add_text(root, "Delimiter", encode(query.delimiter));
   add_text(root, "IsTruncated", page.truncated ? "true" : "false");
   if (page.truncated && !query.delimiter.empty()) {
@@ -121,7 +124,8 @@ Result<Response> list_objects_v2(const Services& services, Call& call) {
   if (!query.delimiter.empty()) add_text(root, "Delimiter", encode(query.delimiter));
   add_text(root, "IsTruncated", page.truncated ? "true" : "false");
   if (token) add_text(root, "ContinuationToken", *token);
-  if (page.truncated) add_text(root, "NextContinuationToken", base64_encode("cv1:" + page.last_entry));
+  if (page.truncated)
+    add_text(root, "NextContinuationToken", base64_encode("cv1:" + page.last_entry));
   if (!start_after.empty()) add_text(root, "StartAfter", encode(start_after));
   if (encode.url) add_text(root, "EncodingType", "url");
   add_entries(services, root, page, encode, param(call, "fetch-owner") == "true");
@@ -157,8 +161,8 @@ Result<Response> list_multipart_uploads(const Services& services, Call& call) {
     add_text(node, "UploadId", upload.upload_id);
     add_owner(services, node, upload.owner_id, "Initiator");
     add_owner(services, node, upload.owner_id);
-    add_text(node, "StorageClass", upload.object.storage_class.empty() ? "STANDARD"
-                                                                       : upload.object.storage_class);
+    add_text(node, "StorageClass",
+             upload.object.storage_class.empty() ? "STANDARD" : upload.object.storage_class);
     add_text(node, "Initiated", format_iso8601(from_unix_nanos(upload.initiated_ns)));
   }
   for (const auto& prefix : page.common_prefixes) {

@@ -21,8 +21,9 @@ std::string upload_id_param(const Call& call) {
 Result<uint32_t> part_number_of(const Call& call) {
   const std::string* text = find_param(call.request.params, "partNumber");
   uint32_t number = 0;
-  if (!text || std::from_chars(text->data(), text->data() + text->size(), number).ptr !=
-                   text->data() + text->size() ||
+  if (!text ||
+      std::from_chars(text->data(), text->data() + text->size(), number).ptr !=
+          text->data() + text->size() ||
       number < 1 || number > 10000) {
     return fail(ErrorCode::kInvalidArgument,
                 "Part number must be an integer between 1 and 10000, inclusive");
@@ -56,7 +57,8 @@ Result<Response> upload_part(const Services& services, Call& call) {
       body->length(), body->checksum_algorithm(), body->check()));
   Response response = empty_response(200);
   response.headers.add("etag", quoted_etag(part.etag));
-  if (!part.checksum_value.empty() && body->checksum_algorithm() != vault::ChecksumAlgorithm::kNone) {
+  if (!part.checksum_value.empty() &&
+      body->checksum_algorithm() != vault::ChecksumAlgorithm::kNone) {
     response.headers.add(
         "x-amz-checksum-" + to_lower(vault::checksum_name(body->checksum_algorithm())),
         part.checksum_value);
@@ -87,12 +89,14 @@ Result<Response> complete_multipart_upload(const Services& services, Call& call)
   const auto object = CV_TRY(services.vault.complete_upload(call.route.bucket, call.route.key,
                                                             upload_id_param(call), parts));
   XmlWriter xml("CompleteMultipartUploadResult");
-  add_text(xml.root(), "Location", "/" + call.route.bucket + "/" + uri_encode(call.route.key, false));
+  add_text(xml.root(), "Location",
+           "/" + call.route.bucket + "/" + uri_encode(call.route.key, false));
   add_text(xml.root(), "Bucket", call.route.bucket);
   add_text(xml.root(), "Key", call.route.key);
   add_text(xml.root(), "ETag", quoted_etag(object.etag));
   if (!object.checksum_value.empty()) {
-    add_text(xml.root(), "Checksum" + std::string(object.checksum_algorithm), object.checksum_value);
+    add_text(xml.root(), "Checksum" + std::string(object.checksum_algorithm),
+             object.checksum_value);
   }
   return xml_response(xml.str());
 }
@@ -136,7 +140,8 @@ Result<Response> list_parts(const Services& services, Call& call) {
     add_text(owner, "ID", upload.owner_id);
     add_text(owner, "DisplayName", services.owners.display_name(upload.owner_id));
   }
-  add_text(root, "StorageClass", upload.object.storage_class.empty() ? "STANDARD" : upload.object.storage_class);
+  add_text(root, "StorageClass",
+           upload.object.storage_class.empty() ? "STANDARD" : upload.object.storage_class);
   if (!upload.object.checksum_algorithm.empty()) {
     add_text(root, "ChecksumAlgorithm", upload.object.checksum_algorithm);
   }

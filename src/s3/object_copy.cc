@@ -28,7 +28,8 @@ Result<meta::ObjectVersion> load_copy_source(const Services& services, const Cal
   if (path.starts_with('/')) path.remove_prefix(1);
   const size_t slash = path.find('/');
   if (slash == std::string_view::npos || slash == 0 || slash + 1 == path.size()) {
-    return fail(ErrorCode::kInvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+    return fail(ErrorCode::kInvalidArgument,
+                "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
   }
   const std::string bucket(path.substr(0, slash));
   const std::string key(path.substr(slash + 1));
@@ -77,7 +78,7 @@ Result<Response> copy_object(const Services& services, Call& call) {
                                       : std::string(vault::checksum_name(algorithm));
   auto body = CV_TRY(services.vault.open_body(source, 0, source.size));
   vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
-                              body.get(), source.size, {}};
+                              body.get(),        source.size,    {}};
   const auto object = CV_TRY(services.vault.put_object(input));
 
   XmlWriter xml("CopyObjectResult");
@@ -108,8 +109,9 @@ Result<Response> upload_part_copy(const Services& services, Call& call) {
                   "first and last are the zero-based offsets of the first and last bytes to copy");
     }
     if (last >= source.size) {
-      return fail(ErrorCode::kInvalidRange, "Range specified is not valid for source object of size: " +
-                                                std::to_string(source.size));
+      return fail(
+          ErrorCode::kInvalidRange,
+          "Range specified is not valid for source object of size: " + std::to_string(source.size));
     }
     offset = first;
     length = last - first + 1;
@@ -117,9 +119,9 @@ Result<Response> upload_part_copy(const Services& services, Call& call) {
   const std::string* upload_id_param = find_param(call.request.params, "uploadId");
   const std::string upload_id = upload_id_param ? *upload_id_param : "";
   auto body = CV_TRY(services.vault.open_body(source, offset, length));
-  const auto part = CV_TRY(services.vault.upload_part(call.route.bucket, call.route.key, upload_id,
-                                                      number, *body, length,
-                                                      vault::ChecksumAlgorithm::kNone, {}));
+  const auto part =
+      CV_TRY(services.vault.upload_part(call.route.bucket, call.route.key, upload_id, number, *body,
+                                        length, vault::ChecksumAlgorithm::kNone, {}));
   XmlWriter xml("CopyPartResult");
   add_text(xml.root(), "LastModified", format_iso8601(from_unix_nanos(part.mtime_ns)));
   add_text(xml.root(), "ETag", quoted_etag(part.etag));

@@ -41,9 +41,9 @@ Result<Response> delete_objects(const Services& services, Call& call) {
       add_text(error, "Key", target.key);
       if (!target.version_id.empty()) add_text(error, "VersionId", target.version_id);
       add_text(error, "Code", error_code_name(outcome.error().code));
-      add_text(error, "Message", outcome.error().message.empty()
-                                     ? error_default_message(outcome.error().code)
-                                     : outcome.error().message);
+      add_text(error, "Message",
+               outcome.error().message.empty() ? error_default_message(outcome.error().code)
+                                               : outcome.error().message);
     }
   }
   return xml_response(xml.str());

@@ -49,8 +49,8 @@ Result<ByteRange> part_range(const meta::ObjectVersion& object, uint32_t number)
 
 Result<Response> read_object(const Services& services, Call& call, bool with_body) {
   const std::string* version = find_param(call.request.params, "versionId");
-  const auto object = CV_TRY(services.vault.get_object(call.route.bucket, call.route.key,
-                                                        version ? *version : ""));
+  const auto object =
+      CV_TRY(services.vault.get_object(call.route.bucket, call.route.key, version ? *version : ""));
   Response response;
   if (auto ok = check_conditions(call.request.headers, object); !ok) {
     if (ok.error().code != ErrorCode::kNotModified) return fail(ok.error());

@@ -34,7 +34,8 @@ std::string strip_aws_chunked(std::string_view value) {
 std::string quoted_etag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
 
 Status validate_tags(const meta::StringPairs& tags) {
-  if (tags.size() > 10) return fail(ErrorCode::kInvalidTag, "Object tags cannot be greater than 10");
+  if (tags.size() > 10)
+    return fail(ErrorCode::kInvalidTag, "Object tags cannot be greater than 10");
   std::set<std::string_view> keys;
   for (const auto& [key, value] : tags) {
     if (key.empty() || key.size() > 128 || !is_valid_utf8(key)) {
@@ -90,8 +91,7 @@ Result<meta::ObjectVersion> attributes_from_headers(const Headers& headers) {
   return attributes;
 }
 
-void write_object_headers(const meta::ObjectVersion& object, bool with_checksum,
-                          Headers& headers) {
+void write_object_headers(const meta::ObjectVersion& object, bool with_checksum, Headers& headers) {
   headers.add("etag", quoted_etag(object.etag));
   headers.add("last-modified", format_http_date(from_unix_nanos(object.mtime_ns)));
   headers.add("content-type", object.content_type);

@@ -18,8 +18,7 @@ Status validate_tags(const meta::StringPairs& tags);
 // ETag, Last-Modified, Content-Type, stored headers, x-amz-meta-*, x-amz-tagging-count,
 // x-amz-storage-class (when not STANDARD), x-amz-mp-parts-count; checksum headers when
 // `with_checksum`.
-void write_object_headers(const meta::ObjectVersion& object, bool with_checksum,
-                          Headers& headers);
+void write_object_headers(const meta::ObjectVersion& object, bool with_checksum, Headers& headers);
 
 std::string quoted_etag(std::string_view etag);
 

@@ -12,7 +12,7 @@ Result<Response> put_object(const Services& services, Call& call) {
   attributes.owner_id = call.identity.user_id;
   attributes.checksum_algorithm = std::string(vault::checksum_name(body->checksum_algorithm()));
   vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
-                              &body->source(), body->length(), body->check()};
+                              &body->source(),   body->length(), body->check()};
   const auto object = CV_TRY(services.vault.put_object(input));
   Response response = empty_response(200);
   response.headers.add("etag", quoted_etag(object.etag));

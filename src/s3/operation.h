@@ -43,16 +43,16 @@ enum class Operation {
 };
 
 enum class Access {
-  kAnonymous,     // no credentials needed (CORS preflight; POST carries its own policy)
-  kAuthenticated, // any valid user (ListBuckets, CreateBucket)
-  kBucketOwner,   // the bucket's owner only
+  kAnonymous,      // no credentials needed (CORS preflight; POST carries its own policy)
+  kAuthenticated,  // any valid user (ListBuckets, CreateBucket)
+  kBucketOwner,    // the bucket's owner only
 };
 
 struct Route {
   Operation operation;
   Access access;
-  std::string bucket;  // decoded; empty for service-level operations
-  std::string key;     // decoded; empty for bucket-level operations
+  std::string bucket;     // decoded; empty for service-level operations
+  std::string key;        // decoded; empty for bucket-level operations
   std::string_view name;  // "GetObject", for logs and the audit trail
 };
 

@@ -59,9 +59,8 @@ Result<Response> post_object(const Services& services, Call& call) {
   if (!file) {
     return fail(ErrorCode::kInvalidArgument, "POST requires exactly one file upload per request.");
   }
-  const auto grant = CV_TRY(auth::verify_post_policy(fields, call.route.bucket,
-                                                     services.credentials, services.clock,
-                                                     services.options.region));
+  const auto grant = CV_TRY(auth::verify_post_policy(
+      fields, call.route.bucket, services.credentials, services.clock, services.options.region));
   const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
   if (bucket.owner_id != grant.user_id) {
     return fail(ErrorCode::kAccessDenied, "Access Denied", call.route.bucket);
@@ -77,7 +76,11 @@ Result<Response> post_object(const Services& services, Call& call) {
   auto attributes = CV_TRY(attributes_from_headers(headers_from_fields(fields, *file)));
   attributes.owner_id = grant.user_id;
   const auto range = grant.content_length_range;
-  vault::PutObjectInput input{call.route.bucket, key, std::move(attributes), &form, std::nullopt,
+  vault::PutObjectInput input{call.route.bucket,
+                              key,
+                              std::move(attributes),
+                              &form,
+                              std::nullopt,
                               [range](const vault::BodyDigests& digests) -> Status {
                                 if (range && digests.size < range->first) {
                                   return fail(ErrorCode::kEntityTooSmall);
@@ -94,10 +97,9 @@ Result<Response> post_object(const Services& services, Call& call) {
     if (!redirect->empty()) {
       Response response = empty_response(303);
       const char separator = redirect->find('?') == std::string::npos ? '?' : '&';
-      response.headers.add("location", *redirect + separator + "bucket=" +
-                                           uri_encode(call.route.bucket) + "&key=" +
-                                           uri_encode(key) + "&etag=" +
-                                           uri_encode(quoted_etag(object.etag)));
+      response.headers.add(
+          "location", *redirect + separator + "bucket=" + uri_encode(call.route.bucket) + "&key=" +
+                          uri_encode(key) + "&etag=" + uri_encode(quoted_etag(object.etag)));
       response.headers.add("etag", quoted_etag(object.etag));
       return response;
     }

@@ -89,7 +89,7 @@ Result<vault::ChecksumAlgorithm> requested_checksum(const Headers& headers) {
 RequestBody::~RequestBody() = default;
 
 Result<std::unique_ptr<RequestBody>> RequestBody::open(Request& request,
-                                                        const auth::Identity& identity) {
+                                                       const auth::Identity& identity) {
   std::unique_ptr<RequestBody> body(new RequestBody());
   body->request_ = &request;
   body->top_ = request.body;
@@ -131,7 +131,8 @@ Result<std::unique_ptr<RequestBody>> RequestBody::open(Request& request,
 vault::BodyCheck RequestBody::check() const {
   return [this](const vault::BodyDigests& digests) -> Status {
     if (content_md5_ && !constant_time_equal(*content_md5_, digests.md5)) {
-      return fail(ErrorCode::kBadDigest, "The Content-MD5 you specified did not match what we received.");
+      return fail(ErrorCode::kBadDigest,
+                  "The Content-MD5 you specified did not match what we received.");
     }
     if (algorithm_ == vault::ChecksumAlgorithm::kNone) return {};
     const std::string header =

@@ -20,7 +20,7 @@ class RequestBody {
   // Builds the decoding chain for `request` as authenticated by `identity`. Fails with
   // MissingContentLength, InvalidArgument (bad checksum algorithm), InvalidDigest.
   static Result<std::unique_ptr<RequestBody>> open(Request& request,
-                                                    const auth::Identity& identity);
+                                                   const auth::Identity& identity);
   ~RequestBody();
 
   ByteSource& source() { return *top_; }

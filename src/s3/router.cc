@@ -8,12 +8,33 @@ namespace {
 
 // Sub-resources S3 has that this server does not implement yet.
 constexpr std::array kUnimplementedSubresources = {
-    "acl",        "accelerate",        "analytics",       "attributes",   "encryption",
-    "intelligent-tiering", "inventory", "legal-hold",     "lifecycle",    "logging",
-    "metrics",    "notification",      "object-lock",     "ownershipControls", "policy",
-    "policyStatus", "publicAccessBlock", "replication",   "requestPayment", "restore",
-    "retention",  "select",            "tagging",         "torrent",      "versions",
-    "versioning", "website",
+    "acl",
+    "accelerate",
+    "analytics",
+    "attributes",
+    "encryption",
+    "intelligent-tiering",
+    "inventory",
+    "legal-hold",
+    "lifecycle",
+    "logging",
+    "metrics",
+    "notification",
+    "object-lock",
+    "ownershipControls",
+    "policy",
+    "policyStatus",
+    "publicAccessBlock",
+    "replication",
+    "requestPayment",
+    "restore",
+    "retention",
+    "select",
+    "tagging",
+    "torrent",
+    "versions",
+    "versioning",
+    "website",
 };
 
 bool has(const QueryParams& params, std::string_view name) {
@@ -28,7 +49,8 @@ Result<Route> route_bucket(const Request& request) {
   const auto& p = request.params;
   const std::string& m = request.method;
   if (m == "GET") {
-    if (has(p, "cors")) return make(Operation::kGetBucketCors, Access::kBucketOwner, "GetBucketCors");
+    if (has(p, "cors"))
+      return make(Operation::kGetBucketCors, Access::kBucketOwner, "GetBucketCors");
     if (has(p, "location")) {
       return make(Operation::kGetBucketLocation, Access::kBucketOwner, "GetBucketLocation");
     }
@@ -39,13 +61,15 @@ Result<Route> route_bucket(const Request& request) {
       return make(Operation::kListMultipartUploads, Access::kBucketOwner, "ListMultipartUploads");
     }
   } else if (m == "PUT") {
-    if (has(p, "cors")) return make(Operation::kPutBucketCors, Access::kBucketOwner, "PutBucketCors");
+    if (has(p, "cors"))
+      return make(Operation::kPutBucketCors, Access::kBucketOwner, "PutBucketCors");
   } else if (m == "DELETE") {
     if (has(p, "cors")) {
       return make(Operation::kDeleteBucketCors, Access::kBucketOwner, "DeleteBucketCors");
     }
   } else if (m == "POST") {
-    if (has(p, "delete")) return make(Operation::kDeleteObjects, Access::kBucketOwner, "DeleteObjects");
+    if (has(p, "delete"))
+      return make(Operation::kDeleteObjects, Access::kBucketOwner, "DeleteObjects");
   }
   for (const char* sub : kUnimplementedSubresources) {
     if (has(p, sub)) return fail(ErrorCode::kNotImplemented, {}, sub);
@@ -74,8 +98,10 @@ Result<Route> route_object(const Request& request) {
   const std::string& m = request.method;
   const bool copy = request.headers.contains("x-amz-copy-source");
   if (has(p, "tagging")) {
-    if (m == "GET") return make(Operation::kGetObjectTagging, Access::kBucketOwner, "GetObjectTagging");
-    if (m == "PUT") return make(Operation::kPutObjectTagging, Access::kBucketOwner, "PutObjectTagging");
+    if (m == "GET")
+      return make(Operation::kGetObjectTagging, Access::kBucketOwner, "GetObjectTagging");
+    if (m == "PUT")
+      return make(Operation::kPutObjectTagging, Access::kBucketOwner, "PutObjectTagging");
     if (m == "DELETE") {
       return make(Operation::kDeleteObjectTagging, Access::kBucketOwner, "DeleteObjectTagging");
     }

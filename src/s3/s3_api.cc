@@ -11,35 +11,64 @@ namespace {
 
 OperationHandler handler_for(Operation operation) {
   switch (operation) {
-    case Operation::kListBuckets: return list_buckets;
-    case Operation::kCreateBucket: return create_bucket;
-    case Operation::kHeadBucket: return head_bucket;
-    case Operation::kDeleteBucket: return delete_bucket;
-    case Operation::kGetBucketLocation: return get_bucket_location;
-    case Operation::kGetBucketVersioning: return get_bucket_versioning;
-    case Operation::kPutBucketCors: return put_bucket_cors;
-    case Operation::kGetBucketCors: return get_bucket_cors;
-    case Operation::kDeleteBucketCors: return delete_bucket_cors;
-    case Operation::kListObjects: return list_objects_v1;
-    case Operation::kListObjectsV2: return list_objects_v2;
-    case Operation::kListMultipartUploads: return list_multipart_uploads;
-    case Operation::kDeleteObjects: return delete_objects;
-    case Operation::kPostObject: return post_object;
-    case Operation::kPutObject: return put_object;
-    case Operation::kCopyObject: return copy_object;
-    case Operation::kGetObject: return get_object;
-    case Operation::kHeadObject: return head_object;
-    case Operation::kDeleteObject: return delete_object;
-    case Operation::kGetObjectTagging: return get_object_tagging;
-    case Operation::kPutObjectTagging: return put_object_tagging;
-    case Operation::kDeleteObjectTagging: return delete_object_tagging;
-    case Operation::kCreateMultipartUpload: return create_multipart_upload;
-    case Operation::kUploadPart: return upload_part;
-    case Operation::kUploadPartCopy: return upload_part_copy;
-    case Operation::kCompleteMultipartUpload: return complete_multipart_upload;
-    case Operation::kAbortMultipartUpload: return abort_multipart_upload;
-    case Operation::kListParts: return list_parts;
-    case Operation::kPreflight: return preflight;
+    case Operation::kListBuckets:
+      return list_buckets;
+    case Operation::kCreateBucket:
+      return create_bucket;
+    case Operation::kHeadBucket:
+      return head_bucket;
+    case Operation::kDeleteBucket:
+      return delete_bucket;
+    case Operation::kGetBucketLocation:
+      return get_bucket_location;
+    case Operation::kGetBucketVersioning:
+      return get_bucket_versioning;
+    case Operation::kPutBucketCors:
+      return put_bucket_cors;
+    case Operation::kGetBucketCors:
+      return get_bucket_cors;
+    case Operation::kDeleteBucketCors:
+      return delete_bucket_cors;
+    case Operation::kListObjects:
+      return list_objects_v1;
+    case Operation::kListObjectsV2:
+      return list_objects_v2;
+    case Operation::kListMultipartUploads:
+      return list_multipart_uploads;
+    case Operation::kDeleteObjects:
+      return delete_objects;
+    case Operation::kPostObject:
+      return post_object;
+    case Operation::kPutObject:
+      return put_object;
+    case Operation::kCopyObject:
+      return copy_object;
+    case Operation::kGetObject:
+      return get_object;
+    case Operation::kHeadObject:
+      return head_object;
+    case Operation::kDeleteObject:
+      return delete_object;
+    case Operation::kGetObjectTagging:
+      return get_object_tagging;
+    case Operation::kPutObjectTagging:
+      return put_object_tagging;
+    case Operation::kDeleteObjectTagging:
+      return delete_object_tagging;
+    case Operation::kCreateMultipartUpload:
+      return create_multipart_upload;
+    case Operation::kUploadPart:
+      return upload_part;
+    case Operation::kUploadPartCopy:
+      return upload_part_copy;
+    case Operation::kCompleteMultipartUpload:
+      return complete_multipart_upload;
+    case Operation::kAbortMultipartUpload:
+      return abort_multipart_upload;
+    case Operation::kListParts:
+      return list_parts;
+    case Operation::kPreflight:
+      return preflight;
   }
   return nullptr;
 }
@@ -50,8 +79,7 @@ struct S3Api::Impl {
   Impl(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
        const Clock& clock, S3Options opts)
       : options(std::move(opts)),
-        verifier(credentials, clock,
-                 auth::VerifierOptions{.region = options.region}),
+        verifier(credentials, clock, auth::VerifierOptions{.region = options.region}),
         services{vault, credentials, owners, clock, options},
         routing{options.domain} {}
 
@@ -104,8 +132,8 @@ Response S3Api::handle(Request& request) {
   try {
     response = impl_->serve(request);
   } catch (const std::exception& e) {
-    spdlog::error("request {} {} {} failed: {}", request.request_id, request.method,
-                  request.target, e.what());
+    spdlog::error("request {} {} {} failed: {}", request.request_id, request.method, request.target,
+                  e.what());
     response = error_response(Error{ErrorCode::kInternalError, {}, {}}, request);
   }
   return response;

@@ -16,8 +16,8 @@ namespace cv::s3 {
 
 struct S3Options {
   std::string region = "us-east-1";
-  std::string domain;                    // virtual-hosted-style base domain; empty: path only
-  size_t max_xml_body = 1024 * 1024;     // request XML documents larger than this are refused
+  std::string domain;                 // virtual-hosted-style base domain; empty: path only
+  size_t max_xml_body = 1024 * 1024;  // request XML documents larger than this are refused
 };
 
 // Thread-safe: handle() is called from many worker threads at once.

@@ -39,14 +39,14 @@ Result<Response> put_object_tagging(const Services& services, Call& call) {
     tags.emplace_back(child_text(tag, "Key"), child_text(tag, "Value"));
   }
   CV_TRY(validate_tags(tags));
-  CV_TRY(services.vault.put_object_tags(call.route.bucket, call.route.key, version_param(call),
-                                        tags));
+  CV_TRY(
+      services.vault.put_object_tags(call.route.bucket, call.route.key, version_param(call), tags));
   return empty_response(200);
 }
 
 Result<Response> delete_object_tagging(const Services& services, Call& call) {
-  CV_TRY(services.vault.put_object_tags(call.route.bucket, call.route.key, version_param(call),
-                                        {}));
+  CV_TRY(
+      services.vault.put_object_tags(call.route.bucket, call.route.key, version_param(call), {}));
   return empty_response(204);
 }
 

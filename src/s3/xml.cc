@@ -32,8 +32,8 @@ std::string_view local_name(const pugi::xml_node& node) {
 
 Result<pugi::xml_node> parse_xml(pugi::xml_document& doc, std::string_view body,
                                  std::string_view root_name) {
-  const auto parsed = doc.load_buffer(body.data(), body.size(), pugi::parse_default,
-                                      pugi::encoding_utf8);
+  const auto parsed =
+      doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) return fail(ErrorCode::kMalformedXML);
   auto root = doc.document_element();
   if (!root || local_name(root) != root_name) return fail(ErrorCode::kMalformedXML);

@@ -41,7 +41,8 @@ bool is_valid_bucket_name(std::string_view name) {
 Status validate_key(std::string_view key) {
   if (key.empty()) return fail(ErrorCode::kInvalidArgument, "Object key must not be empty");
   if (key.size() > 1024) {
-    return fail(ErrorCode::kKeyTooLongError, "Your key is too long", std::string(key.substr(0, 64)));
+    return fail(ErrorCode::kKeyTooLongError, "Your key is too long",
+                std::string(key.substr(0, 64)));
   }
   if (!is_valid_utf8(key)) {
     return fail(ErrorCode::kInvalidArgument, "Object key must be valid UTF-8");

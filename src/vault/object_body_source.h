@@ -20,9 +20,9 @@ class ObjectBodySource final : public ByteSource {
   blob::BlobStore& blobs_;
   std::string inline_data_;
   std::vector<meta::BlobRef> pieces_;
-  uint64_t position_;   // absolute offset in the object of the next byte
-  uint64_t end_;        // absolute offset one past the last byte to read
-  size_t piece_ = 0;    // index into pieces_ of the piece holding position_
+  uint64_t position_;         // absolute offset in the object of the next byte
+  uint64_t end_;              // absolute offset one past the last byte to read
+  size_t piece_ = 0;          // index into pieces_ of the piece holding position_
   uint64_t piece_start_ = 0;  // absolute offset where pieces_[piece_] starts
   std::unique_ptr<blob::BlobReader> reader_;
 };

@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,8 +27,8 @@ struct VaultOptions {
   // Bodies smaller than this are stored in the metadata row, larger ones as blob files.
   uint64_t inline_threshold = 128 * 1024;
   uint64_t max_object_size = 5ull * 1024 * 1024 * 1024 * 1024;  // 5 TiB
-  uint64_t max_part_size = 5ull * 1024 * 1024 * 1024;            // 5 GiB
-  uint64_t min_part_size = 5ull * 1024 * 1024;                   // all parts but the last
+  uint64_t max_part_size = 5ull * 1024 * 1024 * 1024;           // 5 GiB
+  uint64_t min_part_size = 5ull * 1024 * 1024;                  // all parts but the last
   uint32_t max_parts = 10000;
   std::string region = "us-east-1";
 };
@@ -87,12 +89,12 @@ class Vault {
   Result<meta::ObjectVersion> get_object(std::string_view bucket, std::string_view key,
                                          std::string_view version_id = {});
   // A stream of bytes [offset, offset + length) of the version's body.
-  Result<std::unique_ptr<ByteSource>> open_body(const meta::ObjectVersion& object,
-                                                uint64_t offset, uint64_t length);
+  Result<std::unique_ptr<ByteSource>> open_body(const meta::ObjectVersion& object, uint64_t offset,
+                                                uint64_t length);
   Result<meta::DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
                                             std::string_view version_id = {});
-  Status put_object_tags(std::string_view bucket, std::string_view key,
-                         std::string_view version_id, const meta::StringPairs& tags);
+  Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
+                         const meta::StringPairs& tags);
   Result<meta::ListObjectsPage> list_objects(const meta::ListObjectsQuery& query);
 
   // Multipart uploads. Parts are always blob files.
@@ -102,9 +104,9 @@ class Vault {
                                            std::string_view upload_id);  // NoSuchUpload
   // `algorithm` is the checksum the part request names; kNone uses the upload's.
   Result<meta::Part> upload_part(std::string_view bucket, std::string_view key,
-                                 std::string_view upload_id, uint32_t part_number,
-                                 ByteSource& body, std::optional<uint64_t> expected_size,
-                                 ChecksumAlgorithm algorithm, const BodyCheck& check);
+                                 std::string_view upload_id, uint32_t part_number, ByteSource& body,
+                                 std::optional<uint64_t> expected_size, ChecksumAlgorithm algorithm,
+                                 const BodyCheck& check);
   // Validates the list (InvalidPartOrder, InvalidPart, EntityTooSmall) and the composite
   // checksum, then makes the object current.
   Result<meta::ObjectVersion> complete_upload(std::string_view bucket, std::string_view key,
@@ -133,6 +135,12 @@ class Vault {
   blob::BlobStore& blobs_;
   const Clock& clock_;
   VaultOptions options_;
+  // Buckets by name. Every bucket change goes through this Vault (create_bucket,
+  // delete_bucket), which keeps the cache exact within one process. Several servers over one
+  // database (scale-out) will need an invalidation signal here.
+  std::mutex bucket_cache_mutex_;
+  std::map<std::string, meta::Bucket, std::less<>> bucket_cache_;
+  uint64_t bucket_deletions_ = 0;  // a lookup caches only if no delete ran meanwhile
 };
 
 // S3 bucket naming rules (3-63 chars, lowercase letters, digits, '.', '-', no IP address

@@ -20,10 +20,18 @@ Status Vault::create_bucket(std::string_view name, std::string_view owner_id) {
 }
 
 Result<meta::Bucket> Vault::get_bucket(std::string_view name) {
+  uint64_t deletions_before = 0;
+  {
+    std::lock_guard lock(bucket_cache_mutex_);
+    if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) return it->second;
+    deletions_before = bucket_deletions_;
+  }
   auto bucket = CV_TRY(meta_.get_bucket(name));
   if (!bucket) {
     return fail(ErrorCode::kNoSuchBucket, "The specified bucket does not exist", std::string(name));
   }
+  std::lock_guard lock(bucket_cache_mutex_);
+  if (bucket_deletions_ == deletions_before) bucket_cache_.insert_or_assign(bucket->name, *bucket);
   return std::move(*bucket);
 }
 
@@ -33,7 +41,19 @@ Result<std::vector<meta::Bucket>> Vault::list_buckets(std::string_view owner_id)
   return all;
 }
 
-Status Vault::delete_bucket(std::string_view name) { return meta_.delete_bucket(name); }
+Status Vault::delete_bucket(std::string_view name) {
+  {
+    // Forget first: a lookup racing with the delete reloads from the store.
+    std::lock_guard lock(bucket_cache_mutex_);
+    ++bucket_deletions_;
+    if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) bucket_cache_.erase(it);
+  }
+  auto deleted = meta_.delete_bucket(name);
+  std::lock_guard lock(bucket_cache_mutex_);
+  ++bucket_deletions_;
+  if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) bucket_cache_.erase(it);
+  return deleted;
+}
 
 Result<meta::BucketUsage> Vault::bucket_usage(std::string_view name) {
   return meta_.bucket_usage(name);

@@ -56,11 +56,11 @@ Result<meta::Part> Vault::upload_part(std::string_view bucket, std::string_view 
   }
   const auto upload = CV_TRY(get_upload(bucket, key, upload_id));
   if (algorithm == ChecksumAlgorithm::kNone) {
-    algorithm = parse_checksum_name(upload.object.checksum_algorithm)
-                    .value_or(ChecksumAlgorithm::kNone);
+    algorithm =
+        parse_checksum_name(upload.object.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
   }
-  StoredBody stored = CV_TRY(store_body(body, expected_size, options_.max_part_size, false,
-                                        algorithm, check));
+  StoredBody stored =
+      CV_TRY(store_body(body, expected_size, options_.max_part_size, false, algorithm, check));
   meta::Part part;
   part.upload_id = upload_id;
   part.part_number = part_number;
@@ -90,8 +90,8 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
     }
   }
   const auto stored_parts = CV_TRY(meta_.get_parts(upload_id));
-  const auto algorithm = parse_checksum_name(upload.object.checksum_algorithm)
-                             .value_or(ChecksumAlgorithm::kNone);
+  const auto algorithm =
+      parse_checksum_name(upload.object.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
 
   meta::ObjectVersion object = upload.object;
   Digest etag_md5(Digest::Algorithm::kMd5);

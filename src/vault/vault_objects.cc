@@ -27,8 +27,8 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   CV_TRY(validate_key(input.key));
   CV_TRY(validate_attributes(input.attributes));
   CV_TRY(get_bucket(input.bucket));
-  const auto algorithm = parse_checksum_name(input.attributes.checksum_algorithm)
-                             .value_or(ChecksumAlgorithm::kNone);
+  const auto algorithm =
+      parse_checksum_name(input.attributes.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
   StoredBody stored = CV_TRY(store_body(*input.body, input.expected_size, options_.max_part_size,
                                         true, algorithm, input.check));
   meta::ObjectVersion object = std::move(input.attributes);

@@ -41,7 +41,7 @@ TEST(Encoding, Utf8Validation) {
   EXPECT_TRUE(is_valid_utf8("plain/ascii"));
   EXPECT_TRUE(is_valid_utf8("\xe2\x82\xac"));
   EXPECT_FALSE(is_valid_utf8("\xc3"));
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));  // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));      // overlong '/'
   EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // surrogate
 }
 

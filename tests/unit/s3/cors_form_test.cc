@@ -31,11 +31,13 @@ TEST(Cors, ParseAndMatch) {
 }
 
 TEST(Cors, RejectsBadConfigurations) {
-  EXPECT_EQ(parse_cors_configuration("<CORSConfiguration/>").error().code, ErrorCode::kMalformedXML);
+  EXPECT_EQ(parse_cors_configuration("<CORSConfiguration/>").error().code,
+            ErrorCode::kMalformedXML);
   EXPECT_EQ(parse_cors_configuration("<CORSConfiguration><CORSRule>").error().code,
             ErrorCode::kMalformedXML);
-  EXPECT_EQ(parse_cors_configuration("<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>"
-                                     "<AllowedMethod>PATCH</AllowedMethod></CORSRule></CORSConfiguration>")
+  EXPECT_EQ(parse_cors_configuration(
+                "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>"
+                "<AllowedMethod>PATCH</AllowedMethod></CORSRule></CORSConfiguration>")
                 .error()
                 .code,
             ErrorCode::kInvalidRequest);

@@ -42,7 +42,8 @@ meta::ObjectVersion object_at(const char* http_date) {
   return object;
 }
 
-Status check(std::vector<std::pair<std::string, std::string>> fields, std::string_view prefix = "") {
+Status check(std::vector<std::pair<std::string, std::string>> fields,
+             std::string_view prefix = "") {
   Headers headers;
   for (auto& [n, v] : fields) headers.add(n, v);
   return check_conditions(headers, object_at("Wed, 21 Oct 2015 07:28:00 GMT"), prefix);
@@ -54,10 +55,9 @@ TEST(Conditions, IfMatchAndIfNoneMatch) {
   EXPECT_EQ(check({{"if-match", "\"zzz\""}}).error().code, ErrorCode::kPreconditionFailed);
   EXPECT_EQ(check({{"if-none-match", "\"abc\""}}).error().code, ErrorCode::kNotModified);
   EXPECT_TRUE(check({{"if-none-match", "\"zzz\", \"yyy\""}}));
-  EXPECT_EQ(check({{"x-amz-copy-source-if-none-match", "\"abc\""}}, "x-amz-copy-source-")
-                .error()
-                .code,
-            ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(
+      check({{"x-amz-copy-source-if-none-match", "\"abc\""}}, "x-amz-copy-source-").error().code,
+      ErrorCode::kPreconditionFailed);
 }
 
 TEST(Conditions, Dates) {
@@ -68,7 +68,8 @@ TEST(Conditions, Dates) {
             ErrorCode::kPreconditionFailed);
   EXPECT_TRUE(check({{"if-unmodified-since", "Wed, 21 Oct 2015 07:28:00 GMT"}}));
   // If-Match true overrides a failing If-Unmodified-Since, as S3 documents.
-  EXPECT_TRUE(check({{"if-match", "\"abc\""}, {"if-unmodified-since", "Wed, 21 Oct 2015 07:00:00 GMT"}}));
+  EXPECT_TRUE(
+      check({{"if-match", "\"abc\""}, {"if-unmodified-since", "Wed, 21 Oct 2015 07:00:00 GMT"}}));
   // An unparseable date is ignored.
   EXPECT_TRUE(check({{"if-modified-since", "not a date"}}));
 }

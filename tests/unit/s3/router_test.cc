@@ -5,7 +5,8 @@
 namespace cv::s3 {
 namespace {
 
-Request make(std::string method, std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+Request make(std::string method, std::string target,
+             std::vector<std::pair<std::string, std::string>> headers = {}) {
   Request request;
   request.method = std::move(method);
   request.target = target;
@@ -58,8 +59,8 @@ TEST(Router, ObjectOperationsAndDecodedKeys) {
 
 TEST(Router, VirtualHostedStyle) {
   RoutingOptions options{"s3.example.test"};
-  auto route = route_request(make("GET", "/photos/cat.jpg", {{"host", "media.s3.example.test:9000"}}),
-                             options);
+  auto route = route_request(
+      make("GET", "/photos/cat.jpg", {{"host", "media.s3.example.test:9000"}}), options);
   ASSERT_TRUE(route);
   EXPECT_EQ(route->bucket, "media");
   EXPECT_EQ(route->key, "photos/cat.jpg");

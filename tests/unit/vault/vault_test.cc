@@ -18,8 +18,9 @@ namespace fs = std::filesystem;
 class VaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("cv-vault-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("cv-vault-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     meta_ = meta::open_sqlite_meta_store({.path = dir_ / "meta.db"}).value();
@@ -86,9 +87,8 @@ TEST_F(VaultTest, ShortBodyAndFailedCheckLeaveNothing) {
   auto short_body = put("k", std::string(2000, 'x'), {}, 3000);
   ASSERT_FALSE(short_body);
   EXPECT_EQ(short_body.error().code, ErrorCode::kIncompleteBody);
-  auto bad = put("k", std::string(2000, 'x'), [](const BodyDigests&) -> Status {
-    return fail(ErrorCode::kBadDigest);
-  });
+  auto bad = put("k", std::string(2000, 'x'),
+                 [](const BodyDigests&) -> Status { return fail(ErrorCode::kBadDigest); });
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kBadDigest);
   EXPECT_EQ(vault_->get_object("bucket", "k").error().code, ErrorCode::kNoSuchKey);
@@ -141,14 +141,12 @@ TEST_F(VaultTest, MultipartCompletion) {
   std::vector<CompletedPart> done;
   for (const auto& p : parts.parts) done.push_back({p.part_number, "\"" + p.etag + "\"", ""});
   // Out of order and unknown parts are refused.
-  EXPECT_EQ(vault_->complete_upload("bucket", "mp", upload.upload_id, {done[1], done[0]})
-                .error()
-                .code,
-            ErrorCode::kInvalidPartOrder);
-  EXPECT_EQ(vault_->complete_upload("bucket", "mp", upload.upload_id, {{1, "\"nope\"", ""}})
-                .error()
-                .code,
-            ErrorCode::kInvalidPart);
+  EXPECT_EQ(
+      vault_->complete_upload("bucket", "mp", upload.upload_id, {done[1], done[0]}).error().code,
+      ErrorCode::kInvalidPartOrder);
+  EXPECT_EQ(
+      vault_->complete_upload("bucket", "mp", upload.upload_id, {{1, "\"nope\"", ""}}).error().code,
+      ErrorCode::kInvalidPart);
   // A part that was never uploaded is refused.
   EXPECT_EQ(vault_->complete_upload("bucket", "mp", upload.upload_id, {done[2], {4, "x", ""}})
                 .error()
@@ -187,6 +185,20 @@ TEST_F(VaultTest, BucketNames) {
   EXPECT_FALSE(is_valid_bucket_name("-abc"));
   EXPECT_FALSE(is_valid_bucket_name("xn--abc"));
   EXPECT_FALSE(is_valid_bucket_name(std::string(64, 'a')));
+}
+
+}  // namespace
+}  // namespace cv::vault
+
+namespace cv::vault {
+namespace {
+
+TEST_F(VaultTest, DeletedBucketIsNotServedFromCache) {
+  ASSERT_TRUE(vault_->get_bucket("bucket"));  // cached
+  ASSERT_TRUE(vault_->delete_bucket("bucket"));
+  EXPECT_EQ(vault_->get_bucket("bucket").error().code, ErrorCode::kNoSuchBucket);
+  ASSERT_TRUE(vault_->create_bucket("bucket", "someone-else"));
+  EXPECT_EQ(vault_->get_bucket("bucket").value().owner_id, "someone-else");
 }
 
 }  // namespace
