@@ -8,6 +8,7 @@
 
 #include <boost/crc.hpp>
 #include <stdexcept>
+#include <string>
 
 namespace cv {
 
@@ -18,16 +19,28 @@ struct Digest::Ctx {
 };
 
 namespace {
+// OpenSSL 3 looks an algorithm up on every init when given EVP_sha256() and friends; an
+// explicitly fetched EVP_MD skips that. The fetched descriptors are immutable and live for
+// the whole process.
+const EVP_MD* fetched(const char* name) {
+  const EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) throw std::runtime_error(std::string("EVP_MD_fetch failed: ") + name);
+  return md;
+}
+
 const EVP_MD* md_for(Digest::Algorithm algorithm) {
+  static const EVP_MD* const kMd5 = fetched("MD5");
+  static const EVP_MD* const kSha1 = fetched("SHA1");
+  static const EVP_MD* const kSha256 = fetched("SHA256");
   switch (algorithm) {
     case Digest::Algorithm::kMd5:
-      return EVP_md5();
+      return kMd5;
     case Digest::Algorithm::kSha1:
-      return EVP_sha1();
+      return kSha1;
     case Digest::Algorithm::kSha256:
-      return EVP_sha256();
+      return kSha256;
   }
-  return EVP_sha256();
+  return kSha256;
 }
 }  // namespace
 
