@@ -1,14 +1,22 @@
 // Streams a request body into storage: inline bytes for small bodies, a blob file otherwise,
 // with MD5 and the requested checksum computed on the way.
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "core/hash.h"
+#include "vault/background_appender.h"
 #include "vault/checksum.h"
 #include "vault/stored_body.h"
 #include "vault/vault.h"
 
 namespace cv::vault {
+namespace {
+
+// Bodies at least this large are hashed and written on two threads.
+constexpr uint64_t kPipelineThreshold = 4 << 20;
+
+}  // namespace
 
 Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint64_t> expected_size,
                                             uint64_t max_size, bool allow_inline,
@@ -25,15 +33,22 @@ Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint
   bool inline_mode = allow_inline && (!expected_size || *expected_size < options_.inline_threshold);
   if (!inline_mode) writer = CV_TRY(blobs_.create());
 
-  // Small known bodies need a buffer only as large as the body (+1 to see the end).
+  // Small known bodies need a buffer only as large as the body (+1 to see the end). Large
+  // ones are read into two 1 MiB buffers in turn: while one is appended to the blob on the
+  // appender's thread, the next is read and hashed here.
+  const bool pipelined = writer && (!expected_size || *expected_size >= kPipelineThreshold);
   const size_t buffer_size =
       expected_size && *expected_size < 65536 ? static_cast<size_t>(*expected_size) + 1 : 1 << 20;
-  std::unique_ptr<char[]> storage(new char[buffer_size]);  // not zero-filled: read() writes it
-  const std::span<char> buffer(storage.get(), buffer_size);
+  std::unique_ptr<char[]> storage(new char[pipelined ? 2 * buffer_size : buffer_size]);
+  char* buffers[2] = {storage.get(), storage.get() + (pipelined ? buffer_size : 0)};
+  std::optional<BackgroundAppender> appender;
+  if (pipelined) appender.emplace(*writer);
+  int current = 0;
+  size_t filled = 0;  // bytes of buffers[current] not yet stored
   uint64_t total = 0;
   for (;;) {
-    const size_t n = CV_TRY(body.read(buffer));
-    if (n == 0) break;
+    const size_t n =
+        CV_TRY(body.read(std::span<char>(buffers[current] + filled, buffer_size - filled)));
     total += n;
     if (total > max_size) {
       return fail(ErrorCode::kEntityTooLarge,
@@ -42,11 +57,14 @@ Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint
     if (expected_size && total > *expected_size) {
       return fail(ErrorCode::kIncompleteBody, "The body is longer than its declared length");
     }
-    const std::string_view chunk(buffer.data(), n);
+    const std::string_view chunk(buffers[current] + filled, n);
     md5.update(chunk);
     checksum.update(chunk);
+    filled += n;
+    const bool end = n == 0;
     if (inline_mode) {
       stored.inline_data.append(chunk);
+      filled = 0;
       if (stored.inline_data.size() >= options_.inline_threshold) {
         inline_mode = false;
         writer = CV_TRY(blobs_.create());
@@ -54,9 +72,21 @@ Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint
         stored.inline_data.clear();
         stored.inline_data.shrink_to_fit();
       }
-    } else {
-      CV_TRY(writer->append(chunk));
+    } else if (filled == buffer_size || (end && filled > 0)) {
+      const std::string_view full(buffers[current], filled);
+      if (appender) {
+        CV_TRY(appender->submit(full));
+        current ^= 1;
+      } else {
+        CV_TRY(writer->append(full));
+      }
+      filled = 0;
     }
+    if (end) break;
+  }
+  if (appender) {
+    CV_TRY(appender->finish());
+    appender.reset();
   }
   if (expected_size && total != *expected_size) {
     return fail(ErrorCode::kIncompleteBody,

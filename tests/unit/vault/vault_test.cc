@@ -203,3 +203,46 @@ TEST_F(VaultTest, DeletedBucketIsNotServedFromCache) {
 
 }  // namespace
 }  // namespace cv::vault
+
+namespace cv::vault {
+namespace {
+
+// Delivers a large body in uneven pieces, as the network does.
+class UnevenSource final : public ByteSource {
+ public:
+  explicit UnevenSource(uint64_t size) : size_(size) {}
+  Result<size_t> read(std::span<char> out) override {
+    const size_t step = 1 + (offset_ * 7919) % 150000;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>({out.size(), step, size_ - offset_}));
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<char>((offset_ + i) * 31 % 251);
+    offset_ += n;
+    return n;
+  }
+
+ private:
+  uint64_t size_;
+  uint64_t offset_ = 0;
+};
+
+TEST_F(VaultTest, LargeBodiesArePipelinedAndIntact) {
+  const uint64_t size = (9 << 20) + 12345;  // over the pipelining threshold, not whole MiBs
+  std::string expected(size, '\0');
+  for (uint64_t i = 0; i < size; ++i) expected[i] = static_cast<char>(i * 31 % 251);
+  UnevenSource source(size);
+  PutObjectInput input{"bucket", "big", {}, &source, size, {}};
+  auto object = vault_->put_object(input);
+  ASSERT_TRUE(object) << object.error().message;
+  EXPECT_EQ(object->etag, hex_encode(md5(expected)));
+  EXPECT_EQ(read("big"), expected);
+}
+
+TEST_F(VaultTest, PipelinedBodyCutShortLeavesNothing) {
+  UnevenSource source(6 << 20);
+  PutObjectInput input{"bucket", "big", {}, &source, 8 << 20, {}};
+  EXPECT_EQ(vault_->put_object(input).error().code, ErrorCode::kIncompleteBody);
+  EXPECT_EQ(blob_count(), 0u);
+  EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
+}
+
+}  // namespace
+}  // namespace cv::vault
