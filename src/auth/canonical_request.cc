@@ -4,6 +4,7 @@
 
 #include "core/encoding.h"
 #include "core/hash.h"
+#include "core/http_message.h"
 
 namespace cv::auth {
 
@@ -26,19 +27,12 @@ std::optional<std::string> canonical_uri(std::string_view raw_path) {
 std::optional<std::string> canonical_query_from_raw(std::string_view raw_query,
                                                     std::string_view skip_name,
                                                     bool plus_as_space) {
+  const auto params = parse_query(raw_query, plus_as_space);
+  if (!params) return std::nullopt;
   std::vector<std::pair<std::string, std::string>> encoded;
-  while (!raw_query.empty()) {
-    const size_t amp = raw_query.find('&');
-    const std::string_view item = raw_query.substr(0, amp);
-    raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
-    if (item.empty()) continue;
-    const size_t eq = item.find('=');
-    auto name = percent_decode(item.substr(0, eq), plus_as_space);
-    auto value =
-        percent_decode(eq == std::string_view::npos ? "" : item.substr(eq + 1), plus_as_space);
-    if (!name || !value) return std::nullopt;
-    if (*name == skip_name) continue;
-    encoded.emplace_back(uri_encode(*name), uri_encode(*value));
+  for (const auto& [name, value] : *params) {
+    if (name == skip_name) continue;
+    encoded.emplace_back(uri_encode(name), uri_encode(value));
   }
   std::sort(encoded.begin(), encoded.end());
   std::string out;

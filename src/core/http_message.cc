@@ -32,7 +32,7 @@ std::string_view Headers::get(std::string_view name, std::string_view fallback) 
   return value ? std::string_view(*value) : fallback;
 }
 
-std::optional<QueryParams> parse_query(std::string_view raw_query) {
+std::optional<QueryParams> parse_query(std::string_view raw_query, bool plus_as_space) {
   QueryParams params;
   while (!raw_query.empty()) {
     const size_t amp = raw_query.find('&');
@@ -40,8 +40,9 @@ std::optional<QueryParams> parse_query(std::string_view raw_query) {
     raw_query = amp == std::string_view::npos ? std::string_view() : raw_query.substr(amp + 1);
     if (item.empty()) continue;
     const size_t eq = item.find('=');
-    auto name = percent_decode(item.substr(0, eq), true);
-    auto value = percent_decode(eq == std::string_view::npos ? "" : item.substr(eq + 1), true);
+    auto name = percent_decode(item.substr(0, eq), plus_as_space);
+    auto value =
+        percent_decode(eq == std::string_view::npos ? "" : item.substr(eq + 1), plus_as_space);
     if (!name || !value) return std::nullopt;
     params.emplace_back(std::move(*name), std::move(*value));
   }

@@ -34,8 +34,9 @@ class Headers {
 
 // Decoded query parameters in arrival order ("a=1&b" gives {a,1},{b,""}).
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
-// Returns nullopt when a parameter has a malformed percent-escape.
-std::optional<QueryParams> parse_query(std::string_view raw_query);
+// Returns nullopt when a parameter has a malformed percent-escape. With plus_as_space false a
+// '+' stays a '+' (SigV4 canonicalization reads the query that way).
+std::optional<QueryParams> parse_query(std::string_view raw_query, bool plus_as_space = true);
 const std::string* find_param(const QueryParams& params, std::string_view name);
 
 struct Request {
