@@ -99,15 +99,24 @@ struct S3Api::Impl {
     return {};
   }
 
+  // An error response; failures on our side are logged with the request id the client sees.
+  static Response refuse(const Error& error, const Request& request, std::string_view operation) {
+    if (error_http_status(error.code) >= 500 && error.code != ErrorCode::kNotImplemented) {
+      spdlog::error("request {} {} {} ({}) failed: {} {}", request.request_id, request.method,
+                    request.target, operation, error_code_name(error.code), error.message);
+    }
+    return error_response(error, request);
+  }
+
   Response serve(Request& request) {
     auto route = route_request(request, routing);
-    if (!route) return error_response(route.error(), request);
+    if (!route) return refuse(route.error(), request, "unrouted");
     Call call{request, std::move(*route), {}};
     if (auto admitted = admit(call); !admitted) {
-      return error_response(admitted.error(), request);
+      return refuse(admitted.error(), request, call.route.name);
     }
     auto response = handler_for(call.route.operation)(services, call);
-    if (!response) return error_response(response.error(), request);
+    if (!response) return refuse(response.error(), request, call.route.name);
     if (request.headers.contains("origin") && !call.route.bucket.empty() &&
         call.route.operation != Operation::kPreflight) {
       apply_cors(services, call, *response);
