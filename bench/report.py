@@ -200,6 +200,12 @@ repeatedly for the phase. Ceilings are measured in the same run: nginx serving a
 """
     if problems:
         text += "\n## Errors\n\n" + "\n".join(problems) + "\n"
+    # The analysis of where the time goes is prose kept beside this script, so it survives
+    # every regeneration; it cites the figures of the run that motivated it.
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
+    if os.path.exists(notes):
+        with open(notes) as analysis:
+            text += "\n" + analysis.read()
     with open(args.output, "w") as output:
         output.write(text)
 
