@@ -29,6 +29,13 @@ Status write_secret_file(const std::filesystem::path& path, std::string_view con
       ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) return io_error("cannot write", path);
+  // The rename is durable only once the directory is synced.
+  const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) return io_error("cannot open", dir);
+  const bool synced = ::fsync(dir_fd) == 0;
+  ::close(dir_fd);
+  if (!synced) return io_error("cannot sync", dir);
   return {};
 }
 

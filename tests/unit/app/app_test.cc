@@ -1,0 +1,145 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "app/config.h"
+#include "app/data_dir.h"
+#include "app/front_door.h"
+
+namespace cv::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("cv-app-" + std::to_string(::getpid()) + "-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+TEST(Config, DefaultsWithoutFile) {
+  const Config config = load_config(std::nullopt).value();
+  EXPECT_EQ(config.listen_address, "127.0.0.1");
+  EXPECT_EQ(config.listen_port, 9000);
+  EXPECT_EQ(config.data_dir, "./data");
+  EXPECT_EQ(config.region, "us-east-1");
+}
+
+TEST(Config, FileOverridesDefaults) {
+  const fs::path dir = fresh_dir("config");
+  std::ofstream(dir / "c.toml") << "[server]\nlisten = \"0.0.0.0:9100\"\nregion = \"eu-west-1\"\n"
+                                   "domain = \"s3.example.test\"\n[storage]\ndata = \"/srv/cv\"\n"
+                                   "inline_threshold = 4096\n";
+  const Config config = load_config(dir / "c.toml").value();
+  EXPECT_EQ(config.listen_address, "0.0.0.0");
+  EXPECT_EQ(config.listen_port, 9100);
+  EXPECT_EQ(config.region, "eu-west-1");
+  EXPECT_EQ(config.domain, "s3.example.test");
+  EXPECT_EQ(config.data_dir, "/srv/cv");
+  EXPECT_EQ(config.inline_threshold, 4096u);
+  fs::remove_all(dir);
+}
+
+TEST(Config, BadFilesAreRefusedWithTheirReason) {
+  const fs::path dir = fresh_dir("badconfig");
+  std::ofstream(dir / "broken.toml") << "[server\nlisten = ";
+  auto broken = load_config(dir / "broken.toml");
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().message.find("broken.toml"), std::string::npos);
+  std::ofstream(dir / "range.toml") << "[server]\nworker_threads = 0\n";
+  EXPECT_FALSE(load_config(dir / "range.toml"));
+  EXPECT_FALSE(load_config(dir / "missing.toml"));
+  fs::remove_all(dir);
+}
+
+TEST(Config, ListenAddresses) {
+  Config config;
+  ASSERT_TRUE(parse_listen("127.0.0.1:0", config));
+  EXPECT_EQ(config.listen_port, 0);
+  ASSERT_TRUE(parse_listen("[::1]:9000", config));
+  EXPECT_EQ(config.listen_address, "::1");
+  ASSERT_TRUE(parse_listen(":9001", config));
+  EXPECT_EQ(config.listen_address, "0.0.0.0");
+  EXPECT_FALSE(parse_listen("localhost", config));
+  EXPECT_FALSE(parse_listen("127.0.0.1:70000", config));
+  EXPECT_FALSE(parse_listen("127.0.0.1:port", config));
+}
+
+TEST(DataDir, MasterKeyIsPrivateAndStable) {
+  const fs::path dir = fresh_dir("data");
+  std::string first_key;
+  {
+    auto stores = open_stores(dir / "data");
+    ASSERT_TRUE(stores) << stores.error().message;
+    first_key = stores->master_key;
+    EXPECT_EQ(first_key.size(), 32u);
+  }
+  struct stat info {};
+  ASSERT_EQ(::stat((dir / "data" / "master.key").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+  ASSERT_EQ(::stat((dir / "data").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700);
+  auto again = open_stores(dir / "data");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->master_key, first_key);
+  ASSERT_TRUE(save_root_credentials(dir / "data", {"AK", "SECRET", "id"}));
+  ASSERT_EQ(::stat((dir / "data" / "root.credentials").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+  fs::remove_all(dir);
+}
+
+TEST(DataDir, TruncatedMasterKeyIsRefused) {
+  const fs::path dir = fresh_dir("badkey");
+  std::ofstream(dir / "master.key") << "short";
+  EXPECT_FALSE(open_stores(dir));
+  fs::remove_all(dir);
+}
+
+TEST(DataDir, RootCredentialsFromEnvironment) {
+  ::unsetenv("CLOUDVAULT_ROOT_ACCESS_KEY");
+  ::unsetenv("CLOUDVAULT_ROOT_SECRET_KEY");
+  EXPECT_FALSE(root_credentials_from_env().value().has_value());
+  ::setenv("CLOUDVAULT_ROOT_ACCESS_KEY", "AKTEST", 1);
+  EXPECT_FALSE(root_credentials_from_env().has_value());  // only one of the two
+  ::setenv("CLOUDVAULT_ROOT_SECRET_KEY", "secret-test", 1);
+  const auto credentials = root_credentials_from_env().value();
+  ASSERT_TRUE(credentials);
+  EXPECT_EQ(credentials->access_key_id, "AKTEST");
+  EXPECT_EQ(credentials->secret_key, "secret-test");
+  ::unsetenv("CLOUDVAULT_ROOT_ACCESS_KEY");
+  ::unsetenv("CLOUDVAULT_ROOT_SECRET_KEY");
+}
+
+class CountingHandler final : public RequestHandler {
+ public:
+  Response handle(Request&) override {
+    ++calls;
+    return Response{.status = 403};
+  }
+  int calls = 0;
+};
+
+TEST(FrontDoor, HealthIsAnsweredWithoutTheS3Api) {
+  CountingHandler s3;
+  FrontDoor door(s3);
+  Request health;
+  health.method = "GET";
+  health.path = "/_cloudvault/health";
+  const Response ok = door.handle(health);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, R"({"status":"ok"})");
+  EXPECT_EQ(s3.calls, 0);
+  Request other;
+  other.method = "GET";
+  other.path = "/bucket/_cloudvault/health";
+  EXPECT_EQ(door.handle(other).status, 403);
+  EXPECT_EQ(s3.calls, 1);
+}
+
+}  // namespace
+}  // namespace cv::app
