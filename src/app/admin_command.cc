@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "app/change_file.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "iam/user_directory.h"
@@ -19,7 +20,8 @@ int with_users(const Config& config, Body body) {
     return 1;
   }
   SystemClock clock;
-  iam::UserDirectory users(*stores->meta, stores->master_key, clock);
+  ChangeFile changes(config.data_dir / "credentials.changed");
+  iam::UserDirectory users(*stores->meta, stores->master_key, clock, changes);
   return body(users);
 }
 

@@ -1,7 +1,8 @@
 // The data folder: opens the stores in it and keeps its secrets (the master key and the root
 // credentials, files of mode 0600).
 //
-// Layout: meta.db (SQLite), blobs/ and tmp/ (blob store), master.key, root.credentials.
+// Layout: meta.db (SQLite), blobs/ and tmp/ (blob store), master.key, root.credentials,
+// credentials.changed (see change_file.h).
 #pragma once
 
 #include <filesystem>

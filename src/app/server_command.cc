@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/change_file.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/front_door.h"
@@ -97,7 +98,8 @@ int run_server(const Config& config) {
     spdlog::info("removed {} orphaned blobs left by an earlier crash", *swept);
   }
 
-  iam::UserDirectory users(*stores->meta, stores->master_key, clock);
+  ChangeFile credential_changes(config.data_dir / "credentials.changed");
+  iam::UserDirectory users(*stores->meta, stores->master_key, clock, credential_changes);
   auto wanted_root = root_credentials_from_env();
   if (!wanted_root) {
     std::fprintf(stderr, "cloudvault: %s\n", wanted_root.error().message.c_str());

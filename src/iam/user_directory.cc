@@ -39,8 +39,20 @@ constexpr std::string_view kRootName = "root";
 
 }  // namespace
 
-UserDirectory::UserDirectory(meta::MetaStore& meta, std::string master_key, const Clock& clock)
-    : meta_(meta), master_key_(std::move(master_key)), clock_(clock) {}
+UserDirectory::UserDirectory(meta::MetaStore& meta, std::string master_key, const Clock& clock,
+                             ChangeSignal& changes)
+    : meta_(meta),
+      master_key_(std::move(master_key)),
+      clock_(clock),
+      changes_(changes),
+      cached_generation_(changes.generation()) {}
+
+void UserDirectory::refresh_cache_locked(uint64_t generation) {
+  if (generation == cached_generation_) return;
+  credentials_.clear();
+  display_names_.clear();
+  cached_generation_ = generation;
+}
 
 Result<meta::User> UserDirectory::add_user(std::string_view name, std::string_view display_name,
                                            std::string_view email) {
@@ -59,6 +71,7 @@ Result<meta::User> UserDirectory::add_user(std::string_view name, std::string_vi
   user.is_root = name == kRootName;
   user.created_ns = to_unix_nanos(clock_.now());
   CV_TRY(meta_.put_user(user));
+  changes_.announce();
   return user;
 }
 
@@ -71,6 +84,7 @@ Result<auth::Credentials> UserDirectory::store_key(const meta::User& user,
   key.sealed_secret = seal(master_key_, secret_key, access_key_id);
   key.created_ns = to_unix_nanos(clock_.now());
   CV_TRY(meta_.put_access_key(key));
+  changes_.announce();
   return auth::Credentials{std::move(access_key_id), std::move(secret_key), user.id};
 }
 
@@ -129,37 +143,45 @@ Result<std::vector<KeyInfo>> UserDirectory::list_keys() {
 }
 
 Status UserDirectory::delete_key(std::string_view access_key_id) {
-  return meta_.delete_access_key(access_key_id);
+  CV_TRY(meta_.delete_access_key(access_key_id));
+  changes_.announce();
+  return {};
 }
 
 std::string UserDirectory::display_name(std::string_view user_id) {
+  const uint64_t generation = changes_.generation();
   {
     std::lock_guard lock(mutex_);
+    refresh_cache_locked(generation);
     if (auto it = display_names_.find(user_id); it != display_names_.end()) return it->second;
   }
   auto user = meta_.get_user(user_id);
   if (!user || !*user) return std::string(user_id);
   const std::string name = (*user)->display_name.empty() ? (*user)->name : (*user)->display_name;
   std::lock_guard lock(mutex_);
-  display_names_.emplace(std::string(user_id), name);
+  if (generation == cached_generation_) display_names_.emplace(std::string(user_id), name);
   return name;
 }
 
 Result<std::optional<auth::Credentials>> UserDirectory::find(std::string_view access_key_id) {
-  const auto key = CV_TRY(meta_.get_access_key(access_key_id));
-  if (!key) return std::optional<auth::Credentials>();
+  // The generation is read before the store: a change announced after this point makes the
+  // entry stored below stale, and the next lookup's generation check drops it.
+  const uint64_t generation = changes_.generation();
   {
     std::lock_guard lock(mutex_);
-    if (auto it = unsealed_.find(key->sealed_secret); it != unsealed_.end()) {
-      return std::optional<auth::Credentials>(
-          auth::Credentials{key->access_key_id, it->second, key->user_id});
+    refresh_cache_locked(generation);
+    if (auto it = credentials_.find(access_key_id); it != credentials_.end()) {
+      return std::optional<auth::Credentials>(it->second);
     }
   }
+  const auto key = CV_TRY(meta_.get_access_key(access_key_id));
+  if (!key) return std::optional<auth::Credentials>();
   std::string secret = CV_TRY(unseal(master_key_, key->sealed_secret, key->access_key_id));
+  auth::Credentials credentials{key->access_key_id, std::move(secret), key->user_id};
   std::lock_guard lock(mutex_);
-  unsealed_.emplace(key->sealed_secret, secret);
-  return std::optional<auth::Credentials>(
-      auth::Credentials{key->access_key_id, std::move(secret), key->user_id});
+  if (generation == cached_generation_)
+    credentials_.insert_or_assign(key->access_key_id, credentials);
+  return std::optional<auth::Credentials>(std::move(credentials));
 }
 
 }  // namespace cv::iam

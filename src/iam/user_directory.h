@@ -11,6 +11,7 @@
 #include "auth/credentials.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "iam/change_signal.h"
 #include "meta/meta_store.h"
 
 namespace cv::iam {
@@ -20,12 +21,14 @@ struct KeyInfo {
   std::string access_key_id;
 };
 
-// Thread-safe. Every lookup reads the MetaStore, so keys deleted by another process (the
-// admin CLI) stop working at once; unsealed secrets are cached by their sealed bytes.
+// Thread-safe. Credentials found are cached until `changes` reports a new generation; every
+// change made here is announced through it, so a key deleted by any process sharing the data
+// folder (the admin CLI) stops working at once.
 class UserDirectory final : public auth::CredentialStore {
  public:
-  // `master_key` is 32 bytes.
-  UserDirectory(meta::MetaStore& meta, std::string master_key, const Clock& clock);
+  // `master_key` is 32 bytes. `changes` must outlive the directory.
+  UserDirectory(meta::MetaStore& meta, std::string master_key, const Clock& clock,
+                ChangeSignal& changes);
 
   // Creates the root user when absent and makes sure it holds a key: the given one when
   // `access_key` is set (added if missing), else an existing key, else a new one.
@@ -50,13 +53,17 @@ class UserDirectory final : public auth::CredentialStore {
  private:
   Result<auth::Credentials> store_key(const meta::User& user, std::string access_key_id,
                                       std::string secret_key);
+  // Drops cached credentials when another change was announced; call with mutex_ held.
+  void refresh_cache_locked(uint64_t generation);
 
   meta::MetaStore& meta_;
   std::string master_key_;
   const Clock& clock_;
+  ChangeSignal& changes_;
   std::mutex mutex_;
-  std::map<std::string, std::string, std::less<>> unsealed_;       // sealed -> secret
-  std::map<std::string, std::string, std::less<>> display_names_;  // user id -> name
+  uint64_t cached_generation_ = 0;
+  std::map<std::string, auth::Credentials, std::less<>> credentials_;  // by access key id
+  std::map<std::string, std::string, std::less<>> display_names_;      // user id -> name
 };
 
 }  // namespace cv::iam

@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
+#include "app/change_file.h"
 #include "app/config.h"
 #include "app/data_dir.h"
 #include "app/front_door.h"
@@ -139,6 +141,27 @@ TEST(FrontDoor, HealthIsAnsweredWithoutTheS3Api) {
   other.path = "/bucket/_cloudvault/health";
   EXPECT_EQ(door.handle(other).status, 403);
   EXPECT_EQ(s3.calls, 1);
+}
+
+}  // namespace
+}  // namespace cv::app
+
+namespace cv::app {
+namespace {
+
+TEST(ChangeFile, EveryAnnouncementChangesTheGeneration) {
+  const fs::path dir = fresh_dir("changes");
+  ChangeFile writer(dir / "credentials.changed");
+  ChangeFile reader(dir / "credentials.changed");
+  EXPECT_EQ(reader.generation(), 0u);
+  std::set<uint64_t> seen;
+  for (int i = 0; i < 20; ++i) {
+    writer.announce();
+    const uint64_t generation = reader.generation();
+    EXPECT_NE(generation, 0u);
+    EXPECT_TRUE(seen.insert(generation).second);
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace
