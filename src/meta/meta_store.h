@@ -28,6 +28,7 @@ namespace cv::meta {
 struct DeleteOutcome {
   bool existed = false;  // whether a version was removed
   std::string version_id;
+  bool delete_marker = false;  // whether the removed version was a delete marker
 };
 
 class MetaStore {
@@ -63,24 +64,40 @@ class MetaStore {
                                                                std::string_view kind) = 0;
   virtual Status delete_bucket_config(std::string_view bucket, std::string_view kind) = 0;
 
-  // Objects. put_object makes `object` the current version of its key (replacing the
-  // version with the same version_id, whose blobs become garbage). NoSuchBucket when the
-  // bucket is absent.
+  // Objects. Every key has an ordered history of versions (oldest to newest by when each
+  // was written, whatever its id) and, while it has any, exactly one current version: the
+  // newest. A delete marker (is_delete_marker, no body) is a version like any other.
+  //
+  // put_object makes `object` the current version of its key. A version with the same
+  // version_id is replaced wherever it is in the history (its blobs become garbage); the
+  // replacement counts as written now, so it becomes the newest. Other versions stay, as
+  // noncurrent. This serves unversioned buckets (always "null": one version per key),
+  // versioned ones (a fresh id each time: versions accumulate) and suspended ones ("null"
+  // replaces the null version and leaves the others). `object.is_latest` is ignored.
+  // NoSuchBucket when the bucket is absent.
   virtual Status put_object(const ObjectVersion& object) = 0;
-  // The current version when version_id is empty, else that version; with its body fields.
+  // The current version when version_id is empty (even when it is a delete marker), else
+  // that version; with its body fields and is_latest.
   virtual Result<std::optional<ObjectVersion>> get_object(std::string_view bucket,
                                                           std::string_view key,
                                                           std::string_view version_id) = 0;
-  // Removes the version (the current one when version_id is empty). Idempotent: deleting a
-  // missing key succeeds with existed=false.
+  // Permanently removes the version (the current one when version_id is empty); when it
+  // was current the newest remaining version becomes current. Idempotent: deleting a
+  // missing key or version succeeds with existed=false. (Leaving a delete marker is a
+  // put_object of one, decided by the caller.)
   virtual Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
                                               std::string_view version_id) = 0;
   // Replaces the tag set of a version (current when version_id is empty). NoSuchKey.
   virtual Status put_object_tags(std::string_view bucket, std::string_view key,
                                  std::string_view version_id, const StringPairs& tags) = 0;
-  // One page of current versions: an index range scan from start_after, never a scan of the
-  // whole bucket; a common prefix is skipped over with one seek.
+  // One page of current versions that are not delete markers (noncurrent versions and
+  // keys whose current version is a delete marker are never listed, nor do they make a
+  // common prefix): an index range scan from start_after, never a scan of the whole
+  // bucket; a common prefix is skipped over with one seek. Entries have is_latest set.
   virtual Result<ListObjectsPage> list_objects(const ListObjectsQuery& query) = 0;
+  // One page of every version and delete marker (see ListVersionsQuery/ListVersionsPage):
+  // index range scans only; a common prefix is skipped over with one seek. NoSuchBucket.
+  virtual Result<ListVersionsPage> list_object_versions(const ListVersionsQuery& query) = 0;
 
   // Multipart uploads. Parts replace parts with the same number (the old blob becomes
   // garbage). complete_upload atomically stores `object` as the current version, removes

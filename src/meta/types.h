@@ -46,7 +46,10 @@ struct ObjectVersion {
   std::string bucket;
   std::string key;
   std::string version_id = "null";
-  bool is_delete_marker = false;
+  bool is_delete_marker = false;  // a delete marker has no body (size 0, no blobs)
+  // Whether this is the key's current version. Filled in by reads (get_object, listings);
+  // ignored by put_object, whose object always becomes current.
+  bool is_latest = false;
   uint64_t size = 0;
   std::string etag;  // without quotes: hex MD5, or "hex-N" for multipart
   int64_t mtime_ns = 0;
@@ -107,6 +110,35 @@ struct ListObjectsPage {
   std::string last_entry;  // the greatest key or prefix returned; the next page's start_after
 };
 
+// ListObjectVersions: every version and delete marker, no grouping by currency.
+struct ListVersionsQuery {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;  // empty: no grouping
+  // The listing resumes strictly after the position (key_marker, version_id_marker): after
+  // that version of key_marker in listing order, or, when version_id_marker is empty or
+  // names no version of key_marker, after every version of key_marker. A key_marker that is
+  // a common prefix under `delimiter` skips its whole group. version_id_marker without a
+  // key_marker is ignored.
+  std::string key_marker;
+  std::string version_id_marker;
+  uint32_t max_keys = 1000;
+};
+
+// Versions (delete markers included, is_latest filled, no bodies) ordered by key in byte
+// order, newest first within a key; and common prefixes. Together at most max_keys
+// entries; a page may end in the middle of a key's versions.
+struct ListVersionsPage {
+  std::vector<ObjectVersion> versions;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  // The position of the last entry returned, for the next page's markers: its key or
+  // common prefix, and its version id (empty when the last entry is a common prefix). Set
+  // whenever the page has entries; the protocol shows them only when truncated.
+  std::string next_key_marker;
+  std::string next_version_id_marker;
+};
+
 struct ListPartsPage {
   std::vector<Part> parts;  // without bodies
   bool truncated = false;
@@ -131,8 +163,13 @@ struct ListUploadsPage {
 };
 
 struct BucketUsage {
+  // Current versions that are not delete markers: what a listing of the bucket shows.
   uint64_t objects = 0;
   uint64_t bytes = 0;
+  // Every stored version, noncurrent ones and delete markers (0 bytes each) included: what
+  // the bucket occupies.
+  uint64_t versions = 0;
+  uint64_t version_bytes = 0;
 };
 
 }  // namespace cv::meta

@@ -80,14 +80,18 @@ Status remove_bucket(Connection& db, std::string_view name) {
 Result<BucketUsage> read_bucket_usage(Connection& db, std::string_view name) {
   auto transaction = CV_TRY(ReadTransaction::begin(db));
   CV_TRY(require_bucket(db, name));
-  auto stmt =
-      CV_TRY(db.prepare("SELECT count(*), sum(size) FROM objects "
-                        "WHERE bucket = ?1 AND is_latest = 1 AND is_delete_marker = 0"));
+  // One pass over the bucket's rows (usage is a report, not a request-path query).
+  auto stmt = CV_TRY(
+      db.prepare("SELECT sum(is_latest = 1 AND is_delete_marker = 0), "
+                 "sum(CASE WHEN is_latest = 1 AND is_delete_marker = 0 THEN size ELSE 0 END), "
+                 "count(*), sum(size) FROM objects WHERE bucket = ?1"));
   stmt.bind_text(1, name);
   BucketUsage usage;
-  if (CV_TRY(stmt.step())) {
+  if (CV_TRY(stmt.step())) {  // sums of no rows are NULL, read as 0
     usage.objects = static_cast<uint64_t>(stmt.column_int(0));
     usage.bytes = static_cast<uint64_t>(stmt.column_int(1));
+    usage.versions = static_cast<uint64_t>(stmt.column_int(2));
+    usage.version_bytes = static_cast<uint64_t>(stmt.column_int(3));
   }
   return usage;
 }

@@ -112,8 +112,37 @@ CREATE TABLE garbage(
 );
 )sql";
 
+// Version 2: versioning. Versions of a key are ordered by when they were written, not by
+// id (the "null" version's place is the time it was last written), so each row gets
+// created_seq: its position in its key's history, one more than the key's current version
+// when written (a replacement too). The current version always has the greatest
+// created_seq of its key.
+//
+// The column comes last (after inline_data); it is read from the index, never the row.
+// Existing databases: rows of keys with one version keep 0; in keys with several (none
+// were written before versioning, but the schema allowed it), noncurrent rows take their
+// rowid (insertion order) and the current one a number above every rowid.
+//
+// The index replaces objects_by_key and is still the only index on objects: within a key
+// the current version sorts first, then the others newest first, so fetching the current
+// version is one seek, listings of current versions test is_latest from the index, and
+// version listings range-scan it in order. version_id is in the index so a lookup by
+// version id reads only the key's index entries.
+constexpr const char kSchemaV2[] = R"sql(
+ALTER TABLE objects ADD COLUMN created_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE objects SET created_seq = id WHERE is_latest = 0;
+UPDATE objects SET created_seq = (SELECT max(id) FROM objects) + 1
+  WHERE is_latest = 1 AND EXISTS(SELECT 1 FROM objects AS other
+                                 WHERE other.bucket = objects.bucket AND other.key = objects.key
+                                   AND other.is_latest = 0);
+DROP INDEX objects_by_key;
+CREATE INDEX object_versions_by_key
+  ON objects(bucket, key, is_latest DESC, created_seq DESC, version_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 }  // namespace

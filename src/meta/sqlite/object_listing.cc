@@ -1,4 +1,4 @@
-// read_object_page: ListObjects as a range scan of the objects_by_key index.
+// read_object_page: ListObjects as a range scan of the object_versions_by_key index.
 #include "meta/listing.h"
 #include "meta/sqlite/bucket_ops.h"
 #include "meta/sqlite/object_ops.h"
@@ -7,7 +7,9 @@ namespace cv::meta::sqlite {
 namespace {
 
 // Current, visible versions of one bucket in key order, from a seek position up to an
-// optional exclusive bound. Rows carry listing columns only.
+// optional exclusive bound. Rows carry listing columns only. The statement filters out
+// delete markers (and noncurrent versions), so a group of keys whose current versions are
+// all delete markers yields no row and therefore no common prefix.
 class CurrentVersionCursor final : public KeyCursor<ObjectVersion> {
  public:
   CurrentVersionCursor(Statement stmt, std::string_view bucket, std::optional<std::string> end)
@@ -29,6 +31,7 @@ class CurrentVersionCursor final : public KeyCursor<ObjectVersion> {
     object.bucket.assign(bucket_);
     object.key = stmt_.column_string(0);
     object.version_id = stmt_.column_string(1);
+    object.is_latest = true;
     object.size = static_cast<uint64_t>(stmt_.column_int(2));
     object.etag = stmt_.column_string(3);
     object.mtime_ns = stmt_.column_int(4);
@@ -49,7 +52,7 @@ class CurrentVersionCursor final : public KeyCursor<ObjectVersion> {
 
 #define CV_LISTING_QUERY                                                                  \
   "SELECT key, version_id, size, etag, mtime_ns, owner_id, storage_class, content_type, " \
-  "checksum_algorithm, parts_count FROM objects INDEXED BY objects_by_key "               \
+  "checksum_algorithm, parts_count FROM objects INDEXED BY object_versions_by_key "       \
   "WHERE bucket = ?1 AND is_latest = 1 AND key >= ?2 "
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace {
 #define CV_OBJECT_COLUMNS                                                                     \
   "SELECT key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, " \
   "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, "  \
-  "inline_data FROM objects "
+  "inline_data, is_latest FROM objects INDEXED BY object_versions_by_key "
 
 Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket) {
   ObjectVersion object;
@@ -31,31 +31,41 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   object.tags = CV_TRY(decode_pairs(row.column_bytes(13)));
   object.blobs = CV_TRY(decode_blobs(row.column_bytes(14)));
   object.inline_data = row.column_string(15);
+  object.is_latest = row.column_int(16) != 0;
   return object;
 }
 
-// The rows write_object must know about: the key's current version and the version it
-// replaces (often the same row).
+// The rows write_object must know about: the key's current version, the version it
+// replaces (often the same row), and the created_seq the written version takes.
 struct KeyRows {
   std::optional<int64_t> current_id;
   std::optional<int64_t> replaced_id;
-  std::vector<BlobRef> replaced_blobs;
+  int64_t next_seq = 1;
 };
 
 Result<KeyRows> find_key_rows(Connection& db, const ObjectVersion& object) {
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT id, is_latest, version_id = ?3, blobs FROM objects INDEXED BY objects_by_key "
-      "WHERE bucket = ?1 AND key = ?2 AND (is_latest = 1 OR version_id = ?3)"));
+  // Every column is in the index: only the key's index entries are read.
+  auto stmt =
+      CV_TRY(db.prepare("SELECT id, is_latest, created_seq, version_id = ?3 FROM objects "
+                        "INDEXED BY object_versions_by_key "
+                        "WHERE bucket = ?1 AND key = ?2 AND (is_latest = 1 OR version_id = ?3)"));
   stmt.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
   KeyRows rows;
   while (CV_TRY(stmt.step())) {
-    if (stmt.column_int(1) != 0) rows.current_id = stmt.column_int(0);
-    if (stmt.column_int(2) != 0) {
-      rows.replaced_id = stmt.column_int(0);
-      rows.replaced_blobs = CV_TRY(decode_blobs(stmt.column_bytes(3)));
+    if (stmt.column_int(1) != 0) {
+      rows.current_id = stmt.column_int(0);
+      rows.next_seq = stmt.column_int(2) + 1;
     }
+    if (stmt.column_int(3) != 0) rows.replaced_id = stmt.column_int(0);
   }
   return rows;
+}
+
+Result<std::vector<BlobRef>> blobs_of_row(Connection& db, int64_t row_id) {
+  auto stmt = CV_TRY(db.prepare("SELECT blobs FROM objects WHERE id = ?1"));
+  stmt.bind_int(1, row_id);
+  if (!CV_TRY(stmt.step())) return std::vector<BlobRef>{};
+  return decode_blobs(stmt.column_bytes(0));
 }
 
 }  // namespace
@@ -63,6 +73,8 @@ Result<KeyRows> find_key_rows(Connection& db, const ObjectVersion& object) {
 Status write_object(Connection& db, const ObjectVersion& object) {
   CV_TRY(require_bucket(db, object.bucket));
   KeyRows rows = CV_TRY(find_key_rows(db, object));
+  std::vector<BlobRef> replaced_blobs;
+  if (rows.replaced_id) replaced_blobs = CV_TRY(blobs_of_row(db, *rows.replaced_id));
   if (rows.current_id && rows.current_id != rows.replaced_id) {
     auto demote = CV_TRY(db.prepare("UPDATE objects SET is_latest = 0 WHERE id = ?1"));
     demote.bind_int(1, *rows.current_id);
@@ -71,19 +83,20 @@ Status write_object(Connection& db, const ObjectVersion& object) {
   std::string attributes = encode_attributes(object.headers, object.user_metadata);
   std::string tags = encode_pairs(object.tags);
   std::string blobs = encode_blobs(object.blobs);
-  // Replacing a version updates its row in place (the index entry stays when it was
-  // current); a new version is a new row.
+  // Replacing a version updates its row in place (it moves to the front of its key's
+  // history); a new version is a new row.
   auto stmt = CV_TRY(db.prepare(
       rows.replaced_id
           ? "UPDATE objects SET is_latest = 1, is_delete_marker = ?4, size = ?5, etag = ?6, "
             "mtime_ns = ?7, owner_id = ?8, storage_class = ?9, content_type = ?10, "
             "checksum_algorithm = ?11, checksum_value = ?12, parts_count = ?13, "
-            "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17 WHERE id = ?18"
+            "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17, created_seq = ?19 "
+            "WHERE id = ?18"
           : "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, "
             "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
-            "checksum_value, parts_count, attributes, tags, blobs, inline_data) "
+            "checksum_value, parts_count, attributes, tags, blobs, inline_data, created_seq) "
             "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-            "?17)"));
+            "?17, ?19)"));
   if (rows.replaced_id) {
     stmt.bind_int(18, *rows.replaced_id);
   } else {
@@ -102,21 +115,20 @@ Status write_object(Connection& db, const ObjectVersion& object) {
       .bind_text_or_null(14, attributes)
       .bind_text_or_null(15, tags)
       .bind_text_or_null(16, blobs)
-      .bind_blob(17, object.inline_data);
+      .bind_blob(17, object.inline_data)
+      .bind_int(19, rows.next_seq);
   CV_TRY(stmt.run());
   // New references first: a blob kept by the replacement never drops to zero.
   CV_TRY(add_blob_refs(db, object.blobs));
-  return drop_blob_refs(db, rows.replaced_blobs);
+  return drop_blob_refs(db, replaced_blobs);
 }
 
 Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_view bucket,
                                                  std::string_view key,
                                                  std::string_view version_id) {
   auto stmt = CV_TRY(db.prepare(
-      version_id.empty() ? CV_OBJECT_COLUMNS
-          "INDEXED BY objects_by_key WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-                         : CV_OBJECT_COLUMNS
-          "INDEXED BY objects_by_key WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
+      version_id.empty() ? CV_OBJECT_COLUMNS "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+                         : CV_OBJECT_COLUMNS "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
   stmt.bind_text(1, bucket).bind_blob(2, key);
   if (!version_id.empty()) stmt.bind_text(3, version_id);
   if (!CV_TRY(stmt.step())) return std::nullopt;
@@ -133,9 +145,10 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
   {
     auto stmt = CV_TRY(db.prepare(
         version_id.empty()
-            ? "SELECT id, version_id, is_latest, blobs FROM objects INDEXED BY objects_by_key "
-              "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-            : "SELECT id, version_id, is_latest, blobs FROM objects INDEXED BY objects_by_key "
+            ? "SELECT id, version_id, is_latest, is_delete_marker, blobs FROM objects "
+              "INDEXED BY object_versions_by_key WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+            : "SELECT id, version_id, is_latest, is_delete_marker, blobs FROM objects "
+              "INDEXED BY object_versions_by_key "
               "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
     stmt.bind_text(1, bucket).bind_blob(2, key);
     if (!version_id.empty()) stmt.bind_text(3, version_id);
@@ -146,7 +159,8 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
     row_id = stmt.column_int(0);
     outcome.version_id = stmt.column_string(1);
     was_latest = stmt.column_int(2) != 0;
-    blobs = CV_TRY(decode_blobs(stmt.column_bytes(3)));
+    outcome.delete_marker = stmt.column_int(3) != 0;
+    blobs = CV_TRY(decode_blobs(stmt.column_bytes(4)));
   }
   {
     auto stmt = CV_TRY(db.prepare("DELETE FROM objects WHERE id = ?1"));
@@ -156,9 +170,11 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
   outcome.existed = true;
   CV_TRY(drop_blob_refs(db, blobs));
   if (was_latest) {
-    auto promote = CV_TRY(db.prepare(
-        "UPDATE objects SET is_latest = 1 WHERE id = (SELECT id FROM objects INDEXED BY "
-        "objects_by_key WHERE bucket = ?1 AND key = ?2 ORDER BY mtime_ns DESC, id DESC LIMIT 1)"));
+    // No version of the key is current now; the first index entry is the newest.
+    auto promote =
+        CV_TRY(db.prepare("UPDATE objects SET is_latest = 1 WHERE id = (SELECT id FROM objects "
+                          "INDEXED BY object_versions_by_key WHERE bucket = ?1 AND key = ?2 "
+                          "ORDER BY is_latest DESC, created_seq DESC LIMIT 1)"));
     promote.bind_text(1, bucket).bind_blob(2, key);
     CV_TRY(promote.run());
   }
@@ -168,11 +184,11 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
 Status write_object_tags(Connection& db, std::string_view bucket, std::string_view key,
                          std::string_view version_id, const StringPairs& tags) {
   std::string encoded = encode_pairs(tags);
-  auto stmt = CV_TRY(db.prepare(version_id.empty()
-                                    ? "UPDATE objects INDEXED BY objects_by_key SET tags = ?3 "
-                                      "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-                                    : "UPDATE objects INDEXED BY objects_by_key SET tags = ?3 "
-                                      "WHERE bucket = ?1 AND key = ?2 AND version_id = ?4"));
+  auto stmt = CV_TRY(db.prepare(
+      version_id.empty() ? "UPDATE objects INDEXED BY object_versions_by_key SET tags = ?3 "
+                           "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+                         : "UPDATE objects INDEXED BY object_versions_by_key SET tags = ?3 "
+                           "WHERE bucket = ?1 AND key = ?2 AND version_id = ?4"));
   stmt.bind_text(1, bucket).bind_blob(2, key).bind_text_or_null(3, encoded);
   if (!version_id.empty()) stmt.bind_text(4, version_id);
   CV_TRY(stmt.run());

@@ -12,21 +12,24 @@
 
 namespace cv::meta::sqlite {
 
-// Makes `object` the current version of its key: any other current version becomes
-// non-current, a version with the same id is replaced and its blobs lose their references.
-// kNoSuchBucket.
+// Makes `object` the current version of its key (with created_seq one above the key's
+// current version): any other current version becomes non-current, a version with the
+// same id is replaced and its blobs lose their references. kNoSuchBucket.
 Status write_object(Connection& db, const ObjectVersion& object);
 // The current version (version_id empty) or the given one, with its body fields.
 Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_view bucket,
                                                  std::string_view key, std::string_view version_id);
-// Removes one version; the newest remaining version of the key becomes current when the
-// removed one was. kNoSuchBucket; a missing version is not an error.
+// Removes one version; the newest remaining version (greatest created_seq) of the key
+// becomes current when the removed one was. kNoSuchBucket; a missing version is not an
+// error.
 Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std::string_view key,
                                     std::string_view version_id);
 // kNoSuchBucket, kNoSuchKey.
 Status write_object_tags(Connection& db, std::string_view bucket, std::string_view key,
                          std::string_view version_id, const StringPairs& tags);
-// One page of current, visible versions; kNoSuchBucket.
+// One page of current, visible versions; kNoSuchBucket. (object_listing.cc)
 Result<ListObjectsPage> read_object_page(Connection& db, const ListObjectsQuery& query);
+// One page of all versions and delete markers; kNoSuchBucket. (object_version_listing.cc)
+Result<ListVersionsPage> read_version_page(Connection& db, const ListVersionsQuery& query);
 
 }  // namespace cv::meta::sqlite

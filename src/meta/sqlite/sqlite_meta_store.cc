@@ -113,6 +113,9 @@ class SqliteMetaStore final : public MetaStore {
   Result<ListObjectsPage> list_objects(const ListObjectsQuery& query) override {
     return read([&](Connection& db) { return sqlite::read_object_page(db, query); });
   }
+  Result<ListVersionsPage> list_object_versions(const ListVersionsQuery& query) override {
+    return read([&](Connection& db) { return sqlite::read_version_page(db, query); });
+  }
 
   Status create_upload(const MultipartUpload& upload) override {
     return write([&](Connection& db) { return sqlite::insert_upload(db, upload); });

@@ -1,6 +1,7 @@
 // The conformance suite every MetaStore implementation passes. The fixture and helpers are
-// here; the tests are in meta_store_conformance_test.cc (same binary, unit_meta). To run the
-// suite against an implementation, instantiate it in that implementation's test file:
+// here; the tests are in meta_store_conformance_test.cc and meta_store_versioning_test.cc
+// (same binary, unit_meta). To run the suite against an implementation, instantiate it in
+// that implementation's test file:
 //
 //   INSTANTIATE_TEST_SUITE_P(Sqlite, MetaStoreConformance,
 //                            ::testing::Values(MetaStoreImplementation{"Sqlite", open_fn}),

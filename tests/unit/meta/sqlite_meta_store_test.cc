@@ -101,6 +101,52 @@ TEST(SqliteMetaStore, MigratesAnOlderDatabase) {
   EXPECT_EQ(read_user_version(dir.path() / "meta.db"), sqlite::latest_schema_version());
 }
 
+// A version-1 database (before created_seq) whose key "k" already has a noncurrent
+// version: after the upgrade the history keeps its order and grows correctly.
+TEST(SqliteMetaStore, MigratesVersionHistoriesFromSchemaVersion1) {
+  ScopedTempDir dir;
+  const auto file = dir.path() / "meta.db";
+  run_sql(file, sqlite::schema_migrations()[0].sql);
+  run_sql(file,
+          "PRAGMA user_version=1;"
+          "INSERT INTO buckets VALUES('b', 'o', 'r', 1);"
+          "INSERT INTO objects(id, bucket, key, version_id, is_latest, is_delete_marker, size, "
+          "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
+          "checksum_value, parts_count, inline_data) VALUES"
+          "(7, 'b', CAST('k' AS BLOB), 'v-old', 0, 0, 3, 'e', 1, 'o', 'STANDARD', '', '', '', "
+          "0, CAST('old' AS BLOB)),"
+          "(3, 'b', CAST('k' AS BLOB), 'v-cur', 1, 0, 3, 'e', 1, 'o', 'STANDARD', '', '', '', "
+          "0, CAST('cur' AS BLOB)),"
+          "(5, 'b', CAST('m' AS BLOB), 'null', 1, 0, 1, 'e', 1, 'o', 'STANDARD', '', '', '', "
+          "0, CAST('m' AS BLOB));");
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(read_user_version(file), sqlite::latest_schema_version());
+
+  auto history = [&] {
+    std::vector<std::string> listed;
+    auto page = store->list_object_versions(ListVersionsQuery{"b", "", "", "", "", 100});
+    EXPECT_TRUE(page);
+    for (const auto& v : page->versions) {
+      listed.push_back(v.key + "@" + v.version_id + (v.is_latest ? "*" : ""));
+    }
+    return listed;
+  };
+  EXPECT_EQ(history(), (std::vector<std::string>{"k@v-cur*", "k@v-old", "m@null*"}));
+  EXPECT_EQ((*store->get_object("b", "k", ""))->inline_data, "cur");
+
+  ObjectVersion newer = make_object("b", "k", "new");
+  newer.version_id = "v-new";
+  ASSERT_TRUE(store->put_object(newer));
+  ASSERT_TRUE(store->put_object(make_object("b", "m", "m2")));
+  EXPECT_EQ(history(), (std::vector<std::string>{"k@v-new*", "k@v-cur", "k@v-old", "m@null*"}));
+  ASSERT_TRUE(store->delete_object("b", "k", "v-new"));
+  EXPECT_EQ((*store->get_object("b", "k", ""))->version_id, "v-cur");
+  ASSERT_TRUE(store->delete_object("b", "k", "v-cur"));
+  EXPECT_EQ((*store->get_object("b", "k", ""))->version_id, "v-old");
+  EXPECT_EQ((*store->get_object("b", "m", ""))->inline_data, "m2");
+}
+
 TEST(SqliteMetaStore, FailsOnAnUnopenablePath) {
   ScopedTempDir dir;
   auto store = open_sqlite_meta_store(SqliteOptions{dir.path() / "missing-dir" / "meta.db"});
