@@ -62,9 +62,32 @@ Result<Response> get_bucket_location(const Services& services, Call& call) {
 }
 
 Result<Response> get_bucket_versioning(const Services& services, Call& call) {
-  // Versioning has never been enabled on any bucket yet: S3 answers an empty configuration.
+  const auto state = CV_TRY(services.vault.versioning(call.route.bucket));
   XmlWriter xml("VersioningConfiguration");
+  // A bucket that was never configured answers an empty configuration, as S3 does.
+  if (state != vault::Versioning::kUnversioned) {
+    add_text(xml.root(), "Status", state == vault::Versioning::kEnabled ? "Enabled" : "Suspended");
+  }
   return xml_response(xml.str());
+}
+
+Result<Response> put_bucket_versioning(const Services& services, Call& call) {
+  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  pugi::xml_document doc;
+  const auto root = CV_TRY(parse_xml(doc, body, "VersioningConfiguration"));
+  if (child_text(root, "MfaDelete") == "Enabled") {
+    return fail(ErrorCode::kNotImplemented, "MFA delete is not supported");
+  }
+  const std::string status = child_text(root, "Status");
+  if (status != "Enabled" && status != "Suspended") {
+    return fail(ErrorCode::kMalformedXML,
+                "The XML you provided was not well-formed or did not validate against our "
+                "published schema.");
+  }
+  CV_TRY(services.vault.set_versioning(call.route.bucket, status == "Enabled"
+                                                              ? vault::Versioning::kEnabled
+                                                              : vault::Versioning::kSuspended));
+  return empty_response(200);
 }
 
 }  // namespace cv::s3

@@ -34,6 +34,11 @@ Response xml_response(std::string body, int status = 200);
 // A response with no body.
 Response empty_response(int status);
 
+// Adds x-amz-version-id for a version of a bucket that has (or had) versioning configured,
+// or for any version other than the unversioned "null" one.
+void add_version_header(const Services& services, std::string_view bucket,
+                        std::string_view version_id, Headers& headers);
+
 // The partNumber query parameter (1..10000), InvalidArgument otherwise.
 Result<uint32_t> part_number_of(const Call& call);
 
@@ -44,6 +49,8 @@ Result<Response> head_bucket(const Services&, Call&);
 Result<Response> delete_bucket(const Services&, Call&);
 Result<Response> get_bucket_location(const Services&, Call&);
 Result<Response> get_bucket_versioning(const Services&, Call&);
+Result<Response> put_bucket_versioning(const Services&, Call&);
+Result<Response> list_object_versions(const Services&, Call&);
 Result<Response> put_bucket_cors(const Services&, Call&);
 Result<Response> get_bucket_cors(const Services&, Call&);
 Result<Response> delete_bucket_cors(const Services&, Call&);

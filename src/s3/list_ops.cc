@@ -172,3 +172,56 @@ Result<Response> list_multipart_uploads(const Services& services, Call& call) {
 }
 
 }  // namespace cv::s3
+
+namespace cv::s3 {
+
+Result<Response> list_object_versions(const Services& services, Call& call) {
+  const Encoder encode = CV_TRY(encoder_for(call));
+  meta::ListVersionsQuery query;
+  query.bucket = call.route.bucket;
+  query.prefix = param(call, "prefix");
+  query.delimiter = param(call, "delimiter");
+  query.key_marker = param(call, "key-marker");
+  query.version_id_marker = param(call, "version-id-marker");
+  query.max_keys = CV_TRY(max_param(call, "max-keys"));
+  if (!query.version_id_marker.empty() && query.key_marker.empty()) {
+    return fail(ErrorCode::kInvalidArgument,
+                "A version-id marker cannot be specified without a key marker.");
+  }
+  const auto page = CV_TRY(services.vault.list_object_versions(query));
+
+  XmlWriter xml("ListVersionsResult");
+  auto root = xml.root();
+  add_text(root, "Name", call.route.bucket);
+  add_text(root, "Prefix", encode(query.prefix));
+  add_text(root, "KeyMarker", encode(query.key_marker));
+  add_text(root, "VersionIdMarker", query.version_id_marker);
+  if (page.truncated) {
+    add_text(root, "NextKeyMarker", encode(page.next_key_marker));
+    add_text(root, "NextVersionIdMarker", page.next_version_id_marker);
+  }
+  add_text(root, "MaxKeys", std::to_string(query.max_keys));
+  if (!query.delimiter.empty()) add_text(root, "Delimiter", encode(query.delimiter));
+  add_text(root, "IsTruncated", page.truncated ? "true" : "false");
+  if (encode.url) add_text(root, "EncodingType", "url");
+  for (const auto& version : page.versions) {
+    auto node = root.append_child(version.is_delete_marker ? "DeleteMarker" : "Version");
+    add_text(node, "Key", encode(version.key));
+    add_text(node, "VersionId", version.version_id);
+    add_text(node, "IsLatest", version.is_latest ? "true" : "false");
+    add_text(node, "LastModified", format_iso8601(from_unix_nanos(version.mtime_ns)));
+    if (!version.is_delete_marker) {
+      add_text(node, "ETag", quoted_etag(version.etag));
+      add_text(node, "Size", std::to_string(version.size));
+      add_text(node, "StorageClass",
+               version.storage_class.empty() ? "STANDARD" : version.storage_class);
+    }
+    add_owner(services, node, version.owner_id);
+  }
+  for (const auto& prefix : page.common_prefixes) {
+    add_text(root.append_child("CommonPrefixes"), "Prefix", encode(prefix));
+  }
+  return xml_response(xml.str());
+}
+
+}  // namespace cv::s3

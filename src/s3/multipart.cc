@@ -98,7 +98,9 @@ Result<Response> complete_multipart_upload(const Services& services, Call& call)
     add_text(xml.root(), "Checksum" + std::string(object.checksum_algorithm),
              object.checksum_value);
   }
-  return xml_response(xml.str());
+  Response response = xml_response(xml.str());
+  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  return response;
 }
 
 Result<Response> abort_multipart_upload(const Services& services, Call& call) {

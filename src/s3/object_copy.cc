@@ -57,7 +57,10 @@ Result<Response> copy_object(const Services& services, Call& call) {
   const auto& headers = call.request.headers;
   const std::string metadata_directive = CV_TRY(directive(headers, "x-amz-metadata-directive"));
   const std::string tagging_directive = CV_TRY(directive(headers, "x-amz-tagging-directive"));
-  if (source.bucket == call.route.bucket && source.key == call.route.key &&
+  // Copying a named older version onto its own key is how S3 restores it, and is allowed.
+  const bool names_version =
+      headers.get("x-amz-copy-source").find("versionId=") != std::string_view::npos;
+  if (source.bucket == call.route.bucket && source.key == call.route.key && !names_version &&
       metadata_directive == "COPY" && !headers.contains("x-amz-storage-class")) {
     return fail(ErrorCode::kInvalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself "
@@ -87,7 +90,12 @@ Result<Response> copy_object(const Services& services, Call& call) {
   if (!object.checksum_value.empty()) {
     add_text(xml.root(), "Checksum" + object.checksum_algorithm, object.checksum_value);
   }
-  return xml_response(xml.str());
+  Response response = xml_response(xml.str());
+  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  if (source.version_id != "null") {
+    response.headers.add("x-amz-copy-source-version-id", source.version_id);
+  }
+  return response;
 }
 
 Result<Response> upload_part_copy(const Services& services, Call& call) {

@@ -6,8 +6,14 @@ namespace cv::s3 {
 
 Result<Response> delete_object(const Services& services, Call& call) {
   const std::string* version = find_param(call.request.params, "versionId");
-  CV_TRY(services.vault.delete_object(call.route.bucket, call.route.key, version ? *version : ""));
-  return empty_response(204);
+  const auto outcome = CV_TRY(
+      services.vault.delete_object(call.route.bucket, call.route.key, version ? *version : ""));
+  Response response = empty_response(204);
+  if (outcome.delete_marker) response.headers.add("x-amz-delete-marker", "true");
+  if (version || outcome.delete_marker) {
+    add_version_header(services, call.route.bucket, outcome.version_id, response.headers);
+  }
+  return response;
 }
 
 Result<Response> delete_objects(const Services& services, Call& call) {
@@ -36,6 +42,10 @@ Result<Response> delete_objects(const Services& services, Call& call) {
       auto deleted = xml.root().append_child("Deleted");
       add_text(deleted, "Key", target.key);
       if (!target.version_id.empty()) add_text(deleted, "VersionId", target.version_id);
+      if (outcome->delete_marker) {
+        add_text(deleted, "DeleteMarker", "true");
+        add_text(deleted, "DeleteMarkerVersionId", outcome->version_id);
+      }
     } else {
       auto error = xml.root().append_child("Error");
       add_text(error, "Key", target.key);

@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "s3/call.h"
 #include "s3/conditions.h"
+#include "s3/error_response.h"
 #include "s3/object_headers.h"
 #include "s3/range.h"
 
@@ -49,9 +50,21 @@ Result<ByteRange> part_range(const meta::ObjectVersion& object, uint32_t number)
 
 Result<Response> read_object(const Services& services, Call& call, bool with_body) {
   const std::string* version = find_param(call.request.params, "versionId");
-  const auto object =
-      CV_TRY(services.vault.get_object(call.route.bucket, call.route.key, version ? *version : ""));
+  const auto object = CV_TRY(
+      services.vault.get_version(call.route.bucket, call.route.key, version ? *version : ""));
+  if (object.is_delete_marker) {
+    // S3 answers a delete marker with an error that carries the marker's headers.
+    const Error error =
+        version ? Error{ErrorCode::kMethodNotAllowed, {}, call.route.key}
+                : Error{ErrorCode::kNoSuchKey, "The specified key does not exist.", call.route.key};
+    Response refusal = error_response(error, call.request);
+    refusal.headers.add("x-amz-delete-marker", "true");
+    add_version_header(services, call.route.bucket, object.version_id, refusal.headers);
+    if (version) refusal.headers.set("allow", "DELETE");
+    return refusal;
+  }
   Response response;
+  add_version_header(services, call.route.bucket, object.version_id, response.headers);
   if (auto ok = check_conditions(call.request.headers, object); !ok) {
     if (ok.error().code != ErrorCode::kNotModified) return fail(ok.error());
     response.status = 304;

@@ -17,6 +17,8 @@ enum class Operation {
   kDeleteBucket,
   kGetBucketLocation,
   kGetBucketVersioning,
+  kPutBucketVersioning,
+  kListObjectVersions,
   kPutBucketCors,
   kGetBucketCors,
   kDeleteBucketCors,

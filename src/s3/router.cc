@@ -60,9 +60,15 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "uploads")) {
       return make(Operation::kListMultipartUploads, Access::kBucketOwner, "ListMultipartUploads");
     }
+    if (has(p, "versions")) {
+      return make(Operation::kListObjectVersions, Access::kBucketOwner, "ListObjectVersions");
+    }
   } else if (m == "PUT") {
     if (has(p, "cors"))
       return make(Operation::kPutBucketCors, Access::kBucketOwner, "PutBucketCors");
+    if (has(p, "versioning")) {
+      return make(Operation::kPutBucketVersioning, Access::kBucketOwner, "PutBucketVersioning");
+    }
   } else if (m == "DELETE") {
     if (has(p, "cors")) {
       return make(Operation::kDeleteBucketCors, Access::kBucketOwner, "DeleteBucketCors");

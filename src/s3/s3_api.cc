@@ -23,6 +23,10 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_location;
     case Operation::kGetBucketVersioning:
       return get_bucket_versioning;
+    case Operation::kPutBucketVersioning:
+      return put_bucket_versioning;
+    case Operation::kListObjectVersions:
+      return list_object_versions;
     case Operation::kPutBucketCors:
       return put_bucket_cors;
     case Operation::kGetBucketCors:
@@ -115,7 +119,11 @@ struct S3Api::Impl {
     if (auto admitted = admit(call); !admitted) {
       return refuse(admitted.error(), request, call.route.name);
     }
-    auto response = handler_for(call.route.operation)(services, call);
+    const OperationHandler handler = handler_for(call.route.operation);
+    if (handler == nullptr) {
+      return refuse(Error{ErrorCode::kNotImplemented, {}, {}}, request, call.route.name);
+    }
+    auto response = handler(services, call);
     if (!response) return refuse(response.error(), request, call.route.name);
     if (request.headers.contains("origin") && !call.route.bucket.empty() &&
         call.route.operation != Operation::kPreflight) {
@@ -154,6 +162,16 @@ Response xml_response(std::string body, int status) {
   response.headers.add("content-type", "application/xml");
   response.body = std::move(body);
   return response;
+}
+
+void add_version_header(const Services& services, std::string_view bucket,
+                        std::string_view version_id, Headers& headers) {
+  if (version_id.empty()) return;
+  if (version_id == "null") {
+    auto state = services.vault.versioning(bucket);
+    if (!state || *state == vault::Versioning::kUnversioned) return;
+  }
+  headers.set("x-amz-version-id", version_id);
 }
 
 Response empty_response(int status) {

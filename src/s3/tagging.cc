@@ -11,6 +11,19 @@ std::string version_param(const Call& call) {
   return version ? *version : "";
 }
 
+// Replaces the tag set of the version the request names (the current one by default) and
+// answers with that version's id.
+Result<Response> replace_tags(const Services& services, Call& call, const meta::StringPairs& tags,
+                              int status) {
+  const auto object =
+      CV_TRY(services.vault.get_object(call.route.bucket, call.route.key, version_param(call)));
+  CV_TRY(
+      services.vault.put_object_tags(call.route.bucket, call.route.key, object.version_id, tags));
+  Response response = empty_response(status);
+  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  return response;
+}
+
 }  // namespace
 
 Result<Response> get_object_tagging(const Services& services, Call& call) {
@@ -23,7 +36,9 @@ Result<Response> get_object_tagging(const Services& services, Call& call) {
     add_text(tag, "Key", key);
     add_text(tag, "Value", value);
   }
-  return xml_response(xml.str());
+  Response response = xml_response(xml.str());
+  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  return response;
 }
 
 Result<Response> put_object_tagging(const Services& services, Call& call) {
@@ -39,15 +54,11 @@ Result<Response> put_object_tagging(const Services& services, Call& call) {
     tags.emplace_back(child_text(tag, "Key"), child_text(tag, "Value"));
   }
   CV_TRY(validate_tags(tags));
-  CV_TRY(
-      services.vault.put_object_tags(call.route.bucket, call.route.key, version_param(call), tags));
-  return empty_response(200);
+  return replace_tags(services, call, tags, 200);
 }
 
 Result<Response> delete_object_tagging(const Services& services, Call& call) {
-  CV_TRY(
-      services.vault.put_object_tags(call.route.bucket, call.route.key, version_param(call), {}));
-  return empty_response(204);
+  return replace_tags(services, call, {}, 204);
 }
 
 }  // namespace cv::s3

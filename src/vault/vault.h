@@ -33,6 +33,10 @@ struct VaultOptions {
   std::string region = "us-east-1";
 };
 
+// A bucket's versioning state. A bucket that was never configured is kUnversioned; once
+// configured it can only move between kEnabled and kSuspended.
+enum class Versioning { kUnversioned, kEnabled, kSuspended };
+
 // Checksum algorithms S3 accepts in x-amz-checksum-*.
 enum class ChecksumAlgorithm { kNone, kCrc32, kCrc32c, kSha1, kSha256 };
 std::string_view checksum_name(ChecksumAlgorithm algorithm);  // "CRC32", ... , "" for none
@@ -81,21 +85,32 @@ class Vault {
   Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
                                                        std::string_view kind);
   Status delete_bucket_config(std::string_view bucket, std::string_view kind);
+  // Versioning state (cached like buckets). set_versioning accepts kEnabled and kSuspended.
+  Result<Versioning> versioning(std::string_view bucket);
+  Status set_versioning(std::string_view bucket, Versioning state);
 
   // Objects. put_object streams the body into storage, computing MD5 (the ETag) and the
   // requested checksum, runs input.check, then commits; the returned version has no body.
   Result<meta::ObjectVersion> put_object(PutObjectInput& input);
-  // The version's metadata and body location (NoSuchBucket, NoSuchKey).
+  // The version's metadata and body location (NoSuchBucket, NoSuchKey, NoSuchVersion). A
+  // delete marker answers NoSuchKey when it is the current version and MethodNotAllowed when
+  // asked for by id, as S3 does; get_version returns it instead.
   Result<meta::ObjectVersion> get_object(std::string_view bucket, std::string_view key,
                                          std::string_view version_id = {});
+  Result<meta::ObjectVersion> get_version(std::string_view bucket, std::string_view key,
+                                          std::string_view version_id = {});
   // A stream of bytes [offset, offset + length) of the version's body.
   Result<std::unique_ptr<ByteSource>> open_body(const meta::ObjectVersion& object, uint64_t offset,
                                                 uint64_t length);
+  // Without a version id: removes the object in an unversioned bucket, and adds a delete
+  // marker (a new version, or the "null" one when suspended) in a versioned one. With a
+  // version id: removes that version for good.
   Result<meta::DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
                                             std::string_view version_id = {});
   Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
                          const meta::StringPairs& tags);
   Result<meta::ListObjectsPage> list_objects(const meta::ListObjectsQuery& query);
+  Result<meta::ListVersionsPage> list_object_versions(const meta::ListVersionsQuery& query);
 
   // Multipart uploads. Parts are always blob files.
   Result<meta::MultipartUpload> create_upload(std::string_view bucket, std::string_view key,
@@ -127,6 +142,9 @@ class Vault {
 
  private:
   struct StoredBody;
+  // The version id a new version of a key in `bucket` gets: fresh when versioning is
+  // enabled, "null" otherwise.
+  Result<std::string> next_version_id(std::string_view bucket);
   Result<StoredBody> store_body(ByteSource& body, std::optional<uint64_t> expected_size,
                                 uint64_t max_size, bool allow_inline, ChecksumAlgorithm algorithm,
                                 const BodyCheck& check);
@@ -140,7 +158,9 @@ class Vault {
   // database (scale-out) will need an invalidation signal here.
   std::mutex bucket_cache_mutex_;
   std::map<std::string, meta::Bucket, std::less<>> bucket_cache_;
-  uint64_t bucket_deletions_ = 0;  // a lookup caches only if no delete ran meanwhile
+  std::map<std::string, Versioning, std::less<>> versioning_cache_;
+  uint64_t cache_changes_ = 0;  // bumped by deletes and versioning changes: a lookup caches
+                                // its result only if no change ran meanwhile
 };
 
 // S3 bucket naming rules (3-63 chars, lowercase letters, digits, '.', '-', no IP address

@@ -24,14 +24,14 @@ Result<meta::Bucket> Vault::get_bucket(std::string_view name) {
   {
     std::lock_guard lock(bucket_cache_mutex_);
     if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) return it->second;
-    deletions_before = bucket_deletions_;
+    deletions_before = cache_changes_;
   }
   auto bucket = CV_TRY(meta_.get_bucket(name));
   if (!bucket) {
     return fail(ErrorCode::kNoSuchBucket, "The specified bucket does not exist", std::string(name));
   }
   std::lock_guard lock(bucket_cache_mutex_);
-  if (bucket_deletions_ == deletions_before) bucket_cache_.insert_or_assign(bucket->name, *bucket);
+  if (cache_changes_ == deletions_before) bucket_cache_.insert_or_assign(bucket->name, *bucket);
   return std::move(*bucket);
 }
 
@@ -45,13 +45,19 @@ Status Vault::delete_bucket(std::string_view name) {
   {
     // Forget first: a lookup racing with the delete reloads from the store.
     std::lock_guard lock(bucket_cache_mutex_);
-    ++bucket_deletions_;
+    ++cache_changes_;
     if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) bucket_cache_.erase(it);
+    if (auto it = versioning_cache_.find(name); it != versioning_cache_.end()) {
+      versioning_cache_.erase(it);
+    }
   }
   auto deleted = meta_.delete_bucket(name);
   std::lock_guard lock(bucket_cache_mutex_);
-  ++bucket_deletions_;
+  ++cache_changes_;
   if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) bucket_cache_.erase(it);
+  if (auto it = versioning_cache_.find(name); it != versioning_cache_.end()) {
+    versioning_cache_.erase(it);
+  }
   return deleted;
 }
 
@@ -71,6 +77,40 @@ Result<std::optional<std::string>> Vault::get_bucket_config(std::string_view buc
 
 Status Vault::delete_bucket_config(std::string_view bucket, std::string_view kind) {
   return meta_.delete_bucket_config(bucket, kind);
+}
+
+namespace {
+constexpr std::string_view kVersioningConfig = "versioning";
+}  // namespace
+
+Result<Versioning> Vault::versioning(std::string_view bucket) {
+  uint64_t deletions_before = 0;
+  {
+    std::lock_guard lock(bucket_cache_mutex_);
+    if (auto it = versioning_cache_.find(bucket); it != versioning_cache_.end()) return it->second;
+    deletions_before = cache_changes_;
+  }
+  CV_TRY(get_bucket(bucket));
+  const auto document = CV_TRY(meta_.get_bucket_config(bucket, kVersioningConfig));
+  Versioning state = Versioning::kUnversioned;
+  if (document == "Enabled") state = Versioning::kEnabled;
+  if (document == "Suspended") state = Versioning::kSuspended;
+  std::lock_guard lock(bucket_cache_mutex_);
+  if (cache_changes_ == deletions_before)
+    versioning_cache_.insert_or_assign(std::string(bucket), state);
+  return state;
+}
+
+Status Vault::set_versioning(std::string_view bucket, Versioning state) {
+  if (state == Versioning::kUnversioned) {
+    return fail(ErrorCode::kMalformedXML, "Versioning can only be Enabled or Suspended");
+  }
+  CV_TRY(meta_.put_bucket_config(bucket, kVersioningConfig,
+                                 state == Versioning::kEnabled ? "Enabled" : "Suspended"));
+  std::lock_guard lock(bucket_cache_mutex_);
+  ++cache_changes_;
+  versioning_cache_.insert_or_assign(std::string(bucket), state);
+  return {};
 }
 
 Result<std::vector<std::string>> Vault::garbage(size_t max) { return meta_.take_garbage(max); }

@@ -129,7 +129,7 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
   const std::string count = std::to_string(parts.size());
   object.bucket = bucket;
   object.key = key;
-  object.version_id = "null";
+  object.version_id = CV_TRY(next_version_id(bucket));
   object.size = total;
   object.etag = hex_encode(etag_md5.finish()) + "-" + count;
   object.mtime_ns = to_unix_nanos(clock_.now());

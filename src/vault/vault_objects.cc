@@ -1,5 +1,8 @@
+#include <fmt/format.h>
+
 #include "core/encoding.h"
 #include "core/hash.h"
+#include "core/ids.h"
 #include "vault/object_body_source.h"
 #include "vault/stored_body.h"
 #include "vault/vault.h"
@@ -23,10 +26,17 @@ Status validate_attributes(const meta::ObjectVersion& attributes) {
 
 }  // namespace
 
+Result<std::string> Vault::next_version_id(std::string_view bucket) {
+  if (CV_TRY(versioning(bucket)) != Versioning::kEnabled) return std::string("null");
+  // Creation time first, so ids sort by age; random bits make them unguessable and unique.
+  return fmt::format("{:016x}{}", to_unix_nanos(clock_.now()), random_hex(8));
+}
+
 Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   CV_TRY(validate_key(input.key));
   CV_TRY(validate_attributes(input.attributes));
   CV_TRY(get_bucket(input.bucket));
+  const std::string version_id = CV_TRY(next_version_id(input.bucket));
   const auto algorithm =
       parse_checksum_name(input.attributes.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
   StoredBody stored = CV_TRY(store_body(*input.body, input.expected_size, options_.max_part_size,
@@ -34,7 +44,7 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   meta::ObjectVersion object = std::move(input.attributes);
   object.bucket = input.bucket;
   object.key = input.key;
-  object.version_id = "null";
+  object.version_id = version_id;
   object.is_delete_marker = false;
   object.size = stored.digests.size;
   object.etag = hex_encode(stored.digests.md5);
@@ -55,6 +65,19 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
 
 Result<meta::ObjectVersion> Vault::get_object(std::string_view bucket, std::string_view key,
                                               std::string_view version_id) {
+  auto object = CV_TRY(get_version(bucket, key, version_id));
+  if (object.is_delete_marker) {
+    if (version_id.empty()) {
+      return fail(ErrorCode::kNoSuchKey, "The specified key does not exist.", std::string(key));
+    }
+    return fail(ErrorCode::kMethodNotAllowed,
+                "The specified method is not allowed against this resource.", std::string(key));
+  }
+  return object;
+}
+
+Result<meta::ObjectVersion> Vault::get_version(std::string_view bucket, std::string_view key,
+                                               std::string_view version_id) {
   auto object = CV_TRY(meta_.get_object(bucket, key, version_id));
   if (!object) {
     CV_TRY(get_bucket(bucket));
@@ -76,7 +99,21 @@ Result<std::unique_ptr<ByteSource>> Vault::open_body(const meta::ObjectVersion& 
 Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::string_view key,
                                                  std::string_view version_id) {
   CV_TRY(get_bucket(bucket));
-  return meta_.delete_object(bucket, key, version_id);
+  const Versioning state = CV_TRY(versioning(bucket));
+  if (!version_id.empty() || state == Versioning::kUnversioned) {
+    return meta_.delete_object(bucket, key, version_id);
+  }
+  CV_TRY(validate_key(key));
+  meta::ObjectVersion marker;
+  marker.bucket = bucket;
+  marker.key = key;
+  marker.version_id = CV_TRY(next_version_id(bucket));
+  marker.is_delete_marker = true;
+  marker.mtime_ns = to_unix_nanos(clock_.now());
+  marker.content_type.clear();
+  CV_TRY(meta_.put_object(marker));
+  return meta::DeleteOutcome{
+      .existed = true, .version_id = marker.version_id, .delete_marker = true};
 }
 
 Status Vault::put_object_tags(std::string_view bucket, std::string_view key,
@@ -88,6 +125,11 @@ Status Vault::put_object_tags(std::string_view bucket, std::string_view key,
 Result<meta::ListObjectsPage> Vault::list_objects(const meta::ListObjectsQuery& query) {
   CV_TRY(get_bucket(query.bucket));
   return meta_.list_objects(query);
+}
+
+Result<meta::ListVersionsPage> Vault::list_object_versions(const meta::ListVersionsQuery& query) {
+  CV_TRY(get_bucket(query.bucket));
+  return meta_.list_object_versions(query);
 }
 
 }  // namespace cv::vault

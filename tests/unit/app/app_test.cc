@@ -121,7 +121,9 @@ class CountingHandler final : public RequestHandler {
  public:
   Response handle(Request&) override {
     ++calls;
-    return Response{.status = 403};
+    Response response;
+    response.status = 403;
+    return response;
   }
   int calls = 0;
 };
