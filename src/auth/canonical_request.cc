@@ -31,7 +31,8 @@ std::optional<std::string> canonical_query_from_raw(std::string_view raw_query,
   if (!params) return std::nullopt;
   std::vector<std::pair<std::string, std::string>> encoded;
   for (const auto& [name, value] : *params) {
-    if (name == skip_name) continue;
+    // An empty skip_name skips nothing: "=v" (a parameter with an empty name) is signed too.
+    if (!skip_name.empty() && name == skip_name) continue;
     encoded.emplace_back(uri_encode(name), uri_encode(value));
   }
   std::sort(encoded.begin(), encoded.end());

@@ -240,8 +240,9 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
                 std::string(kHeaderMalformed) +
                     "Invalid credential date. Date is not the same as X-Amz-Date.");
   }
-  const auto skew = ctx.clock.now() - when;
-  if (skew > ctx.options.max_clock_skew || -skew > ctx.options.max_clock_skew) {
+  // Compared as time points: the difference of a far-off date and now would overflow.
+  const TimePoint now = ctx.clock.now();
+  if (when < now - ctx.options.max_clock_skew || when > now + ctx.options.max_clock_skew) {
     return fail(ErrorCode::kRequestTimeTooSkewed,
                 "The difference between the request time and the current time is too large.");
   }
@@ -320,10 +321,11 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
   signed_request.skip_query_name = "X-Amz-Signature";
 
   const TimePoint now = ctx.clock.now();
-  if (*when - now > ctx.options.max_clock_skew) {
+  // Compared as time points: the difference of a far-off date and now would overflow.
+  if (*when > now + ctx.options.max_clock_skew) {
     return fail(ErrorCode::kAccessDenied, "Request is not valid yet");
   }
-  if (now - *when > std::chrono::seconds(expires)) {
+  if (*when < now - std::chrono::seconds(expires)) {
     return fail(ErrorCode::kAccessDenied, "Request has expired");
   }
 

@@ -18,6 +18,13 @@ std::optional<TimePoint> from_utc_tm(std::tm tm, int64_t extra_nanos = 0) {
   tm.tm_isdst = 0;
   const std::time_t secs = timegm(&tm);
   if (secs == static_cast<std::time_t>(-1)) return std::nullopt;
+  // A TimePoint counts nanoseconds in 64 bits (years 1678 to 2262); a date outside that
+  // (an HTTP date in year 9999) is refused rather than overflowing the conversion.
+  constexpr int64_t kMinSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::min()).count() + 1;
+  constexpr int64_t kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count() - 1;
+  if (secs < kMinSeconds || secs > kMaxSeconds) return std::nullopt;
   return std::chrono::system_clock::from_time_t(secs) +
          std::chrono::duration_cast<std::chrono::system_clock::duration>(
              std::chrono::nanoseconds(extra_nanos));
