@@ -41,7 +41,8 @@ std::optional<TimePoint> strptime_utc(std::string_view text, const char* format)
   std::string copy(text);
   std::tm tm{};
   const char* end = strptime(copy.c_str(), format, &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
+  // The whole text must be consumed; a NUL byte inside it must not end it early.
+  if (end != copy.c_str() + copy.size()) return std::nullopt;
   return from_utc_tm(tm);
 }
 
@@ -89,7 +90,7 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
   std::string copy(base);
   std::tm tm{};
   const char* end = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
+  if (end != copy.c_str() + copy.size()) return std::nullopt;
   return from_utc_tm(tm, nanos);
 }
 

@@ -69,6 +69,8 @@ std::optional<std::string> base64_decode(std::string_view text) {
   if (text.back() == '=') ++padding;
   if (text.size() >= 2 && text[text.size() - 2] == '=') ++padding;
   out.resize(static_cast<size_t>(n) - padding);
+  // Canonical form only: unused trailing bits must be zero ("AB==" is not "AA==").
+  if (base64_encode(out) != text) return std::nullopt;
   return out;
 }
 

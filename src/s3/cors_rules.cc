@@ -30,6 +30,10 @@ Result<std::vector<CorsRule>> parse_cors_configuration(std::string_view xml) {
       if (name == "ID") {
         rule.id = value;
       } else if (name == "AllowedOrigin") {
+        if (std::count(value.begin(), value.end(), '*') > 1) {
+          return fail(ErrorCode::kInvalidRequest,
+                      "AllowedOrigin \"" + value + "\" can not have more than one wildcard.");
+        }
         rule.allowed_origins.push_back(value);
       } else if (name == "AllowedMethod") {
         static constexpr std::string_view kMethods[] = {"GET", "PUT", "POST", "DELETE", "HEAD"};
@@ -40,6 +44,10 @@ Result<std::vector<CorsRule>> parse_cors_configuration(std::string_view xml) {
         }
         rule.allowed_methods.push_back(value);
       } else if (name == "AllowedHeader") {
+        if (std::count(value.begin(), value.end(), '*') > 1) {
+          return fail(ErrorCode::kInvalidRequest,
+                      "AllowedHeader \"" + value + "\" can not have more than one wildcard.");
+        }
         rule.allowed_headers.push_back(to_lower(value));
       } else if (name == "ExposeHeader") {
         rule.expose_headers.push_back(value);

@@ -29,6 +29,10 @@ TEST(Clock, HttpDateForms) {
   EXPECT_EQ(*a, *b);
   EXPECT_EQ(*a, *c);
   EXPECT_FALSE(parse_http_date("yesterday").has_value());
+  using namespace std::string_view_literals;
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT\0junk"sv).has_value());
+  EXPECT_FALSE(parse_amz_date("20130524T000000Z\0"sv).has_value());
+  EXPECT_FALSE(parse_iso8601("2009-10-12T17:50\0:30Z"sv).has_value());
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ TEST(Encoding, Base64StrictDecoding) {
   EXPECT_FALSE(base64_decode("aGVsbG8").has_value());
   EXPECT_FALSE(base64_decode("aG=sbG8=").has_value());
   EXPECT_FALSE(base64_decode("a*VsbG8=").has_value());
+  EXPECT_FALSE(base64_decode("AB==").has_value());  // non-zero unused bits
+  EXPECT_EQ(base64_decode("AA==").value(), std::string(1, '\0'));
 }
 
 TEST(Encoding, UriEncodeFollowsSigV4Rules) {

@@ -41,6 +41,12 @@ TEST(Cors, RejectsBadConfigurations) {
                 .error()
                 .code,
             ErrorCode::kInvalidRequest);
+  EXPECT_EQ(parse_cors_configuration("<CORSConfiguration><CORSRule><AllowedOrigin>https://*.*.test"
+                                     "</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>"
+                                     "</CORSConfiguration>")
+                .error()
+                .code,
+            ErrorCode::kInvalidRequest);
 }
 
 // Delivers its data a few bytes at a time, to exercise boundary handling across reads.
