@@ -27,23 +27,13 @@ std::optional<std::string> canonical_uri(std::string_view raw_path) {
 std::optional<std::string> canonical_query_from_raw(std::string_view raw_query,
                                                     std::string_view skip_name,
                                                     bool plus_as_space) {
-  const auto params = parse_query(raw_query, plus_as_space);
+  auto params = parse_query(raw_query, plus_as_space);
   if (!params) return std::nullopt;
-  std::vector<std::pair<std::string, std::string>> encoded;
-  for (const auto& [name, value] : *params) {
-    // An empty skip_name skips nothing: "=v" (a parameter with an empty name) is signed too.
-    if (!skip_name.empty() && name == skip_name) continue;
-    encoded.emplace_back(uri_encode(name), uri_encode(value));
+  // An empty skip_name skips nothing: "=v" (a parameter with an empty name) is signed too.
+  if (!skip_name.empty()) {
+    std::erase_if(*params, [&](const auto& param) { return param.first == skip_name; });
   }
-  std::sort(encoded.begin(), encoded.end());
-  std::string out;
-  for (const auto& [name, value] : encoded) {
-    if (!out.empty()) out.push_back('&');
-    out += name;
-    out.push_back('=');
-    out += value;
-  }
-  return out;
+  return canonical_query(*params);
 }
 
 std::string canonical_query(const QueryParams& params) {

@@ -44,11 +44,7 @@ struct AuthorizationParts {
 Result<AuthorizationParts> parse_authorization(std::string_view rest) {
   AuthorizationParts parts;
   bool have_credential = false, have_signed_headers = false, have_signature = false;
-  while (!rest.empty()) {
-    const size_t comma = rest.find(',');
-    const std::string_view item = trim(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    if (item.empty()) continue;
+  for (const std::string_view item : split_list(rest)) {
     const size_t eq = item.find('=');
     if (eq == std::string_view::npos) {
       return fail(ErrorCode::kAuthorizationHeaderMalformed,

@@ -163,6 +163,17 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+std::vector<std::string_view> split_list(std::string_view text, char separator) {
+  std::vector<std::string_view> items;
+  while (!text.empty()) {
+    const size_t end = text.find(separator);
+    const std::string_view item = trim(text.substr(0, end));
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
 std::string trim_and_collapse(std::string_view text) {
   text = trim(text);
   std::string out;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cv {
 
@@ -30,5 +31,8 @@ std::string to_lower(std::string_view text);
 // canonical header values).
 std::string trim_and_collapse(std::string_view text);
 std::string_view trim(std::string_view text);
+// The trimmed, non-empty items of a `separator`-separated list ("a, b,,c" gives a, b, c),
+// as HTTP list headers are read. The views point into `text`.
+std::vector<std::string_view> split_list(std::string_view text, char separator = ',');
 
 }  // namespace cv

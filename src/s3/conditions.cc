@@ -10,10 +10,7 @@ namespace {
 
 // True if the comma-separated entity-tag list matches the etag ("*" matches anything).
 bool etag_matches(std::string_view list, std::string_view etag) {
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    std::string_view item = trim(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  for (std::string_view item : split_list(list)) {
     if (item.starts_with("W/")) item.remove_prefix(2);
     if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
       item = item.substr(1, item.size() - 2);

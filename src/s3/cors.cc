@@ -20,12 +20,7 @@ std::string join(const std::vector<std::string>& items) {
 
 std::vector<std::string> split_header_list(std::string_view list) {
   std::vector<std::string> out;
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    const std::string_view item = trim(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    if (!item.empty()) out.push_back(to_lower(item));
-  }
+  for (const std::string_view item : split_list(list)) out.push_back(to_lower(item));
   return out;
 }
 

@@ -18,11 +18,8 @@ constexpr std::string_view kMetaPrefix = "x-amz-meta-";
 // Removes "aws-chunked" from a Content-Encoding list; it describes the transfer, not the object.
 std::string strip_aws_chunked(std::string_view value) {
   std::string out;
-  while (!value.empty()) {
-    const size_t comma = value.find(',');
-    const std::string_view item = trim(value.substr(0, comma));
-    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
-    if (item.empty() || to_lower(item) == "aws-chunked") continue;
+  for (const std::string_view item : split_list(value)) {
+    if (to_lower(item) == "aws-chunked") continue;
     if (!out.empty()) out += ",";
     out += item;
   }
