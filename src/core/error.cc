@@ -117,6 +117,15 @@ constexpr std::array kCodes = {
              "The requested partnumber is not satisfiable"},
     CodeInfo{ErrorCode::kCORSForbidden, "AccessForbidden", 403,
              "CORSResponse: This CORS request is not allowed."},
+    CodeInfo{ErrorCode::kNoSuchLifecycleConfiguration, "NoSuchLifecycleConfiguration", 404,
+             "The lifecycle configuration does not exist"},
+    CodeInfo{ErrorCode::kServerSideEncryptionConfigurationNotFoundError,
+             "ServerSideEncryptionConfigurationNotFoundError", 404,
+             "The server side encryption configuration was not found"},
+    CodeInfo{ErrorCode::kRestoreAlreadyInProgress, "RestoreAlreadyInProgress", 409,
+             "Object restore is already in progress"},
+    CodeInfo{ErrorCode::kObjectAlreadyInActiveTierError, "ObjectAlreadyInActiveTierError", 403,
+             "Restore is not allowed for the object's current storage class"},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

@@ -66,6 +66,10 @@ enum class ErrorCode {
   kMalformedTrailerError,
   kInvalidPartNumber,
   kCORSForbidden,
+  kNoSuchLifecycleConfiguration,
+  kServerSideEncryptionConfigurationNotFoundError,
+  kRestoreAlreadyInProgress,
+  kObjectAlreadyInActiveTierError,
 };
 
 struct Error {

@@ -38,7 +38,34 @@ struct Bucket {
 // A contiguous piece of an object's body stored as one blob (one per multipart part).
 struct BlobRef {
   std::string blob_id;
-  uint64_t size = 0;
+  uint64_t size = 0;  // bytes of the object this piece holds (plaintext, uncompressed)
+  // Bytes the blob occupies where it is stored; 0 means the same as `size` (a plain blob).
+  uint64_t stored_size = 0;
+  // How the blob's bytes encode the piece: "" as they are (or sealed, see Encryption),
+  // "zstd" compressed in independent frames (vault/compressed_body.h).
+  std::string codec;
+};
+
+// How an object's body is encrypted at rest. Every stored piece of an encrypted body (inline
+// bytes, each blob) is an 8-byte nonce prefix followed by the sealed segments of
+// blob/segment_cipher.h, under one data key per object (per upload for multipart).
+enum class EncryptionMode { kNone, kS3, kCustomer };  // SSE-S3 ("AES256"), SSE-C
+struct Encryption {
+  EncryptionMode mode = EncryptionMode::kNone;
+  // The data key sealed (core/seal.h) under the master key (kS3) or the customer's key
+  // (kCustomer); never the key itself.
+  std::string wrapped_key;
+  std::string customer_key_md5;  // kCustomer: base64 MD5 of the customer key, as S3 echoes it
+};
+
+// A temporary readable copy of an archived (GLACIER) version made by RestoreObject.
+struct Restore {
+  bool ongoing = false;   // requested, copy not made yet
+  int64_t expiry_ns = 0;  // when the copy is removed (0 while ongoing)
+  int32_t days = 0;       // as requested
+  // The copy, one blob per piece of the version's `blobs` (same encryption, no codec);
+  // empty for an inline body.
+  std::vector<BlobRef> blobs;
 };
 
 // One version of an object (the only version, "null", until versioning is enabled).
@@ -65,9 +92,17 @@ struct ObjectVersion {
   std::string checksum_algorithm;  // "", "CRC32", "CRC32C", "SHA1", "SHA256"
   std::string checksum_value;      // base64; "<b64>-N" for multipart composites
   uint32_t parts_count = 0;        // 0 unless the object came from a multipart upload
-  // The body: inline bytes when `blobs` is empty, else the concatenation of `blobs`.
+  // The body: inline bytes when `blobs` is empty, else the concatenation of `blobs`. Inline
+  // bytes are stored as the encryption mode says (sealed when encrypted), never compressed.
   std::string inline_data;
   std::vector<BlobRef> blobs;
+  Encryption encryption;
+  std::optional<Restore> restore;  // set on GLACIER versions once a restore was requested
+  // When the lifecycle worker must next look at this version (0: never). Written by the
+  // writer of the version; the store keeps an index on it.
+  int64_t lifecycle_due_ns = 0;
+  // Filled by reads: when the version stopped being current (0 while current).
+  int64_t noncurrent_since_ns = 0;
 };
 
 struct MultipartUpload {
@@ -77,7 +112,8 @@ struct MultipartUpload {
   int64_t initiated_ns = 0;
   std::string owner_id;
   // Everything the completed object inherits: content_type, headers, user_metadata, tags,
-  // storage_class, checksum_algorithm. Body fields are unused.
+  // storage_class, checksum_algorithm, encryption (the upload's data key). Body fields are
+  // unused.
   ObjectVersion object;
 };
 

@@ -99,7 +99,7 @@ Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint
   if (check) CV_TRY(check(stored.digests));
   if (writer) {
     std::string blob_id = CV_TRY(writer->commit());
-    stored.blob = meta::BlobRef{std::move(blob_id), total};
+    stored.blob = meta::BlobRef{.blob_id = std::move(blob_id), .size = total};
   }
   return stored;
 }

@@ -140,9 +140,41 @@ CREATE INDEX object_versions_by_key
   ON objects(bucket, key, is_latest DESC, created_seq DESC, version_id);
 )sql";
 
+// Version 3: encryption, tiers and lifecycle.
+// - storage: how the body is kept (encryption, a restored copy), JSON, NULL when plain.
+// - due_ns: when the lifecycle worker must next look at the version, NULL for never; the
+//   partial index holds only scheduled versions, so a bucket without lifecycle rules pays
+//   nothing and the worker finds due versions with one range scan.
+// - noncurrent_ns: when the version stopped being current (0 while current), which
+//   noncurrent-version rules count from. Existing noncurrent rows take their mtime.
+// - uploads.storage: the upload's encryption (its data key), as objects.storage.
+// - events: the outbox of event records (lifecycle transitions and expirations so far),
+//   written in the same transaction as the change; consumers read in seq order.
+constexpr const char kSchemaV3[] = R"sql(
+ALTER TABLE objects ADD COLUMN storage TEXT;
+ALTER TABLE objects ADD COLUMN due_ns INTEGER;
+ALTER TABLE objects ADD COLUMN noncurrent_ns INTEGER NOT NULL DEFAULT 0;
+UPDATE objects SET noncurrent_ns = mtime_ns WHERE is_latest = 0;
+CREATE INDEX objects_by_due ON objects(due_ns) WHERE due_ns IS NOT NULL;
+ALTER TABLE uploads ADD COLUMN storage TEXT;
+CREATE TABLE events(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ns INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  bucket TEXT NOT NULL,
+  key BLOB NOT NULL,
+  version_id TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  storage_class TEXT NOT NULL,
+  detail TEXT
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 }  // namespace

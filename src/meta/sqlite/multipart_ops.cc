@@ -30,7 +30,8 @@ Result<std::vector<BlobRef>> delete_upload_rows(Connection& db, std::string_view
     stmt.bind_text(1, upload_id);
     while (CV_TRY(stmt.step())) {
       if (!stmt.column_is_null(0)) {
-        blobs.push_back(BlobRef{stmt.column_string(0), static_cast<uint64_t>(stmt.column_int(1))});
+        blobs.push_back(BlobRef{.blob_id = stmt.column_string(0),
+                                .size = static_cast<uint64_t>(stmt.column_int(1))});
       }
     }
   }
@@ -49,7 +50,8 @@ Part part_from_row(const Statement& row) {
   part.mtime_ns = row.column_int(4);
   part.checksum_value = row.column_string(5);
   if (!row.column_is_null(6)) {
-    part.blob = BlobRef{row.column_string(6), static_cast<uint64_t>(row.column_int(7))};
+    part.blob =
+        BlobRef{.blob_id = row.column_string(6), .size = static_cast<uint64_t>(row.column_int(7))};
   }
   return part;
 }
@@ -77,12 +79,14 @@ Result<MultipartUpload> upload_from_row(const Statement& row, std::string_view b
   object.checksum_algorithm = row.column_string(6);
   CV_TRY(decode_attributes(row.column_bytes(7), object.headers, object.user_metadata));
   object.tags = CV_TRY(decode_pairs(row.column_bytes(8)));
+  std::optional<Restore> no_restore;
+  CV_TRY(decode_storage(row.column_bytes(9), object.encryption, no_restore));
   return upload;
 }
 
 #define CV_UPLOAD_COLUMNS                                                        \
   "SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, " \
-  "checksum_algorithm, attributes, tags FROM uploads "
+  "checksum_algorithm, attributes, tags, storage FROM uploads "
 
 // Uploads of one bucket ordered by (key, initiated_ns, upload_id), below an optional
 // exclusive key bound. Positioned by seek() (at a key) or resume_after() (after an upload).
@@ -172,10 +176,11 @@ Status insert_upload(Connection& db, const MultipartUpload& upload) {
   const ObjectVersion& object = upload.object;
   std::string attributes = encode_attributes(object.headers, object.user_metadata);
   std::string tags = encode_pairs(object.tags);
+  std::string storage = encode_storage(object.encryption, std::nullopt);
   auto stmt = CV_TRY(db.prepare(
       "INSERT INTO uploads(upload_id, bucket, key, initiated_ns, owner_id, storage_class, "
-      "content_type, checksum_algorithm, attributes, tags) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+      "content_type, checksum_algorithm, attributes, tags, storage) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
   stmt.bind_text(1, upload.upload_id)
       .bind_text(2, upload.bucket)
       .bind_blob(3, upload.key)
@@ -185,15 +190,17 @@ Status insert_upload(Connection& db, const MultipartUpload& upload) {
       .bind_text(7, object.content_type)
       .bind_text(8, object.checksum_algorithm)
       .bind_text_or_null(9, attributes)
-      .bind_text_or_null(10, tags);
+      .bind_text_or_null(10, tags)
+      .bind_text_or_null(11, storage);
   return stmt.run();
 }
 
 Result<std::optional<MultipartUpload>> read_upload(Connection& db, std::string_view bucket,
                                                    std::string_view upload_id) {
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, "
-      "checksum_algorithm, attributes, tags FROM uploads WHERE upload_id = ?1 AND bucket = ?2"));
+  auto stmt = CV_TRY(
+      db.prepare("SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, "
+                 "checksum_algorithm, attributes, tags, storage FROM uploads "
+                 "WHERE upload_id = ?1 AND bucket = ?2"));
   stmt.bind_text(1, upload_id).bind_text(2, bucket);
   if (!CV_TRY(stmt.step())) return std::nullopt;
   return CV_TRY(upload_from_row(stmt, bucket));

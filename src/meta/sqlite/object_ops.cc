@@ -10,7 +10,8 @@ namespace {
 #define CV_OBJECT_COLUMNS                                                                     \
   "SELECT key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, " \
   "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, "  \
-  "inline_data, is_latest FROM objects INDEXED BY object_versions_by_key "
+  "inline_data, is_latest, storage, due_ns, noncurrent_ns FROM objects "                      \
+  "INDEXED BY object_versions_by_key "
 
 Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket) {
   ObjectVersion object;
@@ -32,6 +33,9 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   object.blobs = CV_TRY(decode_blobs(row.column_bytes(14)));
   object.inline_data = row.column_string(15);
   object.is_latest = row.column_int(16) != 0;
+  CV_TRY(decode_storage(row.column_bytes(17), object.encryption, object.restore));
+  object.lifecycle_due_ns = row.column_int(18);
+  object.noncurrent_since_ns = row.column_int(19);
   return object;
 }
 
@@ -61,14 +65,33 @@ Result<KeyRows> find_key_rows(Connection& db, const ObjectVersion& object) {
   return rows;
 }
 
+// Every blob the row references: its body's and its restored copy's.
 Result<std::vector<BlobRef>> blobs_of_row(Connection& db, int64_t row_id) {
-  auto stmt = CV_TRY(db.prepare("SELECT blobs FROM objects WHERE id = ?1"));
+  auto stmt = CV_TRY(db.prepare("SELECT blobs, storage FROM objects WHERE id = ?1"));
   stmt.bind_int(1, row_id);
   if (!CV_TRY(stmt.step())) return std::vector<BlobRef>{};
-  return decode_blobs(stmt.column_bytes(0));
+  return referenced_blobs(stmt.column_bytes(0), stmt.column_bytes(1));
 }
 
 }  // namespace
+
+Result<std::vector<BlobRef>> referenced_blobs(std::string_view blobs_column,
+                                              std::string_view storage_column) {
+  std::vector<BlobRef> blobs = CV_TRY(decode_blobs(blobs_column));
+  Encryption encryption;
+  std::optional<Restore> restore;
+  CV_TRY(decode_storage(storage_column, encryption, restore));
+  if (restore) blobs.insert(blobs.end(), restore->blobs.begin(), restore->blobs.end());
+  return blobs;
+}
+
+std::vector<BlobRef> referenced_blobs(const ObjectVersion& object) {
+  std::vector<BlobRef> blobs = object.blobs;
+  if (object.restore) {
+    blobs.insert(blobs.end(), object.restore->blobs.begin(), object.restore->blobs.end());
+  }
+  return blobs;
+}
 
 Status write_object(Connection& db, const ObjectVersion& object) {
   CV_TRY(require_bucket(db, object.bucket));
@@ -76,13 +99,19 @@ Status write_object(Connection& db, const ObjectVersion& object) {
   std::vector<BlobRef> replaced_blobs;
   if (rows.replaced_id) replaced_blobs = CV_TRY(blobs_of_row(db, *rows.replaced_id));
   if (rows.current_id && rows.current_id != rows.replaced_id) {
-    auto demote = CV_TRY(db.prepare("UPDATE objects SET is_latest = 0 WHERE id = ?1"));
-    demote.bind_int(1, *rows.current_id);
+    // In a bucket with lifecycle rules the demoted version becomes due at once, so the
+    // worker schedules its noncurrent-version actions.
+    auto demote = CV_TRY(db.prepare(
+        "UPDATE objects SET is_latest = 0, noncurrent_ns = ?2, due_ns = CASE WHEN EXISTS("
+        "SELECT 1 FROM bucket_configs WHERE bucket = ?3 AND kind = 'lifecycle') THEN ?2 "
+        "ELSE due_ns END WHERE id = ?1"));
+    demote.bind_int(1, *rows.current_id).bind_int(2, object.mtime_ns).bind_text(3, object.bucket);
     CV_TRY(demote.run());
   }
   std::string attributes = encode_attributes(object.headers, object.user_metadata);
   std::string tags = encode_pairs(object.tags);
   std::string blobs = encode_blobs(object.blobs);
+  std::string storage = encode_storage(object.encryption, object.restore);
   // Replacing a version updates its row in place (it moves to the front of its key's
   // history); a new version is a new row.
   auto stmt = CV_TRY(db.prepare(
@@ -90,13 +119,14 @@ Status write_object(Connection& db, const ObjectVersion& object) {
           ? "UPDATE objects SET is_latest = 1, is_delete_marker = ?4, size = ?5, etag = ?6, "
             "mtime_ns = ?7, owner_id = ?8, storage_class = ?9, content_type = ?10, "
             "checksum_algorithm = ?11, checksum_value = ?12, parts_count = ?13, "
-            "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17, created_seq = ?19 "
-            "WHERE id = ?18"
+            "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17, created_seq = ?19, "
+            "storage = ?20, due_ns = ?21, noncurrent_ns = 0 WHERE id = ?18"
           : "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, "
             "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
-            "checksum_value, parts_count, attributes, tags, blobs, inline_data, created_seq) "
+            "checksum_value, parts_count, attributes, tags, blobs, inline_data, created_seq, "
+            "storage, due_ns) "
             "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-            "?17, ?19)"));
+            "?17, ?19, ?20, ?21)"));
   if (rows.replaced_id) {
     stmt.bind_int(18, *rows.replaced_id);
   } else {
@@ -116,10 +146,16 @@ Status write_object(Connection& db, const ObjectVersion& object) {
       .bind_text_or_null(15, tags)
       .bind_text_or_null(16, blobs)
       .bind_blob(17, object.inline_data)
-      .bind_int(19, rows.next_seq);
+      .bind_int(19, rows.next_seq)
+      .bind_text_or_null(20, storage);
+  if (object.lifecycle_due_ns != 0) {
+    stmt.bind_int(21, object.lifecycle_due_ns);
+  } else {
+    stmt.bind_null(21);
+  }
   CV_TRY(stmt.run());
   // New references first: a blob kept by the replacement never drops to zero.
-  CV_TRY(add_blob_refs(db, object.blobs));
+  CV_TRY(add_blob_refs(db, referenced_blobs(object)));
   return drop_blob_refs(db, replaced_blobs);
 }
 
@@ -145,9 +181,9 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
   {
     auto stmt = CV_TRY(db.prepare(
         version_id.empty()
-            ? "SELECT id, version_id, is_latest, is_delete_marker, blobs FROM objects "
+            ? "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage FROM objects "
               "INDEXED BY object_versions_by_key WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-            : "SELECT id, version_id, is_latest, is_delete_marker, blobs FROM objects "
+            : "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage FROM objects "
               "INDEXED BY object_versions_by_key "
               "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
     stmt.bind_text(1, bucket).bind_blob(2, key);
@@ -160,7 +196,7 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
     outcome.version_id = stmt.column_string(1);
     was_latest = stmt.column_int(2) != 0;
     outcome.delete_marker = stmt.column_int(3) != 0;
-    blobs = CV_TRY(decode_blobs(stmt.column_bytes(4)));
+    blobs = CV_TRY(referenced_blobs(stmt.column_bytes(4), stmt.column_bytes(5)));
   }
   {
     auto stmt = CV_TRY(db.prepare("DELETE FROM objects WHERE id = ?1"));
@@ -171,10 +207,10 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
   CV_TRY(drop_blob_refs(db, blobs));
   if (was_latest) {
     // No version of the key is current now; the first index entry is the newest.
-    auto promote =
-        CV_TRY(db.prepare("UPDATE objects SET is_latest = 1 WHERE id = (SELECT id FROM objects "
-                          "INDEXED BY object_versions_by_key WHERE bucket = ?1 AND key = ?2 "
-                          "ORDER BY is_latest DESC, created_seq DESC LIMIT 1)"));
+    auto promote = CV_TRY(db.prepare(
+        "UPDATE objects SET is_latest = 1, noncurrent_ns = 0 WHERE id = (SELECT id FROM objects "
+        "INDEXED BY object_versions_by_key WHERE bucket = ?1 AND key = ?2 "
+        "ORDER BY is_latest DESC, created_seq DESC LIMIT 1)"));
     promote.bind_text(1, bucket).bind_blob(2, key);
     CV_TRY(promote.run());
   }

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "meta/meta_store.h"
@@ -11,6 +12,12 @@
 #include "meta/types.h"
 
 namespace cv::meta::sqlite {
+
+// Every blob a version references (its body's and its restored copy's), from the row's blobs
+// and storage columns or from the record.
+Result<std::vector<BlobRef>> referenced_blobs(std::string_view blobs_column,
+                                              std::string_view storage_column);
+std::vector<BlobRef> referenced_blobs(const ObjectVersion& object);
 
 // Makes `object` the current version of its key (with created_seq one above the key's
 // current version): any other current version becomes non-current, a version with the

@@ -5,6 +5,7 @@
 // kInternalError on malformed text (a corrupt database).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,8 +23,14 @@ Result<StringPairs> decode_pairs(std::string_view json);
 std::string encode_attributes(const StringPairs& headers, const StringPairs& metadata);
 Status decode_attributes(std::string_view json, StringPairs& headers, StringPairs& metadata);
 
-// [[blob_id,size],...]
+// [[blob_id,size],...]; a blob with a stored size or codec: [blob_id,size,stored_size,codec].
 std::string encode_blobs(const std::vector<BlobRef>& blobs);
 Result<std::vector<BlobRef>> decode_blobs(std::string_view json);
+
+// How the body is kept: {"enc":{"mode":"S3"|"C","key":b64,"md5":...},
+// "restore":{"ongoing":b,"expiry":ns,"days":n,"blobs":[...]}}; "" when plain and unrestored.
+std::string encode_storage(const Encryption& encryption, const std::optional<Restore>& restore);
+Status decode_storage(std::string_view json, Encryption& encryption,
+                      std::optional<Restore>& restore);
 
 }  // namespace cv::meta::sqlite

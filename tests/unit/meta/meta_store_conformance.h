@@ -93,7 +93,7 @@ inline ObjectVersion make_blob_object(std::string bucket, std::string key,
   ObjectVersion object = make_object(std::move(bucket), std::move(key), "");
   object.size = 0;
   for (const std::string& id : blob_ids) {
-    object.blobs.push_back(BlobRef{id, 1024});
+    object.blobs.push_back(BlobRef{.blob_id = id, .size = 1024});
     object.size += 1024;
   }
   return object;
@@ -202,7 +202,7 @@ class MetaStoreConformance : public ::testing::TestWithParam<MetaStoreImplementa
     part.size = 1024;
     part.mtime_ns = 5;
     if (blob_id) {
-      part.blob = BlobRef{*blob_id, 1024};
+      part.blob = BlobRef{.blob_id = *blob_id, .size = 1024};
     } else {
       part.inline_data = std::string(1024, 'p');
     }
