@@ -115,6 +115,25 @@ class MetaStore {
   virtual Status complete_upload(std::string_view upload_id, const ObjectVersion& object) = 0;
   virtual Status abort_upload(std::string_view bucket, std::string_view upload_id) = 0;
 
+  // Lifecycle and restore: the work of background jobs.
+  // Versions whose lifecycle_due_ns is set and <= now_ns, earliest first, at most `max`: an
+  // index range scan, never a scan of every object.
+  virtual Result<std::vector<DueVersion>> due_versions(int64_t now_ns, size_t max) = 0;
+  // Every version of one key (delete markers included), newest first, with every field but
+  // inline_data. Empty when the key has none.
+  virtual Result<std::vector<ObjectVersion>> key_versions(std::string_view bucket,
+                                                          std::string_view key) = 0;
+  // Applies `change` and appends its event atomically (see VersionChange). Blobs the version
+  // stops referencing (an old body, a dropped restored copy) become garbage.
+  virtual Status apply_change(const VersionChange& change) = 0;
+  // Makes every version of the bucket due at `due_ns` (0: none due), e.g. when its
+  // lifecycle rules change. NoSuchBucket.
+  virtual Status reschedule_bucket(std::string_view bucket, int64_t due_ns) = 0;
+  // Outbox events with seq > after_seq in seq order, at most `max`.
+  virtual Result<std::vector<Event>> list_events(int64_t after_seq, size_t max) = 0;
+  // What each storage class of the bucket holds, ordered by class name. NoSuchBucket.
+  virtual Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) = 0;
+
   // Blob reclamation. take_garbage returns up to `max` blob ids no longer referenced;
   // after deleting them the collector calls forget_garbage. blob_in_use tells whether any
   // object version or part references the blob (for sweeping orphans left by a crash).

@@ -208,4 +208,63 @@ struct BucketUsage {
   uint64_t version_bytes = 0;
 };
 
+// A record of something that happened to an object, for the event and audit streams
+// (kept in an outbox, written in the same transaction as the change).
+struct Event {
+  int64_t seq = 0;  // assigned by the store, increasing
+  int64_t time_ns = 0;
+  std::string name;  // "s3:LifecycleTransition", "s3:LifecycleExpiration:Delete", ...
+  std::string bucket;
+  std::string key;
+  std::string version_id;
+  uint64_t size = 0;
+  std::string etag;
+  std::string storage_class;
+  std::string detail;  // JSON text with event-specific fields; may be empty
+};
+
+// A version the lifecycle worker must look at (its lifecycle_due_ns has come).
+struct DueVersion {
+  std::string bucket;
+  std::string key;
+  std::string version_id;
+  int64_t due_ns = 0;
+};
+
+// One change background work (lifecycle, restore) makes to one version, applied atomically
+// together with its event.
+struct VersionChange {
+  enum class Kind {
+    kUpdate,           // the optional fields below that are set replace the version's own
+    kDelete,           // the version is removed for good (as MetaStore::delete_object)
+    kAddDeleteMarker,  // `marker` becomes the current version (the version stays, noncurrent)
+  };
+  Kind kind = Kind::kUpdate;
+  std::string bucket;
+  std::string key;
+  std::string version_id;
+  // The change applies only while the version still has this mtime (it was not replaced
+  // meanwhile) and, for kAddDeleteMarker, is still current; kPreconditionFailed otherwise,
+  // kNoSuchVersion when the version is gone.
+  int64_t expected_mtime_ns = 0;
+  // kUpdate:
+  std::optional<std::string> storage_class;
+  std::optional<std::vector<BlobRef>> blobs;      // the body is now these blobs (inline dropped)
+  std::optional<std::optional<Restore>> restore;  // the restore state is now this
+  int64_t due_ns = 0;                             // the version's next lifecycle_due_ns
+  // kAddDeleteMarker:
+  ObjectVersion marker;
+  std::optional<Event> event;  // appended to the outbox in the same transaction
+};
+
+// What one storage class of a bucket holds.
+struct ClassUsage {
+  std::string storage_class;
+  uint64_t objects = 0;         // current versions that are not delete markers
+  uint64_t versions = 0;        // every stored version that is not a delete marker
+  uint64_t logical_bytes = 0;   // their sizes
+  uint64_t stored_bytes = 0;    // what their bodies occupy (after compression, with overhead)
+  uint64_t restored_bytes = 0;  // temporary restored copies of archived versions
+};
+
 }  // namespace cv::meta

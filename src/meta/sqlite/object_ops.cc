@@ -7,11 +7,10 @@
 namespace cv::meta::sqlite {
 namespace {
 
-#define CV_OBJECT_COLUMNS                                                                     \
-  "SELECT key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, " \
-  "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, "  \
-  "inline_data, is_latest, storage, due_ns, noncurrent_ns FROM objects "                      \
-  "INDEXED BY object_versions_by_key "
+#define CV_OBJECT_COLUMNS \
+  "SELECT " CV_OBJECT_ROW_COLUMNS " FROM objects INDEXED BY object_versions_by_key "
+
+}  // namespace
 
 Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket) {
   ObjectVersion object;
@@ -38,6 +37,8 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   object.noncurrent_since_ns = row.column_int(19);
   return object;
 }
+
+namespace {
 
 // The rows write_object must know about: the key's current version, the version it
 // replaces (often the same row), and the created_seq the written version takes.

@@ -5,6 +5,7 @@
 #include "meta/sqlite/blob_ref_ops.h"
 #include "meta/sqlite/bucket_ops.h"
 #include "meta/sqlite/group_commit_writer.h"
+#include "meta/sqlite/lifecycle_ops.h"
 #include "meta/sqlite/migrations.h"
 #include "meta/sqlite/multipart_ops.h"
 #include "meta/sqlite/object_ops.h"
@@ -144,6 +145,27 @@ class SqliteMetaStore final : public MetaStore {
   }
   Status abort_upload(std::string_view bucket, std::string_view upload_id) override {
     return write([&](Connection& db) { return sqlite::remove_upload(db, bucket, upload_id); });
+  }
+
+  // Lifecycle and restore.
+  Result<std::vector<DueVersion>> due_versions(int64_t now_ns, size_t max) override {
+    return read([&](Connection& db) { return sqlite::read_due_versions(db, now_ns, max); });
+  }
+  Result<std::vector<ObjectVersion>> key_versions(std::string_view bucket,
+                                                  std::string_view key) override {
+    return read([&](Connection& db) { return sqlite::read_key_versions(db, bucket, key); });
+  }
+  Status apply_change(const VersionChange& change) override {
+    return write([&](Connection& db) { return sqlite::write_change(db, change); });
+  }
+  Status reschedule_bucket(std::string_view bucket, int64_t due_ns) override {
+    return write([&](Connection& db) { return sqlite::write_bucket_due(db, bucket, due_ns); });
+  }
+  Result<std::vector<Event>> list_events(int64_t after_seq, size_t max) override {
+    return read([&](Connection& db) { return sqlite::read_events(db, after_seq, max); });
+  }
+  Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) override {
+    return read([&](Connection& db) { return sqlite::read_usage_by_class(db, bucket); });
   }
 
   Result<std::vector<std::string>> take_garbage(size_t max) override {
