@@ -46,6 +46,13 @@ class BlobStore {
  public:
   virtual ~BlobStore() = default;
   virtual Result<std::unique_ptr<BlobWriter>> create() = 0;
+  // A writer for a new blob in the named location (a storage tier); "" is create(). A store
+  // without such a location fails with kInvalidArgument.
+  virtual Result<std::unique_ptr<BlobWriter>> create_in(std::string_view location) {
+    if (location.empty()) return create();
+    return fail(ErrorCode::kInvalidArgument,
+                "blob store: no location named " + std::string(location));
+  }
   // kInternalError when the blob is missing (metadata points to a blob that is gone).
   virtual Result<std::unique_ptr<BlobReader>> open(std::string_view blob_id) = 0;
   // Removes a blob; removing a missing blob succeeds.
