@@ -31,6 +31,9 @@ struct VaultOptions {
   uint64_t min_part_size = 5ull * 1024 * 1024;                  // all parts but the last
   uint32_t max_parts = 10000;
   std::string region = "us-east-1";
+  // How long a lifecycle "day" lasts (rule Days, restore Days): a day unless a test or a
+  // demonstration shortens it (config lifecycle.day_seconds).
+  int64_t lifecycle_day_ns = 86'400'000'000'000;
 };
 
 // A bucket's versioning state. A bucket that was never configured is kUnversioned; once
@@ -133,6 +136,35 @@ class Vault {
                                          uint32_t max_parts);
   Result<meta::ListUploadsPage> list_uploads(const meta::ListUploadsQuery& query);
 
+  // Storage tiers and the lifecycle's actions (vault_tiers.cc; classes in storage_class.h).
+  // The lifecycle worker (workers/) decides what is due; these apply it. Every change is
+  // guarded by the version's mtime (kPreconditionFailed when the version was replaced
+  // meanwhile, kNoSuchVersion when it is gone) and carries its event into the outbox.
+  //
+  // InvalidObjectState when the version is archived (GLACIER) without a finished restore.
+  static Status check_readable(const meta::ObjectVersion& object);
+  // Copies the version's stored body into the location of `storage_class` and makes that
+  // its body (the old blobs become garbage); next_due_ns becomes its lifecycle due time.
+  Status transition(const meta::ObjectVersion& object, std::string_view storage_class,
+                    int64_t next_due_ns, std::optional<meta::Event> event);
+  // RestoreObject for `days` lifecycle days: InvalidObjectState unless the version is
+  // archived, RestoreAlreadyInProgress while a restore is ongoing. Returns true when a
+  // restored copy already existed (its expiry moves), false when a restore was started (the
+  // worker makes the copy).
+  Result<bool> request_restore(std::string_view bucket, std::string_view key,
+                               std::string_view version_id, int days);
+  // Makes the readable copy of a version whose restore is ongoing.
+  Status finish_restore(const meta::ObjectVersion& object, int64_t next_due_ns);
+  // Removes a restored copy (its expiry came).
+  Status drop_restore(const meta::ObjectVersion& object, int64_t next_due_ns);
+  Status apply_change(const meta::VersionChange& change);
+  Result<std::vector<meta::DueVersion>> due_versions(int64_t now_ns, size_t max);
+  Result<std::vector<meta::ObjectVersion>> key_versions(std::string_view bucket,
+                                                        std::string_view key);
+  Result<std::vector<meta::Event>> events(int64_t after_seq, size_t max);
+  Result<std::vector<meta::ClassUsage>> usage_by_class(std::string_view bucket);
+  const Clock& clock() const { return clock_; }
+
   // Blob reclamation. garbage() lists up to `max` blobs no metadata references any more;
   // reclaim() deletes those blobs and forgets them. The collector (workers/) decides when.
   Result<std::vector<std::string>> garbage(size_t max);
@@ -145,6 +177,9 @@ class Vault {
   // The version id a new version of a key in `bucket` gets: fresh when versioning is
   // enabled, "null" otherwise.
   Result<std::string> next_version_id(std::string_view bucket);
+  Result<std::vector<meta::BlobRef>> copy_stored_pieces(const meta::ObjectVersion& object,
+                                                        const std::vector<meta::BlobRef>& from,
+                                                        std::string_view location, int level);
   Result<StoredBody> store_body(ByteSource& body, std::optional<uint64_t> expected_size,
                                 uint64_t max_size, bool allow_inline, ChecksumAlgorithm algorithm,
                                 const BodyCheck& check);
