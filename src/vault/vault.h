@@ -157,12 +157,16 @@ class Vault {
   Status finish_restore(const meta::ObjectVersion& object, int64_t next_due_ns);
   // Removes a restored copy (its expiry came).
   Status drop_restore(const meta::ObjectVersion& object, int64_t next_due_ns);
+  // Expires the current version: removes it in an unversioned bucket, else puts a delete
+  // marker over it; `event` is completed with the right name and version.
+  Status expire_current(const meta::ObjectVersion& object, meta::Event event);
   Status apply_change(const meta::VersionChange& change);
   Result<std::vector<meta::DueVersion>> due_versions(int64_t now_ns, size_t max);
   Result<std::vector<meta::ObjectVersion>> key_versions(std::string_view bucket,
                                                         std::string_view key);
   Result<std::vector<meta::Event>> events(int64_t after_seq, size_t max);
   Result<std::vector<meta::ClassUsage>> usage_by_class(std::string_view bucket);
+  Result<std::vector<meta::Bucket>> all_buckets();  // every owner's, by name
   const Clock& clock() const { return clock_; }
 
   // Blob reclamation. garbage() lists up to `max` blobs no metadata references any more;

@@ -102,7 +102,7 @@ Status Vault::transition(const meta::ObjectVersion& object, std::string_view sto
   const auto target = parse_storage_class(storage_class);
   if (!target) return fail(ErrorCode::kInvalidStorageClass, {}, std::string(storage_class));
   meta::ObjectVersion source = object;
-  if (source.blobs.empty() && source.inline_data.empty() && source.size > 0) {
+  if (source.blobs.empty()) {
     // Listings and key_versions leave inline bodies out: fetch the version whole.
     source =
         CV_TRY(meta_.get_object(object.bucket, object.key, object.version_id)).value_or(object);
@@ -194,6 +194,32 @@ Status Vault::drop_restore(const meta::ObjectVersion& object, int64_t next_due_n
   return meta_.apply_change(change);
 }
 
+Status Vault::expire_current(const meta::ObjectVersion& object, meta::Event event) {
+  meta::VersionChange change;
+  change.bucket = object.bucket;
+  change.key = object.key;
+  change.version_id = object.version_id;
+  change.expected_mtime_ns = object.mtime_ns;
+  const int64_t now = to_unix_nanos(clock_.now());
+  if (CV_TRY(versioning(object.bucket)) == Versioning::kUnversioned) {
+    change.kind = meta::VersionChange::Kind::kDelete;
+    event.name = "s3:LifecycleExpiration:Delete";
+  } else {
+    change.kind = meta::VersionChange::Kind::kAddDeleteMarker;
+    change.marker.bucket = object.bucket;
+    change.marker.key = object.key;
+    change.marker.version_id = CV_TRY(next_version_id(object.bucket));
+    change.marker.is_delete_marker = true;
+    change.marker.mtime_ns = now;
+    change.marker.owner_id = object.owner_id;
+    change.marker.content_type.clear();
+    event.name = "s3:LifecycleExpiration:DeleteMarkerCreated";
+    event.version_id = change.marker.version_id;
+  }
+  change.event = std::move(event);
+  return meta_.apply_change(change);
+}
+
 Status Vault::apply_change(const meta::VersionChange& change) { return meta_.apply_change(change); }
 
 Result<std::vector<meta::DueVersion>> Vault::due_versions(int64_t now_ns, size_t max) {
@@ -208,6 +234,8 @@ Result<std::vector<meta::ObjectVersion>> Vault::key_versions(std::string_view bu
 Result<std::vector<meta::Event>> Vault::events(int64_t after_seq, size_t max) {
   return meta_.list_events(after_seq, max);
 }
+
+Result<std::vector<meta::Bucket>> Vault::all_buckets() { return meta_.list_buckets(); }
 
 Result<std::vector<meta::ClassUsage>> Vault::usage_by_class(std::string_view bucket) {
   CV_TRY(get_bucket(bucket));
