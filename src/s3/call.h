@@ -74,6 +74,7 @@ Result<Response> upload_part_copy(const Services&, Call&);
 Result<Response> complete_multipart_upload(const Services&, Call&);
 Result<Response> abort_multipart_upload(const Services&, Call&);
 Result<Response> list_parts(const Services&, Call&);
+Result<Response> restore_object(const Services&, Call&);
 
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.

@@ -38,6 +38,7 @@ Result<meta::ObjectVersion> load_copy_source(const Services& services, const Cal
     return fail(ErrorCode::kAccessDenied, "Access Denied", bucket);
   }
   auto object = CV_TRY(services.vault.get_object(bucket, key, version_id));
+  CV_TRY(vault::Vault::check_readable(object));
   CV_TRY(check_conditions(call.request.headers, object, "x-amz-copy-source-"));
   return object;
 }

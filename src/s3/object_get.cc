@@ -63,6 +63,8 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
     if (version) refusal.headers.set("allow", "DELETE");
     return refusal;
   }
+  // An archived version answers HEAD, but its body only through a finished restore.
+  if (with_body) CV_TRY(vault::Vault::check_readable(object));
   Response response;
   add_version_header(services, call.route.bucket, object.version_id, response.headers);
   if (auto ok = check_conditions(call.request.headers, object); !ok) {

@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "vault/storage_class.h"
 #include "vault/vault.h"
 
 namespace cv::s3 {
@@ -76,10 +77,13 @@ Result<meta::ObjectVersion> attributes_from_headers(const Headers& headers) {
     attributes.tags = CV_TRY(parse_tagging_header(*tagging));
   }
   if (const std::string* storage_class = headers.find("x-amz-storage-class")) {
-    if (*storage_class != "STANDARD") {
-      return fail(ErrorCode::kInvalidStorageClass, "The storage class you specified is not valid",
+    if (!vault::parse_storage_class(*storage_class) || storage_class->empty()) {
+      return fail(ErrorCode::kInvalidStorageClass,
+                  "The storage class you specified is not valid (this server keeps STANDARD, "
+                  "STANDARD_IA and GLACIER)",
                   *storage_class);
     }
+    attributes.storage_class = *storage_class;
   }
   if (headers.contains("x-amz-server-side-encryption") ||
       headers.contains("x-amz-server-side-encryption-customer-algorithm")) {
@@ -100,6 +104,13 @@ void write_object_headers(const meta::ObjectVersion& object, bool with_checksum,
   if (!object.tags.empty()) headers.add("x-amz-tagging-count", std::to_string(object.tags.size()));
   if (object.storage_class != "STANDARD" && !object.storage_class.empty()) {
     headers.add("x-amz-storage-class", object.storage_class);
+  }
+  if (object.restore) {
+    headers.add("x-amz-restore",
+                object.restore->ongoing
+                    ? std::string("ongoing-request=\"true\"")
+                    : "ongoing-request=\"false\", expiry-date=\"" +
+                          format_http_date(from_unix_nanos(object.restore->expiry_ns)) + "\"");
   }
   if (object.parts_count > 0) {
     headers.add("x-amz-mp-parts-count", std::to_string(object.parts_count));

@@ -42,6 +42,7 @@ enum class Operation {
   kAbortMultipartUpload,
   kListParts,
   kPreflight,
+  kRestoreObject,
 };
 
 enum class Access {

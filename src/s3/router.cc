@@ -27,7 +27,6 @@ constexpr std::array kUnimplementedSubresources = {
     "publicAccessBlock",
     "replication",
     "requestPayment",
-    "restore",
     "retention",
     "select",
     "tagging",
@@ -111,6 +110,10 @@ Result<Route> route_object(const Request& request) {
     if (m == "DELETE") {
       return make(Operation::kDeleteObjectTagging, Access::kBucketOwner, "DeleteObjectTagging");
     }
+    return fail(ErrorCode::kMethodNotAllowed);
+  }
+  if (has(p, "restore")) {
+    if (m == "POST") return make(Operation::kRestoreObject, Access::kBucketOwner, "RestoreObject");
     return fail(ErrorCode::kMethodNotAllowed);
   }
   if (m == "POST" && has(p, "uploads")) {

@@ -73,6 +73,8 @@ OperationHandler handler_for(Operation operation) {
       return list_parts;
     case Operation::kPreflight:
       return preflight;
+    case Operation::kRestoreObject:
+      return restore_object;
   }
   return nullptr;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "blob/zstd_frames.h"
+
 namespace cv::vault {
 
 ObjectBodySource::ObjectBodySource(blob::BlobStore& blobs, const meta::ObjectVersion& object,
@@ -34,7 +36,14 @@ Result<size_t> ObjectBodySource::read(std::span<char> out) {
   if (piece_ >= pieces_.size()) {
     return fail(ErrorCode::kInternalError, "object body shorter than its recorded size");
   }
-  if (!reader_) reader_ = CV_TRY(blobs_.open(pieces_[piece_].blob_id));
+  if (!reader_) {
+    reader_ = CV_TRY(blobs_.open(pieces_[piece_].blob_id));
+    if (pieces_[piece_].codec == "zstd") {
+      reader_ = CV_TRY(blob::ZstdFrameReader::open(std::move(reader_)));
+    } else if (!pieces_[piece_].codec.empty()) {
+      return fail(ErrorCode::kInternalError, "unknown blob codec " + pieces_[piece_].codec);
+    }
+  }
   const uint64_t in_piece = position_ - piece_start_;
   const uint64_t available = pieces_[piece_].size - in_piece;
   const size_t n = CV_TRY(reader_->read_at(

@@ -92,6 +92,14 @@ Result<meta::ObjectVersion> Vault::get_version(std::string_view bucket, std::str
 
 Result<std::unique_ptr<ByteSource>> Vault::open_body(const meta::ObjectVersion& object,
                                                      uint64_t offset, uint64_t length) {
+  CV_TRY(check_readable(object));
+  if (object.restore && !object.restore->ongoing && !object.restore->blobs.empty()) {
+    // An archived version reads from its restored copy.
+    meta::ObjectVersion restored = object;
+    restored.blobs = object.restore->blobs;
+    return std::unique_ptr<ByteSource>(
+        std::make_unique<ObjectBodySource>(blobs_, restored, offset, length));
+  }
   return std::unique_ptr<ByteSource>(
       std::make_unique<ObjectBodySource>(blobs_, object, offset, length));
 }
