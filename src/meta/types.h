@@ -247,6 +247,13 @@ struct VersionChange {
   // meanwhile) and, for kAddDeleteMarker, is still current; kPreconditionFailed otherwise,
   // kNoSuchVersion when the version is gone.
   int64_t expected_mtime_ns = 0;
+  // When set, the change also requires the version's storage class, blobs and restore state
+  // to be still these, so that of two workers planning the same action only one applies it
+  // (kPreconditionFailed for the other).
+  bool expect_state = false;
+  std::string expected_storage_class;
+  std::vector<BlobRef> expected_blobs;
+  std::optional<Restore> expected_restore;
   // kUpdate:
   std::optional<std::string> storage_class;
   std::optional<std::vector<BlobRef>> blobs;      // the body is now these blobs (inline dropped)

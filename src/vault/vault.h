@@ -141,6 +141,9 @@ class Vault {
   // guarded by the version's mtime (kPreconditionFailed when the version was replaced
   // meanwhile, kNoSuchVersion when it is gone) and carries its event into the outbox.
   //
+  // A change of `object` guarded by everything the plan saw: its mtime, storage class, blobs
+  // and restore state; the caller fills in what changes.
+  static meta::VersionChange change_of(const meta::ObjectVersion& object);
   // InvalidObjectState when the version is archived (GLACIER) without a finished restore.
   static Status check_readable(const meta::ObjectVersion& object);
   // Copies the version's stored body into the location of `storage_class` and makes that

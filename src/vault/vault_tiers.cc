@@ -28,6 +28,19 @@ meta::Event event_for(const meta::ObjectVersion& object, std::string name, int64
 
 }  // namespace
 
+meta::VersionChange Vault::change_of(const meta::ObjectVersion& object) {
+  meta::VersionChange change;
+  change.bucket = object.bucket;
+  change.key = object.key;
+  change.version_id = object.version_id;
+  change.expected_mtime_ns = object.mtime_ns;
+  change.expect_state = true;
+  change.expected_storage_class = object.storage_class;
+  change.expected_blobs = object.blobs;
+  change.expected_restore = object.restore;
+  return change;
+}
+
 Status Vault::check_readable(const meta::ObjectVersion& object) {
   const auto storage_class = parse_storage_class(object.storage_class);
   if (!storage_class || !is_archive(*storage_class)) return {};
@@ -109,11 +122,7 @@ Status Vault::transition(const meta::ObjectVersion& object, std::string_view sto
   }
   auto copies = CV_TRY(copy_stored_pieces(source, source.blobs, storage_location(*target),
                                           compression_level(*target)));
-  meta::VersionChange change;
-  change.bucket = object.bucket;
-  change.key = object.key;
-  change.version_id = object.version_id;
-  change.expected_mtime_ns = object.mtime_ns;
+  meta::VersionChange change = change_of(object);
   change.storage_class = std::string(storage_class_name(*target));
   change.blobs = copies;
   change.restore = std::optional<meta::Restore>();  // a restored copy does not survive a move
@@ -146,11 +155,7 @@ Result<bool> Vault::request_restore(std::string_view bucket, std::string_view ke
   } else {
     restore.ongoing = true;
   }
-  meta::VersionChange change;
-  change.bucket = object.bucket;
-  change.key = object.key;
-  change.version_id = object.version_id;
-  change.expected_mtime_ns = object.mtime_ns;
+  meta::VersionChange change = change_of(object);
   change.restore = restore;
   change.due_ns = now;  // the worker makes the copy, or reschedules the expiry
   change.event = event_for(object, "s3:ObjectRestore:Post", now);
@@ -166,11 +171,7 @@ Status Vault::finish_restore(const meta::ObjectVersion& object, int64_t next_due
   restore.days = object.restore->days;
   restore.expiry_ns = now + restore.days * options_.lifecycle_day_ns;
   restore.blobs = copies;
-  meta::VersionChange change;
-  change.bucket = object.bucket;
-  change.key = object.key;
-  change.version_id = object.version_id;
-  change.expected_mtime_ns = object.mtime_ns;
+  meta::VersionChange change = change_of(object);
   change.restore = restore;
   change.due_ns = next_due_ns == 0 ? restore.expiry_ns : std::min(next_due_ns, restore.expiry_ns);
   change.event = event_for(object, "s3:ObjectRestore:Completed", now);
@@ -183,11 +184,7 @@ Status Vault::finish_restore(const meta::ObjectVersion& object, int64_t next_due
 
 Status Vault::drop_restore(const meta::ObjectVersion& object, int64_t next_due_ns) {
   if (!object.restore) return {};
-  meta::VersionChange change;
-  change.bucket = object.bucket;
-  change.key = object.key;
-  change.version_id = object.version_id;
-  change.expected_mtime_ns = object.mtime_ns;
+  meta::VersionChange change = change_of(object);
   change.restore = std::optional<meta::Restore>();
   change.due_ns = next_due_ns;
   change.event = event_for(object, "s3:ObjectRestore:Delete", to_unix_nanos(clock_.now()));
@@ -195,11 +192,7 @@ Status Vault::drop_restore(const meta::ObjectVersion& object, int64_t next_due_n
 }
 
 Status Vault::expire_current(const meta::ObjectVersion& object, meta::Event event) {
-  meta::VersionChange change;
-  change.bucket = object.bucket;
-  change.key = object.key;
-  change.version_id = object.version_id;
-  change.expected_mtime_ns = object.mtime_ns;
+  meta::VersionChange change = change_of(object);
   const int64_t now = to_unix_nanos(clock_.now());
   if (CV_TRY(versioning(object.bucket)) == Versioning::kUnversioned) {
     change.kind = meta::VersionChange::Kind::kDelete;

@@ -19,16 +19,27 @@ struct GuardedRow {
 
 // The version's row, if it still is the version the change was planned on.
 Result<GuardedRow> find_guarded_row(Connection& db, const VersionChange& change) {
-  auto stmt =
-      CV_TRY(db.prepare("SELECT id, mtime_ns, is_latest, blobs, storage FROM objects "
-                        "INDEXED BY object_versions_by_key "
-                        "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
+  auto stmt = CV_TRY(
+      db.prepare("SELECT id, mtime_ns, is_latest, blobs, storage, storage_class FROM objects "
+                 "INDEXED BY object_versions_by_key "
+                 "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
   stmt.bind_text(1, change.bucket).bind_blob(2, change.key).bind_text(3, change.version_id);
   if (!CV_TRY(stmt.step())) {
     return fail(ErrorCode::kNoSuchVersion, "The specified version does not exist.", change.key);
   }
   if (change.expected_mtime_ns != 0 && stmt.column_int(1) != change.expected_mtime_ns) {
     return fail(ErrorCode::kPreconditionFailed, "the version was replaced", change.key);
+  }
+  if (change.expect_state) {
+    Encryption encryption;
+    std::optional<Restore> restore;
+    CV_TRY(decode_storage(stmt.column_bytes(4), encryption, restore));
+    if (stmt.column_bytes(5) != change.expected_storage_class ||
+        stmt.column_bytes(3) != encode_blobs(change.expected_blobs) ||
+        encode_storage(encryption, restore) !=
+            encode_storage(encryption, change.expected_restore)) {
+      return fail(ErrorCode::kPreconditionFailed, "the version changed meanwhile", change.key);
+    }
   }
   return GuardedRow{stmt.column_int(0), stmt.column_int(2) != 0, stmt.column_string(3),
                     stmt.column_string(4)};

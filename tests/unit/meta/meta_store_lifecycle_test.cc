@@ -245,3 +245,32 @@ TEST_P(MetaStoreConformance, UsageByStorageClassCountsStoredAndLogicalBytes) {
 
 }  // namespace
 }  // namespace cv::meta::conformance
+
+namespace cv::meta::conformance {
+namespace {
+
+TEST_P(MetaStoreConformance, StateGuardLetsOnlyTheFirstOfTwoPlannedChangesApply) {
+  create_bucket("b");
+  ObjectVersion object = make_blob_object("b", "k", {"hot"});
+  ASSERT_TRUE(store().put_object(object));
+  auto make_change = [&](const std::string& target_blob) {
+    VersionChange change;
+    change.bucket = "b";
+    change.key = "k";
+    change.version_id = "null";
+    change.expected_mtime_ns = object.mtime_ns;
+    change.expect_state = true;
+    change.expected_storage_class = object.storage_class;
+    change.expected_blobs = object.blobs;
+    change.storage_class = "STANDARD_IA";
+    change.blobs = std::vector<BlobRef>{BlobRef{.blob_id = target_blob, .size = 1024}};
+    return change;
+  };
+  auto first = store().apply_change(make_change("first"));
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(error_of(store().apply_change(make_change("second"))), ErrorCode::kPreconditionFailed);
+  EXPECT_EQ((*store().get_object("b", "k", ""))->blobs[0].blob_id, "first");
+}
+
+}  // namespace
+}  // namespace cv::meta::conformance
