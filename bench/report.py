@@ -83,6 +83,22 @@ def comparison(label, value, ceiling, ceiling_label, unit, target_ratio=None, ta
     ]
 
 
+def lifecycle_row(rows, keys):
+    """Lifecycle transitions/s; the issue names no target, so the row reports the ratio to
+    the machine's durable file-creation rate (each transition creates a blob file)."""
+    value = rate(rows, "lifecycle")
+    ceiling = rate(rows, "file-create")
+    ratio = value / ceiling if value is not None and ceiling else None
+    return [
+        f"lifecycle transitions, {keys:,} small objects, per s",
+        number(value),
+        f"{number(ceiling)} (durable 4 KiB file creations)" if ceiling else "—",
+        f"{ratio:.0%}" if ratio is not None else "—",
+        "measured (no target)",
+        "—",
+    ]
+
+
 def table(header, rows):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
@@ -99,6 +115,7 @@ def main():
     parser.add_argument("--connections", type=int, required=True)
     parser.add_argument("--large-mib", type=int, required=True)
     parser.add_argument("--list-keys", type=int, required=True)
+    parser.add_argument("--lifecycle-keys", type=int, default=0)
     args = parser.parse_args()
 
     rows = load(args.results)
@@ -123,6 +140,13 @@ def main():
                    "dd O_DIRECT read", "", target_ratio=0.80),
         comparison(f"ListObjectsV2 over {args.list_keys:,} keys, keys/s", rate(rows, "list"),
                    None, "", "", target_abs=100_000),
+        comparison(f"{large} PUT with SSE-S3, MiB/s", rate(rows, "put-large-sse"),
+                   rate(rows, "put-large"), "unencrypted PUT", "", target_ratio=0.85),
+        comparison(f"{large} GET with SSE-S3 (cold), MiB/s", rate(rows, "get-large-sse"),
+                   rate(rows, "get-large"), "unencrypted GET", "", target_ratio=0.85),
+        comparison(f"{large} GET with SSE-S3 (warm), MiB/s", rate(rows, "get-large-sse-warm"),
+                   rate(rows, "get-large-warm"), "unencrypted warm GET", "", target_ratio=0.85),
+        lifecycle_row(rows, args.lifecycle_keys),
     ]
 
     detail_rows = []
@@ -134,6 +158,11 @@ def main():
         ("get-large-warm", f"{large} GET, warm"),
         ("list-populate", f"PUT {args.list_keys:,} small keys"),
         ("list", "ListObjectsV2 pages"),
+        ("put-large-sse", f"{large} PUT, SSE-S3"),
+        ("get-large-sse", f"{large} GET, SSE-S3, cold"),
+        ("get-large-sse-warm", f"{large} GET, SSE-S3, warm"),
+        ("lifecycle-populate", "PUT the lifecycle phase's small objects"),
+        ("lifecycle", "lifecycle pass (admin lifecycle run)"),
         ("nginx-get", "nginx 4 KiB GET"),
     ]:
         row = rows.get(phase)
@@ -155,6 +184,7 @@ def main():
         ("dd-write", f"disk: dd {large} buffered write + fsync (conv=fsync)"),
         ("dd-read", f"disk: dd {large} O_DIRECT read (iflag=direct)"),
         ("md5", "MD5, one core (openssl speed -evp md5, 16 KiB blocks)"),
+        ("file-create", "durable 4 KiB file creations (write, fdatasync, rename), files/s"),
         ("server-rss", "CloudVault peak RSS (VmHWM) over the whole run"),
     ]:
         row = rows.get(phase)

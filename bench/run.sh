@@ -12,6 +12,7 @@
 #   BENCH_CONNECTIONS=32    connections for the 4 KiB phases
 #   BENCH_LARGE_MIB=1024    size of the large PUT/GET and of the dd files, in MiB
 #   BENCH_LIST_KEYS=10000   keys for the listing phase
+#   BENCH_LIFECYCLE_KEYS=100000  small objects the lifecycle phase transitions
 #   BENCH_NGINX_ONLY=1      skip the server (to check the harness before the server exists)
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
 set -euo pipefail
@@ -22,6 +23,7 @@ DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 LARGE_MIB=${BENCH_LARGE_MIB:-1024}
 LIST_KEYS=${BENCH_LIST_KEYS:-10000}
+LIFECYCLE_KEYS=${BENCH_LIFECYCLE_KEYS:-100000}
 NGINX_ONLY=${BENCH_NGINX_ONLY:-0}
 REPORT=${BENCH_REPORT:-$REPO_DIR/BENCHMARKS.md}
 PYTHON=/usr/bin/python3
@@ -271,10 +273,71 @@ measure_server() {
   bench_server list list --bucket bench-list --prefix keys/ --keys "$LIST_KEYS" --no-prefill \
     --duration "$DURATION"
 
+  # SSE-S3: the same large object into a bucket whose default encryption is AES256, compared
+  # with the unencrypted figures above.
+  bench_server create-bucket-sse create-bucket --bucket bench-sse
+  server_aws s3api put-bucket-encryption --bucket bench-sse --server-side-encryption-configuration \
+    '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'
+  bench_server put-large-sse put-large --bucket bench-sse --key large.bin --size "${LARGE_MIB}MiB"
+  cold=$(drop_large_blob_cache)
+  PHASE_EXTRA="{\"page_cache_dropped\": $cold}" bench_server get-large-sse get-large \
+    --bucket bench-sse --key large.bin
+  bench_server get-large-sse-warm get-large --bucket bench-sse --key large.bin
+
   local hwm
   hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
   record server-rss "{\"mode\": \"server-peak-rss\", \"unit\": \"MiB\",
     \"rate\": $("$PYTHON" -c "print(round($hwm / 1024, 1))")}"
+}
+
+# The aws CLI signed as the server's root user.
+server_aws() {
+  AWS_ACCESS_KEY_ID=$CLOUDVAULT_ROOT_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$CLOUDVAULT_ROOT_SECRET_KEY \
+    AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
+    /usr/bin/aws --endpoint-url "http://127.0.0.1:$SERVER_PORT" "$@" >/dev/null
+}
+
+# Lifecycle: LIFECYCLE_KEYS small objects, a rule whose Date has passed (every one is due at
+# once), then one timed `cloudvault admin lifecycle run` with the server stopped. The ceiling is
+# what the machine allows for what each transition must do at least: create a file in the tier
+# folder durably (write 4 KiB, fsync, rename, as the blob store does).
+measure_lifecycle() {
+  bench_server create-bucket-lifecycle create-bucket --bucket bench-lifecycle
+  bench_server lifecycle-populate put --bucket bench-lifecycle --size 4096 --prefix lc/ \
+    --count "$LIFECYCLE_KEYS" --connections "$CONNECTIONS" --duration 900
+  server_aws s3api put-bucket-lifecycle-configuration --bucket bench-lifecycle \
+    --lifecycle-configuration '{"Rules":[{"ID":"bench","Status":"Enabled",
+      "Filter":{"And":{"Prefix":"lc/","ObjectSizeGreaterThan":0}},
+      "Transitions":[{"Date":"2020-01-01T00:00:00Z","StorageClass":"STANDARD_IA"}]}]}'
+  stop_process "$SERVER_PID"
+  SERVER_PID=""
+  log "lifecycle: one pass over $LIFECYCLE_KEYS objects"
+  local start end report
+  start=$(date +%s.%N)
+  report=$("$SERVER_BIN" admin lifecycle run --data "$WORK/data") || die "lifecycle run failed"
+  end=$(date +%s.%N)
+  log "lifecycle: $report"
+  record lifecycle "$("$PYTHON" -c '
+import json, sys
+report = json.loads(sys.argv[1]); seconds = float(sys.argv[3]) - float(sys.argv[2])
+print(json.dumps({"mode": "lifecycle-run", "unit": "transitions/s", "seconds": round(seconds, 2),
+                  "requests": report["transitioned"], "errors": report["failures"],
+                  "rate": round(report["transitioned"] / seconds, 1)}))' "$report" "$start" "$end")"
+  log "lifecycle ceiling: durable 4 KiB file creations"
+  record file-create "$("$PYTHON" - "$WORK/create-ceiling" <<'PY'
+import json, os, sys, time
+folder = sys.argv[1]; os.makedirs(folder); block = os.urandom(4096); count = 3000
+start = time.monotonic()
+for i in range(count):
+    temp = os.path.join(folder, f"t{i}"); final = os.path.join(folder, f"f{i}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.write(fd, block); os.fdatasync(fd); os.close(fd); os.rename(temp, final)
+dir_fd = os.open(folder, os.O_RDONLY); os.fsync(dir_fd); os.close(dir_fd)
+seconds = time.monotonic() - start
+print(json.dumps({"mode": "file-create-fsync", "unit": "files/s", "requests": count,
+                  "rate": round(count / seconds, 1)}))
+PY
+)"
 }
 
 # ---- run ------------------------------------------------------------------------------------
@@ -287,11 +350,10 @@ measure_md5
 if [[ "$NGINX_ONLY" != 1 ]]; then
   start_server
   measure_server
-  stop_process "$SERVER_PID"
-  SERVER_PID=""
+  measure_lifecycle
 fi
 
 "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \
   --repo "$REPO_DIR" --work "$WORK" --duration "$DURATION" --connections "$CONNECTIONS" \
-  --large-mib "$LARGE_MIB" --list-keys "$LIST_KEYS"
+  --large-mib "$LARGE_MIB" --list-keys "$LIST_KEYS" --lifecycle-keys "$LIFECYCLE_KEYS"
 log "wrote $REPORT"
