@@ -6,15 +6,27 @@
 #include "app/change_file.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
+#include "app/data_folder_lock.h"
+#include "app/master_key.h"
+#include "app/master_key_rotation.h"
+#include "app/wiring.h"
 #include "iam/user_directory.h"
 
 namespace cv::app {
 namespace {
 
-// Opens the stores and runs `body` with a UserDirectory; prints errors as the CLI's own.
+// Opens the stores and runs `body` with a UserDirectory; prints errors as the CLI's own. The
+// data folder is locked shared meanwhile: secrets are sealed under the master key, which must
+// not change under them (a rotation in progress is waited for).
 template <class Body>
 int with_users(const Config& config, Body body) {
-  auto stores = open_stores(config.data_dir);
+  auto folder_lock =
+      DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kShared, /*wait=*/true);
+  if (!folder_lock) {
+    std::fprintf(stderr, "cloudvault: %s\n", folder_lock.error().message.c_str());
+    return 1;
+  }
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
   if (!stores) {
     std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
     return 1;
@@ -73,6 +85,22 @@ int admin_key_list(const Config& config) {
     print_json(out);
     return 0;
   });
+}
+
+int admin_key_rotate_master(const Config& config) {
+  auto folder_lock =
+      DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kExclusive, /*wait=*/false);
+  if (!folder_lock) return report(folder_lock.error());
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  if (!stores) return report(stores.error());
+  const auto key_path = master_key_path(config.data_dir, config.master_key_file);
+  auto rotated = rotate_master_key(*stores->meta, key_path);
+  if (!rotated) return report(rotated.error());
+  print_json({{"rotated", true},
+              {"master_key_file", key_path.string()},
+              {"secrets_resealed", rotated->secrets},
+              {"resumed", rotated->resumed}});
+  return 0;
 }
 
 int admin_key_delete(const Config& config, const std::string& access_key) {

@@ -1,6 +1,7 @@
 // The CLI verbs. Each returns the process exit code.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -17,5 +18,16 @@ int admin_key_create(const Config& config, const std::string& user_name,
                      const std::optional<std::string>& secret_key);
 int admin_key_list(const Config& config);
 int admin_key_delete(const Config& config, const std::string& access_key);
+// Generates a new master key and reseals everything sealed under the old one, without
+// rewriting object bodies (app/master_key_rotation.h). Refuses while a server runs.
+int admin_key_rotate_master(const Config& config);
+
+// Storage administration (admin_storage_command.cc). lifecycle_run runs one lifecycle pass
+// as of now + days_ahead lifecycle days and prints its report as JSON; usage prints objects
+// and bytes per bucket and storage class; events prints outbox events after a sequence
+// number, one JSON object per line.
+int admin_lifecycle_run(const Config& config, double days_ahead);
+int admin_usage(const Config& config, const std::optional<std::string>& bucket);
+int admin_events(const Config& config, int64_t after_seq, size_t limit);
 
 }  // namespace cv::app

@@ -47,12 +47,28 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   config.network_threads = static_cast<size_t>(network);
   config.worker_threads = static_cast<size_t>(workers);
   if (auto data = table["storage"]["data"].value<std::string>()) config.data_dir = *data;
+  if (auto key = table["storage"]["master_key_file"].value<std::string>()) {
+    config.master_key_file = *key;
+  }
   const int64_t threshold = table["storage"]["inline_threshold"].value_or(int64_t{128 * 1024});
   if (threshold < 0 || threshold > 1024 * 1024) {
     return fail(ErrorCode::kInvalidArgument, "storage.inline_threshold must be 0-1048576");
   }
   config.inline_threshold = static_cast<uint64_t>(threshold);
   config.gc_interval_seconds = table["gc"]["interval_seconds"].value_or(int64_t{30});
+  if (auto path = table["tiers"]["standard_ia"].value<std::string>())
+    config.standard_ia_dir = *path;
+  if (auto path = table["tiers"]["glacier"].value<std::string>()) config.glacier_dir = *path;
+  config.lifecycle_day_seconds =
+      table["lifecycle"]["day_seconds"].value_or(config.lifecycle_day_seconds);
+  config.lifecycle_interval_seconds =
+      table["lifecycle"]["interval_seconds"].value_or(config.lifecycle_interval_seconds);
+  if (!(config.lifecycle_day_seconds >= 0.001 && config.lifecycle_day_seconds <= 864000) ||
+      !(config.lifecycle_interval_seconds >= 0.01 && config.lifecycle_interval_seconds <= 86400)) {
+    return fail(ErrorCode::kInvalidArgument,
+                "lifecycle.day_seconds must be 0.001-864000 and lifecycle.interval_seconds "
+                "0.01-86400");
+  }
   return config;
 }
 

@@ -14,18 +14,28 @@ struct Config {
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 9000;
   std::filesystem::path data_dir = "./data";
+  // The master key file; empty: <data>/master.key. CLOUDVAULT_MASTER_KEY_FILE overrides both
+  // (app/master_key.h).
+  std::filesystem::path master_key_file;
   std::string region = "us-east-1";
   std::string domain;  // virtual-hosted-style base domain; empty: path style only
   size_t network_threads = 2;
   size_t worker_threads = 64;
   uint64_t inline_threshold = 128 * 1024;
   int64_t gc_interval_seconds = 30;
+  // Storage tiers' folders; empty: <data>/tiers/standard_ia and <data>/tiers/glacier.
+  std::filesystem::path standard_ia_dir;
+  std::filesystem::path glacier_dir;
+  // How long a lifecycle "day" lasts (rule and restore Days), and how often the server's
+  // lifecycle worker runs a pass. Shortened for tests and demonstrations.
+  double lifecycle_day_seconds = 86400;
+  double lifecycle_interval_seconds = 60;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads;
-// [storage] data, inline_threshold; [gc] interval_seconds) over the defaults.
-// InvalidArgument with the file's own error message when it does not parse or a value is
-// out of range.
+// [storage] data, inline_threshold, master_key_file; [gc] interval_seconds; [tiers] standard_ia,
+// glacier; [lifecycle] day_seconds, interval_seconds) over the defaults. InvalidArgument with the
+// file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
 
 // Parses "ADDR:PORT" ("127.0.0.1:9000", "[::1]:9000", ":9000").

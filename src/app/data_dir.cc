@@ -8,59 +8,16 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "app/master_key.h"
 #include "blob/local/local_blob_store.h"
+#include "blob/tiered_blob_store.h"
 #include "core/hash.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 
 namespace cv::app {
-namespace {
 
-std::unexpected<Error> io_error(const std::string& what, const std::filesystem::path& path) {
-  return fail(ErrorCode::kInternalError, what + " " + path.string() + ": " + std::strerror(errno));
-}
-
-// Writes `content` to `path` with mode 0600, durably and atomically (temp + rename).
-Status write_secret_file(const std::filesystem::path& path, std::string_view content) {
-  const std::filesystem::path temp = path.string() + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return io_error("cannot create", temp);
-  const bool ok =
-      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-      ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) return io_error("cannot write", path);
-  // The rename is durable only once the directory is synced.
-  const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return io_error("cannot open", dir);
-  const bool synced = ::fsync(dir_fd) == 0;
-  ::close(dir_fd);
-  if (!synced) return io_error("cannot sync", dir);
-  return {};
-}
-
-Result<std::string> load_or_create_master_key(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    std::string key(33, '\0');
-    const ssize_t n = ::read(fd, key.data(), key.size());
-    ::close(fd);
-    if (n != 32) {
-      return fail(ErrorCode::kInternalError, path.string() + " is not a 32-byte master key");
-    }
-    key.resize(32);
-    return key;
-  }
-  if (errno != ENOENT) return io_error("cannot read", path);
-  std::string key(32, '\0');
-  random_bytes(std::span<unsigned char>(reinterpret_cast<unsigned char*>(key.data()), key.size()));
-  CV_TRY(write_secret_file(path, key));
-  return key;
-}
-
-}  // namespace
-
-Result<Stores> open_stores(const std::filesystem::path& data_dir) {
+Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers,
+                           const std::filesystem::path& master_key_file) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) {
@@ -69,11 +26,26 @@ Result<Stores> open_stores(const std::filesystem::path& data_dir) {
   }
   ::chmod(data_dir.c_str(), 0700);
   Stores stores;
-  stores.master_key = CV_TRY(load_or_create_master_key(data_dir / "master.key"));
+  stores.master_key = CV_TRY(load_or_create_master_key(master_key_path(data_dir, master_key_file)));
   meta::SqliteOptions sqlite;
   sqlite.path = data_dir / "meta.db";
   stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
-  stores.blobs = CV_TRY(blob::open_local_blob_store(data_dir));
+  auto tiered =
+      std::make_unique<blob::TieredBlobStore>(CV_TRY(blob::open_local_blob_store(data_dir)));
+  const std::filesystem::path ia =
+      tiers.standard_ia.empty() ? data_dir / "tiers" / "standard_ia" : tiers.standard_ia;
+  const std::filesystem::path glacier =
+      tiers.glacier.empty() ? data_dir / "tiers" / "glacier" : tiers.glacier;
+  for (const auto& folder : {ia, glacier}) {
+    std::filesystem::create_directories(folder, ec);
+    if (ec) {
+      return fail(ErrorCode::kInternalError,
+                  "cannot create tier folder " + folder.string() + ": " + ec.message());
+    }
+  }
+  tiered->add_location("STANDARD_IA", CV_TRY(blob::open_local_blob_store(ia)));
+  tiered->add_location("GLACIER", CV_TRY(blob::open_local_blob_store(glacier)));
+  stores.blobs = std::move(tiered);
   return stores;
 }
 

@@ -1,8 +1,9 @@
 // The data folder: opens the stores in it and keeps its secrets (the master key and the root
 // credentials, files of mode 0600).
 //
-// Layout: meta.db (SQLite), blobs/ and tmp/ (blob store), master.key, root.credentials,
-// credentials.changed (see change_file.h).
+// Layout: meta.db (SQLite), blobs/ and tmp/ (blob store), tiers/standard_ia/ and
+// tiers/glacier/ (the colder tiers' blob stores unless configured elsewhere), master.key,
+// root.credentials, credentials.changed (see change_file.h).
 #pragma once
 
 #include <filesystem>
@@ -22,8 +23,17 @@ struct Stores {
   std::string master_key;  // 32 bytes
 };
 
-// Creates the folder (mode 0700) and the master key as needed, and opens both stores.
-Result<Stores> open_stores(const std::filesystem::path& data_dir);
+// Where the colder storage tiers keep their blobs; empty: under <data>/tiers/.
+struct TierFolders {
+  std::filesystem::path standard_ia;
+  std::filesystem::path glacier;
+};
+
+// Creates the folder (mode 0700) and the master key as needed, and opens both stores. The
+// blob store is tiered: the data folder's blobs/ for STANDARD, a folder per colder class.
+// The master key is read from master_key_path(data_dir, master_key_file) (app/master_key.h).
+Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers = {},
+                           const std::filesystem::path& master_key_file = {});
 
 // Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
 // set; InvalidArgument when only one is.

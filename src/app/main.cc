@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     exit_code = cv::app::run_server(*config);
   });
 
-  auto* admin = app.add_subcommand("admin", "manage users and access keys");
+  auto* admin = app.add_subcommand("admin", "manage users, keys and storage");
   admin->require_subcommand(1);
   add_common_flags(*admin, flags);
   auto* user = admin->add_subcommand("user", "users")->fallthrough();
@@ -106,6 +106,58 @@ int main(int argc, char** argv) {
   key_delete->callback([&] {
     if (auto config = resolve(flags)) {
       exit_code = cv::app::admin_key_delete(*config, delete_id);
+    } else {
+      exit_code = 2;
+    }
+  });
+
+  auto* key_rotate = key->add_subcommand("rotate-master",
+                                         "generate a new master key and reseal every secret "
+                                         "and data key under it (the server must be stopped)")
+                         ->fallthrough();
+  key_rotate->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_key_rotate_master(*config);
+    } else {
+      exit_code = 2;
+    }
+  });
+
+  // Storage administration: lifecycle passes, usage, events.
+  auto* lifecycle = admin->add_subcommand("lifecycle", "lifecycle rules")->fallthrough();
+  lifecycle->require_subcommand(1);
+  auto* lifecycle_run =
+      lifecycle->add_subcommand("run", "run one lifecycle pass now")->fallthrough();
+  double days_ahead = 0;
+  lifecycle_run->add_option("--days-ahead", days_ahead,
+                            "evaluate as if this many lifecycle days had passed (default 0)");
+  lifecycle_run->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_lifecycle_run(*config, days_ahead);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* usage = admin->add_subcommand("usage", "objects and bytes per bucket and storage class")
+                    ->fallthrough();
+  std::optional<std::string> usage_bucket;
+  usage->add_option("bucket", usage_bucket, "one bucket (default: all)");
+  usage->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_usage(*config, usage_bucket);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* events =
+      admin->add_subcommand("events", "print recorded events (JSON lines)")->fallthrough();
+  int64_t events_after = 0;
+  size_t events_limit = 1000;
+  events->add_option("--after", events_after, "only events with a greater sequence number");
+  events->add_option("--limit", events_limit, "at most this many (default 1000)");
+  events->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_events(*config, events_after, events_limit);
     } else {
       exit_code = 2;
     }

@@ -12,12 +12,18 @@
 #include "app/change_file.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
+#include "app/data_folder_lock.h"
 #include "app/front_door.h"
+#include "app/master_key.h"
+#include "app/master_key_rotation.h"
+#include "app/periodic_task.h"
+#include "app/wiring.h"
 #include "http/server.h"
 #include "iam/user_directory.h"
 #include "s3/s3_api.h"
 #include "vault/vault.h"
 #include "workers/garbage_collector.h"
+#include "workers/lifecycle_worker.h"
 
 namespace cv::app {
 namespace {
@@ -33,42 +39,6 @@ class OwnerNames final : public s3::OwnerDirectory {
   iam::UserDirectory& users_;
 };
 
-// Runs the garbage collector every `interval` until stopped.
-class PeriodicCollector {
- public:
-  PeriodicCollector(vault::Vault& vault, std::chrono::seconds interval)
-      : collector_(vault), interval_(interval), thread_([this] { loop(); }) {}
-  ~PeriodicCollector() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void loop() {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-      lock.unlock();
-      if (auto removed = collector_.run_once(); !removed) {
-        spdlog::error("garbage collection failed: {}", removed.error().message);
-      } else if (*removed > 0) {
-        spdlog::info("garbage collection removed {} blobs", *removed);
-      }
-      lock.lock();
-    }
-  }
-
-  workers::GarbageCollector collector_;
-  std::chrono::seconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
 }  // namespace
 
 int run_server(const Config& config) {
@@ -80,16 +50,31 @@ int run_server(const Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  auto stores = open_stores(config.data_dir);
+  // Held until exit: a master key rotation refuses to run while a server uses the folder.
+  auto folder_lock =
+      DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kShared, /*wait=*/false);
+  if (!folder_lock) {
+    std::fprintf(stderr, "cloudvault: %s\n", folder_lock.error().message.c_str());
+    return 1;
+  }
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
   if (!stores) {
     std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
     return 1;
   }
+  // A master key rotation a crash interrupted is finished before anything is served.
+  const auto key_path = master_key_path(config.data_dir, config.master_key_file);
+  if (auto finished = finish_interrupted_rotation(*stores->meta, key_path); !finished) {
+    std::fprintf(stderr, "cloudvault: cannot finish the interrupted master key rotation: %s\n",
+                 finished.error().message.c_str());
+    return 1;
+  } else if (*finished) {
+    spdlog::info("finished an interrupted master key rotation ({} secrets)", (*finished)->secrets);
+    stores->master_key = (*finished)->master_key;
+  }
   SystemClock clock;
-  vault::VaultOptions vault_options;
-  vault_options.inline_threshold = config.inline_threshold;
-  vault_options.region = config.region;
-  vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options);
+  const vault::VaultOptions vault_options = vault_options_from(config);
+  vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options, stores->master_key);
   if (auto swept = vault.sweep_orphans(); !swept) {
     std::fprintf(stderr, "cloudvault: cannot sweep the blob store: %s\n",
                  swept.error().message.c_str());
@@ -133,7 +118,20 @@ int run_server(const Config& config) {
                  config.listen_port, e.what());
     return 1;
   }
-  PeriodicCollector collector(vault, std::chrono::seconds(config.gc_interval_seconds));
+  workers::GarbageCollector collector(vault);
+  PeriodicTask collecting(std::chrono::seconds(config.gc_interval_seconds), [&] {
+    if (auto removed = collector.run_once(); !removed) {
+      spdlog::error("garbage collection failed: {}", removed.error().message);
+    } else if (*removed > 0) {
+      spdlog::info("garbage collection removed {} blobs", *removed);
+    }
+  });
+  workers::LifecycleWorker lifecycle(vault);
+  PeriodicTask lifecycle_passes(
+      std::chrono::milliseconds(std::llround(config.lifecycle_interval_seconds * 1000)), [&] {
+        auto report = lifecycle.run_once(to_unix_nanos(clock.now()));
+        if (!report) spdlog::error("lifecycle pass failed: {}", report.error().message);
+      });
 
   const std::string host = config.listen_address.find(':') != std::string::npos
                                ? "[" + config.listen_address + "]"

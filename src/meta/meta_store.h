@@ -14,6 +14,7 @@
 //   anything else (I/O, corruption) is kInternalError.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -133,6 +134,30 @@ class MetaStore {
   virtual Result<std::vector<Event>> list_events(int64_t after_seq, size_t max) = 0;
   // What each storage class of the bucket holds, ordered by class name. NoSuchBucket.
   virtual Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) = 0;
+
+  // --- Master key rotation (encryption at rest) ------------------------------------------
+  // Every secret sealed under the master key, handed to `reseal` in turn:
+  // access-key secrets (AccessKey::sealed_secret, sealed with the access key id as context),
+  // and the wrapped data keys of SSE-S3 object versions and SSE-S3 multipart uploads
+  // (Encryption::wrapped_key where mode is kS3). SSE-C keys are sealed under their
+  // customer's key and are not visited. `reseal` returns the bytes to store instead (the same
+  // bytes to leave a secret as it is); an error stops the walk and is returned. Changes are
+  // committed in atomic batches of at most `batch_size` secrets, so a crash leaves every
+  // secret either as it was or as `reseal` made it. `reseal` runs on the store's writer
+  // (inside a transaction): it must be quick and must not call the store. Returns how many
+  // secrets were visited. Meant to run while nothing else writes secrets (the rotation holds
+  // the data folder's lock).
+  struct SealedSecret {
+    enum class Kind { kAccessKeySecret, kObjectDataKey, kUploadDataKey };
+    Kind kind = Kind::kAccessKeySecret;
+    // The access key id; or "bucket/key?versionId=..." for an object version; or the upload
+    // id. For messages, and as the seal's context for access keys.
+    std::string owner;
+    std::string sealed;
+  };
+  using ResealFunction = std::function<Result<std::string>(const SealedSecret& secret)>;
+  virtual Result<uint64_t> reseal_master_secrets(const ResealFunction& reseal,
+                                                 size_t batch_size) = 0;
 
   // Blob reclamation. take_garbage returns up to `max` blob ids no longer referenced;
   // after deleting them the collector calls forget_garbage. blob_in_use tells whether any

@@ -75,6 +75,14 @@ Result<Response> complete_multipart_upload(const Services&, Call&);
 Result<Response> abort_multipart_upload(const Services&, Call&);
 Result<Response> list_parts(const Services&, Call&);
 Result<Response> restore_object(const Services&, Call&);
+// Bucket default encryption (bucket_encryption.cc).
+Result<Response> put_bucket_encryption(const Services&, Call&);
+Result<Response> get_bucket_encryption(const Services&, Call&);
+Result<Response> delete_bucket_encryption(const Services&, Call&);
+// Bucket lifecycle configuration (lifecycle_config.cc).
+Result<Response> put_bucket_lifecycle(const Services&, Call&);
+Result<Response> get_bucket_lifecycle(const Services&, Call&);
+Result<Response> delete_bucket_lifecycle(const Services&, Call&);
 
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "s3/call.h"
+#include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
@@ -36,8 +37,9 @@ Result<Response> create_multipart_upload(const Services& services, Call& call) {
   attributes.owner_id = call.identity.user_id;
   const auto algorithm = CV_TRY(requested_checksum(call.request.headers));
   attributes.checksum_algorithm = std::string(vault::checksum_name(algorithm));
-  const auto upload =
-      CV_TRY(services.vault.create_upload(call.route.bucket, call.route.key, attributes));
+  const auto encryption = CV_TRY(encryption_request(call.request.headers));
+  const auto upload = CV_TRY(
+      services.vault.create_upload(call.route.bucket, call.route.key, attributes, encryption));
   XmlWriter xml("InitiateMultipartUploadResult");
   add_text(xml.root(), "Bucket", call.route.bucket);
   add_text(xml.root(), "Key", call.route.key);
@@ -46,16 +48,21 @@ Result<Response> create_multipart_upload(const Services& services, Call& call) {
   if (algorithm != vault::ChecksumAlgorithm::kNone) {
     response.headers.add("x-amz-checksum-algorithm", vault::checksum_name(algorithm));
   }
+  add_encryption_headers(upload.object.encryption, response.headers);
   return response;
 }
 
 Result<Response> upload_part(const Services& services, Call& call) {
   const uint32_t number = CV_TRY(part_number_of(call));
+  const auto key = CV_TRY(customer_key(call.request.headers, KeyHeaders::kObject, true));
   auto body = CV_TRY(RequestBody::open(call.request, call.identity));
   const auto part = CV_TRY(services.vault.upload_part(
       call.route.bucket, call.route.key, upload_id_param(call), number, body->source(),
-      body->length(), body->checksum_algorithm(), body->check()));
+      body->length(), body->checksum_algorithm(), body->check(), key ? &*key : nullptr));
   Response response = empty_response(200);
+  const auto upload = CV_TRY(
+      services.vault.get_upload(call.route.bucket, call.route.key, upload_id_param(call)));
+  add_encryption_headers(upload.object.encryption, response.headers);
   response.headers.add("etag", quoted_etag(part.etag));
   if (!part.checksum_value.empty() &&
       body->checksum_algorithm() != vault::ChecksumAlgorithm::kNone) {
@@ -100,6 +107,7 @@ Result<Response> complete_multipart_upload(const Services& services, Call& call)
   }
   Response response = xml_response(xml.str());
   add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_encryption_headers(object.encryption, response.headers);
   return response;
 }
 

@@ -3,6 +3,7 @@
 #include "core/encoding.h"
 #include "s3/call.h"
 #include "s3/conditions.h"
+#include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
@@ -11,9 +12,12 @@ namespace cv::s3 {
 namespace {
 
 // Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, optional
-// "?versionId=..."), checks the requester owns the source bucket and the copy-source
-// conditions, and loads the source version.
-Result<meta::ObjectVersion> load_copy_source(const Services& services, const Call& call) {
+// "?versionId=..."), checks the requester owns the source bucket, the copy-source
+// conditions and the source's SSE-C key (x-amz-copy-source-server-side-encryption-customer-*,
+// returned in `source_key`), and loads the source version.
+Result<meta::ObjectVersion> load_copy_source(const Services& services, const Call& call,
+                                             std::optional<vault::CustomerKey>& source_key) {
+  source_key = CV_TRY(customer_key(call.request.headers, KeyHeaders::kCopySource, false));
   std::string_view header = call.request.headers.get("x-amz-copy-source");
   std::string version_id;
   if (const size_t q = header.find('?'); q != std::string_view::npos) {
@@ -39,6 +43,7 @@ Result<meta::ObjectVersion> load_copy_source(const Services& services, const Cal
   }
   auto object = CV_TRY(services.vault.get_object(bucket, key, version_id));
   CV_TRY(vault::Vault::check_readable(object));
+  CV_TRY(services.vault.check_customer_key(object, source_key ? &*source_key : nullptr));
   CV_TRY(check_conditions(call.request.headers, object, "x-amz-copy-source-"));
   return object;
 }
@@ -54,15 +59,18 @@ Result<std::string> directive(const Headers& headers, std::string_view name) {
 }  // namespace
 
 Result<Response> copy_object(const Services& services, Call& call) {
-  const auto source = CV_TRY(load_copy_source(services, call));
+  std::optional<vault::CustomerKey> source_key;
+  const auto source = CV_TRY(load_copy_source(services, call, source_key));
   const auto& headers = call.request.headers;
+  auto encryption = CV_TRY(encryption_request(headers));
   const std::string metadata_directive = CV_TRY(directive(headers, "x-amz-metadata-directive"));
   const std::string tagging_directive = CV_TRY(directive(headers, "x-amz-tagging-directive"));
   // Copying a named older version onto its own key is how S3 restores it, and is allowed.
   const bool names_version =
       headers.get("x-amz-copy-source").find("versionId=") != std::string_view::npos;
   if (source.bucket == call.route.bucket && source.key == call.route.key && !names_version &&
-      metadata_directive == "COPY" && !headers.contains("x-amz-storage-class")) {
+      metadata_directive == "COPY" && !headers.contains("x-amz-storage-class") &&
+      encryption.mode == meta::EncryptionMode::kNone) {
     return fail(ErrorCode::kInvalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself "
                 "without changing the object's metadata, storage class, website redirect "
@@ -80,9 +88,11 @@ Result<Response> copy_object(const Services& services, Call& call) {
   attributes.checksum_algorithm = algorithm == vault::ChecksumAlgorithm::kNone
                                       ? source.checksum_algorithm
                                       : std::string(vault::checksum_name(algorithm));
-  auto body = CV_TRY(services.vault.open_body(source, 0, source.size));
+  auto body = CV_TRY(
+      services.vault.open_body(source, 0, source.size, source_key ? &*source_key : nullptr));
   vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
                               body.get(),        source.size,    {}};
+  input.encryption = std::move(encryption);
   const auto object = CV_TRY(services.vault.put_object(input));
 
   XmlWriter xml("CopyObjectResult");
@@ -93,6 +103,7 @@ Result<Response> copy_object(const Services& services, Call& call) {
   }
   Response response = xml_response(xml.str());
   add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_encryption_headers(object.encryption, response.headers);
   if (source.version_id != "null") {
     response.headers.add("x-amz-copy-source-version-id", source.version_id);
   }
@@ -101,7 +112,9 @@ Result<Response> copy_object(const Services& services, Call& call) {
 
 Result<Response> upload_part_copy(const Services& services, Call& call) {
   const uint32_t number = CV_TRY(part_number_of(call));
-  const auto source = CV_TRY(load_copy_source(services, call));
+  std::optional<vault::CustomerKey> source_key;
+  const auto source = CV_TRY(load_copy_source(services, call, source_key));
+  const auto part_key = CV_TRY(customer_key(call.request.headers, KeyHeaders::kObject, true));
   uint64_t offset = 0;
   uint64_t length = source.size;
   if (const std::string* range = call.request.headers.find("x-amz-copy-source-range")) {
@@ -127,14 +140,18 @@ Result<Response> upload_part_copy(const Services& services, Call& call) {
   }
   const std::string* upload_id_param = find_param(call.request.params, "uploadId");
   const std::string upload_id = upload_id_param ? *upload_id_param : "";
-  auto body = CV_TRY(services.vault.open_body(source, offset, length));
-  const auto part =
-      CV_TRY(services.vault.upload_part(call.route.bucket, call.route.key, upload_id, number, *body,
-                                        length, vault::ChecksumAlgorithm::kNone, {}));
+  auto body = CV_TRY(
+      services.vault.open_body(source, offset, length, source_key ? &*source_key : nullptr));
+  const auto part = CV_TRY(services.vault.upload_part(
+      call.route.bucket, call.route.key, upload_id, number, *body, length,
+      vault::ChecksumAlgorithm::kNone, {}, part_key ? &*part_key : nullptr));
   XmlWriter xml("CopyPartResult");
   add_text(xml.root(), "LastModified", format_iso8601(from_unix_nanos(part.mtime_ns)));
   add_text(xml.root(), "ETag", quoted_etag(part.etag));
-  return xml_response(xml.str());
+  Response response = xml_response(xml.str());
+  const auto upload = CV_TRY(services.vault.get_upload(call.route.bucket, call.route.key, upload_id));
+  add_encryption_headers(upload.object.encryption, response.headers);
+  return response;
 }
 
 }  // namespace cv::s3

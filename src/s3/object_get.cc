@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "s3/call.h"
 #include "s3/conditions.h"
+#include "s3/encryption_headers.h"
 #include "s3/error_response.h"
 #include "s3/object_headers.h"
 #include "s3/range.h"
@@ -49,6 +50,10 @@ Result<ByteRange> part_range(const meta::ObjectVersion& object, uint32_t number)
 }
 
 Result<Response> read_object(const Services& services, Call& call, bool with_body) {
+  CV_TRY(refuse_encryption_header_on_read(call.request.headers));
+  const auto provided_key =
+      CV_TRY(customer_key(call.request.headers, KeyHeaders::kObject, false));
+  const vault::CustomerKey* key = provided_key ? &*provided_key : nullptr;
   const std::string* version = find_param(call.request.params, "versionId");
   const auto object = CV_TRY(
       services.vault.get_version(call.route.bucket, call.route.key, version ? *version : ""));
@@ -65,6 +70,8 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
   }
   // An archived version answers HEAD, but its body only through a finished restore.
   if (with_body) CV_TRY(vault::Vault::check_readable(object));
+  // An SSE-C version answers only with its key, HEAD included.
+  CV_TRY(services.vault.check_customer_key(object, key));
   Response response;
   add_version_header(services, call.route.bucket, object.version_id, response.headers);
   if (auto ok = check_conditions(call.request.headers, object); !ok) {
@@ -90,6 +97,7 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
   const bool checksum_mode = call.request.headers.get("x-amz-checksum-mode") == "ENABLED" &&
                              (!range || (part_number && object.parts_count == 0));
   write_object_headers(object, checksum_mode, response.headers);
+  add_encryption_headers(object.encryption, response.headers);
   for (const auto& [param, header] : kOverrides) {
     if (const std::string* value = find_param(call.request.params, param)) {
       response.headers.set(header, *value);
@@ -107,7 +115,7 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
   }
   response.content_length = length;
   if (!with_body || length == 0) return response;
-  auto body = CV_TRY(services.vault.open_body(object, offset, length));
+  auto body = CV_TRY(services.vault.open_body(object, offset, length, key));
   if (length <= kInMemoryBodyLimit) {
     response.body = CV_TRY(read_all(*body, length));
   } else {

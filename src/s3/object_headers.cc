@@ -85,10 +85,6 @@ Result<meta::ObjectVersion> attributes_from_headers(const Headers& headers) {
     }
     attributes.storage_class = *storage_class;
   }
-  if (headers.contains("x-amz-server-side-encryption") ||
-      headers.contains("x-amz-server-side-encryption-customer-algorithm")) {
-    return fail(ErrorCode::kNotImplemented, "Server-side encryption is not implemented yet");
-  }
   return attributes;
 }
 

@@ -8,7 +8,8 @@ namespace cv::s3 {
 
 // Content-Type, Cache-Control, Content-Disposition, Content-Encoding (without aws-chunked),
 // Content-Language, Expires, x-amz-meta-*, x-amz-tagging, x-amz-storage-class.
-// Fails with InvalidTag, InvalidStorageClass, InvalidArgument, NotImplemented (SSE).
+// Fails with InvalidTag, InvalidStorageClass, InvalidArgument. (SSE headers: see
+// encryption_headers.h.)
 Result<meta::ObjectVersion> attributes_from_headers(const Headers& headers);
 
 // Parses "k1=v1&k2=v2" (x-amz-tagging) with S3's tag limits (InvalidTag).

@@ -1,6 +1,7 @@
 // PutObject.
 #include "core/encoding.h"
 #include "s3/call.h"
+#include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
 #include "s3/request_body.h"
 
@@ -8,15 +9,18 @@ namespace cv::s3 {
 
 Result<Response> put_object(const Services& services, Call& call) {
   auto attributes = CV_TRY(attributes_from_headers(call.request.headers));
+  auto encryption = CV_TRY(encryption_request(call.request.headers));
   auto body = CV_TRY(RequestBody::open(call.request, call.identity));
   attributes.owner_id = call.identity.user_id;
   attributes.checksum_algorithm = std::string(vault::checksum_name(body->checksum_algorithm()));
   vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
                               &body->source(),   body->length(), body->check()};
+  input.encryption = std::move(encryption);
   const auto object = CV_TRY(services.vault.put_object(input));
   Response response = empty_response(200);
   response.headers.add("etag", quoted_etag(object.etag));
   add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_encryption_headers(object.encryption, response.headers);
   if (!object.checksum_value.empty()) {
     response.headers.add("x-amz-checksum-" + to_lower(object.checksum_algorithm),
                          object.checksum_value);

@@ -43,6 +43,14 @@ enum class Operation {
   kListParts,
   kPreflight,
   kRestoreObject,
+  // Bucket default encryption (sse).
+  kPutBucketEncryption,
+  kGetBucketEncryption,
+  kDeleteBucketEncryption,
+  // Bucket lifecycle configuration (lcrules).
+  kPutBucketLifecycleConfiguration,
+  kGetBucketLifecycleConfiguration,
+  kDeleteBucketLifecycle,
 };
 
 enum class Access {

@@ -2,6 +2,7 @@
 #include "auth/post_policy.h"
 #include "core/encoding.h"
 #include "s3/call.h"
+#include "s3/encryption_headers.h"
 #include "s3/form_data.h"
 #include "s3/object_headers.h"
 #include "s3/xml.h"
@@ -25,7 +26,7 @@ Headers headers_from_fields(const auth::FormFields& fields, const FormPart& file
     const std::string lower = to_lower(name);
     if (lower == "content-type" || lower == "cache-control" || lower == "content-disposition" ||
         lower == "content-encoding" || lower == "expires" || lower.starts_with("x-amz-meta-") ||
-        lower == "x-amz-storage-class") {
+        lower == "x-amz-storage-class" || lower.starts_with("x-amz-server-side-encryption")) {
       headers.add(lower, value);
     }
   }
@@ -73,7 +74,9 @@ Result<Response> post_object(const Services& services, Call& call) {
   if (const size_t at = key.find("${filename}"); at != std::string::npos) {
     key.replace(at, 11, file->filename.value_or(""));
   }
-  auto attributes = CV_TRY(attributes_from_headers(headers_from_fields(fields, *file)));
+  const Headers field_headers = headers_from_fields(fields, *file);
+  auto attributes = CV_TRY(attributes_from_headers(field_headers));
+  auto encryption = CV_TRY(encryption_request(field_headers));
   attributes.owner_id = grant.user_id;
   const auto range = grant.content_length_range;
   vault::PutObjectInput input{call.route.bucket,
@@ -90,6 +93,7 @@ Result<Response> post_object(const Services& services, Call& call) {
                                 }
                                 return {};
                               }};
+  input.encryption = std::move(encryption);
   const auto object = CV_TRY(services.vault.put_object(input));
 
   const std::string location = "/" + call.route.bucket + "/" + uri_encode(key, false);
@@ -119,6 +123,7 @@ Result<Response> post_object(const Services& services, Call& call) {
   }
   response.headers.add("etag", quoted_etag(object.etag));
   response.headers.add("location", location);
+  add_encryption_headers(object.encryption, response.headers);
   return response;
 }
 

@@ -12,7 +12,6 @@ constexpr std::array kUnimplementedSubresources = {
     "accelerate",
     "analytics",
     "attributes",
-    "encryption",
     "intelligent-tiering",
     "inventory",
     "legal-hold",
@@ -50,6 +49,13 @@ Result<Route> route_bucket(const Request& request) {
   if (m == "GET") {
     if (has(p, "cors"))
       return make(Operation::kGetBucketCors, Access::kBucketOwner, "GetBucketCors");
+    if (has(p, "encryption")) {
+      return make(Operation::kGetBucketEncryption, Access::kBucketOwner, "GetBucketEncryption");
+    }
+    if (has(p, "lifecycle")) {
+      return make(Operation::kGetBucketLifecycleConfiguration, Access::kBucketOwner,
+                  "GetBucketLifecycleConfiguration");
+    }
     if (has(p, "location")) {
       return make(Operation::kGetBucketLocation, Access::kBucketOwner, "GetBucketLocation");
     }
@@ -65,12 +71,26 @@ Result<Route> route_bucket(const Request& request) {
   } else if (m == "PUT") {
     if (has(p, "cors"))
       return make(Operation::kPutBucketCors, Access::kBucketOwner, "PutBucketCors");
+    if (has(p, "encryption")) {
+      return make(Operation::kPutBucketEncryption, Access::kBucketOwner, "PutBucketEncryption");
+    }
+    if (has(p, "lifecycle")) {
+      return make(Operation::kPutBucketLifecycleConfiguration, Access::kBucketOwner,
+                  "PutBucketLifecycleConfiguration");
+    }
     if (has(p, "versioning")) {
       return make(Operation::kPutBucketVersioning, Access::kBucketOwner, "PutBucketVersioning");
     }
   } else if (m == "DELETE") {
     if (has(p, "cors")) {
       return make(Operation::kDeleteBucketCors, Access::kBucketOwner, "DeleteBucketCors");
+    }
+    if (has(p, "encryption")) {
+      return make(Operation::kDeleteBucketEncryption, Access::kBucketOwner,
+                  "DeleteBucketEncryption");
+    }
+    if (has(p, "lifecycle")) {
+      return make(Operation::kDeleteBucketLifecycle, Access::kBucketOwner, "DeleteBucketLifecycle");
     }
   } else if (m == "POST") {
     if (has(p, "delete"))

@@ -75,6 +75,18 @@ OperationHandler handler_for(Operation operation) {
       return preflight;
     case Operation::kRestoreObject:
       return restore_object;
+    case Operation::kPutBucketEncryption:
+      return put_bucket_encryption;
+    case Operation::kGetBucketEncryption:
+      return get_bucket_encryption;
+    case Operation::kDeleteBucketEncryption:
+      return delete_bucket_encryption;
+    case Operation::kPutBucketLifecycleConfiguration:
+      return put_bucket_lifecycle;
+    case Operation::kGetBucketLifecycleConfiguration:
+      return get_bucket_lifecycle;
+    case Operation::kDeleteBucketLifecycle:
+      return delete_bucket_lifecycle;
   }
   return nullptr;
 }

@@ -4,8 +4,10 @@
 #include <optional>
 #include <span>
 
+#include "blob/zstd_frames.h"
 #include "core/hash.h"
 #include "vault/background_appender.h"
+#include "vault/body_encryption.h"
 #include "vault/checksum.h"
 #include "vault/stored_body.h"
 #include "vault/vault.h"
@@ -18,9 +20,27 @@ constexpr uint64_t kPipelineThreshold = 4 << 20;
 
 }  // namespace
 
+Result<std::unique_ptr<blob::BlobWriter>> Vault::create_body_writer(StorageClass storage_class,
+                                                                   std::string_view data_key) {
+  std::unique_ptr<blob::BlobWriter> writer =
+      CV_TRY(blobs_.create_in(storage_location(storage_class)));
+  if (!data_key.empty()) {
+    // Sealed bodies are not compressed: ciphertext does not compress.
+    return std::unique_ptr<blob::BlobWriter>(
+        std::make_unique<SealingBlobWriter>(std::move(writer), data_key));
+  }
+  if (const int level = compression_level(storage_class); level > 0) {
+    return std::unique_ptr<blob::BlobWriter>(
+        std::make_unique<blob::ZstdFrameWriter>(std::move(writer), level));
+  }
+  return writer;
+}
+
 Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint64_t> expected_size,
                                             uint64_t max_size, bool allow_inline,
-                                            ChecksumAlgorithm algorithm, const BodyCheck& check) {
+                                            ChecksumAlgorithm algorithm, const BodyCheck& check,
+                                            StorageClass storage_class, std::string_view data_key) {
+  allow_inline = allow_inline && storage_class == StorageClass::kStandard;
   if (expected_size && *expected_size > max_size) {
     return fail(ErrorCode::kEntityTooLarge,
                 "Your proposed upload exceeds the maximum allowed size");
@@ -31,7 +51,7 @@ Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint
   std::unique_ptr<blob::BlobWriter> writer;
   // Inline only when the whole body is known (or turns out) to be below the threshold.
   bool inline_mode = allow_inline && (!expected_size || *expected_size < options_.inline_threshold);
-  if (!inline_mode) writer = CV_TRY(blobs_.create());
+  if (!inline_mode) writer = CV_TRY(create_body_writer(storage_class, data_key));
 
   // Small known bodies need a buffer only as large as the body (+1 to see the end). Large
   // ones are read into two 1 MiB buffers in turn: while one is appended to the blob on the
@@ -67,7 +87,7 @@ Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint
       filled = 0;
       if (stored.inline_data.size() >= options_.inline_threshold) {
         inline_mode = false;
-        writer = CV_TRY(blobs_.create());
+        writer = CV_TRY(create_body_writer(storage_class, data_key));
         CV_TRY(writer->append(stored.inline_data));
         stored.inline_data.clear();
         stored.inline_data.shrink_to_fit();
@@ -100,6 +120,15 @@ Result<Vault::StoredBody> Vault::store_body(ByteSource& body, std::optional<uint
   if (writer) {
     std::string blob_id = CV_TRY(writer->commit());
     stored.blob = meta::BlobRef{.blob_id = std::move(blob_id), .size = total};
+    if (auto* compressed = dynamic_cast<blob::ZstdFrameWriter*>(writer.get())) {
+      stored.blob->stored_size = compressed->stored_size();
+      stored.blob->codec = "zstd";
+    }
+    if (auto* sealed = dynamic_cast<SealingBlobWriter*>(writer.get())) {
+      stored.blob->stored_size = sealed->stored_size();
+    }
+  } else if (!data_key.empty()) {
+    stored.inline_data = seal_piece(data_key, stored.inline_data);
   }
   return stored;
 }

@@ -1,32 +1,46 @@
 #include "vault/object_body_source.h"
 
 #include <algorithm>
-#include <cstring>
-
-#include "blob/zstd_frames.h"
 
 namespace cv::vault {
 
 ObjectBodySource::ObjectBodySource(blob::BlobStore& blobs, const meta::ObjectVersion& object,
-                                   uint64_t offset, uint64_t length)
+                                   uint64_t offset, uint64_t length, std::string data_key)
     : blobs_(blobs),
+      data_key_(std::move(data_key)),
       pieces_(object.blobs),
       position_(offset),
       end_(std::min<uint64_t>(offset + length, object.size)) {
-  if (pieces_.empty()) inline_data_ = object.inline_data;
+  if (pieces_.empty()) {
+    inline_data_ = object.inline_data;
+    // The inline bytes are the one piece, as long as the object.
+    pieces_.push_back(meta::BlobRef{.blob_id = {}, .size = object.size});
+    inline_piece_ = true;
+  }
+}
+
+Result<std::unique_ptr<ObjectBodySource>> ObjectBodySource::open(
+    blob::BlobStore& blobs, const meta::ObjectVersion& object, uint64_t offset, uint64_t length,
+    std::string data_key) {
+  auto source =
+      std::make_unique<ObjectBodySource>(blobs, object, offset, length, std::move(data_key));
+  if (source->position_ < source->end_) {
+    char first = 0;
+    const size_t n = CV_TRY(source->read(std::span<char>(&first, 1)));
+    if (n == 1) source->lookahead_ = first;
+  }
+  return source;
 }
 
 Result<size_t> ObjectBodySource::read(std::span<char> out) {
-  if (position_ >= end_ || out.empty()) return size_t{0};
-  const uint64_t wanted = std::min<uint64_t>(out.size(), end_ - position_);
-  if (pieces_.empty()) {
-    if (position_ + wanted > inline_data_.size()) {
-      return fail(ErrorCode::kInternalError, "inline body shorter than its recorded size");
-    }
-    std::memcpy(out.data(), inline_data_.data() + position_, wanted);
-    position_ += wanted;
-    return static_cast<size_t>(wanted);
+  if (out.empty()) return size_t{0};
+  if (lookahead_) {
+    out[0] = *lookahead_;
+    lookahead_.reset();
+    return size_t{1};
   }
+  if (position_ >= end_) return size_t{0};
+  const uint64_t wanted = std::min<uint64_t>(out.size(), end_ - position_);
   // Advance to the piece that holds position_.
   while (piece_ < pieces_.size() && position_ >= piece_start_ + pieces_[piece_].size) {
     piece_start_ += pieces_[piece_].size;
@@ -37,18 +51,20 @@ Result<size_t> ObjectBodySource::read(std::span<char> out) {
     return fail(ErrorCode::kInternalError, "object body shorter than its recorded size");
   }
   if (!reader_) {
-    reader_ = CV_TRY(blobs_.open(pieces_[piece_].blob_id));
-    if (pieces_[piece_].codec == "zstd") {
-      reader_ = CV_TRY(blob::ZstdFrameReader::open(std::move(reader_)));
-    } else if (!pieces_[piece_].codec.empty()) {
-      return fail(ErrorCode::kInternalError, "unknown blob codec " + pieces_[piece_].codec);
+    StoredPiece piece;
+    piece.size = pieces_[piece_].size;
+    if (inline_piece_) {
+      piece.inline_bytes = inline_data_;
+    } else {
+      piece.blob = &pieces_[piece_];
     }
+    reader_ = CV_TRY(open_piece_reader(blobs_, piece, data_key_));
   }
   const uint64_t in_piece = position_ - piece_start_;
   const uint64_t available = pieces_[piece_].size - in_piece;
   const size_t n = CV_TRY(reader_->read_at(
       in_piece, out.first(static_cast<size_t>(std::min<uint64_t>(wanted, available)))));
-  if (n == 0) return fail(ErrorCode::kInternalError, "blob shorter than its recorded size");
+  if (n == 0) return fail(ErrorCode::kInternalError, "stored body shorter than its recorded size");
   position_ += n;
   return n;
 }

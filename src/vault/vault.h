@@ -20,6 +20,9 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "meta/meta_store.h"
+#include "vault/encryption.h"
+#include "vault/lifecycle_rules.h"
+#include "vault/storage_class.h"
 
 namespace cv::vault {
 
@@ -64,6 +67,8 @@ struct PutObjectInput {
   ByteSource* body = nullptr;
   std::optional<uint64_t> expected_size;  // when known (Content-Length): checked exactly
   BodyCheck check;                        // may be empty
+  // SSE headers; when they name none, the bucket's default encryption applies.
+  EncryptionRequest encryption;
 };
 
 struct CompletedPart {
@@ -74,7 +79,10 @@ struct CompletedPart {
 
 class Vault {
  public:
-  Vault(meta::MetaStore& meta, blob::BlobStore& blobs, const Clock& clock, VaultOptions options);
+  // `master_key` (32 bytes) wraps the data keys of SSE-S3 objects; without one, SSE-S3
+  // requests (and buckets defaulting to it) fail with InternalError.
+  Vault(meta::MetaStore& meta, blob::BlobStore& blobs, const Clock& clock, VaultOptions options,
+        std::string master_key = {});
 
   const VaultOptions& options() const { return options_; }
 
@@ -92,6 +100,16 @@ class Vault {
   Result<Versioning> versioning(std::string_view bucket);
   Status set_versioning(std::string_view bucket, Versioning state);
 
+  // Lifecycle configuration (vault_lifecycle_config.cc; model and rules in lifecycle_rules.h).
+  // put_lifecycle validates (S3's codes: MalformedXML, InvalidArgument, InvalidRequest,
+  // InvalidStorageClass) and replaces the bucket's configuration; lifecycle() answers
+  // nullopt when the bucket has none (parsed once, then cached like versioning);
+  // delete_lifecycle removes it (no error when there was none). All fail with NoSuchBucket
+  // when the bucket does not exist.
+  Status put_lifecycle(std::string_view bucket, const LifecycleConfiguration& config);
+  Result<std::optional<LifecycleConfiguration>> lifecycle(std::string_view bucket);
+  Status delete_lifecycle(std::string_view bucket);
+
   // Objects. put_object streams the body into storage, computing MD5 (the ETag) and the
   // requested checksum, runs input.check, then commits; the returned version has no body.
   Result<meta::ObjectVersion> put_object(PutObjectInput& input);
@@ -102,9 +120,13 @@ class Vault {
                                          std::string_view version_id = {});
   Result<meta::ObjectVersion> get_version(std::string_view bucket, std::string_view key,
                                           std::string_view version_id = {});
-  // A stream of bytes [offset, offset + length) of the version's body.
+  // A stream of bytes [offset, offset + length) of the version's body, decrypted when it is
+  // encrypted: an SSE-C version needs the customer's key (see check_customer_key). The first
+  // byte is read before this returns, so missing or damaged stored data at the start of the
+  // range fails here (InternalError); damage further on fails the stream's read.
   Result<std::unique_ptr<ByteSource>> open_body(const meta::ObjectVersion& object, uint64_t offset,
-                                                uint64_t length);
+                                                uint64_t length,
+                                                const CustomerKey* customer_key = nullptr);
   // Without a version id: removes the object in an unversioned bucket, and adds a delete
   // marker (a new version, or the "null" one when suspended) in a versioned one. With a
   // version id: removes that version for good.
@@ -116,15 +138,19 @@ class Vault {
   Result<meta::ListVersionsPage> list_object_versions(const meta::ListVersionsQuery& query);
 
   // Multipart uploads. Parts are always blob files.
+  // The upload gets its encryption (and data key, shared by its parts) here.
   Result<meta::MultipartUpload> create_upload(std::string_view bucket, std::string_view key,
-                                              const meta::ObjectVersion& attributes);
+                                              const meta::ObjectVersion& attributes,
+                                              const EncryptionRequest& encryption = {});
   Result<meta::MultipartUpload> get_upload(std::string_view bucket, std::string_view key,
                                            std::string_view upload_id);  // NoSuchUpload
-  // `algorithm` is the checksum the part request names; kNone uses the upload's.
+  // `algorithm` is the checksum the part request names; kNone uses the upload's. An SSE-C
+  // upload needs the customer's key with every part (InvalidRequest without it or with
+  // another); other uploads refuse one (InvalidRequest).
   Result<meta::Part> upload_part(std::string_view bucket, std::string_view key,
                                  std::string_view upload_id, uint32_t part_number, ByteSource& body,
                                  std::optional<uint64_t> expected_size, ChecksumAlgorithm algorithm,
-                                 const BodyCheck& check);
+                                 const BodyCheck& check, const CustomerKey* customer_key = nullptr);
   // Validates the list (InvalidPartOrder, InvalidPart, EntityTooSmall) and the composite
   // checksum, then makes the object current.
   Result<meta::ObjectVersion> complete_upload(std::string_view bucket, std::string_view key,
@@ -172,6 +198,19 @@ class Vault {
   Result<std::vector<meta::Bucket>> all_buckets();  // every owner's, by name
   const Clock& clock() const { return clock_; }
 
+  // --- Encryption at rest (vault_encryption.cc; bodies: body_encryption.h) ---------------
+  // Whether a request may read `object` with the customer key it brought (null: none):
+  // InvalidRequest when the version is SSE-C and no key came ("The object was stored using a
+  // form of Server Side Encryption...") or a key came for a version that is not SSE-C;
+  // AccessDenied when the key is not the one the version was stored with. open_body checks
+  // the same; HEAD needs this alone.
+  Status check_customer_key(const meta::ObjectVersion& object, const CustomerKey* customer_key);
+  // The bucket's default encryption (a bucket configuration document, cached like
+  // versioning); nullopt when none is set. set_default_encryption(bucket, nullopt) removes it.
+  Result<std::optional<DefaultEncryption>> default_encryption(std::string_view bucket);
+  Status set_default_encryption(std::string_view bucket,
+                                const std::optional<DefaultEncryption>& config);
+
   // Blob reclamation. garbage() lists up to `max` blobs no metadata references any more;
   // reclaim() deletes those blobs and forgets them. The collector (workers/) decides when.
   Result<std::vector<std::string>> garbage(size_t max);
@@ -187,22 +226,56 @@ class Vault {
   Result<std::vector<meta::BlobRef>> copy_stored_pieces(const meta::ObjectVersion& object,
                                                         const std::vector<meta::BlobRef>& from,
                                                         std::string_view location, int level);
+  // Bodies of a colder class go to that class's location, compressed, never inline.
+  // When the lifecycle worker must first look at a version about to be written as current
+  // (0: the bucket has no rules or none will apply).
+  Result<int64_t> first_due(const meta::ObjectVersion& object);
   Result<StoredBody> store_body(ByteSource& body, std::optional<uint64_t> expected_size,
                                 uint64_t max_size, bool allow_inline, ChecksumAlgorithm algorithm,
-                                const BodyCheck& check);
+                                const BodyCheck& check,
+                                StorageClass storage_class = StorageClass::kStandard,
+                                std::string_view data_key = {});
+  // With a `data_key` the writer seals (body_encryption.h) and does not compress.
+  Result<std::unique_ptr<blob::BlobWriter>> create_body_writer(StorageClass storage_class,
+                                                               std::string_view data_key = {});
+  // Encryption (vault_encryption.cc). new_encryption decides a new object's or upload's
+  // encryption (the request's, else the bucket default's) and fills `data_key` with its fresh
+  // key (empty when plain). data_key_for unwraps the data key of existing encrypted data
+  // ("" when plain), checking the customer key as check_customer_key (kObject) or as
+  // UploadPart does (kUploadPart).
+  enum class KeyUse { kObject, kUploadPart };
+  Result<meta::Encryption> new_encryption(std::string_view bucket,
+                                          const EncryptionRequest& request,
+                                          std::string& data_key);
+  Result<std::string> data_key_for(const meta::Encryption& encryption,
+                                   const CustomerKey* customer_key, KeyUse use,
+                                   std::string_view resource);
 
   meta::MetaStore& meta_;
   blob::BlobStore& blobs_;
   const Clock& clock_;
   VaultOptions options_;
+  const std::string master_key_;  // wraps SSE-S3 data keys; may be empty (no SSE-S3)
   // Buckets by name. Every bucket change goes through this Vault (create_bucket,
   // delete_bucket), which keeps the cache exact within one process. Several servers over one
   // database (scale-out) will need an invalidation signal here.
   std::mutex bucket_cache_mutex_;
   std::map<std::string, meta::Bucket, std::less<>> bucket_cache_;
   std::map<std::string, Versioning, std::less<>> versioning_cache_;
+  // Default encryption by bucket (sse), kept exact like versioning_cache_.
+  std::map<std::string, std::optional<DefaultEncryption>, std::less<>> encryption_cache_;
   uint64_t cache_changes_ = 0;  // bumped by deletes and versioning changes: a lookup caches
                                 // its result only if no change ran meanwhile
+  // Parsed lifecycle configurations by bucket. An entry is valid only while cache_changes_
+  // still has the value it was stored with: any bucket deletion or configuration change
+  // (rare) sends every lookup back to the store once, so a bucket deleted and created again
+  // never sees the old rules.
+  struct CachedLifecycle {
+    uint64_t cache_changes = 0;
+    std::optional<LifecycleConfiguration> config;
+  };
+  std::map<std::string, CachedLifecycle, std::less<>> lifecycle_cache_;
+  void forget_lifecycle(std::string_view bucket);
 };
 
 // S3 bucket naming rules (3-63 chars, lowercase letters, digits, '.', '-', no IP address

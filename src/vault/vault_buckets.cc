@@ -3,8 +3,12 @@
 namespace cv::vault {
 
 Vault::Vault(meta::MetaStore& meta, blob::BlobStore& blobs, const Clock& clock,
-             VaultOptions options)
-    : meta_(meta), blobs_(blobs), clock_(clock), options_(std::move(options)) {}
+             VaultOptions options, std::string master_key)
+    : meta_(meta),
+      blobs_(blobs),
+      clock_(clock),
+      options_(std::move(options)),
+      master_key_(std::move(master_key)) {}
 
 Status Vault::create_bucket(std::string_view name, std::string_view owner_id) {
   if (!is_valid_bucket_name(name)) {
@@ -50,6 +54,9 @@ Status Vault::delete_bucket(std::string_view name) {
     if (auto it = versioning_cache_.find(name); it != versioning_cache_.end()) {
       versioning_cache_.erase(it);
     }
+    if (auto it = encryption_cache_.find(name); it != encryption_cache_.end()) {
+      encryption_cache_.erase(it);
+    }
   }
   auto deleted = meta_.delete_bucket(name);
   std::lock_guard lock(bucket_cache_mutex_);
@@ -57,6 +64,9 @@ Status Vault::delete_bucket(std::string_view name) {
   if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) bucket_cache_.erase(it);
   if (auto it = versioning_cache_.find(name); it != versioning_cache_.end()) {
     versioning_cache_.erase(it);
+  }
+  if (auto it = encryption_cache_.find(name); it != encryption_cache_.end()) {
+    encryption_cache_.erase(it);
   }
   return deleted;
 }

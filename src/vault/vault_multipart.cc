@@ -3,6 +3,7 @@
 #include "core/encoding.h"
 #include "core/hash.h"
 #include "core/ids.h"
+#include "vault/body_encryption.h"
 #include "vault/checksum.h"
 #include "vault/stored_body.h"
 #include "vault/vault.h"
@@ -20,8 +21,13 @@ std::string_view strip_quotes(std::string_view etag) {
 }  // namespace
 
 Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std::string_view key,
-                                                   const meta::ObjectVersion& attributes) {
+                                                   const meta::ObjectVersion& attributes,
+                                                   const EncryptionRequest& encryption) {
   CV_TRY(validate_key(key));
+  if (!parse_storage_class(attributes.storage_class)) {
+    return fail(ErrorCode::kInvalidStorageClass, "The storage class you specified is not valid",
+                attributes.storage_class);
+  }
   CV_TRY(get_bucket(bucket));
   meta::MultipartUpload upload;
   upload.upload_id = new_upload_id();
@@ -32,6 +38,8 @@ Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std:
   upload.object = attributes;
   upload.object.bucket = bucket;
   upload.object.key = key;
+  std::string data_key;  // shared by the parts; kept wrapped in upload.object.encryption
+  upload.object.encryption = CV_TRY(new_encryption(bucket, encryption, data_key));
   CV_TRY(meta_.create_upload(upload));
   return upload;
 }
@@ -49,7 +57,8 @@ Result<meta::MultipartUpload> Vault::get_upload(std::string_view bucket, std::st
 Result<meta::Part> Vault::upload_part(std::string_view bucket, std::string_view key,
                                       std::string_view upload_id, uint32_t part_number,
                                       ByteSource& body, std::optional<uint64_t> expected_size,
-                                      ChecksumAlgorithm algorithm, const BodyCheck& check) {
+                                      ChecksumAlgorithm algorithm, const BodyCheck& check,
+                                      const CustomerKey* customer_key) {
   if (part_number < 1 || part_number > options_.max_parts) {
     return fail(ErrorCode::kInvalidArgument,
                 "Part number must be an integer between 1 and 10000, inclusive");
@@ -59,12 +68,18 @@ Result<meta::Part> Vault::upload_part(std::string_view bucket, std::string_view 
     algorithm =
         parse_checksum_name(upload.object.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
   }
-  StoredBody stored =
-      CV_TRY(store_body(body, expected_size, options_.max_part_size, false, algorithm, check));
+  const StorageClass storage_class =
+      parse_storage_class(upload.object.storage_class).value_or(StorageClass::kStandard);
+  const std::string data_key = CV_TRY(
+      data_key_for(upload.object.encryption, customer_key, KeyUse::kUploadPart, upload_id));
+  StoredBody stored = CV_TRY(store_body(body, expected_size, options_.max_part_size, false,
+                                        algorithm, check, storage_class, data_key));
   meta::Part part;
   part.upload_id = upload_id;
   part.part_number = part_number;
-  part.etag = hex_encode(stored.digests.md5);
+  part.etag = upload.object.encryption.mode == meta::EncryptionMode::kCustomer
+                  ? customer_etag(data_key, stored.digests.md5)
+                  : hex_encode(stored.digests.md5);
   part.size = stored.digests.size;
   part.mtime_ns = to_unix_nanos(clock_.now());
   part.checksum_value =
@@ -93,6 +108,8 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
   const auto algorithm =
       parse_checksum_name(upload.object.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
 
+  const StorageClass storage_class =
+      parse_storage_class(upload.object.storage_class).value_or(StorageClass::kStandard);
   meta::ObjectVersion object = upload.object;
   Digest etag_md5(Digest::Algorithm::kMd5);
   ChecksumHasher composite(algorithm);
@@ -118,6 +135,16 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
     }
     total += found->size;
     object.blobs.push_back(*found->blob);
+    if (object.encryption.mode != meta::EncryptionMode::kNone) {
+      // Sealed parts (never compressed): what each occupies follows from its size.
+      object.blobs.back().stored_size = sealed_piece_size(found->size);
+    } else if (compression_level(storage_class) > 0) {
+      // Parts of an upload to a colder class were written as zstd frames (the parts table
+      // keeps no codec); what each occupies is read off the blob.
+      auto reader = CV_TRY(blobs_.open(found->blob->blob_id));
+      object.blobs.back().codec = "zstd";
+      object.blobs.back().stored_size = reader->size();
+    }
   }
   // Every named part exists (InvalidPart above) before sizes are judged, as S3 does.
   for (size_t i = 0; i + 1 < object.blobs.size(); ++i) {
@@ -137,6 +164,7 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
   object.inline_data.clear();
   object.checksum_value =
       algorithm == ChecksumAlgorithm::kNone ? "" : base64_encode(composite.finish()) + "-" + count;
+  object.lifecycle_due_ns = CV_TRY(first_due(object));
   CV_TRY(meta_.complete_upload(upload_id, object));
   return object;
 }

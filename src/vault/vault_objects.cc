@@ -36,18 +36,30 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   CV_TRY(validate_key(input.key));
   CV_TRY(validate_attributes(input.attributes));
   CV_TRY(get_bucket(input.bucket));
+  const auto storage_class = parse_storage_class(input.attributes.storage_class);
+  if (!storage_class) {
+    return fail(ErrorCode::kInvalidStorageClass, "The storage class you specified is not valid",
+                input.attributes.storage_class);
+  }
+  input.attributes.storage_class = storage_class_name(*storage_class);
   const std::string version_id = CV_TRY(next_version_id(input.bucket));
   const auto algorithm =
       parse_checksum_name(input.attributes.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
+  std::string data_key;  // the new body's, empty when it is stored plain
+  const meta::Encryption encryption =
+      CV_TRY(new_encryption(input.bucket, input.encryption, data_key));
   StoredBody stored = CV_TRY(store_body(*input.body, input.expected_size, options_.max_part_size,
-                                        true, algorithm, input.check));
+                                        true, algorithm, input.check, *storage_class, data_key));
   meta::ObjectVersion object = std::move(input.attributes);
   object.bucket = input.bucket;
   object.key = input.key;
   object.version_id = version_id;
   object.is_delete_marker = false;
   object.size = stored.digests.size;
-  object.etag = hex_encode(stored.digests.md5);
+  object.etag = encryption.mode == meta::EncryptionMode::kCustomer
+                    ? customer_etag(data_key, stored.digests.md5)
+                    : hex_encode(stored.digests.md5);
+  object.encryption = encryption;
   object.mtime_ns = to_unix_nanos(clock_.now());
   object.checksum_value =
       stored.digests.checksum.empty() ? "" : base64_encode(stored.digests.checksum);
@@ -55,6 +67,7 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   object.inline_data = std::move(stored.inline_data);
   object.blobs.clear();
   if (stored.blob) object.blobs.push_back(*stored.blob);
+  object.lifecycle_due_ns = CV_TRY(first_due(object));
   if (auto status = meta_.put_object(object); !status) {
     if (stored.blob) (void)blobs_.remove(stored.blob->blob_id);
     return fail(status.error());
@@ -91,17 +104,20 @@ Result<meta::ObjectVersion> Vault::get_version(std::string_view bucket, std::str
 }
 
 Result<std::unique_ptr<ByteSource>> Vault::open_body(const meta::ObjectVersion& object,
-                                                     uint64_t offset, uint64_t length) {
+                                                     uint64_t offset, uint64_t length,
+                                                     const CustomerKey* customer_key) {
   CV_TRY(check_readable(object));
+  std::string data_key =
+      CV_TRY(data_key_for(object.encryption, customer_key, KeyUse::kObject, object.key));
   if (object.restore && !object.restore->ongoing && !object.restore->blobs.empty()) {
     // An archived version reads from its restored copy.
     meta::ObjectVersion restored = object;
     restored.blobs = object.restore->blobs;
     return std::unique_ptr<ByteSource>(
-        std::make_unique<ObjectBodySource>(blobs_, restored, offset, length));
+        CV_TRY(ObjectBodySource::open(blobs_, restored, offset, length, std::move(data_key))));
   }
   return std::unique_ptr<ByteSource>(
-      std::make_unique<ObjectBodySource>(blobs_, object, offset, length));
+      CV_TRY(ObjectBodySource::open(blobs_, object, offset, length, std::move(data_key))));
 }
 
 Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::string_view key,
@@ -119,6 +135,7 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
   marker.is_delete_marker = true;
   marker.mtime_ns = to_unix_nanos(clock_.now());
   marker.content_type.clear();
+  marker.lifecycle_due_ns = CV_TRY(first_due(marker));
   CV_TRY(meta_.put_object(marker));
   return meta::DeleteOutcome{
       .existed = true, .version_id = marker.version_id, .delete_marker = true};
@@ -127,7 +144,16 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
 Status Vault::put_object_tags(std::string_view bucket, std::string_view key,
                               std::string_view version_id, const meta::StringPairs& tags) {
   CV_TRY(get_bucket(bucket));
-  return meta_.put_object_tags(bucket, key, version_id, tags);
+  CV_TRY(meta_.put_object_tags(bucket, key, version_id, tags));
+  // Tags decide which rules apply: with rules, the worker plans the version again.
+  if (CV_TRY(lifecycle(bucket))) {
+    if (auto object = CV_TRY(meta_.get_object(bucket, key, version_id))) {
+      meta::VersionChange change = change_of(*object);
+      change.due_ns = to_unix_nanos(clock_.now());
+      (void)meta_.apply_change(change);  // a concurrent change reschedules it anyway
+    }
+  }
+  return {};
 }
 
 Result<meta::ListObjectsPage> Vault::list_objects(const meta::ListObjectsQuery& query) {

@@ -5,6 +5,7 @@
 
 #include "blob/zstd_frames.h"
 #include "core/clock.h"
+#include "vault/lifecycle_rules.h"
 #include "vault/storage_class.h"
 #include "vault/vault.h"
 
@@ -39,6 +40,25 @@ meta::VersionChange Vault::change_of(const meta::ObjectVersion& object) {
   change.expected_blobs = object.blobs;
   change.expected_restore = object.restore;
   return change;
+}
+
+Result<int64_t> Vault::first_due(const meta::ObjectVersion& object) {
+  const auto rules = CV_TRY(lifecycle(object.bucket));
+  if (!rules) return int64_t{0};
+  const int64_t now = to_unix_nanos(clock_.now());
+  // A delete marker's fate depends on the key's other versions: the worker plans the key.
+  if (object.is_delete_marker) return now;
+  VersionFacts facts;
+  facts.key = object.key;
+  facts.version_id = object.version_id;
+  facts.is_latest = true;
+  facts.size = object.size;
+  facts.tags = object.tags;
+  facts.created_ns = object.mtime_ns;
+  facts.storage_class = object.storage_class;
+  const auto plans =
+      plan_key(*rules, std::span<const VersionFacts>(&facts, 1), now, options_.lifecycle_day_ns);
+  return plans[0].action != LifecycleAction::kNone ? now : plans[0].next_due_ns;
 }
 
 Status Vault::check_readable(const meta::ObjectVersion& object) {

@@ -439,3 +439,59 @@ def test_the_servers_worker_applies_rules_with_a_short_day(server_factory, tmp_p
         assert time.monotonic() < deadline, "the server's lifecycle worker never moved the object"
         time.sleep(0.1)
     assert get_bytes(client, "fast", "k") == body
+
+
+# --------------------------------------------------------------------------------------------
+# Crash safety of a pass
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_pass_killed_midway_loses_nothing_and_repeats_nothing(server, s3, bucket):
+    import signal
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    count = 1500
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [{"ID": "all", "Status": "Enabled",
+                       "Filter": {"ObjectSizeGreaterThan": 0},
+                       "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"}]}]
+        },
+    )
+    bodies = {f"k{i:05d}": f"body of object {i}".encode() for i in range(count)}
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda item: s3.put_object(Bucket=bucket, Key=item[0], Body=item[1]),
+                      bodies.items()))
+
+    run = subprocess.Popen(
+        [server.binary, "admin", "lifecycle", "run", "--days-ahead", "31",
+         "--data", str(server.data_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=server.env(),
+    )
+    # Kill it once some, but not all, objects have moved.
+    deadline = time.monotonic() + 120
+    moved = 0
+    while run.poll() is None and time.monotonic() < deadline:
+        moved = usage_of(server, bucket).get("STANDARD_IA", {}).get("objects", 0)
+        if moved > 0:
+            run.send_signal(signal.SIGKILL)
+            break
+    run.wait(timeout=60)
+    killed_midway = run.returncode == -signal.SIGKILL
+    partial = usage_of(server, bucket).get("STANDARD_IA", {}).get("objects", 0)
+    if killed_midway:
+        assert 0 < partial < count, "the pass was not interrupted in the middle"
+
+    report = run_pass(server, 31)
+    assert report["failures"] == 0
+    usage = usage_of(server, bucket)
+    assert usage["STANDARD_IA"]["objects"] == count
+    assert "STANDARD" not in usage
+    transitions = [e["key"] for e in events_of(server, bucket)
+                   if e["name"] == "s3:LifecycleTransition"]
+    assert sorted(transitions) == sorted(bodies), "each object moved exactly once"
+    for key in ("k00000", f"k{count // 2:05d}", f"k{count - 1:05d}"):
+        assert get_bytes(s3, bucket, key) == bodies[key]
+    assert killed_midway, "the pass finished before it could be killed: use more objects"

@@ -10,6 +10,7 @@
 #include "meta/sqlite/multipart_ops.h"
 #include "meta/sqlite/object_ops.h"
 #include "meta/sqlite/reader_pool.h"
+#include "meta/sqlite/reseal_ops.h"
 #include "meta/sqlite/user_ops.h"
 
 namespace cv::meta {
@@ -166,6 +167,22 @@ class SqliteMetaStore final : public MetaStore {
   }
   Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) override {
     return read([&](Connection& db) { return sqlite::read_usage_by_class(db, bucket); });
+  }
+
+  // Master key rotation: one write (one atomic batch) per call of reseal_batch; the cursor
+  // advances only once its batch has committed.
+  Result<uint64_t> reseal_master_secrets(const ResealFunction& reseal,
+                                         size_t batch_size) override {
+    sqlite::ResealCursor cursor;
+    while (cursor.table != sqlite::ResealCursor::Table::kDone) {
+      sqlite::ResealCursor next = cursor;
+      CV_TRY(write([&](Connection& db) {
+        next = cursor;
+        return sqlite::reseal_batch(db, reseal, batch_size, next);
+      }));
+      cursor = next;
+    }
+    return cursor.visited;
   }
 
   Result<std::vector<std::string>> take_garbage(size_t max) override {

@@ -35,6 +35,9 @@ TEST(Router, ServiceAndBucketOperations) {
   EXPECT_EQ(op(make("GET", "/b?uploads")), Operation::kListMultipartUploads);
   EXPECT_EQ(op(make("POST", "/b?delete")), Operation::kDeleteObjects);
   EXPECT_EQ(op(make("PUT", "/b?cors")), Operation::kPutBucketCors);
+  EXPECT_EQ(op(make("PUT", "/b?lifecycle")), Operation::kPutBucketLifecycleConfiguration);
+  EXPECT_EQ(op(make("GET", "/b?lifecycle")), Operation::kGetBucketLifecycleConfiguration);
+  EXPECT_EQ(op(make("DELETE", "/b?lifecycle")), Operation::kDeleteBucketLifecycle);
   EXPECT_EQ(op(make("POST", "/b", {{"content-type", "multipart/form-data; boundary=x"}})),
             Operation::kPostObject);
 }
@@ -73,9 +76,12 @@ TEST(Router, UnknownAndUnsupported) {
   auto acl = route_request(make("PUT", "/b/k?acl"), {});
   ASSERT_FALSE(acl);
   EXPECT_EQ(acl.error().code, ErrorCode::kNotImplemented);
-  auto lifecycle = route_request(make("GET", "/b?lifecycle"), {});
-  ASSERT_FALSE(lifecycle);
-  EXPECT_EQ(lifecycle.error().code, ErrorCode::kNotImplemented);
+  auto website = route_request(make("GET", "/b?website"), {});
+  ASSERT_FALSE(website);
+  EXPECT_EQ(website.error().code, ErrorCode::kNotImplemented);
+  auto object_lifecycle = route_request(make("GET", "/b/k?lifecycle"), {});
+  ASSERT_FALSE(object_lifecycle);
+  EXPECT_EQ(object_lifecycle.error().code, ErrorCode::kNotImplemented);
   auto patch = route_request(make("PATCH", "/b/k"), {});
   ASSERT_FALSE(patch);
   EXPECT_EQ(patch.error().code, ErrorCode::kMethodNotAllowed);

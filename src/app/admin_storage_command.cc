@@ -1,0 +1,122 @@
+// `cloudvault admin lifecycle run | usage | events`: storage administration against the data
+// folder. Safe to run while the server runs: lifecycle actions are guarded transactions, so a
+// pass here and one in the server never apply an action twice.
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdio>
+
+#include "app/commands.h"
+#include "app/data_dir.h"
+#include "app/wiring.h"
+#include "vault/vault.h"
+#include "workers/lifecycle_worker.h"
+
+namespace cv::app {
+namespace {
+
+int report_error(const Error& error) {
+  std::fprintf(stderr, "cloudvault: %s\n", error.message.c_str());
+  return 1;
+}
+
+void print_json(const boost::json::value& value) {
+  std::printf("%s\n", boost::json::serialize(value).c_str());
+}
+
+// Opens the stores and runs `body` with a Vault over them.
+template <class Body>
+int with_vault(const Config& config, Body body) {
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  if (!stores) return report_error(stores.error());
+  SystemClock clock;
+  vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options_from(config));
+  return body(vault);
+}
+
+}  // namespace
+
+int admin_lifecycle_run(const Config& config, double days_ahead) {
+  return with_vault(config, [&](vault::Vault& vault) {
+    const int64_t now =
+        to_unix_nanos(vault.clock().now()) +
+        std::llround(days_ahead * static_cast<double>(vault.options().lifecycle_day_ns));
+    workers::LifecycleWorker worker(vault);
+    auto report = worker.run_once(now);
+    if (!report) return report_error(report.error());
+    print_json({{"keys_examined", report->keys_examined},
+                {"transitioned", report->transitioned},
+                {"expired", report->expired},
+                {"noncurrent_deleted", report->noncurrent_deleted},
+                {"delete_markers_removed", report->delete_markers_removed},
+                {"restores_finished", report->restores_finished},
+                {"restores_expired", report->restores_expired},
+                {"uploads_aborted", report->uploads_aborted},
+                {"conflicts", report->conflicts},
+                {"failures", report->failures}});
+    return report->failures == 0 ? 0 : 1;
+  });
+}
+
+int admin_usage(const Config& config, const std::optional<std::string>& bucket) {
+  return with_vault(config, [&](vault::Vault& vault) {
+    std::vector<std::string> names;
+    if (bucket) {
+      names.push_back(*bucket);
+    } else {
+      auto buckets = vault.all_buckets();
+      if (!buckets) return report_error(buckets.error());
+      for (const auto& entry : *buckets) names.push_back(entry.name);
+    }
+    boost::json::array out;
+    for (const std::string& name : names) {
+      auto usage = vault.usage_by_class(name);
+      if (!usage) return report_error(usage.error());
+      boost::json::array classes;
+      uint64_t logical = 0;
+      uint64_t stored = 0;
+      for (const meta::ClassUsage& entry : *usage) {
+        classes.push_back({{"storage_class", entry.storage_class},
+                           {"objects", entry.objects},
+                           {"versions", entry.versions},
+                           {"logical_bytes", entry.logical_bytes},
+                           {"stored_bytes", entry.stored_bytes},
+                           {"restored_bytes", entry.restored_bytes}});
+        logical += entry.logical_bytes;
+        stored += entry.stored_bytes + entry.restored_bytes;
+      }
+      out.push_back({{"bucket", name},
+                     {"classes", std::move(classes)},
+                     {"logical_bytes", logical},
+                     {"stored_bytes", stored}});
+    }
+    print_json(out);
+    return 0;
+  });
+}
+
+int admin_events(const Config& config, int64_t after_seq, size_t limit) {
+  return with_vault(config, [&](vault::Vault& vault) {
+    auto events = vault.events(after_seq, limit);
+    if (!events) return report_error(events.error());
+    for (const meta::Event& event : *events) {
+      boost::json::object line{{"seq", event.seq},
+                               {"time_ns", event.time_ns},
+                               {"name", event.name},
+                               {"bucket", event.bucket},
+                               {"key", event.key},
+                               {"version_id", event.version_id},
+                               {"size", event.size},
+                               {"etag", event.etag},
+                               {"storage_class", event.storage_class}};
+      if (!event.detail.empty()) {
+        boost::system::error_code ec;
+        auto detail = boost::json::parse(event.detail, ec);
+        if (!ec) line["detail"] = std::move(detail);
+      }
+      print_json(line);
+    }
+    return 0;
+  });
+}
+
+}  // namespace cv::app

@@ -1,0 +1,19 @@
+#include "app/wiring.h"
+
+#include <cmath>
+
+namespace cv::app {
+
+vault::VaultOptions vault_options_from(const Config& config) {
+  vault::VaultOptions options;
+  options.inline_threshold = config.inline_threshold;
+  options.region = config.region;
+  options.lifecycle_day_ns = std::llround(config.lifecycle_day_seconds * 1e9);
+  return options;
+}
+
+TierFolders tier_folders_from(const Config& config) {
+  return TierFolders{config.standard_ia_dir, config.glacier_dir};
+}
+
+}  // namespace cv::app
