@@ -495,3 +495,33 @@ def test_a_pass_killed_midway_loses_nothing_and_repeats_nothing(server, s3, buck
     for key in ("k00000", f"k{count // 2:05d}", f"k{count - 1:05d}"):
         assert get_bytes(s3, bucket, key) == bodies[key]
     assert killed_midway, "the pass finished before it could be killed: use more objects"
+
+
+# --------------------------------------------------------------------------------------------
+# Tiers and encryption together
+# --------------------------------------------------------------------------------------------
+
+
+def test_encrypted_objects_move_through_the_tiers_still_encrypted(server, s3, bucket):
+    started = time.time() - 1
+    marker = os.urandom(16).hex().encode()
+    body = marker * (300_000 // len(marker))
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=SEED_RULES)
+    s3.put_object(Bucket=bucket, Key="secret", Body=body, ServerSideEncryption="AES256")
+    run_pass(server, 31)
+    head = s3.head_object(Bucket=bucket, Key="secret")
+    assert head["StorageClass"] == "STANDARD_IA"
+    assert head["ServerSideEncryption"] == "AES256"
+    assert get_bytes(s3, bucket, "secret") == body
+    ranged = s3.get_object(Bucket=bucket, Key="secret", Range="bytes=131000-131099")
+    assert ranged["Body"].read() == body[131000:131100]
+    run_pass(server, 61)
+    s3.restore_object(Bucket=bucket, Key="secret", RestoreRequest={"Days": 1})
+    run_pass(server, 0)
+    assert get_bytes(s3, bucket, "secret") == body
+    # Neither tier folder nor the restored copy holds the plaintext.
+    written = [p for p in files_under(server.data_dir / "tiers") + files_under(server.data_dir / "blobs")
+               if p.stat().st_mtime >= started]
+    assert len(written) >= 3  # the IA copy, the GLACIER copy, the restored copy
+    for path in written:
+        assert marker not in path.read_bytes(), path
