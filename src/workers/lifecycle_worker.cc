@@ -3,15 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <utility>
 #include <vector>
 
 namespace cv::workers {
 namespace {
 
-constexpr size_t kDueBatch = 256;
+constexpr size_t kDueBatch = 512;
 // A key is re-planned after a deletion (an expired delete marker may appear); this bounds it.
 constexpr int kMaxPlansPerKey = 4;
 
@@ -68,8 +71,7 @@ Result<LifecycleWorker::Rules> LifecycleWorker::rules_of(const std::string& buck
 }
 
 Status LifecycleWorker::process_key(const std::string& bucket, const std::string& key,
-                                    int64_t now_ns, LifecycleReport& report) {
-  const Rules rules = CV_TRY(rules_of(bucket));
+                                    const Rules& rules, int64_t now_ns, LifecycleReport& report) {
   const int64_t day_ns = vault_.options().lifecycle_day_ns;
   ++report.keys_examined;
   for (int round = 0; round < kMaxPlansPerKey; ++round) {
@@ -185,19 +187,54 @@ Status LifecycleWorker::abort_due_uploads(int64_t now_ns, LifecycleReport& repor
   return {};
 }
 
+Status LifecycleWorker::process_keys(const std::vector<std::pair<std::string, std::string>>& keys,
+                                     int64_t now_ns, LifecycleReport& report) {
+  for (const auto& [bucket, key] : keys) CV_TRY(rules_of(bucket));  // the cache, filled here
+  std::atomic<size_t> next{0};
+  std::mutex merge_mutex;
+  std::optional<Error> first_error;
+  auto work = [&] {
+    LifecycleReport local;
+    for (size_t i = next++; i < keys.size(); i = next++) {
+      const auto& [bucket, key] = keys[i];
+      if (auto done = process_key(bucket, key, rules_cache_.at(bucket), now_ns, local); !done) {
+        std::lock_guard lock(merge_mutex);
+        if (!first_error) first_error = done.error();
+      }
+    }
+    std::lock_guard lock(merge_mutex);
+    report.keys_examined += local.keys_examined;
+    report.transitioned += local.transitioned;
+    report.expired += local.expired;
+    report.noncurrent_deleted += local.noncurrent_deleted;
+    report.delete_markers_removed += local.delete_markers_removed;
+    report.restores_finished += local.restores_finished;
+    report.restores_expired += local.restores_expired;
+    report.uploads_aborted += local.uploads_aborted;
+    report.conflicts += local.conflicts;
+    report.failures += local.failures;
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < std::min(threads_, keys.size()); ++t) helpers.emplace_back(work);
+  work();
+  for (auto& helper : helpers) helper.join();
+  if (first_error) return fail(*first_error);
+  return {};
+}
+
 Result<LifecycleReport> LifecycleWorker::run_once(int64_t now_ns) {
   rules_cache_.clear();
   LifecycleReport report;
   std::set<std::pair<std::string, std::string>> processed;
   for (;;) {
     const std::vector<meta::DueVersion> due = CV_TRY(vault_.due_versions(now_ns, kDueBatch));
-    bool progressed = false;
+    std::vector<std::pair<std::string, std::string>> keys;
     for (const meta::DueVersion& entry : due) {
-      auto [where, inserted] = processed.emplace(entry.bucket, entry.key);
-      if (!inserted) continue;
-      progressed = true;
-      CV_TRY(process_key(entry.bucket, entry.key, now_ns, report));
+      if (processed.emplace(entry.bucket, entry.key).second)
+        keys.emplace_back(entry.bucket, entry.key);
     }
+    const bool progressed = !keys.empty();
+    CV_TRY(process_keys(keys, now_ns, report));
     // Every version of a processed key got a due time after now (or none), so a batch of
     // only processed keys means what is left could not be applied (counted as failures).
     if (!progressed || due.size() < kDueBatch) break;

@@ -16,6 +16,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "vault/lifecycle_rules.h"
@@ -38,7 +40,10 @@ struct LifecycleReport {
 
 class LifecycleWorker {
  public:
-  explicit LifecycleWorker(vault::Vault& vault) : vault_(vault) {}
+  // Keys are processed on `threads` threads at once (each action waits for fsyncs, which
+  // concurrent actions share through the store's group commit).
+  explicit LifecycleWorker(vault::Vault& vault, size_t threads = 8)
+      : vault_(vault), threads_(threads == 0 ? 1 : threads) {}
 
   // One pass as of `now_ns` (normally the clock's now; `cloudvault admin lifecycle run
   // --days-ahead` passes a later time). Fails only when the catalogue cannot be read.
@@ -47,12 +52,16 @@ class LifecycleWorker {
  private:
   using Rules = std::optional<vault::LifecycleConfiguration>;
   Result<Rules> rules_of(const std::string& bucket);
-  Status process_key(const std::string& bucket, const std::string& key, int64_t now_ns,
-                     LifecycleReport& report);
+  Status process_key(const std::string& bucket, const std::string& key, const Rules& rules,
+                     int64_t now_ns, LifecycleReport& report);
+  // Processes the keys on threads_ threads; adds their counts to `report`.
+  Status process_keys(const std::vector<std::pair<std::string, std::string>>& keys, int64_t now_ns,
+                      LifecycleReport& report);
   Status abort_due_uploads(int64_t now_ns, LifecycleReport& report);
 
   vault::Vault& vault_;
-  std::map<std::string, Rules> rules_cache_;  // for one pass
+  size_t threads_;
+  std::map<std::string, Rules> rules_cache_;  // for one pass; filled before threads start
 };
 
 }  // namespace cv::workers
