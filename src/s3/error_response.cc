@@ -14,7 +14,12 @@ Response error_response(const Error& error, const Request& request) {
            error.message.empty() ? error_default_message(error.code) : error.message);
   if (!error.resource.empty()) {
     // S3 names the missing thing in an element of its own.
-    if (error.code == ErrorCode::kNoSuchBucket) add_text(xml.root(), "BucketName", error.resource);
+    if (error.code == ErrorCode::kNoSuchBucket ||
+        error.code == ErrorCode::kNoSuchLifecycleConfiguration ||
+        error.code == ErrorCode::kNoSuchCORSConfiguration ||
+        error.code == ErrorCode::kServerSideEncryptionConfigurationNotFoundError) {
+      add_text(xml.root(), "BucketName", error.resource);
+    }
     if (error.code == ErrorCode::kNoSuchKey) add_text(xml.root(), "Key", error.resource);
     if (error.code == ErrorCode::kNoSuchUpload) add_text(xml.root(), "UploadId", error.resource);
     add_text(xml.root(), "Resource", error.resource);

@@ -205,7 +205,7 @@ def test_aws_cli_put_get_delete(aws_cli, s3, bucket, tmp_path):
 def test_no_configuration_then_delete(s3, bucket):
     response = expect_error(s3.get_bucket_lifecycle_configuration,
                             "NoSuchLifecycleConfiguration", 404, Bucket=bucket)
-    assert response["Error"]["BucketName"] == bucket
+    assert response["Error"]["Resource"] == bucket
     # Deleting when there is none succeeds, as on S3.
     deleted = s3.delete_bucket_lifecycle(Bucket=bucket)
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
