@@ -125,7 +125,17 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
   CV_TRY(get_bucket(bucket));
   const Versioning state = CV_TRY(versioning(bucket));
   if (!version_id.empty() || state == Versioning::kUnversioned) {
-    return meta_.delete_object(bucket, key, version_id);
+    const auto outcome = CV_TRY(meta_.delete_object(bucket, key, version_id));
+    if (outcome.existed && !version_id.empty() && CV_TRY(lifecycle(bucket))) {
+      // The key's remaining versions may now be due (a delete marker left alone): the
+      // worker plans the key again.
+      if (auto current = CV_TRY(meta_.get_object(bucket, key, ""))) {
+        meta::VersionChange change = change_of(*current);
+        change.due_ns = to_unix_nanos(clock_.now());
+        (void)meta_.apply_change(change);  // a concurrent change reschedules it anyway
+      }
+    }
+    return outcome;
   }
   CV_TRY(validate_key(key));
   meta::ObjectVersion marker;

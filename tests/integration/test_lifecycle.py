@@ -525,3 +525,20 @@ def test_encrypted_objects_move_through_the_tiers_still_encrypted(server, s3, bu
     assert len(written) >= 3  # the IA copy, the GLACIER copy, the restored copy
     for path in written:
         assert marker not in path.read_bytes(), path
+
+
+def test_a_delete_marker_left_alone_by_a_client_is_removed(server, s3, versioned):
+    bucket = versioned
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [{"ID": "markers", "Status": "Enabled", "Filter": {},
+                       "Expiration": {"ExpiredObjectDeleteMarker": True}}]
+        },
+    )
+    version = s3.put_object(Bucket=bucket, Key="k", Body=b"v")["VersionId"]
+    s3.delete_object(Bucket=bucket, Key="k")
+    assert run_pass(server, 0)["delete_markers_removed"] == 0  # it still hides a version
+    s3.delete_object(Bucket=bucket, Key="k", VersionId=version)
+    assert run_pass(server, 0)["delete_markers_removed"] == 1
+    assert "DeleteMarkers" not in s3.list_object_versions(Bucket=bucket)
