@@ -2,9 +2,7 @@
 
 #include <filesystem>
 
-#include "blob/local/local_blob_store.h"
-#include "meta/sqlite/sqlite_meta_store.h"
-#include "vault/vault.h"
+#include "vault/temp_vault.h"
 
 namespace cv::vault {
 namespace {
@@ -13,23 +11,7 @@ namespace fs = std::filesystem;
 
 class VaultLifecycleConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cv-vault-lifecycle-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    meta_ = meta::open_sqlite_meta_store({.path = dir_ / "meta.db"}).value();
-    blobs_ = blob::open_local_blob_store(dir_).value();
-    vault_ = std::make_unique<Vault>(*meta_, *blobs_, clock_, VaultOptions{});
-    ASSERT_TRUE(vault_->create_bucket("bucket", "owner"));
-  }
-  void TearDown() override {
-    vault_.reset();
-    meta_.reset();
-    blobs_.reset();
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { ASSERT_TRUE(vault_->create_bucket("bucket", "owner")); }
 
   static LifecycleConfiguration plan(int32_t expiration_days) {
     LifecycleRule rule;
@@ -40,11 +22,9 @@ class VaultLifecycleConfigTest : public ::testing::Test {
     return LifecycleConfiguration{{rule}};
   }
 
-  fs::path dir_;
   SystemClock clock_;
-  std::unique_ptr<meta::MetaStore> meta_;
-  std::unique_ptr<blob::BlobStore> blobs_;
-  std::unique_ptr<Vault> vault_;
+  testing::TempVault temp_{clock_};
+  Vault* vault_ = &temp_.vault();
 };
 
 TEST_F(VaultLifecycleConfigTest, NoConfigurationUntilOneIsPut) {
@@ -71,7 +51,7 @@ TEST_F(VaultLifecycleConfigTest, PutThenReadBackAndReplace) {
 
 TEST_F(VaultLifecycleConfigTest, ASecondVaultOverTheSameStoreSeesIt) {
   ASSERT_TRUE(vault_->put_lifecycle("bucket", plan(90)));
-  Vault other(*meta_, *blobs_, clock_, VaultOptions{});
+  Vault other(temp_.meta(), temp_.blobs(), clock_, VaultOptions{});
   auto config = other.lifecycle("bucket");
   ASSERT_TRUE(config && config->has_value());
   EXPECT_EQ((*config)->rules.at(0).id, "rule");

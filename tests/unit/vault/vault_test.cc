@@ -4,10 +4,9 @@
 
 #include <filesystem>
 
-#include "blob/local/local_blob_store.h"
 #include "core/encoding.h"
 #include "core/hash.h"
-#include "meta/sqlite/sqlite_meta_store.h"
+#include "vault/temp_vault.h"
 #include "workers/garbage_collector.h"
 
 namespace cv::vault {
@@ -17,26 +16,13 @@ namespace fs = std::filesystem;
 
 class VaultTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cv-vault-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    meta_ = meta::open_sqlite_meta_store({.path = dir_ / "meta.db"}).value();
-    blobs_ = blob::open_local_blob_store(dir_).value();
+  static VaultOptions small_options() {
     VaultOptions options;
     options.inline_threshold = 1024;
     options.min_part_size = 100;
-    vault_ = std::make_unique<Vault>(*meta_, *blobs_, clock_, options);
-    ASSERT_TRUE(vault_->create_bucket("bucket", "owner"));
+    return options;
   }
-  void TearDown() override {
-    vault_.reset();
-    meta_.reset();
-    blobs_.reset();
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { ASSERT_TRUE(vault_->create_bucket("bucket", "owner")); }
 
   Result<meta::ObjectVersion> put(const std::string& key, const std::string& body,
                                   BodyCheck check = {}, std::optional<uint64_t> size = {}) {
@@ -53,11 +39,11 @@ class VaultTest : public ::testing::Test {
 
   size_t blob_count() { return blobs_->list().value().size(); }
 
-  fs::path dir_;
   SystemClock clock_;
-  std::unique_ptr<meta::MetaStore> meta_;
-  std::unique_ptr<blob::BlobStore> blobs_;
-  std::unique_ptr<Vault> vault_;
+  testing::TempVault temp_{clock_, small_options()};
+  Vault* vault_ = &temp_.vault();
+  blob::BlobStore* blobs_ = &temp_.blobs();
+  const fs::path& dir_ = temp_.dir();
 };
 
 TEST_F(VaultTest, SmallBodiesStayInlineLargeOnesBecomeBlobs) {

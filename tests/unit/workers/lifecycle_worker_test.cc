@@ -8,10 +8,9 @@
 
 #include <filesystem>
 
-#include "blob/local/local_blob_store.h"
 #include "blob/tiered_blob_store.h"
 #include "core/byte_source.h"
-#include "meta/sqlite/sqlite_meta_store.h"
+#include "vault/temp_vault.h"
 
 namespace cv::workers {
 namespace {
@@ -30,28 +29,7 @@ size_t files_under(const fs::path& dir) {
 
 class LifecycleWorkerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("cv-lifecycle-worker-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "ia");
-    fs::create_directories(dir_ / "glacier");
-    meta_ = meta::open_sqlite_meta_store({.path = dir_ / "meta.db"}).value();
-    auto tiered =
-        std::make_unique<blob::TieredBlobStore>(blob::open_local_blob_store(dir_).value());
-    tiered->add_location("STANDARD_IA", blob::open_local_blob_store(dir_ / "ia").value());
-    tiered->add_location("GLACIER", blob::open_local_blob_store(dir_ / "glacier").value());
-    blobs_ = std::move(tiered);
-    vault_ = std::make_unique<vault::Vault>(*meta_, *blobs_, clock_, vault::VaultOptions{});
-    ASSERT_TRUE(vault_->create_bucket("bkt", "owner"));
-  }
-  void TearDown() override {
-    vault_.reset();
-    meta_.reset();
-    blobs_.reset();
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { ASSERT_TRUE(vault_->create_bucket("bkt", "owner")); }
 
   void put_rules(std::vector<vault::LifecycleRule> rules) {
     vault::LifecycleConfiguration config;
@@ -100,11 +78,10 @@ class LifecycleWorkerTest : public ::testing::Test {
     return vault_->get_version("bkt", key).value().storage_class;
   }
 
-  fs::path dir_;
   ManualClock clock_{from_unix_nanos(1'800'000'000'000'000'000)};
-  std::unique_ptr<meta::MetaStore> meta_;
-  std::unique_ptr<blob::BlobStore> blobs_;
-  std::unique_ptr<vault::Vault> vault_;
+  vault::testing::TempVault temp_{clock_};
+  vault::Vault* vault_ = &temp_.vault();
+  const fs::path& dir_ = temp_.dir();
 };
 
 std::string compressible(size_t n) {
