@@ -34,6 +34,8 @@ const EVP_CIPHER* aes_256_gcm() {
 
 struct SegmentCipher::Ctx {
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  enum class Keyed { kNo, kForSealing, kForOpening };
+  Keyed keyed = Keyed::kNo;
   Ctx() = default;
   Ctx(const Ctx&) = delete;
   Ctx& operator=(const Ctx&) = delete;
@@ -79,7 +81,13 @@ void SegmentCipher::seal(uint64_t index, std::string_view plain, bool last, std:
   auto* cipher = reinterpret_cast<unsigned char*>(out.data() + start);
   int len = 0;
   EVP_CIPHER_CTX* ctx = ctx_->ctx;
-  if (EVP_EncryptInit_ex(ctx, aes_256_gcm(), nullptr, bytes(key_), nonce) != 1 ||
+  if (ctx_->keyed != Ctx::Keyed::kForSealing) {
+    if (EVP_EncryptInit_ex(ctx, aes_256_gcm(), nullptr, bytes(key_), nullptr) != 1) {
+      throw std::runtime_error("AES-256-GCM key setup failed");
+    }
+    ctx_->keyed = Ctx::Keyed::kForSealing;
+  }
+  if (EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce) != 1 ||
       EVP_EncryptUpdate(ctx, nullptr, &len, aad, sizeof aad) != 1 ||
       EVP_EncryptUpdate(ctx, cipher, &len, bytes(plain), static_cast<int>(plain.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx, cipher + len, &len) != 1 ||
@@ -90,6 +98,15 @@ void SegmentCipher::seal(uint64_t index, std::string_view plain, bool last, std:
 }
 
 Result<std::string> SegmentCipher::open(uint64_t index, std::string_view sealed, bool last) {
+  if (sealed.size() < kSegmentTagBytes) {
+    return fail(ErrorCode::kInternalError, "stored data failed authentication (segment size)");
+  }
+  std::string plain(sealed.size() - kSegmentTagBytes, '\0');
+  CV_TRY(open_into(index, sealed, last, plain.data()));
+  return plain;
+}
+
+Status SegmentCipher::open_into(uint64_t index, std::string_view sealed, bool last, char* out) {
   if (index >= kMaxSegments || sealed.size() < kSegmentTagBytes ||
       sealed.size() > kSealedSegmentBytes || (!last && sealed.size() != kSealedSegmentBytes)) {
     return fail(ErrorCode::kInternalError, "stored data failed authentication (segment size)");
@@ -101,19 +118,25 @@ Result<std::string> SegmentCipher::open(uint64_t index, std::string_view sealed,
   unsigned char aad[9];
   put_be(index, 8, aad);
   aad[8] = last ? 1 : 0;
-  std::string plain(text_size, '\0');
-  std::string tag(sealed.substr(text_size));
-  auto* out = reinterpret_cast<unsigned char*>(plain.data());
+  unsigned char tag[kSegmentTagBytes];
+  std::copy(sealed.begin() + static_cast<std::ptrdiff_t>(text_size), sealed.end(), tag);
+  auto* plain = reinterpret_cast<unsigned char*>(out);
   int len = 0;
   EVP_CIPHER_CTX* ctx = ctx_->ctx;
-  if (EVP_DecryptInit_ex(ctx, aes_256_gcm(), nullptr, bytes(key_), nonce) != 1 ||
+  if (ctx_->keyed != Ctx::Keyed::kForOpening) {
+    if (EVP_DecryptInit_ex(ctx, aes_256_gcm(), nullptr, bytes(key_), nullptr) != 1) {
+      return fail(ErrorCode::kInternalError, "AES-256-GCM key setup failed");
+    }
+    ctx_->keyed = Ctx::Keyed::kForOpening;
+  }
+  if (EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, nonce) != 1 ||
       EVP_DecryptUpdate(ctx, nullptr, &len, aad, sizeof aad) != 1 ||
-      EVP_DecryptUpdate(ctx, out, &len, bytes(sealed), static_cast<int>(text_size)) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kSegmentTagBytes, tag.data()) != 1 ||
-      EVP_DecryptFinal_ex(ctx, out + len, &len) != 1) {
+      EVP_DecryptUpdate(ctx, plain, &len, bytes(sealed), static_cast<int>(text_size)) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kSegmentTagBytes, tag) != 1 ||
+      EVP_DecryptFinal_ex(ctx, plain + len, &len) != 1) {
     return fail(ErrorCode::kInternalError, "stored data failed authentication");
   }
-  return plain;
+  return {};
 }
 
 }  // namespace cv::blob

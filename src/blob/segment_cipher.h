@@ -54,12 +54,18 @@ class SegmentCipher {
   // Decrypts segment `index` from its sealed bytes; kInternalError ("stored data failed
   // authentication") when anything about it was changed.
   Result<std::string> open(uint64_t index, std::string_view sealed, bool last);
+  // As open(), decrypting into `out`, which must hold sealed.size() - kSegmentTagBytes bytes
+  // (the readers' fast path: no allocation, no extra copy). On failure `out` holds garbage
+  // that must not be used.
+  Status open_into(uint64_t index, std::string_view sealed, bool last, char* out);
 
  private:
   struct Ctx;
   std::string key_;
   std::string nonce_prefix_;
-  std::unique_ptr<Ctx> ctx_;  // the EVP_CIPHER_CTX, reused across segments
+  // The EVP_CIPHER_CTX, reused across segments; keyed once per direction (the key schedule
+  // is kept), so a segment only sets its nonce.
+  std::unique_ptr<Ctx> ctx_;
 };
 
 }  // namespace cv::blob

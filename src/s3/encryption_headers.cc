@@ -11,8 +11,7 @@ namespace {
 constexpr std::string_view kSseHeader = "x-amz-server-side-encryption";
 constexpr std::string_view kKmsKeyHeader = "x-amz-server-side-encryption-aws-kms-key-id";
 constexpr std::string_view kObjectPrefix = "x-amz-server-side-encryption-customer-";
-constexpr std::string_view kCopySourcePrefix =
-    "x-amz-copy-source-server-side-encryption-customer-";
+constexpr std::string_view kCopySourcePrefix = "x-amz-copy-source-server-side-encryption-customer-";
 
 std::unexpected<Error> invalid(std::string message, std::string_view header = {}) {
   return fail(ErrorCode::kInvalidArgument, std::move(message), std::string(header));

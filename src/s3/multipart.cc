@@ -60,8 +60,8 @@ Result<Response> upload_part(const Services& services, Call& call) {
       call.route.bucket, call.route.key, upload_id_param(call), number, body->source(),
       body->length(), body->checksum_algorithm(), body->check(), key ? &*key : nullptr));
   Response response = empty_response(200);
-  const auto upload = CV_TRY(
-      services.vault.get_upload(call.route.bucket, call.route.key, upload_id_param(call)));
+  const auto upload =
+      CV_TRY(services.vault.get_upload(call.route.bucket, call.route.key, upload_id_param(call)));
   add_encryption_headers(upload.object.encryption, response.headers);
   response.headers.add("etag", quoted_etag(part.etag));
   if (!part.checksum_value.empty() &&

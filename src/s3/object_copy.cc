@@ -88,8 +88,8 @@ Result<Response> copy_object(const Services& services, Call& call) {
   attributes.checksum_algorithm = algorithm == vault::ChecksumAlgorithm::kNone
                                       ? source.checksum_algorithm
                                       : std::string(vault::checksum_name(algorithm));
-  auto body = CV_TRY(
-      services.vault.open_body(source, 0, source.size, source_key ? &*source_key : nullptr));
+  auto body =
+      CV_TRY(services.vault.open_body(source, 0, source.size, source_key ? &*source_key : nullptr));
   vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
                               body.get(),        source.size,    {}};
   input.encryption = std::move(encryption);
@@ -140,8 +140,8 @@ Result<Response> upload_part_copy(const Services& services, Call& call) {
   }
   const std::string* upload_id_param = find_param(call.request.params, "uploadId");
   const std::string upload_id = upload_id_param ? *upload_id_param : "";
-  auto body = CV_TRY(
-      services.vault.open_body(source, offset, length, source_key ? &*source_key : nullptr));
+  auto body =
+      CV_TRY(services.vault.open_body(source, offset, length, source_key ? &*source_key : nullptr));
   const auto part = CV_TRY(services.vault.upload_part(
       call.route.bucket, call.route.key, upload_id, number, *body, length,
       vault::ChecksumAlgorithm::kNone, {}, part_key ? &*part_key : nullptr));
@@ -149,7 +149,8 @@ Result<Response> upload_part_copy(const Services& services, Call& call) {
   add_text(xml.root(), "LastModified", format_iso8601(from_unix_nanos(part.mtime_ns)));
   add_text(xml.root(), "ETag", quoted_etag(part.etag));
   Response response = xml_response(xml.str());
-  const auto upload = CV_TRY(services.vault.get_upload(call.route.bucket, call.route.key, upload_id));
+  const auto upload =
+      CV_TRY(services.vault.get_upload(call.route.bucket, call.route.key, upload_id));
   add_encryption_headers(upload.object.encryption, response.headers);
   return response;
 }

@@ -51,8 +51,7 @@ Result<ByteRange> part_range(const meta::ObjectVersion& object, uint32_t number)
 
 Result<Response> read_object(const Services& services, Call& call, bool with_body) {
   CV_TRY(refuse_encryption_header_on_read(call.request.headers));
-  const auto provided_key =
-      CV_TRY(customer_key(call.request.headers, KeyHeaders::kObject, false));
+  const auto provided_key = CV_TRY(customer_key(call.request.headers, KeyHeaders::kObject, false));
   const vault::CustomerKey* key = provided_key ? &*provided_key : nullptr;
   const std::string* version = find_param(call.request.params, "versionId");
   const auto object = CV_TRY(

@@ -21,7 +21,7 @@ constexpr uint64_t kPipelineThreshold = 4 << 20;
 }  // namespace
 
 Result<std::unique_ptr<blob::BlobWriter>> Vault::create_body_writer(StorageClass storage_class,
-                                                                   std::string_view data_key) {
+                                                                    std::string_view data_key) {
   std::unique_ptr<blob::BlobWriter> writer =
       CV_TRY(blobs_.create_in(storage_location(storage_class)));
   if (!data_key.empty()) {

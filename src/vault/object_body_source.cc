@@ -19,9 +19,10 @@ ObjectBodySource::ObjectBodySource(blob::BlobStore& blobs, const meta::ObjectVer
   }
 }
 
-Result<std::unique_ptr<ObjectBodySource>> ObjectBodySource::open(
-    blob::BlobStore& blobs, const meta::ObjectVersion& object, uint64_t offset, uint64_t length,
-    std::string data_key) {
+Result<std::unique_ptr<ObjectBodySource>> ObjectBodySource::open(blob::BlobStore& blobs,
+                                                                 const meta::ObjectVersion& object,
+                                                                 uint64_t offset, uint64_t length,
+                                                                 std::string data_key) {
   auto source =
       std::make_unique<ObjectBodySource>(blobs, object, offset, length, std::move(data_key));
   if (source->position_ < source->end_) {

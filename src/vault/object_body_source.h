@@ -40,10 +40,10 @@ class ObjectBodySource final : public ByteSource {
   std::vector<meta::BlobRef> pieces_;  // one entry standing for inline_data_ when inline
   bool inline_piece_ = false;
   std::optional<char> lookahead_;  // the byte open() read ahead, not yet returned
-  uint64_t position_;         // absolute offset in the object of the next byte
-  uint64_t end_;              // absolute offset one past the last byte to read
-  size_t piece_ = 0;          // index into pieces_ of the piece holding position_
-  uint64_t piece_start_ = 0;  // absolute offset where pieces_[piece_] starts
+  uint64_t position_;              // absolute offset in the object of the next byte
+  uint64_t end_;                   // absolute offset one past the last byte to read
+  size_t piece_ = 0;               // index into pieces_ of the piece holding position_
+  uint64_t piece_start_ = 0;       // absolute offset where pieces_[piece_] starts
   std::unique_ptr<PieceReader> reader_;
 };
 

@@ -244,8 +244,7 @@ class Vault {
   // ("" when plain), checking the customer key as check_customer_key (kObject) or as
   // UploadPart does (kUploadPart).
   enum class KeyUse { kObject, kUploadPart };
-  Result<meta::Encryption> new_encryption(std::string_view bucket,
-                                          const EncryptionRequest& request,
+  Result<meta::Encryption> new_encryption(std::string_view bucket, const EncryptionRequest& request,
                                           std::string& data_key);
   Result<std::string> data_key_for(const meta::Encryption& encryption,
                                    const CustomerKey* customer_key, KeyUse use,

@@ -48,8 +48,8 @@ Status Vault::set_default_encryption(std::string_view bucket,
                                      const std::optional<DefaultEncryption>& config) {
   CV_TRY(get_bucket(bucket));
   if (config) {
-    CV_TRY(meta_.put_bucket_config(bucket, kEncryptionConfigKind,
-                                   encode_default_encryption(*config)));
+    CV_TRY(
+        meta_.put_bucket_config(bucket, kEncryptionConfigKind, encode_default_encryption(*config)));
   } else {
     CV_TRY(meta_.delete_bucket_config(bucket, kEncryptionConfigKind));
   }

@@ -70,8 +70,8 @@ Result<meta::Part> Vault::upload_part(std::string_view bucket, std::string_view 
   }
   const StorageClass storage_class =
       parse_storage_class(upload.object.storage_class).value_or(StorageClass::kStandard);
-  const std::string data_key = CV_TRY(
-      data_key_for(upload.object.encryption, customer_key, KeyUse::kUploadPart, upload_id));
+  const std::string data_key =
+      CV_TRY(data_key_for(upload.object.encryption, customer_key, KeyUse::kUploadPart, upload_id));
   StoredBody stored = CV_TRY(store_body(body, expected_size, options_.max_part_size, false,
                                         algorithm, check, storage_class, data_key));
   meta::Part part;

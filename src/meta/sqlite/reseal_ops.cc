@@ -20,20 +20,21 @@ struct Row {
 Result<std::vector<Row>> read_rows(Connection& db, const ResealCursor& cursor, size_t limit) {
   std::vector<Row> rows;
   if (cursor.table == Table::kAccessKeys) {
-    auto stmt = CV_TRY(
-        db.prepare("SELECT access_key_id, sealed_secret FROM access_keys "
-                   "WHERE access_key_id > ?1 ORDER BY access_key_id LIMIT ?2"));
+    auto stmt =
+        CV_TRY(db.prepare("SELECT access_key_id, sealed_secret FROM access_keys "
+                          "WHERE access_key_id > ?1 ORDER BY access_key_id LIMIT ?2"));
     stmt.bind_text(1, cursor.after_text).bind_int(2, static_cast<int64_t>(limit));
     while (CV_TRY(stmt.step())) {
       rows.push_back(Row{0, stmt.column_string(0), stmt.column_string(0), stmt.column_string(1)});
     }
   } else if (cursor.table == Table::kObjects) {
-    auto stmt = CV_TRY(
-        db.prepare("SELECT id, bucket, key, version_id, storage FROM objects "
-                   "WHERE id > ?1 AND storage IS NOT NULL ORDER BY id LIMIT ?2"));
+    auto stmt =
+        CV_TRY(db.prepare("SELECT id, bucket, key, version_id, storage FROM objects "
+                          "WHERE id > ?1 AND storage IS NOT NULL ORDER BY id LIMIT ?2"));
     stmt.bind_int(1, cursor.after_id).bind_int(2, static_cast<int64_t>(limit));
     while (CV_TRY(stmt.step())) {
-      rows.push_back(Row{stmt.column_int(0), {},
+      rows.push_back(Row{stmt.column_int(0),
+                         {},
                          stmt.column_string(1) + "/" + stmt.column_string(2) +
                              "?versionId=" + stmt.column_string(3),
                          stmt.column_string(4)});
@@ -52,8 +53,8 @@ Result<std::vector<Row>> read_rows(Connection& db, const ResealCursor& cursor, s
 
 // Reseals the row's secret; returns the new column value, or nullopt when the row holds no
 // secret under the master key (a plain or SSE-C body).
-Result<std::optional<std::string>> reseal_row(const MetaStore::ResealFunction& reseal,
-                                              Table table, const Row& row, uint64_t& visited) {
+Result<std::optional<std::string>> reseal_row(const MetaStore::ResealFunction& reseal, Table table,
+                                              const Row& row, uint64_t& visited) {
   if (table == Table::kAccessKeys) {
     ++visited;
     return std::optional<std::string>(

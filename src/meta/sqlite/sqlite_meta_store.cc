@@ -171,8 +171,7 @@ class SqliteMetaStore final : public MetaStore {
 
   // Master key rotation: one write (one atomic batch) per call of reseal_batch; the cursor
   // advances only once its batch has committed.
-  Result<uint64_t> reseal_master_secrets(const ResealFunction& reseal,
-                                         size_t batch_size) override {
+  Result<uint64_t> reseal_master_secrets(const ResealFunction& reseal, size_t batch_size) override {
     sqlite::ResealCursor cursor;
     while (cursor.table != sqlite::ResealCursor::Table::kDone) {
       sqlite::ResealCursor next = cursor;

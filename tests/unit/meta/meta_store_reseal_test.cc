@@ -147,7 +147,8 @@ TEST_P(MetaStoreConformance, ResealKeepsTheRestoreStateOfAnArchivedVersion) {
 
 TEST_P(MetaStoreConformance, ResealAFailureKeepsCommittedBatchesAndRollsBackItsOwn) {
   create_bucket("b");
-  for (int i = 1; i <= 5; ++i) add_key(store(), "AKIA" + std::to_string(i), "old-" + std::to_string(i));
+  for (int i = 1; i <= 5; ++i)
+    add_key(store(), "AKIA" + std::to_string(i), "old-" + std::to_string(i));
   int calls = 0;
   auto failing = [&](const MetaStore::SealedSecret& secret) -> Result<std::string> {
     if (++calls == 4) return fail(ErrorCode::kInternalError, "reseal failed");
@@ -169,7 +170,8 @@ TEST_P(MetaStoreConformance, ResealAFailureKeepsCommittedBatchesAndRollsBackItsO
   EXPECT_EQ(key_secret(store(), "AKIA5"), "new:old-5");
 }
 
-TEST_P(MetaStoreConformance, ResealReturningTheSameBytesChangesNothingAndAnEmptyStoreVisitsNothing) {
+TEST_P(MetaStoreConformance,
+       ResealReturningTheSameBytesChangesNothingAndAnEmptyStoreVisitsNothing) {
   Recorder empty;
   EXPECT_EQ(store().reseal_master_secrets(empty.function(), 3).value_or(99), 0u);
   create_bucket("b");
