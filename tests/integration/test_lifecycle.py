@@ -542,3 +542,37 @@ def test_a_delete_marker_left_alone_by_a_client_is_removed(server, s3, versioned
     s3.delete_object(Bucket=bucket, Key="k", VersionId=version)
     assert run_pass(server, 0)["delete_markers_removed"] == 1
     assert "DeleteMarkers" not in s3.list_object_versions(Bucket=bucket)
+
+
+# --------------------------------------------------------------------------------------------
+# The aws CLI
+# --------------------------------------------------------------------------------------------
+
+
+def test_tiers_and_restore_through_the_aws_cli(server, aws_cli, bucket, tmp_path):
+    body = text_body(200_000, "cli")
+    source = tmp_path / "doc.txt"
+    source.write_bytes(body)
+    aws_cli("s3", "cp", str(source), f"s3://{bucket}/ia/doc.txt", "--storage-class", "STANDARD_IA")
+    aws_cli("s3", "cp", str(source), f"s3://{bucket}/cold/doc.txt", "--storage-class", "GLACIER")
+    head = json.loads(aws_cli("s3api", "head-object", "--bucket", bucket,
+                              "--key", "ia/doc.txt").stdout)
+    assert head["StorageClass"] == "STANDARD_IA"
+    listed = json.loads(aws_cli("s3api", "list-objects-v2", "--bucket", bucket).stdout)
+    assert {o["Key"]: o["StorageClass"] for o in listed["Contents"]} == {
+        "cold/doc.txt": "GLACIER", "ia/doc.txt": "STANDARD_IA"}
+    aws_cli("s3", "cp", f"s3://{bucket}/ia/doc.txt", str(tmp_path / "back.txt"))
+    assert (tmp_path / "back.txt").read_bytes() == body
+
+    refused = aws_cli("s3api", "get-object", "--bucket", bucket, "--key", "cold/doc.txt",
+                      str(tmp_path / "no.txt"), check=False)
+    assert refused.returncode != 0 and "InvalidObjectState" in refused.stderr
+    aws_cli("s3api", "restore-object", "--bucket", bucket, "--key", "cold/doc.txt",
+            "--restore-request", "Days=1")
+    head = json.loads(aws_cli("s3api", "head-object", "--bucket", bucket,
+                              "--key", "cold/doc.txt").stdout)
+    assert head["Restore"] == 'ongoing-request="true"'
+    run_pass(server, 0)
+    aws_cli("s3api", "get-object", "--bucket", bucket, "--key", "cold/doc.txt",
+            str(tmp_path / "restored.txt"))
+    assert (tmp_path / "restored.txt").read_bytes() == body
