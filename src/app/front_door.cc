@@ -1,5 +1,7 @@
 #include "app/front_door.h"
 
+#include "console/console_api.h"
+
 namespace cv::app {
 
 Response FrontDoor::handle(Request& request) {
@@ -10,6 +12,7 @@ Response FrontDoor::handle(Request& request) {
     response.body = R"({"status":"ok"})";
     return response;
   }
+  if (console::ConsoleApi::owns(request)) return console_.handle(request);
   return s3_.handle(request);
 }
 

@@ -1,5 +1,5 @@
-// The first handler a request meets: CloudVault's own endpoints (health) by path, and
-// everything else to the S3 API.
+// The first handler a request meets: CloudVault's own endpoints (health) and the console
+// API (/_console/api/) by path, and everything else to the S3 API.
 #pragma once
 
 #include "core/http_message.h"
@@ -8,12 +8,13 @@ namespace cv::app {
 
 class FrontDoor final : public RequestHandler {
  public:
-  explicit FrontDoor(RequestHandler& s3) : s3_(s3) {}
+  FrontDoor(RequestHandler& s3, RequestHandler& console) : s3_(s3), console_(console) {}
   // GET /_cloudvault/health answers {"status":"ok"} without authentication.
   Response handle(Request& request) override;
 
  private:
   RequestHandler& s3_;
+  RequestHandler& console_;
 };
 
 }  // namespace cv::app

@@ -18,6 +18,7 @@
 #include "app/master_key_rotation.h"
 #include "app/periodic_task.h"
 #include "app/wiring.h"
+#include "console/console_api.h"
 #include "http/server.h"
 #include "iam/user_directory.h"
 #include "s3/s3_api.h"
@@ -102,7 +103,9 @@ int run_server(const Config& config) {
   s3_options.region = config.region;
   s3_options.domain = config.domain;
   s3::S3Api s3_api(vault, users, owners, clock, s3_options);
-  FrontDoor front_door(s3_api);
+  console::SessionStore console_sessions(clock);
+  console::ConsoleApi console_api(vault, users, console_sessions);
+  FrontDoor front_door(s3_api, console_api);
 
   http::ServerOptions http_options;
   http_options.listen_address = config.listen_address;

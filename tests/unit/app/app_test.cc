@@ -130,7 +130,8 @@ class CountingHandler final : public RequestHandler {
 
 TEST(FrontDoor, HealthIsAnsweredWithoutTheS3Api) {
   CountingHandler s3;
-  FrontDoor door(s3);
+  CountingHandler console;
+  FrontDoor door(s3, console);
   Request health;
   health.method = "GET";
   health.path = "/_cloudvault/health";
@@ -142,6 +143,23 @@ TEST(FrontDoor, HealthIsAnsweredWithoutTheS3Api) {
   other.method = "GET";
   other.path = "/bucket/_cloudvault/health";
   EXPECT_EQ(door.handle(other).status, 403);
+  EXPECT_EQ(s3.calls, 1);
+  EXPECT_EQ(console.calls, 0);
+}
+
+TEST(FrontDoor, TheConsoleApiPrefixGoesToTheConsole) {
+  CountingHandler s3;
+  CountingHandler console;
+  FrontDoor door(s3, console);
+  Request api;
+  api.method = "GET";
+  api.path = "/_console/api/session";
+  door.handle(api);
+  EXPECT_EQ(console.calls, 1);
+  Request bucket;
+  bucket.method = "GET";
+  bucket.path = "/_console/other";
+  door.handle(bucket);
   EXPECT_EQ(s3.calls, 1);
 }
 

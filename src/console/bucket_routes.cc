@@ -1,0 +1,68 @@
+// Buckets: the signed-in user's, with their object counts and sizes; create; delete when empty.
+#include <boost/json.hpp>
+
+#include "console/console_routes.h"
+#include "console/json_reply.h"
+#include "core/clock.h"
+
+namespace cv::console {
+namespace {
+
+// The bucket when the signed-in user owns it; NoSuchBucket otherwise (others' buckets are
+// not revealed).
+Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) {
+  auto bucket = context.vault.get_bucket(name);
+  if (!bucket || bucket->owner_id != context.session->user_id) {
+    return fail(ErrorCode::kNoSuchBucket, "The specified bucket does not exist", std::string(name));
+  }
+  return bucket;
+}
+
+}  // namespace
+
+Response list_buckets(RouteContext& context) {
+  auto buckets = context.vault.list_buckets(context.session->user_id);
+  if (!buckets) return json_error(buckets.error());
+  boost::json::array out;
+  for (const meta::Bucket& bucket : *buckets) {
+    auto usage = context.vault.bucket_usage(bucket.name);
+    if (!usage) return json_error(usage.error());
+    out.push_back({{"name", bucket.name},
+                   {"created", format_iso8601(from_unix_nanos(bucket.created_ns))},
+                   {"objects", usage->objects},
+                   {"bytes", usage->bytes}});
+  }
+  return json_reply(boost::json::object{{"buckets", std::move(out)}});
+}
+
+Response create_bucket(RouteContext& context) {
+  auto body = read_json_object(context.request, context.options.max_json_body);
+  if (!body) return json_error(400, "InvalidRequest", body.error().message);
+  auto name = string_member(*body, "name");
+  if (!name) return json_error(400, "InvalidRequest", name.error().message);
+  if (auto created = context.vault.create_bucket(*name, context.session->user_id); !created) {
+    if (created.error().code == ErrorCode::kInvalidBucketName) {
+      return json_error(400, "InvalidBucketName",
+                        "Bucket names have 3 to 63 characters: lowercase letters, digits, dots "
+                        "and hyphens, starting and ending with a letter or digit.");
+    }
+    return json_error(created.error());
+  }
+  return json_reply(boost::json::object{{"name", *name}}, 201);
+}
+
+Response delete_bucket(RouteContext& context, std::string_view bucket) {
+  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto deleted = context.vault.delete_bucket(bucket); !deleted) {
+    if (deleted.error().code == ErrorCode::kBucketNotEmpty) {
+      return json_error(409, "BucketNotEmpty",
+                        "Only an empty bucket can be deleted: delete its objects first.");
+    }
+    return json_error(deleted.error());
+  }
+  Response response;
+  response.status = 204;
+  return response;
+}
+
+}  // namespace cv::console

@@ -1,0 +1,80 @@
+#include "console/console_api.h"
+
+#include <boost/json.hpp>
+
+#include "console/console_routes.h"
+#include "console/json_reply.h"
+#include "core/encoding.h"
+#include "core/hash.h"
+
+namespace cv::console {
+namespace {
+
+// The value of one cookie in the Cookie header, or empty.
+std::string_view cookie_value(const Headers& headers, std::string_view name) {
+  std::string_view rest = headers.get("cookie");
+  while (!rest.empty()) {
+    const size_t end = rest.find(';');
+    std::string_view pair = trim(rest.substr(0, end));
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    const size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+      return pair.substr(equals + 1);
+    }
+  }
+  return {};
+}
+
+bool changes_state(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+// A browser's Origin must name the host the request was sent to (http or https).
+bool origin_allowed(const Headers& headers) {
+  const std::string* origin = headers.find("origin");
+  if (!origin) return true;
+  const std::string_view host = headers.get("host");
+  return !host.empty() &&
+         (*origin == "http://" + std::string(host) || *origin == "https://" + std::string(host));
+}
+
+}  // namespace
+
+ConsoleApi::ConsoleApi(vault::Vault& vault, auth::CredentialStore& credentials,
+                       SessionStore& sessions, ConsoleOptions options)
+    : vault_(vault), credentials_(credentials), sessions_(sessions), options_(options) {}
+
+bool ConsoleApi::owns(const Request& request) { return request.path.starts_with(kApiPrefix); }
+
+Response ConsoleApi::handle(Request& request) {
+  auto decoded = percent_decode(std::string_view(request.path).substr(kApiPrefix.size()));
+  if (!decoded) return json_error(400, "InvalidPath", "The request path is not valid.");
+  const std::string route = std::move(*decoded);
+  if (changes_state(request.method) && !origin_allowed(request.headers)) {
+    return json_error(403, "ForeignOrigin", "Requests from another site are not accepted.");
+  }
+  RouteContext context{vault_, credentials_, sessions_, options_, request, route, std::nullopt};
+  if (route == "session" && request.method == "POST") return sign_in(context);
+
+  const std::string_view token = cookie_value(request.headers, kSessionCookie);
+  context.session = token.empty() ? std::nullopt : sessions_.find(token);
+  if (context.session) {
+    // A deleted key ends its sessions at once.
+    auto key = credentials_.find(context.session->access_key_id);
+    if (!key || !*key) {
+      sessions_.close_key(context.session->access_key_id);
+      context.session.reset();
+    }
+  }
+  if (!context.session) {
+    return json_error(401, "SignInRequired", "Sign in to continue: your session has ended.");
+  }
+  if (changes_state(request.method) &&
+      !constant_time_equal(request.headers.get("x-csrf-token"), context.session->csrf_token)) {
+    return json_error(403, "CsrfTokenMismatch",
+                      "This page is out of date: reload it and try again.");
+  }
+  return dispatch(context);
+}
+
+}  // namespace cv::console

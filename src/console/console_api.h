@@ -1,0 +1,46 @@
+// The console's JSON API under /_console/api/: sign-in sessions and the operations the web
+// console needs, as calls on the vault (never the S3 XML layer).
+//
+// Sessions: POST session with {"accessKeyId","secretAccessKey"} sets an HttpOnly,
+// SameSite=Strict cookie and answers the CSRF token; every other request needs that cookie
+// (401 otherwise), and every state-changing one (POST/PUT/PATCH/DELETE) also the CSRF token
+// in X-CSRF-Token and, when the browser sends an Origin, one that matches the Host (403
+// otherwise). Errors are {"error":{"code":...,"message":...}} with a message a person can act
+// on. Thread-safe: handle() runs on many worker threads at once.
+#pragma once
+
+#include <string>
+
+#include "auth/credentials.h"
+#include "console/session_store.h"
+#include "core/http_message.h"
+#include "vault/vault.h"
+
+namespace cv::console {
+
+inline constexpr std::string_view kApiPrefix = "/_console/api/";
+inline constexpr std::string_view kSessionCookie = "cv_session";
+
+struct ConsoleOptions {
+  // Adds Secure to the session cookie (set when the server is reached over HTTPS).
+  bool secure_cookies = false;
+  size_t max_json_body = 64 * 1024;
+};
+
+class ConsoleApi final : public RequestHandler {
+ public:
+  ConsoleApi(vault::Vault& vault, auth::CredentialStore& credentials, SessionStore& sessions,
+             ConsoleOptions options = {});
+
+  // Whether the request's path is under kApiPrefix.
+  static bool owns(const Request& request);
+  Response handle(Request& request) override;
+
+ private:
+  vault::Vault& vault_;
+  auth::CredentialStore& credentials_;
+  SessionStore& sessions_;
+  ConsoleOptions options_;
+};
+
+}  // namespace cv::console

@@ -1,0 +1,37 @@
+// The console API's routes (internal to console/): what each receives and the functions, one
+// file per family (session_routes.cc, bucket_routes.cc).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/credentials.h"
+#include "console/console_api.h"
+#include "console/session_store.h"
+#include "core/http_message.h"
+#include "vault/vault.h"
+
+namespace cv::console {
+
+struct RouteContext {
+  vault::Vault& vault;
+  auth::CredentialStore& credentials;
+  SessionStore& sessions;
+  const ConsoleOptions& options;
+  Request& request;
+  std::string route;               // the decoded path after kApiPrefix ("session", "buckets/x")
+  std::optional<Session> session;  // set for every route but sign-in
+};
+
+// POST session (no session needed).
+Response sign_in(RouteContext& context);
+// Every signed-in route: GET/DELETE session, buckets...; 404 for anything else.
+Response dispatch(RouteContext& context);
+
+Response current_session(RouteContext& context);
+Response sign_out(RouteContext& context);
+Response list_buckets(RouteContext& context);
+Response create_bucket(RouteContext& context);
+Response delete_bucket(RouteContext& context, std::string_view bucket);
+
+}  // namespace cv::console

@@ -1,0 +1,79 @@
+// Signing in and out, and the dispatch of signed-in routes.
+#include <boost/json.hpp>
+
+#include "console/console_routes.h"
+#include "console/json_reply.h"
+#include "core/hash.h"
+
+namespace cv::console {
+namespace {
+
+std::string session_cookie(const RouteContext& context, std::string_view value,
+                           std::chrono::seconds max_age) {
+  std::string cookie =
+      std::string(kSessionCookie) + "=" + std::string(value) +
+      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count());
+  if (context.options.secure_cookies) cookie += "; Secure";
+  return cookie;
+}
+
+Response session_body(const Session& session, int status) {
+  return json_reply(boost::json::object{{"accessKeyId", session.access_key_id},
+                                        {"userId", session.user_id},
+                                        {"csrfToken", session.csrf_token}},
+                    status);
+}
+
+}  // namespace
+
+Response sign_in(RouteContext& context) {
+  auto body = read_json_object(context.request, context.options.max_json_body);
+  if (!body) return json_error(400, "InvalidRequest", body.error().message);
+  auto access_key = string_member(*body, "accessKeyId");
+  auto secret = string_member(*body, "secretAccessKey");
+  if (!access_key || !secret) {
+    return json_error(400, "InvalidRequest", "Give an access key and its secret.");
+  }
+  auto found = context.credentials.find(*access_key);
+  if (!found) return json_error(found.error());
+  // The same answer for an unknown key and a wrong secret, compared in constant time.
+  if (!*found || !constant_time_equal((*found)->secret_key, *secret)) {
+    return json_error(401, "InvalidCredentials",
+                      "The access key or the secret is not right. Check both and try again.");
+  }
+  const Session session = context.sessions.open((*found)->user_id, *access_key);
+  Response response = session_body(session, 201);
+  response.headers.add("set-cookie",
+                       session_cookie(context, session.token, context.sessions.limits().lifetime));
+  return response;
+}
+
+Response current_session(RouteContext& context) { return session_body(*context.session, 200); }
+
+Response sign_out(RouteContext& context) {
+  context.sessions.close(context.session->token);
+  Response response;
+  response.status = 204;
+  response.headers.add("cache-control", "no-store");
+  response.headers.add("set-cookie", session_cookie(context, "", std::chrono::seconds(0)));
+  return response;
+}
+
+Response dispatch(RouteContext& context) {
+  const std::string_view method = context.request.method;
+  const std::string_view route = context.route;
+  if (route == "session") {
+    if (method == "GET") return current_session(context);
+    if (method == "DELETE") return sign_out(context);
+  } else if (route == "buckets") {
+    if (method == "GET") return list_buckets(context);
+    if (method == "POST") return create_bucket(context);
+  } else if (route.starts_with("buckets/") && route.find('/', 8) == std::string_view::npos) {
+    if (method == "DELETE") return delete_bucket(context, route.substr(8));
+  } else {
+    return json_error(404, "NotFound", "There is no such console API route.");
+  }
+  return json_error(405, "MethodNotAllowed", "That method is not allowed here.");
+}
+
+}  // namespace cv::console

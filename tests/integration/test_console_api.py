@@ -1,0 +1,113 @@
+"""The console's JSON API on the S3 port (/_console/api/): sign-in with an HttpOnly session
+cookie, CSRF and Origin checks, buckets, sign-out; against the real server with plain HTTP."""
+
+import http.client
+import json
+
+import pytest
+
+
+class Browser:
+    """A minimal browser: keeps the session cookie, sends JSON."""
+
+    def __init__(self, server):
+        self.port = server.port
+        self.cookie = None
+        self.csrf = None
+
+    def call(self, method, route, body=None, headers=None, csrf=True):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        sent = {"Host": f"127.0.0.1:{self.port}"}
+        if body is not None:
+            sent["Content-Type"] = "application/json"
+        if self.cookie:
+            sent["Cookie"] = self.cookie
+        if csrf and self.csrf:
+            sent["X-CSRF-Token"] = self.csrf
+        sent.update(headers or {})
+        payload = json.dumps(body).encode() if body is not None else None
+        connection.request(method, "/_console/api/" + route, body=payload, headers=sent)
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        parsed = json.loads(data) if data else None
+        return response.status, dict(response.getheaders()), parsed
+
+    def sign_in(self, access_key, secret):
+        status, headers, body = self.call(
+            "POST", "session", {"accessKeyId": access_key, "secretAccessKey": secret})
+        if status == 201:
+            self.cookie = headers["Set-Cookie"].split(";")[0]
+            self.csrf = body["csrfToken"]
+        return status, headers, body
+
+
+@pytest.fixture
+def browser(server):
+    return Browser(server)
+
+
+def test_sign_in_sets_a_strict_http_only_session_cookie(server, browser):
+    status, headers, body = browser.sign_in(server.access_key, server.secret_key)
+    assert status == 201
+    cookie = headers["Set-Cookie"]
+    assert cookie.startswith("cv_session=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert body["accessKeyId"] == server.access_key
+    assert "secretAccessKey" not in body
+    status, _, body = browser.call("GET", "session")
+    assert status == 200 and body["accessKeyId"] == server.access_key
+
+
+def test_bad_sign_in_is_refused(server, browser):
+    status, headers, body = browser.sign_in(server.access_key, "not the secret")
+    assert status == 401
+    assert body["error"]["code"] == "InvalidCredentials"
+    assert "Set-Cookie" not in headers
+    status, _, body = browser.call("GET", "buckets")
+    assert status == 401 and body["error"]["code"] == "SignInRequired"
+
+
+def test_buckets_through_the_console_and_s3_on_the_same_port(server, s3, browser, unique_name):
+    browser.sign_in(server.access_key, server.secret_key)
+    name = unique_name()
+    status, _, body = browser.call("POST", "buckets", {"name": name})
+    assert status == 201, body
+    s3.put_object(Bucket=name, Key="hello.txt", Body=b"hello")
+    status, _, body = browser.call("GET", "buckets")
+    listed = {b["name"]: b for b in body["buckets"]}
+    assert listed[name]["objects"] == 1 and listed[name]["bytes"] == 5
+    status, _, body = browser.call("DELETE", f"buckets/{name}")
+    assert status == 409 and body["error"]["code"] == "BucketNotEmpty"
+    s3.delete_object(Bucket=name, Key="hello.txt")
+    status, _, _ = browser.call("DELETE", f"buckets/{name}")
+    assert status == 204
+    assert name not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+def test_state_changes_need_the_csrf_token_and_the_same_origin(server, browser, unique_name):
+    browser.sign_in(server.access_key, server.secret_key)
+    status, _, body = browser.call("POST", "buckets", {"name": unique_name()}, csrf=False)
+    assert status == 403 and body["error"]["code"] == "CsrfTokenMismatch"
+    status, _, body = browser.call("POST", "buckets", {"name": unique_name()},
+                                   headers={"Origin": "https://evil.example"})
+    assert status == 403 and body["error"]["code"] == "ForeignOrigin"
+
+
+def test_sign_out_ends_the_session(server, browser):
+    browser.sign_in(server.access_key, server.secret_key)
+    status, headers, _ = browser.call("DELETE", "session")
+    assert status == 204
+    assert "Max-Age=0" in headers["Set-Cookie"]
+    status, _, _ = browser.call("GET", "session")
+    assert status == 401
+
+
+def test_a_deleted_key_ends_its_console_sessions(server, browser):
+    server.admin("user", "add", "console-user")
+    created = json.loads(server.admin("key", "create", "console-user").stdout)
+    status, _, _ = browser.sign_in(created["access_key_id"], created["secret_key"])
+    assert status == 201
+    server.admin("key", "delete", created["access_key_id"])
+    status, _, body = browser.call("GET", "buckets")
+    assert status == 401 and body["error"]["code"] == "SignInRequired"
