@@ -1,5 +1,5 @@
 // The console API's routes (internal to console/): what each receives and the functions, one
-// file per family (session_routes.cc, bucket_routes.cc).
+// file per family (session_routes.cc, bucket_routes.cc, object_routes.cc).
 #pragma once
 
 #include <optional>
@@ -33,5 +33,12 @@ Response sign_out(RouteContext& context);
 Response list_buckets(RouteContext& context);
 Response create_bucket(RouteContext& context);
 Response delete_bucket(RouteContext& context, std::string_view bucket);
+// GET objects?bucket=&prefix=&after=&limit=: a folder's sub-folders and objects in key order.
+Response list_folder(RouteContext& context);
+// POST presign {"bucket","key","method":"GET"|"PUT","expiresSeconds"?,"download"?}: a URL
+// signed with the session's access key, for the browser to use on the S3 endpoint.
+Response presign(RouteContext& context);
+// POST delete {"bucket","keys":[...]}: deletes each (a delete marker in a versioned bucket).
+Response delete_objects(RouteContext& context);
 
 }  // namespace cv::console

@@ -70,6 +70,12 @@ Response dispatch(RouteContext& context) {
     if (method == "POST") return create_bucket(context);
   } else if (route.starts_with("buckets/") && route.find('/', 8) == std::string_view::npos) {
     if (method == "DELETE") return delete_bucket(context, route.substr(8));
+  } else if (route == "objects") {
+    if (method == "GET") return list_folder(context);
+  } else if (route == "presign") {
+    if (method == "POST") return presign(context);
+  } else if (route == "delete") {
+    if (method == "POST") return delete_objects(context);
   } else {
     return json_error(404, "NotFound", "There is no such console API route.");
   }

@@ -111,3 +111,93 @@ def test_a_deleted_key_ends_its_console_sessions(server, browser):
     server.admin("key", "delete", created["access_key_id"])
     status, _, body = browser.call("GET", "buckets")
     assert status == 401 and body["error"]["code"] == "SignInRequired"
+
+
+def fetch(method, url, body=None):
+    """Sends a request to a pre-signed URL with no session and no signing of our own."""
+    import urllib.request
+
+    request = urllib.request.Request(url, data=body, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.getheaders()), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_presigned_upload_browse_download_share_and_delete(server, s3, browser, bucket):
+    browser.sign_in(server.access_key, server.secret_key)
+    payload = "näme with spaces & ünïcode".encode() * 100
+    key = "docs/2026/résumé final.txt"
+    status, _, signed = browser.call(
+        "POST", "presign", {"bucket": bucket, "key": key, "method": "PUT"})
+    assert status == 200, signed
+    status, _, _ = fetch("PUT", signed["url"], payload)
+    assert status == 200
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == payload
+
+    status, _, root = browser.call("GET", f"objects?bucket={bucket}&prefix=")
+    assert status == 200
+    assert root["folders"] == [{"prefix": "docs/"}] and root["objects"] == []
+    import urllib.parse
+
+    status, _, folder = browser.call(
+        "GET", "objects?" + urllib.parse.urlencode({"bucket": bucket, "prefix": "docs/2026/"}))
+    assert [o["key"] for o in folder["objects"]] == [key]
+    assert folder["objects"][0]["size"] == len(payload)
+    assert folder["next"] is None
+
+    status, _, share = browser.call(
+        "POST", "presign",
+        {"bucket": bucket, "key": key, "method": "GET", "expiresSeconds": 3600, "download": True})
+    assert status == 200 and share["expiresSeconds"] == 3600
+    status, headers, body = fetch("GET", share["url"])
+    assert status == 200 and body == payload
+    assert headers["Content-Disposition"].startswith("attachment;")
+
+    status, _, bad = browser.call(
+        "POST", "presign", {"bucket": bucket, "key": key, "method": "GET",
+                            "expiresSeconds": 8 * 24 * 3600})
+    assert status == 400 and bad["error"]["code"] == "InvalidExpiry"
+    status, _, missing = browser.call(
+        "POST", "presign", {"bucket": bucket, "key": "absent", "method": "GET"})
+    assert status == 404 and missing["error"]["code"] == "NoSuchKey"
+
+    status, _, result = browser.call("POST", "delete", {"bucket": bucket, "keys": [key]})
+    assert status == 200 and result["deleted"] == [key]
+    status, _, root = browser.call("GET", f"objects?bucket={bucket}&prefix=")
+    assert root["folders"] == [] and root["objects"] == []
+
+
+def test_folder_listing_pages_in_key_order(server, s3, browser, bucket):
+    browser.sign_in(server.access_key, server.secret_key)
+    keys = [f"photos/img{i:03d}.jpg" for i in range(25)]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    seen, after = [], ""
+    while True:
+        status, _, page = browser.call(
+            "GET", f"objects?bucket={bucket}&prefix=photos/&limit=10&after={after}")
+        assert status == 200
+        seen += [o["key"] for o in page["objects"]]
+        if page["next"] is None:
+            break
+        after = page["next"]
+    assert seen == keys
+
+
+def test_other_users_buckets_are_not_reachable(server, browser, other_user):
+    other = Browser(server)
+    other.sign_in(other_user.access_key, other_user.secret_key)
+    browser.sign_in(server.access_key, server.secret_key)
+    name = "console-private-" + other_user.name
+    status, _, _ = browser.call("POST", "buckets", {"name": name})
+    assert status == 201
+    for method, route, body in [
+        ("GET", f"objects?bucket={name}&prefix=", None),
+        ("POST", "presign", {"bucket": name, "key": "k", "method": "PUT"}),
+        ("POST", "delete", {"bucket": name, "keys": ["k"]}),
+    ]:
+        status, _, answer = other.call(method, route, body)
+        assert status == 404 and answer["error"]["code"] == "NoSuchBucket", (route, answer)
+    browser.call("DELETE", f"buckets/{name}")
