@@ -1,5 +1,5 @@
 // The console API's routes (internal to console/): what each receives and the functions, one
-// file per family (session_routes.cc, bucket_routes.cc, object_routes.cc).
+// file per family (session_routes.cc, bucket_routes.cc, object_routes.cc, upload_routes.cc).
 #pragma once
 
 #include <optional>
@@ -40,5 +40,15 @@ Response list_folder(RouteContext& context);
 Response presign(RouteContext& context);
 // POST delete {"bucket","keys":[...]}: deletes each (a delete marker in a versioned bucket).
 Response delete_objects(RouteContext& context);
+// Multipart uploads from the browser (upload_routes.cc), each with a JSON body naming
+// "bucket", "key" and, but for create, "uploadId": POST uploads (create, "contentType"?),
+// POST uploads/sign-part ("partNumber": a pre-signed PUT for that part), POST
+// uploads/complete ("parts": [{"PartNumber","ETag"}]), POST uploads/abort, POST uploads/parts
+// (the parts stored so far, to resume).
+Response create_upload(RouteContext& context);
+Response sign_part(RouteContext& context);
+Response complete_upload(RouteContext& context);
+Response abort_upload(RouteContext& context);
+Response list_upload_parts(RouteContext& context);
 
 }  // namespace cv::console

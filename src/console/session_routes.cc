@@ -76,6 +76,14 @@ Response dispatch(RouteContext& context) {
     if (method == "POST") return presign(context);
   } else if (route == "delete") {
     if (method == "POST") return delete_objects(context);
+  } else if (route.starts_with("uploads")) {
+    if (method != "POST") return json_error(405, "MethodNotAllowed", "Use POST here.");
+    if (route == "uploads") return create_upload(context);
+    if (route == "uploads/sign-part") return sign_part(context);
+    if (route == "uploads/complete") return complete_upload(context);
+    if (route == "uploads/abort") return abort_upload(context);
+    if (route == "uploads/parts") return list_upload_parts(context);
+    return json_error(404, "NotFound", "There is no such console API route.");
   } else {
     return json_error(404, "NotFound", "There is no such console API route.");
   }

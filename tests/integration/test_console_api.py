@@ -2,6 +2,7 @@
 cookie, CSRF and Origin checks, buckets, sign-out; against the real server with plain HTTP."""
 
 import http.client
+import os
 import json
 
 import pytest
@@ -201,3 +202,45 @@ def test_other_users_buckets_are_not_reachable(server, browser, other_user):
         status, _, answer = other.call(method, route, body)
         assert status == 404 and answer["error"]["code"] == "NoSuchBucket", (route, answer)
     browser.call("DELETE", f"buckets/{name}")
+
+
+def test_multipart_upload_from_the_browser_over_presigned_part_urls(server, s3, browser, bucket):
+    browser.sign_in(server.access_key, server.secret_key)
+    key = "videos/holiday clip.bin"
+    parts = [os.urandom(5 * 1024 * 1024), os.urandom(5 * 1024 * 1024), os.urandom(1234)]
+    status, _, created = browser.call(
+        "POST", "uploads", {"bucket": bucket, "key": key, "contentType": "video/mp4"})
+    assert status == 201, created
+    upload = {"bucket": bucket, "key": key, "uploadId": created["uploadId"]}
+    etags = []
+    for number, data in enumerate(parts[:2], start=1):
+        status, _, signed = browser.call("POST", "uploads/sign-part",
+                                         {**upload, "partNumber": number})
+        assert status == 200, signed
+        status, headers, _ = fetch("PUT", signed["url"], data)
+        assert status == 200
+        etags.append(headers["ETag"])
+    # Resume: the API lists what is stored so far.
+    status, _, listed = browser.call("POST", "uploads/parts", upload)
+    assert [p["PartNumber"] for p in listed["parts"]] == [1, 2]
+    assert [p["ETag"] for p in listed["parts"]] == etags
+    status, _, signed = browser.call("POST", "uploads/sign-part", {**upload, "partNumber": 3})
+    status, headers, _ = fetch("PUT", signed["url"], parts[2])
+    etags.append(headers["ETag"])
+    status, _, done = browser.call(
+        "POST", "uploads/complete",
+        {**upload, "parts": [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, 1)]})
+    assert status == 200, done
+    assert done["size"] == sum(map(len, parts))
+    got = s3.get_object(Bucket=bucket, Key=key)
+    assert got["Body"].read() == b"".join(parts)
+    assert got["ContentType"] == "video/mp4"
+
+    status, _, created = browser.call("POST", "uploads", {"bucket": bucket, "key": "gone"})
+    status, _, _ = browser.call(
+        "POST", "uploads/abort", {"bucket": bucket, "key": "gone", "uploadId": created["uploadId"]})
+    assert status == 204
+    status, _, answer = browser.call(
+        "POST", "uploads/sign-part",
+        {"bucket": bucket, "key": "gone", "uploadId": created["uploadId"], "partNumber": 1})
+    assert status == 404 and answer["error"]["code"] == "NoSuchUpload"
