@@ -1,5 +1,6 @@
 // The console API's routes (internal to console/): what each receives and the functions, one
-// file per family (session_routes.cc, bucket_routes.cc, object_routes.cc, upload_routes.cc).
+// file per family (session_routes.cc, bucket_routes.cc, object_routes.cc, upload_routes.cc,
+// folder_routes.cc).
 #pragma once
 
 #include <optional>
@@ -50,5 +51,11 @@ Response sign_part(RouteContext& context);
 Response complete_upload(RouteContext& context);
 Response abort_upload(RouteContext& context);
 Response list_upload_parts(RouteContext& context);
+// folder_routes.cc: POST folders {"bucket","prefix"} (an empty "prefix/" object), POST
+// rename {"bucket","from","to"} (copy, then delete the original), GET object?bucket=&key=
+// (details: metadata, tags, class, encryption, versions).
+Response create_folder(RouteContext& context);
+Response rename_object(RouteContext& context);
+Response object_details(RouteContext& context);
 
 }  // namespace cv::console

@@ -76,6 +76,12 @@ Response dispatch(RouteContext& context) {
     if (method == "POST") return presign(context);
   } else if (route == "delete") {
     if (method == "POST") return delete_objects(context);
+  } else if (route == "folders") {
+    if (method == "POST") return create_folder(context);
+  } else if (route == "rename") {
+    if (method == "POST") return rename_object(context);
+  } else if (route == "object") {
+    if (method == "GET") return object_details(context);
   } else if (route.starts_with("uploads")) {
     if (method != "POST") return json_error(405, "MethodNotAllowed", "Use POST here.");
     if (route == "uploads") return create_upload(context);

@@ -244,3 +244,39 @@ def test_multipart_upload_from_the_browser_over_presigned_part_urls(server, s3, 
         "POST", "uploads/sign-part",
         {"bucket": bucket, "key": "gone", "uploadId": created["uploadId"], "partNumber": 1})
     assert status == 404 and answer["error"]["code"] == "NoSuchUpload"
+
+
+def test_folders_rename_and_details(server, s3, browser, bucket):
+    import urllib.parse
+
+    browser.sign_in(server.access_key, server.secret_key)
+    status, _, _ = browser.call("POST", "folders", {"bucket": bucket, "prefix": "albums/2026/"})
+    assert status == 201
+    for bad in ("no-slash", "/abs/", "a//b/", ""):
+        status, _, answer = browser.call("POST", "folders", {"bucket": bucket, "prefix": bad})
+        assert status == 400 and answer["error"]["code"] == "InvalidFolderName", bad
+    status, _, root = browser.call("GET", f"objects?bucket={bucket}&prefix=albums/")
+    assert root["folders"] == [{"prefix": "albums/2026/"}]
+
+    s3.put_object(Bucket=bucket, Key="inbox/cat.jpg", Body=b"meow" * 1000,
+                  ContentType="image/jpeg", Metadata={"camera": "x100"}, Tagging="pet=cat")
+    status, _, moved = browser.call(
+        "POST", "rename", {"bucket": bucket, "from": "inbox/cat.jpg", "to": "albums/2026/cat.jpg"})
+    assert status == 200, moved
+    got = s3.get_object(Bucket=bucket, Key="albums/2026/cat.jpg")
+    assert got["Body"].read() == b"meow" * 1000
+    assert got["ContentType"] == "image/jpeg" and got["Metadata"] == {"camera": "x100"}
+    assert s3.list_objects_v2(Bucket=bucket, Prefix="inbox/")["KeyCount"] == 0
+    s3.put_object(Bucket=bucket, Key="inbox/dog.jpg", Body=b"woof")
+    status, _, clash = browser.call(
+        "POST", "rename", {"bucket": bucket, "from": "inbox/dog.jpg", "to": "albums/2026/cat.jpg"})
+    assert status == 409 and clash["error"]["code"] == "AlreadyExists"
+
+    query = urllib.parse.urlencode({"bucket": bucket, "key": "albums/2026/cat.jpg"})
+    status, _, details = browser.call("GET", "object?" + query)
+    assert status == 200
+    assert details["size"] == 4000 and details["contentType"] == "image/jpeg"
+    assert details["metadata"] == [{"name": "camera", "value": "x100"}]
+    assert details["tags"] == [{"name": "pet", "value": "cat"}]
+    assert details["storageClass"] == "STANDARD" and details["encryption"] == "none"
+    assert [v["latest"] for v in details["versions"]] == [True]

@@ -1,0 +1,145 @@
+// Folders and single objects: create a folder, rename or move an object within its bucket,
+// and an object's details (metadata, tags, class, versions).
+#include <boost/json.hpp>
+
+#include "console/console_routes.h"
+#include "console/json_reply.h"
+#include "core/clock.h"
+#include "core/http_message.h"
+
+namespace cv::console {
+namespace {
+
+Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) {
+  auto bucket = context.vault.get_bucket(name);
+  if (!bucket || bucket->owner_id != context.session->user_id) {
+    return fail(ErrorCode::kNoSuchBucket, "That bucket does not exist.", std::string(name));
+  }
+  return bucket;
+}
+
+boost::json::array pairs_json(const meta::StringPairs& pairs) {
+  boost::json::array out;
+  for (const auto& [name, value] : pairs) {
+    out.push_back(boost::json::object{{"name", name}, {"value", value}});
+  }
+  return out;
+}
+
+}  // namespace
+
+Response create_folder(RouteContext& context) {
+  auto body = read_json_object(context.request, context.options.max_json_body);
+  if (!body) return json_error(400, "InvalidRequest", body.error().message);
+  auto bucket = string_member(*body, "bucket");
+  auto prefix = string_member(*body, "prefix");
+  if (!bucket || !prefix || prefix->empty() || !prefix->ends_with('/') ||
+      prefix->starts_with('/') || prefix->find("//") != std::string::npos) {
+    return json_error(400, "InvalidFolderName",
+                      "A folder is a path ending in '/', without empty parts.");
+  }
+  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  // A folder is an empty object named after it, as the S3 console makes them.
+  StringSource empty("");
+  vault::PutObjectInput input;
+  input.bucket = *bucket;
+  input.key = *prefix;
+  input.attributes.owner_id = context.session->user_id;
+  input.attributes.content_type = "application/x-directory";
+  input.body = &empty;
+  input.expected_size = 0;
+  if (auto stored = context.vault.put_object(input); !stored) return json_error(stored.error());
+  return json_reply(boost::json::object{{"prefix", *prefix}}, 201);
+}
+
+Response rename_object(RouteContext& context) {
+  auto body = read_json_object(context.request, context.options.max_json_body);
+  if (!body) return json_error(400, "InvalidRequest", body.error().message);
+  auto bucket = string_member(*body, "bucket");
+  auto from = string_member(*body, "from");
+  auto to = string_member(*body, "to");
+  if (!bucket || !from || !to) {
+    return json_error(400, "InvalidRequest", "Give a bucket, the key to move and its new key.");
+  }
+  if (*from == *to) return json_error(400, "InvalidRequest", "The new name is the same.");
+  if (auto valid = vault::validate_key(*to); !valid) return json_error(valid.error());
+  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  auto source = context.vault.get_object(*bucket, *from);
+  if (!source) return json_error(source.error());
+  if (source->encryption.mode == meta::EncryptionMode::kCustomer) {
+    return json_error(409, "CustomerKeyRequired",
+                      "This object is encrypted with a key only its owner holds; it cannot be "
+                      "moved here.");
+  }
+  if (auto exists = context.vault.get_object(*bucket, *to); exists) {
+    return json_error(409, "AlreadyExists", "An object with the new name already exists.");
+  }
+  auto content = context.vault.open_body(*source, 0, source->size);
+  if (!content) return json_error(content.error());
+  vault::PutObjectInput input;
+  input.bucket = *bucket;
+  input.key = *to;
+  input.attributes.owner_id = context.session->user_id;
+  input.attributes.content_type = source->content_type;
+  input.attributes.headers = source->headers;
+  input.attributes.user_metadata = source->user_metadata;
+  input.attributes.tags = source->tags;
+  input.attributes.storage_class = source->storage_class;
+  input.attributes.checksum_algorithm = source->checksum_algorithm;
+  if (source->encryption.mode == meta::EncryptionMode::kS3) {
+    input.encryption.mode = meta::EncryptionMode::kS3;
+  }
+  input.body = content->get();
+  input.expected_size = source->size;
+  auto moved = context.vault.put_object(input);
+  if (!moved) return json_error(moved.error());
+  // The copy is durable before the original goes: a failure leaves both, never neither.
+  if (auto removed = context.vault.delete_object(*bucket, *from); !removed) {
+    return json_error(removed.error());
+  }
+  return json_reply(boost::json::object{{"key", *to}, {"etag", moved->etag}});
+}
+
+Response object_details(RouteContext& context) {
+  const std::string* bucket = find_param(context.request.params, "bucket");
+  const std::string* key = find_param(context.request.params, "key");
+  if (!bucket || !key) return json_error(400, "InvalidRequest", "Give a bucket and a key.");
+  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  auto object = context.vault.get_object(*bucket, *key);
+  if (!object) return json_error(object.error());
+  boost::json::array versions;
+  meta::ListVersionsQuery query;
+  query.bucket = *bucket;
+  query.prefix = *key;
+  query.max_keys = 1000;
+  auto page = context.vault.list_object_versions(query);
+  if (!page) return json_error(page.error());
+  for (const meta::ObjectVersion& version : page->versions) {
+    if (version.key != *key) continue;
+    versions.push_back(
+        boost::json::object{{"versionId", version.version_id},
+                            {"latest", version.is_latest},
+                            {"deleteMarker", version.is_delete_marker},
+                            {"size", version.size},
+                            {"modified", format_iso8601(from_unix_nanos(version.mtime_ns))}});
+  }
+  const char* encryption = object->encryption.mode == meta::EncryptionMode::kS3         ? "SSE-S3"
+                           : object->encryption.mode == meta::EncryptionMode::kCustomer ? "SSE-C"
+                                                                                        : "none";
+  return json_reply(
+      boost::json::object{{"bucket", *bucket},
+                          {"key", *key},
+                          {"size", object->size},
+                          {"contentType", object->content_type},
+                          {"etag", object->etag},
+                          {"modified", format_iso8601(from_unix_nanos(object->mtime_ns))},
+                          {"storageClass", object->storage_class},
+                          {"encryption", encryption},
+                          {"versionId", object->version_id},
+                          {"metadata", pairs_json(object->user_metadata)},
+                          {"headers", pairs_json(object->headers)},
+                          {"tags", pairs_json(object->tags)},
+                          {"versions", std::move(versions)}});
+}
+
+}  // namespace cv::console
