@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libssl-dev libpugixml-dev libsqlite3-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
-  libzstd-dev zlib1g-dev
+  libzstd-dev zlib1g-dev libvips-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-pytest python3-boto3 awscli rclone s3cmd curl sqlite3
   nginx-light wrk procps

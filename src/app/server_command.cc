@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <vips/vips.h>
 
 #include <condition_variable>
 #include <cstdio>
@@ -103,8 +104,13 @@ int run_server(const Config& config) {
   s3_options.region = config.region;
   s3_options.domain = config.domain;
   s3::S3Api s3_api(vault, users, owners, clock, s3_options);
+  if (VIPS_INIT("cloudvault") != 0) {
+    std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");
+    return 1;
+  }
   console::SessionStore console_sessions(clock);
-  console::ConsoleApi console_api(vault, users, console_sessions);
+  console::ThumbnailCache thumbnails(config.data_dir / "thumbnails");
+  console::ConsoleApi console_api(vault, users, console_sessions, thumbnails);
   FrontDoor front_door(s3_api, console_api);
 
   http::ServerOptions http_options;

@@ -41,8 +41,12 @@ bool origin_allowed(const Headers& headers) {
 }  // namespace
 
 ConsoleApi::ConsoleApi(vault::Vault& vault, auth::CredentialStore& credentials,
-                       SessionStore& sessions, ConsoleOptions options)
-    : vault_(vault), credentials_(credentials), sessions_(sessions), options_(options) {}
+                       SessionStore& sessions, ThumbnailCache& thumbnails, ConsoleOptions options)
+    : vault_(vault),
+      credentials_(credentials),
+      sessions_(sessions),
+      thumbnails_(thumbnails),
+      options_(options) {}
 
 bool ConsoleApi::owns(const Request& request) { return request.path.starts_with(kApiPrefix); }
 
@@ -53,7 +57,8 @@ Response ConsoleApi::handle(Request& request) {
   if (changes_state(request.method) && !origin_allowed(request.headers)) {
     return json_error(403, "ForeignOrigin", "Requests from another site are not accepted.");
   }
-  RouteContext context{vault_, credentials_, sessions_, options_, request, route, std::nullopt};
+  RouteContext context{vault_,   credentials_, sessions_, thumbnails_,
+                       options_, request,      route,     std::nullopt};
   if (route == "session" && request.method == "POST") return sign_in(context);
 
   const std::string_view token = cookie_value(request.headers, kSessionCookie);

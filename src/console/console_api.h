@@ -13,6 +13,7 @@
 
 #include "auth/credentials.h"
 #include "console/session_store.h"
+#include "console/thumbnailer.h"
 #include "core/http_message.h"
 #include "vault/vault.h"
 
@@ -30,7 +31,7 @@ struct ConsoleOptions {
 class ConsoleApi final : public RequestHandler {
  public:
   ConsoleApi(vault::Vault& vault, auth::CredentialStore& credentials, SessionStore& sessions,
-             ConsoleOptions options = {});
+             ThumbnailCache& thumbnails, ConsoleOptions options = {});
 
   // Whether the request's path is under kApiPrefix.
   static bool owns(const Request& request);
@@ -40,6 +41,7 @@ class ConsoleApi final : public RequestHandler {
   vault::Vault& vault_;
   auth::CredentialStore& credentials_;
   SessionStore& sessions_;
+  ThumbnailCache& thumbnails_;
   ConsoleOptions options_;
 };
 

@@ -9,6 +9,7 @@
 #include "auth/credentials.h"
 #include "console/console_api.h"
 #include "console/session_store.h"
+#include "console/thumbnailer.h"
 #include "core/http_message.h"
 #include "vault/vault.h"
 
@@ -18,6 +19,7 @@ struct RouteContext {
   vault::Vault& vault;
   auth::CredentialStore& credentials;
   SessionStore& sessions;
+  ThumbnailCache& thumbnails;
   const ConsoleOptions& options;
   Request& request;
   std::string route;               // the decoded path after kApiPrefix ("session", "buckets/x")
@@ -57,5 +59,7 @@ Response list_upload_parts(RouteContext& context);
 Response create_folder(RouteContext& context);
 Response rename_object(RouteContext& context);
 Response object_details(RouteContext& context);
+// thumbnail_routes.cc: GET thumbnail?bucket=&key=&size= (128, 256 or 512): image/jpeg.
+Response thumbnail(RouteContext& context);
 
 }  // namespace cv::console

@@ -82,6 +82,8 @@ Response dispatch(RouteContext& context) {
     if (method == "POST") return rename_object(context);
   } else if (route == "object") {
     if (method == "GET") return object_details(context);
+  } else if (route == "thumbnail") {
+    if (method == "GET") return thumbnail(context);
   } else if (route.starts_with("uploads")) {
     if (method != "POST") return json_error(405, "MethodNotAllowed", "Use POST here.");
     if (route == "uploads") return create_upload(context);

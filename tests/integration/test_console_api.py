@@ -280,3 +280,58 @@ def test_folders_rename_and_details(server, s3, browser, bucket):
     assert details["tags"] == [{"name": "pet", "value": "cat"}]
     assert details["storageClass"] == "STANDARD" and details["encryption"] == "none"
     assert [v["latest"] for v in details["versions"]] == [True]
+
+
+def png_bytes(width, height):
+    """A valid RGB PNG of the given size (a gradient), built with zlib alone."""
+    import struct
+    import zlib
+
+    raw = b"".join(
+        b"\x00" + b"".join(bytes((x * 255 // width, y * 255 // height, 128)) for x in range(width))
+        for y in range(height)
+    )
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b""))
+
+
+def test_gallery_thumbnails_are_made_once_per_version(server, s3, browser, bucket):
+    browser.sign_in(server.access_key, server.secret_key)
+    s3.put_object(Bucket=bucket, Key="pics/wide.png", Body=png_bytes(400, 200),
+                  ContentType="image/png")
+    connection_args = f"thumbnail?bucket={bucket}&key=pics/wide.png&size=128"
+
+    def get_thumbnail():
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        connection.request("GET", "/_console/api/" + connection_args,
+                           headers={"Cookie": browser.cookie})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+
+    status, headers, jpeg = get_thumbnail()
+    assert status == 200, jpeg
+    assert headers["Content-Type"] == "image/jpeg" and jpeg[:2] == b"\xff\xd8"
+    cached = list((server.data_dir / "thumbnails").rglob("*.jpg"))
+    assert len(cached) == 1
+    mtime = cached[0].stat().st_mtime_ns
+    status, again_headers, again = get_thumbnail()
+    assert again == jpeg and again_headers["ETag"] == headers["ETag"]
+    assert cached[0].stat().st_mtime_ns == mtime  # served from the cache, not made again
+
+    s3.put_object(Bucket=bucket, Key="pics/wide.png", Body=png_bytes(100, 300),
+                  ContentType="image/png")
+    status, new_headers, new = get_thumbnail()
+    assert status == 200 and new_headers["ETag"] != headers["ETag"]
+
+    s3.put_object(Bucket=bucket, Key="notes.txt", Body=b"hello", ContentType="text/plain")
+    status, _, body = browser.call("GET", f"thumbnail?bucket={bucket}&key=notes.txt")
+    assert status == 415 and body["error"]["code"] == "NotAnImage"
+    s3.put_object(Bucket=bucket, Key="fake.png", Body=b"not a png", ContentType="image/png")
+    status, _, body = browser.call("GET", f"thumbnail?bucket={bucket}&key=fake.png")
+    assert status == 415 and body["error"]["code"] == "NotAnImage"

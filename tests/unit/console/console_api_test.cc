@@ -76,7 +76,8 @@ class ConsoleApiTest : public ::testing::Test {
   SessionStore sessions_{clock_, SessionLimits{.idle = std::chrono::seconds(3600),
                                                .lifetime = std::chrono::seconds(4 * 3600),
                                                .max_sessions = 3}};
-  ConsoleApi api_{temp_.vault(), keys_, sessions_};
+  ThumbnailCache thumbnails_{temp_.dir() / "thumbnails"};
+  ConsoleApi api_{temp_.vault(), keys_, sessions_, thumbnails_};
 };
 
 TEST_F(ConsoleApiTest, SignInSetsAStrictHttpOnlyCookie) {
