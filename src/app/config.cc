@@ -59,6 +59,9 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   if (auto path = table["tiers"]["standard_ia"].value<std::string>())
     config.standard_ia_dir = *path;
   if (auto path = table["tiers"]["glacier"].value<std::string>()) config.glacier_dir = *path;
+  if (auto path = table["console"]["assets"].value<std::string>()) {
+    config.console_assets_dir = *path;
+  }
   config.lifecycle_day_seconds =
       table["lifecycle"]["day_seconds"].value_or(config.lifecycle_day_seconds);
   config.lifecycle_interval_seconds =

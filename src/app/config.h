@@ -30,6 +30,8 @@ struct Config {
   // lifecycle worker runs a pass. Shortened for tests and demonstrations.
   double lifecycle_day_seconds = 86400;
   double lifecycle_interval_seconds = 60;
+  // The web console's built assets (`vite build` output).
+  std::filesystem::path console_assets_dir = CLOUDVAULT_CONSOLE_ASSETS;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads;

@@ -1,5 +1,6 @@
 #include "app/front_door.h"
 
+#include "console/asset_server.h"
 #include "console/console_api.h"
 
 namespace cv::app {
@@ -13,6 +14,7 @@ Response FrontDoor::handle(Request& request) {
     return response;
   }
   if (console::ConsoleApi::owns(request)) return console_.handle(request);
+  if (console::AssetServer::owns(request)) return assets_.handle(request);
   return s3_.handle(request);
 }
 

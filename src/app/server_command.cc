@@ -19,6 +19,7 @@
 #include "app/master_key_rotation.h"
 #include "app/periodic_task.h"
 #include "app/wiring.h"
+#include "console/asset_server.h"
 #include "console/console_api.h"
 #include "http/server.h"
 #include "iam/user_directory.h"
@@ -111,7 +112,8 @@ int run_server(const Config& config) {
   console::SessionStore console_sessions(clock);
   console::ThumbnailCache thumbnails(config.data_dir / "thumbnails");
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails);
-  FrontDoor front_door(s3_api, console_api);
+  console::AssetServer console_assets(config.console_assets_dir);
+  FrontDoor front_door(s3_api, console_api, console_assets);
 
   http::ServerOptions http_options;
   http_options.listen_address = config.listen_address;

@@ -335,3 +335,36 @@ def test_gallery_thumbnails_are_made_once_per_version(server, s3, browser, bucke
     s3.put_object(Bucket=bucket, Key="fake.png", Body=b"not a png", ContentType="image/png")
     status, _, body = browser.call("GET", f"thumbnail?bucket={bucket}&key=fake.png")
     assert status == 415 and body["error"]["code"] == "NotAnImage"
+
+
+def test_the_console_page_and_assets_are_served_with_a_strict_csp(server_factory, tmp_path):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><div id=root></div>")
+    (dist / "assets" / "app-1a2b.js").write_text("console.log('vault')")
+    config = tmp_path / "console.toml"
+    config.write_text(f'[console]\nassets = "{dist}"\n')
+    instance = server_factory(extra_args=("--config", str(config)), name="assets")
+
+    def get(path, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", instance.port, timeout=30)
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+
+    status, headers, _ = get("/", {"Accept": "text/html,*/*"})
+    assert status == 302 and headers["Location"] == "/_console/"
+    status, headers, body = get("/_console/buckets/photos")
+    assert status == 200 and body == b"<!doctype html><div id=root></div>"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "no-cache"
+    status, headers, body = get("/_console/assets/app-1a2b.js")
+    assert status == 200 and body == b"console.log('vault')"
+    assert headers["Content-Type"].startswith("text/javascript")
+    assert "immutable" in headers["Cache-Control"]
+    status, _, _ = get("/_console/%2e%2e/console.toml")
+    assert status == 400
+    # S3 clients are unaffected: an anonymous ListBuckets is still refused the S3 way.
+    status, _, body = get("/")
+    assert status == 403 and b"AccessDenied" in body

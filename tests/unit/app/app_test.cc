@@ -131,7 +131,8 @@ class CountingHandler final : public RequestHandler {
 TEST(FrontDoor, HealthIsAnsweredWithoutTheS3Api) {
   CountingHandler s3;
   CountingHandler console;
-  FrontDoor door(s3, console);
+  CountingHandler assets;
+  FrontDoor door(s3, console, assets);
   Request health;
   health.method = "GET";
   health.path = "/_cloudvault/health";
@@ -150,7 +151,8 @@ TEST(FrontDoor, HealthIsAnsweredWithoutTheS3Api) {
 TEST(FrontDoor, TheConsoleApiPrefixGoesToTheConsole) {
   CountingHandler s3;
   CountingHandler console;
-  FrontDoor door(s3, console);
+  CountingHandler assets;
+  FrontDoor door(s3, console, assets);
   Request api;
   api.method = "GET";
   api.path = "/_console/api/session";

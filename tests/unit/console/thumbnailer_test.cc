@@ -54,8 +54,8 @@ TEST(ThumbnailerTest, OtherBytesAreRefused) {
 }
 
 TEST(ThumbnailerTest, CacheNamesFollowTheVersionAndSize) {
-  const auto root = std::filesystem::temp_directory_path() /
-                    ("cv-thumbs-" + std::to_string(::getpid()));
+  const auto root =
+      std::filesystem::temp_directory_path() / ("cv-thumbs-" + std::to_string(::getpid()));
   std::filesystem::remove_all(root);
   ThumbnailCache cache(root);
   const std::string a = cache.name_for("b", "k", "v1", "e1", 256);
