@@ -148,7 +148,7 @@ TEST(FrontDoor, HealthIsAnsweredWithoutTheS3Api) {
   EXPECT_EQ(console.calls, 0);
 }
 
-TEST(FrontDoor, TheConsoleApiPrefixGoesToTheConsole) {
+TEST(FrontDoor, ConsolePathsGoToTheConsoleAndTheRestToS3) {
   CountingHandler s3;
   CountingHandler console;
   CountingHandler assets;
@@ -158,11 +158,18 @@ TEST(FrontDoor, TheConsoleApiPrefixGoesToTheConsole) {
   api.path = "/_console/api/session";
   door.handle(api);
   EXPECT_EQ(console.calls, 1);
-  Request bucket;
-  bucket.method = "GET";
-  bucket.path = "/_console/other";
-  door.handle(bucket);
+  Request page;
+  page.method = "GET";
+  page.path = "/_console/buckets";
+  door.handle(page);
+  EXPECT_EQ(assets.calls, 1);
+  Request object;
+  object.method = "GET";
+  object.path = "/bucket/_console/other";
+  door.handle(object);
   EXPECT_EQ(s3.calls, 1);
+  EXPECT_EQ(console.calls, 1);
+  EXPECT_EQ(assets.calls, 1);
 }
 
 }  // namespace
