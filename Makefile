@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:9000
 DATA ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: all install-deps build run test unit-test integration-test bench clean format
+.PHONY: all install-deps build console run test unit-test console-test integration-test bench clean format
 
 all: build
 
@@ -18,7 +18,13 @@ $(BUILD_DIR)/build.ninja:
 build: install-deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# The web console (console/: React + Vite), built into console/dist, which the server serves.
+# `npm install` with the committed lock (not `npm ci`: npm rejects this lock's optional
+# platform packages under the machine's omit-lockfile-registry-resolved setting).
+console: install-deps
+	cd console && npm install --no-audit --no-fund && npm run build
+
+run: build console
 	$(BUILD_DIR)/cloudvault server --listen $(LISTEN) --data $(DATA)
 
 unit-test: build
@@ -27,8 +33,12 @@ unit-test: build
 integration-test: build
 	CLOUDVAULT_BIN=$(abspath $(BUILD_DIR))/cloudvault /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
+console-test: console
+	cd console && npx vitest run
+
 test: build
 	$(MAKE) --no-print-directory unit-test
+	$(MAKE) --no-print-directory console-test
 	$(MAKE) --no-print-directory integration-test
 
 bench: build

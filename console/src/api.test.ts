@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+
+import { ApiError, ConsoleApi, displayName, formatBytes } from "./api";
+
+// A fetch that records requests and answers from a script.
+function scripted(answers: { status: number; body?: unknown }[]) {
+  const sent: { url: string; init?: RequestInit }[] = [];
+  const fetchImpl = async (url: string, init?: RequestInit) => {
+    sent.push({ url, init });
+    const next = answers.shift() ?? { status: 500 };
+    return new Response(next.body === undefined ? "" : JSON.stringify(next.body), {
+      status: next.status,
+    });
+  };
+  return { sent, fetchImpl };
+}
+
+describe("ConsoleApi", () => {
+  it("sends the CSRF token it got at sign-in on state changes only", async () => {
+    const { sent, fetchImpl } = scripted([
+      { status: 201, body: { accessKeyId: "AK", userId: "u", csrfToken: "tok" } },
+      { status: 201, body: { name: "photos" } },
+      { status: 200, body: { buckets: [] } },
+    ]);
+    const api = new ConsoleApi(fetchImpl);
+    await api.signIn("AK", "secret");
+    await api.createBucket("photos");
+    await api.buckets();
+    const headers = (i: number) => sent[i].init?.headers as Record<string, string>;
+    expect(headers(0)["X-CSRF-Token"]).toBeUndefined();
+    expect(headers(1)["X-CSRF-Token"]).toBe("tok");
+    expect(headers(2)["X-CSRF-Token"]).toBeUndefined();
+    expect(sent[1].url).toBe("/_console/api/buckets");
+    expect(JSON.parse(String(sent[1].init?.body))).toEqual({ name: "photos" });
+  });
+
+  it("turns error bodies into ApiError with the server's code and message", async () => {
+    const { fetchImpl } = scripted([
+      { status: 401, body: { error: { code: "InvalidCredentials", message: "Check both." } } },
+    ]);
+    const api = new ConsoleApi(fetchImpl);
+    await expect(api.signIn("AK", "wrong")).rejects.toMatchObject({
+      status: 401,
+      code: "InvalidCredentials",
+      message: "Check both.",
+    });
+  });
+
+  it("resumes a session, or answers null when signed out", async () => {
+    const { fetchImpl } = scripted([
+      { status: 401, body: { error: { code: "SignInRequired", message: "Sign in." } } },
+    ]);
+    expect(await new ConsoleApi(fetchImpl).resume()).toBeNull();
+    const other = scripted([{ status: 500, body: { error: { code: "InternalError", message: "x" } } }]);
+    await expect(new ConsoleApi(other.fetchImpl).resume()).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it("encodes folder queries", async () => {
+    const { sent, fetchImpl } = scripted([
+      { status: 200, body: { bucket: "b", prefix: "a b/", folders: [], objects: [], next: null } },
+    ]);
+    await new ConsoleApi(fetchImpl).folder("b", "a b/&x", "a b/z");
+    expect(sent[0].url).toBe("/_console/api/objects?bucket=b&prefix=a+b%2F%26x&after=a+b%2Fz");
+  });
+});
+
+describe("formatting", () => {
+  it("shows sizes for people", () => {
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(1023)).toBe("1023 B");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(5 * 1024 * 1024 * 1024)).toBe("5.0 GiB");
+  });
+  it("names entries relative to their folder", () => {
+    expect(displayName("photos/2026/cat.jpg", "photos/2026/")).toBe("cat.jpg");
+    expect(displayName("photos/2026/", "photos/")).toBe("2026/");
+  });
+});
