@@ -6,20 +6,6 @@
 #include "core/clock.h"
 
 namespace cv::console {
-namespace {
-
-// The bucket when the signed-in user owns it; NoSuchBucket otherwise (others' buckets are
-// not revealed).
-Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) {
-  auto bucket = context.vault.get_bucket(name);
-  if (!bucket || bucket->owner_id != context.session->user_id) {
-    return fail(ErrorCode::kNoSuchBucket, "The specified bucket does not exist", std::string(name));
-  }
-  return bucket;
-}
-
-}  // namespace
-
 Response list_buckets(RouteContext& context) {
   auto buckets = context.vault.list_buckets(context.session->user_id);
   if (!buckets) return json_error(buckets.error());

@@ -3,6 +3,7 @@
 // folder_routes.cc).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,15 @@ struct RouteContext {
   std::string route;               // the decoded path after kApiPrefix ("session", "buckets/x")
   std::optional<Session> session;  // set for every route but sign-in
 };
+
+// The bucket when the signed-in user owns it; NoSuchBucket otherwise (others' buckets are
+// not revealed). (route_support.cc)
+Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name);
+// A pre-signed URL of the S3 endpoint the request came in on, signed with the session's
+// access key (AccessDenied when the key is gone). (route_support.cc)
+Result<std::string> presigned_url(RouteContext& context, std::string_view method,
+                                  std::string_view bucket, std::string_view key, QueryParams query,
+                                  std::chrono::seconds expires);
 
 // POST session (no session needed).
 Response sign_in(RouteContext& context);

@@ -10,14 +10,6 @@
 namespace cv::console {
 namespace {
 
-Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) {
-  auto bucket = context.vault.get_bucket(name);
-  if (!bucket || bucket->owner_id != context.session->user_id) {
-    return fail(ErrorCode::kNoSuchBucket, "That bucket does not exist.", std::string(name));
-  }
-  return bucket;
-}
-
 boost::json::array pairs_json(const meta::StringPairs& pairs) {
   boost::json::array out;
   for (const auto& [name, value] : pairs) {

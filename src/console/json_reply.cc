@@ -26,6 +26,13 @@ Response json_error(const Error& error) {
   return json_error(error_http_status(error.code), error_code_name(error.code), message);
 }
 
+Response signed_out(const Error& error) {
+  if (error.code == ErrorCode::kAccessDenied) {
+    return json_error(401, "SignInRequired", "Sign in to continue: your session has ended.");
+  }
+  return json_error(error);
+}
+
 Result<boost::json::object> read_json_object(Request& request, size_t limit) {
   if (request.content_length && *request.content_length > limit) {
     return fail(ErrorCode::kInvalidArgument, "The request body is too large.");

@@ -15,6 +15,9 @@ Response json_error(int status, std::string_view code, std::string_view message)
 // A vault Error with the status S3 gives its code and a message for people.
 Response json_error(const Error& error);
 
+// 401 SignInRequired when the session's key is gone (AccessDenied), else json_error(error).
+Response signed_out(const Error& error);
+
 // The request's JSON object body (at most `limit` bytes): InvalidArgument when it is not one.
 Result<boost::json::object> read_json_object(Request& request, size_t limit);
 // A string member of `object`, InvalidArgument when absent or not a string.

@@ -17,15 +17,6 @@ constexpr uint32_t kMaxPage = 1000;
 constexpr int64_t kMinExpiry = 60;
 constexpr int64_t kMaxExpiry = 7 * 24 * 3600;  // S3's limit for pre-signed URLs
 
-// The bucket when the signed-in user owns it; NoSuchBucket otherwise.
-Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) {
-  auto bucket = context.vault.get_bucket(name);
-  if (!bucket || bucket->owner_id != context.session->user_id) {
-    return fail(ErrorCode::kNoSuchBucket, "That bucket does not exist.", std::string(name));
-  }
-  return bucket;
-}
-
 std::string query_param(const Request& request, std::string_view name) {
   const std::string* value = find_param(request.params, name);
   return value ? *value : std::string();
@@ -98,28 +89,18 @@ Response presign(RouteContext& context) {
       return json_error(object.error());
     }
   }
-  auto credentials = context.credentials.find(context.session->access_key_id);
-  if (!credentials || !*credentials) {
-    return json_error(401, "SignInRequired", "Sign in to continue: your session has ended.");
-  }
-  auth::SigningRequest request;
-  request.method = *method;
-  request.host = std::string(context.request.headers.get("host"));
-  request.path = "/" + uri_encode(*bucket, false) + "/" + uri_encode(*key, false);
+  QueryParams query;
   if (const boost::json::value* download = body->if_contains("download");
       download && download->is_bool() && download->get_bool()) {
     const std::string name = key->substr(key->rfind('/') + 1);
-    request.query.emplace_back("response-content-disposition",
-                               "attachment; filename*=UTF-8''" + uri_encode(name, true));
+    query.emplace_back("response-content-disposition",
+                       "attachment; filename*=UTF-8''" + uri_encode(name, true));
   }
-  auth::SigningCredentials signer{(*credentials)->access_key_id, (*credentials)->secret_key,
-                                  context.vault.options().region};
-  const std::string query = auth::presign_query(request, signer, context.vault.clock().now(),
-                                                std::chrono::seconds(expires));
-  const std::string scheme = context.options.secure_cookies ? "https://" : "http://";
-  return json_reply(boost::json::object{{"url", scheme + request.host + request.path + "?" + query},
-                                        {"method", *method},
-                                        {"expiresSeconds", expires}});
+  auto url = presigned_url(context, *method, *bucket, *key, std::move(query),
+                           std::chrono::seconds(expires));
+  if (!url) return signed_out(url.error());
+  return json_reply(
+      boost::json::object{{"url", *url}, {"method", *method}, {"expiresSeconds", expires}});
 }
 
 Response delete_objects(RouteContext& context) {

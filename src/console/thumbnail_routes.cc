@@ -28,10 +28,7 @@ Response thumbnail(RouteContext& context) {
       return json_error(400, "InvalidRequest", "size must be 128, 256 or 512.");
     }
   }
-  auto owner = context.vault.get_bucket(*bucket);
-  if (!owner || owner->owner_id != context.session->user_id) {
-    return json_error(404, "NoSuchBucket", "That bucket does not exist.");
-  }
+  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
   auto object = context.vault.get_object(*bucket, *key);
   if (!object) return json_error(object.error());
   if (!object->content_type.starts_with("image/") || object->size > kMaxImageBytes) {

@@ -27,10 +27,7 @@ Result<UploadTarget> target_of(RouteContext& context, const boost::json::object&
   target.key = CV_TRY(string_member(body, "key"));
   if (needs_upload_id) target.upload_id = CV_TRY(string_member(body, "uploadId"));
   CV_TRY(vault::validate_key(target.key));
-  auto bucket = context.vault.get_bucket(target.bucket);
-  if (!bucket || bucket->owner_id != context.session->user_id) {
-    return fail(ErrorCode::kNoSuchBucket, "That bucket does not exist.", target.bucket);
-  }
+  CV_TRY(owned_bucket(context, target.bucket));
   return target;
 }
 
@@ -73,23 +70,12 @@ Response sign_part(RouteContext& context) {
       !upload) {
     return json_error(upload.error());
   }
-  auto credentials = context.credentials.find(context.session->access_key_id);
-  if (!credentials || !*credentials) {
-    return json_error(401, "SignInRequired", "Sign in to continue: your session has ended.");
-  }
-  auth::SigningRequest request;
-  request.method = "PUT";
-  request.host = std::string(context.request.headers.get("host"));
-  request.path = "/" + uri_encode(target->bucket, false) + "/" + uri_encode(target->key, false);
-  request.query.emplace_back("partNumber", std::to_string(number->get_int64()));
-  request.query.emplace_back("uploadId", target->upload_id);
-  auth::SigningCredentials signer{(*credentials)->access_key_id, (*credentials)->secret_key,
-                                  context.vault.options().region};
-  const std::string query =
-      auth::presign_query(request, signer, context.vault.clock().now(), kPartUrlLifetime);
-  const std::string scheme = context.options.secure_cookies ? "https://" : "http://";
-  return json_reply(
-      boost::json::object{{"url", scheme + request.host + request.path + "?" + query}});
+  QueryParams query{{"partNumber", std::to_string(number->get_int64())},
+                    {"uploadId", target->upload_id}};
+  auto url = presigned_url(context, "PUT", target->bucket, target->key, std::move(query),
+                           kPartUrlLifetime);
+  if (!url) return signed_out(url.error());
+  return json_reply(boost::json::object{{"url", *url}});
 }
 
 Response complete_upload(RouteContext& context) {

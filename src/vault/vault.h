@@ -167,6 +167,8 @@ class Vault {
   // guarded by the version's mtime (kPreconditionFailed when the version was replaced
   // meanwhile, kNoSuchVersion when it is gone) and carries its event into the outbox.
   //
+  // An event about `object` (its bucket, key, version, size, etag and class) for the outbox.
+  static meta::Event event_of(const meta::ObjectVersion& object, std::string name, int64_t time_ns);
   // A change of `object` guarded by everything the plan saw: its mtime, storage class, blobs
   // and restore state; the caller fills in what changes.
   static meta::VersionChange change_of(const meta::ObjectVersion& object);
@@ -227,6 +229,9 @@ class Vault {
                                                         const std::vector<meta::BlobRef>& from,
                                                         std::string_view location, int level);
   // Bodies of a colder class go to that class's location, compressed, never inline.
+  // In a bucket with lifecycle rules, makes the version (the current one when version_id is
+  // empty) due now, so the worker plans its key again; nothing otherwise.
+  Status replan_now(std::string_view bucket, std::string_view key, std::string_view version_id);
   // When the lifecycle worker must first look at a version about to be written as current
   // (0: the bucket has no rules or none will apply).
   Result<int64_t> first_due(const meta::ObjectVersion& object);

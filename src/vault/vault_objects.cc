@@ -126,15 +126,8 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
   const Versioning state = CV_TRY(versioning(bucket));
   if (!version_id.empty() || state == Versioning::kUnversioned) {
     const auto outcome = CV_TRY(meta_.delete_object(bucket, key, version_id));
-    if (outcome.existed && !version_id.empty() && CV_TRY(lifecycle(bucket))) {
-      // The key's remaining versions may now be due (a delete marker left alone): the
-      // worker plans the key again.
-      if (auto current = CV_TRY(meta_.get_object(bucket, key, ""))) {
-        meta::VersionChange change = change_of(*current);
-        change.due_ns = to_unix_nanos(clock_.now());
-        (void)meta_.apply_change(change);  // a concurrent change reschedules it anyway
-      }
-    }
+    // The key's remaining versions may now be due (a delete marker left alone).
+    if (outcome.existed && !version_id.empty()) CV_TRY(replan_now(bucket, key, ""));
     return outcome;
   }
   CV_TRY(validate_key(key));
@@ -155,15 +148,8 @@ Status Vault::put_object_tags(std::string_view bucket, std::string_view key,
                               std::string_view version_id, const meta::StringPairs& tags) {
   CV_TRY(get_bucket(bucket));
   CV_TRY(meta_.put_object_tags(bucket, key, version_id, tags));
-  // Tags decide which rules apply: with rules, the worker plans the version again.
-  if (CV_TRY(lifecycle(bucket))) {
-    if (auto object = CV_TRY(meta_.get_object(bucket, key, version_id))) {
-      meta::VersionChange change = change_of(*object);
-      change.due_ns = to_unix_nanos(clock_.now());
-      (void)meta_.apply_change(change);  // a concurrent change reschedules it anyway
-    }
-  }
-  return {};
+  // Tags decide which rules apply.
+  return replan_now(bucket, key, version_id);
 }
 
 Result<meta::ListObjectsPage> Vault::list_objects(const meta::ListObjectsQuery& query) {

@@ -14,7 +14,9 @@ namespace {
 
 constexpr size_t kCopyChunk = 1 << 20;
 
-meta::Event event_for(const meta::ObjectVersion& object, std::string name, int64_t time_ns) {
+}  // namespace
+
+meta::Event Vault::event_of(const meta::ObjectVersion& object, std::string name, int64_t time_ns) {
   meta::Event event;
   event.time_ns = time_ns;
   event.name = std::move(name);
@@ -27,8 +29,6 @@ meta::Event event_for(const meta::ObjectVersion& object, std::string name, int64
   return event;
 }
 
-}  // namespace
-
 meta::VersionChange Vault::change_of(const meta::ObjectVersion& object) {
   meta::VersionChange change;
   change.bucket = object.bucket;
@@ -40,6 +40,17 @@ meta::VersionChange Vault::change_of(const meta::ObjectVersion& object) {
   change.expected_blobs = object.blobs;
   change.expected_restore = object.restore;
   return change;
+}
+
+Status Vault::replan_now(std::string_view bucket, std::string_view key,
+                         std::string_view version_id) {
+  if (!CV_TRY(lifecycle(bucket))) return {};
+  if (auto object = CV_TRY(meta_.get_object(bucket, key, version_id))) {
+    meta::VersionChange change = change_of(*object);
+    change.due_ns = to_unix_nanos(clock_.now());
+    (void)meta_.apply_change(change);  // a concurrent change reschedules it anyway
+  }
+  return {};
 }
 
 Result<int64_t> Vault::first_due(const meta::ObjectVersion& object) {
@@ -178,7 +189,7 @@ Result<bool> Vault::request_restore(std::string_view bucket, std::string_view ke
   meta::VersionChange change = change_of(object);
   change.restore = restore;
   change.due_ns = now;  // the worker makes the copy, or reschedules the expiry
-  change.event = event_for(object, "s3:ObjectRestore:Post", now);
+  change.event = event_of(object, "s3:ObjectRestore:Post", now);
   CV_TRY(meta_.apply_change(change));
   return restored;
 }
@@ -194,7 +205,7 @@ Status Vault::finish_restore(const meta::ObjectVersion& object, int64_t next_due
   meta::VersionChange change = change_of(object);
   change.restore = restore;
   change.due_ns = next_due_ns == 0 ? restore.expiry_ns : std::min(next_due_ns, restore.expiry_ns);
-  change.event = event_for(object, "s3:ObjectRestore:Completed", now);
+  change.event = event_of(object, "s3:ObjectRestore:Completed", now);
   if (auto applied = meta_.apply_change(change); !applied) {
     for (const meta::BlobRef& copy : copies) (void)blobs_.remove(copy.blob_id);
     return applied;
@@ -207,7 +218,7 @@ Status Vault::drop_restore(const meta::ObjectVersion& object, int64_t next_due_n
   meta::VersionChange change = change_of(object);
   change.restore = std::optional<meta::Restore>();
   change.due_ns = next_due_ns;
-  change.event = event_for(object, "s3:ObjectRestore:Delete", to_unix_nanos(clock_.now()));
+  change.event = event_of(object, "s3:ObjectRestore:Delete", to_unix_nanos(clock_.now()));
   return meta_.apply_change(change);
 }
 

@@ -34,15 +34,7 @@ vault::VersionFacts facts_of(const meta::ObjectVersion& version) {
 
 meta::Event lifecycle_event(const meta::ObjectVersion& version, std::string name,
                             const std::string& rule_id, int64_t now_ns) {
-  meta::Event event;
-  event.time_ns = now_ns;
-  event.name = std::move(name);
-  event.bucket = version.bucket;
-  event.key = version.key;
-  event.version_id = version.version_id;
-  event.size = version.size;
-  event.etag = version.etag;
-  event.storage_class = version.storage_class;
+  meta::Event event = vault::Vault::event_of(version, std::move(name), now_ns);
   boost::json::object detail;
   detail["rule"] = rule_id;
   detail["from"] = version.storage_class;
@@ -203,16 +195,7 @@ Status LifecycleWorker::process_keys(const std::vector<std::pair<std::string, st
       }
     }
     std::lock_guard lock(merge_mutex);
-    report.keys_examined += local.keys_examined;
-    report.transitioned += local.transitioned;
-    report.expired += local.expired;
-    report.noncurrent_deleted += local.noncurrent_deleted;
-    report.delete_markers_removed += local.delete_markers_removed;
-    report.restores_finished += local.restores_finished;
-    report.restores_expired += local.restores_expired;
-    report.uploads_aborted += local.uploads_aborted;
-    report.conflicts += local.conflicts;
-    report.failures += local.failures;
+    report += local;
   };
   std::vector<std::thread> helpers;
   for (size_t t = 1; t < std::min(threads_, keys.size()); ++t) helpers.emplace_back(work);

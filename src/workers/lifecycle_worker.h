@@ -36,6 +36,20 @@ struct LifecycleReport {
   uint64_t uploads_aborted = 0;
   uint64_t conflicts = 0;  // actions skipped because a client changed the version meanwhile
   uint64_t failures = 0;   // actions that failed otherwise (logged; retried next pass)
+
+  LifecycleReport& operator+=(const LifecycleReport& other) {
+    keys_examined += other.keys_examined;
+    transitioned += other.transitioned;
+    expired += other.expired;
+    noncurrent_deleted += other.noncurrent_deleted;
+    delete_markers_removed += other.delete_markers_removed;
+    restores_finished += other.restores_finished;
+    restores_expired += other.restores_expired;
+    uploads_aborted += other.uploads_aborted;
+    conflicts += other.conflicts;
+    failures += other.failures;
+    return *this;
+  }
 };
 
 class LifecycleWorker {
