@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:9000
 DATA ?= ./data
 JOBS ?= $(shell nproc)
 
-.PHONY: all install-deps build console run test unit-test console-test integration-test bench clean format
+.PHONY: all install-deps build console run test unit-test console-test e2e-test integration-test bench clean format
 
 all: build
 
@@ -36,9 +36,15 @@ integration-test: build
 console-test: console
 	cd console && npx vitest run
 
+# The console in Debian's Chromium (playwright-core through @playwright/test) against the
+# real server binary; saves the README's screenshots in docs/screenshots.
+e2e-test: build console
+	cd console && CLOUDVAULT_BIN=$(abspath $(BUILD_DIR))/cloudvault npx playwright test
+
 test: build
 	$(MAKE) --no-print-directory unit-test
 	$(MAKE) --no-print-directory console-test
+	$(MAKE) --no-print-directory e2e-test
 	$(MAKE) --no-print-directory integration-test
 
 bench: build

@@ -13,6 +13,7 @@
 #   BENCH_LARGE_MIB=1024    size of the large PUT/GET and of the dd files, in MiB
 #   BENCH_LIST_KEYS=10000   keys for the listing phase
 #   BENCH_LIFECYCLE_KEYS=100000  small objects the lifecycle phase transitions
+#   BENCH_CONSOLE_KEYS=100000    keys in the one folder the console listing phase pages through
 #   BENCH_NGINX_ONLY=1      skip the server (to check the harness before the server exists)
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
 set -euo pipefail
@@ -24,6 +25,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 LARGE_MIB=${BENCH_LARGE_MIB:-1024}
 LIST_KEYS=${BENCH_LIST_KEYS:-10000}
 LIFECYCLE_KEYS=${BENCH_LIFECYCLE_KEYS:-100000}
+CONSOLE_KEYS=${BENCH_CONSOLE_KEYS:-100000}
 NGINX_ONLY=${BENCH_NGINX_ONLY:-0}
 REPORT=${BENCH_REPORT:-$REPO_DIR/BENCHMARKS.md}
 PYTHON=/usr/bin/python3
@@ -340,6 +342,19 @@ PY
 )"
 }
 
+# Console listing: CONSOLE_KEYS small objects in one folder, then the web console's
+# GET objects timed for the first page, a deep page, searches and sorts (bench/console_listing.py
+# prints the table and appends its rows, phases console-*, to the results).
+measure_console() {
+  bench_server create-bucket-console create-bucket --bucket bench-console
+  bench_server console-populate put --bucket bench-console --size 128 --prefix folder/ \
+    --count "$CONSOLE_KEYS" --connections "$CONNECTIONS" --duration 900
+  log "console listing over $CONSOLE_KEYS keys"
+  "$PYTHON" "$REPO_DIR/bench/console_listing.py" --endpoint "127.0.0.1:$SERVER_PORT" \
+    --bucket bench-console --prefix folder/ --keys "$CONSOLE_KEYS" --results "$RESULTS" >&2 ||
+    die "console listing failed"
+}
+
 # ---- run ------------------------------------------------------------------------------------
 
 log "work folder $WORK"
@@ -350,6 +365,7 @@ measure_md5
 if [[ "$NGINX_ONLY" != 1 ]]; then
   start_server
   measure_server
+  measure_console
   measure_lifecycle
 fi
 

@@ -6,5 +6,6 @@ export default defineConfig({
   base: "/_console/",
   plugins: [react()],
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
-  test: { environment: "node" },
+  // Vitest runs the unit tests in src/; the browser tests in e2e/ are Playwright's.
+  test: { environment: "node", include: ["src/**/*.test.ts"] },
 });

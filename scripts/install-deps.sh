@@ -9,7 +9,7 @@ packages=(
   libzstd-dev zlib1g-dev libvips-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-pytest python3-boto3 awscli rclone s3cmd curl sqlite3
-  nginx-light wrk procps
+  nginx-light wrk procps chromium fonts-dejavu-core
 )
 missing=()
 for p in "${packages[@]}"; do

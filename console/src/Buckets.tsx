@@ -1,14 +1,18 @@
 import { FormEvent, useCallback, useEffect, useState } from "react";
 
-import { ApiError, BucketSummary, ConsoleApi, formatBytes } from "./api";
+import { BucketSummary, ConsoleApi, formatBytes } from "./api";
+import { messageOf } from "./Dialog";
+import { KindIcon } from "./Icon";
 
+// The signed-in user's buckets, with their object counts and sizes; create one, delete an
+// empty one.
 export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: string) => void }) {
   const [buckets, setBuckets] = useState<BucketSummary[] | null>(null);
   const [name, setName] = useState("");
   const [error, setError] = useState("");
 
   const load = useCallback(() => {
-    api.buckets().then(setBuckets, (e) => setError(e instanceof ApiError ? e.message : String(e)));
+    api.buckets().then(setBuckets, (e) => setError(messageOf(e)));
   }, [api]);
   useEffect(load, [load]);
 
@@ -20,7 +24,18 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
       setName("");
       load();
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : String(caught));
+      setError(messageOf(caught));
+    }
+  }
+
+  async function remove(bucket: BucketSummary) {
+    if (!window.confirm(`Delete the bucket “${bucket.name}”?`)) return;
+    setError("");
+    try {
+      await api.deleteBucket(bucket.name);
+      load();
+    } catch (caught) {
+      setError(messageOf(caught));
     }
   }
 
@@ -35,7 +50,9 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
           onChange={(e) => setName(e.target.value)}
           required
         />
-        <button type="submit">Create bucket</button>
+        <button type="submit" className="primary">
+          Create bucket
+        </button>
       </form>
       {error && (
         <p role="alert" className="error">
@@ -43,17 +60,20 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
         </p>
       )}
       {buckets === null ? (
-        <p>Loading…</p>
+        !error && <p>Loading…</p>
       ) : buckets.length === 0 ? (
         <p>No buckets yet: create one above.</p>
       ) : (
-        <table>
+        <table className="listing">
           <thead>
             <tr>
               <th>Name</th>
-              <th>Objects</th>
-              <th>Size</th>
-              <th>Created</th>
+              <th className="number">Objects</th>
+              <th className="number">Size</th>
+              <th className="optional">Created</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -61,12 +81,22 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
               <tr key={bucket.name}>
                 <td>
                   <button className="link" onClick={() => onOpen(bucket.name)}>
+                    <KindIcon kind="bucket" /> 
                     {bucket.name}
                   </button>
                 </td>
-                <td>{bucket.objects}</td>
-                <td>{formatBytes(bucket.bytes)}</td>
-                <td>{new Date(bucket.created).toLocaleString()}</td>
+                <td className="number">{bucket.objects}</td>
+                <td className="number">{formatBytes(bucket.bytes)}</td>
+                <td className="optional">{new Date(bucket.created).toLocaleString()}</td>
+                <td className="actions">
+                  <button
+                    className="small danger"
+                    aria-label={`Delete bucket ${bucket.name}`}
+                    onClick={() => remove(bucket)}
+                  >
+                    Delete
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>

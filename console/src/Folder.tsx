@@ -1,95 +1,313 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
-import { ApiError, ConsoleApi, FolderPage, displayName, formatBytes } from "./api";
+import { ConsoleApi, FolderPage, ObjectEntry, SortField } from "./api";
+import { DetailsDialog } from "./DetailsDialog";
+import { Dialog, messageOf } from "./Dialog";
+import { kindOf } from "./files";
+import { FolderListing } from "./FolderListing";
+import { Gallery } from "./Gallery";
+import { NewFolderDialog } from "./NewFolderDialog";
+import { Preview } from "./Preview";
+import { RenameDialog } from "./RenameDialog";
+import { ShareDialog } from "./ShareDialog";
+import { Uploader } from "./Uploader";
 
-// One folder of a bucket: breadcrumbs, sub-folders, objects, and a "more" button for paging.
-export function Folder({ api, bucket, onBack }: { api: ConsoleApi; bucket: string; onBack: () => void }) {
-  const [prefix, setPrefix] = useState("");
+type View = "list" | "gallery";
+
+// What is open over the folder, at most one at a time.
+type Overlay =
+  | { kind: "upload" }
+  | { kind: "new-folder" }
+  | { kind: "share"; key: string }
+  | { kind: "rename"; key: string }
+  | { kind: "details"; key: string }
+  | { kind: "preview"; index: number };
+
+const pageSize = 200;
+
+// One folder of a bucket: breadcrumbs, a toolbar (upload, new folder, search, sort, view,
+// delete the selected), the listing as a table or a gallery, paged; and the dialogs that act
+// on one object.
+export function Folder({
+  api,
+  bucket,
+  prefix,
+  onNavigate,
+  onBuckets,
+}: {
+  api: ConsoleApi;
+  bucket: string;
+  prefix: string;
+  onNavigate: (prefix: string) => void;
+  onBuckets: () => void;
+}) {
   const [page, setPage] = useState<FolderPage | null>(null);
   const [error, setError] = useState("");
+  const [status, setStatus] = useState("");
+  const [typed, setTyped] = useState("");
+  const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<SortField>("name");
+  const [order, setOrder] = useState<"asc" | "desc">("asc");
+  const [view, setView] = useState<View>(
+    () => (localStorage.getItem("cloudvault.view") as View) ?? "list",
+  );
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [overlay, setOverlay] = useState<Overlay | null>(null);
+  const generation = useRef(0);
+
+  // The first page for the folder and query; later answers win over earlier ones.
+  const load = useCallback(() => {
+    const mine = ++generation.current;
+    setError("");
+    api.folder(bucket, prefix, { search, sort, order, limit: pageSize }).then(
+      (first) => mine === generation.current && setPage(first),
+      (caught) => mine === generation.current && setError(messageOf(caught)),
+    );
+  }, [api, bucket, prefix, search, sort, order]);
 
   useEffect(() => {
     setPage(null);
-    setError("");
-    api.folder(bucket, prefix).then(setPage, (e) =>
-      setError(e instanceof ApiError ? e.message : String(e)),
-    );
-  }, [api, bucket, prefix]);
+    setSelected(new Set());
+    load();
+  }, [load]);
+  useEffect(() => {
+    setTyped("");
+    setSearch("");
+  }, [prefix]);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSearch(typed.trim()), 250);
+    return () => window.clearTimeout(timer);
+  }, [typed]);
+  useEffect(() => localStorage.setItem("cloudvault.view", view), [view]);
 
   async function more() {
     if (!page?.next) return;
-    const next = await api.folder(bucket, prefix, page.next);
-    setPage({
-      ...next,
-      folders: [...page.folders, ...next.folders],
-      objects: [...page.objects, ...next.objects],
-    });
+    const mine = generation.current;
+    try {
+      const next = await api.folder(bucket, prefix, {
+        after: page.next,
+        search,
+        sort,
+        order,
+        limit: pageSize,
+      });
+      if (mine !== generation.current) return;
+      setPage({
+        ...next,
+        folders: [...page.folders, ...next.folders],
+        objects: [...page.objects, ...next.objects],
+      });
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  }
+
+  async function download(key: string, versionId?: string) {
+    try {
+      const signed = await api.linkTo(bucket, key, { download: true, versionId });
+      const anchor = document.createElement("a");
+      anchor.href = signed.url;
+      anchor.rel = "noopener";
+      document.body.appendChild(anchor);
+      anchor.click();
+      anchor.remove();
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  }
+
+  async function remove(keys: string[]) {
+    const what = keys.length === 1 ? `“${keys[0]}”` : `${keys.length} objects`;
+    if (!window.confirm(`Delete ${what}?`)) return;
+    setError("");
+    try {
+      const result = await api.deleteObjects(bucket, keys);
+      setOverlay(null);
+      if (result.failed.length > 0) {
+        setError(
+          `Not deleted: ${result.failed.map((f) => `${f.key} (${f.message})`).join("; ")}`,
+        );
+      }
+      setStatus(`Deleted ${result.deleted.length} of ${keys.length}.`);
+      load();
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  }
+
+  const objects = page?.objects ?? [];
+  const previewable = objects.filter((o) => kindOf(o.key) !== "other" && kindOf(o.key) !== "archive");
+  function open(object: ObjectEntry) {
+    const index = previewable.findIndex((o) => o.key === object.key);
+    setOverlay(index >= 0 ? { kind: "preview", index } : { kind: "details", key: object.key });
   }
 
   const crumbs = prefix.split("/").filter(Boolean);
+  const actions = {
+    open,
+    download: (key: string) => download(key),
+    share: (key: string) => setOverlay({ kind: "share", key }),
+    rename: (key: string) => setOverlay({ kind: "rename", key }),
+    details: (key: string) => setOverlay({ kind: "details", key }),
+    remove: (key: string) => remove([key]),
+  };
+
   return (
     <section aria-label={`Bucket ${bucket}`}>
       <nav className="crumbs" aria-label="Breadcrumbs">
-        <button className="link" onClick={onBack}>
+        <button className="link" onClick={onBuckets}>
           Buckets
         </button>
-        {" / "}
-        <button className="link" onClick={() => setPrefix("")}>
+        <span aria-hidden="true"> / </span>
+        <button className="link" onClick={() => onNavigate("")} aria-current={!prefix ? "page" : undefined}>
           {bucket}
         </button>
         {crumbs.map((crumb, i) => (
           <span key={i}>
-            {" / "}
+            <span aria-hidden="true"> / </span>
             <button
               className="link"
-              onClick={() => setPrefix(crumbs.slice(0, i + 1).join("/") + "/")}
+              aria-current={i === crumbs.length - 1 ? "page" : undefined}
+              onClick={() => onNavigate(crumbs.slice(0, i + 1).join("/") + "/")}
             >
               {crumb}
             </button>
           </span>
         ))}
       </nav>
+
+      <div className="toolbar" role="toolbar" aria-label="Folder actions">
+        <button className="primary" onClick={() => setOverlay({ kind: "upload" })}>
+          Upload
+        </button>
+        <button onClick={() => setOverlay({ kind: "new-folder" })}>New folder</button>
+        <button
+          className="danger"
+          disabled={selected.size === 0}
+          onClick={() => remove([...selected])}
+        >
+          Delete selected{selected.size > 0 ? ` (${selected.size})` : ""}
+        </button>
+        <input
+          type="search"
+          aria-label="Search in this folder"
+          placeholder="Search in this folder"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+        />
+        <label className="compact">
+          Sort by
+          <select value={sort} onChange={(e) => setSort(e.target.value as SortField)}>
+            <option value="name">Name</option>
+            <option value="size">Size</option>
+            <option value="modified">Date</option>
+            <option value="type">Type</option>
+          </select>
+        </label>
+        <button
+          aria-label={order === "asc" ? "Ascending order (switch to descending)" : "Descending order (switch to ascending)"}
+          onClick={() => setOrder(order === "asc" ? "desc" : "asc")}
+        >
+          {order === "asc" ? "↑" : "↓"}
+        </button>
+        <div className="segmented" role="group" aria-label="View">
+          <button aria-pressed={view === "list"} onClick={() => setView("list")}>
+            List
+          </button>
+          <button aria-pressed={view === "gallery"} onClick={() => setView("gallery")}>
+            Gallery
+          </button>
+        </div>
+      </div>
+
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
+      {status && (
+        <p role="status" className="status">
+          {status}
+        </p>
+      )}
       {page === null ? (
         !error && <p>Loading…</p>
       ) : page.folders.length === 0 && page.objects.length === 0 ? (
-        <p>This folder is empty.</p>
+        <p>{search ? `Nothing here matches “${search}”.` : "This folder is empty."}</p>
+      ) : view === "list" ? (
+        <FolderListing
+          page={page}
+          prefix={prefix}
+          selected={selected}
+          onSelect={setSelected}
+          onFolder={onNavigate}
+          actions={actions}
+        />
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Size</th>
-              <th>Modified</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.folders.map((folder) => (
-              <tr key={folder.prefix}>
-                <td>
-                  <button className="link folder" onClick={() => setPrefix(folder.prefix)}>
-                    {displayName(folder.prefix, prefix)}
-                  </button>
-                </td>
-                <td />
-                <td />
-              </tr>
-            ))}
-            {page.objects.map((object) => (
-              <tr key={object.key}>
-                <td>{displayName(object.key, prefix)}</td>
-                <td>{formatBytes(object.size)}</td>
-                <td>{new Date(object.modified).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Gallery api={api} bucket={bucket} page={page} prefix={prefix} onFolder={onNavigate} onOpen={open} />
       )}
-      {page?.next && <button onClick={more}>Show more</button>}
+      {page?.next && (
+        <button className="more" onClick={more}>
+          Show more
+        </button>
+      )}
+
+      {overlay?.kind === "upload" && (
+        <Dialog title={`Upload to ${bucket}/${prefix}`} onClose={() => setOverlay(null)} wide>
+          <Uploader api={api} bucket={bucket} prefix={prefix} onUploaded={load} />
+        </Dialog>
+      )}
+      {overlay?.kind === "new-folder" && (
+        <NewFolderDialog
+          api={api}
+          bucket={bucket}
+          prefix={prefix}
+          onCreated={(folder) => {
+            setOverlay(null);
+            onNavigate(folder);
+          }}
+          onClose={() => setOverlay(null)}
+        />
+      )}
+      {overlay?.kind === "share" && (
+        <ShareDialog api={api} bucket={bucket} objectKey={overlay.key} onClose={() => setOverlay(null)} />
+      )}
+      {overlay?.kind === "rename" && (
+        <RenameDialog
+          api={api}
+          bucket={bucket}
+          objectKey={overlay.key}
+          onDone={(key) => {
+            setOverlay(null);
+            setStatus(`Renamed to ${key}.`);
+            load();
+          }}
+          onClose={() => setOverlay(null)}
+        />
+      )}
+      {overlay?.kind === "details" && (
+        <DetailsDialog
+          api={api}
+          bucket={bucket}
+          objectKey={overlay.key}
+          onDownload={download}
+          onRename={(key) => setOverlay({ kind: "rename", key })}
+          onDelete={(key) => remove([key])}
+          onChanged={load}
+          onClose={() => setOverlay(null)}
+        />
+      )}
+      {overlay?.kind === "preview" && previewable.length > 0 && (
+        <Preview
+          api={api}
+          bucket={bucket}
+          items={previewable}
+          start={Math.min(overlay.index, previewable.length - 1)}
+          onDownload={(key) => download(key)}
+          onShare={(key) => setOverlay({ kind: "share", key })}
+          onClose={() => setOverlay(null)}
+        />
+      )}
     </section>
   );
 }

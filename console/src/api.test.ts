@@ -59,8 +59,58 @@ describe("ConsoleApi", () => {
     const { sent, fetchImpl } = scripted([
       { status: 200, body: { bucket: "b", prefix: "a b/", folders: [], objects: [], next: null } },
     ]);
-    await new ConsoleApi(fetchImpl).folder("b", "a b/&x", "a b/z");
+    await new ConsoleApi(fetchImpl).folder("b", "a b/&x", { after: "a b/z" });
     expect(sent[0].url).toBe("/_console/api/objects?bucket=b&prefix=a+b%2F%26x&after=a+b%2Fz");
+  });
+
+  it("sends search, sort and order only when they differ from the defaults", async () => {
+    const { sent, fetchImpl } = scripted([
+      { status: 200, body: { folders: [], objects: [], next: null } },
+      { status: 200, body: { folders: [], objects: [], next: null } },
+    ]);
+    const api = new ConsoleApi(fetchImpl);
+    await api.folder("b", "", { sort: "name", order: "asc" });
+    await api.folder("b", "p/", { search: "café", sort: "size", order: "desc", limit: 50 });
+    expect(sent[0].url).toBe("/_console/api/objects?bucket=b&prefix=");
+    expect(sent[1].url).toBe(
+      "/_console/api/objects?bucket=b&prefix=p%2F&search=caf%C3%A9&sort=size&order=desc&limit=50",
+    );
+  });
+
+  it("signs the S3 requests of an upload and GET links through the API", async () => {
+    const { sent, fetchImpl } = scripted([
+      { status: 201, body: { accessKeyId: "AK", userId: "u", csrfToken: "tok" } },
+      { status: 200, body: { url: "http://s3/part" } },
+      { status: 200, body: { url: "http://s3/get", expiresSeconds: 60 } },
+    ]);
+    const api = new ConsoleApi(fetchImpl);
+    await api.signIn("AK", "secret");
+    expect(
+      await api.signUpload("b", { method: "PUT", key: "k", uploadId: "u1", partNumber: 2 }),
+    ).toEqual({ url: "http://s3/part" });
+    await api.linkTo("b", "k", { download: true, versionId: "v1" });
+    expect(sent[1].url).toBe("/_console/api/uploads/sign");
+    expect(JSON.parse(String(sent[1].init?.body))).toEqual({
+      bucket: "b",
+      method: "PUT",
+      key: "k",
+      uploadId: "u1",
+      partNumber: 2,
+    });
+    expect(JSON.parse(String(sent[2].init?.body))).toEqual({
+      bucket: "b",
+      key: "k",
+      method: "GET",
+      download: true,
+      versionId: "v1",
+    });
+    expect((sent[2].init?.headers as Record<string, string>)["X-CSRF-Token"]).toBe("tok");
+  });
+
+  it("addresses thumbnails with every part escaped", () => {
+    expect(new ConsoleApi().thumbnailUrl("b", "a/<b>&c.jpg", 128)).toBe(
+      "/_console/api/thumbnail?bucket=b&key=a%2F%3Cb%3E%26c.jpg&size=128",
+    );
   });
 });
 

@@ -24,12 +24,81 @@ export interface BucketSummary {
   bytes: number;
 }
 
+export interface ObjectEntry {
+  key: string;
+  size: number;
+  modified: string;
+  etag: string;
+  storageClass: string;
+}
+
 export interface FolderPage {
   bucket: string;
   prefix: string;
   folders: { prefix: string }[];
-  objects: { key: string; size: number; modified: string; etag: string; storageClass: string }[];
+  objects: ObjectEntry[];
   next: string | null;
+}
+
+export type SortField = "name" | "size" | "modified" | "type";
+
+export interface FolderQuery {
+  after?: string;
+  search?: string;
+  sort?: SortField;
+  order?: "asc" | "desc";
+  limit?: number;
+}
+
+export interface ObjectVersionSummary {
+  versionId: string;
+  latest: boolean;
+  deleteMarker: boolean;
+  size: number;
+  modified: string;
+  etag?: string;
+}
+
+export interface NameValue {
+  name: string;
+  value: string;
+}
+
+export interface ObjectDetails {
+  bucket: string;
+  key: string;
+  size: number;
+  contentType: string;
+  etag: string;
+  modified: string;
+  storageClass: string;
+  encryption?: string;
+  versionId?: string;
+  metadata: NameValue[];
+  headers: NameValue[];
+  tags: NameValue[];
+  versions: ObjectVersionSummary[];
+}
+
+export interface SignedUrl {
+  url: string;
+  expiresSeconds: number;
+}
+
+// What the page asks to sign for a GET: a download (attachment), a preview (inline), or a
+// share link; optionally of one old version.
+export interface GetLinkOptions {
+  expiresSeconds?: number;
+  download?: boolean;
+  versionId?: string;
+}
+
+// One S3 request of an upload, as Uppy's AWS S3 plugin describes it.
+export interface UploadRequest {
+  method: string;
+  key: string;
+  uploadId?: string;
+  partNumber?: number;
 }
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -97,9 +166,55 @@ export class ConsoleApi {
     return this.call("POST", "buckets", { name });
   }
 
-  folder(bucket: string, prefix: string, after = ""): Promise<FolderPage> {
-    const query = new URLSearchParams({ bucket, prefix, after });
+  deleteBucket(name: string): Promise<unknown> {
+    return this.call("DELETE", `buckets/${encodeURIComponent(name)}`);
+  }
+
+  folder(bucket: string, prefix: string, options: FolderQuery = {}): Promise<FolderPage> {
+    const query = new URLSearchParams({ bucket, prefix });
+    if (options.after) query.set("after", options.after);
+    if (options.search) query.set("search", options.search);
+    if (options.sort && options.sort !== "name") query.set("sort", options.sort);
+    if (options.order === "desc") query.set("order", "desc");
+    if (options.limit) query.set("limit", String(options.limit));
     return this.call<FolderPage>("GET", `objects?${query}`);
+  }
+
+  createFolder(bucket: string, prefix: string): Promise<unknown> {
+    return this.call("POST", "folders", { bucket, prefix });
+  }
+
+  deleteObjects(
+    bucket: string,
+    keys: string[],
+  ): Promise<{ deleted: string[]; failed: { key: string; message: string }[] }> {
+    return this.call("POST", "delete", { bucket, keys });
+  }
+
+  rename(bucket: string, from: string, to: string): Promise<{ key: string; etag: string }> {
+    return this.call("POST", "rename", { bucket, from, to });
+  }
+
+  details(bucket: string, key: string): Promise<ObjectDetails> {
+    return this.call<ObjectDetails>("GET", `object?${new URLSearchParams({ bucket, key })}`);
+  }
+
+  restoreVersion(bucket: string, key: string, versionId: string): Promise<unknown> {
+    return this.call("POST", "versions/restore", { bucket, key, versionId });
+  }
+
+  // A pre-signed GET of the object on the S3 endpoint, usable without a session.
+  linkTo(bucket: string, key: string, options: GetLinkOptions = {}): Promise<SignedUrl> {
+    return this.call<SignedUrl>("POST", "presign", { bucket, key, method: "GET", ...options });
+  }
+
+  signUpload(bucket: string, request: UploadRequest): Promise<{ url: string }> {
+    return this.call("POST", "uploads/sign", { bucket, ...request });
+  }
+
+  // The address of a server-made thumbnail (the session cookie authorises it).
+  thumbnailUrl(bucket: string, key: string, size: 128 | 256 | 512 = 256): string {
+    return `${this.base}thumbnail?${new URLSearchParams({ bucket, key, size: String(size) })}`;
   }
 }
 

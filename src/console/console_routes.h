@@ -1,6 +1,6 @@
 // The console API's routes (internal to console/): what each receives and the functions, one
 // file per family (session_routes.cc, bucket_routes.cc, object_routes.cc, upload_routes.cc,
-// folder_routes.cc).
+// folder_routes.cc, version_routes.cc, thumbnail_routes.cc).
 #pragma once
 
 #include <chrono>
@@ -36,6 +36,13 @@ Result<std::string> presigned_url(RouteContext& context, std::string_view method
                                   std::string_view bucket, std::string_view key, QueryParams query,
                                   std::chrono::seconds expires);
 
+// Writes `source`'s bytes, content type, headers, metadata, tags and checksum algorithm as a
+// new current version of `key` in the same bucket (S3's CopyObject); an archived class comes
+// back as STANDARD. The caller refuses SSE-C sources (their key is not here). (route_support.cc)
+Result<meta::ObjectVersion> copy_as_new_version(RouteContext& context,
+                                                const meta::ObjectVersion& source,
+                                                std::string_view key);
+
 // POST session (no session needed).
 Response sign_in(RouteContext& context);
 // Every signed-in route: GET/DELETE session, buckets...; 404 for anything else.
@@ -46,29 +53,29 @@ Response sign_out(RouteContext& context);
 Response list_buckets(RouteContext& context);
 Response create_bucket(RouteContext& context);
 Response delete_bucket(RouteContext& context, std::string_view bucket);
-// GET objects?bucket=&prefix=&after=&limit=: a folder's sub-folders and objects in key order.
+// GET objects?bucket=&prefix=&after=&limit=&search=&sort=&order=: a folder's sub-folders and
+// objects, filtered, sorted and paged as folder_listing.h describes.
 Response list_folder(RouteContext& context);
-// POST presign {"bucket","key","method":"GET"|"PUT","expiresSeconds"?,"download"?}: a URL
-// signed with the session's access key, for the browser to use on the S3 endpoint.
+// POST presign {"bucket","key","method":"GET"|"PUT","expiresSeconds"?,"versionId"?,
+// "download"?,"inline"?}: a URL signed with the session's access key, for the browser to use on
+// the S3 endpoint (versionId, download and inline for GET only).
 Response presign(RouteContext& context);
-// POST delete {"bucket","keys":[...]}: deletes each (a delete marker in a versioned bucket).
+// POST delete {"bucket","keys":[...]}: deletes each key (a delete marker in a versioned
+// bucket), or each {"key","versionId"} version for good.
 Response delete_objects(RouteContext& context);
-// Multipart uploads from the browser (upload_routes.cc), each with a JSON body naming
-// "bucket", "key" and, but for create, "uploadId": POST uploads (create, "contentType"?),
-// POST uploads/sign-part ("partNumber": a pre-signed PUT for that part), POST
-// uploads/complete ("parts": [{"PartNumber","ETag"}]), POST uploads/abort, POST uploads/parts
-// (the parts stored so far, to resume).
-Response create_upload(RouteContext& context);
-Response sign_part(RouteContext& context);
-Response complete_upload(RouteContext& context);
-Response abort_upload(RouteContext& context);
-Response list_upload_parts(RouteContext& context);
+// POST uploads/sign {"bucket","key","method","uploadId"?,"partNumber"?} (upload_routes.cc): a
+// pre-signed URL for one S3 request of an upload (PUT object; create, upload part, list parts,
+// complete or abort a multipart upload), which the browser sends to the S3 endpoint itself.
+Response sign_upload_request(RouteContext& context);
 // folder_routes.cc: POST folders {"bucket","prefix"} (an empty "prefix/" object), POST
 // rename {"bucket","from","to"} (copy, then delete the original), GET object?bucket=&key=
 // (details: metadata, tags, class, encryption, versions).
 Response create_folder(RouteContext& context);
 Response rename_object(RouteContext& context);
 Response object_details(RouteContext& context);
+// version_routes.cc: POST versions/restore {"bucket","key","versionId"}: the version's copy
+// becomes the current version (a delete marker cannot be restored: InvalidRequest).
+Response restore_version(RouteContext& context);
 // thumbnail_routes.cc: GET thumbnail?bucket=&key=&size= (128, 256 or 512): image/jpeg.
 Response thumbnail(RouteContext& context);
 

@@ -10,6 +10,8 @@
 namespace cv::console {
 namespace {
 
+constexpr size_t kMaxVersions = 1000;  // versions an object's details show
+
 boost::json::array pairs_json(const meta::StringPairs& pairs) {
   boost::json::array out;
   for (const auto& [name, value] : pairs) {
@@ -66,24 +68,7 @@ Response rename_object(RouteContext& context) {
   if (auto exists = context.vault.get_object(*bucket, *to); exists) {
     return json_error(409, "AlreadyExists", "An object with the new name already exists.");
   }
-  auto content = context.vault.open_body(*source, 0, source->size);
-  if (!content) return json_error(content.error());
-  vault::PutObjectInput input;
-  input.bucket = *bucket;
-  input.key = *to;
-  input.attributes.owner_id = context.session->user_id;
-  input.attributes.content_type = source->content_type;
-  input.attributes.headers = source->headers;
-  input.attributes.user_metadata = source->user_metadata;
-  input.attributes.tags = source->tags;
-  input.attributes.storage_class = source->storage_class;
-  input.attributes.checksum_algorithm = source->checksum_algorithm;
-  if (source->encryption.mode == meta::EncryptionMode::kS3) {
-    input.encryption.mode = meta::EncryptionMode::kS3;
-  }
-  input.body = content->get();
-  input.expected_size = source->size;
-  auto moved = context.vault.put_object(input);
+  auto moved = copy_as_new_version(context, *source, *to);
   if (!moved) return json_error(moved.error());
   // The copy is durable before the original goes: a failure leaves both, never neither.
   if (auto removed = context.vault.delete_object(*bucket, *from); !removed) {
@@ -99,19 +84,19 @@ Response object_details(RouteContext& context) {
   if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
   auto object = context.vault.get_object(*bucket, *key);
   if (!object) return json_error(object.error());
+  // Every version of this key alone (a listing by prefix would count other keys' versions),
+  // the current one first, then newest first; at most kMaxVersions of them.
+  auto key_versions = context.vault.key_versions(*bucket, *key);
+  if (!key_versions) return json_error(key_versions.error());
   boost::json::array versions;
-  meta::ListVersionsQuery query;
-  query.bucket = *bucket;
-  query.prefix = *key;
-  query.max_keys = 1000;
-  auto page = context.vault.list_object_versions(query);
-  if (!page) return json_error(page.error());
-  for (const meta::ObjectVersion& version : page->versions) {
-    if (version.key != *key) continue;
+  for (const meta::ObjectVersion& version : *key_versions) {
+    if (versions.size() == kMaxVersions) break;
     versions.push_back(
         boost::json::object{{"versionId", version.version_id},
                             {"latest", version.is_latest},
                             {"deleteMarker", version.is_delete_marker},
+                            {"etag", version.is_delete_marker ? boost::json::value()
+                                                              : boost::json::value(version.etag)},
                             {"size", version.size},
                             {"modified", format_iso8601(from_unix_nanos(version.mtime_ns))}});
   }

@@ -5,6 +5,7 @@
 
 #include "auth/sigv4.h"
 #include "console/console_routes.h"
+#include "console/folder_listing.h"
 #include "console/json_reply.h"
 #include "core/clock.h"
 #include "core/encoding.h"
@@ -27,28 +28,43 @@ std::string query_param(const Request& request, std::string_view name) {
 Response list_folder(RouteContext& context) {
   const std::string bucket = query_param(context.request, "bucket");
   if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
-  meta::ListObjectsQuery query;
+  FolderQuery query;
   query.bucket = bucket;
   query.prefix = query_param(context.request, "prefix");
-  query.delimiter = "/";
-  query.start_after = query_param(context.request, "after");
-  query.max_keys = kDefaultPage;
+  query.after = query_param(context.request, "after");
+  query.search = query_param(context.request, "search");
+  query.limit = kDefaultPage;
   if (const std::string limit = query_param(context.request, "limit"); !limit.empty()) {
     uint32_t value = 0;
     const auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), value);
     if (ec != std::errc() || end != limit.data() + limit.size() || value == 0 || value > kMaxPage) {
       return json_error(400, "InvalidRequest", "limit must be a number from 1 to 1000.");
     }
-    query.max_keys = value;
+    query.limit = value;
   }
-  auto page = context.vault.list_objects(query);
+  if (const std::string sort = query_param(context.request, "sort"); !sort.empty()) {
+    const std::optional<SortField> field = parse_sort_field(sort);
+    if (!field) {
+      return json_error(400, "InvalidRequest",
+                        "sort must be name, size, modified or type (\"" + sort + "\" is none).");
+    }
+    query.sort = *field;
+  }
+  if (const std::string order = query_param(context.request, "order"); !order.empty()) {
+    if (order != "asc" && order != "desc") {
+      return json_error(400, "InvalidRequest",
+                        "order must be asc or desc (\"" + order + "\" is neither).");
+    }
+    query.descending = order == "desc";
+  }
+  auto page = list_folder_level(context.vault, query);
   if (!page) return json_error(page.error());
   boost::json::array folders;
-  for (const std::string& prefix : page->common_prefixes) {
+  for (const std::string& prefix : page->folders) {
     folders.push_back(boost::json::object{{"prefix", prefix}});
   }
   boost::json::array objects;
-  for (const meta::ObjectVersion& object : page->objects) {
+  for (const FolderEntry& object : page->objects) {
     objects.push_back(
         boost::json::object{{"key", object.key},
                             {"size", object.size},
@@ -60,7 +76,7 @@ Response list_folder(RouteContext& context) {
                           {"prefix", query.prefix},
                           {"folders", std::move(folders)},
                           {"objects", std::move(objects)}};
-  out["next"] = page->truncated ? boost::json::value(page->last_entry) : boost::json::value();
+  out["next"] = page->next ? boost::json::value(*page->next) : boost::json::value();
   return json_reply(out);
 }
 
@@ -82,19 +98,50 @@ Response presign(RouteContext& context) {
     }
     expires = given->get_int64();
   }
+  // Optional members (null counts as absent): versionId, download and inline, GET only.
+  std::string version_id;
+  if (const boost::json::value* given = body->if_contains("versionId");
+      given && !given->is_null()) {
+    if (!given->is_string() || given->get_string().empty()) {
+      return json_error(400, "InvalidRequest", "versionId must be a version's id (a string).");
+    }
+    version_id = given->get_string();
+  }
+  bool download = false;
+  bool inline_view = false;
+  for (const auto& [name, flag] : {std::pair{"download", &download}, {"inline", &inline_view}}) {
+    const boost::json::value* given = body->if_contains(name);
+    if (!given || given->is_null()) continue;
+    if (!given->is_bool()) {
+      return json_error(400, "InvalidRequest", std::string(name) + " must be true or false.");
+    }
+    *flag = given->get_bool();
+  }
+  if (*method != "GET" && (!version_id.empty() || download || inline_view)) {
+    return json_error(400, "InvalidRequest",
+                      "versionId, download and inline apply to GET links only.");
+  }
+  if (download && inline_view) {
+    return json_error(400, "InvalidRequest",
+                      "A link either downloads the object or shows it inline, not both.");
+  }
   if (auto valid = vault::validate_key(*key); !valid) return json_error(valid.error());
   if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
   if (*method == "GET") {
-    if (auto object = context.vault.get_object(*bucket, *key); !object) {
+    // The object (or the named version) must exist and have content: NoSuchKey,
+    // NoSuchVersion, or MethodNotAllowed for a delete marker.
+    if (auto object = context.vault.get_object(*bucket, *key, version_id); !object) {
       return json_error(object.error());
     }
   }
   QueryParams query;
-  if (const boost::json::value* download = body->if_contains("download");
-      download && download->is_bool() && download->get_bool()) {
+  if (!version_id.empty()) query.emplace_back("versionId", version_id);
+  if (download || inline_view) {
+    // Inline overrides a stored "attachment" disposition, so previews show in the page.
+    std::string disposition = download ? "attachment" : "inline";
     const std::string name = key->substr(key->rfind('/') + 1);
-    query.emplace_back("response-content-disposition",
-                       "attachment; filename*=UTF-8''" + uri_encode(name, true));
+    if (!name.empty()) disposition += "; filename*=UTF-8''" + uri_encode(name, true);
+    query.emplace_back("response-content-disposition", std::move(disposition));
   }
   auto url = presigned_url(context, *method, *bucket, *key, std::move(query),
                            std::chrono::seconds(expires));
@@ -112,16 +159,42 @@ Response delete_objects(RouteContext& context) {
       keys->as_array().size() > 1000) {
     return json_error(400, "InvalidRequest", "Give a bucket and from 1 to 1000 keys to delete.");
   }
+  // Every entry is checked before anything is deleted: a key, or {"key","versionId"} to remove
+  // that version for good.
+  struct Target {
+    std::string key;
+    std::string version_id;  // "" for the current version (a delete marker when versioned)
+  };
+  std::vector<Target> targets;
+  for (const boost::json::value& entry : keys->as_array()) {
+    if (entry.is_string()) {
+      targets.push_back({std::string(entry.get_string()), ""});
+      continue;
+    }
+    const boost::json::object* named = entry.if_object();
+    auto key = named ? string_member(*named, "key") : fail(ErrorCode::kInvalidArgument);
+    auto version = named ? string_member(*named, "versionId") : fail(ErrorCode::kInvalidArgument);
+    if (!key || !version || version->empty()) {
+      return json_error(400, "InvalidRequest",
+                        "Each entry of keys is a key, or {\"key\", \"versionId\"} for one "
+                        "version.");
+    }
+    targets.push_back({std::move(*key), std::move(*version)});
+  }
   if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
   boost::json::array deleted;
   boost::json::array failed;
-  for (const boost::json::value& key : keys->as_array()) {
-    if (!key.is_string()) return json_error(400, "InvalidRequest", "Keys must be strings.");
-    const std::string name(key.get_string());
-    if (auto gone = context.vault.delete_object(*bucket, name); gone) {
-      deleted.push_back(boost::json::value(name));
+  for (const Target& target : targets) {
+    // Answers mirror the entries: a key as a string, a version as {"key","versionId"}.
+    boost::json::object named{{"key", target.key}};
+    if (!target.version_id.empty()) named["versionId"] = target.version_id;
+    auto gone = context.vault.delete_object(*bucket, target.key, target.version_id);
+    if (gone) {
+      deleted.push_back(target.version_id.empty() ? boost::json::value(target.key)
+                                                  : boost::json::value(std::move(named)));
     } else {
-      failed.push_back(boost::json::object{{"key", name}, {"message", gone.error().message}});
+      named["message"] = gone.error().message;
+      failed.push_back(std::move(named));
     }
   }
   return json_reply(

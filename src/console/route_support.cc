@@ -2,6 +2,7 @@
 #include "auth/sigv4.h"
 #include "console/console_routes.h"
 #include "core/encoding.h"
+#include "vault/storage_class.h"
 
 namespace cv::console {
 
@@ -31,6 +32,33 @@ Result<std::string> presigned_url(RouteContext& context, std::string_view method
       auth::presign_query(request, signer, context.vault.clock().now(), expires);
   const std::string scheme = context.options.secure_cookies ? "https://" : "http://";
   return scheme + request.host + request.path + "?" + signed_query;
+}
+
+Result<meta::ObjectVersion> copy_as_new_version(RouteContext& context,
+                                                const meta::ObjectVersion& source,
+                                                std::string_view key) {
+  // An archived version must be restored from the archive first (InvalidObjectState).
+  auto content = CV_TRY(context.vault.open_body(source, 0, source.size));
+  vault::PutObjectInput input;
+  input.bucket = source.bucket;
+  input.key = std::string(key);
+  input.attributes.owner_id = context.session->user_id;
+  input.attributes.content_type = source.content_type;
+  input.attributes.headers = source.headers;
+  input.attributes.user_metadata = source.user_metadata;
+  input.attributes.tags = source.tags;
+  input.attributes.checksum_algorithm = source.checksum_algorithm;
+  // The source's class, but a copy of an archived one comes back readable (STANDARD).
+  const auto storage_class = vault::parse_storage_class(source.storage_class);
+  if (storage_class && !vault::is_archive(*storage_class)) {
+    input.attributes.storage_class = source.storage_class;
+  }
+  if (source.encryption.mode == meta::EncryptionMode::kS3) {
+    input.encryption.mode = meta::EncryptionMode::kS3;
+  }
+  input.body = content.get();
+  input.expected_size = source.size;
+  return context.vault.put_object(input);
 }
 
 }  // namespace cv::console

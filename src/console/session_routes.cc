@@ -82,16 +82,12 @@ Response dispatch(RouteContext& context) {
     if (method == "POST") return rename_object(context);
   } else if (route == "object") {
     if (method == "GET") return object_details(context);
+  } else if (route == "versions/restore") {
+    if (method == "POST") return restore_version(context);
   } else if (route == "thumbnail") {
     if (method == "GET") return thumbnail(context);
-  } else if (route.starts_with("uploads")) {
-    if (method != "POST") return json_error(405, "MethodNotAllowed", "Use POST here.");
-    if (route == "uploads") return create_upload(context);
-    if (route == "uploads/sign-part") return sign_part(context);
-    if (route == "uploads/complete") return complete_upload(context);
-    if (route == "uploads/abort") return abort_upload(context);
-    if (route == "uploads/parts") return list_upload_parts(context);
-    return json_error(404, "NotFound", "There is no such console API route.");
+  } else if (route == "uploads/sign") {
+    if (method == "POST") return sign_upload_request(context);
   } else {
     return json_error(404, "NotFound", "There is no such console API route.");
   }

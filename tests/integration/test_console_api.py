@@ -114,11 +114,12 @@ def test_a_deleted_key_ends_its_console_sessions(server, browser):
     assert status == 401 and body["error"]["code"] == "SignInRequired"
 
 
-def fetch(method, url, body=None):
+def fetch(method, url, body=None, headers=None):
     """Sends a request to a pre-signed URL with no session and no signing of our own."""
+    import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, data=body, method=method)
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, dict(response.getheaders()), response.read()
@@ -204,46 +205,65 @@ def test_other_users_buckets_are_not_reachable(server, browser, other_user):
     browser.call("DELETE", f"buckets/{name}")
 
 
-def test_multipart_upload_from_the_browser_over_presigned_part_urls(server, s3, browser, bucket):
+def test_multipart_upload_from_the_browser_over_signed_s3_requests(server, s3, browser, bucket):
+    """What Uppy's AWS S3 plugin does: each S3 request of the upload is signed by the console
+    API and sent by the page straight to the S3 endpoint."""
+    import re
+
     browser.sign_in(server.access_key, server.secret_key)
     key = "videos/holiday clip.bin"
     parts = [os.urandom(5 * 1024 * 1024), os.urandom(5 * 1024 * 1024), os.urandom(1234)]
-    status, _, created = browser.call(
-        "POST", "uploads", {"bucket": bucket, "key": key, "contentType": "video/mp4"})
-    assert status == 201, created
-    upload = {"bucket": bucket, "key": key, "uploadId": created["uploadId"]}
+
+    def signed(method, **extra):
+        status, _, answer = browser.call(
+            "POST", "uploads/sign", {"bucket": bucket, "key": key, "method": method, **extra})
+        assert status == 200, answer
+        return answer["url"]
+
+    status, _, body = fetch("POST", signed("POST"), b"", {"Content-Type": "video/mp4"})
+    assert status == 200, body
+    upload_id = re.search(rb"<UploadId>([^<]+)</UploadId>", body).group(1).decode()
     etags = []
     for number, data in enumerate(parts[:2], start=1):
-        status, _, signed = browser.call("POST", "uploads/sign-part",
-                                         {**upload, "partNumber": number})
-        assert status == 200, signed
-        status, headers, _ = fetch("PUT", signed["url"], data)
+        status, headers, _ = fetch("PUT", signed("PUT", uploadId=upload_id, partNumber=number), data)
         assert status == 200
         etags.append(headers["ETag"])
-    # Resume: the API lists what is stored so far.
-    status, _, listed = browser.call("POST", "uploads/parts", upload)
-    assert [p["PartNumber"] for p in listed["parts"]] == [1, 2]
-    assert [p["ETag"] for p in listed["parts"]] == etags
-    status, _, signed = browser.call("POST", "uploads/sign-part", {**upload, "partNumber": 3})
-    status, headers, _ = fetch("PUT", signed["url"], parts[2])
+    # Resume: list what is stored so far.
+    status, _, listed = fetch("GET", signed("GET", uploadId=upload_id))
+    assert status == 200
+    assert re.findall(rb"<PartNumber>(\d+)</PartNumber>", listed) == [b"1", b"2"]
+    status, headers, _ = fetch("PUT", signed("PUT", uploadId=upload_id, partNumber=3), parts[2])
     etags.append(headers["ETag"])
-    status, _, done = browser.call(
-        "POST", "uploads/complete",
-        {**upload, "parts": [{"PartNumber": n, "ETag": e} for n, e in enumerate(etags, 1)]})
-    assert status == 200, done
-    assert done["size"] == sum(map(len, parts))
+    complete = "<CompleteMultipartUpload>" + "".join(
+        f"<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>"
+        for n, e in enumerate(etags, 1)) + "</CompleteMultipartUpload>"
+    status, _, body = fetch("POST", signed("POST", uploadId=upload_id), complete.encode())
+    assert status == 200, body
     got = s3.get_object(Bucket=bucket, Key=key)
     assert got["Body"].read() == b"".join(parts)
     assert got["ContentType"] == "video/mp4"
 
-    status, _, created = browser.call("POST", "uploads", {"bucket": bucket, "key": "gone"})
-    status, _, _ = browser.call(
-        "POST", "uploads/abort", {"bucket": bucket, "key": "gone", "uploadId": created["uploadId"]})
+    status, _, body = fetch("POST", signed("POST"), b"")
+    gone = re.search(rb"<UploadId>([^<]+)</UploadId>", body).group(1).decode()
+    status, _, _ = fetch("DELETE", signed("DELETE", uploadId=gone))
     assert status == 204
+    status, _, body = fetch("PUT", signed("PUT", uploadId=gone, partNumber=1), b"x")
+    assert status == 404 and b"NoSuchUpload" in body
+
+
+def test_the_upload_signer_signs_only_upload_requests(server, browser, bucket):
+    browser.sign_in(server.access_key, server.secret_key)
+    for extra in [{"method": "DELETE"}, {"method": "GET"}, {"method": "HEAD"},
+                  {"method": "PUT", "partNumber": 1},
+                  {"method": "PUT", "uploadId": "u", "partNumber": 0},
+                  {"method": "PUT", "uploadId": "u", "partNumber": 10001},
+                  {"method": "POST", "uploadId": ""}]:
+        status, _, answer = browser.call(
+            "POST", "uploads/sign", {"bucket": bucket, "key": "k", **extra})
+        assert status == 400 and answer["error"]["code"] == "InvalidRequest", (extra, answer)
     status, _, answer = browser.call(
-        "POST", "uploads/sign-part",
-        {"bucket": bucket, "key": "gone", "uploadId": created["uploadId"], "partNumber": 1})
-    assert status == 404 and answer["error"]["code"] == "NoSuchUpload"
+        "POST", "uploads/sign", {"bucket": bucket, "key": "../" * 400, "method": "PUT"})
+    assert status == 400, answer
 
 
 def test_folders_rename_and_details(server, s3, browser, bucket):
@@ -368,3 +388,147 @@ def test_the_console_page_and_assets_are_served_with_a_strict_csp(server_factory
     # S3 clients are unaffected: an anonymous ListBuckets is still refused the S3 way.
     status, _, body = get("/")
     assert status == 403 and b"AccessDenied" in body
+
+
+def listing(browser, **query):
+    """One page of GET objects; the query's values are URL-encoded."""
+    import urllib.parse
+
+    status, _, page = browser.call("GET", "objects?" + urllib.parse.urlencode(query))
+    assert status == 200, page
+    return page
+
+
+def every_page(browser, **query):
+    """Follows `next` to the end: (folder prefixes, object keys, pages)."""
+    folders, keys, after, pages = [], [], "", 0
+    while True:
+        page = listing(browser, **query, after=after)
+        pages += 1
+        folders += [f["prefix"] for f in page["folders"]]
+        keys += [o["key"] for o in page["objects"]]
+        if page["next"] is None:
+            return folders, keys, pages
+        assert pages < 100, "the cursor does not advance"
+        after = page["next"]
+
+
+def test_folder_listing_search_and_sorts_over_http(server, s3, browser, bucket):
+    import urllib.parse
+
+    browser.sign_in(server.access_key, server.secret_key)
+    sizes = {"Invoice-March.PDF": 300, "invoice-april.pdf": 100, "photo.JPG": 500,
+             "notes": 200, "readme.txt": 400}
+    for name, size in sizes.items():  # put in this order: "modified" follows it
+        s3.put_object(Bucket=bucket, Key=f"inbox/{name}", Body=b"x" * size)
+    s3.put_object(Bucket=bucket, Key="inbox/invoices-2025/old.pdf", Body=b"x")
+    s3.put_object(Bucket=bucket, Key="inbox/archive/a.txt", Body=b"x")
+
+    page = listing(browser, bucket=bucket, prefix="inbox/", search="INVOICE")
+    assert [f["prefix"] for f in page["folders"]] == ["inbox/invoices-2025/"]
+    assert [o["key"] for o in page["objects"]] == ["inbox/Invoice-March.PDF",
+                                                  "inbox/invoice-april.pdf"]
+    assert page["next"] is None
+
+    def keys(**query):
+        folders, found, _ = every_page(browser, bucket=bucket, prefix="inbox/", **query)
+        return folders, [k.removeprefix("inbox/") for k in found]
+
+    assert keys(sort="size") == (
+        ["inbox/archive/", "inbox/invoices-2025/"],
+        ["invoice-april.pdf", "notes", "Invoice-March.PDF", "readme.txt", "photo.JPG"])
+    assert keys(sort="size", order="desc")[1] == [
+        "photo.JPG", "readme.txt", "Invoice-March.PDF", "notes", "invoice-april.pdf"]
+    assert keys(sort="modified", order="desc", limit=2)[1] == [
+        "readme.txt", "notes", "photo.JPG", "invoice-april.pdf", "Invoice-March.PDF"]
+    assert keys(sort="type", limit=2)[1] == [
+        "notes", "photo.JPG", "Invoice-March.PDF", "invoice-april.pdf", "readme.txt"]
+    assert keys(sort="name", order="desc")[0] == ["inbox/invoices-2025/", "inbox/archive/"]
+    assert keys(sort="size", search="invoice", limit=1) == (
+        ["inbox/invoices-2025/"], ["invoice-april.pdf", "Invoice-March.PDF"])
+
+    first = listing(browser, bucket=bucket, prefix="inbox/", sort="size", limit=3)
+    assert first["next"] == "@3"
+    for bad in ({"sort": "colour"}, {"order": "sideways"},
+                {"sort": "size", "after": "inbox/notes"}, {"sort": "type", "after": "@x"}):
+        status, _, answer = browser.call(
+            "GET", "objects?" + urllib.parse.urlencode({"bucket": bucket, "prefix": "inbox/", **bad}))
+        assert status == 400 and answer["error"]["code"] == "InvalidRequest", bad
+        assert answer["error"]["message"]
+
+
+def test_search_pages_with_the_key_cursor_over_many_pages(server, s3, browser, bucket):
+    browser.sign_in(server.access_key, server.secret_key)
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"logs/{i:04d}{'-error' if i % 500 == 7 else ''}.log" for i in range(2100)]
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda key: s3.put_object(Bucket=bucket, Key=key, Body=b"."), names))
+    # Matches sit more than a vault list page (1000) apart.
+    folders, found, pages = every_page(browser, bucket=bucket, prefix="logs/", search="Error",
+                                       limit=2)
+    assert folders == [] and found == [n for n in names if "error" in n] and pages == 3
+    folders, found, pages = every_page(browser, bucket=bucket, prefix="logs/", limit=1000)
+    assert found == names and pages == 3
+
+
+def test_restore_a_version_and_preview_it_over_http(server, s3, browser, bucket):
+    import urllib.parse
+
+    browser.sign_in(server.access_key, server.secret_key)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    key = "plans/roadmap.md"
+    first = s3.put_object(Bucket=bucket, Key=key, Body=b"# Roadmap v1", ContentType="text/markdown",
+                          Metadata={"author": "ada"})
+    second = s3.put_object(Bucket=bucket, Key=key, Body=b"# Roadmap v2, rewritten",
+                           ContentType="text/plain")
+
+    # The old version, shown inline through a pre-signed link naming it.
+    status, _, signed = browser.call("POST", "presign", {
+        "bucket": bucket, "key": key, "method": "GET", "versionId": first["VersionId"],
+        "inline": True})
+    assert status == 200, signed
+    status, headers, body = fetch("GET", signed["url"])
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert status == 200 and body == b"# Roadmap v1"
+    assert headers["x-amz-version-id"] == first["VersionId"]
+    assert headers["content-disposition"] == "inline; filename*=UTF-8''roadmap.md"
+    status, _, missing = browser.call("POST", "presign", {
+        "bucket": bucket, "key": key, "method": "GET", "versionId": "not-a-version"})
+    assert status == 404 and missing["error"]["code"] == "NoSuchVersion"
+
+    status, _, restored = browser.call(
+        "POST", "versions/restore", {"bucket": bucket, "key": key, "versionId": first["VersionId"]})
+    assert status == 200, restored
+    assert restored["key"] == key and restored["etag"] == first["ETag"].strip('"')
+    assert restored["versionId"] not in (first["VersionId"], second["VersionId"])
+    current = s3.get_object(Bucket=bucket, Key=key)
+    assert current["Body"].read() == b"# Roadmap v1"
+    assert current["VersionId"] == restored["versionId"]
+    assert current["ContentType"] == "text/markdown" and current["Metadata"] == {"author": "ada"}
+
+    status, _, details = browser.call("GET", "object?" + urllib.parse.urlencode(
+        {"bucket": bucket, "key": key}))
+    assert status == 200
+    assert [(v["versionId"], v["etag"], v["deleteMarker"]) for v in details["versions"]] == [
+        (restored["versionId"], restored["etag"], False),
+        (second["VersionId"], second["ETag"].strip('"'), False),
+        (first["VersionId"], first["ETag"].strip('"'), False)]
+
+    marker = s3.delete_object(Bucket=bucket, Key=key)
+    assert marker["DeleteMarker"] is True
+    status, _, refused = browser.call(
+        "POST", "versions/restore", {"bucket": bucket, "key": key, "versionId": marker["VersionId"]})
+    assert status == 400 and refused["error"]["code"] == "InvalidRequest"
+    assert refused["error"]["message"] == "A delete marker has no content to restore."
+    status, _, unknown = browser.call(
+        "POST", "versions/restore", {"bucket": bucket, "key": key, "versionId": "not-a-version"})
+    assert status == 404 and unknown["error"]["code"] == "NoSuchVersion"
+
+    # One version deleted for good; the rest stay.
+    status, _, result = browser.call("POST", "delete", {
+        "bucket": bucket, "keys": [{"key": key, "versionId": second["VersionId"]}]})
+    assert status == 200 and result["failed"] == []
+    assert result["deleted"] == [{"key": key, "versionId": second["VersionId"]}]
+    left = [v["VersionId"] for v in s3.list_object_versions(Bucket=bucket)["Versions"]]
+    assert sorted(left) == sorted([restored["versionId"], first["VersionId"]])

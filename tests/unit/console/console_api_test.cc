@@ -1,13 +1,16 @@
-// The console API over a real vault: sign-in, cookies, CSRF and Origin checks, buckets; and
-// the session store's expiry rules.
+// The console API over a real vault: sign-in, cookies, CSRF and Origin checks, buckets, the
+// folder listing's search, sorts and cursors, pre-signed version links, version restore and
+// deletion; and the session store's expiry rules.
 #include "console/console_api.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <map>
+#include <vector>
 
 #include "core/byte_source.h"
+#include "core/encoding.h"
 #include "vault/temp_vault.h"
 
 namespace cv::console {
@@ -39,7 +42,11 @@ class ConsoleApiTest : public ::testing::Test {
     StringSource source(body);
     Request request;
     request.method = method;
-    request.path = std::string(kApiPrefix) + path;
+    request.path = std::string(kApiPrefix) + path.substr(0, path.find('?'));
+    if (const size_t question = path.find('?'); question != std::string::npos) {
+      request.query = path.substr(question + 1);
+      request.params = parse_query(request.query).value();
+    }
     request.headers = std::move(headers);
     request.headers.set("host", "127.0.0.1:9000");
     request.content_length = body.size();
@@ -68,6 +75,66 @@ class ConsoleApiTest : public ::testing::Test {
 
   static std::string error_code(const Response& response) {
     return std::string(boost::json::parse(response.body).at("error").at("code").as_string());
+  }
+
+  // Stores `body` at `key` in `bucket` as alice (her user id), `modified` later than the last.
+  meta::ObjectVersion put(const std::string& bucket, const std::string& key,
+                          const std::string& body, const std::string& content_type = {}) {
+    clock_.advance(std::chrono::seconds(1));
+    StringSource source(body);
+    vault::PutObjectInput input{bucket, key, {}, &source, body.size(), {}};
+    input.attributes.owner_id = std::string(64, 'a');
+    input.attributes.content_type = content_type;
+    auto stored = temp_.vault().put_object(input);
+    EXPECT_TRUE(stored) << stored.error().message;
+    return stored.value_or(meta::ObjectVersion{});
+  }
+
+  // A signed-in alice with a bucket of her own.
+  std::pair<std::string, std::string> alice_with_bucket(const std::string& bucket) {
+    auto alice = sign_in("AKALICE", "alice-secret");
+    EXPECT_EQ(call("POST", "buckets", R"({"name":")" + bucket + R"("})", signed_in(alice)).status,
+              201);
+    return alice;
+  }
+
+  // The folders and object keys of one listing page, in the order given, and its `next`.
+  struct Listed {
+    std::vector<std::string> folders;
+    std::vector<std::string> keys;
+    std::string next;  // "" when null
+  };
+  Listed listing(const std::pair<std::string, std::string>& session, const std::string& query) {
+    Response response = call("GET", "objects?" + query, {}, signed_in(session, false));
+    EXPECT_EQ(response.status, 200) << query << ": " << response.body;
+    Listed listed;
+    if (response.status != 200) return listed;
+    const auto body = boost::json::parse(response.body).as_object();
+    for (const auto& folder : body.at("folders").as_array()) {
+      listed.folders.emplace_back(folder.at("prefix").as_string());
+    }
+    for (const auto& object : body.at("objects").as_array()) {
+      listed.keys.emplace_back(object.at("key").as_string());
+    }
+    if (body.at("next").is_string()) listed.next = body.at("next").as_string();
+    return listed;
+  }
+
+  // Every page of a listing followed through its cursors: folders and keys in order.
+  Listed all_pages(const std::pair<std::string, std::string>& session, const std::string& query,
+                   int* pages = nullptr) {
+    Listed all;
+    std::string after;
+    int count = 0;
+    do {
+      Listed page = listing(session, query + "&after=" + uri_encode(after, true));
+      all.folders.insert(all.folders.end(), page.folders.begin(), page.folders.end());
+      all.keys.insert(all.keys.end(), page.keys.begin(), page.keys.end());
+      after = page.next;
+      EXPECT_LT(++count, 100) << "the cursor does not advance";
+    } while (!after.empty() && count < 100);
+    if (pages) *pages = count;
+    return all;
   }
 
   ManualClock clock_{from_unix_nanos(1'800'000'000'000'000'000)};
@@ -184,6 +251,287 @@ TEST_F(ConsoleApiTest, UnknownRoutesAndMethods) {
   const auto alice = sign_in("AKALICE", "alice-secret");
   EXPECT_EQ(call("GET", "nothing-here", {}, signed_in(alice)).status, 404);
   EXPECT_EQ(call("PUT", "buckets", {}, signed_in(alice)).status, 405);
+}
+
+using Keys = std::vector<std::string>;
+
+TEST_F(ConsoleApiTest, FolderListingSearchesNamesWithinTheLevelCaseInsensitively) {
+  const auto alice = alice_with_bucket("files");
+  put("files", "docs/Annual-Report.PDF", "a");
+  put("files", "docs/notes.txt", "b");
+  put("files", "docs/reports/q1.txt", "c");
+  put("files", "docs/drafts/report.txt", "d");
+  put("files", "docs-report.txt", "e");
+
+  Listed found = listing(alice, "bucket=files&prefix=docs/&search=REPORT");
+  EXPECT_EQ(found.folders, Keys{"docs/reports/"});  // drafts/ holds a match but is not one
+  EXPECT_EQ(found.keys, Keys{"docs/Annual-Report.PDF"});
+  EXPECT_EQ(found.next, "");
+  // The prefix is not part of the name.
+  EXPECT_TRUE(listing(alice, "bucket=files&prefix=docs/&search=docs").keys.empty());
+  // A search applies to the other orders alike.
+  Listed by_size = listing(alice, "bucket=files&prefix=docs/&search=report&sort=size");
+  EXPECT_EQ(by_size.folders, Keys{"docs/reports/"});
+  EXPECT_EQ(by_size.keys, Keys{"docs/Annual-Report.PDF"});
+  EXPECT_TRUE(listing(alice, "bucket=files&prefix=docs/&search=nothing-like-it").keys.empty());
+}
+
+TEST_F(ConsoleApiTest, FolderListingSortsBySizeModifiedAndTypeFoldersFirst) {
+  const auto alice = alice_with_bucket("files");
+  put("files", "b.TXT", "12345");  // oldest
+  put("files", "a.jpg", "123");
+  put("files", "zz/inside", "x");  // folder zz/
+  put("files", "c.txt", "1");
+  put("files", "d", "1234567");    // no extension
+  put("files", "aa/inside", "x");  // folder aa/
+  put("files", "e.png", "123");    // newest
+
+  const std::string base = "bucket=files&prefix=";
+  Listed size = listing(alice, base + "&sort=size");
+  EXPECT_EQ(size.folders, (Keys{"aa/", "zz/"}));
+  EXPECT_EQ(size.keys, (Keys{"c.txt", "a.jpg", "e.png", "b.TXT", "d"}));  // 3-byte tie by name
+  Listed size_desc = listing(alice, base + "&sort=size&order=desc");
+  EXPECT_EQ(size_desc.folders, (Keys{"aa/", "zz/"}));
+  EXPECT_EQ(size_desc.keys, (Keys{"d", "b.TXT", "a.jpg", "e.png", "c.txt"}));
+
+  EXPECT_EQ(listing(alice, base + "&sort=modified").keys,
+            (Keys{"b.TXT", "a.jpg", "c.txt", "d", "e.png"}));
+  EXPECT_EQ(listing(alice, base + "&sort=modified&order=desc").keys,
+            (Keys{"e.png", "d", "c.txt", "a.jpg", "b.TXT"}));
+
+  // Types: "" < jpg < png < txt (lower-cased), ties by name.
+  EXPECT_EQ(listing(alice, base + "&sort=type").keys,
+            (Keys{"d", "a.jpg", "e.png", "b.TXT", "c.txt"}));
+  EXPECT_EQ(listing(alice, base + "&sort=type&order=desc").keys,
+            (Keys{"b.TXT", "c.txt", "e.png", "a.jpg", "d"}));
+
+  // Name: ascending interleaves by key (the fast cursor); descending reverses folders too.
+  Listed name = listing(alice, base + "&sort=name&order=asc");
+  EXPECT_EQ(name.folders, (Keys{"aa/", "zz/"}));
+  EXPECT_EQ(name.keys, (Keys{"a.jpg", "b.TXT", "c.txt", "d", "e.png"}));
+  Listed name_desc = listing(alice, base + "&order=desc");
+  EXPECT_EQ(name_desc.folders, (Keys{"zz/", "aa/"}));
+  EXPECT_EQ(name_desc.keys, (Keys{"e.png", "d", "c.txt", "b.TXT", "a.jpg"}));
+}
+
+TEST_F(ConsoleApiTest, FolderListingCursorsPageThroughEveryOrder) {
+  const auto alice = alice_with_bucket("files");
+  Keys keys;
+  Keys matching;
+  for (int i = 0; i < 23; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "photos/img%02d%s", i, i % 3 == 0 ? "-cat.jpg" : ".jpg");
+    // Sizes run against names, so the size order is the reverse of the name order.
+    put("files", name, std::string(100 - i, 'x'));
+    keys.emplace_back(name);
+    if (i % 3 == 0) matching.emplace_back(name);
+  }
+  put("files", "photos/albums/one", "x");
+  put("files", "photos/cats/one", "x");
+  const std::string base = "bucket=files&prefix=photos/&limit=2";
+
+  int pages = 0;
+  Listed by_name = all_pages(alice, base, &pages);
+  EXPECT_EQ(by_name.folders, (Keys{"photos/albums/", "photos/cats/"}));
+  EXPECT_EQ(by_name.keys, keys);
+  EXPECT_EQ(pages, 13);  // 25 entries, 2 a page
+
+  // A search in name order scans on with the key cursor: only matches, `limit` at a time.
+  Listed search = all_pages(alice, base + "&search=CAT", &pages);
+  EXPECT_EQ(search.folders, Keys{"photos/cats/"});
+  EXPECT_EQ(search.keys, matching);
+  EXPECT_EQ(pages, 5);  // 9 matches
+  Listed first = listing(alice, base + "&search=cat");
+  EXPECT_EQ(first.keys, Keys{"photos/img00-cat.jpg"});
+  EXPECT_EQ(first.folders, Keys{"photos/cats/"});
+  EXPECT_EQ(first.next, "photos/img00-cat.jpg");
+
+  Listed by_size = all_pages(alice, base + "&sort=size", &pages);
+  EXPECT_EQ(by_size.folders, (Keys{"photos/albums/", "photos/cats/"}));
+  EXPECT_EQ(by_size.keys, Keys(keys.rbegin(), keys.rend()));
+  EXPECT_EQ(pages, 13);
+  Listed offset_first = listing(alice, base + "&sort=size");
+  EXPECT_EQ(offset_first.next, "@2");
+  Listed third = listing(alice, base + "&sort=size&order=desc&after=@4");
+  EXPECT_EQ(third.keys, (Keys{"photos/img02.jpg", "photos/img03-cat.jpg"}));
+  EXPECT_EQ(third.next, "@6");
+  // Past the end: an empty last page, not an error.
+  Listed past = listing(alice, base + "&sort=size&after=@100");
+  EXPECT_TRUE(past.keys.empty() && past.folders.empty() && past.next.empty());
+
+  Listed by_type_desc = all_pages(alice, base + "&sort=type&order=desc&search=cat");
+  EXPECT_EQ(by_type_desc.folders, Keys{"photos/cats/"});
+  EXPECT_EQ(by_type_desc.keys, matching);  // all jpg: by name
+}
+
+TEST_F(ConsoleApiTest, FolderListingRefusesBadCursorsSortsAndOrders) {
+  const auto alice = alice_with_bucket("files");
+  put("files", "docs/a.txt", "a");
+  for (const std::string query :
+       {"bucket=files&prefix=docs/&sort=size&after=docs/a.txt",
+        "bucket=files&prefix=docs/&sort=size&after=@",
+        "bucket=files&prefix=docs/&sort=modified&after=@-1",
+        "bucket=files&prefix=docs/&sort=type&after=@12x",
+        "bucket=files&prefix=docs/&order=desc&after=@99999999999999999999999",
+        "bucket=files&prefix=docs/&after=elsewhere/b.txt", "bucket=files&prefix=docs/&sort=color",
+        "bucket=files&prefix=docs/&order=up"}) {
+    Response response = call("GET", "objects?" + query, {}, signed_in(alice, false));
+    EXPECT_EQ(response.status, 400) << query;
+    EXPECT_EQ(error_code(response), "InvalidRequest") << query;
+    const auto message = boost::json::parse(response.body).at("error").at("message").as_string();
+    EXPECT_FALSE(message.empty());
+  }
+}
+
+TEST_F(ConsoleApiTest, PresignNamesAVersionAndShowsInline) {
+  const auto alice = alice_with_bucket("history");
+  ASSERT_TRUE(temp_.vault().set_versioning("history", vault::Versioning::kEnabled));
+  const auto old_version = put("history", "notes/plan.txt", "first draft");
+  put("history", "notes/plan.txt", "second draft");
+  const auto presign = [&](const std::string& body) {
+    return call("POST", "presign", body, signed_in(alice));
+  };
+
+  Response signed_link = presign(R"({"bucket":"history","key":"notes/plan.txt","method":"GET",)"
+                                 R"("versionId":")" +
+                                 old_version.version_id + R"("})");
+  ASSERT_EQ(signed_link.status, 200) << signed_link.body;
+  const std::string url(boost::json::parse(signed_link.body).at("url").as_string());
+  EXPECT_NE(url.find("versionId=" + old_version.version_id), std::string::npos) << url;
+  EXPECT_NE(url.find("X-Amz-Signature="), std::string::npos);
+  EXPECT_EQ(url.find("response-content-disposition"), std::string::npos);
+
+  Response unknown = presign(
+      R"({"bucket":"history","key":"notes/plan.txt","method":"GET","versionId":"0123abc"})");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(error_code(unknown), "NoSuchVersion");
+  Response for_put = presign(R"({"bucket":"history","key":"notes/plan.txt","method":"PUT",)"
+                             R"("versionId":")" +
+                             old_version.version_id + R"("})");
+  EXPECT_EQ(for_put.status, 400);
+  EXPECT_EQ(error_code(for_put), "InvalidRequest");
+
+  Response inline_link =
+      presign(R"({"bucket":"history","key":"notes/plan.txt","method":"GET","inline":true})");
+  ASSERT_EQ(inline_link.status, 200) << inline_link.body;
+  const std::string inline_url(boost::json::parse(inline_link.body).at("url").as_string());
+  EXPECT_NE(inline_url.find("response-content-disposition=inline"), std::string::npos);
+  EXPECT_EQ(inline_url.find("attachment"), std::string::npos);
+  Response download_link =
+      presign(R"({"bucket":"history","key":"notes/plan.txt","method":"GET","download":true})");
+  const std::string download_url(boost::json::parse(download_link.body).at("url").as_string());
+  EXPECT_NE(download_url.find("response-content-disposition=attachment"), std::string::npos);
+  Response both = presign(
+      R"({"bucket":"history","key":"notes/plan.txt","method":"GET","inline":true,"download":true})");
+  EXPECT_EQ(both.status, 400);
+  Response not_a_flag =
+      presign(R"({"bucket":"history","key":"notes/plan.txt","method":"GET","inline":"yes"})");
+  EXPECT_EQ(not_a_flag.status, 400);
+}
+
+TEST_F(ConsoleApiTest, RestoringAVersionMakesItsCopyCurrent) {
+  const auto alice = alice_with_bucket("history");
+  ASSERT_TRUE(temp_.vault().set_versioning("history", vault::Versioning::kEnabled));
+  clock_.advance(std::chrono::seconds(1));
+  StringSource first("first draft");
+  vault::PutObjectInput input{"history", "plan.txt", {}, &first, 11, {}};
+  input.attributes.owner_id = std::string(64, 'a');
+  input.attributes.content_type = "text/markdown";
+  input.attributes.user_metadata = {{"author", "alice"}};
+  input.attributes.tags = {{"stage", "draft"}};
+  const auto old_version = temp_.vault().put_object(input).value();
+  const auto newer = put("history", "plan.txt", "second draft, longer", "text/plain");
+
+  Response restored = call(
+      "POST", "versions/restore",
+      R"({"bucket":"history","key":"plan.txt","versionId":")" + old_version.version_id + R"("})",
+      signed_in(alice));
+  ASSERT_EQ(restored.status, 200) << restored.body;
+  const auto answer = boost::json::parse(restored.body).as_object();
+  EXPECT_EQ(answer.at("key").as_string(), "plan.txt");
+  EXPECT_EQ(answer.at("etag").as_string(), old_version.etag);
+  const std::string new_id(answer.at("versionId").as_string());
+  EXPECT_NE(new_id, old_version.version_id);
+  EXPECT_NE(new_id, newer.version_id);
+
+  const auto current = temp_.vault().get_object("history", "plan.txt").value();
+  EXPECT_EQ(current.version_id, new_id);
+  EXPECT_EQ(current.content_type, "text/markdown");
+  EXPECT_EQ(current.user_metadata, (meta::StringPairs{{"author", "alice"}}));
+  EXPECT_EQ(current.tags, (meta::StringPairs{{"stage", "draft"}}));
+  auto body = temp_.vault().open_body(current, 0, current.size).value();
+  EXPECT_EQ(read_all(*body, 1024).value(), "first draft");
+
+  // The details list all three versions with their ETags, the restored copy first.
+  Response details = call("GET", "object?bucket=history&key=plan.txt", {}, signed_in(alice));
+  ASSERT_EQ(details.status, 200) << details.body;
+  const auto versions = boost::json::parse(details.body).at("versions").as_array();
+  ASSERT_EQ(versions.size(), 3u);
+  EXPECT_EQ(versions[0].at("versionId").as_string(), new_id);
+  EXPECT_TRUE(versions[0].at("latest").as_bool());
+  EXPECT_EQ(versions[0].at("etag").as_string(), old_version.etag);
+  EXPECT_EQ(versions[1].at("etag").as_string(), newer.etag);
+  EXPECT_FALSE(versions[2].at("deleteMarker").as_bool());
+
+  Response unknown =
+      call("POST", "versions/restore",
+           R"({"bucket":"history","key":"plan.txt","versionId":"00ff"})", signed_in(alice));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(error_code(unknown), "NoSuchVersion");
+  Response no_key = call(
+      "POST", "versions/restore",
+      R"({"bucket":"history","key":"absent.txt","versionId":")" + old_version.version_id + R"("})",
+      signed_in(alice));
+  EXPECT_EQ(no_key.status, 404);
+  const auto bob = sign_in("AKBOB", "bob-secret");
+  Response not_theirs = call(
+      "POST", "versions/restore",
+      R"({"bucket":"history","key":"plan.txt","versionId":")" + old_version.version_id + R"("})",
+      signed_in(bob));
+  EXPECT_EQ(not_theirs.status, 404);
+  EXPECT_EQ(error_code(not_theirs), "NoSuchBucket");
+}
+
+TEST_F(ConsoleApiTest, ADeleteMarkerCannotBeRestoredAndVersionsDeleteForGood) {
+  const auto alice = alice_with_bucket("history");
+  ASSERT_TRUE(temp_.vault().set_versioning("history", vault::Versioning::kEnabled));
+  const auto first = put("history", "plan.txt", "first");
+  const auto second = put("history", "plan.txt", "second");
+  const auto marker = temp_.vault().delete_object("history", "plan.txt").value();
+  ASSERT_TRUE(marker.delete_marker);
+
+  Response refused =
+      call("POST", "versions/restore",
+           R"({"bucket":"history","key":"plan.txt","versionId":")" + marker.version_id + R"("})",
+           signed_in(alice));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(error_code(refused), "InvalidRequest");
+  EXPECT_EQ(boost::json::parse(refused.body).at("error").at("message").as_string(),
+            "A delete marker has no content to restore.");
+
+  // Deleting a version by id removes it for good; the others stay.
+  Response bad_entry =
+      call("POST", "delete", R"({"bucket":"history","keys":["other.txt",{"key":"plan.txt"}]})",
+           signed_in(alice));
+  EXPECT_EQ(bad_entry.status, 400);
+  Response deleted = call("POST", "delete",
+                          R"({"bucket":"history","keys":[{"key":"plan.txt","versionId":")" +
+                              first.version_id + R"("}]})",
+                          signed_in(alice));
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  const auto result = boost::json::parse(deleted.body).as_object();
+  ASSERT_EQ(result.at("deleted").as_array().size(), 1u);
+  EXPECT_EQ(result.at("deleted").as_array()[0].at("versionId").as_string(), first.version_id);
+  EXPECT_EQ(temp_.vault().get_version("history", "plan.txt", first.version_id).error().code,
+            ErrorCode::kNoSuchVersion);
+  EXPECT_TRUE(temp_.vault().get_version("history", "plan.txt", second.version_id));
+
+  // The marker itself can go the same way, which brings the second version back.
+  call("POST", "delete",
+       R"({"bucket":"history","keys":[{"key":"plan.txt","versionId":")" + marker.version_id +
+           R"("}]})",
+       signed_in(alice));
+  EXPECT_EQ(temp_.vault().get_object("history", "plan.txt").value().version_id, second.version_id);
 }
 
 TEST(SessionStoreTest, SessionsExpireWhenIdleOrTooOldAndTheOldestMakeRoom) {

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Console listing latency at scale: the web console's `GET /_console/api/objects` over one
+folder of many keys, against a running server, over plain http.client (one keep-alive
+connection, one request at a time: what one browser tab does).
+
+    bench/console_listing.py --endpoint 127.0.0.1:9000 --keys 100000 \
+        [--populate <build>/cv_bench] [--repeat 10] [--results results.jsonl]
+
+Signs in with CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY (or --access-key,
+--secret-key). With --populate, first creates the bucket and PUTs `--keys` objects of 128 bytes
+under `--prefix` with that cv_bench (many concurrent small PUTs); otherwise the folder must
+hold them already. Then it walks the whole folder once (limit 1000, to check the count and to
+take cursors), and times each case `--repeat` times. Prints a table on stdout; with --results,
+appends one JSON line per case ({"phase": "console-...", ...}) for bench/run.sh.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+
+class Console:
+    """A signed-in console session over one keep-alive connection."""
+
+    def __init__(self, endpoint, access_key, secret_key):
+        self.host = endpoint
+        address, port = endpoint.rsplit(":", 1)
+        self.connection = http.client.HTTPConnection(address, int(port), timeout=600)
+        self.cookie = None
+        self.csrf = None
+        status, headers, body = self.call(
+            "POST", "session", {"accessKeyId": access_key, "secretAccessKey": secret_key})
+        if status != 201:
+            raise SystemExit(f"sign-in failed: {status} {body}")
+        self.cookie = headers["set-cookie"].split(";")[0]
+        self.csrf = body["csrfToken"]
+
+    def call(self, method, route, body=None):
+        headers = {"Host": self.host}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if self.csrf and method != "GET":
+            headers["X-CSRF-Token"] = self.csrf
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        self.connection.request(method, "/_console/api/" + route, body=payload, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        lowered = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, lowered, json.loads(data) if data else None
+
+    def list(self, **query):
+        """One page and the seconds it took."""
+        route = "objects?" + urllib.parse.urlencode(query)
+        start = time.perf_counter()
+        status, _, page = self.call("GET", route)
+        seconds = time.perf_counter() - start
+        if status != 200:
+            raise SystemExit(f"GET {route}: {status} {page}")
+        return page, seconds
+
+
+def populate(args):
+    console = Console(args.endpoint, args.access_key, args.secret_key)
+    status, _, body = console.call("POST", "buckets", {"name": args.bucket})
+    if status not in (201, 409):
+        raise SystemExit(f"could not create bucket {args.bucket}: {status} {body}")
+    print(f"populating {args.keys:,} keys with {args.populate} ...", file=sys.stderr)
+    start = time.perf_counter()
+    line = subprocess.run(
+        [args.populate, "put", "--endpoint", args.endpoint, "--bucket", args.bucket,
+         "--prefix", args.prefix, "--size", "128", "--count", str(args.keys),
+         "--connections", "32", "--duration", "3600",
+         "--access-key", args.access_key, "--secret-key", args.secret_key],
+        check=True, capture_output=True, text=True).stdout
+    print(f"populated in {time.perf_counter() - start:.1f} s: {line.strip()}", file=sys.stderr)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--endpoint", required=True, help="host:port of the server")
+    parser.add_argument("--access-key", default=os.environ.get("CLOUDVAULT_ROOT_ACCESS_KEY"))
+    parser.add_argument("--secret-key", default=os.environ.get("CLOUDVAULT_ROOT_SECRET_KEY"))
+    parser.add_argument("--bucket", default="bench-console")
+    parser.add_argument("--prefix", default="folder/")
+    parser.add_argument("--keys", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--populate", metavar="CV_BENCH", help="cv_bench to PUT the keys with")
+    parser.add_argument("--results", help="append JSON lines here")
+    args = parser.parse_args()
+    if not args.access_key or not args.secret_key:
+        raise SystemExit("give --access-key/--secret-key or CLOUDVAULT_ROOT_* variables")
+    if args.populate:
+        populate(args)
+
+    console = Console(args.endpoint, args.access_key, args.secret_key)
+    folder = {"bucket": args.bucket, "prefix": args.prefix}
+
+    # One walk through the folder: checks the count, keeps each page's cursor and the keys.
+    cursors, keys, after = [], [], ""
+    start = time.perf_counter()
+    while True:
+        page, _ = console.list(**folder, limit=1000, after=after)
+        keys += [entry["key"] for entry in page["objects"]]
+        if page["next"] is None:
+            break
+        after = page["next"]
+        cursors.append(after)
+    walk_seconds = time.perf_counter() - start
+    if len(keys) != args.keys:
+        raise SystemExit(f"the folder holds {len(keys):,} objects, not {args.keys:,}")
+    deep = int(len(keys) * 0.9)
+    rare = keys[len(keys) // 2][len(args.prefix):]  # one key's own name: matches it alone
+    cases = [
+        ("first-page", "first page, name order (limit 200)", {"limit": 200}),
+        ("deep-page", "page at 90 %, name cursor (limit 200)",
+         {"limit": 200, "after": keys[deep - 1]}),
+        ("search-common", "search matching many keys (\"7\"), first page (limit 200)",
+         {"limit": 200, "search": "7"}),
+        ("search-rare", "search matching 1 key (scans the whole folder)",
+         {"limit": 200, "search": rare}),
+        ("sort-size", "sort=size, first page (limit 200)", {"limit": 200, "sort": "size"}),
+        ("sort-size-deep", "sort=size, page at 90 % (@offset)",
+         {"limit": 200, "sort": "size", "after": f"@{deep}"}),
+        ("sort-modified-desc", "sort=modified&order=desc, first page",
+         {"limit": 200, "sort": "modified", "order": "desc"}),
+    ]
+    rows = [("walk", f"walk all {len(keys):,} keys, {len(cursors) + 1} pages of 1000",
+             len(keys), [walk_seconds])]
+    for phase, label, query in cases:
+        times = []
+        for _ in range(args.repeat):
+            page, seconds = console.list(**folder, **query)
+            times.append(seconds)
+        rows.append((phase, label, len(page["objects"]) + len(page["folders"]), times))
+
+    print(f"\nconsole GET objects over {len(keys):,} keys in one folder "
+          f"({args.repeat} runs per case, one connection)\n")
+    print("| case | entries | p50 ms | mean ms | max ms |")
+    print("|---|---|---|---|---|")
+    for phase, label, entries, times in rows:
+        ms = [t * 1000 for t in times]
+        print(f"| {label} | {entries:,} | {statistics.median(ms):,.1f} | "
+              f"{statistics.fmean(ms):,.1f} | {max(ms):,.1f} |")
+        if args.results:
+            with open(args.results, "a") as results:
+                results.write(json.dumps({
+                    "phase": f"console-{phase}", "mode": "console-list", "unit": "ms",
+                    "keys": len(keys), "entries": entries, "requests": len(times), "errors": 0,
+                    "p50_ms": round(statistics.median(ms), 2),
+                    "mean_ms": round(statistics.fmean(ms), 2),
+                    "max_ms": round(max(ms), 2)}) + "\n")
+
+
+if __name__ == "__main__":
+    main()

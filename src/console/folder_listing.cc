@@ -1,0 +1,210 @@
+#include "console/folder_listing.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "core/encoding.h"
+
+namespace cv::console {
+namespace {
+
+// Entries asked of the vault per list call while scanning (its maximum page).
+constexpr uint32_t kScanPage = 1000;
+
+Error bad_cursor() {
+  return Error{ErrorCode::kInvalidRequest,
+               "This page cursor (after) was not made by this listing: start again from the "
+               "first page.",
+               {}};
+}
+
+// The part of `key` the page shows as its name: after the prefix, without a folder's '/'.
+std::string_view name_of(std::string_view key, std::string_view prefix) {
+  std::string_view name = key.substr(std::min(prefix.size(), key.size()));
+  if (name.ends_with('/')) name.remove_suffix(1);
+  return name;
+}
+
+// Whether `name` contains `needle`, which is already lower-case (ASCII case folding).
+bool contains_folded(std::string_view name, std::string_view needle) {
+  if (needle.empty()) return true;
+  const auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  return std::search(name.begin(), name.end(), needle.begin(), needle.end(),
+                     [&](char a, char b) { return lower(a) == b; }) != name.end();
+}
+
+FolderEntry entry_of(meta::ObjectVersion& object) {
+  return FolderEntry{std::move(object.key), object.size, object.mtime_ns, std::move(object.etag),
+                     std::move(object.storage_class)};
+}
+
+// Name ascending: vault pages in key order from the key cursor, keeping matches until
+// `limit` of them are found or the level ends.
+Result<FolderPage> list_by_key(vault::Vault& vault, const FolderQuery& query,
+                               std::string_view needle) {
+  if (!query.after.empty() && !query.after.starts_with(query.prefix)) return fail(bad_cursor());
+  meta::ListObjectsQuery list;
+  list.bucket = query.bucket;
+  list.prefix = query.prefix;
+  list.delimiter = "/";
+  list.start_after = query.after;
+  // Without a search every entry is kept: one page of exactly `limit` is the whole answer.
+  list.max_keys = needle.empty() ? query.limit : kScanPage;
+  FolderPage page;
+  size_t kept = 0;
+  std::string last_kept;
+  while (true) {
+    meta::ListObjectsPage batch = CV_TRY(vault.list_objects(list));
+    size_t o = 0;
+    size_t p = 0;
+    // Objects and sub-folders merged back into key order.
+    while (o < batch.objects.size() || p < batch.common_prefixes.size()) {
+      const bool folder =
+          p < batch.common_prefixes.size() &&
+          (o == batch.objects.size() || batch.common_prefixes[p] < batch.objects[o].key);
+      const std::string& key = folder ? batch.common_prefixes[p] : batch.objects[o].key;
+      if (contains_folded(name_of(key, query.prefix), needle)) {
+        if (kept == query.limit) {
+          // Another match exists: the next page starts after the last one kept.
+          page.next = last_kept;
+          return page;
+        }
+        last_kept = key;
+        ++kept;
+        if (folder) {
+          page.folders.push_back(std::move(batch.common_prefixes[p]));
+        } else {
+          page.objects.push_back(entry_of(batch.objects[o]));
+        }
+      }
+      folder ? ++p : ++o;
+    }
+    if (!batch.truncated) return page;
+    if (kept == query.limit) {
+      page.next = batch.last_entry;
+      return page;
+    }
+    list.start_after = std::move(batch.last_entry);
+  }
+}
+
+// An object of the level with what its order needs.
+struct SortRow {
+  FolderEntry entry;
+  std::string type;  // filled only when sorting by type
+};
+
+std::optional<uint64_t> parse_offset(std::string_view cursor) {
+  if (cursor.empty()) return 0;
+  if (!cursor.starts_with('@') || cursor.size() == 1) return std::nullopt;
+  uint64_t offset = 0;
+  const char* first = cursor.data() + 1;
+  const char* last = cursor.data() + cursor.size();
+  const auto [end, ec] = std::from_chars(first, last, offset);
+  if (ec != std::errc() || end != last) return std::nullopt;
+  return offset;
+}
+
+// Any other order: the whole level read, filtered, sorted, and sliced at the offset.
+Result<FolderPage> list_by_offset(vault::Vault& vault, const FolderQuery& query,
+                                  std::string_view needle) {
+  const std::optional<uint64_t> offset = parse_offset(query.after);
+  if (!offset) return fail(bad_cursor());
+  meta::ListObjectsQuery list;
+  list.bucket = query.bucket;
+  list.prefix = query.prefix;
+  list.delimiter = "/";
+  list.max_keys = kScanPage;
+  std::vector<std::string> folders;
+  std::vector<SortRow> rows;
+  while (true) {
+    meta::ListObjectsPage batch = CV_TRY(vault.list_objects(list));
+    for (std::string& folder : batch.common_prefixes) {
+      if (contains_folded(name_of(folder, query.prefix), needle)) {
+        folders.push_back(std::move(folder));
+      }
+    }
+    for (meta::ObjectVersion& object : batch.objects) {
+      const std::string_view name = name_of(object.key, query.prefix);
+      if (!contains_folded(name, needle)) continue;
+      SortRow row{.entry = {}, .type = query.sort == SortField::kType ? file_type(name) : ""};
+      row.entry = entry_of(object);
+      rows.push_back(std::move(row));
+    }
+    if (!batch.truncated) break;
+    list.start_after = std::move(batch.last_entry);
+  }
+  // Sub-folders came in key order from the vault.
+  if (query.sort == SortField::kName && query.descending) {
+    std::reverse(folders.begin(), folders.end());
+  }
+  const bool descending = query.descending;
+  const SortField sort = query.sort;
+  const auto before = [descending, sort](const SortRow& a, const SortRow& b) {
+    int primary = 0;  // <0 when a goes first in ascending order
+    switch (sort) {
+      case SortField::kName:
+        primary = a.entry.key.compare(b.entry.key);
+        return descending ? primary > 0 : primary < 0;
+      case SortField::kSize:
+        primary = a.entry.size < b.entry.size ? -1 : a.entry.size > b.entry.size ? 1 : 0;
+        break;
+      case SortField::kModified:
+        primary = a.entry.mtime_ns < b.entry.mtime_ns   ? -1
+                  : a.entry.mtime_ns > b.entry.mtime_ns ? 1
+                                                        : 0;
+        break;
+      case SortField::kType:
+        primary = a.type.compare(b.type);
+        break;
+    }
+    if (primary != 0) return descending ? primary > 0 : primary < 0;
+    return a.entry.key < b.entry.key;  // ties by name, always ascending
+  };
+
+  FolderPage page;
+  const uint64_t total = folders.size() + rows.size();
+  const uint64_t start = std::min<uint64_t>(*offset, total);
+  const uint64_t end = std::min<uint64_t>(start + query.limit, total);
+  if (end > folders.size()) {
+    // Only the objects up to the page's end need their final places.
+    const auto sorted_end = rows.begin() + static_cast<std::ptrdiff_t>(end - folders.size());
+    std::partial_sort(rows.begin(), sorted_end, rows.end(), before);
+  }
+  for (uint64_t i = start; i < end; ++i) {
+    if (i < folders.size()) {
+      page.folders.push_back(std::move(folders[i]));
+    } else {
+      page.objects.push_back(std::move(rows[i - folders.size()].entry));
+    }
+  }
+  if (end < total) page.next = "@" + std::to_string(end);
+  return page;
+}
+
+}  // namespace
+
+std::optional<SortField> parse_sort_field(std::string_view name) {
+  if (name == "name") return SortField::kName;
+  if (name == "size") return SortField::kSize;
+  if (name == "modified") return SortField::kModified;
+  if (name == "type") return SortField::kType;
+  return std::nullopt;
+}
+
+std::string file_type(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  return dot == std::string_view::npos ? std::string() : to_lower(name.substr(dot + 1));
+}
+
+Result<FolderPage> list_folder_level(vault::Vault& vault, const FolderQuery& query) {
+  const std::string needle = to_lower(query.search);
+  if (query.sort == SortField::kName && !query.descending) {
+    return list_by_key(vault, query, needle);
+  }
+  return list_by_offset(vault, query, needle);
+}
+
+}  // namespace cv::console
