@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/clock.h"
+#include "core/encoding.h"
 #include "s3/call.h"
 #include "s3/conditions.h"
 #include "s3/encryption_headers.h"
@@ -24,6 +25,18 @@ constexpr std::array<std::pair<const char*, const char*>, 6> kOverrides = {{
     {"response-content-disposition", "content-disposition"},
     {"response-content-encoding", "content-encoding"},
 }};
+
+// Objects are served from the console's origin, so a browser must never run one as a page of
+// that origin: uploaded HTML or SVG opened from a link gets an opaque origin (CSP sandbox) and
+// no type sniffing. PDFs are left unsandboxed because browsers refuse to show them sandboxed;
+// their viewer runs no script of the document's.
+void isolate_from_the_console(Headers& headers) {
+  headers.set("x-content-type-options", "nosniff");
+  std::string_view type = headers.get("content-type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (to_lower(type) != "application/pdf") headers.set("content-security-policy", "sandbox");
+}
 
 Result<std::optional<uint32_t>> part_number_param(const Call& call) {
   const std::string* text = find_param(call.request.params, "partNumber");
@@ -102,6 +115,7 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
       response.headers.set(header, *value);
     }
   }
+  isolate_from_the_console(response.headers);
   uint64_t offset = 0;
   uint64_t length = object.size;
   if (range) {

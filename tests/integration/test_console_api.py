@@ -532,3 +532,26 @@ def test_restore_a_version_and_preview_it_over_http(server, s3, browser, bucket)
     assert result["deleted"] == [{"key": key, "versionId": second["VersionId"]}]
     left = [v["VersionId"] for v in s3.list_object_versions(Bucket=bucket)["Versions"]]
     assert sorted(left) == sorted([restored["versionId"], first["VersionId"]])
+
+
+def test_objects_never_run_as_pages_of_the_console_origin(server, s3, browser, bucket):
+    """S3 and the console share an origin: an uploaded page opened from a link must not be
+    able to call the console API with the viewer's session."""
+    browser.sign_in(server.access_key, server.secret_key)
+    cases = {
+        "evil.html": ("text/html", "sandbox"),
+        "evil.svg": ("image/svg+xml", "sandbox"),
+        "sniff.txt": ("text/plain", "sandbox"),
+        "paper.pdf": ("application/pdf; charset=binary", None),
+    }
+    for key, (content_type, _) in cases.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=b"<script>alert(1)</script>",
+                      ContentType=content_type)
+    for key, (_, policy) in cases.items():
+        status, _, share = browser.call(
+            "POST", "presign", {"bucket": bucket, "key": key, "method": "GET"})
+        assert status == 200
+        status, headers, _ = fetch("GET", share["url"])
+        assert status == 200
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers.get("Content-Security-Policy") == policy, key

@@ -534,6 +534,61 @@ TEST_F(ConsoleApiTest, ADeleteMarkerCannotBeRestoredAndVersionsDeleteForGood) {
   EXPECT_EQ(temp_.vault().get_object("history", "plan.txt").value().version_id, second.version_id);
 }
 
+TEST_F(ConsoleApiTest, UploadSignerSignsEachRequestOfAnUploadAndNothingElse) {
+  const auto alice = alice_with_bucket("inbox");
+  const auto sign = [&](const std::string& fields) {
+    return call("POST", "uploads/sign", R"({"bucket":"inbox","key":"a b/c.bin",)" + fields + "}",
+                signed_in(alice));
+  };
+  const auto url_of = [](const Response& response) {
+    return std::string(boost::json::parse(response.body).at("url").as_string());
+  };
+  struct Step {
+    std::string fields;
+    std::string query;  // what the signed URL must ask S3 for
+  };
+  for (const Step& step : std::vector<Step>{
+           {R"("method":"PUT")", "?X-Amz-Algorithm="},
+           {R"("method":"POST")", "&uploads=&"},
+           {R"("method":"PUT","uploadId":"u1","partNumber":7)", "partNumber=7&uploadId=u1"},
+           {R"("method":"GET","uploadId":"u1")", "&uploadId=u1"},
+           {R"("method":"POST","uploadId":"u1")", "&uploadId=u1"},
+           {R"("method":"DELETE","uploadId":"u1")", "&uploadId=u1"},
+       }) {
+    Response signed_url = sign(step.fields);
+    ASSERT_EQ(signed_url.status, 200) << step.fields << signed_url.body;
+    const std::string url = url_of(signed_url);
+    EXPECT_TRUE(url.starts_with("http://127.0.0.1:9000/inbox/a%20b/c.bin?")) << url;
+    EXPECT_NE(url.find(step.query), std::string::npos) << step.fields << " " << url;
+    EXPECT_NE(url.find("X-Amz-Expires=3600"), std::string::npos) << url;
+    EXPECT_NE(url.find("X-Amz-Credential=AKALICE%2F"), std::string::npos) << url;
+  }
+  // Not upload requests: deleting or reading an object, parts without an upload, bad numbers.
+  for (const std::string fields :
+       {R"("method":"DELETE")", R"("method":"GET")", R"("method":"HEAD")",
+        R"("method":"PUT","partNumber":1)", R"("method":"PUT","uploadId":"u","partNumber":0)",
+        R"("method":"PUT","uploadId":"u","partNumber":10001)",
+        R"("method":"PUT","uploadId":"u","partNumber":"2")", R"("method":"POST","uploadId":"")",
+        R"("method":"POST","uploadId":7)"}) {
+    Response refused = sign(fields);
+    EXPECT_EQ(refused.status, 400) << fields;
+    EXPECT_EQ(error_code(refused), "InvalidRequest") << fields;
+  }
+  Response bad_key = call("POST", "uploads/sign",
+                          R"({"bucket":"inbox","key":")" + std::string(1100, 'k') +
+                              R"(","method":"PUT"})",
+                          signed_in(alice));
+  EXPECT_EQ(bad_key.status, 400) << bad_key.body;
+  const auto bob = sign_in("AKBOB", "bob-secret");
+  Response not_theirs = call("POST", "uploads/sign", R"({"bucket":"inbox","key":"k","method":"PUT"})",
+                             signed_in(bob));
+  EXPECT_EQ(not_theirs.status, 404);
+  EXPECT_EQ(error_code(not_theirs), "NoSuchBucket");
+  Response no_csrf = call("POST", "uploads/sign", R"({"bucket":"inbox","key":"k","method":"PUT"})",
+                          signed_in(alice, false));
+  EXPECT_EQ(no_csrf.status, 403);
+}
+
 TEST(SessionStoreTest, SessionsExpireWhenIdleOrTooOldAndTheOldestMakeRoom) {
   ManualClock clock(from_unix_nanos(1'800'000'000'000'000'000));
   SessionStore store(clock, SessionLimits{.idle = std::chrono::seconds(600),
