@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Console listing latency at scale: the web console's `GET /_console/api/objects` over one
 folder of many keys, against a running server, over plain http.client (one keep-alive
-connection, one request at a time: what one browser tab does).
+connection, one request at a time: what one browser tab does). As the reference measured in the
+same run, S3 ListObjectsV2 over the same folder (delimiter `/`) on its own keep-alive connection.
 
     bench/console_listing.py --endpoint 127.0.0.1:9000 --keys 100000 \
         [--populate <build>/cv_bench] [--repeat 10] [--results results.jsonl]
@@ -10,8 +11,12 @@ Signs in with CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY (or --acce
 --secret-key). With --populate, first creates the bucket and PUTs `--keys` objects of 128 bytes
 under `--prefix` with that cv_bench (many concurrent small PUTs); otherwise the folder must
 hold them already. Then it walks the whole folder once (limit 1000, to check the count and to
-take cursors), and times each case `--repeat` times. Prints a table on stdout; with --results,
-appends one JSON line per case ({"phase": "console-...", ...}) for bench/run.sh.
+take cursors), and times each case `--repeat` times; then the S3 reference cases (a page of the
+same size first and at the same depth, and a walk of the whole folder in pages of 1000). A
+latency is the request sent until its last body byte read: S3 requests are SigV4-signed (with
+botocore) before the clock starts, and neither JSON nor XML parsing is timed. Prints a table
+on stdout; with --results, appends one JSON line per case ({"phase": "console-...", ...}) for
+bench/run.sh and bench/report.py.
 """
 
 import argparse
@@ -23,6 +28,13 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import xml.etree.ElementTree as ElementTree
+
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+
+S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 
 
 class Console:
@@ -42,6 +54,11 @@ class Console:
         self.csrf = body["csrfToken"]
 
     def call(self, method, route, body=None):
+        status, headers, data = self.send(method, route, body)
+        return status, headers, json.loads(data) if data else None
+
+    def send(self, method, route, body=None):
+        """status, lower-cased headers, the raw body."""
         headers = {"Host": self.host}
         if self.cookie:
             headers["Cookie"] = self.cookie
@@ -55,17 +72,63 @@ class Console:
         response = self.connection.getresponse()
         data = response.read()
         lowered = {name.lower(): value for name, value in response.getheaders()}
-        return response.status, lowered, json.loads(data) if data else None
+        return response.status, lowered, data
 
     def list(self, **query):
-        """One page and the seconds it took."""
+        """One page and the seconds it took (until its last byte; parsing not timed)."""
         route = "objects?" + urllib.parse.urlencode(query)
         start = time.perf_counter()
-        status, _, page = self.call("GET", route)
+        status, _, data = self.send("GET", route)
         seconds = time.perf_counter() - start
         if status != 200:
-            raise SystemExit(f"GET {route}: {status} {page}")
-        return page, seconds
+            raise SystemExit(f"GET {route}: {status} {data[:500]!r}")
+        return json.loads(data), seconds
+
+
+class S3Lister:
+    """ListObjectsV2 on one keep-alive connection, signed as the same user (SigV4, region
+    us-east-1, as the server's integration tests sign)."""
+
+    def __init__(self, endpoint, access_key, secret_key):
+        self.host = endpoint
+        address, port = endpoint.rsplit(":", 1)
+        self.connection = http.client.HTTPConnection(address, int(port), timeout=600)
+        self.signer = botocore.auth.S3SigV4Auth(
+            botocore.credentials.Credentials(access_key, secret_key), "s3", "us-east-1")
+
+    def list(self, bucket, **query):
+        """(keys + common prefixes, next continuation token or None), seconds it took."""
+        target = f"/{bucket}?" + urllib.parse.urlencode(
+            {"list-type": "2", **query}, quote_via=urllib.parse.quote, safe="-_.~")
+        request = botocore.awsrequest.AWSRequest(
+            method="GET", url=f"http://{self.host}{target}", headers={"Host": self.host})
+        self.signer.add_auth(request)  # before the clock starts
+        headers = dict(request.headers.items())
+        start = time.perf_counter()
+        self.connection.request("GET", target, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        seconds = time.perf_counter() - start
+        if response.status != 200:
+            raise SystemExit(f"S3 GET {target}: {response.status} {data[:500]!r}")
+        root = ElementTree.fromstring(data)
+        entries = len(root.findall(S3_NS + "Contents")) + len(
+            root.findall(S3_NS + "CommonPrefixes"))
+        truncated = root.findtext(S3_NS + "IsTruncated") == "true"
+        token = root.findtext(S3_NS + "NextContinuationToken") if truncated else None
+        return (entries, token), seconds
+
+    def walk(self, bucket, **query):
+        """Entries in the whole listing, seconds it took (sum of the pages' latencies)."""
+        total, seconds, token = 0, 0.0, None
+        for _ in range(1_000_000):  # bounded: 10^9 keys at 1000 a page
+            extra = {"continuation-token": token} if token else {}
+            (entries, token), page_seconds = self.list(bucket, **query, **extra)
+            total += entries
+            seconds += page_seconds
+            if token is None:
+                return total, seconds
+        raise SystemExit("S3 walk did not end")
 
 
 def populate(args):
@@ -93,6 +156,7 @@ def main():
     parser.add_argument("--prefix", default="folder/")
     parser.add_argument("--keys", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--walks", type=int, default=3, help="times to walk the whole folder")
     parser.add_argument("--populate", metavar="CV_BENCH", help="cv_bench to PUT the keys with")
     parser.add_argument("--results", help="append JSON lines here")
     args = parser.parse_args()
@@ -104,17 +168,22 @@ def main():
     console = Console(args.endpoint, args.access_key, args.secret_key)
     folder = {"bucket": args.bucket, "prefix": args.prefix}
 
-    # One walk through the folder: checks the count, keeps each page's cursor and the keys.
-    cursors, keys, after = [], [], ""
-    start = time.perf_counter()
-    while True:
-        page, _ = console.list(**folder, limit=1000, after=after)
-        keys += [entry["key"] for entry in page["objects"]]
-        if page["next"] is None:
-            break
-        after = page["next"]
-        cursors.append(after)
-    walk_seconds = time.perf_counter() - start
+    # Walks through the folder: the first checks the count, keeps each page's cursor and the
+    # keys; each walk's time is the sum of its pages' latencies.
+    cursors, keys, walk_times = [], [], []
+    for walk in range(max(1, args.walks)):
+        after, seconds = "", 0.0
+        for _ in range(1_000_000):  # bounded: 10^9 keys at 1000 a page
+            page, page_seconds = console.list(**folder, limit=1000, after=after)
+            seconds += page_seconds
+            if walk == 0:
+                keys += [entry["key"] for entry in page["objects"]]
+            if page["next"] is None:
+                break
+            after = page["next"]
+            if walk == 0:
+                cursors.append(after)
+        walk_times.append(seconds)
     if len(keys) != args.keys:
         raise SystemExit(f"the folder holds {len(keys):,} objects, not {args.keys:,}")
     deep = int(len(keys) * 0.9)
@@ -134,7 +203,7 @@ def main():
          {"limit": 200, "sort": "modified", "order": "desc"}),
     ]
     rows = [("walk", f"walk all {len(keys):,} keys, {len(cursors) + 1} pages of 1000",
-             len(keys), [walk_seconds])]
+             len(keys), walk_times)]
     for phase, label, query in cases:
         times = []
         for _ in range(args.repeat):
@@ -142,8 +211,32 @@ def main():
             times.append(seconds)
         rows.append((phase, label, len(page["objects"]) + len(page["folders"]), times))
 
+    # The reference: S3 ListObjectsV2 of the same folder level, same page size and depth.
+    s3 = S3Lister(args.endpoint, args.access_key, args.secret_key)
+    level = {"prefix": args.prefix, "delimiter": "/"}
+    s3_cases = [
+        ("s3-first-page", "S3 ListObjectsV2 first page (max-keys 200, delimiter /)",
+         {"max-keys": "200"}),
+        ("s3-deep-page", "S3 ListObjectsV2 page at 90 % (start-after, max-keys 200)",
+         {"max-keys": "200", "start-after": keys[deep - 1]}),
+    ]
+    for phase, label, query in s3_cases:
+        times = []
+        for _ in range(args.repeat):
+            (entries, _), seconds = s3.list(args.bucket, **level, **query)
+            times.append(seconds)
+        rows.append((phase, label, entries, times))
+    s3_walk_times = []
+    for _ in range(max(1, args.walks)):
+        entries, seconds = s3.walk(args.bucket, **level, **{"max-keys": "1000"})
+        if entries != len(keys):
+            raise SystemExit(f"S3 listed {entries:,} entries, the console {len(keys):,}")
+        s3_walk_times.append(seconds)
+    rows.append(("s3-walk", f"S3 ListObjectsV2 walk of all {len(keys):,} keys, pages of 1000",
+                 len(keys), s3_walk_times))
+
     print(f"\nconsole GET objects over {len(keys):,} keys in one folder "
-          f"({args.repeat} runs per case, one connection)\n")
+          f"({args.repeat} runs per case, {max(1, args.walks)} per walk, one connection)\n")
     print("| case | entries | p50 ms | mean ms | max ms |")
     print("|---|---|---|---|---|")
     for phase, label, entries, times in rows:
@@ -153,7 +246,8 @@ def main():
         if args.results:
             with open(args.results, "a") as results:
                 results.write(json.dumps({
-                    "phase": f"console-{phase}", "mode": "console-list", "unit": "ms",
+                    "phase": f"console-{phase}",
+                    "mode": "s3-list" if phase.startswith("s3-") else "console-list", "unit": "ms",
                     "keys": len(keys), "entries": entries, "requests": len(times), "errors": 0,
                     "p50_ms": round(statistics.median(ms), 2),
                     "mean_ms": round(statistics.fmean(ms), 2),

@@ -105,20 +105,181 @@ def table(header, rows):
     return "\n".join(lines)
 
 
+CONSOLE_HEADING = "## Console listing (issue 4)"
+# A name-order page at any depth may cost at most this many times the first page.
+CONSOLE_DEPTH_TARGET = 1.5
+
+
+def milliseconds(value):
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
+
+
+def times(value):
+    return f"{value:.2f}×" if value is not None else "—"
+
+
+def console_section(rows, now):
+    """The console listing section (bench/console_listing.py's rows, phases console-*), or ""
+    when the run has none. Every figure is a p50 over the case's runs; the reference is S3
+    ListObjectsV2 on the same server and folder in the same run."""
+    def p50(phase):
+        row = rows.get(f"console-{phase}")
+        return row.get("p50_ms") if row else None
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    first = rows.get("console-first-page")
+    if first is None:
+        return ""
+    keys = first["keys"]
+    repeat = first.get("requests", 0)
+    walks = rows.get("console-walk", {}).get("requests", 0)
+    populate = rows.get("console-populate")
+    s3_walk = p50("s3-walk")
+    deep_over_first = ratio(p50("deep-page"), p50("first-page"))
+    s3_deep_over_first = ratio(p50("s3-deep-page"), p50("s3-first-page"))
+
+    paging = [
+        ["first page (200)", p50("first-page"), p50("s3-first-page"), "1.00×", "1.00×",
+         "reference for depth", "—"],
+        ["page at 90 %, name cursor (200)", p50("deep-page"), p50("s3-deep-page"),
+         times(deep_over_first), times(s3_deep_over_first),
+         f"<= {CONSOLE_DEPTH_TARGET:g}× the first page",
+         {True: "yes", False: "**no**", None: "not measured"}[
+             None if deep_over_first is None else deep_over_first <= CONSOLE_DEPTH_TARGET]],
+        [f"all {keys:,} keys, pages of 1000 (sum of page latencies)", p50("walk"), s3_walk,
+         "—", "—", "measured", "—"],
+    ]
+    paging_rows = [
+        [label, milliseconds(console), milliseconds(s3),
+         times(ratio(console, s3)), depth, s3_depth, target, met]
+        for label, console, s3, depth, s3_depth, target, met in paging]
+
+    whole = [
+        ("search-common", "search \"7\", first page", "from the start until 200 match", False),
+        ("search-rare", "search matching 1 key", "whole level", True),
+        ("sort-size", "sort=size, first page", "whole level + partial sort", True),
+        ("sort-size-deep", "sort=size, page at 90 % (@offset)", "whole level + partial sort",
+         True),
+        ("sort-modified-desc", "sort=modified desc, first page", "whole level + partial sort",
+         True),
+    ]
+    whole_rows = []
+    for phase, label, reads, whole_level in whole:
+        value = p50(phase)
+        whole_rows.append([
+            label, reads, milliseconds(value),
+            milliseconds(value * 1000 / keys) if whole_level and value is not None else "—",
+            times(ratio(value, s3_walk)) if whole_level else "—",
+        ])
+    populated = (f" Filled by PUTs of 128 bytes at "
+                 f"{number(populate.get('rate'), populate.get('unit', ''))}."
+                 if populate else "")
+    return f"""{CONSOLE_HEADING}
+
+Measured {now}, {keys:,} objects in one folder.{populated}
+The web console's `GET /_console/api/objects` on one keep-alive connection, one request at a
+time (what a browser tab does), from Python's `http.client`; each figure is the median of
+{repeat} runs ({walks} for whole-folder walks), from the request sent to the last byte read,
+parsing not timed. The reference, in the same run on the same server and folder: S3
+ListObjectsV2 (`delimiter=/`, SigV4-signed before the clock starts) for the same page
+(`max-keys=200`, `start-after` the same key), and a ListObjectsV2 walk of the whole level in
+pages of 1000 for the pages that read the whole level.
+
+**Target: paging stays fast at {keys:,} objects** — a page in name order costs about the
+same wherever it starts (a page at 90 % at most {CONSOLE_DEPTH_TARGET:g}× the first page).
+
+{table(["page in name order", "console p50 ms", "S3 ListObjectsV2 p50 ms", "console / S3",
+        "console, vs first page", "S3, vs first page", "target", "met"], paging_rows)}
+
+Search and any order other than name ascending read the folder level from the start (the
+search until 200 entries match, a search with few matches and every sort the whole level),
+so they cost in proportion to the folder, not the page: measured, no target.
+
+{table(["page", "reads", "console p50 ms", "ms per 1,000 keys in the folder",
+        "vs S3 walk of the whole level"], whole_rows)}
+"""
+
+
+def sections_of(lines):
+    """Indices of the lines that start a `## ` section."""
+    return [i for i, line in enumerate(lines) if line.startswith("## ")]
+
+
+def update_console_section(report, section, analysis):
+    """`report` (a BENCHMARKS.md this script wrote) with only its console section replaced
+    by `section` (inserted after the generated tables, before `## Errors`, if it had none;
+    None keeps the one it has) and its appended analysis replaced by `analysis` (None keeps
+    it); every other line is kept as it was."""
+    generated = {"## Against the ceilings", "## Phases", "## Ceilings and reference figures",
+                 CONSOLE_HEADING, "## Errors"}
+    lines = report.split("\n")
+    starts = sections_of(lines)
+    if "## Ceilings and reference figures" not in lines:
+        raise SystemExit("the report has no generated tables to add the console section to")
+    last_table = lines.index("## Ceilings and reference figures")
+    # The appended analysis starts at the first heading after the tables that is not ours.
+    tail = next((i for i in starts if i > last_table and lines[i] not in generated), len(lines))
+    body = lines[:tail]
+    if section is not None and CONSOLE_HEADING in body:
+        start = body.index(CONSOLE_HEADING)
+        end = next((i for i in sections_of(body) if i > start), len(body))
+        del body[start:end]
+    at = body.index("## Errors") if "## Errors" in body else len(body)
+    if section:
+        body[at:at] = section.rstrip("\n").split("\n") + [""]
+    text = "\n".join(body)
+    if analysis is not None:
+        return text + "\n" + analysis
+    if tail == len(lines):
+        return text
+    return text + "\n" + "\n".join(lines[tail:])
+
+
+def read_analysis():
+    """The analysis prose kept beside this script (bench/ANALYSIS.md), or None."""
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
+    if not os.path.exists(notes):
+        return None
+    with open(notes) as analysis:
+        return analysis.read()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--results", required=True)
     parser.add_argument("--output", required=True)
-    parser.add_argument("--repo", required=True)
-    parser.add_argument("--work", required=True)
-    parser.add_argument("--duration", type=float, required=True)
-    parser.add_argument("--connections", type=int, required=True)
-    parser.add_argument("--large-mib", type=int, required=True)
-    parser.add_argument("--list-keys", type=int, required=True)
+    parser.add_argument("--only-console", action="store_true",
+                        help="rewrite only the console listing section of the existing --output "
+                        "(and its appended bench/ANALYSIS.md) from --results, keeping the rest")
+    parser.add_argument("--repo")
+    parser.add_argument("--work")
+    parser.add_argument("--duration", type=float)
+    parser.add_argument("--connections", type=int)
+    parser.add_argument("--large-mib", type=int)
+    parser.add_argument("--list-keys", type=int)
     parser.add_argument("--lifecycle-keys", type=int, default=0)
     args = parser.parse_args()
 
     rows = load(args.results)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    if args.only_console:
+        section = console_section(rows, now)
+        if not section:
+            raise SystemExit(f"{args.results} holds no console-* rows")
+        with open(args.output) as existing:
+            text = update_console_section(existing.read(), section, read_analysis())
+        with open(args.output, "w") as output:
+            output.write(text)
+        return
+    missing = [name for name in ("repo", "work", "duration", "connections", "large_mib",
+                                 "list_keys") if getattr(args, name) is None]
+    if missing:
+        parser.error("a whole report needs --" + ", --".join(
+            name.replace("_", "-") for name in missing))
     info = machine_info(args.repo, args.work)
     large = f"{args.large_mib / 1024:g} GiB" if args.large_mib >= 1024 else f"{args.large_mib} MiB"
 
@@ -195,7 +356,6 @@ def main():
                 for row in rows.values() if row.get("errors")]
     cold = rows.get("get-large", {}).get("page_cache_dropped")
 
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     text = f"""# CloudVault benchmarks
 
 Written by `make bench` (`bench/run.sh`); do not edit by hand. Run on {now}, commit
@@ -228,14 +388,16 @@ repeatedly for the phase. Ceilings are measured in the same run: nginx serving a
 
 {table(["measurement", "value"], reference_rows)}
 """
+    console = console_section(rows, now)
+    if console:
+        text += "\n" + console
     if problems:
         text += "\n## Errors\n\n" + "\n".join(problems) + "\n"
     # The analysis of where the time goes is prose kept beside this script, so it survives
     # every regeneration; it cites the figures of the run that motivated it.
-    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ANALYSIS.md")
-    if os.path.exists(notes):
-        with open(notes) as analysis:
-            text += "\n" + analysis.read()
+    analysis = read_analysis()
+    if analysis is not None:
+        text += "\n" + analysis
     with open(args.output, "w") as output:
         output.write(text)
 

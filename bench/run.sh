@@ -15,6 +15,8 @@
 #   BENCH_LIFECYCLE_KEYS=100000  small objects the lifecycle phase transitions
 #   BENCH_CONSOLE_KEYS=100000    keys in the one folder the console listing phase pages through
 #   BENCH_NGINX_ONLY=1      skip the server (to check the harness before the server exists)
+#   BENCH_ONLY=console      run only the console listing phase (its own server, no nginx, dd
+#                           or openssl) and rewrite only that section of the report
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
 set -euo pipefail
 
@@ -27,6 +29,7 @@ LIST_KEYS=${BENCH_LIST_KEYS:-10000}
 LIFECYCLE_KEYS=${BENCH_LIFECYCLE_KEYS:-100000}
 CONSOLE_KEYS=${BENCH_CONSOLE_KEYS:-100000}
 NGINX_ONLY=${BENCH_NGINX_ONLY:-0}
+ONLY=${BENCH_ONLY:-}
 REPORT=${BENCH_REPORT:-$REPO_DIR/BENCHMARKS.md}
 PYTHON=/usr/bin/python3
 CV_BENCH="$BUILD_DIR/cv_bench"
@@ -38,8 +41,11 @@ die() { log "error: $*"; exit 1; }
 
 [[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
-command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
-command -v wrk >/dev/null || die "wrk is not installed"
+[[ -z "$ONLY" || "$ONLY" == console ]] || die "BENCH_ONLY knows only: console"
+if [[ -z "$ONLY" ]]; then
+  command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
+  command -v wrk >/dev/null || die "wrk is not installed"
+fi
 
 WORK=$(mktemp -d "$BUILD_DIR/bench-run.XXXXXX")
 RESULTS="$WORK/results.jsonl"
@@ -358,6 +364,13 @@ measure_console() {
 # ---- run ------------------------------------------------------------------------------------
 
 log "work folder $WORK"
+if [[ "$ONLY" == console ]]; then
+  start_server
+  measure_console
+  "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-console
+  log "rewrote the console section of $REPORT"
+  exit 0
+fi
 start_nginx
 measure_nginx
 measure_disk

@@ -39,6 +39,16 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
     }
   }
 
+  async function toggleVersioning(bucket: BucketSummary) {
+    setError("");
+    try {
+      await api.setVersioning(bucket.name, bucket.versioning === "Enabled" ? "Suspended" : "Enabled");
+      load();
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  }
+
   return (
     <section aria-label="Buckets">
       <h2>Buckets</h2>
@@ -71,6 +81,7 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
               <th className="number">Objects</th>
               <th className="number">Size</th>
               <th className="optional">Created</th>
+              <th>Versioning</th>
               <th>
                 <span className="sr-only">Actions</span>
               </th>
@@ -88,6 +99,16 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
                 <td className="number">{bucket.objects}</td>
                 <td className="number">{formatBytes(bucket.bytes)}</td>
                 <td className="optional">{new Date(bucket.created).toLocaleString()}</td>
+                <td>
+                  {bucket.versioning}{" "}
+                  <button
+                    className="small"
+                    aria-label={`${bucket.versioning === "Enabled" ? "Suspend" : "Turn on"} versioning of ${bucket.name}`}
+                    onClick={() => toggleVersioning(bucket)}
+                  >
+                    {bucket.versioning === "Enabled" ? "Suspend" : "Turn on"}
+                  </button>
+                </td>
                 <td className="actions">
                   <button
                     className="small danger"

@@ -22,6 +22,7 @@ export interface BucketSummary {
   created: string;
   objects: number;
   bytes: number;
+  versioning: "Off" | "Enabled" | "Suspended";
 }
 
 export interface ObjectEntry {
@@ -164,6 +165,10 @@ export class ConsoleApi {
 
   createBucket(name: string): Promise<unknown> {
     return this.call("POST", "buckets", { name });
+  }
+
+  setVersioning(name: string, status: "Enabled" | "Suspended"): Promise<unknown> {
+    return this.call("PUT", `buckets/${encodeURIComponent(name)}/versioning`, { status });
   }
 
   deleteBucket(name: string): Promise<unknown> {

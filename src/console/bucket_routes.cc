@@ -1,4 +1,5 @@
-// Buckets: the signed-in user's, with their object counts and sizes; create; delete when empty.
+// Buckets: the signed-in user's, with their object counts, sizes and versioning; create; delete
+// when empty; turn versioning on or suspend it.
 #include <boost/json.hpp>
 
 #include "console/console_routes.h"
@@ -6,6 +7,22 @@
 #include "core/clock.h"
 
 namespace cv::console {
+namespace {
+
+std::string_view versioning_name(vault::Versioning state) {
+  switch (state) {
+    case vault::Versioning::kEnabled:
+      return "Enabled";
+    case vault::Versioning::kSuspended:
+      return "Suspended";
+    case vault::Versioning::kUnversioned:
+      break;
+  }
+  return "Off";
+}
+
+}  // namespace
+
 Response list_buckets(RouteContext& context) {
   auto buckets = context.vault.list_buckets(context.session->user_id);
   if (!buckets) return json_error(buckets.error());
@@ -13,10 +30,13 @@ Response list_buckets(RouteContext& context) {
   for (const meta::Bucket& bucket : *buckets) {
     auto usage = context.vault.bucket_usage(bucket.name);
     if (!usage) return json_error(usage.error());
+    auto versioning = context.vault.versioning(bucket.name);
+    if (!versioning) return json_error(versioning.error());
     out.push_back({{"name", bucket.name},
                    {"created", format_iso8601(from_unix_nanos(bucket.created_ns))},
                    {"objects", usage->objects},
-                   {"bytes", usage->bytes}});
+                   {"bytes", usage->bytes},
+                   {"versioning", versioning_name(*versioning)}});
   }
   return json_reply(boost::json::object{{"buckets", std::move(out)}});
 }
@@ -49,6 +69,22 @@ Response delete_bucket(RouteContext& context, std::string_view bucket) {
   Response response;
   response.status = 204;
   return response;
+}
+
+Response set_bucket_versioning(RouteContext& context, std::string_view bucket) {
+  auto body = read_json_object(context.request, context.options.max_json_body);
+  if (!body) return json_error(400, "InvalidRequest", body.error().message);
+  auto status = string_member(*body, "status");
+  if (!status || (*status != "Enabled" && *status != "Suspended")) {
+    return json_error(400, "InvalidRequest",
+                      "Versioning is either \"Enabled\" or \"Suspended\" (once on, it can be "
+                      "suspended but not turned off).");
+  }
+  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  const auto state = *status == "Enabled" ? vault::Versioning::kEnabled
+                                          : vault::Versioning::kSuspended;
+  if (auto set = context.vault.set_versioning(bucket, state); !set) return json_error(set.error());
+  return json_reply(boost::json::object{{"name", bucket}, {"versioning", *status}});
 }
 
 }  // namespace cv::console

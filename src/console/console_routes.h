@@ -30,6 +30,9 @@ struct RouteContext {
 // The bucket when the signed-in user owns it; NoSuchBucket otherwise (others' buckets are
 // not revealed). (route_support.cc)
 Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name);
+// vault::validate_key, and no "." or ".." path segment: browsers resolve those in a URL, so a
+// link to "a/../b" would reach another key (or bucket). InvalidArgument. (route_support.cc)
+Status validate_browser_key(std::string_view key);
 // A pre-signed URL of the S3 endpoint the request came in on, signed with the session's
 // access key (AccessDenied when the key is gone). (route_support.cc)
 Result<std::string> presigned_url(RouteContext& context, std::string_view method,
@@ -53,6 +56,8 @@ Response sign_out(RouteContext& context);
 Response list_buckets(RouteContext& context);
 Response create_bucket(RouteContext& context);
 Response delete_bucket(RouteContext& context, std::string_view bucket);
+// PUT buckets/<name>/versioning {"status":"Enabled"|"Suspended"}.
+Response set_bucket_versioning(RouteContext& context, std::string_view bucket);
 // GET objects?bucket=&prefix=&after=&limit=&search=&sort=&order=: a folder's sub-folders and
 // objects, filtered, sorted and paged as folder_listing.h describes.
 Response list_folder(RouteContext& context);

@@ -49,7 +49,8 @@ Result<FolderPage> list_by_key(vault::Vault& vault, const FolderQuery& query,
   list.bucket = query.bucket;
   list.prefix = query.prefix;
   list.delimiter = "/";
-  list.start_after = query.after;
+  // Starting after the prefix itself leaves out the folder's own marker object ("a/b/").
+  list.start_after = query.after.empty() ? query.prefix : query.after;
   // Without a search every entry is kept: one page of exactly `limit` is the whole answer.
   list.max_keys = needle.empty() ? query.limit : kScanPage;
   FolderPage page;
@@ -117,6 +118,7 @@ Result<FolderPage> list_by_offset(vault::Vault& vault, const FolderQuery& query,
   list.prefix = query.prefix;
   list.delimiter = "/";
   list.max_keys = kScanPage;
+  list.start_after = query.prefix;  // not the folder's own marker object
   std::vector<std::string> folders;
   std::vector<SortRow> rows;
   while (true) {

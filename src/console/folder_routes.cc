@@ -32,6 +32,9 @@ Response create_folder(RouteContext& context) {
     return json_error(400, "InvalidFolderName",
                       "A folder is a path ending in '/', without empty parts.");
   }
+  if (auto valid = validate_browser_key(*prefix); !valid) {
+    return json_error(400, "InvalidFolderName", valid.error().message);
+  }
   if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
   // A folder is an empty object named after it, as the S3 console makes them.
   StringSource empty("");
@@ -56,7 +59,7 @@ Response rename_object(RouteContext& context) {
     return json_error(400, "InvalidRequest", "Give a bucket, the key to move and its new key.");
   }
   if (*from == *to) return json_error(400, "InvalidRequest", "The new name is the same.");
-  if (auto valid = vault::validate_key(*to); !valid) return json_error(valid.error());
+  if (auto valid = validate_browser_key(*to); !valid) return json_error(valid.error());
   if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
   auto source = context.vault.get_object(*bucket, *from);
   if (!source) return json_error(source.error());

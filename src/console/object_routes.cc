@@ -125,7 +125,7 @@ Response presign(RouteContext& context) {
     return json_error(400, "InvalidRequest",
                       "A link either downloads the object or shows it inline, not both.");
   }
-  if (auto valid = vault::validate_key(*key); !valid) return json_error(valid.error());
+  if (auto valid = validate_browser_key(*key); !valid) return json_error(valid.error());
   if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
   if (*method == "GET") {
     // The object (or the named version) must exist and have content: NoSuchKey,

@@ -14,6 +14,23 @@ Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) 
   return bucket;
 }
 
+Status validate_browser_key(std::string_view key) {
+  CV_TRY(vault::validate_key(key));
+  size_t start = 0;
+  while (start <= key.size()) {
+    const size_t end = std::min(key.find('/', start), key.size());
+    const std::string_view segment = key.substr(start, end - start);
+    if (segment == "." || segment == "..") {
+      return fail(ErrorCode::kInvalidArgument,
+                  "Names with \".\" or \"..\" as a folder level cannot be used from the browser, "
+                  "which would resolve them in the link. Rename that part.",
+                  std::string(key));
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
 Result<std::string> presigned_url(RouteContext& context, std::string_view method,
                                   std::string_view bucket, std::string_view key, QueryParams query,
                                   std::chrono::seconds expires) {

@@ -70,6 +70,9 @@ Response dispatch(RouteContext& context) {
     if (method == "POST") return create_bucket(context);
   } else if (route.starts_with("buckets/") && route.find('/', 8) == std::string_view::npos) {
     if (method == "DELETE") return delete_bucket(context, route.substr(8));
+  } else if (route.starts_with("buckets/") && route.ends_with("/versioning") &&
+             route.find('/', 8) == route.size() - 11) {
+    if (method == "PUT") return set_bucket_versioning(context, route.substr(8, route.size() - 19));
   } else if (route == "objects") {
     if (method == "GET") return list_folder(context);
   } else if (route == "presign") {

@@ -56,7 +56,7 @@ Response sign_upload_request(RouteContext& context) {
   }
   auto step = step_of(*method, !upload_id.empty(), part_number != 0);
   if (!step) return json_error(400, "InvalidRequest", step.error().message);
-  if (auto valid = vault::validate_key(*key); !valid) return json_error(valid.error());
+  if (auto valid = validate_browser_key(*key); !valid) return json_error(valid.error());
   if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
 
   QueryParams query;

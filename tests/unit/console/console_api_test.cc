@@ -276,6 +276,20 @@ TEST_F(ConsoleApiTest, FolderListingSearchesNamesWithinTheLevelCaseInsensitively
   EXPECT_TRUE(listing(alice, "bucket=files&prefix=docs/&search=nothing-like-it").keys.empty());
 }
 
+TEST_F(ConsoleApiTest, AFoldersOwnMarkerObjectIsNotListedInIt) {
+  const auto alice = alice_with_bucket("files");
+  ASSERT_EQ(call("POST", "folders", R"({"bucket":"files","prefix":"new/"})", signed_in(alice)).status,
+            201);
+  EXPECT_EQ(listing(alice, "bucket=files&prefix=").folders, Keys{"new/"});
+  for (const std::string order : {"", "&sort=size", "&sort=name&order=desc"}) {
+    Listed inside = listing(alice, "bucket=files&prefix=new/" + order);
+    EXPECT_TRUE(inside.keys.empty() && inside.folders.empty()) << order;
+  }
+  put("files", "new/a.txt", "a");
+  EXPECT_EQ(listing(alice, "bucket=files&prefix=new/").keys, Keys{"new/a.txt"});
+  EXPECT_EQ(listing(alice, "bucket=files&prefix=new/&sort=modified").keys, Keys{"new/a.txt"});
+}
+
 TEST_F(ConsoleApiTest, FolderListingSortsBySizeModifiedAndTypeFoldersFirst) {
   const auto alice = alice_with_bucket("files");
   put("files", "b.TXT", "12345");  // oldest
@@ -534,6 +548,33 @@ TEST_F(ConsoleApiTest, ADeleteMarkerCannotBeRestoredAndVersionsDeleteForGood) {
   EXPECT_EQ(temp_.vault().get_object("history", "plan.txt").value().version_id, second.version_id);
 }
 
+TEST_F(ConsoleApiTest, VersioningIsShownAndTurnedOnOrSuspendedPerBucket) {
+  const auto alice = alice_with_bucket("papers");
+  const auto versioning_of = [&] {
+    const auto listed = boost::json::parse(call("GET", "buckets", {}, signed_in(alice)).body);
+    return std::string(listed.at("buckets").at(0).at("versioning").as_string());
+  };
+  EXPECT_EQ(versioning_of(), "Off");
+  Response on = call("PUT", "buckets/papers/versioning", R"({"status":"Enabled"})", signed_in(alice));
+  ASSERT_EQ(on.status, 200) << on.body;
+  EXPECT_EQ(versioning_of(), "Enabled");
+  EXPECT_EQ(temp_.vault().versioning("papers").value(), vault::Versioning::kEnabled);
+  EXPECT_EQ(call("PUT", "buckets/papers/versioning", R"({"status":"Suspended"})", signed_in(alice))
+                .status,
+            200);
+  EXPECT_EQ(versioning_of(), "Suspended");
+  Response off = call("PUT", "buckets/papers/versioning", R"({"status":"Off"})", signed_in(alice));
+  EXPECT_EQ(off.status, 400);
+  EXPECT_EQ(error_code(off), "InvalidRequest");
+  const auto bob = sign_in("AKBOB", "bob-secret");
+  EXPECT_EQ(
+      call("PUT", "buckets/papers/versioning", R"({"status":"Enabled"})", signed_in(bob)).status,
+      404);
+  EXPECT_EQ(call("PUT", "buckets/papers/x/versioning", R"({"status":"Enabled"})", signed_in(alice))
+                .status,
+            404);
+}
+
 TEST_F(ConsoleApiTest, UploadSignerSignsEachRequestOfAnUploadAndNothingElse) {
   const auto alice = alice_with_bucket("inbox");
   const auto sign = [&](const std::string& fields) {
@@ -579,6 +620,16 @@ TEST_F(ConsoleApiTest, UploadSignerSignsEachRequestOfAnUploadAndNothingElse) {
                               R"(","method":"PUT"})",
                           signed_in(alice));
   EXPECT_EQ(bad_key.status, 400) << bad_key.body;
+  for (const std::string key : {"../up.txt", "a/../../up.txt", "a/./b", "a/..", "."}) {
+    Response dotted = call("POST", "uploads/sign",
+                           R"({"bucket":"inbox","key":")" + key + R"(","method":"PUT"})",
+                           signed_in(alice));
+    EXPECT_EQ(dotted.status, 400) << key;
+  }
+  EXPECT_EQ(call("POST", "uploads/sign", R"({"bucket":"inbox","key":"a/..b/.c.","method":"PUT"})",
+                 signed_in(alice))
+                .status,
+            200);
   const auto bob = sign_in("AKBOB", "bob-secret");
   Response not_theirs = call("POST", "uploads/sign", R"({"bucket":"inbox","key":"k","method":"PUT"})",
                              signed_in(bob));

@@ -1,0 +1,181 @@
+import { createHash, randomFillSync } from "node:crypto";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { Page } from "@playwright/test";
+
+import { Server, expect, signIn, test } from "./fixtures";
+
+const shots = fileURLToPath(new URL("../../docs/screenshots", import.meta.url));
+
+// Creates a bucket through the page's own API client session and opens it.
+async function openNewBucket(page: Page, server: Server, prefix: string): Promise<string> {
+  const bucket = `${prefix}-${Date.now()}`;
+  await signIn(page, server);
+  await page.getByLabel("New bucket name").fill(bucket);
+  await page.getByRole("button", { name: "Create bucket" }).click();
+  await page.getByRole("button", { name: bucket, exact: true }).click();
+  await expect(page.getByText("This folder is empty.")).toBeVisible();
+  return bucket;
+}
+
+// Stores an object by asking the console API for a pre-signed PUT, as the page does.
+async function putThroughApi(page: Page, server: Server, bucket: string, key: string, body: string) {
+  const csrf = await csrfToken(page, server);
+  const signed = await page.request.post(`${server.url}/_console/api/presign`, {
+    headers: { "X-CSRF-Token": csrf },
+    data: { bucket, key, method: "PUT" },
+  });
+  expect(signed.status(), await signed.text()).toBe(200);
+  const stored = await page.request.put((await signed.json()).url, { data: body });
+  expect(stored.status()).toBe(200);
+}
+
+async function csrfToken(page: Page, server: Server): Promise<string> {
+  return (await (await page.request.get(`${server.url}/_console/api/session`)).json()).csrfToken;
+}
+
+async function uploadFiles(page: Page, paths: string[]) {
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.locator("input[type=file]:not([webkitdirectory])").first().setInputFiles(paths);
+  await dialog.getByRole("button", { name: /^Upload \d+ files?$/ }).click();
+  await expect(dialog.locator(".uppy-StatusBar.is-complete")).toBeVisible({ timeout: 150_000 });
+  await dialog.getByRole("button", { name: "Close" }).click();
+}
+
+test("hostile names are shown as text and never escape the bucket", async ({ watched: page, server }) => {
+  const bucket = await openNewBucket(page, server, "names");
+  const names = [
+    `<img src=x onerror=alert(1)>.txt`,
+    `"quoted" & 'single' <b>bold.txt`,
+    `日本語 – ünïcödé ✓.txt`,
+    `${"long-name-".repeat(90)}.txt`,
+  ];
+  for (const name of names) await putThroughApi(page, server, bucket, name, `content of ${name}`);
+  await page.reload();
+  for (const name of names) {
+    await expect(page.getByRole("button", { name, exact: true })).toBeVisible();
+  }
+  await expect(page.locator("img[src='x']")).toHaveCount(0);
+  await expect(page.locator("b", { hasText: "bold" })).toHaveCount(0);
+
+  // ".." never resolves: the server refuses such keys, the page shows why.
+  const csrf = await csrfToken(page, server);
+  for (const key of ["../escape.txt", "a/../../escape.txt", "a/./b.txt"]) {
+    const refused = await page.request.post(`${server.url}/_console/api/presign`, {
+      headers: { "X-CSRF-Token": csrf },
+      data: { bucket, key, method: "PUT" },
+    });
+    expect(refused.status(), key).toBe(400);
+    expect((await refused.json()).error.message.length).toBeGreaterThan(10);
+  }
+  await page.getByRole("button", { name: "New folder" }).click();
+  await page.getByLabel("Folder name").fill("..");
+  await page.getByRole("button", { name: "Create folder" }).click();
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText("not folder names");
+  await page.getByLabel("Folder name").fill("été <script>");
+  await page.getByRole("button", { name: "Create folder" }).click();
+  await expect(page.getByRole("navigation", { name: "Breadcrumbs" })).toContainText("été <script>");
+  await expect(page.getByText("This folder is empty.")).toBeVisible();
+
+  // Search within the folder by part of a name, in any case.
+  await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("button", { name: bucket }).click();
+  await page.getByLabel("Search in this folder").fill("ÜNÏ");
+  await expect(page.getByRole("button", { name: names[2], exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: names[0], exact: true })).toHaveCount(0);
+});
+
+test("versions: turn versioning on, replace a file, restore the old version", async ({
+  watched: page,
+  server,
+}) => {
+  const bucket = await openNewBucket(page, server, "versions");
+  await page.getByRole("button", { name: "Buckets", exact: true }).click();
+  await page.getByRole("button", { name: `Turn on versioning of ${bucket}` }).click();
+  await expect(page.getByRole("button", { name: `Suspend versioning of ${bucket}` })).toBeVisible();
+  await page.getByRole("button", { name: bucket, exact: true }).click();
+
+  const first = mkdtempSync(join(tmpdir(), "cv-v1-"));
+  const second = mkdtempSync(join(tmpdir(), "cv-v2-"));
+  writeFileSync(join(first, "plan.txt"), "first draft\n");
+  writeFileSync(join(second, "plan.txt"), "second draft, much longer\n");
+  await uploadFiles(page, [join(first, "plan.txt")]);
+  await uploadFiles(page, [join(second, "plan.txt")]);
+
+  await page.getByRole("button", { name: "Details of plan.txt" }).click();
+  const details = page.getByRole("dialog", { name: "Details" });
+  const versions = details.getByRole("row");
+  await expect(versions).toHaveCount(3); // a header and two versions
+  await expect(versions.nth(1)).toContainText("(current)");
+  await page.screenshot({ path: join(shots, "versions.png") });
+  await versions.nth(2).getByRole("button", { name: "Restore" }).click();
+  await expect(details.getByRole("status")).toHaveText("That version is the current one again.");
+  await expect(versions).toHaveCount(4);
+  await details.getByRole("button", { name: "Close" }).click();
+
+  await page.getByRole("button", { name: "plan.txt", exact: true }).click();
+  await expect(page.getByLabel("Text of plan.txt")).toHaveText("first draft\n");
+});
+
+test("keyboard only, in a phone-sized window", async ({ watched: page, server }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(server.url + "/");
+  await page.getByLabel("Access key").focus();
+  await page.keyboard.type(server.accessKey);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(server.secretKey);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Buckets" })).toBeVisible();
+  const bucket = `phone-${Date.now()}`;
+  await page.getByLabel("New bucket name").focus();
+  await page.keyboard.type(bucket);
+  await page.keyboard.press("Enter");
+  const open = page.getByRole("button", { name: bucket, exact: true });
+  await open.focus();
+  await page.keyboard.press("Enter");
+  await putThroughApi(page, server, bucket, "notes/readme.txt", "hello from a phone");
+  await page.reload();
+  await page.getByRole("button", { name: "notes/", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  const name = page.getByRole("button", { name: "readme.txt", exact: true });
+  await name.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Text of readme.txt")).toHaveText("hello from a phone");
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  // Nothing is wider than the window.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: join(shots, "phone.png") });
+});
+
+test("a 1 GiB file goes up in parts and arrives whole", async ({ watched: page, server }) => {
+  test.setTimeout(600_000);
+  const folder = mkdtempSync(join(tmpdir(), "cv-big-"));
+  const path = join(folder, "disk-image.bin");
+  // 128 parts of 8 MiB (the page's part size); the multipart ETag is the MD5 of the parts' MD5s.
+  const part = Buffer.alloc(8 * 1024 * 1024);
+  const partDigests: Buffer[] = [];
+  const file = openSync(path, "w");
+  for (let i = 0; i < 128; i++) {
+    randomFillSync(part);
+    writeSync(file, part);
+    partDigests.push(createHash("md5").update(part).digest());
+  }
+  closeSync(file);
+  const expectedEtag = `${createHash("md5").update(Buffer.concat(partDigests)).digest("hex")}-128`;
+  try {
+    const bucket = await openNewBucket(page, server, "big");
+    await uploadFiles(page, [path]);
+    const details = await page.request.get(
+      `${server.url}/_console/api/object?bucket=${bucket}&key=disk-image.bin`,
+    );
+    const body = await details.json();
+    expect(body.size).toBe(1024 * 1024 * 1024);
+    expect(body.etag).toBe(expectedEtag);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
