@@ -118,6 +118,22 @@ test("versions: turn versioning on, replace a file, restore the old version", as
 
   await page.getByRole("button", { name: "plan.txt", exact: true }).click();
   await expect(page.getByLabel("Text of plan.txt")).toHaveText("first draft\n");
+  await page.keyboard.press("Escape");
+
+  // A delete leaves a delete marker: the deleted file is found and brought back.
+  await page.getByRole("button", { name: "Delete plan.txt" }).click();
+  await expect(page.getByText("This folder is empty.")).toBeVisible();
+  await page.getByLabel("Show deleted").check();
+  await page.getByRole("button", { name: "Versions of plan.txt" }).click();
+  const deleted = page.getByRole("dialog", { name: "Details" });
+  await expect(deleted.getByText("is deleted")).toBeVisible();
+  await expect(deleted.getByText("delete marker")).toBeVisible();
+  await deleted.getByRole("row").nth(2).getByRole("button", { name: "Restore" }).click();
+  await expect(deleted.getByRole("status")).toHaveText("That version is the current one again.");
+  await deleted.getByRole("button", { name: "Close" }).click();
+  await page.getByLabel("Show deleted").uncheck();
+  await page.getByRole("button", { name: "plan.txt", exact: true }).click();
+  await expect(page.getByLabel("Text of plan.txt")).toHaveText("first draft\n");
 });
 
 test("keyboard only, in a phone-sized window", async ({ watched: page, server }) => {

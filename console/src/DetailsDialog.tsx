@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 
-import { ConsoleApi, NameValue, ObjectDetails, formatBytes } from "./api";
+import { ConsoleApi, DeletedObjectDetails, NameValue, ObjectDetails, formatBytes } from "./api";
 import { Dialog, messageOf } from "./Dialog";
 
 // One object's details: size, type, ETag, class, encryption, metadata, tags and versions
@@ -24,7 +24,7 @@ export function DetailsDialog({
   onChanged: () => void;
   onClose: () => void;
 }) {
-  const [details, setDetails] = useState<ObjectDetails | null>(null);
+  const [details, setDetails] = useState<ObjectDetails | DeletedObjectDetails | null>(null);
   const [error, setError] = useState("");
   const [note, setNote] = useState("");
 
@@ -45,7 +45,7 @@ export function DetailsDialog({
     }
   }
 
-  const rows: [string, string][] = details
+  const rows: [string, string][] = details && !details.deleted
     ? [
         ["Key", details.key],
         ["Size", `${formatBytes(details.size)} (${details.size.toLocaleString()} bytes)`],
@@ -78,17 +78,26 @@ export function DetailsDialog({
               </div>
             ))}
           </dl>
-          <div className="inline">
-            <button onClick={() => onDownload(objectKey)}>Download</button>
-            <button onClick={() => onRename(objectKey)}>Rename or move</button>
-            <button className="danger" onClick={() => onDelete(objectKey)}>
-              Delete
-            </button>
-          </div>
-          <Pairs title="Headers" pairs={details.headers} />
-          <Pairs title="Metadata" pairs={details.metadata} />
-          <Pairs title="Tags" pairs={details.tags} />
-          {details.versions.length > 1 && (
+          {details.deleted ? (
+            <p>
+              <strong>{objectKey}</strong> is deleted. Restore one of its versions to bring it
+              back.
+            </p>
+          ) : (
+            <>
+              <div className="inline">
+                <button onClick={() => onDownload(objectKey)}>Download</button>
+                <button onClick={() => onRename(objectKey)}>Rename or move</button>
+                <button className="danger" onClick={() => onDelete(objectKey)}>
+                  Delete
+                </button>
+              </div>
+              <Pairs title="Headers" pairs={details.headers} />
+              <Pairs title="Metadata" pairs={details.metadata} />
+              <Pairs title="Tags" pairs={details.tags} />
+            </>
+          )}
+          {(details.versions.length > 1 || details.deleted) && (
             <>
               <h3>Versions</h3>
               <table className="listing">

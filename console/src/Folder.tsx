@@ -48,6 +48,7 @@ export function Folder({
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<SortField>("name");
   const [order, setOrder] = useState<"asc" | "desc">("asc");
+  const [showDeleted, setShowDeleted] = useState(false);
   const [view, setView] = useState<View>(
     () => (localStorage.getItem("cloudvault.view") as View) ?? "list",
   );
@@ -59,11 +60,12 @@ export function Folder({
   const load = useCallback(() => {
     const mine = ++generation.current;
     setError("");
-    api.folder(bucket, prefix, { search, sort, order, limit: pageSize }).then(
+    const query = showDeleted ? { search, deleted: true } : { search, sort, order };
+    api.folder(bucket, prefix, { ...query, limit: pageSize }).then(
       (first) => mine === generation.current && setPage(first),
       (caught) => mine === generation.current && setError(messageOf(caught)),
     );
-  }, [api, bucket, prefix, search, sort, order]);
+  }, [api, bucket, prefix, search, sort, order, showDeleted]);
 
   useEffect(() => {
     setPage(null);
@@ -84,13 +86,8 @@ export function Folder({
     if (!page?.next) return;
     const mine = generation.current;
     try {
-      const next = await api.folder(bucket, prefix, {
-        after: page.next,
-        search,
-        sort,
-        order,
-        limit: pageSize,
-      });
+      const query = showDeleted ? { search, deleted: true } : { search, sort, order };
+      const next = await api.folder(bucket, prefix, { ...query, after: page.next, limit: pageSize });
       if (mine !== generation.current) return;
       setPage({
         ...next,
@@ -197,7 +194,11 @@ export function Folder({
         />
         <label className="compact">
           Sort by
-          <select value={sort} onChange={(e) => setSort(e.target.value as SortField)}>
+          <select
+            value={sort}
+            disabled={showDeleted}
+            onChange={(e) => setSort(e.target.value as SortField)}
+          >
             <option value="name">Name</option>
             <option value="size">Size</option>
             <option value="modified">Date</option>
@@ -205,11 +206,20 @@ export function Folder({
           </select>
         </label>
         <button
+          disabled={showDeleted}
           aria-label={order === "asc" ? "Ascending order (switch to descending)" : "Descending order (switch to ascending)"}
           onClick={() => setOrder(order === "asc" ? "desc" : "asc")}
         >
           {order === "asc" ? "↑" : "↓"}
         </button>
+        <label className="compact" title="Deleted objects of a versioned bucket, to restore">
+          <input
+            type="checkbox"
+            checked={showDeleted}
+            onChange={(e) => setShowDeleted(e.target.checked)}
+          />
+          Show deleted
+        </label>
         <div className="segmented" role="group" aria-label="View">
           <button aria-pressed={view === "list"} onClick={() => setView("list")}>
             List
@@ -233,11 +243,18 @@ export function Folder({
       {page === null ? (
         !error && <p>Loading…</p>
       ) : page.folders.length === 0 && page.objects.length === 0 ? (
-        <p>{search ? `Nothing here matches “${search}”.` : "This folder is empty."}</p>
-      ) : view === "list" ? (
+        <p>
+          {search
+            ? `Nothing here matches “${search}”.`
+            : showDeleted
+              ? "Nothing was deleted in this folder (or versioning is off, so deletes are final)."
+              : "This folder is empty."}
+        </p>
+      ) : view === "list" || showDeleted ? (
         <FolderListing
           page={page}
           prefix={prefix}
+          deleted={showDeleted}
           selected={selected}
           onSelect={setSelected}
           onFolder={onNavigate}

@@ -16,6 +16,7 @@ export interface ObjectActions {
 export function FolderListing({
   page,
   prefix,
+  deleted,
   selected,
   onSelect,
   onFolder,
@@ -23,6 +24,7 @@ export function FolderListing({
 }: {
   page: FolderPage;
   prefix: string;
+  deleted: boolean;
   selected: Set<string>;
   onSelect: (keys: Set<string>) => void;
   onFolder: (prefix: string) => void;
@@ -72,6 +74,25 @@ export function FolderListing({
         ))}
         {page.objects.map((object) => {
           const name = displayName(object.key, prefix);
+          if (deleted) {
+            return (
+              <tr key={object.key} className="deleted">
+                <td className="check" />
+                <td>
+                  <button className="link" onClick={() => actions.details(object.key)}>
+                    <KindIcon kind={kindOf(object.key)} /> <s>{name}</s>
+                  </button>
+                </td>
+                <td className="number">—</td>
+                <td className="optional">deleted {new Date(object.modified).toLocaleString()}</td>
+                <td className="actions">
+                  <button className="small" aria-label={`Versions of ${name}`} onClick={() => actions.details(object.key)}>
+                    Versions
+                  </button>
+                </td>
+              </tr>
+            );
+          }
           return (
             <tr key={object.key} className={selected.has(object.key) ? "selected" : undefined}>
               <td className="check">

@@ -49,6 +49,8 @@ export interface FolderQuery {
   sort?: SortField;
   order?: "asc" | "desc";
   limit?: number;
+  // Deleted keys (their current version is a delete marker) instead of objects; name order.
+  deleted?: boolean;
 }
 
 export interface ObjectVersionSummary {
@@ -65,9 +67,18 @@ export interface NameValue {
   value: string;
 }
 
+// A deleted key (its current version a delete marker) has only its versions.
+export interface DeletedObjectDetails {
+  bucket: string;
+  key: string;
+  deleted: true;
+  versions: ObjectVersionSummary[];
+}
+
 export interface ObjectDetails {
   bucket: string;
   key: string;
+  deleted: false;
   size: number;
   contentType: string;
   etag: string;
@@ -182,6 +193,7 @@ export class ConsoleApi {
     if (options.sort && options.sort !== "name") query.set("sort", options.sort);
     if (options.order === "desc") query.set("order", "desc");
     if (options.limit) query.set("limit", String(options.limit));
+    if (options.deleted) query.set("deleted", "true");
     return this.call<FolderPage>("GET", `objects?${query}`);
   }
 
@@ -200,8 +212,8 @@ export class ConsoleApi {
     return this.call("POST", "rename", { bucket, from, to });
   }
 
-  details(bucket: string, key: string): Promise<ObjectDetails> {
-    return this.call<ObjectDetails>("GET", `object?${new URLSearchParams({ bucket, key })}`);
+  details(bucket: string, key: string): Promise<ObjectDetails | DeletedObjectDetails> {
+    return this.call<ObjectDetails | DeletedObjectDetails>("GET", `object?${new URLSearchParams({ bucket, key })}`);
   }
 
   restoreVersion(bucket: string, key: string, versionId: string): Promise<unknown> {

@@ -91,6 +91,56 @@ Result<FolderPage> list_by_key(vault::Vault& vault, const FolderQuery& query,
   }
 }
 
+// Deleted keys, in key order, with every sub-folder (see list_folder_level).
+Result<FolderPage> list_deleted(vault::Vault& vault, const FolderQuery& query,
+                                std::string_view needle) {
+  if (query.sort != SortField::kName || query.descending) {
+    return fail(ErrorCode::kInvalidRequest, "Deleted objects are listed by name only.");
+  }
+  if (!query.after.empty() && !query.after.starts_with(query.prefix)) return fail(bad_cursor());
+  meta::ListVersionsQuery list;
+  list.bucket = query.bucket;
+  list.prefix = query.prefix;
+  list.delimiter = "/";
+  // After every version of the prefix itself: not the folder's own marker object.
+  list.key_marker = query.after.empty() ? query.prefix : query.after;
+  list.max_keys = kScanPage;
+  FolderPage page;
+  size_t kept = 0;
+  std::string last_kept;
+  while (true) {
+    meta::ListVersionsPage batch = CV_TRY(vault.list_object_versions(list));
+    std::vector<meta::ObjectVersion*> deleted;
+    for (meta::ObjectVersion& version : batch.versions) {
+      if (version.is_latest && version.is_delete_marker) deleted.push_back(&version);
+    }
+    size_t o = 0;
+    size_t p = 0;
+    while (o < deleted.size() || p < batch.common_prefixes.size()) {
+      const bool folder = p < batch.common_prefixes.size() &&
+                          (o == deleted.size() || batch.common_prefixes[p] < deleted[o]->key);
+      const std::string& key = folder ? batch.common_prefixes[p] : deleted[o]->key;
+      if (contains_folded(name_of(key, query.prefix), needle)) {
+        if (kept == query.limit) {
+          page.next = last_kept;
+          return page;
+        }
+        last_kept = key;
+        ++kept;
+        if (folder) {
+          page.folders.push_back(std::move(batch.common_prefixes[p]));
+        } else {
+          page.objects.push_back(entry_of(*deleted[o]));
+        }
+      }
+      folder ? ++p : ++o;
+    }
+    if (!batch.truncated) return page;
+    list.key_marker = std::move(batch.next_key_marker);
+    list.version_id_marker = std::move(batch.next_version_id_marker);
+  }
+}
+
 // An object of the level with what its order needs.
 struct SortRow {
   FolderEntry entry;
@@ -203,6 +253,7 @@ std::string file_type(std::string_view name) {
 
 Result<FolderPage> list_folder_level(vault::Vault& vault, const FolderQuery& query) {
   const std::string needle = to_lower(query.search);
+  if (query.deleted) return list_deleted(vault, query, needle);
   if (query.sort == SortField::kName && !query.descending) {
     return list_by_key(vault, query, needle);
   }

@@ -25,6 +25,9 @@ struct FolderQuery {
   std::string search;
   SortField sort = SortField::kName;
   bool descending = false;
+  // Lists, instead of the level's objects, its deleted keys: those whose current version is a
+  // delete marker (versioned buckets), in name order (the only order allowed with it).
+  bool deleted = false;
   std::string after;  // the `next` of the previous page; "" for the first page
   uint32_t limit = 200;
 };
@@ -56,6 +59,8 @@ std::string file_type(std::string_view name);
 //  - name descending, size, modified, type: the whole level is read and sorted; folders come
 //    first (by name, reversed only for name descending), then the objects (ties by name,
 //    ascending); `next` is "@<offset>" into that order.
+//  - deleted: the vault's version listing in key order, `next` a key as for name order;
+//    every sub-folder is listed (deleted keys may sit in any of them).
 // Fails with InvalidRequest for a cursor such a listing cannot have given (an offset cursor
 // in name-ascending order is taken as a key, as S3's StartAfter would); vault errors pass
 // through.

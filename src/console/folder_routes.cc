@@ -85,8 +85,6 @@ Response object_details(RouteContext& context) {
   const std::string* key = find_param(context.request.params, "key");
   if (!bucket || !key) return json_error(400, "InvalidRequest", "Give a bucket and a key.");
   if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
-  auto object = context.vault.get_object(*bucket, *key);
-  if (!object) return json_error(object.error());
   // Every version of this key alone (a listing by prefix would count other keys' versions),
   // the current one first, then newest first; at most kMaxVersions of them.
   auto key_versions = context.vault.key_versions(*bucket, *key);
@@ -103,6 +101,16 @@ Response object_details(RouteContext& context) {
                             {"size", version.size},
                             {"modified", format_iso8601(from_unix_nanos(version.mtime_ns))}});
   }
+  // A deleted key of a versioned bucket: its versions, to restore one.
+  if (!key_versions->empty() && key_versions->front().is_latest &&
+      key_versions->front().is_delete_marker) {
+    return json_reply(boost::json::object{{"bucket", *bucket},
+                                          {"key", *key},
+                                          {"deleted", true},
+                                          {"versions", std::move(versions)}});
+  }
+  auto object = context.vault.get_object(*bucket, *key);
+  if (!object) return json_error(object.error());
   const char* encryption = object->encryption.mode == meta::EncryptionMode::kS3         ? "SSE-S3"
                            : object->encryption.mode == meta::EncryptionMode::kCustomer ? "SSE-C"
                                                                                         : "none";
@@ -116,6 +124,7 @@ Response object_details(RouteContext& context) {
                           {"storageClass", object->storage_class},
                           {"encryption", encryption},
                           {"versionId", object->version_id},
+                          {"deleted", false},
                           {"metadata", pairs_json(object->user_metadata)},
                           {"headers", pairs_json(object->headers)},
                           {"tags", pairs_json(object->tags)},

@@ -33,6 +33,12 @@ Response list_folder(RouteContext& context) {
   query.prefix = query_param(context.request, "prefix");
   query.after = query_param(context.request, "after");
   query.search = query_param(context.request, "search");
+  if (const std::string deleted = query_param(context.request, "deleted"); !deleted.empty()) {
+    if (deleted != "true" && deleted != "false") {
+      return json_error(400, "InvalidRequest", "deleted must be true or false.");
+    }
+    query.deleted = deleted == "true";
+  }
   query.limit = kDefaultPage;
   if (const std::string limit = query_param(context.request, "limit"); !limit.empty()) {
     uint32_t value = 0;

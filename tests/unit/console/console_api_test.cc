@@ -290,6 +290,60 @@ TEST_F(ConsoleApiTest, AFoldersOwnMarkerObjectIsNotListedInIt) {
   EXPECT_EQ(listing(alice, "bucket=files&prefix=new/&sort=modified").keys, Keys{"new/a.txt"});
 }
 
+TEST_F(ConsoleApiTest, DeletedKeysAreListedAndTheirVersionsShownToRestoreOne) {
+  const auto alice = alice_with_bucket("kept");
+  ASSERT_TRUE(temp_.vault().set_versioning("kept", vault::Versioning::kEnabled));
+  const auto old_version = put("kept", "docs/gone.txt", "precious");
+  put("kept", "docs/alive.txt", "here");
+  put("kept", "docs/sub/also-gone.txt", "x");
+  for (int i = 0; i < 5; ++i) put("kept", "docs/z" + std::to_string(i) + ".txt", "z");
+  ASSERT_TRUE(temp_.vault().delete_object("kept", "docs/gone.txt"));
+  ASSERT_TRUE(temp_.vault().delete_object("kept", "docs/sub/also-gone.txt"));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(temp_.vault().delete_object("kept", "docs/z" + std::to_string(i) + ".txt"));
+  }
+
+  EXPECT_EQ(listing(alice, "bucket=kept&prefix=docs/").keys, Keys{"docs/alive.txt"});
+  Listed deleted = listing(alice, "bucket=kept&prefix=docs/&deleted=true");
+  EXPECT_EQ(deleted.folders, Keys{"docs/sub/"});
+  EXPECT_EQ(deleted.keys, (Keys{"docs/gone.txt", "docs/z0.txt", "docs/z1.txt", "docs/z2.txt",
+                                "docs/z3.txt", "docs/z4.txt"}));
+  Listed paged = all_pages(alice, "bucket=kept&prefix=docs/&deleted=true&limit=2");
+  EXPECT_EQ(paged.keys, deleted.keys);
+  EXPECT_EQ(listing(alice, "bucket=kept&prefix=docs/&deleted=true&search=GONE").keys,
+            Keys{"docs/gone.txt"});
+  EXPECT_EQ(call("GET", "objects?bucket=kept&prefix=&deleted=true&sort=size", {},
+                 signed_in(alice, false))
+                .status,
+            400);
+
+  Response details = call("GET", "object?bucket=kept&key=docs/gone.txt", {}, signed_in(alice, false));
+  ASSERT_EQ(details.status, 200) << details.body;
+  const auto shown = boost::json::parse(details.body).as_object();
+  EXPECT_TRUE(shown.at("deleted").as_bool());
+  const auto& versions = shown.at("versions").as_array();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_TRUE(versions[0].at("deleteMarker").as_bool());
+  EXPECT_TRUE(versions[0].at("latest").as_bool());
+  EXPECT_EQ(versions[1].at("versionId").as_string(), old_version.version_id);
+
+  Response restored = call("POST", "versions/restore",
+                           R"({"bucket":"kept","key":"docs/gone.txt","versionId":")" +
+                               old_version.version_id + R"("})",
+                           signed_in(alice));
+  ASSERT_EQ(restored.status, 200) << restored.body;
+  EXPECT_EQ(listing(alice, "bucket=kept&prefix=docs/").keys,
+            (Keys{"docs/alive.txt", "docs/gone.txt"}));
+  EXPECT_FALSE(boost::json::parse(call("GET", "object?bucket=kept&key=docs/gone.txt", {},
+                                       signed_in(alice, false))
+                                      .body)
+                   .at("deleted")
+                   .as_bool());
+  EXPECT_EQ(call("GET", "object?bucket=kept&key=docs/never.txt", {}, signed_in(alice, false))
+                .status,
+            404);
+}
+
 TEST_F(ConsoleApiTest, FolderListingSortsBySizeModifiedAndTypeFoldersFirst) {
   const auto alice = alice_with_bucket("files");
   put("files", "b.TXT", "12345");  // oldest
