@@ -19,10 +19,12 @@ build: install-deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # The web console (console/: React + Vite), built into console/dist, which the server serves.
-# `npm install` with the committed lock (not `npm ci`: npm rejects this lock's optional
-# platform packages under the machine's omit-lockfile-registry-resolved setting).
-console: install-deps
-	cd console && npm install --no-audit --no-fund && npm run build
+# Its packages come from the committed lock (npm ci), again only when the lock changes.
+console/node_modules/.installed: console/package-lock.json
+	cd console && npm ci --no-audit --no-fund && touch node_modules/.installed
+
+console: install-deps console/node_modules/.installed
+	cd console && npm run build
 
 run: build console
 	$(BUILD_DIR)/cloudvault server --listen $(LISTEN) --data $(DATA)

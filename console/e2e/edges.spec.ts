@@ -136,6 +136,38 @@ test("versions: turn versioning on, replace a file, restore the old version", as
   await expect(page.getByLabel("Text of plan.txt")).toHaveText("first draft\n");
 });
 
+test("a failed upload says why, and can be retried once the cause is gone", async ({
+  watched: page,
+  server,
+}) => {
+  const bucket = await openNewBucket(page, server, "failing");
+  const folder = mkdtempSync(join(tmpdir(), "cv-fail-"));
+  writeFileSync(join(folder, "report.txt"), "quarterly numbers\n");
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.locator("input[type=file]:not([webkitdirectory])").first().setInputFiles(join(folder, "report.txt"));
+  // The bucket goes away before the upload starts: signing its requests is refused.
+  const csrf = await csrfToken(page, server);
+  const removed = await page.request.delete(`${server.url}/_console/api/buckets/${bucket}`, {
+    headers: { "X-CSRF-Token": csrf },
+  });
+  expect(removed.status()).toBe(204);
+  await dialog.getByRole("button", { name: /^Upload 1 file$/ }).click();
+  await expect(dialog.locator(".upload-failures")).toContainText("report.txt: That bucket does not exist.");
+  await page.screenshot({ path: join(shots, "upload-failed.png") });
+  // Bring the bucket back and retry from the same dialog.
+  const created = await page.request.post(`${server.url}/_console/api/buckets`, {
+    headers: { "X-CSRF-Token": csrf },
+    data: { name: bucket },
+  });
+  expect(created.status()).toBe(201);
+  await dialog.getByRole("button", { name: /Retry/ }).first().click();
+  await expect(dialog.locator(".uppy-StatusBar.is-complete")).toBeVisible();
+  await expect(dialog.locator(".upload-failures")).toHaveCount(0);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByRole("button", { name: "report.txt", exact: true })).toBeVisible();
+});
+
 test("keyboard only, in a phone-sized window", async ({ watched: page, server }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(server.url + "/");

@@ -3,7 +3,7 @@ import Uppy from "@uppy/core";
 import Dashboard from "@uppy/dashboard";
 import "@uppy/core/css/style.min.css";
 import "@uppy/dashboard/css/style.min.css";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { ConsoleApi } from "./api";
 import { uploadKey } from "./files";
@@ -31,6 +31,8 @@ export function Uploader({
   onUploaded: () => void;
 }) {
   const target = useRef<HTMLDivElement>(null);
+  // Failed files and why, shown under the dashboard until they are retried or removed.
+  const [failures, setFailures] = useState<Record<string, string>>({});
   const uploaded = useRef(onUploaded);
   uploaded.current = onUploaded;
 
@@ -54,8 +56,37 @@ export function Uploader({
         limit: 4,
       });
     uppy.on("complete", () => uploaded.current());
+    uppy.on("upload-error", (file, error) => {
+      if (!file) return;
+      const name = file.meta.relativePath || file.name || "a file";
+      setFailures((shown) => ({ ...shown, [file.id]: `${name}: ${error.message}` }));
+    });
+    const forget = (id: string) =>
+      setFailures((shown) => {
+        const { [id]: _, ...rest } = shown;
+        return rest;
+      });
+    uppy.on("upload-success", (file) => file && forget(file.id));
+    uppy.on("file-removed", (file) => forget(file.id));
+    uppy.on("upload-retry", (file) => file && forget(file.id));
+    uppy.on("retry-all", () => setFailures({}));
     return () => uppy.destroy();
   }, [api, bucket, prefix]);
 
-  return <div ref={target} className="uploader" />;
+  const messages = Object.values(failures);
+  return (
+    <>
+      <div ref={target} className="uploader" />
+      {messages.length > 0 && (
+        <div role="alert" className="error upload-failures">
+          <p>Not uploaded (retry when the cause is fixed):</p>
+          <ul>
+            {messages.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
 }
