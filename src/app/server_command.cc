@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -148,6 +149,13 @@ int run_server(const Config& config) {
                                ? "[" + config.listen_address + "]"
                                : config.listen_address;
   std::printf("listening on http://%s:%u\n", host.c_str(), server.port());
+  if (std::filesystem::exists(config.console_assets_dir / "index.html")) {
+    std::printf("web console: http://%s:%u/ (sign in with the access key and secret below)\n",
+                host.c_str(), server.port());
+  } else {
+    std::printf("web console: not built (no %s; run `make console`)\n",
+                (config.console_assets_dir / "index.html").c_str());
+  }
   std::printf("region: %s\ndata: %s\naccess key: %s\nsecret key: %s\n", config.region.c_str(),
               config.data_dir.c_str(), root->access_key_id.c_str(), root->secret_key.c_str());
   std::fflush(stdout);
