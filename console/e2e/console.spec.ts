@@ -91,6 +91,10 @@ test("a person uploads, browses, previews, downloads, shares, deletes and signs 
     const link = await dialog.getByLabel("Share link").inputValue();
     expect(link).toContain("X-Amz-Expires=3600");
     await expect(dialog.getByRole("status")).toHaveText("This link works for 1 hour.");
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await dialog.getByRole("button", { name: "Copy" }).click();
+    await expect(dialog.getByRole("status")).toHaveText("Copied to the clipboard.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
     await page.screenshot({ path: join(shots, "share.png") });
     const stranger = await request.newContext();
     const fetched = await stranger.get(link);
@@ -105,6 +109,28 @@ test("a person uploads, browses, previews, downloads, shares, deletes and signs 
     await expect(page.getByRole("button", { name: "beach.png", exact: true })).toBeVisible();
     await expect(page.getByRole("button", { name: "itinerary.md", exact: true })).toBeVisible();
     await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("button", { name: bucket }).click();
+  });
+
+  await test.step("rename an object, then move it into a folder", async () => {
+    await page.getByRole("button", { name: "Rename forest.png" }).click();
+    const dialog = page.getByRole("dialog", { name: "Rename or move" });
+    await dialog.getByRole("textbox").fill("woods.png");
+    await dialog.getByRole("button", { name: "Rename" }).click();
+    await expect(page.getByRole("status")).toHaveText("Renamed to woods.png.");
+    await expect(page.getByRole("button", { name: "forest.png", exact: true })).toHaveCount(0);
+    await page.getByRole("button", { name: "Rename woods.png" }).click();
+    await dialog.getByRole("textbox").fill("trip/woods.png");
+    await expect(dialog.getByText("Becomes: trip/woods.png")).toBeVisible();
+    await dialog.getByRole("button", { name: "Rename" }).click();
+    await expect(page.getByRole("button", { name: "woods.png", exact: true })).toHaveCount(0);
+    await page.getByRole("button", { name: "trip/", exact: true }).click();
+    await expect(page.getByRole("button", { name: "woods.png", exact: true })).toBeVisible();
+    await page.getByRole("button", { name: "Rename woods.png" }).click();
+    await dialog.getByRole("textbox").fill("/forest.png");
+    await dialog.getByRole("button", { name: "Rename" }).click();
+    await expect(page.getByRole("button", { name: "woods.png", exact: true })).toHaveCount(0);
+    await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("button", { name: bucket }).click();
+    await expect(page.getByRole("button", { name: "forest.png", exact: true })).toBeVisible();
   });
 
   await test.step("see an object's details", async () => {
