@@ -22,14 +22,24 @@ async function openNewBucket(page: Page, server: Server, prefix: string): Promis
 }
 
 // Stores an object by asking the console API for a pre-signed PUT, as the page does.
-async function putThroughApi(page: Page, server: Server, bucket: string, key: string, body: string) {
+async function putThroughApi(
+  page: Page,
+  server: Server,
+  bucket: string,
+  key: string,
+  body: string | Buffer,
+  contentType = "application/octet-stream",
+) {
   const csrf = await csrfToken(page, server);
   const signed = await page.request.post(`${server.url}/_console/api/presign`, {
     headers: { "X-CSRF-Token": csrf },
     data: { bucket, key, method: "PUT" },
   });
   expect(signed.status(), await signed.text()).toBe(200);
-  const stored = await page.request.put((await signed.json()).url, { data: body });
+  const stored = await page.request.put((await signed.json()).url, {
+    data: body,
+    headers: { "Content-Type": contentType },
+  });
   expect(stored.status()).toBe(200);
 }
 
@@ -166,6 +176,66 @@ test("a failed upload says why, and can be retried once the cause is gone", asyn
   await expect(dialog.locator(".upload-failures")).toHaveCount(0);
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(page.getByRole("button", { name: "report.txt", exact: true })).toBeVisible();
+});
+
+// One second of a 440 Hz tone as 8 kHz 16-bit mono PCM in a WAV container.
+function wav(): Buffer {
+  const rate = 8000;
+  const samples = Buffer.alloc(rate * 2);
+  for (let i = 0; i < rate; i++) samples.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0);
+  header.writeUInt32LE(36 + samples.length, 4);
+  header.write("WAVEfmt ", 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36);
+  header.writeUInt32LE(samples.length, 40);
+  return Buffer.concat([header, samples]);
+}
+
+// A one-page PDF with a line of text (cross-reference offsets computed).
+function pdf(): Buffer {
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    "<< /Length 44 >>\nstream\nBT /F1 18 Tf 40 100 Td (Hello PDF) Tj ET\nendstream",
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let text = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(text));
+    text += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(text);
+  text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) text += `${String(offset).padStart(10, "0")} 00000 n \n`;
+  text += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(text, "latin1");
+}
+
+test("audio plays and a PDF opens in the preview", async ({ watched: page, server }) => {
+  const bucket = await openNewBucket(page, server, "media");
+  await putThroughApi(page, server, bucket, "tone.wav", wav(), "audio/wav");
+  await putThroughApi(page, server, bucket, "hello.pdf", pdf(), "application/pdf");
+  await page.reload();
+  await page.getByRole("button", { name: "tone.wav", exact: true }).click();
+  const audio = page.getByRole("dialog").locator("audio");
+  await expect.poll(() => audio.evaluate((a) => (a as HTMLAudioElement).duration)).toBeCloseTo(1, 1);
+  await page.keyboard.press("ArrowLeft"); // hello.pdf comes first in name order
+  const frame = page.getByRole("dialog", { name: "hello.pdf" }).locator("iframe");
+  const src = await frame.getAttribute("src");
+  const response = await page.request.get(src!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toBe("application/pdf");
+  expect(response.headers()["content-security-policy"]).toBeUndefined();
 });
 
 test("keyboard only, in a phone-sized window", async ({ watched: page, server }) => {
