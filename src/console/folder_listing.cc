@@ -40,6 +40,58 @@ FolderEntry entry_of(meta::ObjectVersion& object) {
                      std::move(object.storage_class)};
 }
 
+// A page in name order built from vault batches, each holding sub-folders and objects in key
+// order: merges them back into key order and keeps the entries whose name matches, up to
+// `limit`.
+class KeyOrderPage {
+ public:
+  KeyOrderPage(const FolderQuery& query, std::string_view needle)
+      : query_(query), needle_(needle) {}
+
+  // Takes one batch; false when a match came after `limit` were kept: the page is complete
+  // and its `next` is the last key kept.
+  bool take(std::vector<std::string>& folders, const std::vector<meta::ObjectVersion*>& objects) {
+    size_t o = 0;
+    size_t p = 0;
+    while (o < objects.size() || p < folders.size()) {
+      const bool folder =
+          p < folders.size() && (o == objects.size() || folders[p] < objects[o]->key);
+      const std::string& key = folder ? folders[p] : objects[o]->key;
+      if (contains_folded(name_of(key, query_.prefix), needle_)) {
+        if (kept_ == query_.limit) {
+          page_.next = last_kept_;
+          return false;
+        }
+        last_kept_ = key;
+        ++kept_;
+        if (folder) {
+          page_.folders.push_back(std::move(folders[p]));
+        } else {
+          page_.objects.push_back(entry_of(*objects[o]));
+        }
+      }
+      folder ? ++p : ++o;
+    }
+    return true;
+  }
+
+  bool full() const { return kept_ == query_.limit; }
+
+  // The page so far; with `more` (the level goes on) and a full page, `next` is the last key
+  // kept.
+  FolderPage finish(bool more) {
+    if (more && full()) page_.next = last_kept_;
+    return std::move(page_);
+  }
+
+ private:
+  const FolderQuery& query_;
+  std::string_view needle_;
+  FolderPage page_;
+  size_t kept_ = 0;
+  std::string last_kept_;
+};
+
 // Name ascending: vault pages in key order from the key cursor, keeping matches until
 // `limit` of them are found or the level ends.
 Result<FolderPage> list_by_key(vault::Vault& vault, const FolderQuery& query,
@@ -53,40 +105,13 @@ Result<FolderPage> list_by_key(vault::Vault& vault, const FolderQuery& query,
   list.start_after = query.after.empty() ? query.prefix : query.after;
   // Without a search every entry is kept: one page of exactly `limit` is the whole answer.
   list.max_keys = needle.empty() ? query.limit : kScanPage;
-  FolderPage page;
-  size_t kept = 0;
-  std::string last_kept;
+  KeyOrderPage page(query, needle);
   while (true) {
     meta::ListObjectsPage batch = CV_TRY(vault.list_objects(list));
-    size_t o = 0;
-    size_t p = 0;
-    // Objects and sub-folders merged back into key order.
-    while (o < batch.objects.size() || p < batch.common_prefixes.size()) {
-      const bool folder =
-          p < batch.common_prefixes.size() &&
-          (o == batch.objects.size() || batch.common_prefixes[p] < batch.objects[o].key);
-      const std::string& key = folder ? batch.common_prefixes[p] : batch.objects[o].key;
-      if (contains_folded(name_of(key, query.prefix), needle)) {
-        if (kept == query.limit) {
-          // Another match exists: the next page starts after the last one kept.
-          page.next = last_kept;
-          return page;
-        }
-        last_kept = key;
-        ++kept;
-        if (folder) {
-          page.folders.push_back(std::move(batch.common_prefixes[p]));
-        } else {
-          page.objects.push_back(entry_of(batch.objects[o]));
-        }
-      }
-      folder ? ++p : ++o;
-    }
-    if (!batch.truncated) return page;
-    if (kept == query.limit) {
-      page.next = batch.last_entry;
-      return page;
-    }
+    std::vector<meta::ObjectVersion*> objects;
+    for (meta::ObjectVersion& object : batch.objects) objects.push_back(&object);
+    if (!page.take(batch.common_prefixes, objects)) return page.finish(false);
+    if (!batch.truncated || page.full()) return page.finish(batch.truncated);
     list.start_after = std::move(batch.last_entry);
   }
 }
@@ -105,37 +130,16 @@ Result<FolderPage> list_deleted(vault::Vault& vault, const FolderQuery& query,
   // After every version of the prefix itself: not the folder's own marker object.
   list.key_marker = query.after.empty() ? query.prefix : query.after;
   list.max_keys = kScanPage;
-  FolderPage page;
-  size_t kept = 0;
-  std::string last_kept;
+  KeyOrderPage page(query, needle);
   while (true) {
     meta::ListVersionsPage batch = CV_TRY(vault.list_object_versions(list));
     std::vector<meta::ObjectVersion*> deleted;
     for (meta::ObjectVersion& version : batch.versions) {
       if (version.is_latest && version.is_delete_marker) deleted.push_back(&version);
     }
-    size_t o = 0;
-    size_t p = 0;
-    while (o < deleted.size() || p < batch.common_prefixes.size()) {
-      const bool folder = p < batch.common_prefixes.size() &&
-                          (o == deleted.size() || batch.common_prefixes[p] < deleted[o]->key);
-      const std::string& key = folder ? batch.common_prefixes[p] : deleted[o]->key;
-      if (contains_folded(name_of(key, query.prefix), needle)) {
-        if (kept == query.limit) {
-          page.next = last_kept;
-          return page;
-        }
-        last_kept = key;
-        ++kept;
-        if (folder) {
-          page.folders.push_back(std::move(batch.common_prefixes[p]));
-        } else {
-          page.objects.push_back(entry_of(*deleted[o]));
-        }
-      }
-      folder ? ++p : ++o;
-    }
-    if (!batch.truncated) return page;
+    if (!page.take(batch.common_prefixes, deleted)) return page.finish(false);
+    // A full page ends here only at the level's end: a later batch may hold no match.
+    if (!batch.truncated) return page.finish(false);
     list.key_marker = std::move(batch.next_key_marker);
     list.version_id_marker = std::move(batch.next_version_id_marker);
   }
