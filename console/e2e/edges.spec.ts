@@ -238,6 +238,16 @@ test("audio plays and a PDF opens in the preview", async ({ watched: page, serve
   expect(response.headers()["content-security-policy"]).toBeUndefined();
 });
 
+test("a session ended elsewhere brings back the sign-in form", async ({ watched: page, server }) => {
+  const bucket = await openNewBucket(page, server, "expiry");
+  await page.getByRole("button", { name: "Buckets", exact: true }).click();
+  const csrf = await csrfToken(page, server);
+  // The same session signed out from another tab.
+  expect((await page.request.delete(`${server.url}/_console/api/session`, { headers: { "X-CSRF-Token": csrf } })).status()).toBe(204);
+  await page.getByRole("button", { name: bucket, exact: true }).click();
+  await expect(page.getByRole("form", { name: "Sign in" })).toBeVisible();
+});
+
 test("keyboard only, in a phone-sized window", async ({ watched: page, server }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(server.url + "/");

@@ -14,6 +14,7 @@ export function App() {
   const [place, setPlace] = useState<Place>(() => parsePlace(window.location.hash));
 
   useEffect(() => {
+    api.onSessionEnded = () => setSession(null);
     api.resume().then(setSession, () => setSession(null));
   }, [api]);
   useEffect(() => {

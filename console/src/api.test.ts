@@ -55,6 +55,20 @@ describe("ConsoleApi", () => {
     await expect(new ConsoleApi(other.fetchImpl).resume()).rejects.toBeInstanceOf(ApiError);
   });
 
+  it("reports a session that ended on the server, but not a failed sign-in", async () => {
+    const { fetchImpl } = scripted([
+      { status: 401, body: { error: { code: "InvalidCredentials", message: "No." } } },
+      { status: 401, body: { error: { code: "SignInRequired", message: "Sign in." } } },
+    ]);
+    const api = new ConsoleApi(fetchImpl);
+    let ended = 0;
+    api.onSessionEnded = () => (ended += 1);
+    await expect(api.signIn("AK", "wrong")).rejects.toBeInstanceOf(ApiError);
+    expect(ended).toBe(0);
+    await expect(api.buckets()).rejects.toMatchObject({ status: 401, code: "SignInRequired" });
+    expect(ended).toBe(1);
+  });
+
   it("encodes folder queries", async () => {
     const { sent, fetchImpl } = scripted([
       { status: 200, body: { bucket: "b", prefix: "a b/", folders: [], objects: [], next: null } },

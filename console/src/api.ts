@@ -117,6 +117,9 @@ type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 export class ConsoleApi {
   private csrfToken = "";
+  // Called when the server answers 401 to a signed-in request: the session expired or was
+  // ended elsewhere, and the page should show the sign-in form again.
+  onSessionEnded: () => void = () => undefined;
 
   constructor(
     private readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
@@ -139,6 +142,7 @@ export class ConsoleApi {
     const parsed = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const error = parsed?.error ?? {};
+      if (response.status === 401 && route !== "session") this.onSessionEnded();
       throw new ApiError(
         response.status,
         error.code ?? "Unknown",
