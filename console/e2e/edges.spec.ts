@@ -279,6 +279,58 @@ test("keyboard only, in a phone-sized window", async ({ watched: page, server })
   await page.screenshot({ path: join(shots, "phone.png") });
 });
 
+test("a multipart upload pauses, and resumes to a whole file", async ({ watched: page, server }) => {
+  const folder = mkdtempSync(join(tmpdir(), "cv-pause-"));
+  const path = join(folder, "video.bin");
+  const part = Buffer.alloc(8 * 1024 * 1024);
+  const digests: Buffer[] = [];
+  const file = openSync(path, "w");
+  for (let i = 0; i < 5; i++) {
+    randomFillSync(part);
+    writeSync(file, part);
+    digests.push(createHash("md5").update(part).digest());
+  }
+  closeSync(file);
+  const expectedEtag = `${createHash("md5").update(Buffer.concat(digests)).digest("hex")}-5`;
+  try {
+    const bucket = await openNewBucket(page, server, "pausing");
+    // Uploads throttled to 8 MiB/s so that there is time to pause between parts.
+    const devtools = await page.context().newCDPSession(page);
+    await devtools.send("Network.enable");
+    await devtools.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 8 * 1024 * 1024,
+    });
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.locator("input[type=file]:not([webkitdirectory])").first().setInputFiles(path);
+    await dialog.getByRole("button", { name: /^Upload 1 file$/ }).click();
+    await dialog.getByRole("button", { name: "Pause upload" }).click();
+    await expect(dialog.getByRole("button", { name: "Resume upload" })).toBeVisible();
+    await expect(dialog.getByText(/Paused/).first()).toBeVisible();
+    const meanwhile = await page.request.get(
+      `${server.url}/_console/api/object?bucket=${bucket}&key=video.bin`,
+    );
+    expect(meanwhile.status()).toBe(404); // nothing is stored until the upload completes
+    await devtools.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await dialog.getByRole("button", { name: "Resume upload" }).click();
+    await expect(dialog.locator(".uppy-StatusBar.is-complete")).toBeVisible();
+    const details = await page.request.get(
+      `${server.url}/_console/api/object?bucket=${bucket}&key=video.bin`,
+    );
+    expect((await details.json()).etag).toBe(expectedEtag);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
 test("a 1 GiB file goes up in parts and arrives whole", async ({ watched: page, server }) => {
   test.setTimeout(600_000);
   const folder = mkdtempSync(join(tmpdir(), "cv-big-"));
