@@ -143,11 +143,19 @@ test("a person uploads, browses, previews, downloads, shares, deletes and signs 
   });
 
   await test.step("delete one object, then several", async () => {
+    const confirm = page.getByRole("dialog", { name: "Delete" });
     await page.getByRole("button", { name: "Delete notes.txt" }).click();
+    await expect(confirm).toContainText("Delete “notes.txt”?");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("button", { name: "notes.txt", exact: true })).toBeVisible();
+    await page.getByRole("button", { name: "Delete notes.txt" }).click();
+    await confirm.getByRole("button", { name: "Delete", exact: true }).click();
     await expect(page.getByRole("button", { name: "notes.txt", exact: true })).toHaveCount(0);
     await page.getByLabel("Select sunset.png").check();
     await page.getByLabel("Select forest.png").check();
     await page.getByRole("button", { name: "Delete selected (2)" }).click();
+    await expect(confirm).toContainText("Delete 2 objects?");
+    await confirm.getByRole("button", { name: "Delete", exact: true }).click();
     await expect(page.getByRole("button", { name: "sunset.png", exact: true })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "forest.png", exact: true })).toHaveCount(0);
     const listing = await page.request.get(
@@ -156,6 +164,17 @@ test("a person uploads, browses, previews, downloads, shares, deletes and signs 
     const body = await listing.json();
     expect(body.objects).toEqual([]);
     expect(body.folders).toEqual([{ prefix: "trip/" }]);
+  });
+
+  await test.step("a bucket that still holds objects is not deleted", async () => {
+    await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("button", { name: "Buckets" }).click();
+    await page.getByRole("button", { name: `Delete bucket ${bucket}` }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete bucket" });
+    await confirm.getByRole("button", { name: "Delete bucket" }).click();
+    await expect(confirm.getByRole("alert")).toHaveText(/Only an empty bucket can be deleted/);
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByRole("button", { name: bucket, exact: true })).toBeVisible();
+    await page.screenshot({ path: join(shots, "buckets.png") });
   });
 
   await test.step("sign out: the session is gone", async () => {

@@ -132,6 +132,7 @@ test("versions: turn versioning on, replace a file, restore the old version", as
 
   // A delete leaves a delete marker: the deleted file is found and brought back.
   await page.getByRole("button", { name: "Delete plan.txt" }).click();
+  await page.getByRole("dialog", { name: "Delete" }).getByRole("button", { name: "Delete", exact: true }).click();
   await expect(page.getByText("This folder is empty.")).toBeVisible();
   await page.getByLabel("Show deleted").check();
   await page.getByRole("button", { name: "Versions of plan.txt" }).click();

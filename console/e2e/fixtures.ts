@@ -20,7 +20,6 @@ export const test = base.extend<{ server: Server; watched: Page }>({
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
     page.on("dialog", async (dialog) => {
-      if (dialog.type() === "confirm") return dialog.accept();
       problems.push(`unexpected ${dialog.type()}: ${dialog.message()}`);
       return dialog.dismiss();
     });

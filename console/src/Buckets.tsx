@@ -1,6 +1,7 @@
 import { FormEvent, useCallback, useEffect, useState } from "react";
 
 import { BucketSummary, ConsoleApi, formatBytes } from "./api";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { messageOf } from "./Dialog";
 import { KindIcon } from "./Icon";
 
@@ -10,6 +11,7 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
   const [buckets, setBuckets] = useState<BucketSummary[] | null>(null);
   const [name, setName] = useState("");
   const [error, setError] = useState("");
+  const [deleting, setDeleting] = useState<BucketSummary | null>(null);
 
   const load = useCallback(() => {
     api.buckets().then(setBuckets, (e) => setError(messageOf(e)));
@@ -28,15 +30,11 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
     }
   }
 
+  // Throws for the dialog to show.
   async function remove(bucket: BucketSummary) {
-    if (!window.confirm(`Delete the bucket “${bucket.name}”?`)) return;
-    setError("");
-    try {
-      await api.deleteBucket(bucket.name);
-      load();
-    } catch (caught) {
-      setError(messageOf(caught));
-    }
+    await api.deleteBucket(bucket.name);
+    setDeleting(null);
+    load();
   }
 
   async function toggleVersioning(bucket: BucketSummary) {
@@ -113,7 +111,7 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
                   <button
                     className="small danger"
                     aria-label={`Delete bucket ${bucket.name}`}
-                    onClick={() => remove(bucket)}
+                    onClick={() => setDeleting(bucket)}
                   >
                     Delete
                   </button>
@@ -122,6 +120,15 @@ export function Buckets({ api, onOpen }: { api: ConsoleApi; onOpen: (name: strin
             ))}
           </tbody>
         </table>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title="Delete bucket"
+          message={`Delete the bucket “${deleting.name}”? Only an empty bucket can be deleted.`}
+          confirmLabel="Delete bucket"
+          onConfirm={() => remove(deleting)}
+          onClose={() => setDeleting(null)}
+        />
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ConsoleApi, FolderPage, ObjectEntry, SortField } from "./api";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { DetailsDialog } from "./DetailsDialog";
 import { Dialog, messageOf } from "./Dialog";
 import { kindOf } from "./files";
@@ -21,7 +22,8 @@ type Overlay =
   | { kind: "share"; key: string }
   | { kind: "rename"; key: string }
   | { kind: "details"; key: string }
-  | { kind: "preview"; index: number };
+  | { kind: "preview"; index: number }
+  | { kind: "confirm-delete"; keys: string[] };
 
 const pageSize = 200;
 
@@ -113,24 +115,18 @@ export function Folder({
     }
   }
 
+  // Runs once confirmed; throws for the dialog to show.
   async function remove(keys: string[]) {
-    const what = keys.length === 1 ? `“${keys[0]}”` : `${keys.length} objects`;
-    if (!window.confirm(`Delete ${what}?`)) return;
     setError("");
-    try {
-      const result = await api.deleteObjects(bucket, keys);
-      setOverlay(null);
-      if (result.failed.length > 0) {
-        setError(
-          `Not deleted: ${result.failed.map((f) => `${f.key} (${f.message})`).join("; ")}`,
-        );
-      }
-      setStatus(`Deleted ${result.deleted.length} of ${keys.length}.`);
-      load();
-    } catch (caught) {
-      setError(messageOf(caught));
+    const result = await api.deleteObjects(bucket, keys);
+    setOverlay(null);
+    if (result.failed.length > 0) {
+      setError(`Not deleted: ${result.failed.map((f) => `${f.key} (${f.message})`).join("; ")}`);
     }
+    setStatus(`Deleted ${result.deleted.length} of ${keys.length}.`);
+    load();
   }
+  const confirmDelete = (keys: string[]) => setOverlay({ kind: "confirm-delete", keys });
 
   const objects = page?.objects ?? [];
   const previewable = objects.filter((o) => kindOf(o.key) !== "other" && kindOf(o.key) !== "archive");
@@ -146,7 +142,7 @@ export function Folder({
     share: (key: string) => setOverlay({ kind: "share", key }),
     rename: (key: string) => setOverlay({ kind: "rename", key }),
     details: (key: string) => setOverlay({ kind: "details", key }),
-    remove: (key: string) => remove([key]),
+    remove: (key: string) => confirmDelete([key]),
   };
 
   return (
@@ -181,7 +177,7 @@ export function Folder({
         <button
           className="danger"
           disabled={selected.size === 0}
-          onClick={() => remove([...selected])}
+          onClick={() => confirmDelete([...selected])}
         >
           Delete selected{selected.size > 0 ? ` (${selected.size})` : ""}
         </button>
@@ -269,6 +265,19 @@ export function Folder({
         </button>
       )}
 
+      {overlay?.kind === "confirm-delete" && (
+        <ConfirmDialog
+          title="Delete"
+          message={
+            overlay.keys.length === 1
+              ? `Delete “${overlay.keys[0]}”?`
+              : `Delete ${overlay.keys.length} objects?`
+          }
+          confirmLabel="Delete"
+          onConfirm={() => remove(overlay.keys)}
+          onClose={() => setOverlay(null)}
+        />
+      )}
       {overlay?.kind === "upload" && (
         <Dialog title={`Upload to ${bucket}/${prefix}`} onClose={() => setOverlay(null)} wide>
           <Uploader api={api} bucket={bucket} prefix={prefix} onUploaded={load} />
@@ -309,7 +318,7 @@ export function Folder({
           objectKey={overlay.key}
           onDownload={download}
           onRename={(key) => setOverlay({ kind: "rename", key })}
-          onDelete={(key) => remove([key])}
+          onDelete={(key) => confirmDelete([key])}
           onChanged={load}
           onClose={() => setOverlay(null)}
         />
