@@ -187,6 +187,10 @@ def main():
     if len(keys) != args.keys:
         raise SystemExit(f"the folder holds {len(keys):,} objects, not {args.keys:,}")
     deep = int(len(keys) * 0.9)
+    # A sorted listing's first page keeps the sorted level as a snapshot its cursor names
+    # ("@<offset>.<snapshot>"); later pages of that listing are slices of it.
+    sorted_first, _ = console.list(**folder, limit=200, sort="size")
+    snapshot = sorted_first["next"].split(".", 1)[1]
     rare = keys[len(keys) // 2][len(args.prefix):]  # one key's own name: matches it alone
     cases = [
         ("first-page", "first page, name order (limit 200)", {"limit": 200}),
@@ -197,8 +201,10 @@ def main():
         ("search-rare", "search matching 1 key (scans the whole folder)",
          {"limit": 200, "search": rare}),
         ("sort-size", "sort=size, first page (limit 200)", {"limit": 200, "sort": "size"}),
-        ("sort-size-deep", "sort=size, page at 90 % (@offset)",
+        ("sort-size-deep", "sort=size, page at 90 % (@offset, no snapshot: read again)",
          {"limit": 200, "sort": "size", "after": f"@{deep}"}),
+        ("sort-size-snapshot", "sort=size, page at 90 % of the first page's snapshot",
+         {"limit": 200, "sort": "size", "after": f"@{deep}.{snapshot}"}),
         ("sort-modified-desc", "sort=modified&order=desc, first page",
          {"limit": 200, "sort": "modified", "order": "desc"}),
     ]

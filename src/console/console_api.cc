@@ -46,7 +46,8 @@ ConsoleApi::ConsoleApi(vault::Vault& vault, auth::CredentialStore& credentials,
       credentials_(credentials),
       sessions_(sessions),
       thumbnails_(thumbnails),
-      options_(options) {}
+      options_(options),
+      listings_(vault.clock()) {}
 
 bool ConsoleApi::owns(const Request& request) { return request.path.starts_with(kApiPrefix); }
 
@@ -57,7 +58,7 @@ Response ConsoleApi::handle(Request& request) {
   if (changes_state(request.method) && !origin_allowed(request.headers)) {
     return json_error(403, "ForeignOrigin", "Requests from another site are not accepted.");
   }
-  RouteContext context{vault_,   credentials_, sessions_, thumbnails_,
+  RouteContext context{vault_,   credentials_, sessions_, thumbnails_, listings_,
                        options_, request,      route,     std::nullopt};
   if (route == "session" && request.method == "POST") return sign_in(context);
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "auth/credentials.h"
+#include "console/folder_listing.h"
 #include "console/session_store.h"
 #include "console/thumbnailer.h"
 #include "core/http_message.h"
@@ -43,6 +44,7 @@ class ConsoleApi final : public RequestHandler {
   SessionStore& sessions_;
   ThumbnailCache& thumbnails_;
   ConsoleOptions options_;
+  FolderSnapshots listings_;  // sorted folder levels being paged through
 };
 
 }  // namespace cv::console

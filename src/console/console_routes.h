@@ -21,6 +21,7 @@ struct RouteContext {
   auth::CredentialStore& credentials;
   SessionStore& sessions;
   ThumbnailCache& thumbnails;
+  FolderSnapshots& listings;
   const ConsoleOptions& options;
   Request& request;
   std::string route;               // the decoded path after kApiPrefix ("session", "buckets/x")

@@ -151,35 +151,61 @@ struct SortRow {
   std::string type;  // filled only when sorting by type
 };
 
-std::optional<uint64_t> parse_offset(std::string_view cursor) {
-  if (cursor.empty()) return 0;
-  if (!cursor.starts_with('@') || cursor.size() == 1) return std::nullopt;
+// "@<offset>" or "@<offset>.<snapshot id>"; "" is the first page.
+struct OffsetCursor {
   uint64_t offset = 0;
-  const char* first = cursor.data() + 1;
-  const char* last = cursor.data() + cursor.size();
-  const auto [end, ec] = std::from_chars(first, last, offset);
-  if (ec != std::errc() || end != last) return std::nullopt;
-  return offset;
+  uint64_t snapshot = 0;  // 0: none
+};
+
+std::optional<OffsetCursor> parse_offset(std::string_view cursor) {
+  if (cursor.empty()) return OffsetCursor{};
+  if (!cursor.starts_with('@')) return std::nullopt;
+  cursor.remove_prefix(1);
+  const auto number = [](std::string_view text) -> std::optional<uint64_t> {
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+  };
+  const size_t dot = cursor.find('.');
+  const std::optional<uint64_t> offset = number(cursor.substr(0, dot));
+  if (!offset) return std::nullopt;
+  if (dot == std::string_view::npos) return OffsetCursor{*offset, 0};
+  const std::optional<uint64_t> snapshot = number(cursor.substr(dot + 1));
+  if (!snapshot) return std::nullopt;
+  return OffsetCursor{*offset, *snapshot};
 }
 
-// Any other order: the whole level read, filtered, sorted, and sliced at the offset.
-Result<FolderPage> list_by_offset(vault::Vault& vault, const FolderQuery& query,
-                                  std::string_view needle) {
-  const std::optional<uint64_t> offset = parse_offset(query.after);
-  if (!offset) return fail(bad_cursor());
+// Who asks and what: a snapshot serves only the query and user it was made for.
+std::string fingerprint_of(const FolderQuery& query) {
+  std::string out = query.owner;
+  for (std::string_view part : {std::string_view(query.bucket), std::string_view(query.prefix),
+                                std::string_view(query.search)}) {
+    out += '\0';
+    out += part;
+  }
+  out += '\0';
+  out += static_cast<char>('0' + static_cast<int>(query.sort));
+  out += query.descending ? 'd' : 'a';
+  return out;
+}
+
+// The whole level read, filtered and put in its final order.
+Result<std::shared_ptr<const SortedLevel<FolderEntry>>> read_sorted_level(
+    vault::Vault& vault, const FolderQuery& query, std::string_view needle) {
   meta::ListObjectsQuery list;
   list.bucket = query.bucket;
   list.prefix = query.prefix;
   list.delimiter = "/";
   list.max_keys = kScanPage;
   list.start_after = query.prefix;  // not the folder's own marker object
-  std::vector<std::string> folders;
+  auto level = std::make_shared<SortedLevel<FolderEntry>>();
   std::vector<SortRow> rows;
   while (true) {
     meta::ListObjectsPage batch = CV_TRY(vault.list_objects(list));
     for (std::string& folder : batch.common_prefixes) {
       if (contains_folded(name_of(folder, query.prefix), needle)) {
-        folders.push_back(std::move(folder));
+        level->folders.push_back(std::move(folder));
       }
     }
     for (meta::ObjectVersion& object : batch.objects) {
@@ -194,7 +220,7 @@ Result<FolderPage> list_by_offset(vault::Vault& vault, const FolderQuery& query,
   }
   // Sub-folders came in key order from the vault.
   if (query.sort == SortField::kName && query.descending) {
-    std::reverse(folders.begin(), folders.end());
+    std::reverse(level->folders.begin(), level->folders.end());
   }
   const bool descending = query.descending;
   const SortField sort = query.sort;
@@ -219,24 +245,44 @@ Result<FolderPage> list_by_offset(vault::Vault& vault, const FolderQuery& query,
     if (primary != 0) return descending ? primary > 0 : primary < 0;
     return a.entry.key < b.entry.key;  // ties by name, always ascending
   };
+  std::sort(rows.begin(), rows.end(), before);
+  level->objects.reserve(rows.size());
+  for (SortRow& row : rows) level->objects.push_back(std::move(row.entry));
+  return std::shared_ptr<const SortedLevel<FolderEntry>>(std::move(level));
+}
+
+// Any other order: a slice of the sorted level, kept as a snapshot for the next pages when
+// there are some (and a snapshot store is given).
+Result<FolderPage> list_by_offset(vault::Vault& vault, const FolderQuery& query,
+                                  std::string_view needle, FolderSnapshots* snapshots) {
+  const std::optional<OffsetCursor> cursor = parse_offset(query.after);
+  if (!cursor) return fail(bad_cursor());
+  const std::string fingerprint = fingerprint_of(query);
+  std::shared_ptr<const SortedLevel<FolderEntry>> level;
+  uint64_t snapshot = 0;
+  if (snapshots && cursor->snapshot != 0) {
+    level = snapshots->find(cursor->snapshot, fingerprint);
+    if (level) snapshot = cursor->snapshot;
+  }
+  if (!level) level = CV_TRY(read_sorted_level(vault, query, needle));  // new, or expired
 
   FolderPage page;
-  const uint64_t total = folders.size() + rows.size();
-  const uint64_t start = std::min<uint64_t>(*offset, total);
+  const uint64_t total = level->size();
+  const uint64_t start = std::min<uint64_t>(cursor->offset, total);
   const uint64_t end = std::min<uint64_t>(start + query.limit, total);
-  if (end > folders.size()) {
-    // Only the objects up to the page's end need their final places.
-    const auto sorted_end = rows.begin() + static_cast<std::ptrdiff_t>(end - folders.size());
-    std::partial_sort(rows.begin(), sorted_end, rows.end(), before);
-  }
+  const size_t folders = level->folders.size();
   for (uint64_t i = start; i < end; ++i) {
-    if (i < folders.size()) {
-      page.folders.push_back(std::move(folders[i]));
+    if (i < folders) {
+      page.folders.push_back(level->folders[i]);
     } else {
-      page.objects.push_back(std::move(rows[i - folders.size()].entry));
+      page.objects.push_back(level->objects[i - folders]);
     }
   }
-  if (end < total) page.next = "@" + std::to_string(end);
+  if (end < total) {
+    if (snapshots && snapshot == 0) snapshot = snapshots->keep(fingerprint, level);
+    page.next = "@" + std::to_string(end);
+    if (snapshot != 0) *page.next += "." + std::to_string(snapshot);
+  }
   return page;
 }
 
@@ -255,13 +301,14 @@ std::string file_type(std::string_view name) {
   return dot == std::string_view::npos ? std::string() : to_lower(name.substr(dot + 1));
 }
 
-Result<FolderPage> list_folder_level(vault::Vault& vault, const FolderQuery& query) {
+Result<FolderPage> list_folder_level(vault::Vault& vault, const FolderQuery& query,
+                                     FolderSnapshots* snapshots) {
   const std::string needle = to_lower(query.search);
   if (query.deleted) return list_deleted(vault, query, needle);
   if (query.sort == SortField::kName && !query.descending) {
     return list_by_key(vault, query, needle);
   }
-  return list_by_offset(vault, query, needle);
+  return list_by_offset(vault, query, needle, snapshots);
 }
 
 }  // namespace cv::console

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "console/listing_snapshots.h"
 #include "core/error.h"
 #include "vault/vault.h"
 
@@ -18,6 +19,7 @@ namespace cv::console {
 enum class SortField { kName, kSize, kModified, kType };
 
 struct FolderQuery {
+  std::string owner;  // the user asking: snapshots of sorted levels serve them alone
   std::string bucket;
   std::string prefix;  // the folder level: "" for the bucket's root, else usually "a/b/"
   // Keeps entries whose name (the part after `prefix`, without a folder's trailing '/')
@@ -40,6 +42,8 @@ struct FolderEntry {
   std::string storage_class;
 };
 
+using FolderSnapshots = ListingSnapshots<FolderEntry>;
+
 struct FolderPage {
   std::vector<std::string> folders;  // sub-folder prefixes ("a/b/c/")
   std::vector<FolderEntry> objects;
@@ -58,12 +62,15 @@ std::string file_type(std::string_view name);
 //    Folders and objects interleave in key order.
 //  - name descending, size, modified, type: the whole level is read and sorted; folders come
 //    first (by name, reversed only for name descending), then the objects (ties by name,
-//    ascending); `next` is "@<offset>" into that order.
+//    ascending); `next` is "@<offset>.<snapshot>" into that order, and with `snapshots` the
+//    sorted level is kept there so later pages are slices of it ("@<offset>" alone, or an
+//    expired snapshot, reads and sorts the level again).
 //  - deleted: the vault's version listing in key order, `next` a key as for name order;
 //    every sub-folder is listed (deleted keys may sit in any of them).
 // Fails with InvalidRequest for a cursor such a listing cannot have given (an offset cursor
 // in name-ascending order is taken as a key, as S3's StartAfter would); vault errors pass
 // through.
-Result<FolderPage> list_folder_level(vault::Vault& vault, const FolderQuery& query);
+Result<FolderPage> list_folder_level(vault::Vault& vault, const FolderQuery& query,
+                                     FolderSnapshots* snapshots = nullptr);
 
 }  // namespace cv::console

@@ -29,6 +29,7 @@ Response list_folder(RouteContext& context) {
   const std::string bucket = query_param(context.request, "bucket");
   if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
   FolderQuery query;
+  query.owner = context.session->user_id;
   query.bucket = bucket;
   query.prefix = query_param(context.request, "prefix");
   query.after = query_param(context.request, "after");
@@ -63,7 +64,7 @@ Response list_folder(RouteContext& context) {
     }
     query.descending = order == "desc";
   }
-  auto page = list_folder_level(context.vault, query);
+  auto page = list_folder_level(context.vault, query, &context.listings);
   if (!page) return json_error(page.error());
   boost::json::array folders;
   for (const std::string& prefix : page->folders) {

@@ -448,7 +448,7 @@ def test_folder_listing_search_and_sorts_over_http(server, s3, browser, bucket):
         ["inbox/invoices-2025/"], ["invoice-april.pdf", "Invoice-March.PDF"])
 
     first = listing(browser, bucket=bucket, prefix="inbox/", sort="size", limit=3)
-    assert first["next"] == "@3"
+    assert first["next"].startswith("@3.")  # the offset, then the snapshot of the sorted level
     for bad in ({"sort": "colour"}, {"order": "sideways"},
                 {"sort": "size", "after": "inbox/notes"}, {"sort": "type", "after": "@x"}):
         status, _, answer = browser.call(
