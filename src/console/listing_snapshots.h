@@ -30,9 +30,10 @@ struct SortedLevel {
 
 struct SnapshotLimits {
   std::chrono::seconds lifetime{std::chrono::minutes(5)};
-  // Across all snapshots; the oldest are dropped to stay under it. A level larger than this
-  // is not kept (its pages are recomputed).
-  size_t max_entries = 1'000'000;
+  // Across all snapshots (an entry is about 150 bytes: 400,000 is about 60 MB); the oldest
+  // are dropped to stay under it. A level larger than this is not kept (its pages are read
+  // again).
+  size_t max_entries = 400'000;
 };
 
 template <typename Entry>
