@@ -1,3 +1,5 @@
+import { useState } from "react";
+
 import { ConsoleApi, FolderPage, ObjectEntry, displayName, formatBytes } from "./api";
 import { hasThumbnail, kindOf } from "./files";
 import { KindIcon } from "./Icon";
@@ -37,12 +39,7 @@ export function Gallery({
           <li key={object.key}>
             <button className="card" onClick={() => onOpen(object)} title={`${name} · ${formatBytes(object.size)}`}>
               {hasThumbnail(object.key) ? (
-                <img
-                  className="thumb"
-                  loading="lazy"
-                  alt=""
-                  src={api.thumbnailUrl(bucket, object.key, 256)}
-                />
+                <Thumbnail src={api.thumbnailUrl(bucket, object.key, 256, object.etag)} kind="image" />
               ) : (
                 <span className="card-icon">
                   <KindIcon kind={kindOf(object.key)} size={72} />
@@ -55,4 +52,18 @@ export function Gallery({
       })}
     </ul>
   );
+}
+
+// A server-made thumbnail, or the type icon when the server has none (an image stored without
+// an image content type, or one libvips cannot read).
+function Thumbnail({ src, kind }: { src: string; kind: "image" }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) {
+    return (
+      <span className="card-icon">
+        <KindIcon kind={kind} size={72} />
+      </span>
+    );
+  }
+  return <img className="thumb" loading="lazy" alt="" src={src} onError={() => setFailed(true)} />;
 }

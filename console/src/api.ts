@@ -233,9 +233,12 @@ export class ConsoleApi {
     return this.call("POST", "uploads/sign", { bucket, ...request });
   }
 
-  // The address of a server-made thumbnail (the session cookie authorises it).
-  thumbnailUrl(bucket: string, key: string, size: 128 | 256 | 512 = 256): string {
-    return `${this.base}thumbnail?${new URLSearchParams({ bucket, key, size: String(size) })}`;
+  // The address of a server-made thumbnail (the session cookie authorises it). With the
+  // object's ETag the address names one version, which the browser may then keep for good.
+  thumbnailUrl(bucket: string, key: string, size: 128 | 256 | 512 = 256, etag = ""): string {
+    const query = new URLSearchParams({ bucket, key, size: String(size) });
+    if (etag) query.set("etag", etag);
+    return `${this.base}thumbnail?${query}`;
   }
 }
 

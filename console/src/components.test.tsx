@@ -77,7 +77,7 @@ describe("the gallery", () => {
     );
     const thumbnails = [...html.matchAll(/<img [^>]*src="([^"]+)"/g)].map((m) => m[1]);
     expect(thumbnails).toEqual([
-      "/_console/api/thumbnail?bucket=b&amp;key=p%2F%3Cimg+src%3Dx+onerror%3Dalert%281%29%3E%22%26.png&amp;size=256",
+      "/_console/api/thumbnail?bucket=b&amp;key=p%2F%3Cimg+src%3Dx+onerror%3Dalert%281%29%3E%22%26.png&amp;size=256&amp;etag=e1",
     ]);
   });
 });

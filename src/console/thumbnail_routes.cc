@@ -1,5 +1,5 @@
-// GET thumbnail?bucket=&key=&size=: a JPEG thumbnail of an image object for the gallery, made
-// once per object version and size, then served from the cache.
+// GET thumbnail?bucket=&key=&size=&etag=: a JPEG thumbnail of an image object for the gallery,
+// made once per object version and size, then served from the cache.
 #include <charconv>
 
 #include "console/console_routes.h"
@@ -49,8 +49,12 @@ Response thumbnail(RouteContext& context) {
   }
   Response response;
   response.headers.add("content-type", "image/jpeg");
-  // The URL names the object, not its version: the browser may keep it only briefly.
-  response.headers.add("cache-control", "private, max-age=60");
+  // A URL naming the current ETag names this version's thumbnail for good; without it, the
+  // URL names whatever the key holds, so the browser may keep it only briefly.
+  const std::string* etag = find_param(context.request.params, "etag");
+  response.headers.add("cache-control", etag && *etag == object->etag
+                                            ? "private, max-age=31536000, immutable"
+                                            : "private, max-age=60");
   response.headers.add("etag", "\"" + name + "\"");
   response.body = std::move(jpeg);
   return response;

@@ -337,6 +337,7 @@ def test_gallery_thumbnails_are_made_once_per_version(server, s3, browser, bucke
     status, headers, jpeg = get_thumbnail()
     assert status == 200, jpeg
     assert headers["Content-Type"] == "image/jpeg" and jpeg[:2] == b"\xff\xd8"
+    assert headers["Cache-Control"] == "private, max-age=60"
     cached = list((server.data_dir / "thumbnails").rglob("*.jpg"))
     assert len(cached) == 1
     mtime = cached[0].stat().st_mtime_ns
@@ -348,6 +349,14 @@ def test_gallery_thumbnails_are_made_once_per_version(server, s3, browser, bucke
                   ContentType="image/png")
     status, new_headers, new = get_thumbnail()
     assert status == 200 and new_headers["ETag"] != headers["ETag"]
+    # Named by the version's ETag (as the gallery asks), the thumbnail may be kept for good.
+    etag = s3.head_object(Bucket=bucket, Key="pics/wide.png")["ETag"].strip('"')
+    connection_args += f"&etag={etag}"
+    status, named_headers, named = get_thumbnail()
+    assert named == new and named_headers["Cache-Control"] == "private, max-age=31536000, immutable"
+    connection_args = connection_args.replace(etag, "0" * 32)
+    status, stale_headers, _ = get_thumbnail()
+    assert stale_headers["Cache-Control"] == "private, max-age=60"
 
     s3.put_object(Bucket=bucket, Key="notes.txt", Body=b"hello", ContentType="text/plain")
     status, _, body = browser.call("GET", f"thumbnail?bucket={bucket}&key=notes.txt")
