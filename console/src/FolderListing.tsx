@@ -118,13 +118,13 @@ export function FolderListing({
                 <button className="small" aria-label={`Share ${name}`} onClick={() => actions.share(object.key)}>
                   Share
                 </button>
-                <button className="small" aria-label={`Rename ${name}`} onClick={() => actions.rename(object.key)}>
+                <button className="small wide-only" aria-label={`Rename ${name}`} onClick={() => actions.rename(object.key)}>
                   Rename
                 </button>
                 <button className="small" aria-label={`Details of ${name}`} onClick={() => actions.details(object.key)}>
                   Details
                 </button>
-                <button className="small danger" aria-label={`Delete ${name}`} onClick={() => actions.remove(object.key)}>
+                <button className="small danger wide-only" aria-label={`Delete ${name}`} onClick={() => actions.remove(object.key)}>
                   Delete
                 </button>
               </td>
