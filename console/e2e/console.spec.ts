@@ -177,6 +177,20 @@ test("a person uploads, browses, previews, downloads, shares, deletes and signs 
     await page.screenshot({ path: join(shots, "buckets.png") });
   });
 
+  await test.step("delete a folder with everything in it, then the empty bucket", async () => {
+    await page.getByRole("button", { name: bucket, exact: true }).click();
+    await page.getByRole("button", { name: "Delete folder trip/" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete folder" });
+    await expect(confirm).toContainText("Delete the folder “trip/” and everything in it?");
+    await confirm.getByRole("button", { name: "Delete folder" }).click();
+    await expect(page.getByRole("status")).toHaveText("Deleted the folder trip/ (2 objects).");
+    await expect(page.getByText("This folder is empty.")).toBeVisible();
+    await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("button", { name: "Buckets" }).click();
+    await page.getByRole("button", { name: `Delete bucket ${bucket}` }).click();
+    await page.getByRole("dialog", { name: "Delete bucket" }).getByRole("button", { name: "Delete bucket" }).click();
+    await expect(page.getByRole("button", { name: bucket, exact: true })).toHaveCount(0);
+  });
+
   await test.step("sign out: the session is gone", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.getByRole("form", { name: "Sign in" })).toBeVisible();

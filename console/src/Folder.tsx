@@ -23,7 +23,8 @@ type Overlay =
   | { kind: "rename"; key: string }
   | { kind: "details"; key: string }
   | { kind: "preview"; index: number }
-  | { kind: "confirm-delete"; keys: string[] };
+  | { kind: "confirm-delete"; keys: string[] }
+  | { kind: "confirm-delete-folder"; prefix: string };
 
 const pageSize = 200;
 
@@ -128,6 +129,20 @@ export function Folder({
   }
   const confirmDelete = (keys: string[]) => setOverlay({ kind: "confirm-delete", keys });
 
+  // Runs once confirmed: batch after batch until the folder is empty; throws for the dialog.
+  async function removeFolder(folder: string) {
+    let total = 0;
+    for (let batch = 0; batch < 1_000_000; batch++) {
+      const step = await api.deleteFolder(bucket, folder);
+      total += step.deleted;
+      setStatus(`Deleting ${folder}: ${total} objects so far…`);
+      if (!step.more) break;
+    }
+    setOverlay(null);
+    setStatus(`Deleted the folder ${folder} (${total} objects).`);
+    load();
+  }
+
   const objects = page?.objects ?? [];
   const previewable = objects.filter((o) => kindOf(o.key) !== "other" && kindOf(o.key) !== "archive");
   function open(object: ObjectEntry) {
@@ -143,6 +158,7 @@ export function Folder({
     rename: (key: string) => setOverlay({ kind: "rename", key }),
     details: (key: string) => setOverlay({ kind: "details", key }),
     remove: (key: string) => confirmDelete([key]),
+    removeFolder: (folder: string) => setOverlay({ kind: "confirm-delete-folder", prefix: folder }),
   };
 
   return (
@@ -275,6 +291,15 @@ export function Folder({
           }
           confirmLabel="Delete"
           onConfirm={() => remove(overlay.keys)}
+          onClose={() => setOverlay(null)}
+        />
+      )}
+      {overlay?.kind === "confirm-delete-folder" && (
+        <ConfirmDialog
+          title="Delete folder"
+          message={`Delete the folder “${overlay.prefix}” and everything in it?`}
+          confirmLabel="Delete folder"
+          onConfirm={() => removeFolder(overlay.prefix)}
           onClose={() => setOverlay(null)}
         />
       )}

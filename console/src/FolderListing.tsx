@@ -9,6 +9,7 @@ export interface ObjectActions {
   rename: (key: string) => void;
   details: (key: string) => void;
   remove: (key: string) => void;
+  removeFolder: (prefix: string) => void;
 }
 
 // The list view: sub-folders first, then objects with a type icon, size and date, a box to
@@ -69,7 +70,17 @@ export function FolderListing({
             </td>
             <td className="number" />
             <td className="optional" />
-            <td />
+            <td className="actions">
+              {!deleted && (
+                <button
+                  className="small danger"
+                  aria-label={`Delete folder ${displayName(folder.prefix, prefix)}`}
+                  onClick={() => actions.removeFolder(folder.prefix)}
+                >
+                  Delete
+                </button>
+              )}
+            </td>
           </tr>
         ))}
         {page.objects.map((object) => {

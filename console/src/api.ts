@@ -205,6 +205,11 @@ export class ConsoleApi {
     return this.call("POST", "folders", { bucket, prefix });
   }
 
+  // Deletes up to 1000 objects under the folder; call again while `more`.
+  deleteFolder(bucket: string, prefix: string): Promise<{ deleted: number; more: boolean }> {
+    return this.call("POST", "folders/delete", { bucket, prefix });
+  }
+
   deleteObjects(
     bucket: string,
     keys: string[],

@@ -23,6 +23,7 @@ const noActions: ObjectActions = {
   rename: () => undefined,
   details: () => undefined,
   remove: () => undefined,
+  removeFolder: () => undefined,
 };
 
 describe("the list view", () => {

@@ -77,6 +77,9 @@ Response sign_upload_request(RouteContext& context);
 // rename {"bucket","from","to"} (copy, then delete the original), GET object?bucket=&key=
 // (details: metadata, tags, class, encryption, versions).
 Response create_folder(RouteContext& context);
+// POST folders/delete {"bucket","prefix"}: deletes up to 1000 objects under the folder (delete
+// markers in a versioned bucket) and answers {"deleted", "more"}; call again while more.
+Response delete_folder(RouteContext& context);
 Response rename_object(RouteContext& context);
 Response object_details(RouteContext& context);
 // version_routes.cc: POST versions/restore {"bucket","key","versionId"}: the version's copy

@@ -1,5 +1,5 @@
-// Folders and single objects: create a folder, rename or move an object within its bucket,
-// and an object's details (metadata, tags, class, versions).
+// Folders and single objects: create a folder, delete one with everything in it, rename or
+// move an object within its bucket, and an object's details (metadata, tags, class, versions).
 #include <boost/json.hpp>
 
 #include "console/console_routes.h"
@@ -10,6 +10,8 @@
 namespace cv::console {
 namespace {
 
+// Objects deleted per call of POST folders/delete.
+constexpr uint32_t kFolderDeleteBatch = 1000;
 constexpr size_t kMaxVersions = 1000;  // versions an object's details show
 
 boost::json::array pairs_json(const meta::StringPairs& pairs) {
@@ -47,6 +49,36 @@ Response create_folder(RouteContext& context) {
   input.expected_size = 0;
   if (auto stored = context.vault.put_object(input); !stored) return json_error(stored.error());
   return json_reply(boost::json::object{{"prefix", *prefix}}, 201);
+}
+
+Response delete_folder(RouteContext& context) {
+  auto body = read_json_object(context.request, context.options.max_json_body);
+  if (!body) return json_error(400, "InvalidRequest", body.error().message);
+  auto bucket = string_member(*body, "bucket");
+  auto prefix = string_member(*body, "prefix");
+  if (!bucket || !prefix || prefix->empty() || !prefix->ends_with('/')) {
+    return json_error(400, "InvalidFolderName", "Give a bucket and a folder (a path ending in '/').");
+  }
+  if (auto valid = validate_browser_key(*prefix); !valid) {
+    return json_error(400, "InvalidFolderName", valid.error().message);
+  }
+  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  // Deleted objects leave the listing (gone, or behind a delete marker), so each call starts
+  // from the folder's beginning; the page asks again while `more` says so.
+  meta::ListObjectsQuery query;
+  query.bucket = *bucket;
+  query.prefix = *prefix;
+  query.max_keys = kFolderDeleteBatch;
+  auto page = context.vault.list_objects(query);
+  if (!page) return json_error(page.error());
+  uint64_t deleted = 0;
+  for (const meta::ObjectVersion& object : page->objects) {
+    if (auto gone = context.vault.delete_object(*bucket, object.key); !gone) {
+      return json_error(gone.error());
+    }
+    ++deleted;
+  }
+  return json_reply(boost::json::object{{"deleted", deleted}, {"more", page->truncated}});
 }
 
 Response rename_object(RouteContext& context) {

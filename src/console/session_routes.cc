@@ -81,6 +81,8 @@ Response dispatch(RouteContext& context) {
     if (method == "POST") return delete_objects(context);
   } else if (route == "folders") {
     if (method == "POST") return create_folder(context);
+  } else if (route == "folders/delete") {
+    if (method == "POST") return delete_folder(context);
   } else if (route == "rename") {
     if (method == "POST") return rename_object(context);
   } else if (route == "object") {

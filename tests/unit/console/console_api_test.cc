@@ -344,6 +344,37 @@ TEST_F(ConsoleApiTest, DeletedKeysAreListedAndTheirVersionsShownToRestoreOne) {
             404);
 }
 
+TEST_F(ConsoleApiTest, AFolderIsDeletedWithEverythingInItAndNothingElse) {
+  const auto alice = alice_with_bucket("files");
+  ASSERT_EQ(call("POST", "folders", R"({"bucket":"files","prefix":"trip/"})", signed_in(alice)).status,
+            201);
+  put("files", "trip/a.jpg", "a");
+  put("files", "trip/day 2/b.jpg", "b");
+  put("files", "trip-notes.txt", "kept: shares the prefix without the slash");
+  put("files", "other/c.jpg", "kept");
+  Response gone = call("POST", "folders/delete", R"({"bucket":"files","prefix":"trip/"})",
+                       signed_in(alice));
+  ASSERT_EQ(gone.status, 200) << gone.body;
+  const auto answer = boost::json::parse(gone.body);
+  EXPECT_EQ(answer.at("deleted").to_number<uint64_t>(), 3u);  // the marker and two objects
+  EXPECT_FALSE(answer.at("more").as_bool());
+  EXPECT_EQ(listing(alice, "bucket=files&prefix=").folders, Keys{"other/"});
+  EXPECT_EQ(listing(alice, "bucket=files&prefix=").keys, Keys{"trip-notes.txt"});
+
+  for (const std::string body : {R"({"bucket":"files","prefix":"trip"})",
+                                 R"({"bucket":"files","prefix":""})",
+                                 R"({"bucket":"files","prefix":"../"})"}) {
+    Response refused = call("POST", "folders/delete", body, signed_in(alice));
+    EXPECT_EQ(refused.status, 400) << body;
+    EXPECT_EQ(error_code(refused), "InvalidFolderName") << body;
+  }
+  const auto bob = sign_in("AKBOB", "bob-secret");
+  EXPECT_EQ(call("POST", "folders/delete", R"({"bucket":"files","prefix":"other/"})", signed_in(bob))
+                .status,
+            404);
+  EXPECT_EQ(listing(alice, "bucket=files&prefix=other/").keys, Keys{"other/c.jpg"});
+}
+
 TEST_F(ConsoleApiTest, FolderListingSortsBySizeModifiedAndTypeFoldersFirst) {
   const auto alice = alice_with_bucket("files");
   put("files", "b.TXT", "12345");  // oldest
