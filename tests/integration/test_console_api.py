@@ -564,3 +564,25 @@ def test_objects_never_run_as_pages_of_the_console_origin(server, s3, browser, b
         assert status == 200
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers.get("Content-Security-Policy") == policy, key
+
+
+def test_a_large_folder_is_deleted_in_batches(server, s3, browser, bucket):
+    from concurrent.futures import ThreadPoolExecutor
+
+    browser.sign_in(server.access_key, server.secret_key)
+    keys = [f"big/{i:04d}.txt" for i in range(1005)] + ["big/sub/deep.txt"]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda key: s3.put_object(Bucket=bucket, Key=key, Body=b"x"), keys))
+    s3.put_object(Bucket=bucket, Key="big-kept.txt", Body=b"kept")
+    answers = []
+    for _ in range(10):  # bounded: two batches are expected
+        status, _, answer = browser.call(
+            "POST", "folders/delete", {"bucket": bucket, "prefix": "big/"})
+        assert status == 200, answer
+        answers.append(answer)
+        if not answer["more"]:
+            break
+    assert [a["deleted"] for a in answers] == [1000, 6]
+    assert [a["more"] for a in answers] == [True, False]
+    listed = s3.list_objects_v2(Bucket=bucket)
+    assert [o["Key"] for o in listed.get("Contents", [])] == ["big-kept.txt"]
