@@ -47,6 +47,21 @@ async function csrfToken(page: Page, server: Server): Promise<string> {
   return (await (await page.request.get(`${server.url}/_console/api/session`)).json()).csrfToken;
 }
 
+// Writes `parts` random parts of 8 MiB (the page's part size) to `path`; returns the ETag S3
+// gives that multipart upload: the MD5 of the parts' MD5s, then "-<parts>".
+function writeRandomParts(path: string, parts: number): string {
+  const part = Buffer.alloc(8 * 1024 * 1024);
+  const digests: Buffer[] = [];
+  const file = openSync(path, "w");
+  for (let i = 0; i < parts; i++) {
+    randomFillSync(part);
+    writeSync(file, part);
+    digests.push(createHash("md5").update(part).digest());
+  }
+  closeSync(file);
+  return `${createHash("md5").update(Buffer.concat(digests)).digest("hex")}-${parts}`;
+}
+
 async function uploadFiles(page: Page, paths: string[]) {
   await page.getByRole("button", { name: "Upload", exact: true }).click();
   const dialog = page.getByRole("dialog");
@@ -283,16 +298,7 @@ test("keyboard only, in a phone-sized window", async ({ watched: page, server })
 test("a multipart upload pauses, and resumes to a whole file", async ({ watched: page, server }) => {
   const folder = mkdtempSync(join(tmpdir(), "cv-pause-"));
   const path = join(folder, "video.bin");
-  const part = Buffer.alloc(8 * 1024 * 1024);
-  const digests: Buffer[] = [];
-  const file = openSync(path, "w");
-  for (let i = 0; i < 5; i++) {
-    randomFillSync(part);
-    writeSync(file, part);
-    digests.push(createHash("md5").update(part).digest());
-  }
-  closeSync(file);
-  const expectedEtag = `${createHash("md5").update(Buffer.concat(digests)).digest("hex")}-5`;
+  const expectedEtag = writeRandomParts(path, 5);
   try {
     const bucket = await openNewBucket(page, server, "pausing");
     // Uploads throttled to 8 MiB/s so that there is time to pause between parts.
@@ -336,17 +342,7 @@ test("a 1 GiB file goes up in parts and arrives whole", async ({ watched: page, 
   test.setTimeout(600_000);
   const folder = mkdtempSync(join(tmpdir(), "cv-big-"));
   const path = join(folder, "disk-image.bin");
-  // 128 parts of 8 MiB (the page's part size); the multipart ETag is the MD5 of the parts' MD5s.
-  const part = Buffer.alloc(8 * 1024 * 1024);
-  const partDigests: Buffer[] = [];
-  const file = openSync(path, "w");
-  for (let i = 0; i < 128; i++) {
-    randomFillSync(part);
-    writeSync(file, part);
-    partDigests.push(createHash("md5").update(part).digest());
-  }
-  closeSync(file);
-  const expectedEtag = `${createHash("md5").update(Buffer.concat(partDigests)).digest("hex")}-128`;
+  const expectedEtag = writeRandomParts(path, 128);
   try {
     const bucket = await openNewBucket(page, server, "big");
     await uploadFiles(page, [path]);
