@@ -1,0 +1,62 @@
+import AxeBuilder from "@axe-core/playwright";
+import { Page } from "@playwright/test";
+
+import { expect, png, signIn, test } from "./fixtures";
+
+// axe-core's WCAG 2.1 A/AA rules over each main view: no serious or critical violation.
+async function violations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+test("the main views pass axe's WCAG A/AA checks", async ({ watched: page, server }) => {
+  await page.goto(server.url + "/");
+  await expect(page.getByRole("form", { name: "Sign in" })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+
+  await signIn(page, server);
+  const bucket = `a11y-${Date.now()}`;
+  await page.getByLabel("New bucket name").fill(bucket);
+  await page.getByRole("button", { name: "Create bucket" }).click();
+  await expect(page.getByRole("button", { name: bucket, exact: true })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+
+  await page.getByRole("button", { name: bucket, exact: true }).click();
+  const csrf = (await (await page.request.get(`${server.url}/_console/api/session`)).json()).csrfToken;
+  for (const [key, body, type] of [
+    ["photo.png", png(64, 48, 90), "image/png"],
+    ["notes.txt", Buffer.from("hello"), "text/plain"],
+  ] as const) {
+    const signed = await page.request.post(`${server.url}/_console/api/presign`, {
+      headers: { "X-CSRF-Token": csrf },
+      data: { bucket, key, method: "PUT" },
+    });
+    await page.request.put((await signed.json()).url, { data: body, headers: { "Content-Type": type } });
+  }
+  await page.reload();
+  await expect(page.getByRole("button", { name: "photo.png", exact: true })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+
+  await page.getByRole("button", { name: "Gallery" }).click();
+  await expect(page.locator("img.thumb")).toHaveCount(1);
+  expect(await violations(page)).toEqual([]);
+
+  await page.getByRole("button", { name: "photo.png", exact: true }).click();
+  await expect(page.getByRole("dialog", { name: "photo.png" })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  await expect(page.getByRole("dialog", { name: /^Upload to / })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+
+  await page.getByRole("button", { name: "List" }).click();
+  await page.getByRole("button", { name: "Details of photo.png" }).click();
+  await expect(page.getByRole("dialog", { name: "Details" })).toContainText("image/png");
+  expect(await violations(page)).toEqual([]);
+});
