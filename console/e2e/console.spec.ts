@@ -50,6 +50,26 @@ test("a person uploads, browses, previews, downloads, shares, deletes and signs 
     await page.screenshot({ path: join(shots, "folder-list.png") });
   });
 
+  await test.step("sort by size, type and date, either way", async () => {
+    // Each row's name (its button's text after the type badge).
+    const names = async () =>
+      (await page.locator("table.listing tbody tr td:nth-child(2) button").allInnerTexts()).map(
+        (text) => text.split("\n").pop()!.trim(),
+      );
+    const sortBy = page.getByLabel("Sort by");
+    await sortBy.selectOption({ label: "Size" });
+    await expect.poll(names).toEqual(["trip/", "notes.txt", "sunset.png", "forest.png"]);
+    await page.getByRole("button", { name: /switch to descending/ }).click();
+    await expect.poll(names).toEqual(["trip/", "forest.png", "sunset.png", "notes.txt"]);
+    await page.getByRole("button", { name: /switch to ascending/ }).click();
+    await sortBy.selectOption({ label: "Type" });
+    await expect.poll(names).toEqual(["trip/", "forest.png", "sunset.png", "notes.txt"]);
+    await sortBy.selectOption({ label: "Date" });
+    await expect.poll(async () => (await names()).length).toBe(4);
+    await sortBy.selectOption({ label: "Name" });
+    await expect.poll(names).toEqual(["trip/", "forest.png", "notes.txt", "sunset.png"]);
+  });
+
   await test.step("see server-made thumbnails in the gallery and page through the lightbox", async () => {
     await page.getByRole("button", { name: "Gallery" }).click();
     const thumbs = page.locator("img.thumb");
