@@ -71,6 +71,29 @@ async function uploadFiles(page: Page, paths: string[]) {
   await dialog.getByRole("button", { name: "Close" }).click();
 }
 
+test("files dropped on the upload dialog go up", async ({ watched: page, server }) => {
+  await openNewBucket(page, server, "dropped");
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  // What a drag from the desktop hands the page: a DataTransfer holding the files.
+  const dropped = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(["first dropped file\n"], "dropped-1.txt", { type: "text/plain" }));
+    transfer.items.add(new File(["second\n"], "dropped-2.txt", { type: "text/plain" }));
+    return transfer;
+  });
+  const target = dialog.locator(".uppy-Dashboard-inner");
+  await target.dispatchEvent("dragenter", { dataTransfer: dropped });
+  await target.dispatchEvent("dragover", { dataTransfer: dropped });
+  await target.dispatchEvent("drop", { dataTransfer: dropped });
+  await dialog.getByRole("button", { name: /^Upload 2 files$/ }).click();
+  await expect(dialog.locator(".uppy-StatusBar.is-complete")).toBeVisible();
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByRole("button", { name: "dropped-1.txt", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "dropped-2.txt", exact: true }).click();
+  await expect(page.getByLabel("Text of dropped-2.txt")).toHaveText("second\n");
+});
+
 test("hostile names are shown as text and never escape the bucket", async ({ watched: page, server }) => {
   const bucket = await openNewBucket(page, server, "names");
   const names = [
