@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Page } from "@playwright/test";
 
-import { expect, png, signIn, test } from "./fixtures";
+import { expect, png, putThroughApi, signIn, test } from "./fixtures";
 
 // axe-core's WCAG 2.1 A/AA rules over each main view: no serious or critical violation.
 async function violations(page: Page): Promise<string[]> {
@@ -26,17 +26,8 @@ test("the main views pass axe's WCAG A/AA checks", async ({ watched: page, serve
   expect(await violations(page)).toEqual([]);
 
   await page.getByRole("button", { name: bucket, exact: true }).click();
-  const csrf = (await (await page.request.get(`${server.url}/_console/api/session`)).json()).csrfToken;
-  for (const [key, body, type] of [
-    ["photo.png", png(64, 48, 90), "image/png"],
-    ["notes.txt", Buffer.from("hello"), "text/plain"],
-  ] as const) {
-    const signed = await page.request.post(`${server.url}/_console/api/presign`, {
-      headers: { "X-CSRF-Token": csrf },
-      data: { bucket, key, method: "PUT" },
-    });
-    await page.request.put((await signed.json()).url, { data: body, headers: { "Content-Type": type } });
-  }
+  await putThroughApi(page, server, bucket, "photo.png", png(64, 48, 90), "image/png");
+  await putThroughApi(page, server, bucket, "notes.txt", "hello", "text/plain");
   await page.reload();
   await expect(page.getByRole("button", { name: "photo.png", exact: true })).toBeVisible();
   expect(await violations(page)).toEqual([]);

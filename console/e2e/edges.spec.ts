@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 import { Page } from "@playwright/test";
 
-import { Server, expect, signIn, test } from "./fixtures";
+import { Server, csrfToken, expect, putThroughApi, signIn, test } from "./fixtures";
 
 const shots = fileURLToPath(new URL("../../docs/screenshots", import.meta.url));
 
@@ -19,32 +19,6 @@ async function openNewBucket(page: Page, server: Server, prefix: string): Promis
   await page.getByRole("button", { name: bucket, exact: true }).click();
   await expect(page.getByText("This folder is empty.")).toBeVisible();
   return bucket;
-}
-
-// Stores an object by asking the console API for a pre-signed PUT, as the page does.
-async function putThroughApi(
-  page: Page,
-  server: Server,
-  bucket: string,
-  key: string,
-  body: string | Buffer,
-  contentType = "application/octet-stream",
-) {
-  const csrf = await csrfToken(page, server);
-  const signed = await page.request.post(`${server.url}/_console/api/presign`, {
-    headers: { "X-CSRF-Token": csrf },
-    data: { bucket, key, method: "PUT" },
-  });
-  expect(signed.status(), await signed.text()).toBe(200);
-  const stored = await page.request.put((await signed.json()).url, {
-    data: body,
-    headers: { "Content-Type": contentType },
-  });
-  expect(stored.status()).toBe(200);
-}
-
-async function csrfToken(page: Page, server: Server): Promise<string> {
-  return (await (await page.request.get(`${server.url}/_console/api/session`)).json()).csrfToken;
 }
 
 // Writes `parts` random parts of 8 MiB (the page's part size) to `path`; returns the ETag S3

@@ -48,6 +48,32 @@ export async function signIn(page: Page, server: Server) {
   await expect(page.getByRole("heading", { name: "Buckets" })).toBeVisible();
 }
 
+// Stores an object by asking the console API for a pre-signed PUT, as the page does.
+export async function putThroughApi(
+  page: Page,
+  server: Server,
+  bucket: string,
+  key: string,
+  body: string | Buffer,
+  contentType = "application/octet-stream",
+) {
+  const csrf = await csrfToken(page, server);
+  const signed = await page.request.post(`${server.url}/_console/api/presign`, {
+    headers: { "X-CSRF-Token": csrf },
+    data: { bucket, key, method: "PUT" },
+  });
+  expect(signed.status(), await signed.text()).toBe(200);
+  const stored = await page.request.put((await signed.json()).url, {
+    data: body,
+    headers: { "Content-Type": contentType },
+  });
+  expect(stored.status()).toBe(200);
+}
+
+export async function csrfToken(page: Page, server: Server): Promise<string> {
+  return (await (await page.request.get(`${server.url}/_console/api/session`)).json()).csrfToken;
+}
+
 export function md5(data: Buffer): string {
   return createHash("md5").update(data).digest("hex");
 }

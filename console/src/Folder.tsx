@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
-import { ConsoleApi, FolderPage, ObjectEntry, SortField } from "./api";
+import { ConsoleApi, FolderPage, FolderQuery, ObjectEntry, SortField } from "./api";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DetailsDialog } from "./DetailsDialog";
 import { Dialog, messageOf } from "./Dialog";
@@ -59,16 +59,24 @@ export function Folder({
   const [overlay, setOverlay] = useState<Overlay | null>(null);
   const generation = useRef(0);
 
+  // What the listing asks for: deleted keys come in name order only.
+  const query = useMemo<FolderQuery>(
+    () =>
+      showDeleted
+        ? { search, deleted: true, limit: pageSize }
+        : { search, sort, order, limit: pageSize },
+    [search, sort, order, showDeleted],
+  );
+
   // The first page for the folder and query; later answers win over earlier ones.
   const load = useCallback(() => {
     const mine = ++generation.current;
     setError("");
-    const query = showDeleted ? { search, deleted: true } : { search, sort, order };
-    api.folder(bucket, prefix, { ...query, limit: pageSize }).then(
+    api.folder(bucket, prefix, query).then(
       (first) => mine === generation.current && setPage(first),
       (caught) => mine === generation.current && setError(messageOf(caught)),
     );
-  }, [api, bucket, prefix, search, sort, order, showDeleted]);
+  }, [api, bucket, prefix, query]);
 
   useEffect(() => {
     setPage(null);
@@ -89,8 +97,7 @@ export function Folder({
     if (!page?.next) return;
     const mine = generation.current;
     try {
-      const query = showDeleted ? { search, deleted: true } : { search, sort, order };
-      const next = await api.folder(bucket, prefix, { ...query, after: page.next, limit: pageSize });
+      const next = await api.folder(bucket, prefix, { ...query, after: page.next });
       if (mine !== generation.current) return;
       setPage({
         ...next,

@@ -39,7 +39,7 @@ export function Preview({
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  });
+  }, [items.length]);
 
   return (
     <Dialog title={item.key.slice(item.key.lastIndexOf("/") + 1)} onClose={onClose} wide>

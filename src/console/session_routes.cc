@@ -8,6 +8,18 @@
 namespace cv::console {
 namespace {
 
+// The bucket a route "buckets/<name><rest>" names, one path segment; "" when it is not one.
+std::string_view bucket_of(std::string_view route, std::string_view rest) {
+  constexpr std::string_view kPrefix = "buckets/";
+  if (route.size() <= kPrefix.size() + rest.size() || !route.starts_with(kPrefix) ||
+      !route.ends_with(rest)) {
+    return {};
+  }
+  const std::string_view name =
+      route.substr(kPrefix.size(), route.size() - kPrefix.size() - rest.size());
+  return name.find('/') == std::string_view::npos ? name : std::string_view();
+}
+
 std::string session_cookie(const RouteContext& context, std::string_view value,
                            std::chrono::seconds max_age) {
   std::string cookie =
@@ -68,11 +80,10 @@ Response dispatch(RouteContext& context) {
   } else if (route == "buckets") {
     if (method == "GET") return list_buckets(context);
     if (method == "POST") return create_bucket(context);
-  } else if (route.starts_with("buckets/") && route.find('/', 8) == std::string_view::npos) {
-    if (method == "DELETE") return delete_bucket(context, route.substr(8));
-  } else if (route.starts_with("buckets/") && route.ends_with("/versioning") &&
-             route.find('/', 8) == route.size() - 11) {
-    if (method == "PUT") return set_bucket_versioning(context, route.substr(8, route.size() - 19));
+  } else if (const std::string_view bucket = bucket_of(route, ""); !bucket.empty()) {
+    if (method == "DELETE") return delete_bucket(context, bucket);
+  } else if (const std::string_view named = bucket_of(route, "/versioning"); !named.empty()) {
+    if (method == "PUT") return set_bucket_versioning(context, named);
   } else if (route == "objects") {
     if (method == "GET") return list_folder(context);
   } else if (route == "presign") {

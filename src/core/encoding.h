@@ -27,6 +27,8 @@ bool is_valid_utf8(std::string_view text);
 
 // ASCII lowercase copy.
 std::string to_lower(std::string_view text);
+// Equal but for ASCII letter case (no copy).
+bool ascii_iequals(std::string_view a, std::string_view b);
 // Trims leading/trailing spaces and tabs, and collapses inner runs of spaces to one (SigV4
 // canonical header values).
 std::string trim_and_collapse(std::string_view text);

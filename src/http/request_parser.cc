@@ -3,19 +3,10 @@
 #include <boost/beast/http/error.hpp>
 #include <cstring>
 
+#include "core/encoding.h"
+
 namespace cv::http {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view trim_spaces(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -42,7 +33,8 @@ void RequestParser::on_field_impl(field name, string_view name_string, string_vi
                                   error_code&) {
   const std::string_view value_view(value.data(), value.size());
   request_.headers.add(std::string_view(name_string.data(), name_string.size()), value_view);
-  if (name == field::expect && version_ >= 11 && iequals(trim_spaces(value_view), "100-continue")) {
+  if (name == field::expect && version_ >= 11 &&
+      ascii_iequals(trim_spaces(value_view), "100-continue")) {
     expects_continue_ = true;
   }
 }

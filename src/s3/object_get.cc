@@ -35,7 +35,7 @@ void isolate_from_the_console(Headers& headers) {
   std::string_view type = headers.get("content-type");
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  if (to_lower(type) != "application/pdf") headers.set("content-security-policy", "sandbox");
+  if (!ascii_iequals(type, "application/pdf")) headers.set("content-security-policy", "sandbox");
 }
 
 Result<std::optional<uint32_t>> part_number_param(const Call& call) {
