@@ -1,5 +1,6 @@
 // `cloudvault server`: opens the data folder, wires the layers together and serves until
 // SIGINT or SIGTERM.
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -53,6 +54,11 @@ int run_server(const Config& config) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  // Blocks of 128 KiB and more (request bodies, XML documents, listing buffers) are mapped
+  // and returned to the system when freed. glibc would otherwise raise this threshold after
+  // the first such block is freed and keep later ones in the workers' malloc arenas, so RSS
+  // would stay at its peak after a burst of large requests (docs/OPERATIONS.md, Memory).
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 
   // Held until exit: a master key rotation refuses to run while a server uses the folder.
   auto folder_lock =

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,7 +63,11 @@ class SigningKeyCache;
 //   InvalidRequest: SigV2 ("Please use AWS4-HMAC-SHA256"), missing x-amz-content-sha256;
 //   InvalidArgument: another Authorization scheme ("Unsupported Authorization Type"), a bad
 //     x-amz-content-sha256 value, or both header and query authentication;
-//   InvalidURI: a malformed percent-escape in the path.
+//   InvalidURI: a malformed percent-escape in the path;
+//   AccessDenied "...headers ... which were not signed": host not signed, or an x-amz-* header
+//     not covered (require_signed_amz_headers; bound without listing: x-amz-content-sha256 and
+//     x-amz-date for header auth, x-amz-content-sha256 for pre-signed URLs, whose payload is
+//     never verified).
 // A request with neither an Authorization header nor query authentication is returned as
 // anonymous (the caller decides whether that is allowed).
 //
@@ -82,6 +87,15 @@ class SigV4Verifier {
   VerifierOptions options_;
   std::shared_ptr<SigningKeyCache> signing_keys_;
 };
+
+// Contract: succeeds only when every x-amz-* header of `headers` (a lowercase name starting
+// exactly with "x-amz-") is listed in `signed_names` or in `bound` (headers the signature
+// covers by other means). Otherwise AccessDenied "There were headers present in the request
+// which were not signed" with a HeadersNotSigned detail naming them (", "-separated), as S3
+// answers. Other headers (Content-Type, Content-MD5) need not be signed, as on S3.
+Status require_signed_amz_headers(const Headers& headers,
+                                  const std::vector<std::string_view>& signed_names,
+                                  std::initializer_list<std::string_view> bound);
 
 // Derives the SigV4 signing key: HMAC chain over date (YYYYMMDD), region, service.
 std::string derive_signing_key(std::string_view secret, std::string_view date,

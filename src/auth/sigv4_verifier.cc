@@ -106,13 +106,22 @@ Status check_scope(const CredentialScope& credential, std::string_view region, E
   return {};
 }
 
+constexpr std::string_view kHeadersNotSigned =
+    "There were headers present in the request which were not signed";
+
+Error headers_not_signed(std::string names) {
+  Error error{ErrorCode::kAccessDenied, std::string(kHeadersNotSigned), ""};
+  error.details.emplace_back("HeadersNotSigned", std::move(names));
+  return error;
+}
+
 Status require_host(const std::vector<std::string_view>& names) {
   if (std::find(names.begin(), names.end(), "host") == names.end()) {
-    return fail(ErrorCode::kAccessDenied,
-                "There were headers present in the request which were not signed: host");
+    return fail(headers_not_signed("host"));
   }
   return {};
 }
+
 
 bool is_sha256_hex(std::string_view text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
@@ -217,6 +226,8 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
                 std::string(kHeaderMalformed) + "the SignedHeaders are malformed.");
   }
   CV_TRY(require_host(*names));
+  CV_TRY(require_signed_amz_headers(request.headers, *names,
+                                    {"x-amz-content-sha256", "x-amz-date"}));
   signed_request.signed_names = std::move(*names);
   signed_request.signed_headers = parts.signed_headers;
   signed_request.signature = parts.signature;
@@ -309,6 +320,9 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
   auto names = split_signed_headers(*signed_headers);
   if (!names) return fail(kQueryError, "X-Amz-SignedHeaders is malformed.");
   CV_TRY(require_host(*names));
+  // The payload of a pre-signed request is never verified, so its x-amz-content-sha256 is
+  // ignored rather than bound; the date is the X-Amz-Date parameter, not a header.
+  CV_TRY(require_signed_amz_headers(request.headers, *names, {"x-amz-content-sha256"}));
   signed_request.signed_names = std::move(*names);
   signed_request.signed_headers = *signed_headers;
   signed_request.signature = *signature;
@@ -338,6 +352,21 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
 }
 
 }  // namespace
+
+Status require_signed_amz_headers(const Headers& headers,
+                                  const std::vector<std::string_view>& signed_names,
+                                  std::initializer_list<std::string_view> bound) {
+  std::string unsigned_names;
+  for (const auto& [name, value] : headers.fields()) {
+    if (!name.starts_with("x-amz-")) continue;
+    if (std::find(bound.begin(), bound.end(), name) != bound.end()) continue;
+    if (std::find(signed_names.begin(), signed_names.end(), name) != signed_names.end()) continue;
+    if (!unsigned_names.empty()) unsigned_names += ", ";
+    unsigned_names += name;
+  }
+  if (!unsigned_names.empty()) return fail(headers_not_signed(std::move(unsigned_names)));
+  return {};
+}
 
 SigV4Verifier::SigV4Verifier(CredentialStore& credentials, const Clock& clock,
                              VerifierOptions options)

@@ -5,6 +5,8 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cv {
 
@@ -76,6 +78,8 @@ struct Error {
   ErrorCode code = ErrorCode::kInternalError;
   std::string message;   // human readable, safe to show to the client
   std::string resource;  // the bucket/key the error is about, may be empty
+  // Further elements S3 puts in the error document, in order (HeadersNotSigned, ...).
+  std::vector<std::pair<std::string, std::string>> details = {};
 };
 
 template <class T>

@@ -2,6 +2,7 @@
 // ServerSideEncryptionConfiguration document. The vault keeps it as its own small document
 // (vault/encryption.h) and applies it to every write that names no encryption.
 #include "s3/call.h"
+#include "s3/request_body.h"
 #include "s3/xml.h"
 
 namespace cv::s3 {
@@ -48,7 +49,9 @@ Result<vault::DefaultEncryption> parse_configuration(std::string_view body) {
 }  // namespace
 
 Result<Response> put_bucket_encryption(const Services& services, Call& call) {
-  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  const std::string body =
+      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
+                                   IntegrityHeader::kOptional));
   const auto config = CV_TRY(parse_configuration(body));
   CV_TRY(services.vault.set_default_encryption(call.route.bucket, config));
   return empty_response(200);

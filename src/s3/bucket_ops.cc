@@ -2,6 +2,7 @@
 #include "core/byte_source.h"
 #include "core/clock.h"
 #include "s3/call.h"
+#include "s3/request_body.h"
 #include "s3/xml.h"
 
 namespace cv::s3 {
@@ -23,7 +24,9 @@ Result<Response> list_buckets(const Services& services, Call& call) {
 
 Result<Response> create_bucket(const Services& services, Call& call) {
   // An optional CreateBucketConfiguration may name a LocationConstraint: it must be ours.
-  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  const std::string body =
+      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
+                                   IntegrityHeader::kOptional));
   if (!body.empty()) {
     pugi::xml_document doc;
     auto root = CV_TRY(parse_xml(doc, body, "CreateBucketConfiguration"));
@@ -72,7 +75,9 @@ Result<Response> get_bucket_versioning(const Services& services, Call& call) {
 }
 
 Result<Response> put_bucket_versioning(const Services& services, Call& call) {
-  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  const std::string body =
+      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
+                                   IntegrityHeader::kOptional));
   pugi::xml_document doc;
   const auto root = CV_TRY(parse_xml(doc, body, "VersioningConfiguration"));
   if (child_text(root, "MfaDelete") == "Enabled") {

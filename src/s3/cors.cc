@@ -1,6 +1,7 @@
 // Put/Get/DeleteBucketCors, the OPTIONS preflight, and CORS headers on actual requests.
 #include "core/encoding.h"
 #include "s3/call.h"
+#include "s3/request_body.h"
 #include "s3/cors_rules.h"
 #include "s3/xml.h"
 
@@ -40,7 +41,9 @@ void add_cors_headers(const CorsRule& rule, std::string_view origin, Response& r
 }  // namespace
 
 Result<Response> put_bucket_cors(const Services& services, Call& call) {
-  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  const std::string body =
+      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
+                                   IntegrityHeader::kOptional));
   CV_TRY(parse_cors_configuration(body));
   CV_TRY(services.vault.put_bucket_config(call.route.bucket, kCorsConfig, body));
   return empty_response(200);

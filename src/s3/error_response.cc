@@ -24,6 +24,7 @@ Response error_response(const Error& error, const Request& request) {
     if (error.code == ErrorCode::kNoSuchUpload) add_text(xml.root(), "UploadId", error.resource);
     add_text(xml.root(), "Resource", error.resource);
   }
+  for (const auto& [name, value] : error.details) add_text(xml.root(), name, value);
   add_text(xml.root(), "RequestId", request.request_id);
   response.headers.add("content-type", "application/xml");
   response.body = xml.str();

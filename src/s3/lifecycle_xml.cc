@@ -356,7 +356,8 @@ void add_rule(pugi::xml_node root, const vault::LifecycleRule& rule) {
 
 Result<vault::LifecycleConfiguration> parse_lifecycle_configuration(std::string_view xml) {
   pugi::xml_document doc;
-  const auto root = CV_TRY(parse_xml(doc, xml, "LifecycleConfiguration"));
+  const auto root = CV_TRY(parse_xml(doc, xml, "LifecycleConfiguration",
+                                        XmlLimits{.max_elements = 30'000}));
   vault::LifecycleConfiguration config;
   CV_TRY(each_child(root, [&](std::string_view name, const pugi::xml_node& node) -> Status {
     if (name != "Rule") return malformed();

@@ -74,9 +74,12 @@ Result<Response> upload_part(const Services& services, Call& call) {
 }
 
 Result<Response> complete_multipart_upload(const Services& services, Call& call) {
-  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  const std::string body =
+      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
+                                   IntegrityHeader::kOptional));
   pugi::xml_document doc;
-  const auto root = CV_TRY(parse_xml(doc, body, "CompleteMultipartUpload"));
+  const auto root = CV_TRY(parse_xml(doc, body, "CompleteMultipartUpload",
+                                        XmlLimits{.max_elements = 60'000}));
   std::vector<vault::CompletedPart> parts;
   for (auto node : root.children()) {
     if (local_name(node) != "Part") continue;

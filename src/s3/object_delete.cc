@@ -1,5 +1,6 @@
 // DeleteObject and DeleteObjects.
 #include "s3/call.h"
+#include "s3/request_body.h"
 #include "s3/xml.h"
 
 namespace cv::s3 {
@@ -17,7 +18,9 @@ Result<Response> delete_object(const Services& services, Call& call) {
 }
 
 Result<Response> delete_objects(const Services& services, Call& call) {
-  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  const std::string body =
+      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
+                                   IntegrityHeader::kRequired));
   pugi::xml_document doc;
   const auto root = CV_TRY(parse_xml(doc, body, "Delete"));
   const bool quiet = child_text(root, "Quiet") == "true";

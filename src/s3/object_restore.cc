@@ -3,12 +3,15 @@
 #include <charconv>
 
 #include "s3/call.h"
+#include "s3/request_body.h"
 #include "s3/xml.h"
 
 namespace cv::s3 {
 
 Result<Response> restore_object(const Services& services, Call& call) {
-  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  const std::string body =
+      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
+                                   IntegrityHeader::kOptional));
   pugi::xml_document doc;
   const auto root = CV_TRY(parse_xml(doc, body, "RestoreRequest"));
   if (child(root, "SelectParameters") || child_text(root, "Type") == "SELECT") {

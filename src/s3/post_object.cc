@@ -1,5 +1,6 @@
 // PostObject: browser form uploads authorized by a SigV4 POST policy.
 #include "auth/post_policy.h"
+#include "auth/sigv4.h"
 #include "core/encoding.h"
 #include "s3/call.h"
 #include "s3/encryption_headers.h"
@@ -39,6 +40,9 @@ Headers headers_from_fields(const auth::FormFields& fields, const FormPart& file
 }  // namespace
 
 Result<Response> post_object(const Services& services, Call& call) {
+  // The policy signs the form's fields, never the HTTP headers: an x-amz-* header would be
+  // unsigned, so it is refused rather than ignored (as for header and pre-signed requests).
+  CV_TRY(auth::require_signed_amz_headers(call.request.headers, {}, {"x-amz-content-sha256"}));
   const auto boundary = form_boundary(call.request.headers.get("content-type"));
   if (!boundary) return fail(ErrorCode::kMalformedPOSTRequest, "Missing multipart boundary");
   FormDataReader form(*call.request.body, *boundary);

@@ -2,6 +2,7 @@
 
 #include "core/encoding.h"
 #include "core/hash.h"
+#include "vault/checksum.h"
 
 namespace cv::s3 {
 namespace {
@@ -126,6 +127,38 @@ Result<std::unique_ptr<RequestBody>> RequestBody::open(Request& request,
     body->content_md5_ = std::move(*raw);
   }
   return body;
+}
+
+namespace {
+
+bool has_integrity_header(const Headers& headers, vault::ChecksumAlgorithm algorithm) {
+  if (headers.contains("content-md5")) return true;
+  if (algorithm == vault::ChecksumAlgorithm::kNone) return false;
+  const std::string header =
+      std::string(kChecksumPrefix) + to_lower(vault::checksum_name(algorithm));
+  return headers.contains(header) || headers.contains("x-amz-trailer");
+}
+
+}  // namespace
+
+Result<std::string> read_request_document(Request& request, const auth::Identity& identity,
+                                          size_t limit, IntegrityHeader integrity) {
+  if (!request.content_length && !request.headers.contains("transfer-encoding")) {
+    request.content_length = 0;
+  }
+  auto body = CV_TRY(RequestBody::open(request, identity));
+  if (integrity == IntegrityHeader::kRequired &&
+      !has_integrity_header(request.headers, body->checksum_algorithm())) {
+    return fail(ErrorCode::kInvalidRequest,
+                "Missing required header for this request: Content-MD5");
+  }
+  std::string text = CV_TRY(read_all(body->source(), limit));
+  vault::BodyDigests digests;
+  digests.size = text.size();
+  digests.md5 = md5(text);
+  digests.checksum = vault::compute_checksum(body->checksum_algorithm(), text);
+  CV_TRY(body->check()(digests));
+  return text;
 }
 
 vault::BodyCheck RequestBody::check() const {

@@ -41,6 +41,20 @@ class RequestBody {
   std::optional<std::string> content_md5_;  // raw 16 bytes
 };
 
+// Whether a request document must carry Content-MD5 or an x-amz-checksum-* value (in a
+// header or an aws-chunked trailer), as S3 requires for DeleteObjects, PutBucketLifecycle...
+enum class IntegrityHeader { kOptional, kRequired };
+
+// Reads a whole request document (an XML body) of at most `limit` bytes through the same
+// chain as uploads: aws-chunked decoding and its chunk signatures, the signed
+// x-amz-content-sha256, Content-MD5 and the declared checksum are all verified before the
+// text is returned. A request without Content-Length or Transfer-Encoding has an empty body
+// (RFC 9112 §6.3). Fails with InvalidRequest "Missing required header for this request:
+// Content-MD5" when `integrity` is kRequired and neither is present; otherwise with the
+// errors of RequestBody::open, read_all (MaxMessageLengthExceeded) and RequestBody::check.
+Result<std::string> read_request_document(Request& request, const auth::Identity& identity,
+                                          size_t limit, IntegrityHeader integrity);
+
 // The checksum algorithm a request names (x-amz-sdk-checksum-algorithm,
 // x-amz-checksum-algorithm, an x-amz-checksum-* header or x-amz-trailer).
 Result<vault::ChecksumAlgorithm> requested_checksum(const Headers& headers);

@@ -1,5 +1,6 @@
 // Get/Put/DeleteObjectTagging.
 #include "s3/call.h"
+#include "s3/request_body.h"
 #include "s3/object_headers.h"
 #include "s3/xml.h"
 
@@ -42,7 +43,9 @@ Result<Response> get_object_tagging(const Services& services, Call& call) {
 }
 
 Result<Response> put_object_tagging(const Services& services, Call& call) {
-  const std::string body = CV_TRY(read_all(*call.request.body, services.options.max_xml_body));
+  const std::string body =
+      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
+                                   IntegrityHeader::kOptional));
   pugi::xml_document doc;
   const auto root = CV_TRY(parse_xml(doc, body, "Tagging"));
   const auto set = child(root, "TagSet");

@@ -242,7 +242,7 @@ def test_request_id_on_every_response(raw, s3, bucket):
 # --------------------------------------------------------------------------------------------
 
 
-def post_form(url, fields, filename, data, file_type="application/octet-stream"):
+def post_form(url, fields, filename, data, file_type="application/octet-stream", headers=None):
     """multipart/form-data as a browser sends it: the fields, then the file last."""
     boundary = "----CloudVaultForm" + uuid.uuid4().hex
     chunks = []
@@ -261,7 +261,7 @@ def post_form(url, fields, filename, data, file_type="application/octet-stream")
     return fetch(
         url,
         method="POST",
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", **(headers or {})},
         body=b"".join(chunks),
     )
 

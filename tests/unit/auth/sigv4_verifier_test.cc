@@ -321,7 +321,67 @@ TEST_F(SigV4VerifierTest, HostMustBeSigned) {
        {"authorization",
         "AWS4-HMAC-SHA256 Credential=CVTESTKEY0000000001/20250301/us-east-1/s3/aws4_request, "
         "SignedHeaders=x-amz-content-sha256;x-amz-date, Signature=00"}});
-  expect_error(request, ErrorCode::kAccessDenied, "host");
+  expect_error(request, ErrorCode::kAccessDenied,
+               "There were headers present in the request which were not signed");
+  const auto details = verifier_.verify(request).error().details;
+  ASSERT_EQ(details.size(), 1u);
+  EXPECT_EQ(details[0].first, "HeadersNotSigned");
+  EXPECT_EQ(details[0].second, "host");
+}
+
+// The replayed request of issue 11: a valid signature over host, x-amz-content-sha256 and
+// x-amz-date, sent again with x-amz-* headers it does not cover.
+TEST_F(SigV4VerifierTest, UnsignedAmzHeadersAreRefused) {
+  for (const std::string payload : {hex_encode(sha256("")), std::string("UNSIGNED-PAYLOAD")}) {
+    const Request original = signed_request(
+        signing_request("PUT", std::string(kHost), "/probe/cpdst", {}, {}, payload));
+    ASSERT_TRUE(verifier_.verify(original));
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"x-amz-copy-source", "/probe/secret"},
+             {"x-amz-meta-owner", "mallory"},
+             {"x-amz-tagging", "a=b"},
+             {"x-amz-server-side-encryption", "AES256"}}) {
+      Request replayed = original;
+      replayed.headers.add(name, value);
+      auto identity = verifier_.verify(replayed);
+      ASSERT_FALSE(identity) << name;
+      EXPECT_EQ(identity.error().code, ErrorCode::kAccessDenied) << name;
+      ASSERT_EQ(identity.error().details.size(), 1u);
+      EXPECT_EQ(identity.error().details[0].second, name);
+    }
+  }
+  // Headers outside x-amz-* need not be signed, as on S3; x-amzn-* is another prefix.
+  Request request = signed_request(signing_request("GET", std::string(kHost), "/b/k"));
+  request.headers.add("content-type", "text/plain");
+  request.headers.add("x-amzn-trace-id", "Root=1");
+  EXPECT_TRUE(verifier_.verify(request));
+  // Two unsigned headers are named together.
+  request.headers.add("x-amz-meta-a", "1");
+  request.headers.add("x-amz-acl", "public-read");
+  auto identity = verifier_.verify(request);
+  ASSERT_FALSE(identity);
+  EXPECT_EQ(identity.error().details.at(0).second, "x-amz-meta-a, x-amz-acl");
+}
+
+TEST_F(SigV4VerifierTest, PresignedUrlsRefuseUnsignedAmzHeaders) {
+  const SigningRequest request = signing_request("PUT", std::string(kHost), "/b/k");
+  EXPECT_TRUE(verifier_.verify(presigned_request(request, std::chrono::seconds(60),
+                                                 {{"content-type", "text/plain"},
+                                                  {"content-md5", "AAAAAAAAAAAAAAAAAAAAAA=="},
+                                                  {"x-amz-content-sha256", "UNSIGNED-PAYLOAD"}})));
+  expect_error(presigned_request(request, std::chrono::seconds(60),
+                                 {{"x-amz-copy-source", "/b/secret"}}),
+               ErrorCode::kAccessDenied,
+               "There were headers present in the request which were not signed");
+  // x-amz-date is a query parameter of a pre-signed URL; as a header it is not signed.
+  expect_error(presigned_request(request, std::chrono::seconds(60),
+                                 {{"x-amz-date", "20250301T120000Z"}}),
+               ErrorCode::kAccessDenied);
+  // A header the URL signed may be sent.
+  const SigningRequest with_meta =
+      signing_request("PUT", std::string(kHost), "/b/k", {}, {{"x-amz-meta-a", "1"}});
+  EXPECT_TRUE(verifier_.verify(
+      presigned_request(with_meta, std::chrono::seconds(60), {{"x-amz-meta-a", "1"}})));
 }
 
 TEST_F(SigV4VerifierTest, ContentSha256IsRequiredAndChecked) {
