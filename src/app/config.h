@@ -41,8 +41,8 @@ struct Config {
 // [storage] data, inline_threshold, master_key_file; [gc] interval_seconds; [tiers] standard_ia,
 // glacier; [lifecycle] day_seconds, interval_seconds; [console] assets,
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,
-// sign_in_first_lockout_seconds, sign_in_max_lockout_seconds) over the defaults. InvalidArgument with the
-// file's own error message when it does not parse or a value is out of range.
+// sign_in_first_lockout_seconds, sign_in_max_lockout_seconds) over the defaults. InvalidArgument
+// with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
 
 // Parses "ADDR:PORT" ("127.0.0.1:9000", "[::1]:9000", ":9000").

@@ -73,19 +73,21 @@ Response sign_in(RouteContext& context) {
   // Refused before the secret is looked at: a guess sent during a lockout cannot succeed.
   const SignInThrottle::Attempt attempt = context.sign_ins.admit(address, *access_key);
   if (attempt.refused) {
-    spdlog::debug("console sign-in refused while locked out: address={} access_key=\"{}\" "
-                  "retry_after={}s",
-                  address, loggable(*access_key), attempt.retry_after.count());
+    spdlog::debug(
+        "console sign-in refused while locked out: address={} access_key=\"{}\" "
+        "retry_after={}s",
+        address, loggable(*access_key), attempt.retry_after.count());
     return too_many_sign_ins(attempt.retry_after);
   }
   auto found = context.credentials.find(*access_key);
   if (!found) return json_error(found.error());
   // The same answer for an unknown key and a wrong secret, compared in constant time.
   if (!*found || !constant_time_equal((*found)->secret_key, *secret)) {
-    spdlog::warn("console sign-in failed: address={} access_key=\"{}\" key_failures={} "
-                 "address_failures={} locked_for={}s",
-                 address, loggable(*access_key), attempt.key_failures, attempt.address_failures,
-                 attempt.lockout.count());
+    spdlog::warn(
+        "console sign-in failed: address={} access_key=\"{}\" key_failures={} "
+        "address_failures={} locked_for={}s",
+        address, loggable(*access_key), attempt.key_failures, attempt.address_failures,
+        attempt.lockout.count());
     return json_error(401, "InvalidCredentials",
                       "The access key or the secret is not right. Check both and try again.");
   }

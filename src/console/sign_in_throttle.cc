@@ -56,17 +56,17 @@ void SignInThrottle::make_room(Table& table, TimePoint now) {
     return record.locked_until <= now && now - record.last_failure >= policy_.forget_after;
   });
   while (!table.empty() && table.size() >= policy_.max_records) {
-    auto first_free = std::min_element(table.begin(), table.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.second.locked_until, a.second.last_failure) <
-             std::tie(b.second.locked_until, b.second.last_failure);
-    });
+    auto first_free =
+        std::min_element(table.begin(), table.end(), [](const auto& a, const auto& b) {
+          return std::tie(a.second.locked_until, a.second.last_failure) <
+                 std::tie(b.second.locked_until, b.second.last_failure);
+        });
     table.erase(first_free);
   }
 }
 
 const SignInThrottle::Record& SignInThrottle::count_failure(Table& table, std::string_view name,
-                                                            uint32_t free_failures,
-                                                            TimePoint now) {
+                                                            uint32_t free_failures, TimePoint now) {
   auto found = table.find(name);
   if (found == table.end()) {
     make_room(table, now);
@@ -110,8 +110,8 @@ SignInThrottle::Attempt SignInThrottle::admit(std::string_view address,
   const Record& from =
       count_failure(addresses_, address_name, policy_.free_failures_per_address, now);
   attempt.address_failures = from.failures;
-  attempt.lockout = std::chrono::ceil<std::chrono::seconds>(
-      std::max(key_locked_until, from.locked_until) - now);
+  attempt.lockout =
+      std::chrono::ceil<std::chrono::seconds>(std::max(key_locked_until, from.locked_until) - now);
   return attempt;
 }
 

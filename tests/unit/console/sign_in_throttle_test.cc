@@ -174,15 +174,16 @@ TEST(SignInThrottleAddressTest, OneHostsIPv6AddressesShareOneRecord) {
   ManualClock clock(from_unix_nanos(1'800'000'000'000'000'000));
   SignInThrottle throttle(clock, SignInThrottlePolicy{.free_failures_per_address = 2});
   for (int i = 1; i <= 3; ++i) {
-    EXPECT_FALSE(throttle.admit("2001:db8::" + std::to_string(i), "AK" + std::to_string(i)).refused);
+    EXPECT_FALSE(
+        throttle.admit("2001:db8::" + std::to_string(i), "AK" + std::to_string(i)).refused);
   }
   EXPECT_TRUE(throttle.admit("2001:db8::99", "AKOTHER").address_locked);
 }
 
 TEST(SignInThrottleConcurrencyTest, ConcurrentGuessesPastTheFreeOnesAreAdmittedOnce) {
   ManualClock clock(from_unix_nanos(1'800'000'000'000'000'000));
-  SignInThrottle throttle(clock, SignInThrottlePolicy{.free_failures_per_key = 3,
-                                                      .first_lockout = seconds(60)});
+  SignInThrottle throttle(
+      clock, SignInThrottlePolicy{.free_failures_per_key = 3, .first_lockout = seconds(60)});
   std::atomic<int> admitted = 0;
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
