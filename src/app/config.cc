@@ -9,7 +9,7 @@ namespace cv::app {
 namespace {
 
 // [console] sign_in_*: the throttle's free failures (1-1000) and lockouts (1 s to 1 day, the
-// first no longer than the longest); a record is forgotten an hour after its longest lockout.
+// first no longer than the longest); a record is kept at least an hour past the longest lockout.
 Status load_sign_in_throttle(const toml::table* console, console::SignInThrottlePolicy& policy) {
   if (!console) return {};
   const toml::table& table = *console;

@@ -38,12 +38,12 @@ Response session_body(const Session& session, int status) {
                     status);
 }
 
-// `text` for a log line: printable ASCII kept (up to 128 bytes), anything else as '?', so a
-// submitted access key cannot forge lines or escape sequences.
+// `text` for a log line: printable ASCII kept (up to 128 bytes), anything else (and quotes and
+// backslashes) as '?', so a submitted access key cannot forge lines, fields or escapes.
 std::string loggable(std::string_view text) {
   std::string out(text.substr(0, kMaxTrackedKeyBytes));
   for (char& c : out) {
-    if (c < 0x20 || c > 0x7e) c = '?';
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') c = '?';
   }
   return out;
 }
