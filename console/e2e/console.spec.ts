@@ -229,3 +229,25 @@ test("a wrong secret is refused with a message and no session", async ({ watched
   expect(session.status()).toBe(401);
   expect((await page.context().cookies()).filter((c) => c.name === "cv_session")).toEqual([]);
 });
+
+test("repeated wrong secrets are throttled with a message saying how long to wait", async ({
+  watched: page,
+  server,
+}) => {
+  // A key of its own (unknown keys are throttled like known ones), so that no other test's
+  // sign-in is locked out; its successes clear what this adds to 127.0.0.1's count.
+  await page.goto(server.url + "/");
+  await page.getByLabel("Access key").fill(`AKE2ETHROTTLE${Date.now() % 10_000_000}`);
+  await page.getByLabel("Secret key").fill("a-guess");
+  const alert = page.getByRole("alert");
+  // Five failures are free; each further one locks the key out for twice as long as the last
+  // (1 s, 2 s, 4 s…), so a submission soon lands inside a lockout. No sleeping: polled.
+  await expect(async () => {
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(alert).toHaveText(/^Too many failed sign-ins; try again in [1-9]\d* s\.$/, {
+      timeout: 1_000,
+    });
+  }).toPass({ timeout: 60_000 });
+  await expect(page.getByRole("form", { name: "Sign in" })).toBeVisible();
+  expect((await page.context().cookies()).filter((c) => c.name === "cv_session")).toEqual([]);
+});

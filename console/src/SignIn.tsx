@@ -2,6 +2,18 @@ import { FormEvent, useState } from "react";
 
 import { ApiError, ConsoleApi, Session } from "./api";
 
+// What the form says about a failed sign-in: the server's message, or for 429 (too many
+// failed sign-ins from this address or for this key) how long to wait.
+export function signInErrorMessage(caught: unknown): string {
+  if (!(caught instanceof ApiError)) return "The server could not be reached.";
+  if (caught.status === 429) {
+    return caught.retryAfterSeconds
+      ? `Too many failed sign-ins; try again in ${caught.retryAfterSeconds} s.`
+      : "Too many failed sign-ins; try again later.";
+  }
+  return caught.message;
+}
+
 export function SignIn({ api, onSignedIn }: { api: ConsoleApi; onSignedIn: (s: Session) => void }) {
   const [accessKey, setAccessKey] = useState("");
   const [secret, setSecret] = useState("");
@@ -15,7 +27,7 @@ export function SignIn({ api, onSignedIn }: { api: ConsoleApi; onSignedIn: (s: S
     try {
       onSignedIn(await api.signIn(accessKey.trim(), secret));
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "The server could not be reached.");
+      setError(signInErrorMessage(caught));
     } finally {
       setBusy(false);
     }

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    // From Retry-After (429 TooManySignIns): whole seconds to wait before trying again.
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -143,10 +145,12 @@ export class ConsoleApi {
     if (!response.ok) {
       const error = parsed?.error ?? {};
       if (response.status === 401 && route !== "session") this.onSessionEnded();
+      const retryAfter = Number(response.headers.get("Retry-After") ?? "");
       throw new ApiError(
         response.status,
         error.code ?? "Unknown",
         error.message ?? `The server answered ${response.status}.`,
+        Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
       );
     }
     return parsed as T;

@@ -2,9 +2,43 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace cv::app {
+namespace {
+
+// [console] sign_in_*: the throttle's free failures (1-1000) and lockouts (1 s to 1 day, the
+// first no longer than the longest); a record is kept at least an hour past the longest lockout.
+Status load_sign_in_throttle(const toml::table* console, console::SignInThrottlePolicy& policy) {
+  if (!console) return {};
+  const toml::table& table = *console;
+  const int64_t per_key =
+      table["sign_in_free_failures_per_key"].value_or(int64_t{policy.free_failures_per_key});
+  const int64_t per_address = table["sign_in_free_failures_per_address"].value_or(
+      int64_t{policy.free_failures_per_address});
+  const int64_t first =
+      table["sign_in_first_lockout_seconds"].value_or(int64_t{policy.first_lockout.count()});
+  const int64_t longest =
+      table["sign_in_max_lockout_seconds"].value_or(int64_t{policy.max_lockout.count()});
+  if (per_key < 1 || per_key > 1000 || per_address < 1 || per_address > 1000) {
+    return fail(ErrorCode::kInvalidArgument,
+                "console.sign_in_free_failures_per_key and _per_address must be 1-1000");
+  }
+  if (first < 1 || longest < first || longest > 86400) {
+    return fail(ErrorCode::kInvalidArgument,
+                "console.sign_in_first_lockout_seconds must be 1 or more and at most "
+                "console.sign_in_max_lockout_seconds, which must be at most 86400");
+  }
+  policy.free_failures_per_key = static_cast<uint32_t>(per_key);
+  policy.free_failures_per_address = static_cast<uint32_t>(per_address);
+  policy.first_lockout = std::chrono::seconds(first);
+  policy.max_lockout = std::chrono::seconds(longest);
+  policy.forget_after = std::max(policy.forget_after, policy.max_lockout + std::chrono::hours(1));
+  return {};
+}
+
+}  // namespace
 
 Status parse_listen(std::string_view text, Config& config) {
   const size_t colon = text.rfind(':');
@@ -62,6 +96,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   if (auto path = table["console"]["assets"].value<std::string>()) {
     config.console_assets_dir = *path;
   }
+  CV_TRY(load_sign_in_throttle(table["console"].as_table(), config.sign_in_throttle));
   config.lifecycle_day_seconds =
       table["lifecycle"]["day_seconds"].value_or(config.lifecycle_day_seconds);
   config.lifecycle_interval_seconds =

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "console/sign_in_throttle.h"
 #include "core/error.h"
 
 namespace cv::app {
@@ -32,12 +33,16 @@ struct Config {
   double lifecycle_interval_seconds = 60;
   // The web console's built assets (`vite build` output).
   std::filesystem::path console_assets_dir = CLOUDVAULT_CONSOLE_ASSETS;
+  // How failed console sign-ins are throttled (free failures, first and longest lockout).
+  console::SignInThrottlePolicy sign_in_throttle;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads;
 // [storage] data, inline_threshold, master_key_file; [gc] interval_seconds; [tiers] standard_ia,
-// glacier; [lifecycle] day_seconds, interval_seconds) over the defaults. InvalidArgument with the
-// file's own error message when it does not parse or a value is out of range.
+// glacier; [lifecycle] day_seconds, interval_seconds; [console] assets,
+// sign_in_free_failures_per_key, sign_in_free_failures_per_address,
+// sign_in_first_lockout_seconds, sign_in_max_lockout_seconds) over the defaults. InvalidArgument
+// with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
 
 // Parses "ADDR:PORT" ("127.0.0.1:9000", "[::1]:9000", ":9000").

@@ -118,7 +118,8 @@ int run_server(const Config& config) {
   }
   console::SessionStore console_sessions(clock);
   console::ThumbnailCache thumbnails(config.data_dir / "thumbnails");
-  console::ConsoleApi console_api(vault, users, console_sessions, thumbnails);
+  console::ConsoleApi console_api(vault, users, console_sessions, thumbnails,
+                                  console_options_from(config));
   console::AssetServer console_assets(config.console_assets_dir);
   FrontDoor front_door(s3_api, console_api, console_assets);
 

@@ -16,4 +16,10 @@ TierFolders tier_folders_from(const Config& config) {
   return TierFolders{config.standard_ia_dir, config.glacier_dir};
 }
 
+console::ConsoleOptions console_options_from(const Config& config) {
+  console::ConsoleOptions options;
+  options.sign_in_throttle = config.sign_in_throttle;
+  return options;
+}
+
 }  // namespace cv::app

@@ -4,11 +4,13 @@
 
 #include "app/config.h"
 #include "app/data_dir.h"
+#include "console/console_api.h"
 #include "vault/vault.h"
 
 namespace cv::app {
 
 vault::VaultOptions vault_options_from(const Config& config);
 TierFolders tier_folders_from(const Config& config);
+console::ConsoleOptions console_options_from(const Config& config);
 
 }  // namespace cv::app

@@ -47,7 +47,8 @@ ConsoleApi::ConsoleApi(vault::Vault& vault, auth::CredentialStore& credentials,
       sessions_(sessions),
       thumbnails_(thumbnails),
       options_(options),
-      listings_(vault.clock()) {}
+      listings_(vault.clock()),
+      sign_ins_(vault.clock(), options_.sign_in_throttle) {}
 
 bool ConsoleApi::owns(const Request& request) { return request.path.starts_with(kApiPrefix); }
 
@@ -58,8 +59,8 @@ Response ConsoleApi::handle(Request& request) {
   if (changes_state(request.method) && !origin_allowed(request.headers)) {
     return json_error(403, "ForeignOrigin", "Requests from another site are not accepted.");
   }
-  RouteContext context{vault_,   credentials_, sessions_, thumbnails_, listings_,
-                       options_, request,      route,     std::nullopt};
+  RouteContext context{vault_,    credentials_, sessions_, thumbnails_, listings_,
+                       sign_ins_, options_,     request,   route,       std::nullopt};
   if (route == "session" && request.method == "POST") return sign_in(context);
 
   const std::string_view token = cookie_value(request.headers, kSessionCookie);

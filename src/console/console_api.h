@@ -6,7 +6,9 @@
 // (401 otherwise), and every state-changing one (POST/PUT/PATCH/DELETE) also the CSRF token
 // in X-CSRF-Token and, when the browser sends an Origin, one that matches the Host (403
 // otherwise). Errors are {"error":{"code":...,"message":...}} with a message a person can act
-// on. Thread-safe: handle() runs on many worker threads at once.
+// on. Failed sign-ins are throttled per access key and per client address (sign_in_throttle.h):
+// while locked out, POST session answers 429 TooManySignIns with Retry-After and does not
+// check the secret. Thread-safe: handle() runs on many worker threads at once.
 #pragma once
 
 #include <string>
@@ -14,6 +16,7 @@
 #include "auth/credentials.h"
 #include "console/folder_listing.h"
 #include "console/session_store.h"
+#include "console/sign_in_throttle.h"
 #include "console/thumbnailer.h"
 #include "core/http_message.h"
 #include "vault/vault.h"
@@ -27,6 +30,7 @@ struct ConsoleOptions {
   // Adds Secure to the session cookie (set when the server is reached over HTTPS).
   bool secure_cookies = false;
   size_t max_json_body = 64 * 1024;
+  SignInThrottlePolicy sign_in_throttle;
 };
 
 class ConsoleApi final : public RequestHandler {
@@ -45,6 +49,7 @@ class ConsoleApi final : public RequestHandler {
   ThumbnailCache& thumbnails_;
   ConsoleOptions options_;
   FolderSnapshots listings_;  // sorted folder levels being paged through
+  SignInThrottle sign_ins_;   // failed sign-ins per access key and client address
 };
 
 }  // namespace cv::console

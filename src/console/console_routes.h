@@ -22,6 +22,7 @@ struct RouteContext {
   SessionStore& sessions;
   ThumbnailCache& thumbnails;
   FolderSnapshots& listings;
+  SignInThrottle& sign_ins;
   const ConsoleOptions& options;
   Request& request;
   std::string route;               // the decoded path after kApiPrefix ("session", "buckets/x")
@@ -47,7 +48,7 @@ Result<meta::ObjectVersion> copy_as_new_version(RouteContext& context,
                                                 const meta::ObjectVersion& source,
                                                 std::string_view key);
 
-// POST session (no session needed).
+// POST session (no session needed); 429 TooManySignIns while the key or address is locked out.
 Response sign_in(RouteContext& context);
 // Every signed-in route: GET/DELETE session, buckets...; 404 for anything else.
 Response dispatch(RouteContext& context);

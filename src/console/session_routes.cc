@@ -1,4 +1,6 @@
 // Signing in and out, and the dispatch of signed-in routes.
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 
 #include "console/console_routes.h"
@@ -36,6 +38,27 @@ Response session_body(const Session& session, int status) {
                     status);
 }
 
+// `text` for a log line: printable ASCII kept (up to 128 bytes), anything else (and quotes and
+// backslashes) as '?', so a submitted access key cannot forge lines, fields or escapes.
+std::string loggable(std::string_view text) {
+  std::string out(text.substr(0, kMaxTrackedKeyBytes));
+  for (char& c : out) {
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') c = '?';
+  }
+  return out;
+}
+
+Response too_many_sign_ins(std::chrono::seconds retry_after) {
+  const std::string seconds = std::to_string(retry_after.count());
+  boost::json::object error{
+      {"code", "TooManySignIns"},
+      {"message", "Too many failed sign-ins; try again in " + seconds + " s."},
+      {"retryAfterSeconds", retry_after.count()}};
+  Response response = json_reply(boost::json::object{{"error", std::move(error)}}, 429);
+  response.headers.add("retry-after", seconds);
+  return response;
+}
+
 }  // namespace
 
 Response sign_in(RouteContext& context) {
@@ -46,13 +69,29 @@ Response sign_in(RouteContext& context) {
   if (!access_key || !secret) {
     return json_error(400, "InvalidRequest", "Give an access key and its secret.");
   }
+  const std::string& address = context.request.remote_address;
+  // Refused before the secret is looked at: a guess sent during a lockout cannot succeed.
+  const SignInThrottle::Attempt attempt = context.sign_ins.admit(address, *access_key);
+  if (attempt.refused) {
+    spdlog::debug(
+        "console sign-in refused while locked out: address={} access_key=\"{}\" "
+        "retry_after={}s",
+        address, loggable(*access_key), attempt.retry_after.count());
+    return too_many_sign_ins(attempt.retry_after);
+  }
   auto found = context.credentials.find(*access_key);
   if (!found) return json_error(found.error());
   // The same answer for an unknown key and a wrong secret, compared in constant time.
   if (!*found || !constant_time_equal((*found)->secret_key, *secret)) {
+    spdlog::warn(
+        "console sign-in failed: address={} access_key=\"{}\" key_failures={} "
+        "address_failures={} locked_for={}s",
+        address, loggable(*access_key), attempt.key_failures, attempt.address_failures,
+        attempt.lockout.count());
     return json_error(401, "InvalidCredentials",
                       "The access key or the secret is not right. Check both and try again.");
   }
+  context.sign_ins.succeeded(address, *access_key);
   const Session session = context.sessions.open((*found)->user_id, *access_key);
   Response response = session_body(session, 201);
   response.headers.add("set-cookie",

@@ -4,6 +4,7 @@ cookie, CSRF and Origin checks, buckets, sign-out; against the real server with 
 import http.client
 import os
 import json
+import re
 
 import pytest
 
@@ -67,6 +68,60 @@ def test_bad_sign_in_is_refused(server, browser):
     assert "Set-Cookie" not in headers
     status, _, body = browser.call("GET", "buckets")
     assert status == 401 and body["error"]["code"] == "SignInRequired"
+
+
+def test_repeated_wrong_secrets_are_throttled_per_key_and_per_address(server_factory, tmp_path):
+    # A server of its own (its lockouts must not reach the other tests, which all come from
+    # 127.0.0.1), with lockouts long enough that no timing matters: 3 free failures per key,
+    # 8 per address, then 10 minutes.
+    config = tmp_path / "throttle.toml"
+    config.write_text("[console]\n"
+                      "sign_in_free_failures_per_key = 3\n"
+                      "sign_in_free_failures_per_address = 8\n"
+                      "sign_in_first_lockout_seconds = 600\n"
+                      "sign_in_max_lockout_seconds = 900\n")
+    instance = server_factory(extra_args=("--config", str(config)), name="throttle")
+    instance.admin("user", "add", "second")
+    second = json.loads(instance.admin("key", "create", "second").stdout)
+    browser = Browser(instance)
+
+    def throttled(status, headers, body):
+        assert status == 429, (status, body)
+        assert 0 < int(headers["Retry-After"]) <= 600
+        assert body["error"]["code"] == "TooManySignIns"
+        assert body["error"]["retryAfterSeconds"] == int(headers["Retry-After"])
+        assert f"try again in {headers['Retry-After']} s" in body["error"]["message"]
+        assert "Set-Cookie" not in headers
+        return True
+
+    # Per key: three free failures, the fourth starts the lockout; from then on even the right
+    # secret is refused, unchecked.
+    for _ in range(4):
+        status, _, body = browser.sign_in(instance.access_key, "not the secret")
+        assert status == 401 and body["error"]["code"] == "InvalidCredentials"
+    assert throttled(*browser.sign_in(instance.access_key, "still not the secret"))
+    assert throttled(*browser.sign_in(instance.access_key, instance.secret_key))
+    status, _, _ = browser.call("GET", "session")
+    assert status == 401
+
+    # The lockout is the key's: another key from the same address signs in (4 failures are
+    # within the address's 8; the success clears the address's record).
+    status, _, body = Browser(instance).sign_in(second["access_key_id"], second["secret_key"])
+    assert status == 201, body
+
+    # Per address: nine keys (unknown ones, answered alike), one failure each, lock the
+    # address out for every key, the valid second key included.
+    for i in range(9):
+        status, _, body = browser.sign_in(f"CVSPRAY{i:013d}", "guess")
+        assert status == 401, (i, body)
+    assert throttled(*Browser(instance).sign_in(second["access_key_id"], second["secret_key"]))
+
+    # Each failure is logged (spdlog, on stdout) with the address and the key.
+    instance.wait_for_stdout(re.escape(
+        f'console sign-in failed: address=127.0.0.1 access_key="{instance.access_key}" '
+        'key_failures=1 address_failures=1 locked_for=0s'))
+    instance.wait_for_stdout(re.escape(
+        'access_key="CVSPRAY0000000000008" key_failures=1 address_failures=9 locked_for=600s'))
 
 
 def test_buckets_through_the_console_and_s3_on_the_same_port(server, s3, browser, unique_name):

@@ -59,6 +59,28 @@ TEST(Config, BadFilesAreRefusedWithTheirReason) {
   fs::remove_all(dir);
 }
 
+TEST(Config, SignInThrottlePolicy) {
+  EXPECT_EQ(load_config(std::nullopt)->sign_in_throttle.free_failures_per_key, 5u);
+  const fs::path dir = fresh_dir("throttle");
+  std::ofstream(dir / "t.toml") << "[console]\nsign_in_free_failures_per_key = 3\n"
+                                   "sign_in_free_failures_per_address = 8\n"
+                                   "sign_in_first_lockout_seconds = 600\n"
+                                   "sign_in_max_lockout_seconds = 7200\n";
+  const Config config = load_config(dir / "t.toml").value();
+  EXPECT_EQ(config.sign_in_throttle.free_failures_per_key, 3u);
+  EXPECT_EQ(config.sign_in_throttle.free_failures_per_address, 8u);
+  EXPECT_EQ(config.sign_in_throttle.first_lockout, std::chrono::seconds(600));
+  EXPECT_EQ(config.sign_in_throttle.max_lockout, std::chrono::seconds(7200));
+  // A record outlives the longest lockout by an hour, so counting never restarts early.
+  EXPECT_EQ(config.sign_in_throttle.forget_after, std::chrono::seconds(3 * 3600));
+  std::ofstream(dir / "zero.toml") << "[console]\nsign_in_free_failures_per_key = 0\n";
+  EXPECT_FALSE(load_config(dir / "zero.toml"));
+  std::ofstream(dir / "order.toml") << "[console]\nsign_in_first_lockout_seconds = 60\n"
+                                       "sign_in_max_lockout_seconds = 30\n";
+  EXPECT_FALSE(load_config(dir / "order.toml"));
+  fs::remove_all(dir);
+}
+
 TEST(Config, ListenAddresses) {
   Config config;
   ASSERT_TRUE(parse_listen("127.0.0.1:0", config));

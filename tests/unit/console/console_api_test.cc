@@ -1,6 +1,6 @@
 // The console API over a real vault: sign-in, cookies, CSRF and Origin checks, buckets, the
 // folder listing's search, sorts and cursors, pre-signed version links, version restore and
-// deletion; and the session store's expiry rules.
+// deletion; sign-in throttling; and the session store's expiry rules.
 #include "console/console_api.h"
 
 #include <gtest/gtest.h>
@@ -172,6 +172,31 @@ TEST_F(ConsoleApiTest, BadCredentialsAreRefusedAlike) {
   }
   EXPECT_EQ(call("POST", "session", "not json").status, 400);
   EXPECT_EQ(call("POST", "session", R"({"accessKeyId":7})").status, 400);
+}
+
+TEST_F(ConsoleApiTest, RepeatedWrongSecretsAreThrottledWithoutCheckingTheSecret) {
+  const std::string wrong = R"({"accessKeyId":"AKALICE","secretAccessKey":"wrong"})";
+  const std::string right = R"({"accessKeyId":"AKALICE","secretAccessKey":"alice-secret"})";
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(call("POST", "session", wrong).status, 401) << i;  // 5 free, the 6th locks 1 s
+  }
+  for (const std::string& body : {wrong, right}) {
+    Response throttled = call("POST", "session", body);
+    ASSERT_EQ(throttled.status, 429) << throttled.body;
+    EXPECT_EQ(error_code(throttled), "TooManySignIns");
+    EXPECT_EQ(throttled.headers.get("retry-after"), "1");
+    const auto error = boost::json::parse(throttled.body).at("error").as_object();
+    EXPECT_EQ(error.at("retryAfterSeconds").as_int64(), 1);
+    EXPECT_EQ(error.at("message").as_string(), "Too many failed sign-ins; try again in 1 s.");
+    EXPECT_FALSE(throttled.headers.find("set-cookie"));
+  }
+  // Another key from the same address is still let in; alice once her lockout is over.
+  sign_in("AKBOB", "bob-secret");
+  clock_.advance(std::chrono::seconds(1));
+  sign_in("AKALICE", "alice-secret");
+  // Her success cleared her record: failures are free again.
+  EXPECT_EQ(call("POST", "session", wrong).status, 401);
+  EXPECT_EQ(call("POST", "session", right).status, 201);
 }
 
 TEST_F(ConsoleApiTest, RoutesNeedASession) {
