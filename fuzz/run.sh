@@ -103,6 +103,7 @@ for h in "${harnesses[@]}"; do
         >"$run/replay.log" 2>&1; then
       excerpt "$run/replay.log"
       failing="$(grep -o 'Running: .*' "$run/replay.log" | tail -1 | cut -c10-)"
+      failing="${failing#"$root"/}"
       summaries+=("$(printf 'fuzz: %-22s FAIL  replay of %s failed (log: %s)' "$h" \
         "${failing:-an input}" "$run/replay.log")")
       failed+=("$h")
