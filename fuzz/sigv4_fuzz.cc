@@ -20,10 +20,12 @@
 //     x-amz-*, or one bound without listing, is replaced by one of kUnsignedNames).
 //   3 raw, 4 signed POST policy: "name:value" field lines, an empty line, then (signed form)
 //     the policy document (JSON), which the harness base64-encodes and signs.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -98,10 +100,12 @@ void check_amz_headers_signed(const Request& request, const auth::Identity& iden
   }
   for (const auto& [name, value] : request.headers.fields()) {
     if (!name.starts_with("x-amz-") || bound_without_listing(name, identity.presigned)) continue;
-    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
-    std::fprintf(stderr, "accepted with the x-amz-* header '%s' not in SignedHeaders '%s'\n",
-                 name.c_str(), std::string(*list).c_str());
-    CV_FUZZ_CHECK(!"an accepted request carries an unsigned x-amz-* header");
+    const bool listed = std::find(names.begin(), names.end(), name) != names.end();
+    if (!listed) {
+      std::fprintf(stderr, "accepted with the x-amz-* header '%s' not in SignedHeaders '%s'\n",
+                   name.c_str(), std::string(*list).c_str());
+    }
+    CV_FUZZ_CHECK(listed);
   }
 }
 
@@ -115,10 +119,18 @@ Result<auth::Identity> verify_checked(const auth::SigV4Verifier& verifier, const
 }
 
 // Headers an attacker would add to a signed request to change what it does.
+// (x-amz-date too: a pre-signed URL takes its date from the query, so the header must be
+// signed; for header auth it is bound, and kUnsignedNames[0] is used instead.)
 constexpr std::array<std::string_view, 8> kUnsignedNames = {
-    "x-amz-copy-source",   "x-amz-meta-x", "x-amz-tagging", "x-amz-acl",
-    "x-amz-storage-class", "x-amz-server-side-encryption", "x-amz-website-redirect-location",
-    "x-amz-date"};
+    "x-amz-copy-source",
+    "x-amz-meta-x",
+    "x-amz-tagging",
+    "x-amz-acl",
+    "x-amz-storage-class",
+    "x-amz-server-side-encryption",
+    "x-amz-website-redirect-location",
+    "x-amz-date",
+};
 
 // A raw request verified at the documentation's time, or at the time the request names
 // (so the fuzzer can pass the clock-skew checks with any date).
@@ -234,7 +246,8 @@ void fuzz_signed_request(std::string_view input, bool presigned, bool add_unsign
     CV_FUZZ_CHECK(!identity.has_value());
     return;
   }
-  auto identity = verify_checked(verifier, request, "SigV4Verifier::verify (signed by the harness)");
+  auto identity =
+      verify_checked(verifier, request, "SigV4Verifier::verify (signed by the harness)");
   if (!expressible) return;
   if (!identity) {
     std::fprintf(stderr, "signed request rejected: %s\n", identity.error().message.c_str());
