@@ -4,8 +4,17 @@ BUILD_TYPE ?= RelWithDebInfo
 LISTEN ?= 127.0.0.1:9000
 DATA ?= ./data
 JOBS ?= $(shell nproc)
+# The libFuzzer build (fuzz/README.md): clang 16, every library under ASan/UBSan.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_MERGE ?= 1
+FUZZ_TEST_SECONDS ?= 30
 
-.PHONY: all install-deps build console run test unit-test console-test e2e-test integration-test bench clean format
+# ccache keys on paths relative to the checkout, so a clone elsewhere hits the warm cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
+
+.PHONY: all install-deps build console run test unit-test console-test e2e-test integration-test bench clean format fuzz-build fuzz fuzz-test
 
 all: build
 
@@ -35,6 +44,25 @@ unit-test: build
 integration-test: build
 	CLOUDVAULT_BIN=$(abspath $(BUILD_DIR))/cloudvault /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
+# The fuzz build: its own folder, clang 16 (ccache as the launcher, CMakeLists.txt), only the
+# harnesses and the libraries they test. `make run` and `make build` never touch it.
+$(FUZZ_BUILD_DIR)/build.ninja:
+	CC=clang-16 CXX=clang++-16 cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja \
+	    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLOUDVAULT_FUZZ=ON
+
+fuzz-build: install-deps $(FUZZ_BUILD_DIR)/build.ninja
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzzers
+
+# Every harness for FUZZ_SECONDS (default 600) after replaying fuzz/regressions and the corpus;
+# what a run finds is merged into fuzz/corpus (FUZZ_MERGE=0 to keep the tree clean), a crash
+# is copied into fuzz/regressions/<harness>/ and fails the target.
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MERGE=$(FUZZ_MERGE) bash fuzz/run.sh $(FUZZ_BUILD_DIR)
+
+# The short run of `make test`: replays, then FUZZ_TEST_SECONDS per harness, no merge.
+fuzz-test: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) FUZZ_MERGE=0 bash fuzz/run.sh $(FUZZ_BUILD_DIR)
+
 console-test: console
 	cd console && npx vitest run
 
@@ -45,6 +73,7 @@ e2e-test: build console
 
 test: build
 	$(MAKE) --no-print-directory unit-test
+	$(MAKE) --no-print-directory fuzz-test
 	$(MAKE) --no-print-directory console-test
 	$(MAKE) --no-print-directory e2e-test
 	$(MAKE) --no-print-directory integration-test
@@ -56,4 +85,4 @@ format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR)

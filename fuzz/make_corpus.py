@@ -191,6 +191,14 @@ write("sigv4_fuzz", "harness_signed_header",
 write("sigv4_fuzz", "harness_presigned",
       b"GET\n/bucket/k%2Fey?response-content-type=text%2Fplain&x=a+b\nHost: [::1]:9000\n\n" +
       auth_settings(2, number=(3600 | (60 << 32))))
+# Modes 5 and 6: signed / pre-signed, then one unsigned x-amz-* header added (after the empty
+# line); verify must refuse them.
+write("sigv4_fuzz", "harness_signed_unsigned_header",
+      b"PUT\n/bucket/key\nHost: localhost:9000\nx-amz-meta-a: signed\n\n"
+      b"x-amz-copy-source: /other-bucket/secret\n" + auth_settings(5, number=30 << 32))
+write("sigv4_fuzz", "harness_presigned_unsigned_header",
+      b"GET\n/bucket/key\nHost: localhost:9000\n\nx-amz-meta-x: 1\n" +
+      auth_settings(6, number=(3600 | (60 << 32))))
 FIELDS = (b"key:uploads/${filename}\nbucket:bucket\nContent-Type:image/png\n"
           b"x-ignore-me:1\nsuccess_action_status:201\n")
 write("sigv4_fuzz", "post_policy_signed",

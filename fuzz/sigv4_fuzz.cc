@@ -4,18 +4,32 @@
 // inputs, requests and policies are also signed properly by the harness so the fuzzer gets
 // past the signature check; a request the signer signed must then verify.
 //
-// Input: the text from the front; from the back one byte for the mode, one for flags and
-// eight for a number.
-//   raw request / signed request / presigned request: take_request's layout (method line,
+// Contract on every request verify accepts (check_amz_headers_signed): each header named
+// x-amz-* is listed in the SignedHeaders the signature covers (the Authorization header's, or
+// the X-Amz-SignedHeaders parameter of a pre-signed URL), except those the signature binds
+// otherwise. And a request signed properly to which one unsigned x-amz-* header is then added
+// (x-amz-copy-source, x-amz-meta-*, x-amz-tagging, ...) must be refused: otherwise anyone
+// holding a signed request (a pre-signed URL above all) could change what it does.
+//
+// Input: the text from the front; from the back one byte for the mode (taken modulo 7), one
+// for flags and eight for a number.
+//   0 raw request, 1 signed request, 2 presigned request: take_request's layout (method line,
 //     target line, header lines); for the signed forms the headers are extra signed headers.
-//   raw / signed POST policy: "name:value" field lines, an empty line, then (signed form) the
-//     policy document (JSON), which the harness base64-encodes and signs.
+//   5 signed, 6 presigned request plus an unsigned header: as 1 and 2, then after the empty
+//     line one "name: value" line, the header added after signing (a name that is not
+//     x-amz-*, or one bound without listing, is replaced by one of kUnsignedNames).
+//   3 raw, 4 signed POST policy: "name:value" field lines, an empty line, then (signed form)
+//     the policy document (JSON), which the harness base64-encodes and signs.
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "auth/post_policy.h"
 #include "auth/sigv4.h"
@@ -39,6 +53,85 @@ auth::SigningCredentials signing_credentials() {
   return auth::SigningCredentials{std::string(kAccessKey), std::string(kSecretKey)};
 }
 
+// x-amz-* headers the signature covers without their being listed in SignedHeaders. Header
+// auth: x-amz-date is the string to sign's timestamp and x-amz-content-sha256 the canonical
+// request's last line. Pre-signed URL: x-amz-content-sha256 is ignored (the payload is never
+// verified, the canonical request says UNSIGNED-PAYLOAD); its date is the X-Amz-Date
+// parameter, so an x-amz-date header must be signed like any other.
+bool bound_without_listing(std::string_view name, bool presigned) {
+  if (name == "x-amz-content-sha256") return true;
+  return !presigned && name == "x-amz-date";
+}
+
+// The SignedHeaders list the verifier checked the signature with: the X-Amz-SignedHeaders
+// parameter, or the Authorization header's SignedHeaders component (the last, as
+// parse_authorization reads it). nullopt when there is none.
+std::optional<std::string_view> signed_headers_of(const Request& request, bool presigned) {
+  if (presigned) {
+    const std::string* list = find_param(request.params, "X-Amz-SignedHeaders");
+    if (!list) return std::nullopt;
+    return std::string_view(*list);
+  }
+  const std::string* authorization = request.headers.find("authorization");
+  if (!authorization) return std::nullopt;
+  const std::string_view value = trim(*authorization);
+  const size_t space = value.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  std::optional<std::string_view> list;
+  for (const std::string_view item : split_list(value.substr(space + 1))) {
+    if (item.starts_with("SignedHeaders=")) list = trim(item.substr(14));
+  }
+  return list;
+}
+
+// The contract above: a request verify accepted carries no x-amz-* header outside the
+// signed list (names are lowercase in Headers, and in a list the verifier accepted).
+void check_amz_headers_signed(const Request& request, const auth::Identity& identity) {
+  if (identity.anonymous) return;
+  const auto list = signed_headers_of(request, identity.presigned);
+  CV_FUZZ_CHECK(list.has_value());
+  // Split exactly (no trimming, empty names kept) as the verifier compares names.
+  std::vector<std::string_view> names;
+  for (std::string_view rest = *list;;) {
+    const size_t semicolon = rest.find(';');
+    names.push_back(rest.substr(0, semicolon));
+    if (semicolon == std::string_view::npos) break;
+    rest.remove_prefix(semicolon + 1);
+  }
+  for (const auto& [name, value] : request.headers.fields()) {
+    if (!name.starts_with("x-amz-") || bound_without_listing(name, identity.presigned)) continue;
+    const bool listed = std::find(names.begin(), names.end(), name) != names.end();
+    if (!listed) {
+      std::fprintf(stderr, "accepted with the x-amz-* header '%s' not in SignedHeaders '%s'\n",
+                   name.c_str(), std::string(*list).c_str());
+    }
+    CV_FUZZ_CHECK(listed);
+  }
+}
+
+// verify, then the contract on what it accepts.
+Result<auth::Identity> verify_checked(const auth::SigV4Verifier& verifier, const Request& request,
+                                      const char* what) {
+  auto identity = verifier.verify(request);
+  trace(what, identity);
+  if (identity) check_amz_headers_signed(request, *identity);
+  return identity;
+}
+
+// Headers an attacker would add to a signed request to change what it does.
+// (x-amz-date too: a pre-signed URL takes its date from the query, so the header must be
+// signed; for header auth it is bound, and kUnsignedNames[0] is used instead.)
+constexpr std::array<std::string_view, 8> kUnsignedNames = {
+    "x-amz-copy-source",
+    "x-amz-meta-x",
+    "x-amz-tagging",
+    "x-amz-acl",
+    "x-amz-storage-class",
+    "x-amz-server-side-encryption",
+    "x-amz-website-redirect-location",
+    "x-amz-date",
+};
+
 // A raw request verified at the documentation's time, or at the time the request names
 // (so the fuzzer can pass the clock-skew checks with any date).
 void fuzz_raw_request(std::string_view input, uint8_t flags, uint64_t number) {
@@ -56,8 +149,7 @@ void fuzz_raw_request(std::string_view input, uint8_t flags, uint64_t number) {
   OneKeyStore store;
   ManualClock clock(now);
   auth::SigV4Verifier verifier(store, clock, {});
-  auto identity = verifier.verify(request);
-  trace("SigV4Verifier::verify", identity);
+  auto identity = verify_checked(verifier, request, "SigV4Verifier::verify");
   if (identity && !identity->anonymous) CV_FUZZ_CHECK(identity->user_id == kUserId);
 }
 
@@ -75,8 +167,11 @@ bool is_reserved(std::string_view name) {
 // A request signed by sign_request (header) or presign_query (query) from the input's
 // method, path, query parameters and extra headers. It must verify unless the input is one
 // the signer cannot express (a malformed path escape, header names that are not tokens, or
-// query parameters that are themselves authentication parameters).
-void fuzz_signed_request(std::string_view input, bool presigned, uint8_t flags, uint64_t number) {
+// query parameters that are themselves authentication parameters). With `add_unsigned`, one
+// x-amz-* header is added after signing (the input's next line after the headers) and the
+// request must then be refused, expressible or not.
+void fuzz_signed_request(std::string_view input, bool presigned, bool add_unsigned, uint8_t flags,
+                         uint64_t number) {
   const Request source = take_request(input);
   auth::SigningRequest signing;
   signing.method = source.method;
@@ -125,11 +220,34 @@ void fuzz_signed_request(std::string_view input, bool presigned, uint8_t flags, 
   request.target = request.path + (query.empty() ? "" : "?" + query);
   request.params = parse_query(query).value_or(QueryParams{});
 
+  std::string added;
+  if (add_unsigned) {
+    Headers extra;
+    take_headers(input, extra);
+    std::string value;
+    if (!extra.fields().empty()) std::tie(added, value) = extra.fields().front();
+    if (!added.starts_with("x-amz-") || bound_without_listing(added, presigned)) {
+      added = kUnsignedNames[(number >> 24 & 0xFF) % kUnsignedNames.size()];
+      if (bound_without_listing(added, presigned)) added = kUnsignedNames[0];
+    }
+    request.headers.add(added, value);
+  }
+
   OneKeyStore store;
   ManualClock clock(now + delay);
   auth::SigV4Verifier verifier(store, clock, {});
-  auto identity = verifier.verify(request);
-  trace("SigV4Verifier::verify (signed by the harness)", identity);
+  if (add_unsigned) {
+    auto identity = verifier.verify(request);
+    trace("SigV4Verifier::verify (signed, then an unsigned header added)", identity);
+    if (identity) {
+      std::fprintf(stderr, "%s request accepted with the unsigned header '%s' added\n",
+                   presigned ? "pre-signed" : "header-signed", added.c_str());
+    }
+    CV_FUZZ_CHECK(!identity.has_value());
+    return;
+  }
+  auto identity =
+      verify_checked(verifier, request, "SigV4Verifier::verify (signed by the harness)");
   if (!expressible) return;
   if (!identity) {
     std::fprintf(stderr, "signed request rejected: %s\n", identity.error().message.c_str());
@@ -186,21 +304,27 @@ void fuzz_auth(std::string_view input) {
   const uint8_t mode = tail.byte();
   const uint8_t flags = tail.byte();
   const uint64_t number = tail.u64();
-  switch (mode % 5) {
+  switch (mode % 7) {
     case 0:
       fuzz_raw_request(input, flags, number);
       break;
     case 1:
-      fuzz_signed_request(input, false, flags, number);
+      fuzz_signed_request(input, false, false, flags, number);
       break;
     case 2:
-      fuzz_signed_request(input, true, flags, number);
+      fuzz_signed_request(input, true, false, flags, number);
       break;
     case 3:
       fuzz_post_policy(input, false, flags);
       break;
     case 4:
       fuzz_post_policy(input, true, flags);
+      break;
+    case 5:
+      fuzz_signed_request(input, false, true, flags, number);
+      break;
+    case 6:
+      fuzz_signed_request(input, true, true, flags, number);
       break;
   }
 }

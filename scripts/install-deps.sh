@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages CloudVault needs to build, run, test and benchmark.
-# Idempotent: does nothing when every package is already installed.
+# Idempotent: does nothing when every package is already installed. clang-16 and
+# libclang-rt-16-dev (libFuzzer, the sanitizers) are for the fuzz build (fuzz/README.md).
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build ccache pkg-config
+  build-essential cmake ninja-build ccache pkg-config clang-16 libclang-rt-16-dev
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libssl-dev libpugixml-dev libsqlite3-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
   libzstd-dev zlib1g-dev libvips-dev
