@@ -130,8 +130,8 @@ void check_accepted(std::string_view wire, const Outcome& out) {
   } else {
     CV_FUZZ_CHECK(!out.content_length.has_value());
   }
-  if (codings == 1) CV_FUZZ_CHECK(ascii_iequals(trim(request.headers.get("transfer-encoding")),
-                                                "chunked"));
+  if (codings == 1)
+    CV_FUZZ_CHECK(ascii_iequals(trim(request.headers.get("transfer-encoding")), "chunked"));
   CV_FUZZ_CHECK(out.chunked == (codings == 1));
 
   // No obs-fold: no line of the header section starts with SP or HTAB.

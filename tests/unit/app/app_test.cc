@@ -56,9 +56,10 @@ TEST(Config, ConnectionDeadlinesAndPerAddressCap) {
   EXPECT_EQ(defaults.max_connections_per_address, 256u);
 
   const fs::path dir = fresh_dir("deadlines");
-  std::ofstream(dir / "c.toml") << "[server]\nidle_timeout_seconds = 5\nheader_timeout_seconds = 2\n"
-                                   "read_timeout_seconds = 3\nwrite_timeout_seconds = 4\n"
-                                   "max_connections_per_address = 0\n";
+  std::ofstream(dir / "c.toml")
+      << "[server]\nidle_timeout_seconds = 5\nheader_timeout_seconds = 2\n"
+         "read_timeout_seconds = 3\nwrite_timeout_seconds = 4\n"
+         "max_connections_per_address = 0\n";
   const Config config = load_config(dir / "c.toml").value();
   EXPECT_EQ(config.idle_timeout_seconds, 5);
   EXPECT_EQ(config.header_timeout_seconds, 2);

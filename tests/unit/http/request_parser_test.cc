@@ -42,7 +42,8 @@ TEST(RequestParserTest, FillsRequestLineAndLowercaseHeaders) {
 TEST(RequestParserTest, DetectsExpectContinue) {
   Request request;
   RequestParser parser(request);
-  std::string wire = "PUT /k HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n";
+  std::string wire =
+      "PUT /k HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n";
   feed(parser, wire);
   ASSERT_TRUE(parser.is_header_done());
   EXPECT_TRUE(parser.expects_continue());
@@ -97,7 +98,8 @@ TEST(RequestParserTest, DiscardCountsWithoutStoring) {
 TEST(RequestParserTest, RejectsContentLengthWithChunked) {
   Request request;
   RequestParser parser(request);
-  std::string wire = "PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string wire =
+      "PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n";
   EXPECT_TRUE(feed(parser, wire));
 }
 

@@ -139,8 +139,7 @@ TEST_F(ServerTest, TricklingChunkedBodyIsCut) {
   std::string chunks;
   for (int i = 0; i < 200; ++i) chunks += "1\r\nx\r\n";
   Clock::duration elapsed{};
-  ASSERT_TRUE(
-      trickle_until_closed(client, chunks, milliseconds(20), milliseconds(8000), elapsed));
+  ASSERT_TRUE(trickle_until_closed(client, chunks, milliseconds(20), milliseconds(8000), elapsed));
   EXPECT_LT(elapsed, milliseconds(4000));
 }
 

@@ -173,8 +173,7 @@ class FramingTest : public ServerTest {
 constexpr std::string_view kSmuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
 
 std::string probe(std::string_view request_line, std::string_view fields) {
-  return std::string(request_line) + "\r\n" + std::string(fields) + "\r\n" +
-         std::string(kSmuggled);
+  return std::string(request_line) + "\r\n" + std::string(fields) + "\r\n" + std::string(kSmuggled);
 }
 
 TEST_F(FramingTest, TransferEncodingGzipIsRefused) {
@@ -183,9 +182,9 @@ TEST_F(FramingTest, TransferEncodingGzipIsRefused) {
 }
 
 TEST_F(FramingTest, TransferEncodingGzipWithContentLengthIsRefused) {
-  expect_refused(probe("POST /probe HTTP/1.1",
-                       "Host: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 0\r\n"),
-                 "Transfer-Encoding");
+  expect_refused(
+      probe("POST /probe HTTP/1.1", "Host: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 0\r\n"),
+      "Transfer-Encoding");
 }
 
 TEST_F(FramingTest, ChunkedNotLastIsRefused) {
