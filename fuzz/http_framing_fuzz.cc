@@ -89,7 +89,7 @@ Outcome parse(std::string_view wire, const std::vector<uint8_t>& pieces) {
   out.version = parser.version();
   if (out.header_done) {
     out.chunked = parser.chunked();
-    out.content_length = parser.content_length();
+    if (const auto length = parser.content_length()) out.content_length = *length;
   }
   out.body.assign(body.data(), parser.body_buffer_used());
   CV_FUZZ_CHECK(parser.body_bytes_parsed() == out.body.size());
@@ -167,9 +167,23 @@ void fuzz_framing(std::string_view input) {
     std::fprintf(stderr, "whole: %s header_done=%d done=%d body=%zu consumed=%zu\n",
                  whole.error.message().c_str(), whole.header_done, whole.done, whole.body.size(),
                  whole.consumed);
+    std::fprintf(stderr, "split: %s header_done=%d done=%d body=%zu consumed=%zu\n",
+                 split.error.message().c_str(), split.header_done, split.done, split.body.size(),
+                 split.consumed);
   }
 
-  // The same bytes frame the same way however they arrive.
+  // The same bytes frame the same way however they arrive. One exception, not a framing
+  // difference: once Beast has seen part of a header it waits for the header's end before
+  // parsing on, so an input whose header never ends can be refused fed whole (the bad byte is
+  // seen at once) but still be waiting for more fed in pieces. Neither accepted a header.
+  const auto unfinished = [](const Outcome& o) {
+    return o.error == bhttp::error::need_more && !o.header_done;
+  };
+  if (unfinished(whole) != unfinished(split)) {
+    const Outcome& refused = unfinished(whole) ? split : whole;
+    CV_FUZZ_CHECK(refused.error && !refused.header_done);
+    return;
+  }
   CV_FUZZ_CHECK(whole.error == split.error);
   CV_FUZZ_CHECK(whole.header_done == split.header_done);
   CV_FUZZ_CHECK(whole.done == split.done);
