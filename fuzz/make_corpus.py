@@ -215,3 +215,39 @@ write("sigv4_fuzz", "post_policy_raw",
       b"X-Amz-Credential:AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request\n"
       b"x-amz-date:20130524T000000Z\nx-amz-signature:" + b"0" * 64 + b"\n\n" +
       auth_settings(3))
+
+
+# --- http_framing_fuzz -----------------------------------------------------------------
+def framing_settings(pieces=()):
+    """N, then N piece sizes (as http_framing_fuzz takes them from the back)."""
+    return tail(len(pieces), *pieces)
+
+
+SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+FRAMING_SEEDS = {
+    "get_host": (b"GET /b/k?x=1 HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n\r\n", (3, 7)),
+    "put_content_length": (b"PUT /b/k HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello", (1,)),
+    "put_chunked_trailer": (b"PUT /b/k HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            b"5;e=1\r\nhello\r\n0\r\nX-T: v\r\n\r\n", (2, 5)),
+    "get_http10": (b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", ()),
+    "smuggle_te_gzip": (b"POST /probe HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+                        + SMUGGLED, (4,)),
+    "smuggle_te_gzip_cl0": (b"POST /probe HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+                            b"Content-Length: 0\r\n\r\n" + SMUGGLED, ()),
+    "smuggle_te_chunked_identity": (b"POST /probe HTTP/1.1\r\nHost: x\r\n"
+                                    b"Transfer-Encoding: chunked, identity\r\n\r\n" + SMUGGLED,
+                                    (9,)),
+    "smuggle_cl_te": (b"POST /probe HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                      b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED, ()),
+    "smuggle_obs_fold": (b"POST /probe HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n"
+                         b"Content-Length: 0\r\n\r\n" + SMUGGLED, (1,)),
+    "smuggle_cl_list": (b"POST /probe HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello"
+                        + SMUGGLED, ()),
+    "smuggle_cl_twice": (b"POST /probe HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                         b"Content-Length: 5\r\n\r\nhello" + SMUGGLED, (6,)),
+    "smuggle_no_host": (b"GET /probe HTTP/1.1\r\n\r\n" + SMUGGLED, ()),
+    "smuggle_te_http10": (b"POST /probe HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                          + SMUGGLED, (2,)),
+}
+for name, (wire, pieces) in FRAMING_SEEDS.items():
+    write("http_framing_fuzz", name, wire + framing_settings(pieces))

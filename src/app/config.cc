@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <string>
+#include <utility>
 
 namespace cv::app {
 namespace {
@@ -80,6 +82,22 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   }
   config.network_threads = static_cast<size_t>(network);
   config.worker_threads = static_cast<size_t>(workers);
+  for (auto [key, value] : {std::pair{"idle_timeout_seconds", &config.idle_timeout_seconds},
+                            std::pair{"header_timeout_seconds", &config.header_timeout_seconds},
+                            std::pair{"read_timeout_seconds", &config.read_timeout_seconds},
+                            std::pair{"write_timeout_seconds", &config.write_timeout_seconds}}) {
+    *value = table["server"][key].value_or(*value);
+    if (*value < 1 || *value > 86400) {
+      return fail(ErrorCode::kInvalidArgument, "server." + std::string(key) + " must be 1-86400");
+    }
+  }
+  const int64_t per_address = table["server"]["max_connections_per_address"].value_or(
+      static_cast<int64_t>(config.max_connections_per_address));
+  if (per_address < 0 || per_address > 1000000) {
+    return fail(ErrorCode::kInvalidArgument,
+                "server.max_connections_per_address must be 0-1000000 (0: unlimited)");
+  }
+  config.max_connections_per_address = static_cast<size_t>(per_address);
   if (auto data = table["storage"]["data"].value<std::string>()) config.data_dir = *data;
   if (auto key = table["storage"]["master_key_file"].value<std::string>()) {
     config.master_key_file = *key;

@@ -22,6 +22,13 @@ struct Config {
   std::string domain;  // virtual-hosted-style base domain; empty: path style only
   size_t network_threads = 2;
   size_t worker_threads = 64;
+  // Slow-client deadlines and the per-address connection cap (http::ServerOptions says what
+  // each bounds).
+  int64_t idle_timeout_seconds = 60;
+  int64_t header_timeout_seconds = 10;
+  int64_t read_timeout_seconds = 60;
+  int64_t write_timeout_seconds = 60;
+  size_t max_connections_per_address = 256;  // 0: unlimited
   uint64_t inline_threshold = 128 * 1024;
   int64_t gc_interval_seconds = 30;
   // Storage tiers' folders; empty: <data>/tiers/standard_ia and <data>/tiers/glacier.
@@ -37,7 +44,9 @@ struct Config {
   console::SignInThrottlePolicy sign_in_throttle;
 };
 
-// Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads;
+// Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
+// idle_timeout_seconds, header_timeout_seconds, read_timeout_seconds, write_timeout_seconds
+// (each 1-86400), max_connections_per_address (0-1000000, 0 unlimited);
 // [storage] data, inline_threshold, master_key_file; [gc] interval_seconds; [tiers] standard_ia,
 // glacier; [lifecycle] day_seconds, interval_seconds; [console] assets,
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,

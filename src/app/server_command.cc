@@ -128,6 +128,11 @@ int run_server(const Config& config) {
   http_options.port = config.listen_port;
   http_options.network_threads = config.network_threads;
   http_options.worker_threads = config.worker_threads;
+  http_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  http_options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
+  http_options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
+  http_options.write_timeout = std::chrono::seconds(config.write_timeout_seconds);
+  http_options.max_connections_per_address = config.max_connections_per_address;
   http_options.log_error = [](std::string_view message) { spdlog::error("{}", message); };
   http::Server server(http_options, front_door);
   try {

@@ -60,6 +60,10 @@ constexpr uint64_t kResponseChunkBytes = 512 * 1024;
 // what the client still sends for at most this long, so that the response is not destroyed
 // by a TCP reset.
 constexpr auto kLingerTime = std::chrono::seconds(5);
+// A connection refused for its address's connection count lingers only this long.
+constexpr auto kRefusalLingerTime = std::chrono::seconds(1);
+// At most one log line per this interval about refused connections.
+constexpr auto kRefusalReportInterval = std::chrono::seconds(1);
 
 // Beast reads into the connection's buffer as much as its free capacity allows (at most 64 KiB
 // a read), so the capacity sets the read size: enough for a small request in one read while
@@ -100,8 +104,10 @@ Exchange::FillResult fill_from(ByteSource& source, char* out, size_t want) {
   return {got, true};
 }
 
+// Beast's parse errors and RequestParser's framing refusals: the request is malformed.
 bool is_http_error(const error_code& ec) {
-  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() ||
+         ec.category() == framing_category();
 }
 
 // The Error a handler's body read reports when the network side could not read on.
@@ -131,11 +137,20 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
         exchange_(kBodyChunkBytes, kMaxQueuedBodyChunks) {}
 
   static asio::awaitable<void> run(std::shared_ptr<Connection> self) {
-    const uint64_t id = self->context_.tracker.add(self);
+    error_code ec;
+    const tcp::endpoint peer = self->socket_layer().socket().remote_endpoint(ec);
+    if (!ec) self->remote_address_ = client_address(peer.address());
+    const ConnectionTracker::Admission admission =
+        self->context_.tracker.add(self, self->remote_address_);
+    const uint64_t id = admission.id;
     if (id != 0) {
       bool crashed = false;
       try {
-        co_await self->serve();
+        if (admission.over_address_limit) {
+          co_await self->refuse_over_limit();
+        } else {
+          co_await self->serve();
+        }
       } catch (const std::exception& e) {
         self->log(std::string("http connection failed: ") + e.what());
         crashed = true;
@@ -169,10 +184,42 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     if (context_.options.log_error) context_.options.log_error(message);
   }
 
+  // The address a connection counts against: IPv4 clients of a dual-stack listener as IPv4.
+  static std::string client_address(const asio::ip::address& address) {
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+    }
+    return address.to_string();
+  }
+
+  // The client's address already holds max_connections_per_address connections: answer
+  // 503 SlowDown at once, without reading a request, and close. Refusals are logged, at most
+  // one line a second.
+  asio::awaitable<void> refuse_over_limit() {
+    uint64_t suppressed = 0;
+    if (context_.tracker.should_report_refusal(std::chrono::steady_clock::now(),
+                                               kRefusalReportInterval, suppressed)) {
+      std::string message = "http connection from " + remote_address_ +
+                            " refused: it already holds " +
+                            std::to_string(context_.options.max_connections_per_address) +
+                            " connections (max_connections_per_address)";
+      if (suppressed > 0) {
+        message += "; " + std::to_string(suppressed) + " more refusals since the last report";
+      }
+      log(message);
+    }
+    request_.request_id = new_request_id();
+    response_ = make_error_response(
+        503, "SlowDown",
+        "Too many connections from your address; close some connections and retry.", {},
+        request_.request_id);
+    response_.headers.add("retry-after", "1");
+    buffer_.reserve(kIdleBufferBytes);
+    const bool written = co_await write_response(false, false);
+    if (written) co_await linger(kRefusalLingerTime);
+  }
+
   asio::awaitable<void> serve() {
-    error_code ec;
-    const tcp::endpoint peer = socket_layer().socket().remote_endpoint(ec);
-    if (!ec) remote_address_ = peer.address().to_string();
     buffer_.reserve(kIdleBufferBytes);
     for (;;) {
       const bool keep_open = co_await serve_one();
@@ -196,9 +243,21 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
         std::min<size_t>(context_.options.max_header_bytes, std::numeric_limits<uint32_t>::max())));
     parser.body_limit(context_.options.max_body_bytes);
 
+    // Deadlines (server.h): idle_timeout for the first byte of a request, then one
+    // header_timeout for the whole header from that byte on (not renewed per read, so a
+    // header trickled in byte by byte is cut off). A timeout closes the socket silently.
     idle_ = true;
-    socket_layer().expires_after(buffer_.size() > 0 ? context_.options.read_timeout
-                                                    : context_.options.idle_timeout);
+    if (buffer_.size() == 0) {
+      socket_layer().expires_after(context_.options.idle_timeout);
+      auto [first_ec, n] =
+          co_await stream_.async_read_some(buffer_.prepare(kIdleBufferBytes), kAsTuple);
+      if (first_ec) {
+        idle_ = false;
+        co_return false;
+      }
+      buffer_.commit(n);
+    }
+    socket_layer().expires_after(context_.options.header_timeout);
     auto [ec, header_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, kAsTuple);
     idle_ = false;
     if (ec) {
@@ -271,6 +330,9 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     } else if (ec == bhttp::error::body_limit) {
       response_ = make_error_response(ErrorCode::kEntityTooLarge, {},
                                       split_target(request_.target).path, request_.request_id);
+    } else if (ec.category() == framing_category()) {
+      response_ =
+          make_error_response(ErrorCode::kBadRequest, ec.message(), {}, request_.request_id);
     } else {
       response_ = make_error_response(ErrorCode::kBadRequest, "The request is not valid HTTP/1.1.",
                                       {}, request_.request_id);
@@ -418,9 +480,15 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     }
     parser.discard_body();
     const uint64_t start = parser.body_bytes_parsed();
+    // The body rate rule of the reads above holds here too: each kBodyChunkBytes drained gets
+    // one read_timeout, not each read (a trickle would renew a per-read deadline forever).
+    uint64_t renew_at = start;
     while (!parser.is_done()) {
       if (parser.body_bytes_parsed() - start > kDrainLimitBytes) co_return false;
-      socket_layer().expires_after(context_.options.read_timeout);
+      if (parser.body_bytes_parsed() >= renew_at) {
+        socket_layer().expires_after(context_.options.read_timeout);
+        renew_at = parser.body_bytes_parsed() + kBodyChunkBytes;
+      }
       auto [ec, n] = co_await bhttp::async_read_some(stream_, buffer_, parser, kAsTuple);
       if (ec) co_return false;
     }
@@ -514,11 +582,11 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   // Closing after answering without reading the whole request: stop sending, then read and
   // drop what the client still sends (bounded by kLingerTime) so that its TCP stack does
   // not discard our response on a reset.
-  asio::awaitable<void> linger() {
+  asio::awaitable<void> linger(std::chrono::seconds limit = kLingerTime) {
     error_code ignored;
     socket_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
     if (close_requested_) co_return;
-    socket_layer().expires_after(kLingerTime);
+    socket_layer().expires_after(limit);
     buffer_.clear();
     for (;;) {
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(64 * 1024), kAsTuple);

@@ -4,17 +4,34 @@
 
 namespace cv::http {
 
-uint64_t ConnectionTracker::add(std::weak_ptr<Closeable> connection) {
+ConnectionTracker::Admission ConnectionTracker::add(std::weak_ptr<Closeable> connection,
+                                                    std::string_view address) {
   std::lock_guard lock(mutex_);
-  if (closing_) return 0;
-  const uint64_t id = next_id_++;
-  connections_.emplace(id, std::move(connection));
-  return id;
+  if (closing_) return {};
+  Admission admission{next_id_++, false};
+  Entry entry{std::move(connection), {}};
+  if (max_per_address_ > 0) {
+    auto [it, inserted] = per_address_.try_emplace(std::string(address), 0);
+    if (it->second >= max_per_address_) {
+      admission.over_address_limit = true;
+    } else {
+      ++it->second;
+      entry.counted_address = it->first;
+    }
+  }
+  connections_.emplace(admission.id, std::move(entry));
+  return admission;
 }
 
 void ConnectionTracker::remove(uint64_t id) {
   std::lock_guard lock(mutex_);
-  connections_.erase(id);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  if (!it->second.counted_address.empty()) {
+    auto count = per_address_.find(it->second.counted_address);
+    if (count != per_address_.end() && --count->second == 0) per_address_.erase(count);
+  }
+  connections_.erase(it);
   if (connections_.empty()) emptied_.notify_all();
 }
 
@@ -24,8 +41,8 @@ void ConnectionTracker::close_all(bool force) {
     std::lock_guard lock(mutex_);
     closing_ = true;
     live.reserve(connections_.size());
-    for (const auto& [id, weak] : connections_) {
-      if (auto connection = weak.lock()) live.push_back(std::move(connection));
+    for (const auto& [id, entry] : connections_) {
+      if (auto connection = entry.connection.lock()) live.push_back(std::move(connection));
     }
   }
   for (const auto& connection : live) connection->request_close(force);
@@ -44,6 +61,26 @@ void ConnectionTracker::wait_until_empty() {
 size_t ConnectionTracker::size() const {
   std::lock_guard lock(mutex_);
   return connections_.size();
+}
+
+size_t ConnectionTracker::count_for(std::string_view address) const {
+  std::lock_guard lock(mutex_);
+  auto it = per_address_.find(std::string(address));
+  return it == per_address_.end() ? 0 : it->second;
+}
+
+bool ConnectionTracker::should_report_refusal(std::chrono::steady_clock::time_point now,
+                                              std::chrono::steady_clock::duration interval,
+                                              uint64_t& suppressed) {
+  std::lock_guard lock(mutex_);
+  if (last_report_ != std::chrono::steady_clock::time_point{} && now - last_report_ < interval) {
+    ++unreported_refusals_;
+    return false;
+  }
+  last_report_ = now;
+  suppressed = unreported_refusals_;
+  unreported_refusals_ = 0;
+  return true;
 }
 
 }  // namespace cv::http

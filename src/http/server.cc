@@ -77,7 +77,7 @@ struct Server::Impl {
   WorkerPool workers;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_guards;
   std::unique_ptr<tcp::acceptor> acceptor;
-  ConnectionTracker tracker;
+  ConnectionTracker tracker{options.max_connections_per_address};
   ConnectionContext connection_context{options, handler, workers, tracker};
   std::vector<std::thread> threads;
   uint16_t bound_port = 0;

@@ -17,7 +17,10 @@
 // Every response carries `x-amz-request-id` (the id the handler saw in Request::request_id),
 // `Server: CloudVault` and `Date`. Requests the http layer cannot hand to the handler
 // (malformed HTTP, oversized header, over-long body, bad query escapes) get an S3-style XML
-// error and, where the stream may be out of sync, a closed connection.
+// error and, where the stream may be out of sync, a closed connection. Any ambiguity in how
+// long a request is (request smuggling: a Transfer-Encoding other than `chunked`, two
+// Content-Lengths, obs-fold, a missing Host, ...; the full list is in request_parser.h) is
+// answered 400 BadRequest and the connection closed, so nothing after it is served.
 #pragma once
 
 #include <chrono>
@@ -38,13 +41,29 @@ struct ServerOptions {
   uint16_t port = 9000;
   size_t network_threads = 2;
   size_t worker_threads = 64;
-  // How long a kept-alive connection may sit between requests, and how long a client may
-  // take to send a request header.
+  // Deadlines against slow or idle clients. Each is one deadline for a whole step, never
+  // renewed by the reads or writes within it; when one passes, the socket is closed without
+  // an answer (nothing can be written on it reliably any more).
+  //  - idle_timeout: how long a connection may wait for the first byte of a request (a new
+  //    connection, or a kept-alive one between requests).
+  //  - header_timeout: from the first byte of a request, the whole header (request line and
+  //    fields) must arrive within this; a header trickled in byte by byte is cut off here.
+  //  - read_timeout: the request body must keep a minimum rate: each piece of it the server
+  //    reads in one go (a whole body up to 64 KiB; 256 KiB pieces of larger or chunked
+  //    bodies, and of an unread body being drained) must arrive within read_timeout. With
+  //    the defaults that is 256 KiB a minute, about 4.3 KiB/s.
+  //  - write_timeout: likewise each response piece written (the head and up to 512 KiB of
+  //    body, or a `100 Continue`) must be taken by the client within write_timeout.
   std::chrono::seconds idle_timeout{60};
-  // Bound on each read of a request body (a slow client is cut off after this much silence
-  // per 256 KiB), and on each write of a response.
+  std::chrono::seconds header_timeout{10};
   std::chrono::seconds read_timeout{60};
   std::chrono::seconds write_timeout{60};
+  // How many connections one client IP address may hold open at once; 0 means no limit.
+  // Over the limit a new connection gets `503 SlowDown` (S3 XML, `Connection: close`,
+  // `Retry-After: 1`) before anything is read, and is closed; the refusal is logged through
+  // log_error (at most one line a second, counting the rest). IPv4 clients reaching an IPv6
+  // listener count as their IPv4 address.
+  size_t max_connections_per_address = 256;
   // Request line plus header fields. Larger headers get 400 RequestHeaderSectionTooLarge.
   size_t max_header_bytes = 16 * 1024;
   // Largest request body accepted (after de-chunking): S3's 5 GiB single PUT plus room for

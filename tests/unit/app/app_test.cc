@@ -47,6 +47,35 @@ TEST(Config, FileOverridesDefaults) {
   fs::remove_all(dir);
 }
 
+TEST(Config, ConnectionDeadlinesAndPerAddressCap) {
+  const Config defaults = load_config(std::nullopt).value();
+  EXPECT_EQ(defaults.idle_timeout_seconds, 60);
+  EXPECT_EQ(defaults.header_timeout_seconds, 10);
+  EXPECT_EQ(defaults.read_timeout_seconds, 60);
+  EXPECT_EQ(defaults.write_timeout_seconds, 60);
+  EXPECT_EQ(defaults.max_connections_per_address, 256u);
+
+  const fs::path dir = fresh_dir("deadlines");
+  std::ofstream(dir / "c.toml")
+      << "[server]\nidle_timeout_seconds = 5\nheader_timeout_seconds = 2\n"
+         "read_timeout_seconds = 3\nwrite_timeout_seconds = 4\n"
+         "max_connections_per_address = 0\n";
+  const Config config = load_config(dir / "c.toml").value();
+  EXPECT_EQ(config.idle_timeout_seconds, 5);
+  EXPECT_EQ(config.header_timeout_seconds, 2);
+  EXPECT_EQ(config.read_timeout_seconds, 3);
+  EXPECT_EQ(config.write_timeout_seconds, 4);
+  EXPECT_EQ(config.max_connections_per_address, 0u);
+
+  std::ofstream(dir / "zero.toml") << "[server]\nheader_timeout_seconds = 0\n";
+  auto zero = load_config(dir / "zero.toml");
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message.find("header_timeout_seconds"), std::string::npos);
+  std::ofstream(dir / "negative.toml") << "[server]\nmax_connections_per_address = -1\n";
+  EXPECT_FALSE(load_config(dir / "negative.toml"));
+  fs::remove_all(dir);
+}
+
 TEST(Config, BadFilesAreRefusedWithTheirReason) {
   const fs::path dir = fresh_dir("badconfig");
   std::ofstream(dir / "broken.toml") << "[server\nlisten = ";

@@ -66,7 +66,7 @@ TEST_F(ServerTest, ChunkedUploadIsDechunked) {
   const TestResponse response = client.read_response();
   EXPECT_EQ(response.body(), expected_digest(body));
   EXPECT_EQ(response["x-seen-length"], "none");
-  ASSERT_TRUE(client.send("GET /after HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /after HTTP/1.1\r\nHost: t\r\n\r\n"));
   EXPECT_EQ(client.read_response().result_int(), 200);
 }
 
@@ -78,7 +78,7 @@ TEST_F(ServerTest, BadChunkEncodingFailsTheHandlersRead) {
   });
   TestClient client(port());
   ASSERT_TRUE(
-      client.send("PUT /b/k HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      client.send("PUT /b/k HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
                   "5\r\nhello\r\nZZZ\r\n"));
   EXPECT_EQ(seen.get_future().get(), "error:IncompleteBody");
   const TestResponse response = client.read_response();
@@ -136,7 +136,7 @@ TEST_F(ServerTest, IgnoredSmallerBodyIsDrainedAndConnectionKept) {
   const TestResponse response = client.read_response();
   EXPECT_EQ(response.body(), "ignored /one");
   EXPECT_TRUE(response.keep_alive());
-  ASSERT_TRUE(client.send("GET /two HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /two HTTP/1.1\r\nHost: t\r\n\r\n"));
   EXPECT_EQ(client.read_response().body(), "ignored /two");
 }
 
@@ -162,13 +162,13 @@ TEST_F(ServerTest, StreamedResponseOf50MiB) {
     return response;
   });
   TestClient client(port());
-  ASSERT_TRUE(client.send("GET /b/big HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /b/big HTTP/1.1\r\nHost: t\r\n\r\n"));
   const TestResponse response = client.read_response();
   EXPECT_EQ(response["Content-Length"], std::to_string(kSize));
   ASSERT_EQ(response.body().size(), kSize);
   EXPECT_TRUE(response.body() == pattern(kSize));
   // Streamed and small responses mix on one connection.
-  ASSERT_TRUE(client.send("GET /b/big HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /b/big HTTP/1.1\r\nHost: t\r\n\r\n"));
   EXPECT_EQ(client.read_response().body().size(), kSize);
 }
 
@@ -181,15 +181,15 @@ TEST_F(ServerTest, SmallAndEmptyStreamedResponses) {
     return response;
   });
   TestClient client(port());
-  ASSERT_TRUE(client.send("GET /small HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /small HTTP/1.1\r\nHost: t\r\n\r\n"));
   EXPECT_EQ(client.read_response().body(), pattern(1000));
-  ASSERT_TRUE(client.send("GET /empty HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /empty HTTP/1.1\r\nHost: t\r\n\r\n"));
   const TestResponse empty = client.read_response();
   EXPECT_EQ(empty["Content-Length"], "0");
   EXPECT_EQ(empty.body(), "");
-  ASSERT_TRUE(client.send("HEAD /small HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("HEAD /small HTTP/1.1\r\nHost: t\r\n\r\n"));
   EXPECT_EQ(client.read_response(/*head=*/true)["Content-Length"], "1000");
-  ASSERT_TRUE(client.send("GET /small HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /small HTTP/1.1\r\nHost: t\r\n\r\n"));
   EXPECT_EQ(client.read_response().body(), pattern(1000));
 }
 
@@ -201,7 +201,7 @@ TEST_F(ServerTest, FailingStreamTruncatesAndCloses) {
     return response;
   });
   TestClient client(port());
-  ASSERT_TRUE(client.send("GET /b/k HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /b/k HTTP/1.1\r\nHost: t\r\n\r\n"));
   EXPECT_THROW(client.read_response(), std::runtime_error);
 }
 
@@ -215,7 +215,7 @@ TEST_F(ServerTest, StopFinishesRequestInFlight) {
     return text_response(200, "finished");
   });
   TestClient client(port());
-  ASSERT_TRUE(client.send("GET /slow HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"));
   entered.get_future().wait();
 
   std::atomic<bool> stop_returned = false;
@@ -245,7 +245,7 @@ TEST_F(ServerTest, StopFinishesRequestInFlight) {
 TEST_F(ServerTest, StopClosesIdleConnections) {
   start([](Request&) { return text_response(200, "x"); });
   TestClient client(port());
-  ASSERT_TRUE(client.send("GET / HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
   EXPECT_EQ(client.read_response().body(), "x");
   server_->stop();
   EXPECT_TRUE(client.closed_by_server());
@@ -265,7 +265,7 @@ TEST_F(ServerTest, StopAfterGraceAbandonsSlowResponse) {
       },
       options);
   TestClient client(port());
-  ASSERT_TRUE(client.send("GET /slow HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"));
   entered.get_future().wait();
   std::thread stopper([&] { server_->stop(); });
   // After the grace period the socket is closed although the handler still runs.

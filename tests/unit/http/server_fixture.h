@@ -28,7 +28,7 @@ class ServerTest : public ::testing::Test {
     options.listen_address = "127.0.0.1";
     options.port = 0;
     options.worker_threads = 8;
-    options.log_error = [](std::string_view) {};
+    if (!options.log_error) options.log_error = [](std::string_view) {};
     server_ = std::make_unique<Server>(std::move(options), handler_);
     server_->start();
   }

@@ -1,6 +1,8 @@
 // The server end to end over loopback: request fields, responses, keep-alive, errors,
 // timeouts, concurrency.
 #include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -129,6 +131,135 @@ TEST_F(ServerTest, MalformedRequestGets400AndClose) {
   EXPECT_EQ(calls.load(), 0);
 }
 
+// Request smuggling (RFC 9112 §6.1, §6.3, §5.2, §3.2): a request whose framing is ambiguous
+// is answered 400 BadRequest with Connection: close and the connection is closed, so the
+// request hidden in its "body" is never read, let alone served.
+class FramingTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    start([this](Request& request) {
+      std::lock_guard lock(mutex_);
+      targets_.push_back(request.target);
+      return text_response(200, "served " + request.target);
+    });
+  }
+  std::vector<std::string> targets() {
+    std::lock_guard lock(mutex_);
+    return targets_;
+  }
+  // Sends `wire`; the answer must be a 400 BadRequest saying `message_part`, then EOF; the
+  // handler must not have run for anything.
+  void expect_refused(const std::string& wire, std::string_view message_part) {
+    TestClient client(port());
+    ASSERT_TRUE(client.send(wire));
+    const TestResponse response = client.read_response();
+    EXPECT_EQ(response.result_int(), 400);
+    EXPECT_NE(response.body().find("<Code>BadRequest</Code>"), std::string::npos)
+        << response.body();
+    EXPECT_NE(response.body().find(message_part), std::string::npos) << response.body();
+    EXPECT_EQ(response["Connection"], "close");
+    EXPECT_TRUE(client.closed_by_server());
+    EXPECT_EQ(targets(), std::vector<std::string>());
+    // The server is fine for the next client.
+    TestClient next(port());
+    ASSERT_TRUE(next.send(get("/next")));
+    EXPECT_EQ(next.read_response().body(), "served /next");
+  }
+
+  std::mutex mutex_;
+  std::vector<std::string> targets_;
+};
+
+constexpr std::string_view kSmuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+
+std::string probe(std::string_view request_line, std::string_view fields) {
+  return std::string(request_line) + "\r\n" + std::string(fields) + "\r\n" + std::string(kSmuggled);
+}
+
+TEST_F(FramingTest, TransferEncodingGzipIsRefused) {
+  expect_refused(probe("POST /probe HTTP/1.1", "Host: x\r\nTransfer-Encoding: gzip\r\n"),
+                 "Transfer-Encoding must be exactly");
+}
+
+TEST_F(FramingTest, TransferEncodingGzipWithContentLengthIsRefused) {
+  expect_refused(
+      probe("POST /probe HTTP/1.1", "Host: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 0\r\n"),
+      "Transfer-Encoding");
+}
+
+TEST_F(FramingTest, ChunkedNotLastIsRefused) {
+  expect_refused(
+      probe("POST /probe HTTP/1.1", "Host: x\r\nTransfer-Encoding: chunked, identity\r\n"),
+      "Transfer-Encoding must be exactly");
+}
+
+TEST_F(FramingTest, ChunkedNotLastWithContentLengthIsRefused) {
+  expect_refused(probe("POST /probe HTTP/1.1",
+                       "Host: x\r\nTransfer-Encoding: chunked, identity\r\nContent-Length: 0\r\n"),
+                 "Transfer-Encoding");
+}
+
+TEST_F(FramingTest, ContentLengthThenChunkedIsRefused) {
+  expect_refused(probe("POST /probe HTTP/1.1",
+                       "Host: x\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n"),
+                 "");
+}
+
+TEST_F(FramingTest, ObsFoldIsRefused) {
+  expect_refused(
+      probe("POST /probe HTTP/1.1", "Host: x\r\nX-Folded: a\r\n b\r\nContent-Length: 0\r\n"),
+      "folded");
+}
+
+TEST_F(FramingTest, FoldedTransferEncodingIsRefused) {
+  expect_refused(probe("POST /probe HTTP/1.1",
+                       "Host: x\r\nTransfer-Encoding:\r\n chunked\r\nContent-Length: 0\r\n"),
+                 "folded");
+}
+
+TEST_F(FramingTest, ContentLengthListIsRefused) {
+  expect_refused("POST /probe HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello" +
+                     std::string(kSmuggled),
+                 "at most one Content-Length");
+}
+
+TEST_F(FramingTest, TwoContentLengthFieldsAreRefused) {
+  expect_refused(
+      "POST /probe HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello" +
+          std::string(kSmuggled),
+      "at most one Content-Length");
+}
+
+TEST_F(FramingTest, NonNumericContentLengthIsRefused) {
+  expect_refused(probe("POST /probe HTTP/1.1", "Host: x\r\nContent-Length: abc\r\n"), "");
+}
+
+TEST_F(FramingTest, MissingHostIsRefused) {
+  expect_refused(probe("GET /probe HTTP/1.1", ""), "Host");
+}
+
+TEST_F(FramingTest, TwoHostFieldsAreRefused) {
+  expect_refused(probe("GET /probe HTTP/1.1", "Host: x\r\nHost: y\r\n"), "one Host");
+}
+
+TEST_F(FramingTest, TransferEncodingInHttp10IsRefused) {
+  expect_refused("POST /probe HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+                     std::string(kSmuggled),
+                 "HTTP/1.0");
+}
+
+TEST_F(FramingTest, WellFramedRequestsStillPass) {
+  TestClient client(port());
+  ASSERT_TRUE(client.send(
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+      "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+      "GET /c HTTP/1.0\r\n\r\n"));
+  EXPECT_EQ(client.read_response().body(), "served /a");
+  EXPECT_EQ(client.read_response().body(), "served /b");
+  EXPECT_EQ(client.read_response().body(), "served /c");
+  EXPECT_EQ(targets(), (std::vector<std::string>{"/a", "/b", "/c"}));
+}
+
 TEST_F(ServerTest, BinaryGarbageNeverCrashes) {
   start([](Request&) { return text_response(200, "ok"); });
   for (int round = 0; round < 20; ++round) {
@@ -227,7 +358,7 @@ TEST_F(ServerTest, ConcurrentClients) {
       const std::string body = pattern(4096 + c);
       for (int r = 0; r < kRounds; ++r) {
         const std::string path = "/c" + std::to_string(c) + "/" + std::to_string(r);
-        if (!client.send("PUT " + path + " HTTP/1.1\r\nContent-Length: " +
+        if (!client.send("PUT " + path + " HTTP/1.1\r\nHost: t\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\n\r\n" + body)) {
           return;
         }

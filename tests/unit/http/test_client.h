@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cerrno>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,9 +26,20 @@ using TestResponse = boost::beast::http::response<boost::beast::http::string_bod
 
 class TestClient {
  public:
-  explicit TestClient(uint16_t port) {
+  // `local_address`: the loopback address to connect from (Linux routes all of 127/8 to lo),
+  // e.g. "127.0.0.2" to be another client address than the default 127.0.0.1.
+  explicit TestClient(uint16_t port, const char* local_address = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) throw std::runtime_error("socket failed");
+    if (local_address) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, local_address, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+        ::close(fd_);
+        throw std::runtime_error("bind failed");
+      }
+    }
     timeval timeout{20, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
@@ -98,6 +111,27 @@ class TestClient {
       return false;
     }
   }
+
+  // Waits up to `wait` for the server to close the connection (after any bytes it still
+  // sends, which are kept for read_response); true if it did.
+  bool closed_within(std::chrono::milliseconds wait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd entry{fd_, POLLIN, 0};
+      if (::poll(&entry, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buffer[65536];
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) return true;
+      if (n < 0) return errno == ECONNRESET;
+      pending_.append(buffer, static_cast<size_t>(n));
+    }
+  }
+
+  // Bytes received but not consumed by read_response.
+  const std::string& pending() const { return pending_; }
 
   // Raw bytes until the server closes (or the timeout).
   std::string read_until_close() {
