@@ -133,7 +133,10 @@ Result<pugi::xml_node> parse_xml(pugi::xml_document& doc, std::string_view body,
   use_mapped_blocks();
   CV_TRY(check_xml_shape(body, limits));
   const auto parsed =
-      doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
+      // parse_ws_pcdata_single: an element whose whole text is whitespace keeps it (a key
+      // " " is a key); whitespace between elements is still dropped.
+      doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_ws_pcdata_single,
+                      pugi::encoding_utf8);
   if (!parsed) return fail(ErrorCode::kMalformedXML);
   auto root = doc.document_element();
   if (!root || local_name(root) != root_name) return fail(ErrorCode::kMalformedXML);

@@ -144,6 +144,16 @@ def test_control_character_keys_round_trip_with_boto3(s3, bucket):
     assert "bell\x07key" not in remaining and len(remaining) == len(CONTROL_KEYS) - 1
 
 
+def test_whitespace_keys_deleted_by_delete_objects(s3, bucket):
+    keys = [" ", "  ", "\t"]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"w")
+    result = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys]})
+    assert sorted(item["Key"] for item in result["Deleted"]) == sorted(keys)
+    assert "Errors" not in result
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
 # --------------------------------------------------------------------------------------------
 # DeleteObjects needs an integrity header
 # --------------------------------------------------------------------------------------------
