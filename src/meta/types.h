@@ -211,17 +211,31 @@ struct BucketUsage {
 // A record of something that happened to an object, for the event and audit streams
 // (kept in an outbox, written in the same transaction as the change).
 struct Event {
-  int64_t seq = 0;  // assigned by the store, increasing
+  // Assigned by the store when the change commits: increasing across all keys and restarts
+  // (never reused), so it is also the key's S3 sequencer (a later change of one key has a
+  // larger one; event_sequencer() formats it).
+  int64_t seq = 0;
   int64_t time_ns = 0;
-  std::string name;  // "s3:LifecycleTransition", "s3:LifecycleExpiration:Delete", ...
+  // S3's event type: "s3:ObjectCreated:Put", "s3:ObjectRemoved:DeleteMarkerCreated",
+  // "s3:ObjectTagging:Put", "s3:LifecycleTransition", "s3:ObjectRestore:Completed", ...
+  std::string name;
   std::string bucket;
   std::string key;
-  std::string version_id;
+  std::string version_id;  // "null" for unversioned objects
   uint64_t size = 0;
-  std::string etag;
+  std::string etag;  // hex, without quotes
   std::string storage_class;
+  // Who caused the change: the user id ("" when the server did, e.g. lifecycle), the client's
+  // address and the request's x-amz-request-id ("" for background changes).
+  std::string principal_id;
+  std::string source_ip;
+  std::string request_id;
   std::string detail;  // JSON text with event-specific fields; may be empty
 };
+
+// S3's sequencer of an event: its seq as 16 uppercase hex digits (compare as strings of
+// equal length, or as numbers).
+std::string event_sequencer(const Event& event);
 
 // A version the lifecycle worker must look at (its lifecycle_due_ns has come).
 struct DueVersion {
