@@ -217,6 +217,12 @@ class Vault {
   Result<std::vector<meta::ObjectVersion>> key_versions(std::string_view bucket,
                                                         std::string_view key);
   Result<std::vector<meta::Event>> events(int64_t after_seq, size_t max);
+  // The outbox consumers' work (MetaStore, "The outbox"): tasks of one consumer (every
+  // consumer's when empty), only parked ones when failed_only; retry_outbox_tasks makes
+  // parked tasks due now (one by id, or all of the consumer's when task_id is 0).
+  Result<std::vector<meta::OutboxTask>> outbox_tasks(std::string_view consumer, bool failed_only,
+                                                     int64_t after_id, size_t max);
+  Result<uint64_t> retry_outbox_tasks(std::string_view consumer, int64_t task_id);
   Result<std::vector<meta::ClassUsage>> usage_by_class(std::string_view bucket);
   Result<std::vector<meta::Bucket>> all_buckets();  // every owner's, by name
   const Clock& clock() const { return clock_; }

@@ -264,6 +264,16 @@ Result<std::vector<meta::Event>> Vault::events(int64_t after_seq, size_t max) {
   return meta_.list_events(after_seq, max);
 }
 
+Result<std::vector<meta::OutboxTask>> Vault::outbox_tasks(std::string_view consumer,
+                                                          bool failed_only, int64_t after_id,
+                                                          size_t max) {
+  return meta_.list_tasks(consumer, failed_only, after_id, max);
+}
+
+Result<uint64_t> Vault::retry_outbox_tasks(std::string_view consumer, int64_t task_id) {
+  return meta_.retry_tasks(consumer, task_id, to_unix_nanos(clock_.now()));
+}
+
 Result<std::vector<meta::Bucket>> Vault::all_buckets() { return meta_.list_buckets(); }
 
 Result<std::vector<meta::ClassUsage>> Vault::usage_by_class(std::string_view bucket) {
