@@ -6,6 +6,7 @@
 // call them from worker threads only. Knows no HTTP and no XML.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -223,6 +224,8 @@ class Vault {
   Result<std::vector<meta::OutboxTask>> outbox_tasks(std::string_view consumer, bool failed_only,
                                                      int64_t after_id, size_t max);
   Result<uint64_t> retry_outbox_tasks(std::string_view consumer, int64_t task_id);
+  // Removes events older than `retention` that no consumer needs any more; returns how many.
+  Result<uint64_t> prune_events(std::chrono::seconds retention);
   Result<std::vector<meta::ClassUsage>> usage_by_class(std::string_view bucket);
   Result<std::vector<meta::Bucket>> all_buckets();  // every owner's, by name
   const Clock& clock() const { return clock_; }

@@ -274,6 +274,17 @@ Result<uint64_t> Vault::retry_outbox_tasks(std::string_view consumer, int64_t ta
   return meta_.retry_tasks(consumer, task_id, to_unix_nanos(clock_.now()));
 }
 
+Result<uint64_t> Vault::prune_events(std::chrono::seconds retention) {
+  constexpr size_t kBatch = 10'000;  // one write transaction each, so writers are not held up
+  const int64_t before = to_unix_nanos(clock_.now() - retention);
+  uint64_t pruned = 0;
+  while (true) {
+    const uint64_t removed = CV_TRY(meta_.prune_events(before, kBatch));
+    pruned += removed;
+    if (removed < kBatch) return pruned;
+  }
+}
+
 Result<std::vector<meta::Bucket>> Vault::all_buckets() { return meta_.list_buckets(); }
 
 Result<std::vector<meta::ClassUsage>> Vault::usage_by_class(std::string_view bucket) {

@@ -200,6 +200,27 @@ TEST_F(OutboxTest, RunnerRetriesWithBackoffParksAndFinishes) {
   EXPECT_EQ(tries["gone"], 2);
 }
 
+TEST_F(OutboxTest, PruningKeepsRecentEventsAndOnesStillNeeded) {
+  auto fan_out = OutboxFanOut::open(store(), "notify",
+                                    [](const meta::Event& event)
+                                        -> Result<std::vector<meta::OutboxTask>> {
+                                      if (event.key != "needed") return std::vector<meta::OutboxTask>{};
+                                      meta::OutboxTask task;
+                                      task.target = "hook";
+                                      return std::vector<meta::OutboxTask>{task};
+                                    });
+  ASSERT_TRUE(fan_out);
+  for (const char* key : {"old", "needed"}) ASSERT_TRUE(put(key, "x"));
+  ASSERT_EQ(*fan_out->run_once(), 2u);
+  clock_.advance(std::chrono::hours(2));
+  ASSERT_TRUE(put("recent", "x"));
+  ASSERT_EQ(*fan_out->run_once(), 1u);
+  EXPECT_EQ(*vault().prune_events(std::chrono::hours(1)), 1u);  // "old" only
+  std::vector<std::string> left;
+  for (const auto& event : events_after(0)) left.push_back(event.key);
+  EXPECT_EQ(left, (std::vector<std::string>{"needed", "recent"}));
+}
+
 TEST(RetryDelay, GrowsExponentiallyWithJitterUpToTheCap) {
   std::mt19937_64 rng(7);
   const RetryPolicy policy{.first_delay = seconds(1), .max_delay = seconds(30), .max_attempts = 9};
