@@ -4,12 +4,15 @@
 // manual clock.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "core/byte_source.h"
 #include "vault/temp_vault.h"
+#include "workers/outbox/outbox_consumer.h"
 #include "workers/outbox/outbox_fan_out.h"
 #include "workers/outbox/outbox_task_runner.h"
 
@@ -219,6 +222,54 @@ TEST_F(OutboxTest, PruningKeepsRecentEventsAndOnesStillNeeded) {
   std::vector<std::string> left;
   for (const auto& event : events_after(0)) left.push_back(event.key);
   EXPECT_EQ(left, (std::vector<std::string>{"needed", "recent"}));
+}
+
+// Polls `condition` until it holds or 10 s pass.
+template <class Condition>
+bool eventually(Condition condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+TEST_F(OutboxTest, ConsumerThreadsKeepASlowTargetFromHoldingBackAnother) {
+  SystemClock clock;
+  std::atomic<int> fast_done{0}, slow_done{0};
+  std::promise<void> slow_released;
+  std::shared_future<void> release = slow_released.get_future().share();
+  OutboxConsumer consumer(
+      store(), clock, "notify",
+      [](const meta::Event&) -> Result<std::vector<meta::OutboxTask>> {
+        meta::OutboxTask fast, slow;
+        fast.target = "fast";
+        slow.target = "slow";
+        return std::vector<meta::OutboxTask>{fast, slow};
+      },
+      [&](const std::string& target) -> TaskExecutor {
+        if (target == "fast") {
+          return [&](const meta::OutboxTask&) {
+            ++fast_done;
+            return TaskOutcome::done();
+          };
+        }
+        return [&, release](const meta::OutboxTask&) {
+          release.wait();  // a target that hangs until released
+          ++slow_done;
+          return TaskOutcome::done();
+        };
+      },
+      OutboxConsumerOptions{.idle_poll = std::chrono::milliseconds(2)});
+  ASSERT_TRUE(consumer.start());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(put("k" + std::to_string(i), "x"));
+  EXPECT_TRUE(eventually([&] { return fast_done.load() == 20; }));
+  EXPECT_EQ(slow_done.load(), 0);
+  slow_released.set_value();
+  EXPECT_TRUE(eventually([&] { return slow_done.load() == 20; }));
+  consumer.stop();
+  EXPECT_TRUE(store().list_tasks("notify", false, 0, 100)->empty());
 }
 
 TEST(RetryDelay, GrowsExponentiallyWithJitterUpToTheCap) {
