@@ -12,6 +12,7 @@ namespace cv::remote {
 namespace {
 
 constexpr size_t kMaxIdleHandles = 8;
+constexpr uint64_t kExpectContinueFrom = 1 << 20;
 
 struct CurlDeleter {
   void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
@@ -182,6 +183,11 @@ RemoteResult<HttpReply> HttpTransport::perform(const HttpCall& call) {
   // as the content type of the object a CreateMultipartUpload makes.
   if (call.method == "POST" && !has_content_type) {
     headers.reset(curl_slist_append(headers.release(), "Content-Type:"));
+  }
+  // curl asks for 100 Continue before any PUT body; worth it (a refused request costs no
+  // body) only for large ones: a server that ignores Expect makes curl wait a second.
+  if (upload && exchange.size < kExpectContinueFrom) {
+    headers.reset(curl_slist_append(headers.release(), "Expect:"));
   }
 
   char error_buffer[CURL_ERROR_SIZE] = {};
