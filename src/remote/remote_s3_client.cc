@@ -120,6 +120,13 @@ RemoteResult<RemoteS3Client::Answer> RemoteS3Client::send(const Call& call) {
     std::optional<ErrorDocument> document = parse_error_document(reply->body);
     if (failed || document) {
       if (!document) document.emplace();
+      // A bucket in another region (AWS answers 301, without a body to a HEAD) says where.
+      if (const std::string* region = reply->headers.find("x-amz-bucket-region");
+          region && *region != endpoint_.region) {
+        if (document->message.empty())
+          document->message = "HTTP status " + std::to_string(reply->status);
+        document->message += " (the bucket is in region " + *region + ")";
+      }
       std::string request_id = document->request_id.empty()
                                    ? std::string(reply->headers.get("x-amz-request-id"))
                                    : document->request_id;
