@@ -22,6 +22,8 @@ class RemoteS3ClientTest : public ::testing::Test {
     ASSERT_EQ(testing::create_bucket(server_->endpoint(), "plain"), 200);
     ASSERT_EQ(testing::create_bucket(server_->endpoint(), "versioned"), 200);
     ASSERT_EQ(testing::enable_versioning(server_->endpoint(), "versioned"), 200);
+    ASSERT_EQ(testing::create_bucket(server_->endpoint(), "encrypted"), 200);
+    ASSERT_EQ(testing::enable_default_encryption(server_->endpoint(), "encrypted"), 200);
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -358,6 +360,93 @@ TEST_F(RemoteS3ClientTest, RefusesHeadersItDoesNotPassThrough) {
   auto injected = remote->put_object("plain", "k", body, 1, {{"x-amz-meta-a", "b\r\nHost: evil"}});
   ASSERT_FALSE(injected);
   EXPECT_EQ(injected.error().kind, FailureKind::kArgument);
+}
+
+// A bucket that encrypts by default (SSE-S3) still answers MD5 ETags, which the client checks.
+TEST_F(RemoteS3ClientTest, DefaultEncryptionBucketPassesTheEtagCheck) {
+  auto remote = client();
+  PatternSource body(0, 2 * kMiB);
+  auto put = remote->put_object("encrypted", "sealed.bin", body, 2 * kMiB);
+  ASSERT_TRUE(put) << describe(put.error());
+  ResumableUpload upload{.bucket = "encrypted", .key = "sealed-multipart.bin", .size = 11 * kMiB};
+  upload.open_range = [](uint64_t offset, uint64_t length) -> Result<std::unique_ptr<ByteSource>> {
+    return std::make_unique<PatternSource>(offset, length);
+  };
+  auto multipart = put_object_resumable(*remote, upload,
+                                        {.multipart_threshold = 8 * kMiB, .part_size = 5 * kMiB});
+  ASSERT_TRUE(multipart) << describe(multipart.error());
+  EXPECT_EQ(multipart->parts, 3u);
+  auto head = remote->head_object("encrypted", "sealed-multipart.bin");
+  ASSERT_TRUE(head) << describe(head.error());
+  EXPECT_EQ(head->size, 11 * kMiB);
+  EXPECT_EQ(value_of(head->headers, "x-amz-server-side-encryption"), "AES256");
+}
+
+// An upload id the endpoint no longer knows starts a new upload (and reports its id).
+TEST_F(RemoteS3ClientTest, UnknownUploadIdStartsAfresh) {
+  auto remote = client();
+  std::string created;
+  ResumableUpload upload{.bucket = "plain",
+                         .key = "fresh.bin",
+                         .size = 11 * kMiB,
+                         .upload_id = std::string("no-such-upload-id")};
+  upload.open_range = [](uint64_t offset, uint64_t length) -> Result<std::unique_ptr<ByteSource>> {
+    return std::make_unique<PatternSource>(offset, length);
+  };
+  upload.on_upload_created = [&](const std::string& id) -> Status {
+    created = id;
+    return {};
+  };
+  const ResumableOptions options{.multipart_threshold = 8 * kMiB, .part_size = 5 * kMiB};
+  auto put = put_object_resumable(*remote, upload, options);
+  ASSERT_TRUE(put) << describe(put.error());
+  EXPECT_FALSE(created.empty());
+  EXPECT_EQ(put->upload_id, created);
+  EXPECT_EQ(put->parts_reused, 0u);
+  EXPECT_EQ(put->put.bytes_sent, 11 * kMiB);
+
+  // A caller that cannot persist the id stops the upload before any part is sent.
+  upload.upload_id.reset();
+  upload.key = "unpersisted.bin";
+  upload.on_upload_created = [](const std::string&) -> Status {
+    return fail(ErrorCode::kInternalError, "database is gone");
+  };
+  auto refused = put_object_resumable(*remote, upload, options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, FailureKind::kSource);
+  EXPECT_EQ(refused.error().error.message, "database is gone");
+}
+
+// No total timeout: a body that keeps moving, however slowly, outlives the stall window.
+TEST_F(RemoteS3ClientTest, SlowButSteadyBodyIsNotTimedOut) {
+  RemoteEndpoint config = endpoint();
+  config.timeouts.stall = std::chrono::seconds(1);
+  auto remote = client(config);
+  testing::TrickleSource body(25, std::chrono::milliseconds(100));  // 2.5 s in all
+  auto put = remote->put_object("plain", "trickle.txt", body, 25);
+  ASSERT_TRUE(put) << describe(put.error());
+  EXPECT_EQ(put->etag, hex_encode(md5(std::string(25, 't'))));
+}
+
+// One client, many threads at once.
+TEST_F(RemoteS3ClientTest, ConcurrentCallsShareOneClient) {
+  auto remote = client();
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        const std::string key = "concurrent/" + std::to_string(t) + "-" + std::to_string(i);
+        StringSource body(key);
+        if (!remote->put_object("plain", key, body, key.size())) ++failures;
+        auto head = remote->head_object("plain", key);
+        if (!head || head->size != key.size()) ++failures;
+        if (!remote->delete_object("plain", key)) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace

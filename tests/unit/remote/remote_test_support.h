@@ -253,6 +253,23 @@ class PatternSource final : public ByteSource {
   uint64_t read_ = 0;
 };
 
+// A body that gives one byte every `pause`.
+class TrickleSource final : public ByteSource {
+ public:
+  TrickleSource(size_t size, std::chrono::milliseconds pause) : left_(size), pause_(pause) {}
+  Result<size_t> read(std::span<char> out) override {
+    if (left_ == 0) return size_t{0};
+    std::this_thread::sleep_for(pause_);
+    out[0] = 't';
+    --left_;
+    return size_t{1};
+  }
+
+ private:
+  size_t left_;
+  std::chrono::milliseconds pause_;
+};
+
 // MD5 (hex) of PatternSource bytes [offset, offset + size).
 inline std::string pattern_md5(uint64_t offset, uint64_t size) {
   PatternSource source(offset, size);
@@ -272,10 +289,13 @@ inline int signed_request(const std::string& endpoint_url, const std::string& me
                           const std::string& bucket, QueryParams query, std::string body) {
   const EndpointAddress endpoint = *parse_endpoint(endpoint_url);
   const RequestTarget target = address(endpoint, true, bucket, "", std::move(query));
+  const std::vector<std::pair<std::string, std::string>> extra = {
+      {"content-md5", base64_encode(md5(body))}};
   auth::SigningRequest signing{.method = method,
                                .host = target.host,
                                .path = target.path,
                                .query = target.query,
+                               .headers = extra,
                                .payload_hash = hex_encode(sha256(body))};
   HttpTransport http(TransportOptions{});
   HttpCall call{.method = method,
@@ -283,12 +303,19 @@ inline int signed_request(const std::string& endpoint_url, const std::string& me
                 .headers = auth::sign_request(signing, {kAccessKey, kSecretKey},
                                               std::chrono::system_clock::now()),
                 .body_text = std::move(body)};
+  call.headers.insert(call.headers.end(), extra.begin(), extra.end());
   auto reply = http.perform(call);
   return reply ? reply->status : -1;
 }
 
 inline int create_bucket(const std::string& endpoint, const std::string& bucket) {
   return signed_request(endpoint, "PUT", bucket, {}, "");
+}
+
+inline int enable_default_encryption(const std::string& endpoint, const std::string& bucket) {
+  return signed_request(
+      endpoint, "PUT", bucket, {{"encryption", ""}},
+      R"(<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>)");
 }
 
 inline int enable_versioning(const std::string& endpoint, const std::string& bucket) {
