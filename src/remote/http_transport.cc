@@ -247,7 +247,10 @@ RemoteResult<HttpReply> HttpTransport::perform(const HttpCall& call) {
         "the response body exceeds " + std::to_string(options_.max_response_body) + " bytes", false,
         ErrorCode::kMaxMessageLengthExceeded));
   }
-  if (code != CURLE_OK) return std::unexpected(transfer_error(code, error_buffer));
+  // A server may answer an error and close while the body is still going out: its answer
+  // says more than the broken send.
+  const bool answered = status >= 400 && !exchange.reply.headers.fields().empty();
+  if (code != CURLE_OK && !answered) return std::unexpected(transfer_error(code, error_buffer));
   exchange.reply.status = static_cast<int>(status);
   if (upload) exchange.reply.body_md5 = exchange.md5.finish();
   return std::move(exchange.reply);

@@ -51,10 +51,11 @@ struct HttpReply {
 
 // Performs calls with a small pool of curl easy handles (connections are reused between
 // calls). Thread-safe: each call takes a handle of its own. Answers any HTTP status as a
-// reply; fails only when no complete answer arrived: kNetwork (retryable unless it is a TLS
-// verification or configuration problem), kSource (body_source failed or ended early; the
-// transfer is aborted so the server never sees a complete body), kProtocol (response body
-// over the cap).
+// reply (an error status whose transfer then broke, e.g. a 4xx sent before the whole body
+// went out, is still a reply); fails only when no answer arrived: kNetwork (retryable unless
+// it is a TLS verification or configuration problem), kSource (body_source failed or ended early;
+// the transfer is aborted so the server never sees a complete body), kProtocol (response body over
+// the cap).
 class HttpTransport {
  public:
   explicit HttpTransport(TransportOptions options);

@@ -306,6 +306,12 @@ TEST_F(RemoteS3ClientTest, MissingBucketIsPermanentNoSuchBucket) {
   EXPECT_EQ(put.error().s3_code, "NoSuchBucket");
   EXPECT_EQ(put.error().http_status, 404);
   EXPECT_FALSE(put.error().retryable);
+
+  PatternSource large(0, 8 * kMiB);
+  auto large_put = remote->put_object("no-such-bucket", "k", large, 8 * kMiB);
+  ASSERT_FALSE(large_put);
+  EXPECT_EQ(large_put.error().error.code, ErrorCode::kNoSuchBucket);
+  EXPECT_FALSE(large_put.error().retryable);
 }
 
 TEST_F(RemoteS3ClientTest, WrongSecretIsPermanentSignatureDoesNotMatch) {
@@ -318,6 +324,13 @@ TEST_F(RemoteS3ClientTest, WrongSecretIsPermanentSignatureDoesNotMatch) {
   EXPECT_EQ(put.error().error.code, ErrorCode::kSignatureDoesNotMatch);
   EXPECT_EQ(put.error().http_status, 403);
   EXPECT_FALSE(put.error().retryable);
+
+  // A large body is refused before it is sent (Expect: 100-continue), with the same error.
+  PatternSource large(0, 8 * kMiB);
+  auto large_put = remote->put_object("plain", "k", large, 8 * kMiB);
+  ASSERT_FALSE(large_put);
+  EXPECT_EQ(large_put.error().error.code, ErrorCode::kSignatureDoesNotMatch);
+  EXPECT_FALSE(large_put.error().retryable);
 
   config = endpoint();
   config.access_key = "AKUNKNOWN";
