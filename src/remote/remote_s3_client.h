@@ -59,8 +59,12 @@ struct RemoteEndpoint {
 // Content-Type, Cache-Control, Content-Disposition, Content-Encoding, Content-Language,
 // Expires, x-amz-meta-*, x-amz-tagging (URL-query encoded "k=v&k2=v2"),
 // x-amz-storage-class, x-amz-server-side-encryption (and its -aws-kms-key-id, -context,
-// -bucket-key-enabled), x-amz-website-redirect-location, x-amz-object-lock-*. Every one is
-// signed. Anything else is refused (kArgument), as are CR/LF in names or values.
+// -bucket-key-enabled, and SSE-C's -customer-* for a single PUT), x-amz-website-redirect-
+// location, x-amz-object-lock-*, x-amz-checksum-* (the source's checksum, which the endpoint
+// verifies), and Content-MD5 (put_object only: the source's MD5, verified by the endpoint;
+// create_multipart_upload drops it). Every one is signed. Anything else is refused
+// (kArgument), as are CR, LF and NUL in values. Values are sent as given: non-ASCII metadata
+// must already be encoded (RFC 2047) by the caller, as AWS expects.
 using ObjectHeaders = std::vector<std::pair<std::string, std::string>>;
 
 // User metadata CloudVault's replication writes on a remote replica so that a later HEAD can
