@@ -74,6 +74,10 @@ boost::system::error_code make_error_code(FramingError error) {
   return {static_cast<int>(error), framing_category()};
 }
 
+RequestParser::RequestParser(Request& request) : request_(request) {
+  basic_parser::body_limit(boost::none);  // body_limit() below does the counting
+}
+
 void RequestParser::set_body_buffer(std::span<char> buffer) {
   buffer_ = buffer.data();
   capacity_ = buffer.size();
@@ -146,7 +150,20 @@ void RequestParser::on_header_impl(error_code& ec) {
   if (chunked() != (transfer_encoding_fields_ == 1) ||
       content_length().has_value() != (content_length_fields_ == 1)) {
     ec = make_error_code(FramingError::kTransferCoding);
+    return;
   }
+  if (const auto length = content_length(); length && *length > body_limit_) {
+    ec = boost::beast::http::error::body_limit;
+  }
+}
+
+void RequestParser::on_chunk_header_impl(std::uint64_t size, string_view, error_code& ec) {
+  // Called once per chunk, after its whole header line (extensions included) was accepted.
+  if (size > body_limit_ - chunk_bytes_declared_) {
+    ec = boost::beast::http::error::body_limit;
+    return;
+  }
+  chunk_bytes_declared_ += size;
 }
 
 std::size_t RequestParser::on_body_impl(string_view body, error_code& ec) {

@@ -60,7 +60,15 @@ boost::system::error_code make_error_code(FramingError error);
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
   // Fills `request` (method, target, headers); it must outlive the parser.
-  explicit RequestParser(Request& request) : request_(request) {}
+  explicit RequestParser(Request& request);
+
+  // Caps the body at `limit` bytes (its Content-Length, or the sum of its chunk sizes); a
+  // longer one fails with http::error::body_limit, a Content-Length as soon as the header is
+  // parsed. Hides Beast's body_limit(), which charges a chunk against the limit again each
+  // time the chunk's header line is parsed anew after need_more, so that a chunked body fed
+  // in small pieces could be refused as too large where the same bytes fed whole are not
+  // (found by http_framing_fuzz). Unlimited until called.
+  void body_limit(std::uint64_t limit) { body_limit_ = limit; }
 
   // The next body bytes go into `buffer`.
   void set_body_buffer(std::span<char> buffer);
@@ -90,7 +98,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_body_init_impl(boost::optional<std::uint64_t> const& content_length,
                          error_code& ec) override {}
   std::size_t on_body_impl(string_view body, error_code& ec) override;
-  void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override {}
+  void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
   std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
   void on_finish_impl(error_code& ec) override {}
 
@@ -108,6 +116,8 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   size_t used_ = 0;
   bool discard_ = false;
   uint64_t body_bytes_ = 0;
+  uint64_t body_limit_ = UINT64_MAX;
+  uint64_t chunk_bytes_declared_ = 0;
 };
 
 }  // namespace cv::http

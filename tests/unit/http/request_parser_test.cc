@@ -208,5 +208,63 @@ TEST(RequestParserTest, HeaderLimitApplies) {
   EXPECT_EQ(feed(parser, wire), bhttp::error::header_limit);
 }
 
+TEST(RequestParserTest, BodyLimitRefusesLongContentLengthAtHeader) {
+  Request request;
+  RequestParser parser(request);
+  parser.body_limit(10);
+  std::string wire = "PUT /k HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n";
+  EXPECT_EQ(feed(parser, wire), bhttp::error::body_limit);
+  EXPECT_TRUE(parser.is_header_done());
+}
+
+TEST(RequestParserTest, BodyLimitCountsTheSumOfChunkSizes) {
+  char body[64];
+  const std::string head = "PUT /k HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+  {
+    Request request;
+    RequestParser parser(request);
+    parser.eager(true);
+    parser.body_limit(10);
+    parser.set_body_buffer(body);
+    std::string wire = head + "5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n";
+    EXPECT_FALSE(feed(parser, wire));
+    EXPECT_TRUE(parser.is_done());
+  }
+  {
+    Request request;
+    RequestParser parser(request);
+    parser.eager(true);
+    parser.body_limit(10);
+    parser.set_body_buffer(body);
+    std::string wire = head + "5\r\nhello\r\n6\r\nworld!\r\n0\r\n\r\n";
+    EXPECT_EQ(feed(parser, wire), bhttp::error::body_limit);
+    EXPECT_EQ(parser.body_bytes_parsed(), 5u);
+  }
+}
+
+// Beast's own limit charged a chunk again each time its header line was parsed anew after
+// need_more, so a malformed chunk extension fed byte by byte came out as body_limit instead
+// of bad_chunk_extension (fuzz/regressions/http_framing_fuzz/crash-1aa2e540...).
+TEST(RequestParserTest, ChunkHeaderFedInPiecesIsChargedOnce) {
+  const std::string wire =
+      "PUT /k HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "2ED2;e=\".1\r\nxx\" ;Tarn=" + std::string(200, 'a') + " .:\r\n";
+  for (const size_t piece : {wire.size(), size_t{1}}) {
+    Request request;
+    RequestParser parser(request);
+    parser.eager(true);
+    parser.body_limit(1 << 20);
+    char body[16];
+    parser.set_body_buffer(body);
+    std::string pending;
+    boost::beast::error_code ec;
+    for (size_t at = 0; at < wire.size() && (!ec || ec == bhttp::error::need_more); at += piece) {
+      pending += wire.substr(at, piece);
+      ec = feed(parser, pending);
+    }
+    EXPECT_EQ(ec, bhttp::error::bad_chunk_extension) << "piece " << piece;
+  }
+}
+
 }  // namespace
 }  // namespace cv::http
