@@ -51,6 +51,9 @@ enum class Operation {
   kPutBucketLifecycleConfiguration,
   kGetBucketLifecycleConfiguration,
   kDeleteBucketLifecycle,
+  // Bucket event notification configuration (notification_config.cc).
+  kPutBucketNotificationConfiguration,
+  kGetBucketNotificationConfiguration,
 };
 
 enum class Access {

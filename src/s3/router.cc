@@ -18,7 +18,6 @@ constexpr std::array kUnimplementedSubresources = {
     "lifecycle",
     "logging",
     "metrics",
-    "notification",
     "object-lock",
     "ownershipControls",
     "policy",
@@ -56,6 +55,10 @@ Result<Route> route_bucket(const Request& request) {
       return make(Operation::kGetBucketLifecycleConfiguration, Access::kBucketOwner,
                   "GetBucketLifecycleConfiguration");
     }
+    if (has(p, "notification")) {
+      return make(Operation::kGetBucketNotificationConfiguration, Access::kBucketOwner,
+                  "GetBucketNotificationConfiguration");
+    }
     if (has(p, "location")) {
       return make(Operation::kGetBucketLocation, Access::kBucketOwner, "GetBucketLocation");
     }
@@ -77,6 +80,10 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "lifecycle")) {
       return make(Operation::kPutBucketLifecycleConfiguration, Access::kBucketOwner,
                   "PutBucketLifecycleConfiguration");
+    }
+    if (has(p, "notification")) {
+      return make(Operation::kPutBucketNotificationConfiguration, Access::kBucketOwner,
+                  "PutBucketNotificationConfiguration");
     }
     if (has(p, "versioning")) {
       return make(Operation::kPutBucketVersioning, Access::kBucketOwner, "PutBucketVersioning");

@@ -87,6 +87,10 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_lifecycle;
     case Operation::kDeleteBucketLifecycle:
       return delete_bucket_lifecycle;
+    case Operation::kPutBucketNotificationConfiguration:
+      return put_bucket_notification;
+    case Operation::kGetBucketNotificationConfiguration:
+      return get_bucket_notification;
   }
   return nullptr;
 }
@@ -95,10 +99,11 @@ OperationHandler handler_for(Operation operation) {
 
 struct S3Api::Impl {
   Impl(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
-       const Clock& clock, S3Options opts)
+       const vault::NotificationTargetCatalog& notification_targets, const Clock& clock,
+       S3Options opts)
       : options(std::move(opts)),
         verifier(credentials, clock, auth::VerifierOptions{.region = options.region}),
-        services{vault, credentials, owners, clock, options},
+        services{vault, credentials, owners, notification_targets, clock, options},
         routing{options.domain} {}
 
   // Authenticates and authorizes; the bucket check loads the bucket once.
@@ -153,8 +158,10 @@ struct S3Api::Impl {
 };
 
 S3Api::S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
-             const Clock& clock, S3Options options)
-    : impl_(std::make_unique<Impl>(vault, credentials, owners, clock, std::move(options))) {}
+             const vault::NotificationTargetCatalog& notification_targets, const Clock& clock,
+             S3Options options)
+    : impl_(std::make_unique<Impl>(vault, credentials, owners, notification_targets, clock,
+                                   std::move(options))) {}
 
 S3Api::~S3Api() = default;
 

@@ -23,8 +23,11 @@ struct S3Options {
 // Thread-safe: handle() is called from many worker threads at once.
 class S3Api final : public RequestHandler {
  public:
+  // `notification_targets` names the targets notification configurations may use; it must
+  // outlive the S3Api.
   S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
-        const Clock& clock, S3Options options);
+        const vault::NotificationTargetCatalog& notification_targets, const Clock& clock,
+        S3Options options);
   ~S3Api() override;
   Response handle(Request& request) override;
 

@@ -22,6 +22,7 @@
 #include "meta/meta_store.h"
 #include "vault/encryption.h"
 #include "vault/lifecycle_rules.h"
+#include "vault/notification_config.h"
 #include "vault/storage_class.h"
 
 namespace cv::vault {
@@ -109,6 +110,16 @@ class Vault {
   Status put_lifecycle(std::string_view bucket, const LifecycleConfiguration& config);
   Result<std::optional<LifecycleConfiguration>> lifecycle(std::string_view bucket);
   Status delete_lifecycle(std::string_view bucket);
+
+  // Event notification configuration (vault_notification_config.cc; model, validation and
+  // matching in notification_config.h). put_notification_config validates (InvalidArgument,
+  // see validate) and, unless `destinations` is null (x-amz-skip-destination-validation),
+  // checks every rule's target exists; then replaces the bucket's configuration (an empty one
+  // removes it). get_notification_config answers an empty configuration when the bucket has
+  // none. Both fail with NoSuchBucket when the bucket does not exist.
+  Status put_notification_config(std::string_view bucket, const NotificationConfiguration& config,
+                                 const NotificationTargetCatalog* destinations);
+  Result<NotificationConfiguration> get_notification_config(std::string_view bucket);
 
   // Objects. put_object streams the body into storage, computing MD5 (the ETag) and the
   // requested checksum, runs input.check, then commits; the returned version has no body.
