@@ -6,7 +6,8 @@
 namespace cv::s3 {
 namespace {
 
-// Sub-resources S3 has that this server does not implement yet.
+// Sub-resources S3 has that this server does not implement yet (or not for every method:
+// what is routed is matched before this list is consulted).
 constexpr std::array kUnimplementedSubresources = {
     "acl",
     "accelerate",
@@ -18,6 +19,7 @@ constexpr std::array kUnimplementedSubresources = {
     "lifecycle",
     "logging",
     "metrics",
+    "notification",  // GET and PUT on a bucket are routed before this list is consulted
     "object-lock",
     "ownershipControls",
     "policy",
