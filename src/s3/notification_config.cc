@@ -24,9 +24,8 @@ Result<bool> skips_destination_validation(const Headers& headers) {
 
 Result<Response> put_bucket_notification(const Services& services, Call& call) {
   const bool skip_validation = CV_TRY(skips_destination_validation(call.request.headers));
-  const std::string body =
-      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
-                                   IntegrityHeader::kOptional));
+  const std::string body = CV_TRY(read_request_document(
+      call.request, call.identity, services.options.max_xml_body, IntegrityHeader::kOptional));
   const auto config = CV_TRY(parse_notification_configuration(body));
   CV_TRY(services.vault.put_notification_config(
       call.route.bucket, config, skip_validation ? nullptr : &services.notification_targets));

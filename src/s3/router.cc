@@ -19,7 +19,8 @@ constexpr std::array kUnimplementedSubresources = {
     "lifecycle",
     "logging",
     "metrics",
-    "notification",  // GET and PUT on a bucket are routed before this list is consulted
+    // GET and PUT on a bucket are routed before this list is consulted.
+    "notification",
     "object-lock",
     "ownershipControls",
     "policy",

@@ -124,8 +124,8 @@ Status validate(const NotificationConfiguration& config) {
     }
     for (const std::string& event : rule.events) {
       if (!is_notification_event_name(event)) {
-        Error error{ErrorCode::kInvalidArgument, "The event is not supported for notifications",
-                    {}};
+        Error error{
+            ErrorCode::kInvalidArgument, "The event is not supported for notifications", {}};
         error.details.emplace_back("ArgumentName1", event);
         return fail(std::move(error));
       }
@@ -154,9 +154,10 @@ Status check_notification_destinations(const NotificationConfiguration& config,
                                        const NotificationTargetCatalog& targets) {
   for (const NotificationRule& rule : config.rules) {
     if (!targets.has_target(rule.target)) {
-      return fail(destination_error(
-          rule, "The destination is not a notification target defined in the server's "
-                "configuration"));
+      return fail(
+          destination_error(rule,
+                            "The destination is not a notification target defined in the server's "
+                            "configuration"));
     }
   }
   return {};

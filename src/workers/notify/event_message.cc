@@ -76,8 +76,7 @@ void add_event_data(const meta::Event& event, json::object& record) {
   } else if (event.name.starts_with("s3:Replication:")) {
     json::object replication;
     for (std::string_view name : {"replicationRuleId", "destinationBucket", "s3Operation",
-                                  "requestTime", "failureReason", "threshold",
-                                  "replicationTime"}) {
+                                  "requestTime", "failureReason", "threshold", "replicationTime"}) {
       if (const json::value* value = detail.if_contains(name)) replication[name] = *value;
     }
     record["replicationEventData"] = std::move(replication);
@@ -103,8 +102,7 @@ std::string event_message_key(std::string_view key) {
   for (const char c : key) {
     const auto byte = static_cast<unsigned char>(c);
     if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
-        (byte >= '0' && byte <= '9') || c == '-' || c == '_' || c == '.' || c == '*' ||
-        c == '/') {
+        (byte >= '0' && byte <= '9') || c == '-' || c == '_' || c == '.' || c == '*' || c == '/') {
       out += c;
     } else if (c == ' ') {
       out += '+';
@@ -131,9 +129,9 @@ std::string event_message(const meta::Event& event, const EventMessageContext& c
       json::object{{"principalId", by_service ? kServicePrincipal : event.principal_id}};
   record["requestParameters"] = json::object{
       {"sourceIPAddress", event.source_ip.empty() ? kServicePrincipal : event.source_ip}};
-  record["responseElements"] = json::object{
-      {"x-amz-request-id", event.request_id},
-      {"x-amz-id-2", context.host_id.empty() ? event.request_id : context.host_id}};
+  record["responseElements"] =
+      json::object{{"x-amz-request-id", event.request_id},
+                   {"x-amz-id-2", context.host_id.empty() ? event.request_id : context.host_id}};
   record["s3"] = s3_json(event, context);
   add_event_data(event, record);
   return json::serialize(json::object{{"Records", json::array{std::move(record)}}});

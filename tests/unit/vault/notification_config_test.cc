@@ -40,22 +40,38 @@ class KnownTargets final : public NotificationTargetCatalog {
 };
 
 TEST(NotificationEvents, EveryNameS3Supports) {
-  for (std::string_view name :
-       {"s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
-        "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*",
-        "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*",
-        "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed", "s3:ObjectRestore:Delete",
-        "s3:LifecycleTransition", "s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete",
-        "s3:LifecycleExpiration:DeleteMarkerCreated", "s3:ObjectTagging:*",
-        "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete", "s3:Replication:*",
-        "s3:Replication:OperationFailedReplication", "s3:Replication:OperationMissedThreshold",
-        "s3:Replication:OperationReplicatedAfterThreshold", "s3:Replication:OperationNotTracked",
-        "s3:ReducedRedundancyLostObject", "s3:IntelligentTiering", "s3:ObjectAcl:Put"}) {
+  for (std::string_view name : {"s3:ObjectCreated:*",
+                                "s3:ObjectCreated:Put",
+                                "s3:ObjectCreated:Post",
+                                "s3:ObjectCreated:Copy",
+                                "s3:ObjectCreated:CompleteMultipartUpload",
+                                "s3:ObjectRemoved:*",
+                                "s3:ObjectRemoved:Delete",
+                                "s3:ObjectRemoved:DeleteMarkerCreated",
+                                "s3:ObjectRestore:*",
+                                "s3:ObjectRestore:Post",
+                                "s3:ObjectRestore:Completed",
+                                "s3:ObjectRestore:Delete",
+                                "s3:LifecycleTransition",
+                                "s3:LifecycleExpiration:*",
+                                "s3:LifecycleExpiration:Delete",
+                                "s3:LifecycleExpiration:DeleteMarkerCreated",
+                                "s3:ObjectTagging:*",
+                                "s3:ObjectTagging:Put",
+                                "s3:ObjectTagging:Delete",
+                                "s3:Replication:*",
+                                "s3:Replication:OperationFailedReplication",
+                                "s3:Replication:OperationMissedThreshold",
+                                "s3:Replication:OperationReplicatedAfterThreshold",
+                                "s3:Replication:OperationNotTracked",
+                                "s3:ReducedRedundancyLostObject",
+                                "s3:IntelligentTiering",
+                                "s3:ObjectAcl:Put"}) {
     EXPECT_TRUE(is_notification_event_name(name)) << name;
   }
-  for (std::string_view name : {"", "s3:*", "s3:ObjectCreated", "s3:ObjectCreated:Delete",
-                                "ObjectCreated:Put", "s3:objectcreated:put", "s3:TestEvent",
-                                "s3:ObjectAcl:*", "s3:LifecycleTransition:*"}) {
+  for (std::string_view name :
+       {"", "s3:*", "s3:ObjectCreated", "s3:ObjectCreated:Delete", "ObjectCreated:Put",
+        "s3:objectcreated:put", "s3:TestEvent", "s3:ObjectAcl:*", "s3:LifecycleTransition:*"}) {
     EXPECT_FALSE(is_notification_event_name(name)) << name;
   }
 }
@@ -72,9 +88,9 @@ TEST(NotificationEvents, WildcardsCoverTheirFamilyOnly) {
 }
 
 TEST(NotificationTargets, TheLastFieldOfAnArnOfTheRightService) {
-  EXPECT_EQ(notification_target_name(NotificationKind::kTopic,
-                                     "arn:aws:sns:us-east-1:000000000000:hook"),
-            "hook");
+  EXPECT_EQ(
+      notification_target_name(NotificationKind::kTopic, "arn:aws:sns:us-east-1:000000000000:hook"),
+      "hook");
   EXPECT_EQ(notification_target_name(NotificationKind::kQueue, "arn:aws:sqs:eu-west-1:1:mail"),
             "mail");
   EXPECT_EQ(notification_target_name(NotificationKind::kFunction,
@@ -83,8 +99,7 @@ TEST(NotificationTargets, TheLastFieldOfAnArnOfTheRightService) {
   EXPECT_EQ(notification_target_name(NotificationKind::kQueue, "arn:minio:sqs::primary:webhook"),
             "webhook");
   // Wrong service for the kind, too few fields, not an ARN, no name.
-  EXPECT_EQ(notification_target_name(NotificationKind::kQueue, "arn:aws:sns:us-east-1:1:hook"),
-            "");
+  EXPECT_EQ(notification_target_name(NotificationKind::kQueue, "arn:aws:sns:us-east-1:1:hook"), "");
   EXPECT_EQ(notification_target_name(NotificationKind::kTopic, "arn:aws:sns:hook"), "");
   EXPECT_EQ(notification_target_name(NotificationKind::kTopic, "urn:aws:sns:r:1:hook"), "");
   EXPECT_EQ(notification_target_name(NotificationKind::kTopic, "arn:aws:sns:r:1:"), "");
@@ -222,9 +237,9 @@ TEST(NotificationMatching, ByEventNameAndKeyFilter) {
 
 TEST(NotificationJson, RoundTrip) {
   NotificationConfiguration config;
-  config.rules = {rule("photos", {"s3:ObjectCreated:*", "s3:ObjectRemoved:Delete"}, "photos/",
-                       ".jpg"),
-                  rule("all", {"s3:LifecycleTransition"})};
+  config.rules = {
+      rule("photos", {"s3:ObjectCreated:*", "s3:ObjectRemoved:Delete"}, "photos/", ".jpg"),
+      rule("all", {"s3:LifecycleTransition"})};
   config.rules[1].kind = NotificationKind::kFunction;
   config.rules[1].arn = "arn:aws:lambda:us-east-1:1:function:thumbs";
   config.rules[1].target = "thumbs";
@@ -245,10 +260,10 @@ TEST(NotificationJson, RoundTrip) {
 }
 
 TEST(NotificationJson, UnreadableDocumentsAreInternalErrors) {
-  for (std::string_view text : {"", "{", "[]", R"({"rules":[]})",
-                                R"({"event_bridge":false,"rules":[{"id":"a"}]})",
-                                R"({"event_bridge":false,"rules":[{"id":"a","kind":"mail",)"
-                                R"("arn":"x","target":"x","events":[],"prefix":"","suffix":""}]})"}) {
+  for (std::string_view text :
+       {"", "{", "[]", R"({"rules":[]})", R"({"event_bridge":false,"rules":[{"id":"a"}]})",
+        R"({"event_bridge":false,"rules":[{"id":"a","kind":"mail",)"
+        R"("arn":"x","target":"x","events":[],"prefix":"","suffix":""}]})"}) {
     auto read = notification_from_json(text);
     ASSERT_FALSE(read) << text;
     EXPECT_EQ(read.error().code, ErrorCode::kInternalError);

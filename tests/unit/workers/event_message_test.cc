@@ -136,8 +136,10 @@ TEST(EventMessage, LifecycleTransitionCarriesTheDestinationClass) {
 
   event.detail.clear();  // an older event without "to": the event's class
   event.storage_class = "STANDARD_IA";
-  EXPECT_EQ(record_of(event).at("lifecycleEventData").at("transitionEventData").at(
-                "destinationStorageClass"),
+  EXPECT_EQ(record_of(event)
+                .at("lifecycleEventData")
+                .at("transitionEventData")
+                .at("destinationStorageClass"),
             "STANDARD_IA");
 }
 
@@ -164,10 +166,9 @@ TEST(EventMessage, RestoreCompletedCarriesGlacierEventData) {
 TEST(EventMessage, ReplicationCarriesReplicationEventData) {
   meta::Event event = put_event();
   event.name = "s3:Replication:OperationFailedReplication";
-  event.detail =
-      R"({"replicationRuleId":"backup","destinationBucket":"arn:aws:s3:::copy",)"
-      R"("s3Operation":"OBJECT_PUT","requestTime":"2024-05-06T07:08:09.000Z",)"
-      R"("failureReason":"AssumeRoleNotPermitted","unrelated":1})";
+  event.detail = R"({"replicationRuleId":"backup","destinationBucket":"arn:aws:s3:::copy",)"
+                 R"("s3Operation":"OBJECT_PUT","requestTime":"2024-05-06T07:08:09.000Z",)"
+                 R"("failureReason":"AssumeRoleNotPermitted","unrelated":1})";
   const json::object record = record_of(event);
   EXPECT_EQ(record.at("eventVersion"), "2.2");
   EXPECT_EQ(record.at("replicationEventData"),
