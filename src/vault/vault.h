@@ -101,16 +101,6 @@ class Vault {
   Result<Versioning> versioning(std::string_view bucket);
   Status set_versioning(std::string_view bucket, Versioning state);
 
-  // Lifecycle configuration (vault_lifecycle_config.cc; model and rules in lifecycle_rules.h).
-  // put_lifecycle validates (S3's codes: MalformedXML, InvalidArgument, InvalidRequest,
-  // InvalidStorageClass) and replaces the bucket's configuration; lifecycle() answers
-  // nullopt when the bucket has none (parsed once, then cached like versioning);
-  // delete_lifecycle removes it (no error when there was none). All fail with NoSuchBucket
-  // when the bucket does not exist.
-  Status put_lifecycle(std::string_view bucket, const LifecycleConfiguration& config);
-  Result<std::optional<LifecycleConfiguration>> lifecycle(std::string_view bucket);
-  Status delete_lifecycle(std::string_view bucket);
-
   // Event notification configuration (vault_notification_config.cc; model, validation and
   // matching in notification_config.h). put_notification_config validates (InvalidArgument,
   // see validate) and, unless `destinations` is null (x-amz-skip-destination-validation),
@@ -120,6 +110,16 @@ class Vault {
   Status put_notification_config(std::string_view bucket, const NotificationConfiguration& config,
                                  const NotificationTargetCatalog* destinations);
   Result<NotificationConfiguration> get_notification_config(std::string_view bucket);
+
+  // Lifecycle configuration (vault_lifecycle_config.cc; model and rules in lifecycle_rules.h).
+  // put_lifecycle validates (S3's codes: MalformedXML, InvalidArgument, InvalidRequest,
+  // InvalidStorageClass) and replaces the bucket's configuration; lifecycle() answers
+  // nullopt when the bucket has none (parsed once, then cached like versioning);
+  // delete_lifecycle removes it (no error when there was none). All fail with NoSuchBucket
+  // when the bucket does not exist.
+  Status put_lifecycle(std::string_view bucket, const LifecycleConfiguration& config);
+  Result<std::optional<LifecycleConfiguration>> lifecycle(std::string_view bucket);
+  Status delete_lifecycle(std::string_view bucket);
 
   // Objects. put_object streams the body into storage, computing MD5 (the ETag) and the
   // requested checksum, runs input.check, then commits; the returned version has no body.
