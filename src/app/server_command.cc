@@ -44,14 +44,6 @@ class OwnerNames final : public s3::OwnerDirectory {
   iam::UserDirectory& users_;
 };
 
-// Until notification targets come from the configuration ([notify.targets.NAME]), the server
-// knows none, so every configuration naming a target is refused (unless the request skips
-// destination validation).
-class NoNotificationTargets final : public vault::NotificationTargetCatalog {
- public:
-  bool has_target(std::string_view) const override { return false; }
-};
-
 }  // namespace
 
 int run_server(const Config& config) {
@@ -119,8 +111,7 @@ int run_server(const Config& config) {
   s3::S3Options s3_options;
   s3_options.region = config.region;
   s3_options.domain = config.domain;
-  NoNotificationTargets notification_targets;
-  s3::S3Api s3_api(vault, users, owners, notification_targets, clock, s3_options);
+  s3::S3Api s3_api(vault, users, owners, clock, s3_options);
   if (VIPS_INIT("cloudvault") != 0) {
     std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");
     return 1;

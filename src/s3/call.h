@@ -17,7 +17,6 @@ struct Services {
   vault::Vault& vault;
   auth::CredentialStore& credentials;
   OwnerDirectory& owners;
-  const vault::NotificationTargetCatalog& notification_targets;
   const Clock& clock;
   const S3Options& options;
 };
@@ -80,13 +79,13 @@ Result<Response> restore_object(const Services&, Call&);
 Result<Response> put_bucket_encryption(const Services&, Call&);
 Result<Response> get_bucket_encryption(const Services&, Call&);
 Result<Response> delete_bucket_encryption(const Services&, Call&);
+// Bucket event notification configuration (notification_config.cc).
+Result<Response> put_bucket_notification(const Services&, Call&);
+Result<Response> get_bucket_notification(const Services&, Call&);
 // Bucket lifecycle configuration (lifecycle_config.cc).
 Result<Response> put_bucket_lifecycle(const Services&, Call&);
 Result<Response> get_bucket_lifecycle(const Services&, Call&);
 Result<Response> delete_bucket_lifecycle(const Services&, Call&);
-// Bucket event notification configuration (notification_config.cc).
-Result<Response> put_bucket_notification(const Services&, Call&);
-Result<Response> get_bucket_notification(const Services&, Call&);
 
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.

@@ -20,6 +20,12 @@ Result<bool> skips_destination_validation(const Headers& headers) {
               "The x-amz-skip-destination-validation header must be true or false");
 }
 
+// The catalog of a server whose configuration defines no target.
+class NoNotificationTargets final : public vault::NotificationTargetCatalog {
+ public:
+  bool has_target(std::string_view) const override { return false; }
+};
+
 }  // namespace
 
 Result<Response> put_bucket_notification(const Services& services, Call& call) {
@@ -27,8 +33,11 @@ Result<Response> put_bucket_notification(const Services& services, Call& call) {
   const std::string body = CV_TRY(read_request_document(
       call.request, call.identity, services.options.max_xml_body, IntegrityHeader::kOptional));
   const auto config = CV_TRY(parse_notification_configuration(body));
-  CV_TRY(services.vault.put_notification_config(
-      call.route.bucket, config, skip_validation ? nullptr : &services.notification_targets));
+  const NoNotificationTargets none;
+  const vault::NotificationTargetCatalog* targets = services.options.notification_targets;
+  if (targets == nullptr) targets = &none;
+  CV_TRY(services.vault.put_notification_config(call.route.bucket, config,
+                                                skip_validation ? nullptr : targets));
   return empty_response(200);
 }
 

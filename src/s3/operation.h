@@ -47,13 +47,13 @@ enum class Operation {
   kPutBucketEncryption,
   kGetBucketEncryption,
   kDeleteBucketEncryption,
+  // Bucket event notification configuration (notification_config.cc).
+  kPutBucketNotificationConfiguration,
+  kGetBucketNotificationConfiguration,
   // Bucket lifecycle configuration (lcrules).
   kPutBucketLifecycleConfiguration,
   kGetBucketLifecycleConfiguration,
   kDeleteBucketLifecycle,
-  // Bucket event notification configuration (notification_config.cc).
-  kPutBucketNotificationConfiguration,
-  kGetBucketNotificationConfiguration,
 };
 
 enum class Access {

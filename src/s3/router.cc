@@ -58,12 +58,12 @@ Result<Route> route_bucket(const Request& request) {
       return make(Operation::kGetBucketLifecycleConfiguration, Access::kBucketOwner,
                   "GetBucketLifecycleConfiguration");
     }
+    if (has(p, "location")) {
+      return make(Operation::kGetBucketLocation, Access::kBucketOwner, "GetBucketLocation");
+    }
     if (has(p, "notification")) {
       return make(Operation::kGetBucketNotificationConfiguration, Access::kBucketOwner,
                   "GetBucketNotificationConfiguration");
-    }
-    if (has(p, "location")) {
-      return make(Operation::kGetBucketLocation, Access::kBucketOwner, "GetBucketLocation");
     }
     if (has(p, "versioning")) {
       return make(Operation::kGetBucketVersioning, Access::kBucketOwner, "GetBucketVersioning");
@@ -80,13 +80,13 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "encryption")) {
       return make(Operation::kPutBucketEncryption, Access::kBucketOwner, "PutBucketEncryption");
     }
-    if (has(p, "lifecycle")) {
-      return make(Operation::kPutBucketLifecycleConfiguration, Access::kBucketOwner,
-                  "PutBucketLifecycleConfiguration");
-    }
     if (has(p, "notification")) {
       return make(Operation::kPutBucketNotificationConfiguration, Access::kBucketOwner,
                   "PutBucketNotificationConfiguration");
+    }
+    if (has(p, "lifecycle")) {
+      return make(Operation::kPutBucketLifecycleConfiguration, Access::kBucketOwner,
+                  "PutBucketLifecycleConfiguration");
     }
     if (has(p, "versioning")) {
       return make(Operation::kPutBucketVersioning, Access::kBucketOwner, "PutBucketVersioning");

@@ -81,16 +81,16 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_encryption;
     case Operation::kDeleteBucketEncryption:
       return delete_bucket_encryption;
+    case Operation::kPutBucketNotificationConfiguration:
+      return put_bucket_notification;
+    case Operation::kGetBucketNotificationConfiguration:
+      return get_bucket_notification;
     case Operation::kPutBucketLifecycleConfiguration:
       return put_bucket_lifecycle;
     case Operation::kGetBucketLifecycleConfiguration:
       return get_bucket_lifecycle;
     case Operation::kDeleteBucketLifecycle:
       return delete_bucket_lifecycle;
-    case Operation::kPutBucketNotificationConfiguration:
-      return put_bucket_notification;
-    case Operation::kGetBucketNotificationConfiguration:
-      return get_bucket_notification;
   }
   return nullptr;
 }
@@ -99,11 +99,10 @@ OperationHandler handler_for(Operation operation) {
 
 struct S3Api::Impl {
   Impl(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
-       const vault::NotificationTargetCatalog& notification_targets, const Clock& clock,
-       S3Options opts)
+       const Clock& clock, S3Options opts)
       : options(std::move(opts)),
         verifier(credentials, clock, auth::VerifierOptions{.region = options.region}),
-        services{vault, credentials, owners, notification_targets, clock, options},
+        services{vault, credentials, owners, clock, options},
         routing{options.domain} {}
 
   // Authenticates and authorizes; the bucket check loads the bucket once.
@@ -158,10 +157,8 @@ struct S3Api::Impl {
 };
 
 S3Api::S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
-             const vault::NotificationTargetCatalog& notification_targets, const Clock& clock,
-             S3Options options)
-    : impl_(std::make_unique<Impl>(vault, credentials, owners, notification_targets, clock,
-                                   std::move(options))) {}
+             const Clock& clock, S3Options options)
+    : impl_(std::make_unique<Impl>(vault, credentials, owners, clock, std::move(options))) {}
 
 S3Api::~S3Api() = default;
 
