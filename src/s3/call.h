@@ -84,6 +84,9 @@ Result<Response> restore_object(const Services&, Call&);
 Result<Response> put_bucket_encryption(const Services&, Call&);
 Result<Response> get_bucket_encryption(const Services&, Call&);
 Result<Response> delete_bucket_encryption(const Services&, Call&);
+// Bucket event notification configuration (notification_config.cc).
+Result<Response> put_bucket_notification(const Services&, Call&);
+Result<Response> get_bucket_notification(const Services&, Call&);
 // Bucket lifecycle configuration (lifecycle_config.cc).
 Result<Response> put_bucket_lifecycle(const Services&, Call&);
 Result<Response> get_bucket_lifecycle(const Services&, Call&);

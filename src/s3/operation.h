@@ -47,6 +47,9 @@ enum class Operation {
   kPutBucketEncryption,
   kGetBucketEncryption,
   kDeleteBucketEncryption,
+  // Bucket event notification configuration (notification_config.cc).
+  kPutBucketNotificationConfiguration,
+  kGetBucketNotificationConfiguration,
   // Bucket lifecycle configuration (lcrules).
   kPutBucketLifecycleConfiguration,
   kGetBucketLifecycleConfiguration,

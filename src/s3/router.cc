@@ -6,7 +6,8 @@
 namespace cv::s3 {
 namespace {
 
-// Sub-resources S3 has that this server does not implement yet.
+// Sub-resources S3 has that this server does not implement yet (or not for every method:
+// what is routed is matched before this list is consulted).
 constexpr std::array kUnimplementedSubresources = {
     "acl",
     "accelerate",
@@ -18,6 +19,7 @@ constexpr std::array kUnimplementedSubresources = {
     "lifecycle",
     "logging",
     "metrics",
+    // GET and PUT on a bucket are routed before this list is consulted.
     "notification",
     "object-lock",
     "ownershipControls",
@@ -59,6 +61,10 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "location")) {
       return make(Operation::kGetBucketLocation, Access::kBucketOwner, "GetBucketLocation");
     }
+    if (has(p, "notification")) {
+      return make(Operation::kGetBucketNotificationConfiguration, Access::kBucketOwner,
+                  "GetBucketNotificationConfiguration");
+    }
     if (has(p, "versioning")) {
       return make(Operation::kGetBucketVersioning, Access::kBucketOwner, "GetBucketVersioning");
     }
@@ -73,6 +79,10 @@ Result<Route> route_bucket(const Request& request) {
       return make(Operation::kPutBucketCors, Access::kBucketOwner, "PutBucketCors");
     if (has(p, "encryption")) {
       return make(Operation::kPutBucketEncryption, Access::kBucketOwner, "PutBucketEncryption");
+    }
+    if (has(p, "notification")) {
+      return make(Operation::kPutBucketNotificationConfiguration, Access::kBucketOwner,
+                  "PutBucketNotificationConfiguration");
     }
     if (has(p, "lifecycle")) {
       return make(Operation::kPutBucketLifecycleConfiguration, Access::kBucketOwner,

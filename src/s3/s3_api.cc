@@ -81,6 +81,10 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_encryption;
     case Operation::kDeleteBucketEncryption:
       return delete_bucket_encryption;
+    case Operation::kPutBucketNotificationConfiguration:
+      return put_bucket_notification;
+    case Operation::kGetBucketNotificationConfiguration:
+      return get_bucket_notification;
     case Operation::kPutBucketLifecycleConfiguration:
       return put_bucket_lifecycle;
     case Operation::kGetBucketLifecycleConfiguration:

@@ -15,6 +15,10 @@
 namespace cv::s3 {
 
 struct S3Options {
+  // The targets notification configurations may name; not owned, must outlive the S3Api.
+  // Null: none configured, every configuration naming a target is refused (unless the
+  // request skips destination validation).
+  const vault::NotificationTargetCatalog* notification_targets = nullptr;
   std::string region = "us-east-1";
   std::string domain;                 // virtual-hosted-style base domain; empty: path only
   size_t max_xml_body = 1024 * 1024;  // request XML documents larger than this are refused

@@ -23,6 +23,7 @@
 #include "meta/meta_store.h"
 #include "vault/encryption.h"
 #include "vault/lifecycle_rules.h"
+#include "vault/notification_config.h"
 #include "vault/storage_class.h"
 
 namespace cv::vault {
@@ -111,6 +112,16 @@ class Vault {
   // Versioning state (cached like buckets). set_versioning accepts kEnabled and kSuspended.
   Result<Versioning> versioning(std::string_view bucket);
   Status set_versioning(std::string_view bucket, Versioning state);
+
+  // Event notification configuration (vault_notification_config.cc; model, validation and
+  // matching in notification_config.h). put_notification_config validates (InvalidArgument,
+  // see validate) and, unless `destinations` is null (x-amz-skip-destination-validation),
+  // checks every rule's target exists; then replaces the bucket's configuration (an empty one
+  // removes it). get_notification_config answers an empty configuration when the bucket has
+  // none. Both fail with NoSuchBucket when the bucket does not exist.
+  Status put_notification_config(std::string_view bucket, const NotificationConfiguration& config,
+                                 const NotificationTargetCatalog* destinations);
+  Result<NotificationConfiguration> get_notification_config(std::string_view bucket);
 
   // Lifecycle configuration (vault_lifecycle_config.cc; model and rules in lifecycle_rules.h).
   // put_lifecycle validates (S3's codes: MalformedXML, InvalidArgument, InvalidRequest,

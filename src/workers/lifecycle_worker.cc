@@ -32,12 +32,14 @@ vault::VersionFacts facts_of(const meta::ObjectVersion& version) {
   return facts;
 }
 
+// `to`: a transition's destination class (detail "to", read by notify/event_message.h).
 meta::Event lifecycle_event(const meta::ObjectVersion& version, std::string name,
-                            const std::string& rule_id, int64_t now_ns) {
+                            const std::string& rule_id, int64_t now_ns, std::string_view to = {}) {
   meta::Event event = vault::Vault::event_of(version, std::move(name), now_ns);
   boost::json::object detail;
   detail["rule"] = rule_id;
   detail["from"] = version.storage_class;
+  if (!to.empty()) detail["to"] = to;
   event.detail = boost::json::serialize(detail);
   return event;
 }
@@ -81,9 +83,9 @@ Status LifecycleWorker::process_key(const std::string& bucket, const std::string
       Status done;
       switch (plan.action) {
         case vault::LifecycleAction::kTransition:
-          done = vault_.transition(
-              version, plan.storage_class, plan.next_due_ns,
-              lifecycle_event(version, "s3:LifecycleTransition", plan.rule_id, now_ns));
+          done = vault_.transition(version, plan.storage_class, plan.next_due_ns,
+                                   lifecycle_event(version, "s3:LifecycleTransition", plan.rule_id,
+                                                   now_ns, plan.storage_class));
           if (done) ++report.transitioned;
           break;
         case vault::LifecycleAction::kExpireCurrent:

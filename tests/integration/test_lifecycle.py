@@ -187,6 +187,9 @@ def test_seed_plan_moves_each_object_through_the_tiers(server, s3, versioned):
     assert names.count("s3:ObjectRestore:Delete") == 1
     transition = next(e for e in events_of(server, bucket) if e["name"] == "s3:LifecycleTransition")
     assert transition["detail"]["rule"] == "seed-plan"
+    # The destination class, for the event message's lifecycleEventData.
+    assert transition["detail"]["to"] in ("STANDARD_IA", "GLACIER")
+    assert transition["detail"]["to"] != transition["detail"]["from"]
 
 
 def test_restore_is_refused_for_objects_that_are_not_archived(s3, bucket):

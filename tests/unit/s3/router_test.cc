@@ -38,6 +38,8 @@ TEST(Router, ServiceAndBucketOperations) {
   EXPECT_EQ(op(make("PUT", "/b?lifecycle")), Operation::kPutBucketLifecycleConfiguration);
   EXPECT_EQ(op(make("GET", "/b?lifecycle")), Operation::kGetBucketLifecycleConfiguration);
   EXPECT_EQ(op(make("DELETE", "/b?lifecycle")), Operation::kDeleteBucketLifecycle);
+  EXPECT_EQ(op(make("PUT", "/b?notification")), Operation::kPutBucketNotificationConfiguration);
+  EXPECT_EQ(op(make("GET", "/b?notification")), Operation::kGetBucketNotificationConfiguration);
   EXPECT_EQ(op(make("POST", "/b", {{"content-type", "multipart/form-data; boundary=x"}})),
             Operation::kPostObject);
 }
@@ -82,6 +84,13 @@ TEST(Router, UnknownAndUnsupported) {
   auto object_lifecycle = route_request(make("GET", "/b/k?lifecycle"), {});
   ASSERT_FALSE(object_lifecycle);
   EXPECT_EQ(object_lifecycle.error().code, ErrorCode::kNotImplemented);
+  // S3 has no DeleteBucketNotification: never a DeleteBucket in disguise.
+  auto delete_notification = route_request(make("DELETE", "/b?notification"), {});
+  ASSERT_FALSE(delete_notification);
+  EXPECT_EQ(delete_notification.error().code, ErrorCode::kNotImplemented);
+  auto object_notification = route_request(make("GET", "/b/k?notification"), {});
+  ASSERT_FALSE(object_notification);
+  EXPECT_EQ(object_notification.error().code, ErrorCode::kNotImplemented);
   auto patch = route_request(make("PATCH", "/b/k"), {});
   ASSERT_FALSE(patch);
   EXPECT_EQ(patch.error().code, ErrorCode::kMethodNotAllowed);
