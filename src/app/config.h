@@ -5,11 +5,22 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "console/sign_in_throttle.h"
 #include "core/error.h"
+#include "workers/notify/targets/target_settings.h"
 
 namespace cv::app {
+
+// A remote S3 endpoint backups may replicate to ([replication.remotes.NAME]).
+struct ReplicationRemote {
+  std::string name;
+  std::string endpoint;  // http(s)://host[:port]
+  std::string region = "us-east-1";
+  std::string access_key;
+  std::string secret_key;  // never logged or printed
+};
 
 struct Config {
   std::string listen_address = "127.0.0.1";
@@ -42,6 +53,13 @@ struct Config {
   std::filesystem::path console_assets_dir = CLOUDVAULT_CONSOLE_ASSETS;
   // How failed console sign-ins are throttled (free failures, first and longest lockout).
   console::SignInThrottlePolicy sign_in_throttle;
+  // The address people reach this server at (links in notification messages), e.g.
+  // "https://vault.example.com"; empty: http://<listen address>:<port> (console_base_url).
+  std::string public_url;
+  // [notify.targets.NAME], validated (workers::notify::validate), in name order.
+  std::vector<workers::notify::TargetSettings> notify_targets;
+  // [replication.remotes.NAME], validated, in name order.
+  std::vector<ReplicationRemote> replication_remotes;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
@@ -50,9 +68,14 @@ struct Config {
 // [storage] data, inline_threshold, master_key_file; [gc] interval_seconds; [tiers] standard_ia,
 // glacier; [lifecycle] day_seconds, interval_seconds; [console] assets,
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,
-// sign_in_first_lockout_seconds, sign_in_max_lockout_seconds) over the defaults. InvalidArgument
+// sign_in_first_lockout_seconds, sign_in_max_lockout_seconds; [server] public_url;
+// [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h) over the
+// defaults. InvalidArgument
 // with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
+
+// public_url, or http://<listen address>:<port> when it is empty; no trailing slash.
+std::string console_base_url(const Config& config);
 
 // Parses "ADDR:PORT" ("127.0.0.1:9000", "[::1]:9000", ":9000").
 Status parse_listen(std::string_view text, Config& config);
