@@ -103,7 +103,7 @@ std::string format_rfc5322_date(TimePoint time) {
 }
 
 std::string email_body(const NotificationMessage& message, std::string_view target_name) {
-  std::string body = headline(message) + ".\n\n";
+  std::string body = without_controls(headline(message)) + ".\n\n";
   if (is_test_event(message)) {
     body += "This is a test message: the notification target \"" + std::string(target_name) +
             "\" works.\n\n";
