@@ -53,7 +53,8 @@ int admin_notify_list(const Config& config) {
                              {"url", shown_url(target)},
                              {"timeout_seconds", target.timeout.count()},
                              {"verify_tls", target.verify_tls}};
-    if (target.type == TargetType::kWebhook) line["secret"] = target.secret.empty() ? "unset" : "set";
+    if (target.type == TargetType::kWebhook)
+      line["secret"] = target.secret.empty() ? "unset" : "set";
     if (target.type == TargetType::kSmtp) {
       boost::json::array to;
       for (const std::string& address : target.to) to.emplace_back(address);

@@ -1,13 +1,13 @@
 #include "app/config.h"
 
-#include "app/notify_config.h"
-
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <string>
 #include <utility>
+
+#include "app/notify_config.h"
 
 namespace cv::app {
 namespace {
@@ -144,8 +144,8 @@ std::string console_base_url(const Config& config) {
   if (!config.public_url.empty()) return config.public_url;
   const bool v6 = config.listen_address.find(':') != std::string::npos;
   const std::string host = config.listen_address == "0.0.0.0" ? "127.0.0.1"
-                           : v6 ? "[" + config.listen_address + "]"
-                                : config.listen_address;
+                           : v6                               ? "[" + config.listen_address + "]"
+                                                              : config.listen_address;
   return "http://" + host + ":" + std::to_string(config.listen_port);
 }
 

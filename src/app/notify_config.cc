@@ -14,16 +14,15 @@ std::unexpected<Error> invalid(const std::string& section, const std::string& wh
 }
 
 bool valid_name(std::string_view name) {
-  return !name.empty() && name.size() <= 64 &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-         });
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
 }
 
 // The sub-tables of root[a][b], each checked to be a table with a valid name.
 Result<std::vector<std::pair<std::string, const toml::table*>>> entries(const toml::table& root,
-                                                                       std::string_view a,
-                                                                       std::string_view b) {
+                                                                        std::string_view a,
+                                                                        std::string_view b) {
   std::vector<std::pair<std::string, const toml::table*>> out;
   const toml::node* outer = root.get(a);
   if (!outer) return out;
@@ -36,8 +35,7 @@ Result<std::vector<std::pair<std::string, const toml::table*>>> entries(const to
     const std::string name(key.str());
     if (!node.is_table()) return invalid(where + "." + name, "must be a table");
     if (!valid_name(name)) {
-      return invalid(where + "." + name,
-                     "names are 1-64 letters, digits, '.', '_' or '-'");
+      return invalid(where + "." + name, "names are 1-64 letters, digits, '.', '_' or '-'");
     }
     out.emplace_back(name, node.as_table());
   }
@@ -89,7 +87,8 @@ Result<TargetSettings> load_target(const std::string& name, const toml::table& t
   settings.password = CV_TRY(string_key(section, table, "password", false));
   if (const toml::node* to = table.get("to")) {
     const toml::array* list = to->as_array();
-    if (!list) return invalid(section, "to must be an array of addresses, e.g. [\"me@example.com\"]");
+    if (!list)
+      return invalid(section, "to must be an array of addresses, e.g. [\"me@example.com\"]");
     for (const toml::node& address : *list) {
       if (!address.is_string()) return invalid(section, "to must hold only strings");
       settings.to.push_back(std::string(*address.value<std::string_view>()));

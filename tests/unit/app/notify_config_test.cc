@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 using workers::notify::TargetType;
 
 Result<Config> load_text(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("cv-notify-config-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("cv-notify-config-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path file = dir / (name + ".toml");
   std::ofstream(file) << text;
@@ -101,26 +102,37 @@ TEST(NotifyConfig, DefaultPublicUrlIsTheListenAddress) {
 TEST(NotifyConfig, MistakesAreNamedPrecisely) {
   EXPECT_EQ(error_of("[notify.targets.x]\ntype = \"pigeon\"\nurl = \"http://a\"\n"),
             "notify.targets.x: unknown type \"pigeon\" (webhook, smtp, slack or discord)");
-  EXPECT_EQ(error_of("[notify.targets.x]\nurl = \"http://a\"\n"), "notify.targets.x: type is required");
+  EXPECT_EQ(error_of("[notify.targets.x]\nurl = \"http://a\"\n"),
+            "notify.targets.x: type is required");
   EXPECT_EQ(error_of("[notify.targets.x]\ntype = \"webhook\"\nsecret = \"k\"\n"),
             "notify.targets.x: url is required");
-  EXPECT_EQ(error_of("[notify.targets.x]\ntype = \"webhook\"\nurl = \"ftp://a/b\"\nsecret = \"k\"\n"),
-            "notify.targets.x: url of a webhook target must start with http:// or https://");
-  EXPECT_EQ(error_of("[notify.targets.x]\ntype = \"webhook\"\nurl = \"http://a/b\"\nsecert = \"k\"\n"),
-            "notify.targets.x: unknown key \"secert\" for type webhook");
-  EXPECT_EQ(error_of("[notify.targets.m]\ntype = \"smtp\"\nurl = \"smtp://a:25\"\nfrom = \"a@b\"\nto = []\n"),
-            "notify.targets.m: to must name at least one recipient");
-  EXPECT_EQ(error_of("[notify.targets.m]\ntype = \"smtp\"\nurl = \"smtp://a:25\"\nfrom = \"a@b\"\nto = \"c@d\"\n"),
+  EXPECT_EQ(
+      error_of("[notify.targets.x]\ntype = \"webhook\"\nurl = \"ftp://a/b\"\nsecret = \"k\"\n"),
+      "notify.targets.x: url of a webhook target must start with http:// or https://");
+  EXPECT_EQ(
+      error_of("[notify.targets.x]\ntype = \"webhook\"\nurl = \"http://a/b\"\nsecert = \"k\"\n"),
+      "notify.targets.x: unknown key \"secert\" for type webhook");
+  EXPECT_EQ(
+      error_of(
+          "[notify.targets.m]\ntype = \"smtp\"\nurl = \"smtp://a:25\"\nfrom = \"a@b\"\nto = []\n"),
+      "notify.targets.m: to must name at least one recipient");
+  EXPECT_EQ(error_of("[notify.targets.m]\ntype = \"smtp\"\nurl = \"smtp://a:25\"\nfrom = "
+                     "\"a@b\"\nto = \"c@d\"\n"),
             "notify.targets.m: to must be an array of addresses, e.g. [\"me@example.com\"]");
-  EXPECT_EQ(error_of("[notify.targets.m]\ntype = \"smtp\"\nurl = \"https://a\"\nfrom = \"a@b\"\nto = [\"c@d\"]\n"),
+  EXPECT_EQ(error_of("[notify.targets.m]\ntype = \"smtp\"\nurl = \"https://a\"\nfrom = \"a@b\"\nto "
+                     "= [\"c@d\"]\n"),
             "notify.targets.m: url of an smtp target must start with smtp:// or smtps://");
-  EXPECT_EQ(error_of("[notify.targets.s]\ntype = \"slack\"\nurl = \"https://h/x\"\nto = [\"c@d\"]\n"),
-            "notify.targets.s: unknown key \"to\" for type slack");
-  EXPECT_EQ(error_of("[notify.targets.s]\ntype = \"slack\"\nurl = \"https://h/x\"\ntimeout_seconds = \"5\"\n"),
-            "notify.targets.s: timeout_seconds must be an integer");
+  EXPECT_EQ(
+      error_of("[notify.targets.s]\ntype = \"slack\"\nurl = \"https://h/x\"\nto = [\"c@d\"]\n"),
+      "notify.targets.s: unknown key \"to\" for type slack");
+  EXPECT_EQ(
+      error_of(
+          "[notify.targets.s]\ntype = \"slack\"\nurl = \"https://h/x\"\ntimeout_seconds = \"5\"\n"),
+      "notify.targets.s: timeout_seconds must be an integer");
   EXPECT_EQ(error_of("[notify.targets.\"a b\"]\ntype = \"slack\"\nurl = \"https://h/x\"\n"),
             "notify.targets.a b: names are 1-64 letters, digits, '.', '_' or '-'");
-  EXPECT_EQ(error_of("[replication.remotes.r]\nendpoint = \"s3.example.com\"\naccess_key = \"a\"\nsecret_key = \"s\"\n"),
+  EXPECT_EQ(error_of("[replication.remotes.r]\nendpoint = \"s3.example.com\"\naccess_key = "
+                     "\"a\"\nsecret_key = \"s\"\n"),
             "replication.remotes.r: endpoint must start with http:// or https://");
   EXPECT_EQ(error_of("[replication.remotes.r]\nendpoint = \"https://s3\"\naccess_key = \"a\"\n"),
             "replication.remotes.r: secret_key is required");

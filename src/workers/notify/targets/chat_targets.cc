@@ -21,36 +21,44 @@ std::string slack_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
-bool is_detail(const std::string& label) { return label != "What" && label != "When" && label != "Link"; }
+bool is_detail(const std::string& label) {
+  return label != "What" && label != "When" && label != "Link";
+}
 
 }  // namespace
 
 std::string slack_payload(const NotificationMessage& message) {
   const std::string title = headline(message);
-  const std::string shown = message.console_url.empty()
-                                ? "*" + slack_escape(title) + "*"
-                                : "*<" + slack_escape(message.console_url) + "|" +
-                                      slack_escape(title) + ">*";
+  const std::string shown = message.console_url.empty() ? "*" + slack_escape(title) + "*"
+                                                        : "*<" + slack_escape(message.console_url) +
+                                                              "|" + slack_escape(title) + ">*";
   boost::json::array fields;
   std::string when;
   for (const auto& [label, value] : summary_fields(message)) {
     if (label == "When") when = value;
     if (!is_detail(label) || fields.size() == 10) continue;
-    fields.push_back({{"type", "mrkdwn"},
-                      {"text", clip("*" + label + "*\n" + slack_escape(value), 2000)}});
+    fields.push_back(
+        {{"type", "mrkdwn"}, {"text", clip("*" + label + "*\n" + slack_escape(value), 2000)}});
   }
   boost::json::array blocks;
-  blocks.push_back({{"type", "section"},
-                    {"text", {{"type", "mrkdwn"}, {"text", clip(shown, 3000)}}}});
+  blocks.push_back(
+      {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", clip(shown, 3000)}}}});
   if (!fields.empty()) blocks.push_back({{"type", "section"}, {"fields", std::move(fields)}});
   std::string context = "CloudVault · " + slack_escape(message.event_name);
   if (!when.empty()) context += " · " + when;
@@ -68,25 +76,26 @@ std::string discord_payload(const NotificationMessage& message) {
                       {"value", clip(value, 1024)},
                       {"inline", label != "ETag" && label != "Version"}});
   }
-  boost::json::object embed{{"title", clip(message.key.empty() ? message.bucket : message.key, 256)},
-                            {"color", 0x2F80ED},
-                            {"fields", std::move(fields)},
-                            {"footer", {{"text", clip("CloudVault · " + message.event_name, 2048)}}}};
+  boost::json::object embed{
+      {"title", clip(message.key.empty() ? message.bucket : message.key, 256)},
+      {"color", 0x2F80ED},
+      {"fields", std::move(fields)},
+      {"footer", {{"text", clip("CloudVault · " + message.event_name, 2048)}}}};
   if (!message.console_url.empty()) embed["url"] = message.console_url;
   if (message.time.time_since_epoch().count() != 0) {
     embed["timestamp"] = format_iso8601(message.time);
   }
-  return boost::json::serialize(boost::json::object{
-      {"content", clip(headline(message), 2000)},
-      {"embeds", boost::json::array{std::move(embed)}},
-      {"allowed_mentions", {{"parse", boost::json::array{}}}}});
+  return boost::json::serialize(
+      boost::json::object{{"content", clip(headline(message), 2000)},
+                          {"embeds", boost::json::array{std::move(embed)}},
+                          {"allowed_mentions", {{"parse", boost::json::array{}}}}});
 }
 
 ChatWebhookTarget::ChatWebhookTarget(TargetSettings settings) : settings_(std::move(settings)) {}
 
 DeliveryResult ChatWebhookTarget::deliver(const NotificationMessage& message) {
-  const std::string body = settings_.type == TargetType::kDiscord ? discord_payload(message)
-                                                                  : slack_payload(message);
+  const std::string body =
+      settings_.type == TargetType::kDiscord ? discord_payload(message) : slack_payload(message);
   return post_json({.target = settings_.name,
                     .url = settings_.url,
                     .body = body,

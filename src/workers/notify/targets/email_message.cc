@@ -77,7 +77,8 @@ std::string quoted_printable(std::string_view text) {
       continue;
     }
     const bool line_ends = i + 1 == text.size() || text[i + 1] == '\n' || text[i + 1] == '\r';
-    const bool literal = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !line_ends);
+    const bool literal =
+        (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !line_ends);
     if (literal) {
       emit(std::string_view(reinterpret_cast<const char*>(&text[i]), 1));
     } else {
@@ -135,8 +136,8 @@ std::string compose_email(const NotificationMessage& message, const EmailEnvelop
   mail += "Date: " + format_rfc5322_date(now) + "\r\n";
   mail += "From: CloudVault <" + without_controls(envelope.from) + ">\r\n";
   mail += "To: " + to + "\r\n";
-  mail += "Subject: " + (plain_short_ascii(subject) ? subject : encode_header_words(subject)) +
-          "\r\n";
+  mail +=
+      "Subject: " + (plain_short_ascii(subject) ? subject : encode_header_words(subject)) + "\r\n";
   mail += "Message-ID: <" + std::string(message_id) + ">\r\n";
   mail += "MIME-Version: 1.0\r\n";
   mail += "Content-Type: text/plain; charset=utf-8\r\n";

@@ -54,6 +54,9 @@ DeliveryResult post_json(const JsonPost& post) {
   if (status >= 200 && status < 300) return {};
   DeliveryFailure failure{classify_http_status(status),
                           context + ": HTTP " + std::to_string(status)};
+  for (char& c : answer) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
   if (!answer.empty()) failure.message += ": " + answer;
   return std::unexpected(std::move(failure));
 }

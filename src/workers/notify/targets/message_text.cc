@@ -84,7 +84,8 @@ std::string format_when(TimePoint time) {
   return text;
 }
 
-std::vector<std::pair<std::string, std::string>> summary_fields(const NotificationMessage& message) {
+std::vector<std::pair<std::string, std::string>> summary_fields(
+    const NotificationMessage& message) {
   std::vector<std::pair<std::string, std::string>> fields;
   auto add = [&](std::string label, std::string value) {
     if (!value.empty()) fields.emplace_back(std::move(label), std::move(value));

@@ -23,9 +23,9 @@ struct NotificationMessage {
   std::string key;         // decoded, as stored
   std::string version_id;  // empty or "null" for unversioned objects
   uint64_t size = 0;
-  std::string etag;       // without quotes
-  std::string principal;  // who caused it (user name or principal id); may be empty
-  TimePoint time{};       // when the change happened
+  std::string etag;         // without quotes
+  std::string principal;    // who caused it (user name or principal id); may be empty
+  TimePoint time{};         // when the change happened
   std::string console_url;  // a link to the object in the web console; may be empty
 };
 

@@ -40,9 +40,8 @@ SmtpTarget::SmtpTarget(TargetSettings settings, const Clock& clock)
 
 DeliveryResult SmtpTarget::deliver(const NotificationMessage& message) {
   const std::string context = "target " + settings_.name + " (" + redact_url(settings_.url) + ")";
-  const std::string mail =
-      compose_email(message, {settings_.from, settings_.to, settings_.name}, clock_.now(),
-                    new_message_id(settings_.from));
+  const std::string mail = compose_email(message, {settings_.from, settings_.to, settings_.name},
+                                         clock_.now(), new_message_id(settings_.from));
   char error_text[CURL_ERROR_SIZE];
   CurlEasy handle = make_curl(settings_.timeout, settings_.verify_tls, "smtp,smtps", error_text);
   CurlSlist recipients;

@@ -18,8 +18,7 @@ namespace cv::workers::notify {
 
 // A target for `settings` (which must have passed validate()), by its type: WebhookTarget,
 // SmtpTarget or ChatWebhookTarget. `clock` must outlive it.
-std::unique_ptr<NotificationTarget> make_target(const TargetSettings& settings,
-                                                const Clock& clock);
+std::unique_ptr<NotificationTarget> make_target(const TargetSettings& settings, const Clock& clock);
 
 // Immutable after create(), so every method is safe from any thread. Owns its targets.
 class TargetCatalog {

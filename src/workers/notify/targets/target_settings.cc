@@ -25,6 +25,20 @@ std::unexpected<Error> invalid(const TargetSettings& settings, std::string_view 
               "notify.targets." + settings.name + ": " + std::string(what));
 }
 
+// "local@domain" with no spaces, controls or angle brackets (they would end up in SMTP
+// commands and headers).
+bool plain_address(std::string_view address) {
+  if (address.find('@') == std::string_view::npos || address.front() == '@' ||
+      address.back() == '@') {
+    return false;
+  }
+  for (char c : address) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f || c == '<' || c == '>' || c == ',') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string_view target_type_name(TargetType type) {
@@ -56,11 +70,11 @@ Status validate(const TargetSettings& settings) {
     if (settings.from.empty()) return invalid(settings, "from is required");
     if (settings.to.empty()) return invalid(settings, "to must name at least one recipient");
     for (const std::string& address : settings.to) {
-      if (address.find('@') == std::string::npos) {
+      if (!plain_address(address)) {
         return invalid(settings, "to: \"" + address + "\" is not an e-mail address");
       }
     }
-    if (settings.from.find('@') == std::string::npos) {
+    if (!plain_address(settings.from)) {
       return invalid(settings, "from: \"" + settings.from + "\" is not an e-mail address");
     }
     if (settings.username.empty() != settings.password.empty()) {

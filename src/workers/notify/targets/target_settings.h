@@ -32,8 +32,9 @@ struct TargetSettings {
 };
 
 // InvalidArgument naming the target and the key when a setting cannot work: no url, a scheme
-// the type does not speak, a webhook without a secret, smtp without from or to, a timeout
-// outside 1-600 seconds.
+// the type does not speak, a webhook without a secret, smtp without from or to (or with an
+// address that is not a bare local@domain), a username without a password, a timeout outside
+// 1-600 seconds.
 Status validate(const TargetSettings& settings);
 
 // `url` without any user:password part, for listings and messages.

@@ -18,9 +18,8 @@ WebhookTarget::WebhookTarget(TargetSettings settings, const Clock& clock)
     : settings_(std::move(settings)), clock_(clock) {}
 
 DeliveryResult WebhookTarget::deliver(const NotificationMessage& message) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          clock_.now().time_since_epoch())
-                          .count();
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   JsonPost post{.target = settings_.name,
                 .url = settings_.url,
                 .body = message.event_document,

@@ -20,8 +20,7 @@
 namespace cv::workers::notify {
 
 // "sha256=<hex>": the X-CloudVault-Signature value for a body sent at `unix_seconds`.
-std::string webhook_signature(std::string_view secret, int64_t unix_seconds,
-                              std::string_view body);
+std::string webhook_signature(std::string_view secret, int64_t unix_seconds, std::string_view body);
 
 class WebhookTarget final : public NotificationTarget {
  public:

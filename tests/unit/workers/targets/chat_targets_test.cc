@@ -44,7 +44,8 @@ TEST(SlackTarget, PostsTextAndBlocks) {
   EXPECT_EQ(requests[0].headers.at("content-type"), "application/json");
   EXPECT_EQ(requests[0].target, "/services/T0/B0/XYZ");
   const json::object payload = json::parse(requests[0].body).as_object();
-  EXPECT_EQ(payload.at("text").as_string(), "Uploaded photos/<!channel> & a.jpg to backup (3.2 MB)");
+  EXPECT_EQ(payload.at("text").as_string(),
+            "Uploaded photos/<!channel> & a.jpg to backup (3.2 MB)");
   const json::array& blocks = payload.at("blocks").as_array();
   ASSERT_EQ(blocks.size(), 3u);
   const json::object& title = blocks[0].as_object();
@@ -52,16 +53,18 @@ TEST(SlackTarget, PostsTextAndBlocks) {
   EXPECT_EQ(title.at("text").at("type").as_string(), "mrkdwn");
   const std::string title_text(title.at("text").at("text").as_string());
   // Linked to the console; Slack's markup characters escaped.
-  EXPECT_EQ(title_text,
-            "*<https://vault.example.com/_console/#/b/backup/photos/|Uploaded photos/&lt;!channel&gt; "
-            "&amp; a.jpg to backup (3.2 MB)>*");
+  EXPECT_EQ(
+      title_text,
+      "*<https://vault.example.com/_console/#/b/backup/photos/|Uploaded photos/&lt;!channel&gt; "
+      "&amp; a.jpg to backup (3.2 MB)>*");
   const json::array& fields = blocks[1].at("fields").as_array();
   ASSERT_GE(fields.size(), 4u);
   ASSERT_LE(fields.size(), 10u);
   for (const auto& field : fields) EXPECT_EQ(field.at("type").as_string(), "mrkdwn");
   EXPECT_EQ(fields[0].at("text").as_string(), "*Bucket*\nbackup");
   EXPECT_EQ(blocks[2].at("type").as_string(), "context");
-  EXPECT_NE(std::string(blocks[2].at("elements").at(0).at("text").as_string()).find("2025-12-05 16:02:03 UTC"),
+  EXPECT_NE(std::string(blocks[2].at("elements").at(0).at("text").as_string())
+                .find("2025-12-05 16:02:03 UTC"),
             std::string::npos);
 }
 
@@ -72,7 +75,8 @@ TEST(DiscordTarget, PostsContentAndOneEmbedWithoutMentions) {
   const auto requests = receiver.requests();
   ASSERT_EQ(requests.size(), 1u);
   const json::object payload = json::parse(requests[0].body).as_object();
-  EXPECT_EQ(payload.at("content").as_string(), "Uploaded photos/<!channel> & a.jpg to backup (3.2 MB)");
+  EXPECT_EQ(payload.at("content").as_string(),
+            "Uploaded photos/<!channel> & a.jpg to backup (3.2 MB)");
   EXPECT_TRUE(payload.at("allowed_mentions").at("parse").as_array().empty());
   const json::array& embeds = payload.at("embeds").as_array();
   ASSERT_EQ(embeds.size(), 1u);

@@ -24,7 +24,10 @@ NotificationMessage upload(std::string key = "photos/a.jpg") {
 
 std::string header(const std::string& mail, const std::string& name) {
   const size_t start = mail.find("\r\n" + name + ": ");
-  if (start == std::string::npos) return mail.starts_with(name + ": ") ? mail.substr(name.size() + 2, mail.find("\r\n") - name.size() - 2) : "";
+  if (start == std::string::npos)
+    return mail.starts_with(name + ": ")
+               ? mail.substr(name.size() + 2, mail.find("\r\n") - name.size() - 2)
+               : "";
   const size_t value = start + 4 + name.size();
   return mail.substr(value, mail.find("\r\n", value) - value);
 }
@@ -56,8 +59,9 @@ TEST(MessageText, ConsoleLinkPointsAtTheObjectsFolder) {
 }
 
 TEST(Email, HeadersAndReadableBody) {
-  const std::string mail = compose_email(upload(), {"cv@example.com", {"me@example.com", "you@example.com"}, "mail"},
-                                         from_unix_nanos(int64_t{1764950523} * 1'000'000'000), "abc@example.com");
+  const std::string mail =
+      compose_email(upload(), {"cv@example.com", {"me@example.com", "you@example.com"}, "mail"},
+                    from_unix_nanos(int64_t{1764950523} * 1'000'000'000), "abc@example.com");
   EXPECT_EQ(header(mail, "Date"), "Fri, 05 Dec 2025 16:02:03 +0000");
   EXPECT_EQ(header(mail, "From"), "CloudVault <cv@example.com>");
   EXPECT_NE(mail.find("To: me@example.com,\r\n you@example.com\r\n"), std::string::npos);
@@ -85,8 +89,9 @@ TEST(Email, HeadersAndReadableBody) {
 
 TEST(Email, NonAsciiAndLongSubjectsAreEncodedWordsThatDecodeBack) {
   const std::string key = "Fotos/Ärger über Öl – 日本語のファイル名はとても長いです.jpg";
-  const std::string mail = compose_email(upload(key), {"cv@example.com", {"me@example.com"}, "mail"},
-                                         from_unix_nanos(0), "x@example.com");
+  const std::string mail =
+      compose_email(upload(key), {"cv@example.com", {"me@example.com"}, "mail"}, from_unix_nanos(0),
+                    "x@example.com");
   const size_t start = mail.find("\r\nSubject: ") + 11;
   const size_t end = mail.find("\r\nMessage-ID:");
   std::string subject = mail.substr(start, end - start);
@@ -106,8 +111,9 @@ TEST(Email, NonAsciiAndLongSubjectsAreEncodedWordsThatDecodeBack) {
 }
 
 TEST(Email, HeaderInjectionThroughTheKeyIsImpossible) {
-  const std::string mail = compose_email(upload("a\r\nBcc: evil@example.com\r\n.jpg"),
-                                         {"cv@example.com", {"me@example.com"}, "mail"}, from_unix_nanos(0), "x@y");
+  const std::string mail =
+      compose_email(upload("a\r\nBcc: evil@example.com\r\n.jpg"),
+                    {"cv@example.com", {"me@example.com"}, "mail"}, from_unix_nanos(0), "x@y");
   EXPECT_EQ(mail.find("\r\nBcc:"), std::string::npos);
 }
 

@@ -28,7 +28,9 @@ struct ReceivedRequest {
 class Receiver {
  public:
   explicit Receiver(int status, std::string answer = "")
-      : status_(status), answer_(std::move(answer)), acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+      : status_(status),
+        answer_(std::move(answer)),
+        acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
     thread_ = std::thread([this] { serve(); });
   }
   ~Receiver() {
@@ -58,8 +60,8 @@ class Receiver {
       bhttp::request<bhttp::string_body> request;
       bhttp::read(socket, buffer, request, ec);
       if (ec) continue;
-      ReceivedRequest seen{std::string(request.method_string()), std::string(request.target()),
-                           {}, request.body()};
+      ReceivedRequest seen{
+          std::string(request.method_string()), std::string(request.target()), {}, request.body()};
       for (const auto& field : request) {
         std::string name(field.name_string());
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

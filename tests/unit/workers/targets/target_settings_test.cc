@@ -26,7 +26,8 @@ TEST(TargetSettings, Validation) {
   EXPECT_EQ(why(smtp()), "");
   TargetSettings s = smtp();
   s.url = "http://127.0.0.1:2525";
-  EXPECT_EQ(why(s), "notify.targets.mail: url of an smtp target must start with smtp:// or smtps://");
+  EXPECT_EQ(why(s),
+            "notify.targets.mail: url of an smtp target must start with smtp:// or smtps://");
   s = smtp();
   s.to.clear();
   EXPECT_EQ(why(s), "notify.targets.mail: to must name at least one recipient");
@@ -34,13 +35,21 @@ TEST(TargetSettings, Validation) {
   s.url.clear();
   EXPECT_EQ(why(s), "notify.targets.mail: url is required");
   s = smtp();
+  s.to = {"me@example.com>\r\nRCPT TO:<evil@example.com"};
+  EXPECT_EQ(why(s).substr(0, 26), "notify.targets.mail: to: \"");
+  s = smtp();
+  s.from = "CloudVault <cv@example.com>";
+  EXPECT_EQ(why(s),
+            "notify.targets.mail: from: \"CloudVault <cv@example.com>\" is not an e-mail address");
+  s = smtp();
   s.username = "u";
   EXPECT_EQ(why(s), "notify.targets.mail: username and password go together");
   TargetSettings hook;
   hook.name = "hook";
   hook.url = "ftp://x/y";
   hook.secret = "k";
-  EXPECT_EQ(why(hook), "notify.targets.hook: url of a webhook target must start with http:// or https://");
+  EXPECT_EQ(why(hook),
+            "notify.targets.hook: url of a webhook target must start with http:// or https://");
   hook.url = "https://example.com/x";
   hook.secret.clear();
   EXPECT_EQ(why(hook), "notify.targets.hook: secret is required (the key of the signature header)");

@@ -6,8 +6,8 @@
 #include <openssl/hmac.h>
 
 #include "core/encoding.h"
-#include "workers/targets/receiver.h"
 #include "workers/notify/targets/smtp_target.h"
+#include "workers/targets/receiver.h"
 
 namespace cv::workers::notify {
 namespace {
@@ -16,7 +16,8 @@ using testing::Receiver;
 
 constexpr int64_t kNow = 1764950523;  // 2025-12-05T16:02:03Z
 
-TargetSettings webhook(const std::string& url, std::chrono::seconds timeout = std::chrono::seconds(5)) {
+TargetSettings webhook(const std::string& url,
+                       std::chrono::seconds timeout = std::chrono::seconds(5)) {
   TargetSettings settings;
   settings.name = "hook";
   settings.type = TargetType::kWebhook;
@@ -28,7 +29,8 @@ TargetSettings webhook(const std::string& url, std::chrono::seconds timeout = st
 
 NotificationMessage message() {
   NotificationMessage m;
-  m.event_document = R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"object":{"key":"a.jpg"}}}]})";
+  m.event_document =
+      R"({"Records":[{"eventName":"ObjectCreated:Put","s3":{"object":{"key":"a.jpg"}}}]})";
   m.event_name = "s3:ObjectCreated:Put";
   m.bucket = "backup";
   m.key = "a.jpg";
@@ -110,9 +112,9 @@ TEST(WebhookTarget, TooManyRequestsAndRequestTimeoutAreRetryable) {
 TEST(WebhookTarget, ReceiverThatNeverAnswersFailsRetryablyWithinTheTimeout) {
   testing::SilentListener silent;
   SystemClock clock;
-  WebhookTarget target(
-      webhook("http://127.0.0.1:" + std::to_string(silent.port()) + "/events", std::chrono::seconds(1)),
-      clock);
+  WebhookTarget target(webhook("http://127.0.0.1:" + std::to_string(silent.port()) + "/events",
+                               std::chrono::seconds(1)),
+                       clock);
   const auto start = std::chrono::steady_clock::now();
   auto result = target.deliver(message());
   const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -126,7 +128,8 @@ TEST(WebhookTarget, ReceiverThatNeverAnswersFailsRetryablyWithinTheTimeout) {
 TEST(WebhookTarget, ConnectionRefusedIsRetryable) {
   SystemClock clock;
   auto result =
-      WebhookTarget(webhook("http://127.0.0.1:" + std::to_string(testing::closed_port()) + "/x"), clock)
+      WebhookTarget(webhook("http://127.0.0.1:" + std::to_string(testing::closed_port()) + "/x"),
+                    clock)
           .deliver(message());
   ASSERT_FALSE(result.has_value());
   EXPECT_TRUE(result.error().retryable());
@@ -136,8 +139,8 @@ TEST(WebhookTarget, ConnectionRefusedIsRetryable) {
 TEST(WebhookTarget, FailureMessagesNeverShowTheSecretOrUrlCredentials) {
   Receiver receiver(403);
   SystemClock clock;
-  TargetSettings settings = webhook("http://user:pa55word@127.0.0.1:" +
-                                    std::to_string(receiver.port()) + "/events");
+  TargetSettings settings =
+      webhook("http://user:pa55word@127.0.0.1:" + std::to_string(receiver.port()) + "/events");
   auto result = WebhookTarget(settings, clock).deliver(message());
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().message.find("topsecret"), std::string::npos);
