@@ -91,9 +91,8 @@ def smtp_server():
     controller.stop()
 
 
-@pytest.fixture
-def tls_smtp_server(tmp_path):
-    """STARTTLS required before MAIL, and AUTH (only after TLS) with one login."""
+def server_tls_context(tmp_path):
+    """A TLS context with a fresh self-signed certificate."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
@@ -102,6 +101,13 @@ def tls_smtp_server(tmp_path):
     )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
+    return context
+
+
+@pytest.fixture
+def tls_smtp_server(tmp_path):
+    """STARTTLS required before MAIL, and AUTH (only after TLS) with one login."""
+    context = server_tls_context(tmp_path)
     logins = []
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -332,3 +338,36 @@ def test_refused_recipient_is_a_permanent_failure(tmp_path):
     assert outcome["retryable"] is False
     assert "550" in outcome["error"]
     assert sink.envelopes == []
+
+
+def test_email_over_implicit_tls(tmp_path):
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port(),
+                            ssl_context=server_tls_context(tmp_path))
+    controller.start()
+    try:
+        config = write_config(tmp_path, {"mail": {
+            "type": "smtp", "url": f"smtps://127.0.0.1:{controller.port}",
+            "from": "cloudvault@example.com", "to": ["me@example.com"], "verify_tls": False}})
+        result = admin(config, tmp_path, "notify", "test", "mail")
+    finally:
+        controller.stop()
+    assert result.returncode == 0, result.stderr
+    assert len(sink.envelopes) == 1
+
+
+def test_smtp_server_that_never_answers_times_out(tmp_path):
+    with socket.socket() as silent:  # listens, never accepts: no greeting ever comes
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        port = silent.getsockname()[1]
+        config = write_config(tmp_path, {"mail": {
+            "type": "smtp", "url": f"smtp://127.0.0.1:{port}", "from": "cloudvault@example.com",
+            "to": ["me@example.com"], "timeout_seconds": 1}})
+        start = time.monotonic()
+        result = admin(config, tmp_path, "notify", "test", "mail")
+        elapsed = time.monotonic() - start
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["retryable"] is True
+    assert "timed out" in result.stderr
+    assert elapsed < 5
