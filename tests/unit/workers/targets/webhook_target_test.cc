@@ -147,6 +147,28 @@ TEST(WebhookTarget, FailureMessagesNeverShowTheSecretOrUrlCredentials) {
   EXPECT_EQ(result.error().message.find("pa55word"), std::string::npos) << result.error().message;
 }
 
+TEST(WebhookTarget, OneTargetDeliversFromManyThreadsAtOnce) {
+  Receiver receiver(200);
+  SystemClock clock;
+  WebhookTarget target(webhook(receiver.url()), clock);
+  std::vector<std::thread> threads;
+  std::atomic<int> delivered{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) delivered += target.deliver(message()).has_value() ? 1 : 0;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(delivered.load(), 40);
+  const auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 40u);
+  for (const auto& request : requests) {
+    const std::string& timestamp = request.headers.at("x-cloudvault-timestamp");
+    EXPECT_EQ(request.headers.at("x-cloudvault-signature"),
+              reference_signature("topsecret", timestamp + "." + request.body));
+  }
+}
+
 TEST(WebhookSignature, MatchesTheDocumentedScheme) {
   EXPECT_EQ(webhook_signature("key", 42, "{}"), reference_signature("key", "42.{}"));
 }
