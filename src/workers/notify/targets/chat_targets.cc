@@ -100,7 +100,8 @@ DeliveryResult ChatWebhookTarget::deliver(const NotificationMessage& message) {
                     .url = settings_.url,
                     .body = body,
                     .timeout = settings_.timeout,
-                    .verify_tls = settings_.verify_tls});
+                    .verify_tls = settings_.verify_tls,
+                    .pool = &handles_});
 }
 
 }  // namespace cv::workers::notify

@@ -13,6 +13,7 @@
 
 #include <string>
 
+#include "workers/notify/targets/curl_support.h"
 #include "workers/notify/targets/notification_target.h"
 #include "workers/notify/targets/target_settings.h"
 
@@ -32,6 +33,7 @@ class ChatWebhookTarget final : public NotificationTarget {
 
  private:
   TargetSettings settings_;
+  CurlHandlePool handles_;  // connections kept alive between deliveries
 };
 
 }  // namespace cv::workers::notify

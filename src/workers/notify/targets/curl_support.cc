@@ -5,10 +5,10 @@
 namespace cv::workers::notify {
 
 CurlEasy make_curl(std::chrono::seconds timeout, bool verify_tls, const char* protocols,
-                   char* error_text) {
+                   char* error_text, CurlEasy reuse) {
   static std::once_flag initialised;
   std::call_once(initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  CurlEasy handle(curl_easy_init());
+  CurlEasy handle = reuse ? std::move(reuse) : CurlEasy(curl_easy_init());
   if (!handle) return handle;
   CURL* h = handle.get();
   error_text[0] = '\0';
@@ -21,6 +21,21 @@ CurlEasy make_curl(std::chrono::seconds timeout, bool verify_tls, const char* pr
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, verify_tls ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, verify_tls ? 2L : 0L);
   return handle;
+}
+
+CurlEasy CurlHandlePool::acquire() {
+  std::lock_guard lock(mutex_);
+  if (idle_.empty()) return {};
+  CurlEasy handle = std::move(idle_.back());
+  idle_.pop_back();
+  return handle;
+}
+
+void CurlHandlePool::release(CurlEasy handle) {
+  if (!handle) return;
+  curl_easy_reset(handle.get());  // forgets options (and the caller's buffers), keeps connections
+  std::lock_guard lock(mutex_);
+  if (idle_.size() < capacity_) idle_.push_back(std::move(handle));
 }
 
 bool append_header(CurlSlist& list, const std::string& line) {

@@ -30,7 +30,8 @@ DeliveryResult post_json(const JsonPost& post) {
   const std::string context =
       "target " + std::string(post.target) + " (" + redact_url(post.url) + ")";
   char error_text[CURL_ERROR_SIZE];
-  CurlEasy handle = make_curl(post.timeout, post.verify_tls, "http,https", error_text);
+  CurlEasy handle = make_curl(post.timeout, post.verify_tls, "http,https", error_text,
+                              post.pool ? post.pool->acquire() : CurlEasy());
   CurlSlist headers;
   bool ok = static_cast<bool>(handle) && append_header(headers, "Content-Type: application/json") &&
             append_header(headers, "Expect:");
@@ -48,9 +49,12 @@ DeliveryResult post_json(const JsonPost& post) {
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_answer);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
   const CURLcode code = curl_easy_perform(h);
-  if (code != CURLE_OK) return std::unexpected(curl_failure(context, code, error_text));
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  DeliveryFailure transfer_failure;
+  if (code != CURLE_OK) transfer_failure = curl_failure(context, code, error_text);
+  if (post.pool) post.pool->release(std::move(handle));
+  if (code != CURLE_OK) return std::unexpected(std::move(transfer_failure));
   if (status >= 200 && status < 300) return {};
   DeliveryFailure failure{classify_http_status(status),
                           context + ": HTTP " + std::to_string(status)};

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "workers/notify/targets/curl_support.h"
 #include "workers/notify/targets/notification_target.h"
 
 namespace cv::workers::notify {
@@ -17,6 +18,7 @@ struct JsonPost {
   std::vector<std::string> headers;  // extra "Name: value" lines
   std::chrono::seconds timeout{10};
   bool verify_tls = true;
+  CurlHandlePool* pool = nullptr;  // where to take and return the handle; null: a fresh one
 };
 
 // POSTs `body` with Content-Type application/json. 2xx: delivered. Otherwise a failure whose

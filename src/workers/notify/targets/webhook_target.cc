@@ -27,7 +27,8 @@ DeliveryResult WebhookTarget::deliver(const NotificationMessage& message) {
                             "X-CloudVault-Signature: " +
                                 webhook_signature(settings_.secret, now, message.event_document)},
                 .timeout = settings_.timeout,
-                .verify_tls = settings_.verify_tls};
+                .verify_tls = settings_.verify_tls,
+                .pool = &handles_};
   return post_json(post);
 }
 

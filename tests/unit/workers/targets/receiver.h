@@ -27,8 +27,10 @@ struct ReceivedRequest {
 
 class Receiver {
  public:
-  explicit Receiver(int status, std::string answer = "")
+  // keep_alive: serve many requests per connection (until the client closes it).
+  explicit Receiver(int status, std::string answer = "", bool keep_alive = false)
       : status_(status),
+        keep_alive_(keep_alive),
         answer_(std::move(answer)),
         acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
     thread_ = std::thread([this] { serve(); });
@@ -44,6 +46,7 @@ class Receiver {
   std::string url(const std::string& path = "/events") const {
     return "http://127.0.0.1:" + std::to_string(port()) + path;
   }
+  int connections() const { return connections_; }
   std::vector<ReceivedRequest> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
@@ -56,10 +59,21 @@ class Receiver {
       boost::system::error_code ec;
       acceptor_.accept(socket, ec);
       if (ec || stopping_) return;
+      ++connections_;
       beast::flat_buffer buffer;
+      while (serve_one(socket, buffer) && keep_alive_) {
+      }
+      socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    }
+  }
+
+  // Reads one request and answers it; false when the connection is done.
+  bool serve_one(asio::ip::tcp::socket& socket, beast::flat_buffer& buffer) {
+    boost::system::error_code ec;
+    {
       bhttp::request<bhttp::string_body> request;
       bhttp::read(socket, buffer, request, ec);
-      if (ec) continue;
+      if (ec) return false;
       ReceivedRequest seen{
           std::string(request.method_string()), std::string(request.target()), {}, request.body()};
       for (const auto& field : request) {
@@ -73,14 +87,16 @@ class Receiver {
       }
       bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(status_), 11};
       response.body() = answer_;
-      response.keep_alive(false);
+      response.keep_alive(keep_alive_);
       response.prepare_payload();
       bhttp::write(socket, response, ec);
-      socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+      return !ec;
     }
   }
 
   int status_;
+  bool keep_alive_;
+  std::atomic<int> connections_{0};
   std::string answer_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;

@@ -169,6 +169,17 @@ TEST(WebhookTarget, OneTargetDeliversFromManyThreadsAtOnce) {
   }
 }
 
+TEST(WebhookTarget, ReusesTheConnectionToAReceiverThatKeepsItAlive) {
+  Receiver receiver(200, "", /*keep_alive=*/true);
+  SystemClock clock;
+  {
+    WebhookTarget target(webhook(receiver.url()), clock);
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(target.deliver(message()).has_value());
+  }
+  EXPECT_EQ(receiver.requests().size(), 5u);
+  EXPECT_EQ(receiver.connections(), 1);
+}
+
 TEST(WebhookSignature, MatchesTheDocumentedScheme) {
   EXPECT_EQ(webhook_signature("key", 42, "{}"), reference_signature("key", "42.{}"));
 }
