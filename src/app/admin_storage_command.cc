@@ -94,27 +94,65 @@ int admin_usage(const Config& config, const std::optional<std::string>& bucket) 
   });
 }
 
+boost::json::object event_json(const meta::Event& event) {
+  boost::json::object line{{"seq", event.seq},
+                           {"sequencer", meta::event_sequencer(event)},
+                           {"time_ns", event.time_ns},
+                           {"name", event.name},
+                           {"bucket", event.bucket},
+                           {"key", event.key},
+                           {"version_id", event.version_id},
+                           {"size", event.size},
+                           {"etag", event.etag},
+                           {"storage_class", event.storage_class},
+                           {"principal_id", event.principal_id},
+                           {"source_ip", event.source_ip},
+                           {"request_id", event.request_id}};
+  if (!event.detail.empty()) {
+    boost::system::error_code ec;
+    auto detail = boost::json::parse(event.detail, ec);
+    if (!ec) line["detail"] = std::move(detail);
+  }
+  return line;
+}
+
 int admin_events(const Config& config, int64_t after_seq, size_t limit) {
   return with_vault(config, [&](vault::Vault& vault) {
     auto events = vault.events(after_seq, limit);
     if (!events) return report_error(events.error());
-    for (const meta::Event& event : *events) {
-      boost::json::object line{{"seq", event.seq},
-                               {"time_ns", event.time_ns},
-                               {"name", event.name},
-                               {"bucket", event.bucket},
-                               {"key", event.key},
-                               {"version_id", event.version_id},
-                               {"size", event.size},
-                               {"etag", event.etag},
-                               {"storage_class", event.storage_class}};
-      if (!event.detail.empty()) {
-        boost::system::error_code ec;
-        auto detail = boost::json::parse(event.detail, ec);
-        if (!ec) line["detail"] = std::move(detail);
-      }
-      print_json(line);
+    for (const meta::Event& event : *events) print_json(event_json(event));
+    return 0;
+  });
+}
+
+int admin_event_tasks(const Config& config, bool failed_only, size_t limit) {
+  return with_vault(config, [&](vault::Vault& vault) {
+    auto tasks = vault.outbox_tasks("", failed_only, 0, limit);
+    if (!tasks) return report_error(tasks.error());
+    for (const meta::OutboxTask& task : *tasks) {
+      print_json(boost::json::object{{"id", task.id},
+                                     {"consumer", task.consumer},
+                                     {"target", task.target},
+                                     {"state", task.failed ? "failed" : "pending"},
+                                     {"attempts", task.attempts},
+                                     {"next_try_ns", task.next_try_ns},
+                                     {"last_error", task.last_error},
+                                     {"event", event_json(task.event)}});
     }
+    return 0;
+  });
+}
+
+int admin_event_retry(const Config& config, int64_t task_id) {
+  return with_vault(config, [&](vault::Vault& vault) {
+    auto retried = vault.retry_outbox_tasks("", task_id);
+    if (!retried) return report_error(retried.error());
+    if (task_id != 0 && *retried == 0) {
+      std::fprintf(stderr, "cloudvault: no failed task with id %lld\n",
+                   static_cast<long long>(task_id));
+      return 1;
+    }
+    print_json(boost::json::object{{"retried", *retried}});
     return 0;
   });
 }

@@ -29,6 +29,11 @@ int admin_key_rotate_master(const Config& config);
 int admin_lifecycle_run(const Config& config, double days_ahead);
 int admin_usage(const Config& config, const std::optional<std::string>& bucket);
 int admin_events(const Config& config, int64_t after_seq, size_t limit);
+// `admin events list [--failed]`: the consumers' tasks (pending and parked, or parked only),
+// each with its event; `admin events retry ID|--all` (task_id 0): parked tasks due again now,
+// picked up by the running server without a restart.
+int admin_event_tasks(const Config& config, bool failed_only, size_t limit);
+int admin_event_retry(const Config& config, int64_t task_id);
 
 // Notification targets of the configuration (admin_notify_command.cc). list prints one JSON
 // object per target (secrets shown only as "set"/"unset"); test sends a test message through

@@ -127,6 +127,11 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
                 "lifecycle.day_seconds must be 0.001-864000 and lifecycle.interval_seconds "
                 "0.01-86400");
   }
+  config.events_retention_seconds =
+      table["events"]["retention_seconds"].value_or(config.events_retention_seconds);
+  if (config.events_retention_seconds < 60 || config.events_retention_seconds > 31'536'000) {
+    return fail(ErrorCode::kInvalidArgument, "events.retention_seconds must be 60-31536000");
+  }
   if (auto url = table["server"]["public_url"].value<std::string>()) {
     config.public_url = *url;
     while (config.public_url.ends_with('/')) config.public_url.pop_back();

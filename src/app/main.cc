@@ -155,7 +155,37 @@ int main(int argc, char** argv) {
   size_t events_limit = 1000;
   events->add_option("--after", events_after, "only events with a greater sequence number");
   events->add_option("--limit", events_limit, "at most this many (default 1000)");
+  auto* events_list =
+      events->add_subcommand("list", "the work events caused, pending or failed (JSON lines)")
+          ->fallthrough();
+  bool events_failed = false;
+  events_list->add_flag("--failed", events_failed, "only failed (parked) work");
+  events_list->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_event_tasks(*config, events_failed, events_limit);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* events_retry =
+      events->add_subcommand("retry", "retry failed work: one task by id, or --all")->fallthrough();
+  int64_t retry_id = 0;
+  bool retry_all = false;
+  auto* retry_id_option = events_retry->add_option("id", retry_id, "the task id (events list)");
+  auto* retry_all_flag = events_retry->add_flag("--all", retry_all, "every failed task");
+  retry_id_option->excludes(retry_all_flag);
+  events_retry->callback([&] {
+    if (retry_id <= 0 && !retry_all) {
+      std::fprintf(stderr, "cloudvault: give a task id or --all\n");
+      exit_code = 2;
+    } else if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_event_retry(*config, retry_all ? 0 : retry_id);
+    } else {
+      exit_code = 2;
+    }
+  });
   events->callback([&] {
+    if (events_list->parsed() || events_retry->parsed()) return;
     if (auto config = resolve(flags)) {
       exit_code = cv::app::admin_events(*config, events_after, events_limit);
     } else {

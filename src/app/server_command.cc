@@ -157,6 +157,11 @@ int run_server(const Config& config) {
         if (!report) spdlog::error("lifecycle pass failed: {}", report.error().message);
       });
 
+  PeriodicTask pruning(std::chrono::seconds(60), [&] {
+    auto pruned = vault.prune_events(std::chrono::seconds(config.events_retention_seconds));
+    if (!pruned) spdlog::error("pruning outbox events failed: {}", pruned.error().message);
+  });
+
   const std::string host = config.listen_address.find(':') != std::string::npos
                                ? "[" + config.listen_address + "]"
                                : config.listen_address;

@@ -29,6 +29,9 @@ struct RouteContext {
   std::optional<Session> session;  // set for every route but sign-in
 };
 
+// Who makes this request's changes (the signed-in user, the client's address, the request
+// id), for their outbox events. (route_support.cc)
+vault::ChangeOrigin change_origin(const RouteContext& context);
 // The bucket when the signed-in user owns it; NoSuchBucket otherwise (others' buckets are
 // not revealed). (route_support.cc)
 Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name);

@@ -47,6 +47,7 @@ Response create_folder(RouteContext& context) {
   input.attributes.content_type = "application/x-directory";
   input.body = &empty;
   input.expected_size = 0;
+  input.origin = change_origin(context);
   if (auto stored = context.vault.put_object(input); !stored) return json_error(stored.error());
   return json_reply(boost::json::object{{"prefix", *prefix}}, 201);
 }
@@ -73,7 +74,8 @@ Response delete_folder(RouteContext& context) {
   if (!page) return json_error(page.error());
   uint64_t deleted = 0;
   for (const meta::ObjectVersion& object : page->objects) {
-    if (auto gone = context.vault.delete_object(*bucket, object.key); !gone) {
+    if (auto gone = context.vault.delete_object(*bucket, object.key, "", change_origin(context));
+        !gone) {
       return json_error(gone.error());
     }
     ++deleted;
@@ -106,7 +108,8 @@ Response rename_object(RouteContext& context) {
   auto moved = copy_as_new_version(context, *source, *to);
   if (!moved) return json_error(moved.error());
   // The copy is durable before the original goes: a failure leaves both, never neither.
-  if (auto removed = context.vault.delete_object(*bucket, *from); !removed) {
+  if (auto removed = context.vault.delete_object(*bucket, *from, "", change_origin(context));
+      !removed) {
     return json_error(removed.error());
   }
   return json_reply(boost::json::object{{"key", *to}, {"etag", moved->etag}});

@@ -195,7 +195,8 @@ Response delete_objects(RouteContext& context) {
     // Answers mirror the entries: a key as a string, a version as {"key","versionId"}.
     boost::json::object named{{"key", target.key}};
     if (!target.version_id.empty()) named["versionId"] = target.version_id;
-    auto gone = context.vault.delete_object(*bucket, target.key, target.version_id);
+    auto gone = context.vault.delete_object(*bucket, target.key, target.version_id,
+                                            change_origin(context));
     if (gone) {
       deleted.push_back(target.version_id.empty() ? boost::json::value(target.key)
                                                   : boost::json::value(std::move(named)));

@@ -6,6 +6,11 @@
 
 namespace cv::console {
 
+vault::ChangeOrigin change_origin(const RouteContext& context) {
+  return {context.session ? context.session->user_id : std::string(),
+          context.request.remote_address, context.request.request_id};
+}
+
 Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) {
   auto bucket = context.vault.get_bucket(name);
   if (!bucket || bucket->owner_id != context.session->user_id) {
@@ -75,6 +80,8 @@ Result<meta::ObjectVersion> copy_as_new_version(RouteContext& context,
   }
   input.body = content.get();
   input.expected_size = source.size;
+  input.event_name = "s3:ObjectCreated:Copy";
+  input.origin = change_origin(context);
   return context.vault.put_object(input);
 }
 

@@ -76,7 +76,10 @@ class MetaStore {
   // versioned ones (a fresh id each time: versions accumulate) and suspended ones ("null"
   // replaces the null version and leaves the others). `object.is_latest` is ignored.
   // NoSuchBucket when the bucket is absent.
-  virtual Status put_object(const ObjectVersion& object) = 0;
+  // With `event`, the event is appended to the outbox in the same transaction (its seq is
+  // assigned then; see "The outbox" below).
+  virtual Status put_object(const ObjectVersion& object, const std::optional<Event>& event) = 0;
+  Status put_object(const ObjectVersion& object) { return put_object(object, std::nullopt); }
   // The current version when version_id is empty (even when it is a delete marker), else
   // that version; with its body fields and is_latest.
   virtual Result<std::optional<ObjectVersion>> get_object(std::string_view bucket,
@@ -85,12 +88,25 @@ class MetaStore {
   // Permanently removes the version (the current one when version_id is empty); when it
   // was current the newest remaining version becomes current. Idempotent: deleting a
   // missing key or version succeeds with existed=false. (Leaving a delete marker is a
-  // put_object of one, decided by the caller.)
+  // put_object of one, decided by the caller.) With `event`, the event is appended in the
+  // same transaction when a version was removed (none otherwise); an empty
+  // event.version_id becomes the removed version's.
   virtual Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
-                                              std::string_view version_id) = 0;
-  // Replaces the tag set of a version (current when version_id is empty). NoSuchKey.
+                                              std::string_view version_id,
+                                              const std::optional<Event>& event) = 0;
+  Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id) {
+    return delete_object(bucket, key, version_id, std::nullopt);
+  }
+  // Replaces the tag set of a version (current when version_id is empty). NoSuchKey. With
+  // `event`, the event is appended in the same transaction.
   virtual Status put_object_tags(std::string_view bucket, std::string_view key,
-                                 std::string_view version_id, const StringPairs& tags) = 0;
+                                 std::string_view version_id, const StringPairs& tags,
+                                 const std::optional<Event>& event) = 0;
+  Status put_object_tags(std::string_view bucket, std::string_view key,
+                         std::string_view version_id, const StringPairs& tags) {
+    return put_object_tags(bucket, key, version_id, tags, std::nullopt);
+  }
   // One page of current versions that are not delete markers (noncurrent versions and
   // keys whose current version is a delete marker are never listed, nor do they make a
   // common prefix): an index range scan from start_after, never a scan of the whole
@@ -113,7 +129,11 @@ class MetaStore {
   virtual Result<ListPartsPage> list_parts(std::string_view upload_id, uint32_t part_number_marker,
                                            uint32_t max_parts) = 0;
   virtual Result<ListUploadsPage> list_uploads(const ListUploadsQuery& query) = 0;
-  virtual Status complete_upload(std::string_view upload_id, const ObjectVersion& object) = 0;
+  virtual Status complete_upload(std::string_view upload_id, const ObjectVersion& object,
+                                 const std::optional<Event>& event) = 0;
+  Status complete_upload(std::string_view upload_id, const ObjectVersion& object) {
+    return complete_upload(upload_id, object, std::nullopt);
+  }
   virtual Status abort_upload(std::string_view bucket, std::string_view upload_id) = 0;
 
   // Lifecycle and restore: the work of background jobs.
@@ -132,6 +152,44 @@ class MetaStore {
   virtual Status reschedule_bucket(std::string_view bucket, int64_t due_ns) = 0;
   // Outbox events with seq > after_seq in seq order, at most `max`.
   virtual Result<std::vector<Event>> list_events(int64_t after_seq, size_t max) = 0;
+  // --- The outbox -------------------------------------------------------------------------
+  // Every reaction to a change (notification, replication, audit) is a consumer of the
+  // events written in the change's own transaction. Contract:
+  // - seq increases and is never reused, also across restarts; events become visible in seq
+  //   order (once an event is listed, no event with a smaller seq appears later).
+  // - A consumer's position is the seq of the last event it has taken. register_consumer
+  //   creates it at the newest seq (a new consumer reacts to changes from then on) and
+  //   returns it; an existing one keeps its position.
+  // - advance_consumer atomically moves the position from `from_seq` to `to_seq` and adds
+  //   the tasks those events caused (ids assigned, failed false, attempts 0): the position
+  //   never passes work that is neither done nor recorded. kPreconditionFailed when the
+  //   position is no longer `from_seq`; kInvalidArgument when to_seq < from_seq.
+  // - A task stays until finish_tasks removes it (done); update_tasks records a failed try
+  //   (attempts, next_try_ns, last_error, failed replace the stored ones; missing ids are
+  //   ignored). due_tasks returns a target's pending tasks with next_try_ns <= now_ns by
+  //   (next_try_ns, id), each with its event; pending_targets the targets that have any.
+  // - retry_tasks turns failed tasks back into pending ones due at now_ns: the one with
+  //   `task_id`, or every failed task of the consumer when task_id is 0; returns how many.
+  // - prune_events removes up to `max` events older than before_ns that every registered
+  //   consumer has passed and no task refers to; returns how many.
+  virtual Result<int64_t> register_consumer(std::string_view consumer) = 0;
+  virtual Result<int64_t> consumer_position(std::string_view consumer) = 0;  // 0 when absent
+  virtual Status advance_consumer(std::string_view consumer, int64_t from_seq, int64_t to_seq,
+                                  const std::vector<OutboxTask>& tasks) = 0;
+  virtual Result<std::vector<OutboxTask>> due_tasks(std::string_view consumer,
+                                                    std::string_view target, int64_t now_ns,
+                                                    size_t max) = 0;
+  virtual Result<std::vector<std::string>> pending_targets(std::string_view consumer) = 0;
+  virtual Status finish_tasks(const std::vector<int64_t>& task_ids) = 0;
+  virtual Status update_tasks(const std::vector<OutboxTask>& tasks) = 0;
+  // Tasks of `consumer` (every consumer's when empty) with id > after_id in id order, only
+  // failed ones when `failed_only`, at most `max`, each with its event.
+  virtual Result<std::vector<OutboxTask>> list_tasks(std::string_view consumer, bool failed_only,
+                                                     int64_t after_id, size_t max) = 0;
+  virtual Result<uint64_t> retry_tasks(std::string_view consumer, int64_t task_id,
+                                       int64_t now_ns) = 0;
+  virtual Result<uint64_t> prune_events(int64_t before_ns, size_t max) = 0;
+
   // What each storage class of the bucket holds, ordered by class name. NoSuchBucket.
   virtual Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) = 0;
 

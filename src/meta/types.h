@@ -237,6 +237,21 @@ struct Event {
 // equal length, or as numbers).
 std::string event_sequencer(const Event& event);
 
+// Work an outbox consumer derived from one event, done and retried on its own: a delivery
+// to one notification target, a copy to one replication destination.
+struct OutboxTask {
+  int64_t id = 0;        // assigned by the store
+  std::string consumer;  // "notify", "replicate", ...
+  std::string target;    // where the work goes, in the consumer's terms (a target's name)
+  int64_t event_seq = 0;
+  std::string payload;  // the consumer's own data (e.g. the rule's configuration id)
+  bool failed = false;  // parked: no more automatic tries (until retried by hand)
+  int attempts = 0;     // tries so far that did not succeed
+  int64_t next_try_ns = 0;
+  std::string last_error;
+  Event event;  // the event, as read with the task
+};
+
 // A version the lifecycle worker must look at (its lifecycle_due_ns has come).
 struct DueVersion {
   std::string bucket;

@@ -25,6 +25,11 @@ struct Call {
   Request& request;
   Route route;
   auth::Identity identity;
+
+  // Who makes this request's changes, for their outbox events.
+  vault::ChangeOrigin origin() const {
+    return {identity.user_id, request.remote_address, request.request_id};
+  }
 };
 
 using OperationHandler = Result<Response> (*)(const Services&, Call&);

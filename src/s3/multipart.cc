@@ -97,7 +97,8 @@ Result<Response> complete_multipart_upload(const Services& services, Call& call)
     parts.push_back(std::move(part));
   }
   const auto object = CV_TRY(services.vault.complete_upload(call.route.bucket, call.route.key,
-                                                            upload_id_param(call), parts));
+                                                            upload_id_param(call), parts,
+                                                            call.origin()));
   XmlWriter xml("CompleteMultipartUploadResult");
   add_text(xml.root(), "Location",
            "/" + call.route.bucket + "/" + uri_encode(call.route.key, false));

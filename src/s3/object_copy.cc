@@ -93,6 +93,8 @@ Result<Response> copy_object(const Services& services, Call& call) {
   vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
                               body.get(),        source.size,    {}};
   input.encryption = std::move(encryption);
+  input.event_name = "s3:ObjectCreated:Copy";
+  input.origin = call.origin();
   const auto object = CV_TRY(services.vault.put_object(input));
 
   XmlWriter xml("CopyObjectResult");

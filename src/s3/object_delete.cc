@@ -8,7 +8,8 @@ namespace cv::s3 {
 Result<Response> delete_object(const Services& services, Call& call) {
   const std::string* version = find_param(call.request.params, "versionId");
   const auto outcome = CV_TRY(
-      services.vault.delete_object(call.route.bucket, call.route.key, version ? *version : ""));
+      services.vault.delete_object(call.route.bucket, call.route.key, version ? *version : "",
+                                   call.origin()));
   Response response = empty_response(204);
   if (outcome.delete_marker) response.headers.add("x-amz-delete-marker", "true");
   if (version || outcome.delete_marker) {
@@ -39,7 +40,8 @@ Result<Response> delete_objects(const Services& services, Call& call) {
 
   XmlWriter xml("DeleteResult");
   for (const auto& target : targets) {
-    auto outcome = services.vault.delete_object(call.route.bucket, target.key, target.version_id);
+    auto outcome = services.vault.delete_object(call.route.bucket, target.key, target.version_id,
+                                                call.origin());
     if (outcome) {
       if (quiet) continue;
       auto deleted = xml.root().append_child("Deleted");

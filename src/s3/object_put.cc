@@ -16,6 +16,7 @@ Result<Response> put_object(const Services& services, Call& call) {
   vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
                               &body->source(),   body->length(), body->check()};
   input.encryption = std::move(encryption);
+  input.origin = call.origin();
   const auto object = CV_TRY(services.vault.put_object(input));
   Response response = empty_response(200);
   response.headers.add("etag", quoted_etag(object.etag));

@@ -32,7 +32,7 @@ Result<Response> restore_object(const Services& services, Call& call) {
   }
   const std::string* version = find_param(call.request.params, "versionId");
   const bool already_restored = CV_TRY(services.vault.request_restore(
-      call.route.bucket, call.route.key, version ? *version : "", days));
+      call.route.bucket, call.route.key, version ? *version : "", days, call.origin()));
   // 202 when a restore starts; 200 when a restored copy existed and its expiry moved.
   return empty_response(already_restored ? 200 : 202);
 }

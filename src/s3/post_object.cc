@@ -98,6 +98,9 @@ Result<Response> post_object(const Services& services, Call& call) {
                                 return {};
                               }};
   input.encryption = std::move(encryption);
+  input.event_name = "s3:ObjectCreated:Post";
+  input.origin = call.origin();
+  input.origin.principal_id = grant.user_id;
   const auto object = CV_TRY(services.vault.put_object(input));
 
   const std::string location = "/" + call.route.bucket + "/" + uri_encode(key, false);

@@ -19,7 +19,8 @@ Result<Response> replace_tags(const Services& services, Call& call, const meta::
   const auto object =
       CV_TRY(services.vault.get_object(call.route.bucket, call.route.key, version_param(call)));
   CV_TRY(
-      services.vault.put_object_tags(call.route.bucket, call.route.key, object.version_id, tags));
+      services.vault.put_object_tags(call.route.bucket, call.route.key, object.version_id, tags,
+                                     call.origin()));
   Response response = empty_response(status);
   add_version_header(services, call.route.bucket, object.version_id, response.headers);
   return response;

@@ -6,6 +6,7 @@
 // call them from worker threads only. Knows no HTTP and no XML.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -59,6 +60,14 @@ struct BodyDigests {
 // returning an error discards the body (Content-MD5, x-amz-checksum-* checks).
 using BodyCheck = std::function<Status(const BodyDigests&)>;
 
+// Who asked for a change, carried into its outbox event: the user id, the client's address
+// and the request's id. Empty for the server's own changes (lifecycle).
+struct ChangeOrigin {
+  std::string principal_id;
+  std::string source_ip;
+  std::string request_id;
+};
+
 struct PutObjectInput {
   std::string bucket;
   std::string key;
@@ -69,6 +78,9 @@ struct PutObjectInput {
   BodyCheck check;                        // may be empty
   // SSE headers; when they name none, the bucket's default encryption applies.
   EncryptionRequest encryption;
+  // The outbox event written with the new version: s3:ObjectCreated:Put, :Post or :Copy.
+  std::string event_name = "s3:ObjectCreated:Put";
+  ChangeOrigin origin;
 };
 
 struct CompletedPart {
@@ -110,7 +122,9 @@ class Vault {
   Result<std::optional<LifecycleConfiguration>> lifecycle(std::string_view bucket);
   Status delete_lifecycle(std::string_view bucket);
 
-  // Objects. put_object streams the body into storage, computing MD5 (the ETag) and the
+  // Objects. Every change below commits together with its outbox event (meta::Event, named
+  // as S3 names it, with `origin`): no change without its event, no event without its change.
+  // put_object streams the body into storage, computing MD5 (the ETag) and the
   // requested checksum, runs input.check, then commits; the returned version has no body.
   Result<meta::ObjectVersion> put_object(PutObjectInput& input);
   // The version's metadata and body location (NoSuchBucket, NoSuchKey, NoSuchVersion). A
@@ -130,10 +144,14 @@ class Vault {
   // Without a version id: removes the object in an unversioned bucket, and adds a delete
   // marker (a new version, or the "null" one when suspended) in a versioned one. With a
   // version id: removes that version for good.
+  // Events: s3:ObjectRemoved:Delete (a version removed; none when there was nothing to
+  // remove) or s3:ObjectRemoved:DeleteMarkerCreated.
   Result<meta::DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
-                                            std::string_view version_id = {});
+                                            std::string_view version_id = {},
+                                            const ChangeOrigin& origin = {});
+  // Event: s3:ObjectTagging:Put, or s3:ObjectTagging:Delete when `tags` is empty.
   Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
-                         const meta::StringPairs& tags);
+                         const meta::StringPairs& tags, const ChangeOrigin& origin = {});
   Result<meta::ListObjectsPage> list_objects(const meta::ListObjectsQuery& query);
   Result<meta::ListVersionsPage> list_object_versions(const meta::ListVersionsQuery& query);
 
@@ -153,9 +171,11 @@ class Vault {
                                  const BodyCheck& check, const CustomerKey* customer_key = nullptr);
   // Validates the list (InvalidPartOrder, InvalidPart, EntityTooSmall) and the composite
   // checksum, then makes the object current.
+  // Event: s3:ObjectCreated:CompleteMultipartUpload.
   Result<meta::ObjectVersion> complete_upload(std::string_view bucket, std::string_view key,
                                               std::string_view upload_id,
-                                              const std::vector<CompletedPart>& parts);
+                                              const std::vector<CompletedPart>& parts,
+                                              const ChangeOrigin& origin = {});
   Status abort_upload(std::string_view bucket, std::string_view key, std::string_view upload_id);
   Result<meta::ListPartsPage> list_parts(std::string_view bucket, std::string_view key,
                                          std::string_view upload_id, uint32_t marker,
@@ -168,7 +188,8 @@ class Vault {
   // meanwhile, kNoSuchVersion when it is gone) and carries its event into the outbox.
   //
   // An event about `object` (its bucket, key, version, size, etag and class) for the outbox.
-  static meta::Event event_of(const meta::ObjectVersion& object, std::string name, int64_t time_ns);
+  static meta::Event event_of(const meta::ObjectVersion& object, std::string name, int64_t time_ns,
+                              const ChangeOrigin& origin = {});
   // A change of `object` guarded by everything the plan saw: its mtime, storage class, blobs
   // and restore state; the caller fills in what changes.
   static meta::VersionChange change_of(const meta::ObjectVersion& object);
@@ -183,7 +204,8 @@ class Vault {
   // restored copy already existed (its expiry moves), false when a restore was started (the
   // worker makes the copy).
   Result<bool> request_restore(std::string_view bucket, std::string_view key,
-                               std::string_view version_id, int days);
+                               std::string_view version_id, int days,
+                               const ChangeOrigin& origin = {});
   // Makes the readable copy of a version whose restore is ongoing.
   Status finish_restore(const meta::ObjectVersion& object, int64_t next_due_ns);
   // Removes a restored copy (its expiry came).
@@ -196,6 +218,14 @@ class Vault {
   Result<std::vector<meta::ObjectVersion>> key_versions(std::string_view bucket,
                                                         std::string_view key);
   Result<std::vector<meta::Event>> events(int64_t after_seq, size_t max);
+  // The outbox consumers' work (MetaStore, "The outbox"): tasks of one consumer (every
+  // consumer's when empty), only parked ones when failed_only; retry_outbox_tasks makes
+  // parked tasks due now (one by id, or all of the consumer's when task_id is 0).
+  Result<std::vector<meta::OutboxTask>> outbox_tasks(std::string_view consumer, bool failed_only,
+                                                     int64_t after_id, size_t max);
+  Result<uint64_t> retry_outbox_tasks(std::string_view consumer, int64_t task_id);
+  // Removes events older than `retention` that no consumer needs any more; returns how many.
+  Result<uint64_t> prune_events(std::chrono::seconds retention);
   Result<std::vector<meta::ClassUsage>> usage_by_class(std::string_view bucket);
   Result<std::vector<meta::Bucket>> all_buckets();  // every owner's, by name
   const Clock& clock() const { return clock_; }

@@ -94,7 +94,8 @@ Result<meta::Part> Vault::upload_part(std::string_view bucket, std::string_view 
 
 Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std::string_view key,
                                                    std::string_view upload_id,
-                                                   const std::vector<CompletedPart>& parts) {
+                                                   const std::vector<CompletedPart>& parts,
+                                                   const ChangeOrigin& origin) {
   const auto upload = CV_TRY(get_upload(bucket, key, upload_id));
   if (parts.empty()) {
     return fail(ErrorCode::kMalformedXML, "You must specify at least one part");
@@ -165,7 +166,9 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
   object.checksum_value =
       algorithm == ChecksumAlgorithm::kNone ? "" : base64_encode(composite.finish()) + "-" + count;
   object.lifecycle_due_ns = CV_TRY(first_due(object));
-  CV_TRY(meta_.complete_upload(upload_id, object));
+  CV_TRY(meta_.complete_upload(
+      upload_id, object,
+      event_of(object, "s3:ObjectCreated:CompleteMultipartUpload", object.mtime_ns, origin)));
   return object;
 }
 

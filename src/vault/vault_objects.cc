@@ -68,7 +68,8 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   object.blobs.clear();
   if (stored.blob) object.blobs.push_back(*stored.blob);
   object.lifecycle_due_ns = CV_TRY(first_due(object));
-  if (auto status = meta_.put_object(object); !status) {
+  const meta::Event event = event_of(object, input.event_name, object.mtime_ns, input.origin);
+  if (auto status = meta_.put_object(object, event); !status) {
     if (stored.blob) (void)blobs_.remove(stored.blob->blob_id);
     return fail(status.error());
   }
@@ -121,11 +122,18 @@ Result<std::unique_ptr<ByteSource>> Vault::open_body(const meta::ObjectVersion& 
 }
 
 Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::string_view key,
-                                                 std::string_view version_id) {
+                                                 std::string_view version_id,
+                                                 const ChangeOrigin& origin) {
   CV_TRY(get_bucket(bucket));
   const Versioning state = CV_TRY(versioning(bucket));
   if (!version_id.empty() || state == Versioning::kUnversioned) {
-    const auto outcome = CV_TRY(meta_.delete_object(bucket, key, version_id));
+    meta::ObjectVersion removed;
+    removed.bucket = bucket;
+    removed.key = key;
+    removed.version_id = version_id;  // the store names the removed version when empty
+    const meta::Event event = event_of(removed, "s3:ObjectRemoved:Delete",
+                                       to_unix_nanos(clock_.now()), origin);
+    const auto outcome = CV_TRY(meta_.delete_object(bucket, key, version_id, event));
     // The key's remaining versions may now be due (a delete marker left alone).
     if (outcome.existed && !version_id.empty()) CV_TRY(replan_now(bucket, key, ""));
     return outcome;
@@ -139,15 +147,22 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
   marker.mtime_ns = to_unix_nanos(clock_.now());
   marker.content_type.clear();
   marker.lifecycle_due_ns = CV_TRY(first_due(marker));
-  CV_TRY(meta_.put_object(marker));
+  CV_TRY(meta_.put_object(
+      marker, event_of(marker, "s3:ObjectRemoved:DeleteMarkerCreated", marker.mtime_ns, origin)));
   return meta::DeleteOutcome{
       .existed = true, .version_id = marker.version_id, .delete_marker = true};
 }
 
 Status Vault::put_object_tags(std::string_view bucket, std::string_view key,
-                              std::string_view version_id, const meta::StringPairs& tags) {
-  CV_TRY(get_bucket(bucket));
-  CV_TRY(meta_.put_object_tags(bucket, key, version_id, tags));
+                              std::string_view version_id, const meta::StringPairs& tags,
+                              const ChangeOrigin& origin) {
+  // The version the event names (and NoSuchBucket / NoSuchKey / NoSuchVersion before any
+  // change).
+  const meta::ObjectVersion tagged = CV_TRY(get_object(bucket, key, version_id));
+  const meta::Event event =
+      event_of(tagged, tags.empty() ? "s3:ObjectTagging:Delete" : "s3:ObjectTagging:Put",
+               to_unix_nanos(clock_.now()), origin);
+  CV_TRY(meta_.put_object_tags(bucket, key, tagged.version_id, tags, event));
   // Tags decide which rules apply.
   return replan_now(bucket, key, version_id);
 }

@@ -16,8 +16,12 @@ constexpr size_t kCopyChunk = 1 << 20;
 
 }  // namespace
 
-meta::Event Vault::event_of(const meta::ObjectVersion& object, std::string name, int64_t time_ns) {
+meta::Event Vault::event_of(const meta::ObjectVersion& object, std::string name, int64_t time_ns,
+                            const ChangeOrigin& origin) {
   meta::Event event;
+  event.principal_id = origin.principal_id;
+  event.source_ip = origin.source_ip;
+  event.request_id = origin.request_id;
   event.time_ns = time_ns;
   event.name = std::move(name);
   event.bucket = object.bucket;
@@ -167,7 +171,8 @@ Status Vault::transition(const meta::ObjectVersion& object, std::string_view sto
 }
 
 Result<bool> Vault::request_restore(std::string_view bucket, std::string_view key,
-                                    std::string_view version_id, int days) {
+                                    std::string_view version_id, int days,
+                                    const ChangeOrigin& origin) {
   const meta::ObjectVersion object = CV_TRY(get_object(bucket, key, version_id));
   const auto storage_class = parse_storage_class(object.storage_class);
   if (!storage_class || !is_archive(*storage_class)) {
@@ -189,7 +194,7 @@ Result<bool> Vault::request_restore(std::string_view bucket, std::string_view ke
   meta::VersionChange change = change_of(object);
   change.restore = restore;
   change.due_ns = now;  // the worker makes the copy, or reschedules the expiry
-  change.event = event_of(object, "s3:ObjectRestore:Post", now);
+  change.event = event_of(object, "s3:ObjectRestore:Post", now, origin);
   CV_TRY(meta_.apply_change(change));
   return restored;
 }
@@ -257,6 +262,27 @@ Result<std::vector<meta::ObjectVersion>> Vault::key_versions(std::string_view bu
 
 Result<std::vector<meta::Event>> Vault::events(int64_t after_seq, size_t max) {
   return meta_.list_events(after_seq, max);
+}
+
+Result<std::vector<meta::OutboxTask>> Vault::outbox_tasks(std::string_view consumer,
+                                                          bool failed_only, int64_t after_id,
+                                                          size_t max) {
+  return meta_.list_tasks(consumer, failed_only, after_id, max);
+}
+
+Result<uint64_t> Vault::retry_outbox_tasks(std::string_view consumer, int64_t task_id) {
+  return meta_.retry_tasks(consumer, task_id, to_unix_nanos(clock_.now()));
+}
+
+Result<uint64_t> Vault::prune_events(std::chrono::seconds retention) {
+  constexpr size_t kBatch = 10'000;  // one write transaction each, so writers are not held up
+  const int64_t before = to_unix_nanos(clock_.now() - retention);
+  uint64_t pruned = 0;
+  while (true) {
+    const uint64_t removed = CV_TRY(meta_.prune_events(before, kBatch));
+    pruned += removed;
+    if (removed < kBatch) return pruned;
+  }
 }
 
 Result<std::vector<meta::Bucket>> Vault::all_buckets() { return meta_.list_buckets(); }

@@ -5,6 +5,7 @@
 #include "meta/sqlite/blob_ref_ops.h"
 #include "meta/sqlite/bucket_ops.h"
 #include "meta/sqlite/object_ops.h"
+#include "meta/sqlite/outbox_ops.h"
 #include "meta/sqlite/record_codec.h"
 
 namespace cv::meta::sqlite {
@@ -141,45 +142,6 @@ Status write_bucket_due(Connection& db, std::string_view bucket, int64_t due_ns)
     stmt.bind_null(2);
   }
   return stmt.run();
-}
-
-Status append_event(Connection& db, const Event& event) {
-  auto stmt =
-      CV_TRY(db.prepare("INSERT INTO events(time_ns, name, bucket, key, version_id, size, etag, "
-                        "storage_class, detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
-  stmt.bind_int(1, event.time_ns)
-      .bind_text(2, event.name)
-      .bind_text(3, event.bucket)
-      .bind_blob(4, event.key)
-      .bind_text(5, event.version_id)
-      .bind_int(6, static_cast<int64_t>(event.size))
-      .bind_text(7, event.etag)
-      .bind_text(8, event.storage_class)
-      .bind_text_or_null(9, event.detail);
-  return stmt.run();
-}
-
-Result<std::vector<Event>> read_events(Connection& db, int64_t after_seq, size_t max) {
-  auto stmt = CV_TRY(
-      db.prepare("SELECT seq, time_ns, name, bucket, key, version_id, size, etag, storage_class, "
-                 "detail FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
-  stmt.bind_int(1, after_seq).bind_int(2, static_cast<int64_t>(max));
-  std::vector<Event> events;
-  while (CV_TRY(stmt.step())) {
-    Event event;
-    event.seq = stmt.column_int(0);
-    event.time_ns = stmt.column_int(1);
-    event.name = stmt.column_string(2);
-    event.bucket = stmt.column_string(3);
-    event.key = stmt.column_string(4);
-    event.version_id = stmt.column_string(5);
-    event.size = static_cast<uint64_t>(stmt.column_int(6));
-    event.etag = stmt.column_string(7);
-    event.storage_class = stmt.column_string(8);
-    event.detail = stmt.column_string(9);
-    events.push_back(std::move(event));
-  }
-  return events;
 }
 
 Result<std::vector<ClassUsage>> read_usage_by_class(Connection& db, std::string_view bucket) {

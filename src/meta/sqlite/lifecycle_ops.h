@@ -1,5 +1,4 @@
-// SQL for background work on versions (lifecycle, restore), the event outbox and usage by
-// storage class. Writes run on the writer connection inside a transaction; reads on a
+// SQL for background work on versions (lifecycle, restore) and usage by storage class. Writes run on the writer connection inside a transaction; reads on a
 // reader connection.
 #pragma once
 
@@ -21,8 +20,6 @@ Result<std::vector<ObjectVersion>> read_key_versions(Connection& db, std::string
 // See MetaStore::apply_change.
 Status write_change(Connection& db, const VersionChange& change);
 Status write_bucket_due(Connection& db, std::string_view bucket, int64_t due_ns);
-Status append_event(Connection& db, const Event& event);
-Result<std::vector<Event>> read_events(Connection& db, int64_t after_seq, size_t max);
 Result<std::vector<ClassUsage>> read_usage_by_class(Connection& db, std::string_view bucket);
 
 }  // namespace cv::meta::sqlite

@@ -171,10 +171,43 @@ CREATE TABLE events(
 );
 )sql";
 
+// Version 4: the outbox as the spine of every reaction to a change.
+// - events: who caused the change (principal, address, request id); written for every
+//   change of an object from now on.
+// - event_consumers: each consumer's durable position (the seq of the last event it took).
+// - outbox_tasks: the work a consumer derived from an event (a delivery to one target, a
+//   copy to one destination), retried on its own; recorded in the same transaction that
+//   advances the consumer, so the position never passes work that is not done or parked.
+//   The partial index finds a target's due work with one range scan.
+constexpr const char kSchemaV4[] = R"sql(
+ALTER TABLE events ADD COLUMN principal_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN source_ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN request_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX events_by_time ON events(time_ns);
+CREATE TABLE event_consumers(
+  name TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE outbox_tasks(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  consumer TEXT NOT NULL,
+  target TEXT NOT NULL,
+  event_seq INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  failed INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_try_ns INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_tasks_due ON outbox_tasks(consumer, target, next_try_ns, id) WHERE failed = 0;
+CREATE INDEX outbox_tasks_by_event ON outbox_tasks(event_seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 }  // namespace

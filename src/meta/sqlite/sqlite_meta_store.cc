@@ -9,6 +9,7 @@
 #include "meta/sqlite/migrations.h"
 #include "meta/sqlite/multipart_ops.h"
 #include "meta/sqlite/object_ops.h"
+#include "meta/sqlite/outbox_ops.h"
 #include "meta/sqlite/reader_pool.h"
 #include "meta/sqlite/reseal_ops.h"
 #include "meta/sqlite/user_ops.h"
@@ -90,26 +91,43 @@ class SqliteMetaStore final : public MetaStore {
     return write([&](Connection& db) { return sqlite::remove_bucket_config(db, bucket, kind); });
   }
 
-  Status put_object(const ObjectVersion& object) override {
-    return write([&](Connection& db) { return sqlite::write_object(db, object); });
+  using MetaStore::complete_upload;
+  using MetaStore::delete_object;
+  using MetaStore::put_object;
+  using MetaStore::put_object_tags;
+
+  Status put_object(const ObjectVersion& object, const std::optional<Event>& event) override {
+    return write([&](Connection& db) -> Status {
+      CV_TRY(sqlite::write_object(db, object));
+      if (event) CV_TRY(sqlite::append_event(db, *event));
+      return {};
+    });
   }
   Result<std::optional<ObjectVersion>> get_object(std::string_view bucket, std::string_view key,
                                                   std::string_view version_id) override {
     return read([&](Connection& db) { return sqlite::read_object(db, bucket, key, version_id); });
   }
   Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
-                                      std::string_view version_id) override {
+                                      std::string_view version_id,
+                                      const std::optional<Event>& event) override {
     DeleteOutcome outcome;
     CV_TRY(write([&](Connection& db) -> Status {
       outcome = CV_TRY(sqlite::remove_object(db, bucket, key, version_id));
+      if (event && outcome.existed) {
+        Event removed = *event;
+        if (removed.version_id.empty()) removed.version_id = outcome.version_id;
+        CV_TRY(sqlite::append_event(db, removed));
+      }
       return {};
     }));
     return outcome;
   }
   Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
-                         const StringPairs& tags) override {
-    return write([&](Connection& db) {
-      return sqlite::write_object_tags(db, bucket, key, version_id, tags);
+                         const StringPairs& tags, const std::optional<Event>& event) override {
+    return write([&](Connection& db) -> Status {
+      CV_TRY(sqlite::write_object_tags(db, bucket, key, version_id, tags));
+      if (event) CV_TRY(sqlite::append_event(db, *event));
+      return {};
     });
   }
   Result<ListObjectsPage> list_objects(const ListObjectsQuery& query) override {
@@ -141,8 +159,13 @@ class SqliteMetaStore final : public MetaStore {
   Result<ListUploadsPage> list_uploads(const ListUploadsQuery& query) override {
     return read([&](Connection& db) { return sqlite::read_upload_page(db, query); });
   }
-  Status complete_upload(std::string_view upload_id, const ObjectVersion& object) override {
-    return write([&](Connection& db) { return sqlite::finish_upload(db, upload_id, object); });
+  Status complete_upload(std::string_view upload_id, const ObjectVersion& object,
+                         const std::optional<Event>& event) override {
+    return write([&](Connection& db) -> Status {
+      CV_TRY(sqlite::finish_upload(db, upload_id, object));
+      if (event) CV_TRY(sqlite::append_event(db, *event));
+      return {};
+    });
   }
   Status abort_upload(std::string_view bucket, std::string_view upload_id) override {
     return write([&](Connection& db) { return sqlite::remove_upload(db, bucket, upload_id); });
@@ -165,6 +188,65 @@ class SqliteMetaStore final : public MetaStore {
   Result<std::vector<Event>> list_events(int64_t after_seq, size_t max) override {
     return read([&](Connection& db) { return sqlite::read_events(db, after_seq, max); });
   }
+  // The outbox.
+  Result<int64_t> register_consumer(std::string_view consumer) override {
+    int64_t position = 0;
+    CV_TRY(write([&](Connection& db) -> Status {
+      position = CV_TRY(sqlite::write_consumer_registration(db, consumer));
+      return {};
+    }));
+    return position;
+  }
+  Result<int64_t> consumer_position(std::string_view consumer) override {
+    return read([&](Connection& db) { return sqlite::read_consumer_position(db, consumer); });
+  }
+  Status advance_consumer(std::string_view consumer, int64_t from_seq, int64_t to_seq,
+                          const std::vector<OutboxTask>& tasks) override {
+    return write([&](Connection& db) {
+      return sqlite::write_consumer_advance(db, consumer, from_seq, to_seq, tasks);
+    });
+  }
+  Result<std::vector<OutboxTask>> due_tasks(std::string_view consumer, std::string_view target,
+                                            int64_t now_ns, size_t max) override {
+    return read([&](Connection& db) {
+      return sqlite::read_due_tasks(db, consumer, target, now_ns, max);
+    });
+  }
+  Result<std::vector<std::string>> pending_targets(std::string_view consumer) override {
+    return read([&](Connection& db) { return sqlite::read_pending_targets(db, consumer); });
+  }
+  Status finish_tasks(const std::vector<int64_t>& task_ids) override {
+    if (task_ids.empty()) return {};
+    return write([&](Connection& db) { return sqlite::remove_tasks(db, task_ids); });
+  }
+  Status update_tasks(const std::vector<OutboxTask>& tasks) override {
+    if (tasks.empty()) return {};
+    return write([&](Connection& db) { return sqlite::write_task_attempts(db, tasks); });
+  }
+  Result<std::vector<OutboxTask>> list_tasks(std::string_view consumer, bool failed_only,
+                                             int64_t after_id, size_t max) override {
+    return read([&](Connection& db) {
+      return sqlite::read_tasks(db, consumer, failed_only, after_id, max);
+    });
+  }
+  Result<uint64_t> retry_tasks(std::string_view consumer, int64_t task_id,
+                               int64_t now_ns) override {
+    uint64_t count = 0;
+    CV_TRY(write([&](Connection& db) -> Status {
+      count = CV_TRY(sqlite::write_task_retry(db, consumer, task_id, now_ns));
+      return {};
+    }));
+    return count;
+  }
+  Result<uint64_t> prune_events(int64_t before_ns, size_t max) override {
+    uint64_t count = 0;
+    CV_TRY(write([&](Connection& db) -> Status {
+      count = CV_TRY(sqlite::remove_old_events(db, before_ns, max));
+      return {};
+    }));
+    return count;
+  }
+
   Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) override {
     return read([&](Connection& db) { return sqlite::read_usage_by_class(db, bucket); });
   }

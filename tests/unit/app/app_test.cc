@@ -88,6 +88,18 @@ TEST(Config, BadFilesAreRefusedWithTheirReason) {
   fs::remove_all(dir);
 }
 
+TEST(Config, EventRetention) {
+  const fs::path dir = fresh_dir("events");
+  EXPECT_EQ(load_config(std::nullopt)->events_retention_seconds, 86400);
+  std::ofstream(dir / "ok.toml") << "[events]\nretention_seconds = 3600\n";
+  EXPECT_EQ(load_config(dir / "ok.toml")->events_retention_seconds, 3600);
+  std::ofstream(dir / "short.toml") << "[events]\nretention_seconds = 5\n";
+  auto refused = load_config(dir / "short.toml");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("events.retention_seconds"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(Config, SignInThrottlePolicy) {
   EXPECT_EQ(load_config(std::nullopt)->sign_in_throttle.free_failures_per_key, 5u);
   const fs::path dir = fresh_dir("throttle");

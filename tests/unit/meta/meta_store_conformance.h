@@ -108,6 +108,12 @@ class MetaStoreConformance : public ::testing::TestWithParam<MetaStoreImplementa
   void TearDown() override { store_.reset(); }
 
   MetaStore& store() { return *store_; }
+  // Closes the store and opens it again on the same files (a restart).
+  void reopen() {
+    store_.reset();
+    store_ = GetParam().open(dir_.path());
+    ASSERT_NE(store_, nullptr);
+  }
 
   void create_bucket(const std::string& name, const std::string& owner = kOwner) {
     auto created = store().create_bucket(Bucket{name, owner, "us-east-1", 1});

@@ -117,10 +117,11 @@ TEST_F(LifecycleWorkerTest, TransitionsMoveBytesThroughTheTiersOnce) {
   EXPECT_EQ(vault_->get_version("bkt", "big").value().lifecycle_due_ns, 0);
 
   auto events = vault_->events(0, 10).value();
-  ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[0].name, "s3:LifecycleTransition");
-  EXPECT_EQ(events[0].storage_class, "STANDARD");
-  EXPECT_EQ(events[1].storage_class, "STANDARD_IA");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].name, "s3:ObjectCreated:Put");
+  EXPECT_EQ(events[1].name, "s3:LifecycleTransition");
+  EXPECT_EQ(events[1].storage_class, "STANDARD");
+  EXPECT_EQ(events[2].storage_class, "STANDARD_IA");
 }
 
 TEST_F(LifecycleWorkerTest, ObjectsWithoutRulesAreNeverScheduled) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "workers/notify/targets/delivery_outcome.h"
 #include "workers/notify/targets/target_catalog.h"
 
 namespace cv::workers::notify {
@@ -81,6 +82,24 @@ TEST(TargetCatalog, KnowsItsTargetsByName) {
   auto twice = TargetCatalog::create({smtp(), smtp()}, clock);
   ASSERT_FALSE(twice.has_value());
   EXPECT_EQ(twice.error().message, "notify.targets.mail is defined twice");
+}
+
+}  // namespace
+}  // namespace cv::workers::notify
+
+namespace cv::workers::notify {
+namespace {
+
+TEST(DeliveryOutcome, MapsToTheTaskRunnersKinds) {
+  EXPECT_EQ(to_task_outcome(DeliveryResult{}).kind, TaskOutcome::Kind::kDone);
+  const auto retry = to_task_outcome(
+      std::unexpected(DeliveryFailure{DeliveryFailure::Kind::kRetryable, "HTTP 503"}));
+  EXPECT_EQ(retry.kind, TaskOutcome::Kind::kRetry);
+  EXPECT_EQ(retry.error, "HTTP 503");
+  EXPECT_EQ(to_task_outcome(
+                std::unexpected(DeliveryFailure{DeliveryFailure::Kind::kPermanent, "HTTP 404"}))
+                .kind,
+            TaskOutcome::Kind::kPermanent);
 }
 
 }  // namespace

@@ -1,0 +1,312 @@
+#include "remote/remote_s3_client.h"
+
+#include "auth/sigv4.h"
+#include "core/encoding.h"
+#include "core/hash.h"
+#include "remote/endpoint.h"
+#include "remote/http_transport.h"
+#include "remote/object_headers.h"
+#include "remote/s3_documents.h"
+
+namespace cv::remote {
+namespace {
+
+constexpr uint64_t kMaxSinglePut = 5ull << 30;  // S3's PutObject and UploadPart limit
+constexpr uint32_t kMaxPartNumber = 10000;
+constexpr int kMaxListPages = 20;  // 10,000 parts at 1,000 a page, with room to spare
+
+// The endpoint answered a body's ETag; compare it with the MD5 of what was sent when it is one.
+RemoteStatus check_etag(const std::string& etag, const HttpReply& reply) {
+  if (!is_md5_etag(etag) ||
+      reply.headers.contains("x-amz-server-side-encryption-customer-algorithm")) {
+    return {};
+  }
+  const std::string_view sse = reply.headers.get("x-amz-server-side-encryption");
+  if (sse.starts_with("aws:kms")) return {};
+  if (to_lower(etag) != hex_encode(reply.body_md5)) {
+    return std::unexpected(protocol_error("the ETag " + etag +
+                                              " is not the MD5 of the body sent (" +
+                                              hex_encode(reply.body_md5) + ")",
+                                          true, ErrorCode::kBadDigest));
+  }
+  return {};
+}
+
+std::optional<std::string> header_value(const Headers& headers, std::string_view name) {
+  if (const std::string* value = headers.find(name)) return *value;
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct RemoteS3Client::Address {
+  EndpointAddress endpoint;
+};
+
+// One S3 request as the operations describe it.
+struct RemoteS3Client::Call {
+  std::string method;
+  std::string_view bucket;
+  std::string_view key;
+  QueryParams query;
+  ObjectHeaders headers;
+  std::string body_text;
+  ByteSource* body_source = nullptr;
+  uint64_t body_size = 0;
+  std::chrono::seconds stall{0};
+  bool error_in_body = false;  // a 200 answer may still be an <Error> document
+  ErrorCode not_found = ErrorCode::kNoSuchKey;
+};
+
+struct RemoteS3Client::Answer {
+  HttpReply reply;
+};
+
+RemoteResult<std::unique_ptr<RemoteS3Client>> RemoteS3Client::create(RemoteEndpoint endpoint,
+                                                                     const Clock& clock) {
+  auto address = parse_endpoint(endpoint.url);
+  if (!address) return std::unexpected(std::move(address).error());
+  if (endpoint.access_key.empty() || endpoint.secret_key.empty() || endpoint.region.empty()) {
+    return std::unexpected(
+        argument_error("a remote endpoint needs a region, an access key and a secret key"));
+  }
+  TransportOptions options;
+  options.connect_timeout = endpoint.timeouts.connect;
+  options.stall_time = endpoint.timeouts.stall;
+  options.stall_bytes_per_second = endpoint.timeouts.stall_bytes_per_second;
+  options.verify_tls = endpoint.verify_tls;
+  options.ca_file = endpoint.ca_file;
+  auto http = std::make_unique<HttpTransport>(std::move(options));
+  std::unique_ptr<RemoteS3Client> client(
+      new RemoteS3Client(std::move(endpoint), clock, std::move(http)));
+  client->address_ = std::make_unique<Address>(Address{std::move(*address)});
+  return client;
+}
+
+RemoteS3Client::RemoteS3Client(RemoteEndpoint endpoint, const Clock& clock,
+                               std::unique_ptr<HttpTransport> http)
+    : endpoint_(std::move(endpoint)), clock_(clock), http_(std::move(http)) {}
+
+RemoteS3Client::~RemoteS3Client() = default;
+
+RemoteResult<RemoteS3Client::Answer> RemoteS3Client::send(const Call& call) {
+  RequestTarget target =
+      address(address_->endpoint, endpoint_.path_style, call.bucket, call.key, call.query);
+  auth::SigningRequest signing{.method = call.method,
+                               .host = target.host,
+                               .path = target.path,
+                               .query = target.query,
+                               .headers = call.headers};
+  // A body in memory is signed; a streamed one is UNSIGNED-PAYLOAD (see the header).
+  if (!call.body_source) signing.payload_hash = hex_encode(sha256(call.body_text));
+  const auth::SigningCredentials credentials{.access_key_id = endpoint_.access_key,
+                                             .secret_key = endpoint_.secret_key,
+                                             .region = endpoint_.region};
+  HttpCall http{.method = call.method,
+                .url = std::move(target.url),
+                .headers = auth::sign_request(signing, credentials, clock_.now()),
+                .body_text = call.body_text,
+                .body_source = call.body_source,
+                .body_size = call.body_size,
+                .stall_time = call.stall};
+  http.headers.insert(http.headers.end(), call.headers.begin(), call.headers.end());
+
+  auto reply = http_->perform(http);
+  if (!reply) return std::unexpected(std::move(reply).error());
+  std::string resource = "/" + std::string(call.bucket);
+  if (!call.key.empty()) resource += "/" + std::string(call.key);
+  const bool failed = reply->status >= 300;
+  if (failed || call.error_in_body) {
+    std::optional<ErrorDocument> document = parse_error_document(reply->body);
+    if (failed || document) {
+      if (!document) document.emplace();
+      // A bucket in another region (AWS answers 301, without a body to a HEAD) says where.
+      if (const std::string* region = reply->headers.find("x-amz-bucket-region");
+          region && *region != endpoint_.region) {
+        if (document->message.empty())
+          document->message = "HTTP status " + std::to_string(reply->status);
+        document->message += " (the bucket is in region " + *region + ")";
+      }
+      std::string request_id = document->request_id.empty()
+                                   ? std::string(reply->headers.get("x-amz-request-id"))
+                                   : document->request_id;
+      return std::unexpected(answer_error(reply->status, document->code,
+                                          std::move(document->message), std::move(resource),
+                                          std::move(request_id), call.not_found));
+    }
+  }
+  return Answer{std::move(*reply)};
+}
+
+RemoteResult<BucketInfo> RemoteS3Client::head_bucket(std::string_view bucket) {
+  auto answer = send({.method = "HEAD", .bucket = bucket, .not_found = ErrorCode::kNoSuchBucket});
+  if (!answer) return std::unexpected(std::move(answer).error());
+  return BucketInfo{std::string(answer->reply.headers.get("x-amz-bucket-region"))};
+}
+
+RemoteResult<ObjectInfo> RemoteS3Client::head_object(std::string_view bucket, std::string_view key,
+                                                     std::optional<std::string_view> version_id) {
+  Call call{.method = "HEAD", .bucket = bucket, .key = key};
+  if (version_id) call.query.emplace_back("versionId", *version_id);
+  auto answer = send(call);
+  if (!answer) return std::unexpected(std::move(answer).error());
+  return object_info_from_headers(answer->reply.headers);
+}
+
+RemoteResult<PutResult> RemoteS3Client::put_object(std::string_view bucket, std::string_view key,
+                                                   ByteSource& body, uint64_t size,
+                                                   const ObjectHeaders& headers) {
+  if (key.empty()) return std::unexpected(argument_error("an object key is required"));
+  if (size > kMaxSinglePut) {
+    return std::unexpected(argument_error("a single PUT takes at most 5 GiB; use multipart"));
+  }
+  if (auto checked = check_object_headers(headers); !checked)
+    return std::unexpected(checked.error());
+  auto answer = send({.method = "PUT",
+                      .bucket = bucket,
+                      .key = key,
+                      .headers = headers,
+                      .body_source = &body,
+                      .body_size = size});
+  if (!answer) return std::unexpected(std::move(answer).error());
+  PutResult result{.etag = unquote_etag(answer->reply.headers.get("etag")),
+                   .version_id = header_value(answer->reply.headers, "x-amz-version-id"),
+                   .bytes_sent = answer->reply.body_bytes_sent};
+  if (auto checked = check_etag(result.etag, answer->reply); !checked) {
+    return std::unexpected(checked.error());
+  }
+  return result;
+}
+
+RemoteResult<std::string> RemoteS3Client::create_multipart_upload(std::string_view bucket,
+                                                                  std::string_view key,
+                                                                  const ObjectHeaders& headers) {
+  if (key.empty()) return std::unexpected(argument_error("an object key is required"));
+  if (auto checked = check_object_headers(headers); !checked)
+    return std::unexpected(checked.error());
+  Call call{.method = "POST", .bucket = bucket, .key = key, .query = {{"uploads", ""}}};
+  for (const auto& header : headers) {
+    if (!ascii_iequals(header.first, "content-md5")) call.headers.push_back(header);  // of no body
+  }
+  auto answer = send(call);
+  if (!answer) return std::unexpected(std::move(answer).error());
+  std::optional<std::string> upload_id = parse_upload_id(answer->reply.body);
+  if (!upload_id) {
+    return std::unexpected(protocol_error("CreateMultipartUpload answered without an UploadId",
+                                          false, ErrorCode::kMalformedXML));
+  }
+  return std::move(*upload_id);
+}
+
+RemoteResult<PartInfo> RemoteS3Client::upload_part(std::string_view bucket, std::string_view key,
+                                                   std::string_view upload_id, uint32_t part_number,
+                                                   ByteSource& body, uint64_t size) {
+  if (part_number < 1 || part_number > kMaxPartNumber) {
+    return std::unexpected(argument_error("part numbers are 1 to 10000"));
+  }
+  if (size > kMaxSinglePut) return std::unexpected(argument_error("a part takes at most 5 GiB"));
+  auto answer = send(
+      {.method = "PUT",
+       .bucket = bucket,
+       .key = key,
+       .query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::string(upload_id)}},
+       .body_source = &body,
+       .body_size = size});
+  if (!answer) return std::unexpected(std::move(answer).error());
+  PartInfo part{.part_number = part_number,
+                .size = answer->reply.body_bytes_sent,
+                .etag = unquote_etag(answer->reply.headers.get("etag"))};
+  if (part.etag.empty()) {
+    return std::unexpected(
+        protocol_error("UploadPart answered without an ETag", true, ErrorCode::kInternalError));
+  }
+  if (auto checked = check_etag(part.etag, answer->reply); !checked) {
+    return std::unexpected(checked.error());
+  }
+  return part;
+}
+
+RemoteResult<std::vector<PartInfo>> RemoteS3Client::list_parts(std::string_view bucket,
+                                                               std::string_view key,
+                                                               std::string_view upload_id) {
+  std::vector<PartInfo> parts;
+  uint32_t marker = 0;
+  for (int page_number = 0; page_number < kMaxListPages; ++page_number) {
+    Call call{.method = "GET",
+              .bucket = bucket,
+              .key = key,
+              .query = {{"uploadId", std::string(upload_id)}, {"max-parts", "1000"}},
+              .not_found = ErrorCode::kNoSuchUpload};
+    if (marker > 0) call.query.emplace_back("part-number-marker", std::to_string(marker));
+    auto answer = send(call);
+    if (!answer) return std::unexpected(std::move(answer).error());
+    std::optional<PartsPage> page = parse_parts_page(answer->reply.body);
+    if (!page) {
+      return std::unexpected(protocol_error("ListParts answered with a malformed document", false,
+                                            ErrorCode::kMalformedXML));
+    }
+    for (ListedPart& listed : page->parts) {
+      parts.push_back({listed.part_number, listed.size, std::move(listed.etag)});
+    }
+    if (!page->truncated) return parts;
+    if (page->next_marker <= marker) {
+      return std::unexpected(
+          protocol_error("ListParts is truncated but its marker does not advance", false,
+                         ErrorCode::kMalformedXML));
+    }
+    marker = page->next_marker;
+  }
+  return std::unexpected(
+      protocol_error("ListParts did not end within 20 pages", false, ErrorCode::kMalformedXML));
+}
+
+RemoteResult<PutResult> RemoteS3Client::complete_multipart_upload(
+    std::string_view bucket, std::string_view key, std::string_view upload_id,
+    const std::vector<PartInfo>& parts) {
+  std::vector<ListedPart> listed;
+  listed.reserve(parts.size());
+  for (const PartInfo& part : parts) listed.push_back({part.part_number, part.size, part.etag});
+  auto answer = send({.method = "POST",
+                      .bucket = bucket,
+                      .key = key,
+                      .query = {{"uploadId", std::string(upload_id)}},
+                      .headers = {{"Content-Type", "application/xml"}},
+                      .body_text = complete_document(listed),
+                      .stall = endpoint_.timeouts.complete_stall,
+                      .error_in_body = true,
+                      .not_found = ErrorCode::kNoSuchUpload});
+  if (!answer) return std::unexpected(std::move(answer).error());
+  std::optional<std::string> etag = parse_complete_etag(answer->reply.body);
+  if (!etag) {
+    return std::unexpected(protocol_error("CompleteMultipartUpload answered without an ETag", true,
+                                          ErrorCode::kMalformedXML));
+  }
+  return PutResult{.etag = std::move(*etag),
+                   .version_id = header_value(answer->reply.headers, "x-amz-version-id")};
+}
+
+RemoteStatus RemoteS3Client::abort_multipart_upload(std::string_view bucket, std::string_view key,
+                                                    std::string_view upload_id) {
+  auto answer = send({.method = "DELETE",
+                      .bucket = bucket,
+                      .key = key,
+                      .query = {{"uploadId", std::string(upload_id)}},
+                      .not_found = ErrorCode::kNoSuchUpload});
+  if (!answer && answer.error().error.code != ErrorCode::kNoSuchUpload) {
+    return std::unexpected(std::move(answer).error());
+  }
+  return {};
+}
+
+RemoteResult<DeleteResult> RemoteS3Client::delete_object(
+    std::string_view bucket, std::string_view key, std::optional<std::string_view> version_id) {
+  if (key.empty()) return std::unexpected(argument_error("an object key is required"));
+  Call call{.method = "DELETE", .bucket = bucket, .key = key};
+  if (version_id) call.query.emplace_back("versionId", *version_id);
+  auto answer = send(call);
+  if (!answer) return std::unexpected(std::move(answer).error());
+  return DeleteResult{.version_id = header_value(answer->reply.headers, "x-amz-version-id"),
+                      .delete_marker = answer->reply.headers.get("x-amz-delete-marker") == "true"};
+}
+
+}  // namespace cv::remote

@@ -1,0 +1,74 @@
+// One outbox consumer running in the background: a thread that fans new events out into
+// tasks (OutboxFanOut), and one thread per target running that target's due tasks
+// (OutboxTaskRunner), so a slow or unreachable target holds back only its own work. Targets
+// are found from the store's pending tasks; a target's thread starts when it first has work.
+// Idle threads poll the store every `idle_poll` (an indexed read), which also picks up work
+// made due by another process (`cloudvault admin events retry`).
+//
+// Thread-safe: start and stop from one thread; the threads share nothing but the store.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "meta/meta_store.h"
+#include "workers/outbox/outbox_fan_out.h"
+#include "workers/outbox/outbox_task_runner.h"
+
+namespace cv::workers {
+
+struct OutboxConsumerOptions {
+  std::chrono::milliseconds idle_poll{10};
+  size_t fan_out_batch = 512;
+  size_t task_batch = 256;
+  RetryPolicy retry;
+};
+
+class OutboxConsumer {
+ public:
+  // `executor_for(target)` makes the executor of one target's tasks (called once per target,
+  // on that target's thread).
+  using ExecutorFactory = std::function<TaskExecutor(const std::string& target)>;
+
+  OutboxConsumer(meta::MetaStore& store, const Clock& clock, std::string consumer,
+                 OutboxPlanner planner, ExecutorFactory executor_for,
+                 OutboxConsumerOptions options = {});
+  ~OutboxConsumer();  // stops
+
+  // Registers the consumer (a new one starts at the newest event) and starts its threads.
+  Status start();
+  // Stops and joins every thread; work in flight finishes its current try first.
+  void stop();
+
+ private:
+  void fan_out_loop();
+  void target_loop(const std::string& target);
+  void start_new_targets();
+  // Sleeps `period` (0: just checks) unless stop() comes first; false once stopping.
+  bool pause(std::chrono::milliseconds period);
+
+  meta::MetaStore& store_;
+  const Clock& clock_;
+  std::string consumer_;
+  OutboxPlanner planner_;
+  ExecutorFactory executor_for_;
+  OutboxConsumerOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable stopping_signal_;
+  bool stopping_ = false;
+  std::unique_ptr<OutboxFanOut> fan_out_;
+  std::thread fan_out_thread_;
+  std::map<std::string, std::thread> target_threads_;
+};
+
+}  // namespace cv::workers

@@ -1,0 +1,70 @@
+#include "workers/outbox/outbox_task_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace cv::workers {
+
+std::chrono::nanoseconds retry_delay(const RetryPolicy& policy, int attempts,
+                                     std::mt19937_64& rng) {
+  using std::chrono::nanoseconds;
+  const nanoseconds cap = policy.max_delay;
+  nanoseconds delay = policy.first_delay;
+  for (int i = 1; i < attempts && delay < cap; ++i) delay *= 2;
+  delay = std::min(delay, cap);
+  std::uniform_real_distribution<double> factor(0.5, 1.0);
+  return nanoseconds(static_cast<int64_t>(static_cast<double>(delay.count()) * factor(rng)));
+}
+
+OutboxTaskRunner::OutboxTaskRunner(meta::MetaStore& store, std::string consumer,
+                                   std::string target, TaskExecutor executor, RetryPolicy policy,
+                                   const Clock& clock, size_t batch)
+    : store_(store),
+      consumer_(std::move(consumer)),
+      target_(std::move(target)),
+      executor_(std::move(executor)),
+      policy_(policy),
+      clock_(clock),
+      batch_(batch == 0 ? 1 : batch),
+      rng_(std::random_device{}()) {}
+
+Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
+  const int64_t now = to_unix_nanos(clock_.now());
+  std::vector<meta::OutboxTask> due = CV_TRY(store_.due_tasks(consumer_, target_, now, batch_));
+  Report report;
+  std::vector<int64_t> finished;
+  std::vector<meta::OutboxTask> failed;
+  for (meta::OutboxTask& task : due) {
+    const TaskOutcome outcome = executor_(task);
+    if (outcome.kind == TaskOutcome::Kind::kDone) {
+      finished.push_back(task.id);
+      ++report.done;
+      continue;
+    }
+    ++task.attempts;
+    task.last_error = outcome.error;
+    const bool park =
+        outcome.kind == TaskOutcome::Kind::kPermanent || task.attempts >= policy_.max_attempts;
+    if (park) {
+      task.failed = true;
+      ++report.parked;
+      spdlog::warn("{} to {}: event {} ({} {}/{}) failed after {} tries, parked: {}", consumer_,
+                   target_, task.event_seq, task.event.name, task.event.bucket, task.event.key,
+                   task.attempts, task.last_error);
+    } else {
+      task.next_try_ns = now + retry_delay(policy_, task.attempts, rng_).count();
+      ++report.retried;
+      spdlog::info("{} to {}: event {} ({} {}/{}) try {} failed, retrying: {}", consumer_,
+                   target_, task.event_seq, task.event.name, task.event.bucket, task.event.key,
+                   task.attempts, task.last_error);
+    }
+    failed.push_back(std::move(task));
+  }
+  CV_TRY(store_.finish_tasks(finished));
+  CV_TRY(store_.update_tasks(failed));
+  return report;
+}
+
+}  // namespace cv::workers

@@ -1,0 +1,81 @@
+// The doing side of one outbox consumer, for one target: runs the target's due tasks and
+// records how each try ended. Done tasks are removed; a failed try is retried later with
+// exponential backoff and jitter; a task whose failure a retry cannot fix, or that failed
+// `max_attempts` times, is parked as failed (visible, retried only by hand:
+// MetaStore::retry_tasks). Outcomes are written in at most two store writes per batch.
+//
+// Contract: at least once. A task is removed only after its executor reported it done, so
+// a crash in between runs it again; executors must be idempotent for their target (a
+// webhook receiver sees a duplicate, a replica is skipped). One runner per (consumer,
+// target): a slow or failing target delays only its own tasks.
+//
+// Thread-compatible: one run_once at a time per instance.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "meta/meta_store.h"
+
+namespace cv::workers {
+
+// How one try of a task ended.
+struct TaskOutcome {
+  enum class Kind {
+    kDone,       // the work is done: the task is removed
+    kRetry,      // a temporary failure (target down, timeout, 5xx): try again later
+    kPermanent,  // a retry cannot fix it (bad address, 4xx, missing bucket): park now
+  };
+  Kind kind = Kind::kDone;
+  std::string error;  // why, for logs and `admin events list --failed`
+
+  static TaskOutcome done() { return {}; }
+  static TaskOutcome retry(std::string why) { return {Kind::kRetry, std::move(why)}; }
+  static TaskOutcome permanent(std::string why) { return {Kind::kPermanent, std::move(why)}; }
+};
+
+// Runs one try; blocking, bounded by the executor's own timeouts.
+using TaskExecutor = std::function<TaskOutcome(const meta::OutboxTask&)>;
+
+struct RetryPolicy {
+  std::chrono::milliseconds first_delay{1'000};
+  std::chrono::milliseconds max_delay{10 * 60'000};
+  int max_attempts = 12;  // failed tries before the task is parked
+};
+
+// The delay before try number attempts + 1: first_delay * 2^(attempts - 1), capped at
+// max_delay, then scaled by a random factor in [0.5, 1) so that tasks failing together do
+// not retry together.
+std::chrono::nanoseconds retry_delay(const RetryPolicy& policy, int attempts, std::mt19937_64& rng);
+
+class OutboxTaskRunner {
+ public:
+  OutboxTaskRunner(meta::MetaStore& store, std::string consumer, std::string target,
+                   TaskExecutor executor, RetryPolicy policy, const Clock& clock,
+                   size_t batch = 256);
+
+  struct Report {
+    size_t done = 0;
+    size_t retried = 0;
+    size_t parked = 0;
+  };
+  // Runs up to one batch of the target's due tasks, in order, and records their outcomes.
+  Result<Report> run_once();
+
+ private:
+  meta::MetaStore& store_;
+  std::string consumer_;
+  std::string target_;
+  TaskExecutor executor_;
+  RetryPolicy policy_;
+  const Clock& clock_;
+  size_t batch_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace cv::workers
