@@ -13,13 +13,17 @@
 
 namespace cv::app {
 
-// A remote S3 endpoint backups may replicate to ([replication.remotes.NAME]).
+// A remote S3 endpoint backups may replicate to ([replication.remotes.NAME]); the fields of
+// remote::RemoteEndpoint (src/remote/remote_s3_client.h), which the wiring fills from it.
 struct ReplicationRemote {
   std::string name;
-  std::string endpoint;  // http(s)://host[:port]
+  std::string endpoint;  // http(s)://host[:port], no trailing slash
   std::string region = "us-east-1";
   std::string access_key;
   std::string secret_key;  // never logged or printed
+  bool path_style = true;  // false: virtual-hosted-style (bucket.endpoint)
+  bool verify_tls = true;
+  std::string ca_file;  // PEM bundle trusted instead of the system's; empty: the system's
 };
 
 struct Config {

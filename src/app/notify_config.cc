@@ -122,7 +122,10 @@ Status load_replication_remotes(const toml::table& root, std::vector<Replication
   out.clear();
   for (const auto& [name, table] : tables) {
     const std::string section = "replication.remotes." + name;
-    CV_TRY(check_keys(section, *table, {"endpoint", "region", "access_key", "secret_key"}, ""));
+    CV_TRY(check_keys(
+        section, *table,
+        {"endpoint", "region", "access_key", "secret_key", "path_style", "verify_tls", "ca_file"},
+        ""));
     ReplicationRemote remote;
     remote.name = name;
     remote.endpoint = CV_TRY(string_key(section, *table, "endpoint", true));
@@ -137,6 +140,15 @@ Status load_replication_remotes(const toml::table& root, std::vector<Replication
     if (remote.access_key.empty() || remote.secret_key.empty()) {
       return invalid(section, "access_key and secret_key must not be empty");
     }
+    for (auto [key, flag] : {std::pair{"path_style", &remote.path_style},
+                             std::pair{"verify_tls", &remote.verify_tls}}) {
+      if (const toml::node* node = table->get(key)) {
+        if (!node->is_boolean())
+          return invalid(section, std::string(key) + " must be true or false");
+        *flag = *node->value<bool>();
+      }
+    }
+    remote.ca_file = CV_TRY(string_key(section, *table, "ca_file", false));
     out.push_back(std::move(remote));
   }
   std::sort(out.begin(), out.end(),

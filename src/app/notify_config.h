@@ -9,7 +9,8 @@
 //
 //   [replication.remotes.NAME]
 //   endpoint = "https://..."     (required), region (default us-east-1),
-//   access_key, secret_key       (required)
+//   access_key, secret_key       (required), path_style = true, verify_tls = true,
+//   ca_file = "/path/ca.pem"     (optional)
 //
 // Unknown keys, keys of another target type and values of the wrong type are errors, so a
 // misspelt "secret" never leaves a webhook unsigned.

@@ -90,6 +90,27 @@ secret_key = "SK"
   EXPECT_EQ(remote.region, "eu-west-1");
   EXPECT_EQ(remote.access_key, "AK");
   EXPECT_EQ(remote.secret_key, "SK");
+  EXPECT_TRUE(remote.path_style);
+  EXPECT_TRUE(remote.verify_tls);
+  EXPECT_EQ(remote.ca_file, "");
+}
+
+TEST(NotifyConfig, RemoteOptions) {
+  auto config = load_text("remote", R"(
+[replication.remotes.lab]
+endpoint = "https://rgw.lab:7480"
+access_key = "AK"
+secret_key = "SK"
+path_style = false
+verify_tls = false
+ca_file = "/etc/ssl/lab.pem"
+)");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  const auto& remote = config->replication_remotes.at(0);
+  EXPECT_EQ(remote.region, "us-east-1");
+  EXPECT_FALSE(remote.path_style);
+  EXPECT_FALSE(remote.verify_tls);
+  EXPECT_EQ(remote.ca_file, "/etc/ssl/lab.pem");
 }
 
 TEST(NotifyConfig, DefaultPublicUrlIsTheListenAddress) {
