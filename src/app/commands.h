@@ -35,4 +35,10 @@ int admin_events(const Config& config, int64_t after_seq, size_t limit);
 int admin_event_tasks(const Config& config, bool failed_only, size_t limit);
 int admin_event_retry(const Config& config, int64_t task_id);
 
+// Notification targets of the configuration (admin_notify_command.cc). list prints one JSON
+// object per target (secrets shown only as "set"/"unset"); test sends a test message through
+// the target NAME now and prints the outcome; non-zero when it was not delivered.
+int admin_notify_list(const Config& config);
+int admin_notify_test(const Config& config, const std::string& name);
+
 }  // namespace cv::app

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "app/notify_config.h"
+
 namespace cv::app {
 namespace {
 
@@ -130,7 +132,26 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   if (config.events_retention_seconds < 60 || config.events_retention_seconds > 31'536'000) {
     return fail(ErrorCode::kInvalidArgument, "events.retention_seconds must be 60-31536000");
   }
+  if (auto url = table["server"]["public_url"].value<std::string>()) {
+    config.public_url = *url;
+    while (config.public_url.ends_with('/')) config.public_url.pop_back();
+    if (!config.public_url.starts_with("http://") && !config.public_url.starts_with("https://")) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "server.public_url must start with http:// or https://");
+    }
+  }
+  CV_TRY(load_notify_targets(table, config.notify_targets));
+  CV_TRY(load_replication_remotes(table, config.replication_remotes));
   return config;
+}
+
+std::string console_base_url(const Config& config) {
+  if (!config.public_url.empty()) return config.public_url;
+  const bool v6 = config.listen_address.find(':') != std::string::npos;
+  const std::string host = config.listen_address == "0.0.0.0" ? "127.0.0.1"
+                           : v6                               ? "[" + config.listen_address + "]"
+                                                              : config.listen_address;
+  return "http://" + host + ":" + std::to_string(config.listen_port);
 }
 
 }  // namespace cv::app

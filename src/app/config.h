@@ -5,11 +5,26 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "console/sign_in_throttle.h"
 #include "core/error.h"
+#include "workers/notify/targets/target_settings.h"
 
 namespace cv::app {
+
+// A remote S3 endpoint backups may replicate to ([replication.remotes.NAME]); the fields of
+// remote::RemoteEndpoint (src/remote/remote_s3_client.h), which the wiring fills from it.
+struct ReplicationRemote {
+  std::string name;
+  std::string endpoint;  // http(s)://host[:port], no trailing slash
+  std::string region = "us-east-1";
+  std::string access_key;
+  std::string secret_key;  // never logged or printed
+  bool path_style = true;  // false: virtual-hosted-style (bucket.endpoint)
+  bool verify_tls = true;
+  std::string ca_file;  // PEM bundle trusted instead of the system's; empty: the system's
+};
 
 struct Config {
   std::string listen_address = "127.0.0.1";
@@ -45,6 +60,13 @@ struct Config {
   std::filesystem::path console_assets_dir = CLOUDVAULT_CONSOLE_ASSETS;
   // How failed console sign-ins are throttled (free failures, first and longest lockout).
   console::SignInThrottlePolicy sign_in_throttle;
+  // The address people reach this server at (links in notification messages), e.g.
+  // "https://vault.example.com"; empty: http://<listen address>:<port> (console_base_url).
+  std::string public_url;
+  // [notify.targets.NAME], validated (workers::notify::validate), in name order.
+  std::vector<workers::notify::TargetSettings> notify_targets;
+  // [replication.remotes.NAME], validated, in name order.
+  std::vector<ReplicationRemote> replication_remotes;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
@@ -54,9 +76,14 @@ struct Config {
 // glacier; [lifecycle] day_seconds, interval_seconds; [events] retention_seconds (60-31536000);
 // [console] assets,
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,
-// sign_in_first_lockout_seconds, sign_in_max_lockout_seconds) over the defaults. InvalidArgument
+// sign_in_first_lockout_seconds, sign_in_max_lockout_seconds; [server] public_url;
+// [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h) over the
+// defaults. InvalidArgument
 // with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
+
+// public_url, or http://<listen address>:<port> when it is empty; no trailing slash.
+std::string console_base_url(const Config& config);
 
 // Parses "ADDR:PORT" ("127.0.0.1:9000", "[::1]:9000", ":9000").
 Status parse_listen(std::string_view text, Config& config);

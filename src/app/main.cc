@@ -193,6 +193,29 @@ int main(int argc, char** argv) {
     }
   });
 
+  auto* notify = admin->add_subcommand("notify", "notification targets")->fallthrough();
+  notify->require_subcommand(1);
+  auto* notify_list =
+      notify->add_subcommand("list", "list the configured targets (JSON lines)")->fallthrough();
+  notify_list->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_notify_list(*config);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* notify_test =
+      notify->add_subcommand("test", "send a test message through a target now")->fallthrough();
+  std::string notify_target;
+  notify_test->add_option("name", notify_target, "target name")->required();
+  notify_test->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_notify_test(*config, notify_target);
+    } else {
+      exit_code = 2;
+    }
+  });
+
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

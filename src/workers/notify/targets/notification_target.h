@@ -1,0 +1,58 @@
+// A notification target: somewhere a message about a change is delivered (a webhook, an
+// e-mail address, a Slack or Discord channel). The notify worker hands each target the
+// messages of the events routed to it; how a target formats and sends them is its own affair.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+
+namespace cv::workers::notify {
+
+// One event as targets deliver it: the machine-readable document and a human summary.
+struct NotificationMessage {
+  // The AWS event message ({"Records": [...]}, or the s3:TestEvent document), built by the
+  // notify worker; targets send it as it is (webhook) and never parse it.
+  std::string event_document;
+  // The summary people read (e-mail, Slack, Discord).
+  std::string event_name;  // "s3:ObjectCreated:Put" (the "s3:" prefix is optional)
+  std::string bucket;
+  std::string key;         // decoded, as stored
+  std::string version_id;  // empty or "null" for unversioned objects
+  uint64_t size = 0;
+  std::string etag;         // without quotes
+  std::string principal;    // who caused it (user name or principal id); may be empty
+  TimePoint time{};         // when the change happened
+  std::string console_url;  // a link to the object in the web console; may be empty
+};
+
+// Why a delivery failed, and whether trying again later can help.
+struct DeliveryFailure {
+  enum class Kind {
+    kRetryable,  // network errors, timeouts, 5xx, 408, 429, SMTP 4xx: retry with backoff
+    kPermanent,  // 4xx, SMTP 5xx, a bad URL: retrying cannot help; park the event
+  };
+  Kind kind = Kind::kRetryable;
+  std::string message;  // names the target and says why: "HTTP 404 from ...", curl's text
+  bool retryable() const { return kind == Kind::kRetryable; }
+};
+
+using DeliveryResult = std::expected<void, DeliveryFailure>;
+
+// Contract: deliver() blocks until the receiver has accepted the message or the attempt has
+// failed, and never longer than the target's timeout (plus connection teardown). It is
+// thread-safe: the worker may deliver several messages through one target at once. One call
+// is one attempt; retries and backoff are the caller's. Secrets (webhook keys, passwords) never
+// appear in a failure message or a log line.
+class NotificationTarget {
+ public:
+  virtual ~NotificationTarget() = default;
+  virtual DeliveryResult deliver(const NotificationMessage& message) = 0;
+  // The name the configuration gives the target ([notify.targets.NAME]).
+  virtual std::string_view name() const = 0;
+};
+
+}  // namespace cv::workers::notify
