@@ -72,6 +72,7 @@ enum class ErrorCode {
   kServerSideEncryptionConfigurationNotFoundError,
   kRestoreAlreadyInProgress,
   kObjectAlreadyInActiveTierError,
+  kReplicationConfigurationNotFoundError,
 };
 
 struct Error {
