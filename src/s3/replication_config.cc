@@ -7,9 +7,8 @@ namespace cv::s3 {
 
 Result<Response> put_bucket_replication(const Services& services, Call& call) {
   // S3 requires Content-MD5 (or an x-amz-checksum-*) on PutBucketReplication.
-  const std::string body =
-      CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
-                                   IntegrityHeader::kRequired));
+  const std::string body = CV_TRY(read_request_document(
+      call.request, call.identity, services.options.max_xml_body, IntegrityHeader::kRequired));
   const auto config = CV_TRY(parse_replication_configuration(body));
   static const vault::NoReplicationRemotes kNoRemotes;
   const vault::ReplicationRemoteCatalog& remotes = services.options.replication_remotes != nullptr

@@ -146,17 +146,17 @@ Result<ReplicationDestination> parse_destination(const pugi::xml_node& node) {
     if (name == "Account") return once(account, child, leaf_text);
     if (name == "StorageClass") return once(storage_class, child, leaf_text);
     if (name == "AccessControlTranslation") {
-      return once(destination.owner_override, child,
-                  [](const pugi::xml_node& item) -> Result<std::string> {
-                    std::optional<std::string> owner;
-                    CV_TRY(each_child(item, [&](std::string_view leaf,
-                                                const pugi::xml_node& value) -> Status {
-                      if (leaf == "Owner") return once(owner, value, leaf_text);
-                      return malformed();
-                    }));
-                    if (!owner) return malformed();
-                    return std::move(*owner);
-                  });
+      return once(
+          destination.owner_override, child, [](const pugi::xml_node& item) -> Result<std::string> {
+            std::optional<std::string> owner;
+            CV_TRY(
+                each_child(item, [&](std::string_view leaf, const pugi::xml_node& value) -> Status {
+                  if (leaf == "Owner") return once(owner, value, leaf_text);
+                  return malformed();
+                }));
+            if (!owner) return malformed();
+            return std::move(*owner);
+          });
     }
     if (name == "EncryptionConfiguration") {
       if (destination.replica_kms_key_id) return malformed();
@@ -295,8 +295,7 @@ void add_destination(pugi::xml_node rule, const ReplicationDestination& destinat
     add_text(node, "StorageClass", destination.storage_class);
   }
   if (destination.owner_override) {
-    add_text(node.append_child("AccessControlTranslation"), "Owner",
-             *destination.owner_override);
+    add_text(node.append_child("AccessControlTranslation"), "Owner", *destination.owner_override);
   }
   if (destination.replica_kms_key_id) {
     add_text(node.append_child("EncryptionConfiguration"), "ReplicaKmsKeyID",
@@ -305,7 +304,8 @@ void add_destination(pugi::xml_node rule, const ReplicationDestination& destinat
   if (destination.replication_time) {
     add_time_setting(node, "ReplicationTime", "Time", *destination.replication_time);
   }
-  if (destination.metrics) add_time_setting(node, "Metrics", "EventThreshold", *destination.metrics);
+  if (destination.metrics)
+    add_time_setting(node, "Metrics", "EventThreshold", *destination.metrics);
 }
 
 void add_rule(pugi::xml_node root, const ReplicationRule& rule) {
@@ -337,8 +337,8 @@ void add_rule(pugi::xml_node root, const ReplicationRule& rule) {
 Result<vault::ReplicationConfiguration> parse_replication_configuration(std::string_view xml) {
   pugi::xml_document doc;
   // 1000 rules of a few dozen elements each.
-  const auto root = CV_TRY(parse_xml(doc, xml, "ReplicationConfiguration",
-                                        XmlLimits{.max_elements = 40'000}));
+  const auto root =
+      CV_TRY(parse_xml(doc, xml, "ReplicationConfiguration", XmlLimits{.max_elements = 40'000}));
   vault::ReplicationConfiguration config;
   std::optional<std::string> role;
   CV_TRY(each_child(root, [&](std::string_view name, const pugi::xml_node& node) -> Status {

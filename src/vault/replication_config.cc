@@ -36,8 +36,8 @@ bool is_reserved(std::string_view tag_key) {
 Status check_storage_class(const ReplicationDestination& destination) {
   if (destination.storage_class.empty()) return {};
   static constexpr std::array<std::string_view, 11> kS3Classes = {
-      "STANDARD",   "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
-      "GLACIER",    "DEEP_ARCHIVE",       "OUTPOSTS",    "GLACIER_IR", "SNOW",
+      "STANDARD",       "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
+      "GLACIER",        "DEEP_ARCHIVE",       "OUTPOSTS",    "GLACIER_IR", "SNOW",
       "EXPRESS_ONEZONE"};
   bool known = false;
   for (std::string_view name : kS3Classes) known = known || name == destination.storage_class;
@@ -98,9 +98,10 @@ Status check_rule(const ReplicationRule& rule) {
     }
     if (*rule.delete_marker_replication &&
         (rule.filter.has_object_tags() || rule.filter.has_content_type())) {
-      return invalid_request("Delete marker replication is not supported if any Tag filter is "
-                             "specified." +
-                             std::string(kV2Guide));
+      return invalid_request(
+          "Delete marker replication is not supported if any Tag filter is "
+          "specified." +
+          std::string(kV2Guide));
     }
   } else {
     if (rule.priority) {

@@ -69,9 +69,9 @@ struct ReplicationTimeSetting {
 };
 
 struct ReplicationDestination {
-  std::string bucket_arn;  // as given: "arn:aws:s3:::NAME"
-  std::string account;     // empty: this server; else the remote's name
-  std::string storage_class;  // empty: the source version's class
+  std::string bucket_arn;                         // as given: "arn:aws:s3:::NAME"
+  std::string account;                            // empty: this server; else the remote's name
+  std::string storage_class;                      // empty: the source version's class
   std::optional<std::string> replica_kms_key_id;  // <EncryptionConfiguration>: kept only
   std::optional<std::string> owner_override;      // <AccessControlTranslation><Owner>
   std::optional<ReplicationTimeSetting> replication_time;
@@ -87,7 +87,7 @@ struct ReplicationDestination {
 };
 
 struct ReplicationRule {
-  std::string id;                  // 1..255 characters, unique; made up when absent
+  std::string id;                   // 1..255 characters, unique; made up when absent
   std::optional<int32_t> priority;  // V2: required, unique, higher wins
   bool enabled = true;
   ReplicationFilter filter;

@@ -27,8 +27,7 @@ Status Vault::put_replication(std::string_view bucket, const ReplicationConfigur
   CV_TRY(validate(config));
   if (CV_TRY(versioning(bucket)) != Versioning::kEnabled) {
     return invalid_request(
-        "Versioning must be 'Enabled' on the bucket to apply a replication configuration",
-        bucket);
+        "Versioning must be 'Enabled' on the bucket to apply a replication configuration", bucket);
   }
   for (const ReplicationRule& rule : config.rules) {
     const ReplicationDestination& destination = rule.destination;
@@ -44,8 +43,7 @@ Status Vault::put_replication(std::string_view bucket, const ReplicationConfigur
     }
     const std::string name = destination.bucket_name();
     if (name == bucket) {
-      return invalid_request("Destination bucket cannot be the same as the source bucket.",
-                             bucket);
+      return invalid_request("Destination bucket cannot be the same as the source bucket.", bucket);
     }
     auto state = versioning(name);
     if (!state) {

@@ -11,7 +11,8 @@ namespace {
 using vault::ReplicationFilter;
 using Shape = ReplicationFilter::Shape;
 
-std::string wrap(std::string_view rules, std::string_view role = "<Role>arn:aws:iam::1:role/r</Role>") {
+std::string wrap(std::string_view rules,
+                 std::string_view role = "<Role>arn:aws:iam::1:role/r</Role>") {
   return "<ReplicationConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" +
          std::string(role) + std::string(rules) + "</ReplicationConfiguration>";
 }
@@ -120,16 +121,16 @@ TEST(ReplicationXmlTest, SchemaErrorsAreMalformedXml) {
             ErrorCode::kMalformedXML);  // no Role
   const std::string dest(kDestination);
   for (const std::string& rules : std::vector<std::string>{
-           "<Rule>" + dest + "</Rule>",                                   // no Status
-           "<Rule><Status>On</Status>" + dest + "</Rule>",                // bad Status
-           std::string("<Rule><Status>Enabled</Status></Rule>"),          // no Destination
+           "<Rule>" + dest + "</Rule>",                                         // no Status
+           "<Rule><Status>On</Status>" + dest + "</Rule>",                      // bad Status
+           std::string("<Rule><Status>Enabled</Status></Rule>"),                // no Destination
            std::string("<Rule><Status>Enabled</Status><Destination/></Rule>"),  // no Bucket
-           rule("<Priority>one</Priority>"),                              // not a number
-           rule("<Priority>1</Priority><Priority>2</Priority>"),          // repeated
-           rule("<Prefix>a</Prefix><Filter/>"),                           // both forms
+           rule("<Priority>one</Priority>"),                                    // not a number
+           rule("<Priority>1</Priority><Priority>2</Priority>"),                // repeated
+           rule("<Prefix>a</Prefix><Filter/>"),                                 // both forms
            rule("<Filter><Prefix>a</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></Filter>"),
-           rule("<Filter><Tag><Key>k</Key></Tag></Filter>"),              // no Value
-           rule("<Filter><Size>1</Size></Filter>"),                       // unknown condition
+           rule("<Filter><Tag><Key>k</Key></Tag></Filter>"),  // no Value
+           rule("<Filter><Size>1</Size></Filter>"),           // unknown condition
            rule("<DeleteMarkerReplication><Status>Maybe</Status></DeleteMarkerReplication>"),
            rule("<Unknown/>"),
            "<Rule><Status>Enabled</Status><Destination><Bucket>arn:aws:s3:::b</Bucket>"
@@ -152,13 +153,14 @@ TEST(ReplicationXmlTest, MoreThanAThousandRulesAreLeftToValidate) {
 }
 
 TEST(ReplicationXmlTest, WritesS3sDocument) {
-  auto config = parse_replication_configuration(wrap(rule(
-      "<ID>one</ID><Priority>1</Priority><Filter><Prefix>a&amp;b/</Prefix></Filter>"
-      "<DeleteMarkerReplication><Status>Enabled</Status></DeleteMarkerReplication>")));
+  auto config = parse_replication_configuration(
+      wrap(rule("<ID>one</ID><Priority>1</Priority><Filter><Prefix>a&amp;b/</Prefix></Filter>"
+                "<DeleteMarkerReplication><Status>Enabled</Status></DeleteMarkerReplication>")));
   ASSERT_TRUE(config);
   const std::string xml = replication_configuration_xml(*config);
-  EXPECT_NE(xml.find("<ReplicationConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"),
-            std::string::npos);
+  EXPECT_NE(
+      xml.find("<ReplicationConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"),
+      std::string::npos);
   EXPECT_NE(xml.find("<Role>arn:aws:iam::1:role/r</Role>"), std::string::npos);
   EXPECT_NE(xml.find("<Prefix>a&amp;b/</Prefix>"), std::string::npos);
   EXPECT_NE(xml.find("<DeleteMarkerReplication><Status>Enabled</Status>"), std::string::npos);

@@ -72,8 +72,9 @@ TEST(ReplicationValidateTest, V2NeedsPriorityAndDeleteMarkerReplication) {
   ReplicationRule rule = v2_rule("a", 1, "");
   rule.priority.reset();
   EXPECT_EQ(error_of(config_of({rule})), ErrorCode::kInvalidRequest);
-  EXPECT_EQ(message_of(config_of({rule})).find("Priority must be specified for this version of "
-                                               "Cross Region Replication configuration schema."),
+  EXPECT_EQ(message_of(config_of({rule}))
+                .find("Priority must be specified for this version of "
+                      "Cross Region Replication configuration schema."),
             0u);
   rule = v2_rule("a", 1, "");
   rule.delete_marker_replication.reset();
@@ -107,8 +108,9 @@ TEST(ReplicationValidateTest, DeleteMarkersAreNotReplicatedWithTagFilters) {
   ReplicationRule rule = v2_rule("a", 1, "");
   rule.filter = {.shape = Shape::kTag, .tags = {{"backup", "yes"}}};
   rule.delete_marker_replication = true;
-  EXPECT_EQ(message_of(config_of({rule})).find("Delete marker replication is not supported if "
-                                               "any Tag filter is specified."),
+  EXPECT_EQ(message_of(config_of({rule}))
+                .find("Delete marker replication is not supported if "
+                      "any Tag filter is specified."),
             0u);
   // Our suffix filter is about the key, so delete markers can follow it; content type cannot.
   rule.filter = {.shape = Shape::kTag, .tags = {{"cloudvault:suffix", ".pdf"}}};
@@ -180,9 +182,8 @@ TEST(ReplicationTargetsTest, SuffixAndContentTypeExtension) {
   ReplicationRule pdf = v2_rule("pdf", 1, "", "b1");
   pdf.filter = {.shape = Shape::kTag, .tags = {{"cloudvault:suffix", ".pdf"}}};
   ReplicationRule images = v2_rule("images", 2, "", "b2");
-  images.filter = {.shape = Shape::kAnd,
-                   .prefix = "camera/",
-                   .tags = {{"cloudvault:content-type", "image/*"}}};
+  images.filter = {
+      .shape = Shape::kAnd, .prefix = "camera/", .tags = {{"cloudvault:content-type", "image/*"}}};
   ReplicationRule exact = v2_rule("exact", 3, "", "b3");
   exact.filter = {.shape = Shape::kTag, .tags = {{"cloudvault:content-type", "text/plain"}}};
   const auto config = config_of({pdf, images, exact});
