@@ -129,6 +129,8 @@ constexpr std::array kCodes = {
     CodeInfo{ErrorCode::kReplicationConfigurationNotFoundError,
              "ReplicationConfigurationNotFoundError", 404,
              "The replication configuration was not found"},
+    CodeInfo{ErrorCode::kInvalidBucketState, "InvalidBucketState", 409,
+             "The request is not valid with the current state of the bucket."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

@@ -73,6 +73,7 @@ enum class ErrorCode {
   kRestoreAlreadyInProgress,
   kObjectAlreadyInActiveTierError,
   kReplicationConfigurationNotFoundError,
+  kInvalidBucketState,
 };
 
 struct Error {

@@ -109,7 +109,8 @@ class Vault {
   Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
                                                        std::string_view kind);
   Status delete_bucket_config(std::string_view bucket, std::string_view kind);
-  // Versioning state (cached like buckets). set_versioning accepts kEnabled and kSuspended.
+  // Versioning state (cached like buckets). set_versioning accepts kEnabled and kSuspended;
+  // suspending fails with InvalidBucketState while the bucket has a replication configuration.
   Result<Versioning> versioning(std::string_view bucket);
   Status set_versioning(std::string_view bucket, Versioning state);
 

@@ -195,6 +195,18 @@ def test_local_destination_must_exist_with_versioning(s3, source, unique_name):
     assert "same as the source bucket" in response["Error"]["Message"]
 
 
+def test_versioning_cannot_be_suspended_while_configured(s3, source, backup):
+    s3.put_bucket_replication(Bucket=source, ReplicationConfiguration=config_of(
+        v2_rule("r", 1, backup)))
+    response = expect_error(s3.put_bucket_versioning, "InvalidBucketState", 409, Bucket=source,
+                            VersioningConfiguration={"Status": "Suspended"})
+    assert response["Error"]["Message"].startswith(
+        "A replication configuration is present on this bucket")
+    assert s3.get_bucket_versioning(Bucket=source)["Status"] == "Enabled"
+    s3.delete_bucket_replication(Bucket=source)
+    s3.put_bucket_versioning(Bucket=source, VersioningConfiguration={"Status": "Suspended"})
+
+
 def test_unknown_remote_is_refused(s3, source):
     rule = v2_rule("r", 1, "offsite-bucket")
     rule["Destination"]["Account"] = "nosuchremote"

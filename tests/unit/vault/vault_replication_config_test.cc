@@ -136,6 +136,20 @@ TEST_F(VaultReplicationConfigTest, DocumentErrorsComeFirst) {
   EXPECT_EQ(put_error("source", config).code, ErrorCode::kMalformedXML);
 }
 
+TEST_F(VaultReplicationConfigTest, VersioningCannotBeSuspendedWhileConfigured) {
+  ASSERT_TRUE(vault_->put_replication("source", to("backup"), remotes_));
+  auto suspended = vault_->set_versioning("source", Versioning::kSuspended);
+  ASSERT_FALSE(suspended);
+  EXPECT_EQ(suspended.error().code, ErrorCode::kInvalidBucketState);
+  EXPECT_EQ(error_http_status(suspended.error().code), 409);
+  EXPECT_EQ(vault_->versioning("source").value(), Versioning::kEnabled);
+  EXPECT_TRUE(vault_->set_versioning("source", Versioning::kEnabled));
+  // The destination is not guarded (as on S3); the worker reports a suspended destination.
+  EXPECT_TRUE(vault_->set_versioning("backup", Versioning::kSuspended));
+  ASSERT_TRUE(vault_->delete_replication("source"));
+  EXPECT_TRUE(vault_->set_versioning("source", Versioning::kSuspended));
+}
+
 TEST_F(VaultReplicationConfigTest, DeletingTheBucketForgetsTheConfiguration) {
   ASSERT_TRUE(vault_->put_replication("source", to("backup"), remotes_));
   ASSERT_TRUE(vault_->replication("source"));  // cached
