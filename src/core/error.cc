@@ -126,6 +126,11 @@ constexpr std::array kCodes = {
              "Object restore is already in progress"},
     CodeInfo{ErrorCode::kObjectAlreadyInActiveTierError, "ObjectAlreadyInActiveTierError", 403,
              "Restore is not allowed for the object's current storage class"},
+    CodeInfo{ErrorCode::kReplicationConfigurationNotFoundError,
+             "ReplicationConfigurationNotFoundError", 404,
+             "The replication configuration was not found"},
+    CodeInfo{ErrorCode::kInvalidBucketState, "InvalidBucketState", 409,
+             "The request is not valid with the current state of the bucket."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

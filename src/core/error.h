@@ -72,6 +72,8 @@ enum class ErrorCode {
   kServerSideEncryptionConfigurationNotFoundError,
   kRestoreAlreadyInProgress,
   kObjectAlreadyInActiveTierError,
+  kReplicationConfigurationNotFoundError,
+  kInvalidBucketState,
 };
 
 struct Error {

@@ -91,6 +91,10 @@ Result<Response> get_bucket_notification(const Services&, Call&);
 Result<Response> put_bucket_lifecycle(const Services&, Call&);
 Result<Response> get_bucket_lifecycle(const Services&, Call&);
 Result<Response> delete_bucket_lifecycle(const Services&, Call&);
+// Bucket replication configuration (replication_config.cc).
+Result<Response> put_bucket_replication(const Services&, Call&);
+Result<Response> get_bucket_replication(const Services&, Call&);
+Result<Response> delete_bucket_replication(const Services&, Call&);
 
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.

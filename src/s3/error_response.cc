@@ -17,6 +17,7 @@ Response error_response(const Error& error, const Request& request) {
     if (error.code == ErrorCode::kNoSuchBucket ||
         error.code == ErrorCode::kNoSuchLifecycleConfiguration ||
         error.code == ErrorCode::kNoSuchCORSConfiguration ||
+        error.code == ErrorCode::kReplicationConfigurationNotFoundError ||
         error.code == ErrorCode::kServerSideEncryptionConfigurationNotFoundError) {
       add_text(xml.root(), "BucketName", error.resource);
     }

@@ -54,6 +54,10 @@ enum class Operation {
   kPutBucketLifecycleConfiguration,
   kGetBucketLifecycleConfiguration,
   kDeleteBucketLifecycle,
+  // Bucket replication configuration (replication_config.cc).
+  kPutBucketReplication,
+  kGetBucketReplication,
+  kDeleteBucketReplication,
 };
 
 enum class Access {

@@ -58,6 +58,9 @@ Result<Route> route_bucket(const Request& request) {
       return make(Operation::kGetBucketLifecycleConfiguration, Access::kBucketOwner,
                   "GetBucketLifecycleConfiguration");
     }
+    if (has(p, "replication")) {
+      return make(Operation::kGetBucketReplication, Access::kBucketOwner, "GetBucketReplication");
+    }
     if (has(p, "location")) {
       return make(Operation::kGetBucketLocation, Access::kBucketOwner, "GetBucketLocation");
     }
@@ -88,6 +91,9 @@ Result<Route> route_bucket(const Request& request) {
       return make(Operation::kPutBucketLifecycleConfiguration, Access::kBucketOwner,
                   "PutBucketLifecycleConfiguration");
     }
+    if (has(p, "replication")) {
+      return make(Operation::kPutBucketReplication, Access::kBucketOwner, "PutBucketReplication");
+    }
     if (has(p, "versioning")) {
       return make(Operation::kPutBucketVersioning, Access::kBucketOwner, "PutBucketVersioning");
     }
@@ -101,6 +107,10 @@ Result<Route> route_bucket(const Request& request) {
     }
     if (has(p, "lifecycle")) {
       return make(Operation::kDeleteBucketLifecycle, Access::kBucketOwner, "DeleteBucketLifecycle");
+    }
+    if (has(p, "replication")) {
+      return make(Operation::kDeleteBucketReplication, Access::kBucketOwner,
+                  "DeleteBucketReplication");
     }
   } else if (m == "POST") {
     if (has(p, "delete"))

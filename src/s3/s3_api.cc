@@ -91,6 +91,12 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_lifecycle;
     case Operation::kDeleteBucketLifecycle:
       return delete_bucket_lifecycle;
+    case Operation::kPutBucketReplication:
+      return put_bucket_replication;
+    case Operation::kGetBucketReplication:
+      return get_bucket_replication;
+    case Operation::kDeleteBucketReplication:
+      return delete_bucket_replication;
   }
   return nullptr;
 }

@@ -22,6 +22,9 @@ struct S3Options {
   std::string region = "us-east-1";
   std::string domain;                 // virtual-hosted-style base domain; empty: path only
   size_t max_xml_body = 1024 * 1024;  // request XML documents larger than this are refused
+  // The remote S3 endpoints replication rules may name (<Account>); not owned, must outlive
+  // the S3Api. Null: none configured, every remote destination is refused.
+  const vault::ReplicationRemoteCatalog* replication_remotes = nullptr;
 };
 
 // Thread-safe: handle() is called from many worker threads at once.

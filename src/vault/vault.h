@@ -24,6 +24,7 @@
 #include "vault/encryption.h"
 #include "vault/lifecycle_rules.h"
 #include "vault/notification_config.h"
+#include "vault/replication_config.h"
 #include "vault/storage_class.h"
 
 namespace cv::vault {
@@ -109,7 +110,8 @@ class Vault {
   Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
                                                        std::string_view kind);
   Status delete_bucket_config(std::string_view bucket, std::string_view kind);
-  // Versioning state (cached like buckets). set_versioning accepts kEnabled and kSuspended.
+  // Versioning state (cached like buckets). set_versioning accepts kEnabled and kSuspended;
+  // suspending fails with InvalidBucketState while the bucket has a replication configuration.
   Result<Versioning> versioning(std::string_view bucket);
   Status set_versioning(std::string_view bucket, Versioning state);
 
@@ -132,6 +134,19 @@ class Vault {
   Status put_lifecycle(std::string_view bucket, const LifecycleConfiguration& config);
   Result<std::optional<LifecycleConfiguration>> lifecycle(std::string_view bucket);
   Status delete_lifecycle(std::string_view bucket);
+
+  // Replication configuration (vault_replication_config.cc; model, S3's document checks and
+  // matching in replication_config.h). put_replication validates the document, then needs
+  // the bucket's versioning Enabled and, per rule, a local destination that exists, is not
+  // the bucket itself and has versioning Enabled, or a remote destination (<Account>) that
+  // `remotes` knows (InvalidRequest otherwise), and replaces the configuration.
+  // replication() answers nullopt when the bucket has none (parsed once, then cached like
+  // lifecycle); delete_replication removes it (no error when there was none). All fail with
+  // NoSuchBucket when the bucket does not exist.
+  Status put_replication(std::string_view bucket, const ReplicationConfiguration& config,
+                         const ReplicationRemoteCatalog& remotes);
+  Result<std::optional<ReplicationConfiguration>> replication(std::string_view bucket);
+  Status delete_replication(std::string_view bucket);
 
   // Objects. Every change below commits together with its outbox event (meta::Event, named
   // as S3 names it, with `origin`): no change without its event, no event without its change.
@@ -321,6 +336,13 @@ class Vault {
   };
   std::map<std::string, CachedLifecycle, std::less<>> lifecycle_cache_;
   void forget_lifecycle(std::string_view bucket);
+  // Parsed replication configurations by bucket, kept exact like lifecycle_cache_.
+  struct CachedReplication {
+    uint64_t cache_changes = 0;
+    std::optional<ReplicationConfiguration> config;
+  };
+  std::map<std::string, CachedReplication, std::less<>> replication_cache_;
+  void forget_replication(std::string_view bucket);
 };
 
 // S3 bucket naming rules (3-63 chars, lowercase letters, digits, '.', '-', no IP address

@@ -115,6 +115,13 @@ Status Vault::set_versioning(std::string_view bucket, Versioning state) {
   if (state == Versioning::kUnversioned) {
     return fail(ErrorCode::kMalformedXML, "Versioning can only be Enabled or Suspended");
   }
+  if (state == Versioning::kSuspended && CV_TRY(replication(bucket)).has_value()) {
+    return fail(ErrorCode::kInvalidBucketState,
+                "A replication configuration is present on this bucket, so you cannot change the "
+                "versioning state. To change the versioning state, first delete the replication "
+                "configuration.",
+                std::string(bucket));
+  }
   CV_TRY(meta_.put_bucket_config(bucket, kVersioningConfig,
                                  state == Versioning::kEnabled ? "Enabled" : "Suspended"));
   std::lock_guard lock(bucket_cache_mutex_);

@@ -332,7 +332,7 @@ TEST_F(SigV4VerifierTest, HostMustBeSigned) {
 // The replayed request of issue 11: a valid signature over host, x-amz-content-sha256 and
 // x-amz-date, sent again with x-amz-* headers it does not cover.
 TEST_F(SigV4VerifierTest, UnsignedAmzHeadersAreRefused) {
-  for (const std::string payload : {hex_encode(sha256("")), std::string("UNSIGNED-PAYLOAD")}) {
+  for (const std::string& payload : {hex_encode(sha256("")), std::string("UNSIGNED-PAYLOAD")}) {
     const Request original = signed_request(
         signing_request("PUT", std::string(kHost), "/probe/cpdst", {}, {}, payload));
     ASSERT_TRUE(verifier_.verify(original));
