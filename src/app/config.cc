@@ -132,6 +132,20 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   if (config.events_retention_seconds < 60 || config.events_retention_seconds > 31'536'000) {
     return fail(ErrorCode::kInvalidArgument, "events.retention_seconds must be 60-31536000");
   }
+  config.events_retry_first_seconds =
+      table["events"]["retry_first_seconds"].value_or(config.events_retry_first_seconds);
+  config.events_retry_max_seconds =
+      table["events"]["retry_max_seconds"].value_or(config.events_retry_max_seconds);
+  config.events_max_attempts =
+      table["events"]["max_attempts"].value_or(config.events_max_attempts);
+  if (!(config.events_retry_first_seconds >= 0.001 && config.events_retry_first_seconds <= 3600) ||
+      !(config.events_retry_max_seconds >= config.events_retry_first_seconds &&
+        config.events_retry_max_seconds <= 86400) ||
+      config.events_max_attempts < 1 || config.events_max_attempts > 1000) {
+    return fail(ErrorCode::kInvalidArgument,
+                "events.retry_first_seconds must be 0.001-3600, events.retry_max_seconds at "
+                "least that and at most 86400, events.max_attempts 1-1000");
+  }
   if (auto url = table["server"]["public_url"].value<std::string>()) {
     config.public_url = *url;
     while (config.public_url.ends_with('/')) config.public_url.pop_back();

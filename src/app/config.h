@@ -56,6 +56,12 @@ struct Config {
   // How long outbox events are kept once every consumer is done with them (an event a
   // consumer still needs is kept as long as it is needed).
   int64_t events_retention_seconds = 86400;
+  // How a failed delivery (notification, replication) is tried again: the first retry after
+  // events_retry_first_seconds, doubling up to events_retry_max_seconds (with jitter), parked
+  // as failed after events_max_attempts failed tries.
+  double events_retry_first_seconds = 1;
+  double events_retry_max_seconds = 600;
+  int64_t events_max_attempts = 12;
   // The web console's built assets (`vite build` output).
   std::filesystem::path console_assets_dir = CLOUDVAULT_CONSOLE_ASSETS;
   // How failed console sign-ins are throttled (free failures, first and longest lockout).
@@ -73,8 +79,8 @@ struct Config {
 // idle_timeout_seconds, header_timeout_seconds, read_timeout_seconds, write_timeout_seconds
 // (each 1-86400), max_connections_per_address (0-1000000, 0 unlimited);
 // [storage] data, inline_threshold, master_key_file; [gc] interval_seconds; [tiers] standard_ia,
-// glacier; [lifecycle] day_seconds, interval_seconds; [events] retention_seconds (60-31536000);
-// [console] assets,
+// glacier; [lifecycle] day_seconds, interval_seconds; [events] retention_seconds (60-31536000),
+// retry_first_seconds, retry_max_seconds, max_attempts; [console] assets,
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,
 // sign_in_first_lockout_seconds, sign_in_max_lockout_seconds; [server] public_url;
 // [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h) over the

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/catalogs.h"
 #include "app/change_file.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
@@ -29,6 +30,9 @@
 #include "vault/vault.h"
 #include "workers/garbage_collector.h"
 #include "workers/lifecycle_worker.h"
+#include "workers/notify/notification_delivery.h"
+#include "workers/notify/targets/target_catalog.h"
+#include "workers/outbox/outbox_consumer.h"
 
 namespace cv::app {
 namespace {
@@ -107,10 +111,20 @@ int run_server(const Config& config) {
     return 1;
   }
 
+  auto notify_targets = workers::notify::TargetCatalog::create(config.notify_targets, clock);
+  if (!notify_targets) {
+    std::fprintf(stderr, "cloudvault: %s\n", notify_targets.error().message.c_str());
+    return 1;
+  }
+  const NotificationTargetNames target_names(**notify_targets);
+  const ReplicationRemoteNames remote_names(config.replication_remotes);
+
   OwnerNames owners(users);
   s3::S3Options s3_options;
   s3_options.region = config.region;
   s3_options.domain = config.domain;
+  s3_options.notification_targets = &target_names;
+  s3_options.replication_remotes = &remote_names;
   s3::S3Api s3_api(vault, users, owners, clock, s3_options);
   if (VIPS_INIT("cloudvault") != 0) {
     std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");
@@ -156,6 +170,25 @@ int run_server(const Config& config) {
         auto report = lifecycle.run_once(to_unix_nanos(clock.now()));
         if (!report) spdlog::error("lifecycle pass failed: {}", report.error().message);
       });
+
+  // Event notifications: the outbox's "notify" consumer (workers/notify/notification_delivery.h).
+  workers::OutboxConsumerOptions outbox_options;
+  outbox_options.retry.first_delay = std::chrono::milliseconds(
+      std::llround(config.events_retry_first_seconds * 1000));
+  outbox_options.retry.max_delay =
+      std::chrono::milliseconds(std::llround(config.events_retry_max_seconds * 1000));
+  outbox_options.retry.max_attempts = static_cast<int>(config.events_max_attempts);
+  workers::notify::NotificationDelivery notifications(
+      vault, **notify_targets, {.region = config.region, .public_url = console_base_url(config)});
+  workers::OutboxConsumer notifying(*stores->meta, clock,
+                                    std::string(workers::notify::kNotifyConsumer),
+                                    notifications.planner(), notifications.executors(),
+                                    outbox_options);
+  if (auto started = notifying.start(); !started) {
+    std::fprintf(stderr, "cloudvault: cannot start notification delivery: %s\n",
+                 started.error().message.c_str());
+    return 1;
+  }
 
   PeriodicTask pruning(std::chrono::seconds(60), [&] {
     auto pruned = vault.prune_events(std::chrono::seconds(config.events_retention_seconds));

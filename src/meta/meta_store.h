@@ -58,9 +58,16 @@ class MetaStore {
   virtual Result<BucketUsage> bucket_usage(std::string_view name) = 0;
 
   // Per-bucket configuration documents by kind ("cors", later "versioning", "lifecycle"...).
-  // The document is opaque text. NoSuchBucket when the bucket is absent.
+  // The document is opaque text. NoSuchBucket when the bucket is absent. With `event` (e.g.
+  // s3:TestEvent when a notification configuration is saved), the event is appended in the
+  // same transaction.
   virtual Status put_bucket_config(std::string_view bucket, std::string_view kind,
-                                   std::string_view document) = 0;
+                                   std::string_view document,
+                                   const std::optional<Event>& event) = 0;
+  Status put_bucket_config(std::string_view bucket, std::string_view kind,
+                           std::string_view document) {
+    return put_bucket_config(bucket, kind, document, std::nullopt);
+  }
   virtual Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
                                                                std::string_view kind) = 0;
   virtual Status delete_bucket_config(std::string_view bucket, std::string_view kind) = 0;

@@ -36,8 +36,8 @@ Result<Response> put_bucket_notification(const Services& services, Call& call) {
   const NoNotificationTargets none;
   const vault::NotificationTargetCatalog* targets = services.options.notification_targets;
   if (targets == nullptr) targets = &none;
-  CV_TRY(services.vault.put_notification_config(call.route.bucket, config,
-                                                skip_validation ? nullptr : targets));
+  CV_TRY(services.vault.put_notification_config(
+      call.route.bucket, config, skip_validation ? nullptr : targets, call.origin()));
   return empty_response(200);
 }
 

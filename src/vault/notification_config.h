@@ -96,6 +96,15 @@ std::vector<const NotificationRule*> matching_rules(const NotificationConfigurat
 // An Id for a rule that came without one (S3 makes up a random one).
 std::string new_notification_rule_id();
 
+// The event name of the test message, which no configuration can ask for.
+inline constexpr std::string_view kTestEventName = "s3:TestEvent";
+
+// The s3:TestEvent written when a non-empty configuration is saved carries, as its detail,
+// the configuration's distinct target names in order (the notify worker sends the test message
+// to each): {"targets":["hook","mail"]}. test_event_targets answers none for any other text.
+std::string test_event_detail(const NotificationConfiguration& config);
+std::vector<std::string> test_event_targets(std::string_view detail);
+
 // Stored form (bucket config kind "notification"). notification_from_json fails with
 // InternalError on a document it cannot read (to_json wrote it).
 std::string to_json(const NotificationConfiguration& config);

@@ -4,6 +4,7 @@
 // {"event_bridge": false,
 //  "rules": [{"id": "...", "kind": "topic" | "queue" | "function", "arn": "arn:aws:sns:...:hook",
 //             "target": "hook", "events": ["s3:ObjectCreated:*"], "prefix": "", "suffix": ""}]}
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "vault/notification_config.h"
@@ -103,6 +104,30 @@ Result<NotificationConfiguration> notification_from_json(std::string_view text) 
   } catch (const BadDocument&) {
     return fail(ErrorCode::kInternalError, "Stored notification configuration is not readable");
   }
+}
+
+std::string test_event_detail(const NotificationConfiguration& config) {
+  std::vector<std::string_view> names;
+  json::array targets;
+  for (const NotificationRule& rule : config.rules) {
+    if (std::find(names.begin(), names.end(), rule.target) != names.end()) continue;
+    names.push_back(rule.target);
+    targets.emplace_back(rule.target);
+  }
+  return json::serialize(json::object{{"targets", std::move(targets)}});
+}
+
+std::vector<std::string> test_event_targets(std::string_view detail) {
+  json::error_code error;
+  const json::value document = json::parse(detail, error);
+  std::vector<std::string> names;
+  if (error || !document.is_object()) return names;
+  const json::value* targets = document.get_object().if_contains("targets");
+  if (targets == nullptr || !targets->is_array()) return names;
+  for (const json::value& name : targets->get_array()) {
+    if (name.is_string()) names.emplace_back(name.get_string());
+  }
+  return names;
 }
 
 }  // namespace cv::vault

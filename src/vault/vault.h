@@ -119,10 +119,13 @@ class Vault {
   // matching in notification_config.h). put_notification_config validates (InvalidArgument,
   // see validate) and, unless `destinations` is null (x-amz-skip-destination-validation),
   // checks every rule's target exists; then replaces the bucket's configuration (an empty one
-  // removes it). get_notification_config answers an empty configuration when the bucket has
-  // none. Both fail with NoSuchBucket when the bucket does not exist.
+  // removes it), writing with a non-empty one an s3:TestEvent (made by `origin`; detail:
+  // test_event_detail) in the same transaction, so that every target of the new configuration
+  // is sent S3's test message. get_notification_config answers an empty configuration when
+  // the bucket has none. Both fail with NoSuchBucket when the bucket does not exist.
   Status put_notification_config(std::string_view bucket, const NotificationConfiguration& config,
-                                 const NotificationTargetCatalog* destinations);
+                                 const NotificationTargetCatalog* destinations,
+                                 const ChangeOrigin& origin = {});
   Result<NotificationConfiguration> get_notification_config(std::string_view bucket);
 
   // Lifecycle configuration (vault_lifecycle_config.cc; model and rules in lifecycle_rules.h).

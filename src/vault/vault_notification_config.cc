@@ -10,12 +10,21 @@ constexpr std::string_view kNotificationConfig = "notification";
 
 Status Vault::put_notification_config(std::string_view bucket,
                                       const NotificationConfiguration& config,
-                                      const NotificationTargetCatalog* destinations) {
+                                      const NotificationTargetCatalog* destinations,
+                                      const ChangeOrigin& origin) {
   CV_TRY(validate(config));
   CV_TRY(get_bucket(bucket));
   if (destinations != nullptr) CV_TRY(check_notification_destinations(config, *destinations));
   if (config.empty()) return meta_.delete_bucket_config(bucket, kNotificationConfig);
-  return meta_.put_bucket_config(bucket, kNotificationConfig, to_json(config));
+  meta::Event test;
+  test.time_ns = to_unix_nanos(clock_.now());
+  test.name = std::string(kTestEventName);
+  test.bucket = std::string(bucket);
+  test.principal_id = origin.principal_id;
+  test.source_ip = origin.source_ip;
+  test.request_id = origin.request_id;
+  test.detail = test_event_detail(config);
+  return meta_.put_bucket_config(bucket, kNotificationConfig, to_json(config), test);
 }
 
 Result<NotificationConfiguration> Vault::get_notification_config(std::string_view bucket) {

@@ -249,14 +249,12 @@ def test_aws_cli_unknown_event(aws_cli, bucket):
     assert "The event is not supported for notifications" in refused.stderr
 
 
-@pytest.mark.skip(reason="the server's target catalog is a stub knowing no target until "
-                         "[notify.targets.NAME] is read from the configuration (issue 12, "
-                         "targets); unit tests cover a known target")
 def test_a_target_defined_in_the_configuration_is_accepted(server_factory, tmp_path):
     config = tmp_path / "targets.toml"
-    config.write_text('[notify.targets.hook]\ntype = "webhook"\nurl = "http://127.0.0.1:9/x"\n')
+    config.write_text('[notify.targets.hook]\ntype = "webhook"\nurl = "http://127.0.0.1:9/x"\n'
+                      'secret = "s3cr3t-s3cr3t"\n')
     instance = server_factory(extra_args=("--config", str(config)), name="targets")
-    from cvharness import make_client
+    from cvharness import error_of, make_client
 
     client = make_client(instance.endpoint, instance.access_key, instance.secret_key)
     client.create_bucket(Bucket="with-targets")
@@ -268,3 +266,12 @@ def test_a_target_defined_in_the_configuration_is_accepted(server_factory, tmp_p
     )
     got = client.get_bucket_notification_configuration(Bucket="with-targets")
     assert got["TopicConfigurations"][0]["TopicArn"] == HOOK_TOPIC
+    # A target the configuration does not define is refused as S3 refuses an unknown ARN.
+    other = HOOK_TOPIC.rsplit(":", 1)[0] + ":nohook"
+    code, status, _ = error_of(lambda: client.put_bucket_notification_configuration(
+        Bucket="with-targets",
+        NotificationConfiguration={
+            "TopicConfigurations": [{"TopicArn": other, "Events": ["s3:ObjectCreated:*"]}]
+        },
+    ))
+    assert (code, status) == ("InvalidArgument", 400)

@@ -78,10 +78,14 @@ class SqliteMetaStore final : public MetaStore {
   Result<BucketUsage> bucket_usage(std::string_view name) override {
     return read([&](Connection& db) { return sqlite::read_bucket_usage(db, name); });
   }
+  using MetaStore::put_bucket_config;
   Status put_bucket_config(std::string_view bucket, std::string_view kind,
-                           std::string_view document) override {
-    return write(
-        [&](Connection& db) { return sqlite::write_bucket_config(db, bucket, kind, document); });
+                           std::string_view document, const std::optional<Event>& event) override {
+    return write([&](Connection& db) -> Status {
+      CV_TRY(sqlite::write_bucket_config(db, bucket, kind, document));
+      if (event) CV_TRY(sqlite::append_event(db, *event));
+      return {};
+    });
   }
   Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
                                                        std::string_view kind) override {

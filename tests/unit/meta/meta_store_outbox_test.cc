@@ -80,6 +80,19 @@ TEST_P(MetaStoreConformance, AFailedChangeWritesNoEvent) {
   EXPECT_TRUE(all_events(store()).empty());
 }
 
+TEST_P(MetaStoreConformance, BucketConfigWritesItsEventWithIt) {
+  Event test = change_event("s3:TestEvent", "");
+  EXPECT_FALSE(store().put_bucket_config("nobucket", "notification", "{}", test));
+  EXPECT_TRUE(all_events(store()).empty());
+  create_bucket("b");
+  ASSERT_TRUE(store().put_bucket_config("b", "notification", "{\"rules\":[]}", test));
+  const auto events = all_events(store());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].name, "s3:TestEvent");
+  EXPECT_EQ(events[0].bucket, "b");
+  EXPECT_EQ(*store().get_bucket_config("b", "notification").value(), "{\"rules\":[]}");
+}
+
 TEST_P(MetaStoreConformance, CompletedUploadWritesItsEvent) {
   create_bucket("b");
   MultipartUpload upload;

@@ -1,0 +1,65 @@
+// Event notification delivery: the "notify" consumer of the outbox (workers/outbox/). For each
+// event it plans one task per rule of the bucket's notification configuration that the event
+// matches (vault::matching_rules), addressed to the rule's target; delivering a task builds
+// S3's event message (event_message.h) and hands it to that target (targets/).
+//
+// s3:TestEvent (written when a configuration is saved) is planned to every target its detail
+// names (vault::test_event_targets) and delivered as S3's test message.
+//
+// Contract: planning is a function of the event, the bucket's configuration and its owner at
+// planning time (what the task records), so re-planning after a crash plans the same tasks. A
+// bucket that no longer exists plans nothing. A rule whose target the catalog does not know
+// (configured with x-amz-skip-destination-validation, or removed from the configuration file
+// since) is planned all the same and parked at its first try, so it shows in
+// `cloudvault admin events list --failed` instead of vanishing.
+//
+// Thread-safe: plan() runs on the consumer's fan-out thread, deliver() on each target's.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+#include "meta/types.h"
+#include "vault/vault.h"
+#include "workers/notify/targets/target_catalog.h"
+#include "workers/outbox/outbox_consumer.h"
+
+namespace cv::workers::notify {
+
+inline constexpr std::string_view kNotifyConsumer = "notify";
+
+struct NotificationDeliveryOptions {
+  std::string region = "us-east-1";  // awsRegion
+  // Where people reach the server ("https://vault.example.com", no trailing slash): messages
+  // link to the object's folder in the web console under it. Empty: no link.
+  std::string public_url;
+};
+
+class NotificationDelivery {
+ public:
+  // `vault` and `targets` must outlive this.
+  NotificationDelivery(vault::Vault& vault, const TargetCatalog& targets,
+                       NotificationDeliveryOptions options);
+
+  // The tasks `event` causes: target = the rule's target name, payload = the rule's Id and
+  // the bucket owner (JSON). Fails only when the store cannot be read.
+  Result<std::vector<meta::OutboxTask>> plan(const meta::Event& event);
+  // One try of one task: done, a retryable failure, or a permanent one (unknown target, a
+  // refusal the receiver will repeat).
+  TaskOutcome deliver(const meta::OutboxTask& task);
+
+  // plan() and deliver() in the shapes OutboxConsumer takes.
+  OutboxPlanner planner();
+  OutboxConsumer::ExecutorFactory executors();
+
+  // The web console's address of the folder holding `key` ("<public_url>/_console/#/b/...").
+  static std::string console_link(std::string_view public_url, std::string_view bucket,
+                                   std::string_view key);
+
+ private:
+  vault::Vault& vault_;
+  const TargetCatalog& targets_;
+  NotificationDeliveryOptions options_;
+};
+
+}  // namespace cv::workers::notify
