@@ -26,6 +26,8 @@ struct BenchOptions {
   bool prefill = true;   // get/list: write the keys first
   std::string path;      // get --no-sign: the path to fetch
   std::string key = "bench-large-object";  // put-large / get-large
+  uint16_t sink_port = 0;  // notify-*: where the webhook sink listens (127.0.0.1)
+  double put_rate = 500;   // notify-latency: PUTs per second
 };
 
 // PUT of distinct keys <prefix>00000000, ...01, ..., `size` bytes each, for the duration (or
@@ -41,6 +43,14 @@ BenchResult run_get_large(const BenchOptions& options);
 // ListObjectsV2 (max-keys 1000) paging through `keys` keys, repeated for the duration;
 // rate in keys/s, latencies per page.
 BenchResult run_list(const BenchOptions& options);
+// Notification delivery (notify_modes.cc), with a webhook sink on 127.0.0.1:sink_port that the
+// server's target points at. notify-burst: PUTs `count` objects (default 20,000) as fast as
+// `connections` allow, waits up to `duration` for their events; rate = events / (last arrival -
+// first arrival), max_us = last arrival after the last acknowledgement. notify-latency: PUTs at
+// `put_rate` per second on one connection for `duration`; latencies = event arrival - PUT
+// acknowledgement.
+BenchResult run_notify_burst(const BenchOptions& options);
+BenchResult run_notify_latency(const BenchOptions& options);
 // PUT /bucket; "already owned by you" counts as success.
 BenchResult run_create_bucket(const BenchOptions& options);
 

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
       {"get-large", cv::bench::run_get_large},
       {"list", cv::bench::run_list},
       {"create-bucket", cv::bench::run_create_bucket},
+      {"notify-burst", cv::bench::run_notify_burst},
+      {"notify-latency", cv::bench::run_notify_latency},
   };
 
   CLI::App app{"CloudVault load generator"};
@@ -42,9 +44,15 @@ int main(int argc, char** argv) {
   std::string region = "us-east-1";
   bool no_sign = false;
   BenchOptions options;
-  app.add_option("mode", mode, "put | get | put-large | get-large | list | create-bucket")
+  app.add_option("mode", mode,
+                 "put | get | put-large | get-large | list | create-bucket | notify-burst | "
+                 "notify-latency")
       ->required()
-      ->check(CLI::IsMember({"put", "get", "put-large", "get-large", "list", "create-bucket"}));
+      ->check(CLI::IsMember({"put", "get", "put-large", "get-large", "list", "create-bucket",
+                             "notify-burst", "notify-latency"}));
+  app.add_option("--sink-port", options.sink_port, "notify-*: the webhook sink's port");
+  app.add_option("--rate", options.put_rate, "notify-latency: PUTs per second")
+      ->capture_default_str();
   app.add_option("--endpoint", endpoint, "host:port of the server")->required();
   app.add_option("--bucket", options.bucket, "bucket to use")->capture_default_str();
   app.add_option("--size", options.size, "object size, e.g. 4096, 4KiB, 1GiB")

@@ -47,6 +47,13 @@ bool OutboxConsumer::pause(std::chrono::milliseconds period) {
   return !stopping_signal_.wait_for(lock, period, [this] { return stopping_; });
 }
 
+bool OutboxConsumer::pause_for_work(std::chrono::milliseconds period, uint64_t& seen) {
+  std::unique_lock lock(mutex_);
+  stopping_signal_.wait_for(lock, period, [&] { return stopping_ || planned_ != seen; });
+  seen = planned_;
+  return !stopping_;
+}
+
 void OutboxConsumer::fan_out_loop() {
   while (true) {
     auto passed = fan_out_->run_once();
@@ -55,6 +62,14 @@ void OutboxConsumer::fan_out_loop() {
                     passed.error().message);
     }
     start_new_targets();
+    if (passed && *passed > 0) {
+      // New tasks may be due now: wake the target threads instead of letting them poll.
+      {
+        std::lock_guard lock(mutex_);
+        ++planned_;
+      }
+      stopping_signal_.notify_all();
+    }
     // A full batch means more is waiting: go on at once (unless stopping).
     const bool more = passed && *passed >= options_.fan_out_batch;
     if (!pause(more ? std::chrono::milliseconds(0) : options_.idle_poll)) return;
@@ -78,6 +93,7 @@ void OutboxConsumer::start_new_targets() {
 void OutboxConsumer::target_loop(const std::string& target) {
   OutboxTaskRunner runner(store_, consumer_, target, executor_for_(target), options_.retry, clock_,
                           options_.task_batch);
+  uint64_t seen = 0;
   while (true) {
     auto report = runner.run_once();
     if (!report) {
@@ -86,7 +102,7 @@ void OutboxConsumer::target_loop(const std::string& target) {
     }
     const bool more =
         report && report->done + report->retried + report->parked >= options_.task_batch;
-    if (!pause(more ? std::chrono::milliseconds(0) : options_.idle_poll)) return;
+    if (!pause_for_work(more ? std::chrono::milliseconds(0) : options_.idle_poll, seen)) return;
   }
 }
 

@@ -3,7 +3,8 @@
 // (OutboxTaskRunner), so a slow or unreachable target holds back only its own work. Targets
 // are found from the store's pending tasks; a target's thread starts when it first has work.
 // Idle threads poll the store every `idle_poll` (an indexed read), which also picks up work
-// made due by another process (`cloudvault admin events retry`).
+// made due by another process (`cloudvault admin events retry`); a target thread is also woken
+// as soon as the fan-out has planned new events, so a new task waits for one poll, not two.
 //
 // Thread-safe: start and stop from one thread; the threads share nothing but the store.
 #pragma once
@@ -55,6 +56,8 @@ class OutboxConsumer {
   void start_new_targets();
   // Sleeps `period` (0: just checks) unless stop() comes first; false once stopping.
   bool pause(std::chrono::milliseconds period);
+  // As pause(), but also wakes when the fan-out has planned work since `seen` (updated).
+  bool pause_for_work(std::chrono::milliseconds period, uint64_t& seen);
 
   meta::MetaStore& store_;
   const Clock& clock_;
@@ -66,6 +69,7 @@ class OutboxConsumer {
   std::mutex mutex_;
   std::condition_variable stopping_signal_;
   bool stopping_ = false;
+  uint64_t planned_ = 0;  // bumped each time the fan-out passes events (wakes target threads)
   std::unique_ptr<OutboxFanOut> fan_out_;
   std::thread fan_out_thread_;
   std::map<std::string, std::thread> target_threads_;
