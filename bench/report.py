@@ -212,18 +212,75 @@ pages are slices (the snapshot row above); a cursor without one reads the level 
 """
 
 
+NOTIFY_HEADING = "## Event notifications (issue 12)"
+NOTIFY_EVENTS_TARGET = 5000      # events delivered per second to a local webhook
+NOTIFY_PUT_RATIO_TARGET = 0.85   # 4 KiB PUT with a notification rule vs without
+
+
+def notify_section(rows, now):
+    """The notification section (phases notify-burst, notify-latency, put-4k-plain,
+    put-4k-notify), or "" when the run has none."""
+    burst = rows.get("notify-burst")
+    latency = rows.get("notify-latency")
+    plain = rate(rows, "put-4k-plain")
+    notified = rate(rows, "put-4k-notify")
+    if burst is None and latency is None:
+        return ""
+    events = rate(rows, "notify-burst")
+    ratio = notified / plain if notified is not None and plain else None
+    met = {True: "yes", False: "**no**", None: "not measured"}
+    main = [
+        [f"events delivered per second to a local webhook ({burst.get('requests', 0):,} "
+         "events)" if burst else "events delivered per second to a local webhook",
+         number(events, "events/s"), "—", "—", f">= {NOTIFY_EVENTS_TARGET:,}/s",
+         met[None if events is None else events >= NOTIFY_EVENTS_TARGET]],
+        ["4 KiB PUT, bucket with one notification rule", number(notified, "req/s"),
+         f"{number(plain, 'req/s')} (same server, bucket without rules)" if plain else "—",
+         f"{ratio:.0%}" if ratio is not None else "—",
+         f">= {NOTIFY_PUT_RATIO_TARGET:.0%} of the bucket without rules",
+         met[None if ratio is None else ratio >= NOTIFY_PUT_RATIO_TARGET]],
+    ]
+    lag = burst.get("max_us") if burst else None
+    latency_rows = []
+    if latency:
+        latency_rows.append([f"{latency.get('rate', 0):,.0f} PUT/s, one connection, "
+                             f"{latency.get('requests', 0):,} events",
+                             milliseconds(latency.get("p50_us", 0) / 1000),
+                             milliseconds(latency.get("p99_us", 0) / 1000),
+                             milliseconds(latency.get("max_us", 0) / 1000),
+                             latency.get("errors", 0)])
+    return f"""{NOTIFY_HEADING}
+
+Measured {now}, on a server of its own whose `[notify.targets.sink]` webhook is `cv_bench`'s
+sink on 127.0.0.1 (Beast, one thread per connection, answers 200 at once and records when
+each event arrived). The burst writes 4 KiB objects with {burst.get('connections', 0) if burst else 0}
+connections into a bucket with one `s3:ObjectCreated:*` rule; its rate is events received /
+(last arrival - first arrival), so it is bounded by the PUT rate when delivery keeps up. The
+last event arrived {milliseconds((lag or 0) / 1000)} ms after the last PUT was acknowledged.
+The PUT comparison runs after the sink has stopped, so the rule's events queue up and retry
+as with a receiver that is down. Replication rules are not in this comparison yet (the
+replication worker has not landed).
+
+{table(["metric", "CloudVault", "reference", "ratio", "target", "met"], main)}
+
+Time from a PUT's acknowledgement (read by the client) to its event at the webhook:
+
+{table(["load", "p50 ms", "p99 ms", "max ms", "missing"], latency_rows)}
+"""
+
+
 def sections_of(lines):
     """Indices of the lines that start a `## ` section."""
     return [i for i, line in enumerate(lines) if line.startswith("## ")]
 
 
-def update_console_section(report, section, analysis):
-    """`report` (a BENCHMARKS.md this script wrote) with only its console section replaced
-    by `section` (inserted after the generated tables, before `## Errors`, if it had none;
-    None keeps the one it has) and its appended analysis replaced by `analysis` (None keeps
-    it); every other line is kept as it was."""
+def update_console_section(report, section, analysis, heading=CONSOLE_HEADING):
+    """`report` (a BENCHMARKS.md this script wrote) with only its section `heading` (the
+    console's by default) replaced by `section` (inserted after the generated tables, before
+    `## Errors`, if it had none; None keeps the one it has) and its appended analysis replaced
+    by `analysis` (None keeps it); every other line is kept as it was."""
     generated = {"## Against the ceilings", "## Phases", "## Ceilings and reference figures",
-                 CONSOLE_HEADING, "## Errors"}
+                 CONSOLE_HEADING, NOTIFY_HEADING, "## Errors"}
     lines = report.split("\n")
     starts = sections_of(lines)
     if "## Ceilings and reference figures" not in lines:
@@ -232,8 +289,8 @@ def update_console_section(report, section, analysis):
     # The appended analysis starts at the first heading after the tables that is not ours.
     tail = next((i for i in starts if i > last_table and lines[i] not in generated), len(lines))
     body = lines[:tail]
-    if section is not None and CONSOLE_HEADING in body:
-        start = body.index(CONSOLE_HEADING)
+    if section is not None and heading in body:
+        start = body.index(heading)
         end = next((i for i in sections_of(body) if i > start), len(body))
         del body[start:end]
     at = body.index("## Errors") if "## Errors" in body else len(body)
@@ -263,6 +320,8 @@ def main():
     parser.add_argument("--only-console", action="store_true",
                         help="rewrite only the console listing section of the existing --output "
                         "(and its appended bench/ANALYSIS.md) from --results, keeping the rest")
+    parser.add_argument("--only-notify", action="store_true",
+                        help="rewrite only the notification section of the existing --output")
     parser.add_argument("--repo")
     parser.add_argument("--work")
     parser.add_argument("--duration", type=float)
@@ -280,6 +339,15 @@ def main():
             raise SystemExit(f"{args.results} holds no console-* rows")
         with open(args.output) as existing:
             text = update_console_section(existing.read(), section, read_analysis())
+        with open(args.output, "w") as output:
+            output.write(text)
+        return
+    if args.only_notify:
+        section = notify_section(rows, now)
+        if not section:
+            raise SystemExit(f"{args.results} holds no notify-* rows")
+        with open(args.output) as existing:
+            text = update_console_section(existing.read(), section, None, NOTIFY_HEADING)
         with open(args.output, "w") as output:
             output.write(text)
         return
@@ -332,6 +400,8 @@ def main():
         ("get-large-sse-warm", f"{large} GET, SSE-S3, warm"),
         ("lifecycle-populate", "PUT the lifecycle phase's small objects"),
         ("lifecycle", "lifecycle pass (admin lifecycle run)"),
+        ("put-4k-plain", "4 KiB PUT, notification server, bucket without rules"),
+        ("put-4k-notify", "4 KiB PUT, bucket with one notification rule"),
         ("nginx-get", "nginx 4 KiB GET"),
     ]:
         row = rows.get(phase)
@@ -399,6 +469,9 @@ repeatedly for the phase. Ceilings are measured in the same run: nginx serving a
     console = console_section(rows, now)
     if console:
         text += "\n" + console
+    notify = notify_section(rows, now)
+    if notify:
+        text += "\n" + notify
     if problems:
         text += "\n## Errors\n\n" + "\n".join(problems) + "\n"
     # The analysis of where the time goes is prose kept beside this script, so it survives

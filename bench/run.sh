@@ -17,6 +17,9 @@
 #   BENCH_NGINX_ONLY=1      skip the server (to check the harness before the server exists)
 #   BENCH_ONLY=console      run only the console listing phase (its own server, no nginx, dd
 #                           or openssl) and rewrite only that section of the report
+#   BENCH_ONLY=notify       run only the notification phases (their own server) and rewrite
+#                           only that section of the report
+#   BENCH_NOTIFY_EVENTS=20000  objects (events) the notification burst phase writes
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
 set -euo pipefail
 
@@ -28,6 +31,7 @@ LARGE_MIB=${BENCH_LARGE_MIB:-1024}
 LIST_KEYS=${BENCH_LIST_KEYS:-10000}
 LIFECYCLE_KEYS=${BENCH_LIFECYCLE_KEYS:-100000}
 CONSOLE_KEYS=${BENCH_CONSOLE_KEYS:-100000}
+NOTIFY_EVENTS=${BENCH_NOTIFY_EVENTS:-20000}
 NGINX_ONLY=${BENCH_NGINX_ONLY:-0}
 ONLY=${BENCH_ONLY:-}
 REPORT=${BENCH_REPORT:-$REPO_DIR/BENCHMARKS.md}
@@ -41,7 +45,8 @@ die() { log "error: $*"; exit 1; }
 
 [[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
-[[ -z "$ONLY" || "$ONLY" == console ]] || die "BENCH_ONLY knows only: console"
+[[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify ]] ||
+  die "BENCH_ONLY knows only: console, notify"
 if [[ -z "$ONLY" ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
@@ -221,14 +226,17 @@ measure_nginx() {
 
 # ---- CloudVault -----------------------------------------------------------------------------
 
-start_server() {
+start_server() {  # [data folder name] [more server arguments...]
+  local data="$WORK/${1:-data}"
+  shift || true
   # Fresh root credentials for this run; cv_bench reads the same variables.
   CLOUDVAULT_ROOT_ACCESS_KEY="CV$(od -An -N9 -tx1 /dev/urandom | tr -d ' \n' | tr a-f A-F)"
   CLOUDVAULT_ROOT_SECRET_KEY=$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')
   export CLOUDVAULT_ROOT_ACCESS_KEY CLOUDVAULT_ROOT_SECRET_KEY
-  mkdir -p "$WORK/data"
-  log "starting $SERVER_BIN"
-  "$SERVER_BIN" server --listen 127.0.0.1:0 --data "$WORK/data" >"$WORK/server.log" 2>&1 &
+  mkdir -p "$data"
+  log "starting $SERVER_BIN $*"
+  : >"$WORK/server.log"
+  "$SERVER_BIN" server --listen 127.0.0.1:0 --data "$data" "$@" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   SERVER_PORT=""
   for _ in $(seq 300); do
@@ -361,6 +369,35 @@ measure_console() {
     die "console listing failed"
 }
 
+# Notifications: a server of its own whose webhook target is cv_bench's sink. Events delivered
+# per second (a burst of NOTIFY_EVENTS 4 KiB PUTs), the time from a PUT's acknowledgement to its
+# event at the webhook at 500 PUT/s, and the 4 KiB PUT rate into a bucket with one notification
+# rule against one without, in the same server.
+measure_notify() {
+  local sink_port config
+  sink_port=$(free_port)
+  config="$WORK/notify.toml"
+  printf '[notify.targets.sink]\ntype = "webhook"\nurl = "http://127.0.0.1:%s/events"\nsecret = "%s"\n' \
+    "$sink_port" "bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" >"$config"
+  start_server data-notify --config "$config"
+  bench_server create-bucket-notify create-bucket --bucket bench-notify
+  bench_server create-bucket-plain create-bucket --bucket bench-plain
+  server_aws s3api put-bucket-notification-configuration --bucket bench-notify \
+    --notification-configuration '{"QueueConfigurations":[{"Id":"bench",
+      "QueueArn":"arn:aws:sqs:us-east-1:000000000000:sink","Events":["s3:ObjectCreated:*"]}]}'
+  bench_server notify-burst notify-burst --bucket bench-notify --size 4096 \
+    --count "$NOTIFY_EVENTS" --connections "$CONNECTIONS" --sink-port "$sink_port" --duration 120
+  bench_server notify-latency notify-latency --bucket bench-notify --size 4096 --rate 500 \
+    --sink-port "$sink_port" --duration "$DURATION"
+  local common=(--size 4096 --connections "$CONNECTIONS" --duration "$DURATION")
+  bench_server put-4k-plain put --bucket bench-plain --prefix off/ "${common[@]}"
+  # The sink is not running now: the events of this phase queue up and retry, as they would
+  # with a receiver that is down; the uploads must not notice.
+  bench_server put-4k-notify put --bucket bench-notify --prefix on/ "${common[@]}"
+  stop_process "$SERVER_PID"
+  SERVER_PID=""
+}
+
 # ---- run ------------------------------------------------------------------------------------
 
 log "work folder $WORK"
@@ -369,6 +406,12 @@ if [[ "$ONLY" == console ]]; then
   measure_console
   "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-console
   log "rewrote the console section of $REPORT"
+  exit 0
+fi
+if [[ "$ONLY" == notify ]]; then
+  measure_notify
+  "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-notify
+  log "rewrote the notification section of $REPORT"
   exit 0
 fi
 start_nginx
@@ -380,6 +423,7 @@ if [[ "$NGINX_ONLY" != 1 ]]; then
   measure_server
   measure_console
   measure_lifecycle
+  measure_notify
 fi
 
 "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \

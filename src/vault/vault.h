@@ -119,7 +119,8 @@ class Vault {
   // matching in notification_config.h). put_notification_config validates (InvalidArgument,
   // see validate) and, unless `destinations` is null (x-amz-skip-destination-validation),
   // checks every rule's target exists; then replaces the bucket's configuration (an empty one
-  // removes it), writing with a non-empty one an s3:TestEvent (made by `origin`; detail:
+  // removes it; parsed once, then cached like versioning), writing with a non-empty one an
+  // s3:TestEvent (made by `origin`; detail:
   // test_event_detail) in the same transaction, so that every target of the new configuration
   // is sent S3's test message. get_notification_config answers an empty configuration when
   // the bucket has none. Both fail with NoSuchBucket when the bucket does not exist.
@@ -346,6 +347,14 @@ class Vault {
   };
   std::map<std::string, CachedReplication, std::less<>> replication_cache_;
   void forget_replication(std::string_view bucket);
+  // Parsed notification configurations by bucket (read for every event by the notify
+  // consumer), kept exact like lifecycle_cache_.
+  struct CachedNotification {
+    uint64_t cache_changes = 0;
+    NotificationConfiguration config;
+  };
+  std::map<std::string, CachedNotification, std::less<>> notification_cache_;
+  void forget_notification(std::string_view bucket);
 };
 
 // S3 bucket naming rules (3-63 chars, lowercase letters, digits, '.', '-', no IP address

@@ -32,8 +32,12 @@ OutboxTaskRunner::OutboxTaskRunner(meta::MetaStore& store, std::string consumer,
 
 Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
   const int64_t now = to_unix_nanos(clock_.now());
-  std::vector<meta::OutboxTask> due = CV_TRY(store_.due_tasks(consumer_, target_, now, batch_));
   Report report;
+  if (now < hold_until_ns_) {
+    report.held = true;
+    return report;
+  }
+  std::vector<meta::OutboxTask> due = CV_TRY(store_.due_tasks(consumer_, target_, now, batch_));
   std::vector<int64_t> finished;
   std::vector<meta::OutboxTask> failed;
   for (meta::OutboxTask& task : due) {
@@ -41,6 +45,7 @@ Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
     if (outcome.kind == TaskOutcome::Kind::kDone) {
       finished.push_back(task.id);
       ++report.done;
+      consecutive_failures_ = 0;
       continue;
     }
     ++task.attempts;
@@ -61,6 +66,13 @@ Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
                    task.attempts, task.last_error);
     }
     failed.push_back(std::move(task));
+    if (outcome.kind == TaskOutcome::Kind::kRetry) {
+      // The target is likely down or overloaded: hold it rather than try (and rewrite) every
+      // other task; the hold grows with each failed run and ends at the first success.
+      ++consecutive_failures_;
+      hold_until_ns_ = now + retry_delay(policy_, consecutive_failures_, rng_).count();
+      break;
+    }
   }
   CV_TRY(store_.finish_tasks(finished));
   CV_TRY(store_.update_tasks(failed));

@@ -63,8 +63,15 @@ class OutboxTaskRunner {
     size_t done = 0;
     size_t retried = 0;
     size_t parked = 0;
+    bool held = false;  // the target is held after a retryable failure: nothing was tried
   };
   // Runs up to one batch of the target's due tasks, in order, and records their outcomes.
+  // A retryable failure ends the batch and holds the whole target (every later run_once
+  // returns at once, reading nothing) for retry_delay(policy, N), N = runs in a row that ended
+  // in a retryable failure; the first success resets N. So a target that is down costs one
+  // probe per hold, not a try and a store write per task, and a task that alone keeps failing
+  // holds the others back only for one short delay at a time. Permanent failures (parked) do
+  // not hold the target.
   Result<Report> run_once();
 
  private:
@@ -76,6 +83,8 @@ class OutboxTaskRunner {
   const Clock& clock_;
   size_t batch_;
   std::mt19937_64 rng_;
+  int consecutive_failures_ = 0;
+  int64_t hold_until_ns_ = 0;
 };
 
 }  // namespace cv::workers

@@ -155,7 +155,8 @@ TEST_F(OutboxTest, RunnerRetriesWithBackoffParksAndFinishes) {
                                       return std::vector<meta::OutboxTask>{hook, mail};
                                     });
   ASSERT_TRUE(fan_out);
-  for (const char* key : {"ok", "flaky", "gone"}) ASSERT_TRUE(put(key, "x"));
+  // "flaky" last: a retryable failure ends the runner's batch (the next test).
+  for (const char* key : {"ok", "gone", "flaky"}) ASSERT_TRUE(put(key, "x"));
   ASSERT_EQ(*fan_out->run_once(), 3u);
 
   std::map<std::string, int> tries;
@@ -177,9 +178,9 @@ TEST_F(OutboxTest, RunnerRetriesWithBackoffParksAndFinishes) {
   // The mail target's tasks are untouched by the hook's runner.
   EXPECT_EQ(store().due_tasks("notify", "mail", to_unix_nanos(clock_.now()), 10)->size(), 3u);
 
-  // Not due again before the backoff (5..10 s for the first retry).
+  // Not due again before the backoff (5..10 s for the first retry); the target is held as long.
   clock_.advance(seconds(4));
-  EXPECT_EQ(hook.run_once()->retried, 0u);
+  EXPECT_TRUE(hook.run_once()->held);
   clock_.advance(seconds(6));
   EXPECT_EQ(hook.run_once()->retried, 1u);
   const auto pending = *store().due_tasks("notify", "hook", to_unix_nanos(clock_.now()) + 60'000'000'000, 10);
@@ -201,6 +202,46 @@ TEST_F(OutboxTest, RunnerRetriesWithBackoffParksAndFinishes) {
   EXPECT_EQ(hook.run_once()->parked, 2u);
   EXPECT_EQ(tries["flaky"], 4);
   EXPECT_EQ(tries["gone"], 2);
+}
+
+TEST_F(OutboxTest, ATargetThatIsDownIsProbedNotHammered) {
+  auto fan_out = OutboxFanOut::open(store(), "notify",
+                                    [](const meta::Event&) -> Result<std::vector<meta::OutboxTask>> {
+                                      meta::OutboxTask hook;
+                                      hook.target = "hook";
+                                      return std::vector<meta::OutboxTask>{hook};
+                                    });
+  ASSERT_TRUE(fan_out);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(put("k" + std::to_string(i), "x"));
+  ASSERT_EQ(*fan_out->run_once(), 5u);
+  bool down = true;
+  int tries = 0;
+  RetryPolicy policy{.first_delay = seconds(10), .max_delay = seconds(60), .max_attempts = 100};
+  OutboxTaskRunner hook(
+      store(), "notify", "hook",
+      [&](const meta::OutboxTask&) {
+        ++tries;
+        return down ? TaskOutcome::retry("connection refused") : TaskOutcome::done();
+      },
+      policy, clock_);
+  // One probe, then the whole target waits (5..10 s), trying nothing and reading nothing.
+  auto first = hook.run_once();
+  EXPECT_EQ(first->retried, 1u);
+  EXPECT_EQ(tries, 1);
+  EXPECT_TRUE(hook.run_once()->held);
+  clock_.advance(seconds(10));
+  EXPECT_EQ(hook.run_once()->retried, 1u);  // the next due task is the probe
+  EXPECT_EQ(tries, 2);
+  // The hold grows with each failed run (10..20 s now).
+  clock_.advance(seconds(9));
+  EXPECT_TRUE(hook.run_once()->held);
+  clock_.advance(seconds(11));
+  down = false;
+  // Back up: every due task goes in one run, and the hold is gone.
+  auto up = hook.run_once();
+  EXPECT_EQ(up->done, 5u);
+  EXPECT_EQ(tries, 7);
+  EXPECT_TRUE(store().list_tasks("notify", false, 0, 10)->empty());
 }
 
 TEST_F(OutboxTest, PruningKeepsRecentEventsAndOnesStillNeeded) {
