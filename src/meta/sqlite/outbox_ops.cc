@@ -147,13 +147,21 @@ Result<std::vector<OutboxTask>> read_due_tasks(Connection& db, std::string_view 
   return tasks;
 }
 
+// A skip scan: one index seek per distinct target, so the cost follows the number of targets,
+// not the number of pending tasks (the consumer asks every few milliseconds).
 Result<std::vector<std::string>> read_pending_targets(Connection& db, std::string_view consumer) {
   auto stmt = CV_TRY(db.prepare(
-      "SELECT DISTINCT target FROM outbox_tasks WHERE consumer = ?1 AND failed = 0 ORDER BY "
-      "target"));
-  stmt.bind_text(1, consumer);
+      "SELECT target FROM outbox_tasks WHERE consumer = ?1 AND failed = 0 AND target > ?2 "
+      "ORDER BY target LIMIT 1"));
   std::vector<std::string> targets;
-  while (CV_TRY(stmt.step())) targets.push_back(stmt.column_string(0));
+  std::string after;
+  for (;;) {
+    stmt.bind_text(1, consumer).bind_text(2, after);
+    if (!CV_TRY(stmt.step())) break;
+    after = stmt.column_string(0);
+    targets.push_back(after);
+    stmt.rewind();
+  }
   return targets;
 }
 
