@@ -9,6 +9,10 @@
 
 namespace cv::app {
 
+// The data folder's file that `cloudvault admin` commands changing buckets or their
+// configurations announce on, and the server's vault follows (VaultOptions::other_changes).
+inline constexpr std::string_view kBucketChangesFile = "buckets.changed";
+
 class ChangeFile final : public iam::ChangeSignal {
  public:
   explicit ChangeFile(std::filesystem::path path) : path_(std::move(path)) {}

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/config.h"
+#include "vault/vault.h"
 
 namespace cv::app {
 
@@ -40,5 +41,16 @@ int admin_event_retry(const Config& config, int64_t task_id);
 // the target NAME now and prints the outcome; non-zero when it was not delivered.
 int admin_notify_list(const Config& config);
 int admin_notify_test(const Config& config, const std::string& name);
+
+// Backups (admin_backup_command.cc). create turns versioning on, writes the replication rule
+// and its receipt/failure targets (Vault::set_up_backup) and prints them as JSON; status prints
+// per bucket and rule what is pending (count, bytes, lag), done, skipped and failed, and the
+// last error — a table, or JSON with --json; retry makes the bucket's failed copies due now
+// and, with a key, replicates that key's current version once more.
+int admin_backup_create(const Config& config, const vault::BackupRequest& request);
+int admin_backup_status(const Config& config, const std::optional<std::string>& bucket,
+                        bool as_json);
+int admin_backup_retry(const Config& config, const std::string& bucket,
+                       const std::optional<std::string>& key);
 
 }  // namespace cv::app

@@ -216,6 +216,65 @@ int main(int argc, char** argv) {
     }
   });
 
+  auto* backup = admin->add_subcommand("backup", "backups (replication with receipts)")
+                     ->fallthrough();
+  backup->require_subcommand(1);
+  auto* backup_create =
+      backup->add_subcommand("create", "back a bucket up to another bucket, here or remote")
+          ->fallthrough();
+  cv::vault::BackupRequest backup_request;
+  std::vector<std::string> backup_receipts;
+  std::vector<std::string> backup_failures;
+  backup_create->add_option("--from", backup_request.source, "the bucket to back up")
+      ->required();
+  backup_create->add_option("--to", backup_request.destination, "the backup bucket")->required();
+  backup_create->add_option("--remote", backup_request.remote,
+                            "a remote S3 endpoint ([replication.remotes.NAME])");
+  backup_create->add_option("--prefix", backup_request.prefix, "only keys under this prefix");
+  backup_create->add_option("--suffix", backup_request.suffix, "only keys ending so (.pdf)");
+  backup_create->add_option("--receipt", backup_receipts,
+                            "a notification target that gets a receipt per backed-up object");
+  backup_create->add_option("--failure", backup_failures,
+                            "a notification target told when an object cannot be backed up");
+  backup_create->callback([&] {
+    backup_request.receipt_targets = backup_receipts;
+    backup_request.failure_targets = backup_failures;
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_backup_create(*config, backup_request);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* backup_status =
+      backup->add_subcommand("status", "pending, done, failed, bytes and lag per backup rule")
+          ->fallthrough();
+  std::optional<std::string> backup_bucket;
+  bool backup_json = false;
+  backup_status->add_option("bucket", backup_bucket, "one source bucket (default: all)");
+  backup_status->add_flag("--json", backup_json, "print JSON");
+  backup_status->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_backup_status(*config, backup_bucket, backup_json);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* backup_retry =
+      backup->add_subcommand("retry", "retry a bucket's failed copies (or one key's)")
+          ->fallthrough();
+  std::string retry_bucket;
+  std::optional<std::string> retry_key;
+  backup_retry->add_option("bucket", retry_bucket, "the source bucket")->required();
+  backup_retry->add_option("--key", retry_key,
+                           "also replicate this key's current version once more");
+  backup_retry->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_backup_retry(*config, retry_bucket, retry_key);
+    } else {
+      exit_code = 2;
+    }
+  });
+
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -89,7 +89,10 @@ int run_server(const Config& config) {
     stores->master_key = (*finished)->master_key;
   }
   SystemClock clock;
-  const vault::VaultOptions vault_options = vault_options_from(config);
+  // `cloudvault admin backup create` changes buckets while the server runs: follow it.
+  ChangeFile bucket_changes(config.data_dir / std::string(kBucketChangesFile));
+  vault::VaultOptions vault_options = vault_options_from(config);
+  vault_options.other_changes = [&bucket_changes] { return bucket_changes.generation(); };
   vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options, stores->master_key);
   if (auto swept = vault.sweep_orphans(); !swept) {
     std::fprintf(stderr, "cloudvault: cannot sweep the blob store: %s\n",

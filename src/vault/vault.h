@@ -41,6 +41,11 @@ struct VaultOptions {
   // How long a lifecycle "day" lasts (rule Days, restore Days): a day unless a test or a
   // demonstration shortens it (config lifecycle.day_seconds).
   int64_t lifecycle_day_ns = 86'400'000'000'000;
+  // Changes another process made to buckets and their configurations (`cloudvault admin
+  // backup create` while the server runs): when set, the vault asks it at most every
+  // `other_changes_interval` and drops every cached bucket fact when it answers a new value.
+  std::function<uint64_t()> other_changes;
+  std::chrono::milliseconds other_changes_interval{100};
 };
 
 // A bucket's versioning state. A bucket that was never configured is kUnversioned; once
@@ -65,6 +70,17 @@ using BodyCheck = std::function<Status(const BodyDigests&)>;
 
 // Who asked for a change, carried into its outbox event: the user id, the client's address
 // and the request's id. Empty for the server's own changes (lifecycle).
+// What `cloudvault admin backup create` asks for (Vault::set_up_backup).
+struct BackupRequest {
+  std::string source;
+  std::string destination;  // a bucket of this server, or of `remote`
+  std::string remote;       // [replication.remotes.NAME]; empty: this server
+  std::string prefix;
+  std::string suffix;  // our extension (cloudvault:suffix); empty: any key
+  std::vector<std::string> receipt_targets;
+  std::vector<std::string> failure_targets;
+};
+
 struct ChangeOrigin {
   std::string principal_id;
   std::string source_ip;
@@ -179,6 +195,15 @@ class Vault {
   Status queue_replication(const std::vector<meta::Event>& events);
   Result<std::vector<meta::ReplicationStats>> replication_stats(std::string_view bucket);
   Status set_task_payload(int64_t task_id, std::string_view payload);
+  // A backup in one step: turns versioning on for the source and, for a destination on this
+  // server, for the destination (created, owned by the source's owner, when missing); adds
+  // (or replaces) the rule "backup-to-DST" ("backup-to-REMOTE-DST") copying every version
+  // under `prefix` ending in `suffix`, existing ones included, delete markers not; records its
+  // receipt and failure targets. Errors as put_replication; InvalidArgument for an unknown
+  // target. Returns the rule.
+  Result<ReplicationRule> set_up_backup(const BackupRequest& request,
+                                        const ReplicationRemoteCatalog& remotes,
+                                        const NotificationTargetCatalog& targets);
   // Receipt and failure targets per replication rule (backup_receipts.h); empty when none.
   // NoSuchBucket.
   Result<BackupReceipts> backup_receipts(std::string_view bucket);
@@ -362,6 +387,10 @@ class Vault {
   std::map<std::string, Versioning, std::less<>> versioning_cache_;
   // Default encryption by bucket (sse), kept exact like versioning_cache_.
   std::map<std::string, std::optional<DefaultEncryption>, std::less<>> encryption_cache_;
+  // Drops the caches when options_.other_changes says another process changed something.
+  void follow_other_changes();
+  std::chrono::steady_clock::time_point other_changes_checked_{};
+  uint64_t other_changes_seen_ = 0;
   uint64_t cache_changes_ = 0;  // bumped by deletes and versioning changes: a lookup caches
                                 // its result only if no change ran meanwhile
   // Parsed lifecycle configurations by bucket. An entry is valid only while cache_changes_

@@ -23,7 +23,26 @@ Status Vault::create_bucket(std::string_view name, std::string_view owner_id) {
   return meta_.create_bucket(bucket);
 }
 
+void Vault::follow_other_changes() {
+  if (!options_.other_changes) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(bucket_cache_mutex_);
+  if (now - other_changes_checked_ < options_.other_changes_interval) return;
+  other_changes_checked_ = now;
+  const uint64_t seen = options_.other_changes();
+  if (seen == other_changes_seen_) return;
+  other_changes_seen_ = seen;
+  ++cache_changes_;
+  bucket_cache_.clear();
+  versioning_cache_.clear();
+  encryption_cache_.clear();
+  lifecycle_cache_.clear();
+  replication_cache_.clear();
+  notification_cache_.clear();
+}
+
 Result<meta::Bucket> Vault::get_bucket(std::string_view name) {
+  follow_other_changes();
   uint64_t deletions_before = 0;
   {
     std::lock_guard lock(bucket_cache_mutex_);
@@ -94,6 +113,7 @@ constexpr std::string_view kVersioningConfig = "versioning";
 }  // namespace
 
 Result<Versioning> Vault::versioning(std::string_view bucket) {
+  follow_other_changes();
   uint64_t deletions_before = 0;
   {
     std::lock_guard lock(bucket_cache_mutex_);

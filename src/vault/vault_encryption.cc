@@ -25,6 +25,7 @@ constexpr std::string_view kPartKeyNotApplicable =
 }  // namespace
 
 Result<std::optional<DefaultEncryption>> Vault::default_encryption(std::string_view bucket) {
+  follow_other_changes();
   uint64_t changes_before = 0;
   {
     std::lock_guard lock(bucket_cache_mutex_);

@@ -30,6 +30,7 @@ Status Vault::put_lifecycle(std::string_view bucket, const LifecycleConfiguratio
 }
 
 Result<std::optional<LifecycleConfiguration>> Vault::lifecycle(std::string_view bucket) {
+  follow_other_changes();
   uint64_t changes_before = 0;
   {
     std::lock_guard lock(bucket_cache_mutex_);

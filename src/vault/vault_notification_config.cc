@@ -42,6 +42,7 @@ void Vault::forget_notification(std::string_view bucket) {
 }
 
 Result<NotificationConfiguration> Vault::get_notification_config(std::string_view bucket) {
+  follow_other_changes();
   uint64_t changes_before = 0;
   {
     std::lock_guard lock(bucket_cache_mutex_);

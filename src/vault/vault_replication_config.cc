@@ -80,6 +80,7 @@ Status Vault::put_replication(std::string_view bucket, const ReplicationConfigur
 }
 
 Result<std::optional<ReplicationConfiguration>> Vault::replication(std::string_view bucket) {
+  follow_other_changes();
   uint64_t changes_before = 0;
   {
     std::lock_guard lock(bucket_cache_mutex_);

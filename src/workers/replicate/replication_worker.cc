@@ -123,6 +123,8 @@ std::string destination_target(const vault::ReplicationDestination& destination)
   return "local:" + destination.bucket_name();
 }
 
+std::string task_rule(std::string_view payload) { return read_payload(payload).rule_id; }
+
 ReplicationWorker::ReplicationWorker(vault::Vault& vault, RemoteDirectory& remotes,
                                      const Clock& clock, ReplicationWorkerOptions options)
     : vault_(vault), remotes_(remotes), clock_(clock), options_(options) {}

@@ -59,6 +59,8 @@ struct ReplicationWorkerOptions {
 
 // The task target of a destination: "local:BUCKET" or "remote:NAME:BUCKET".
 std::string destination_target(const vault::ReplicationDestination& destination);
+// The rule a replication task serves ("" for a backfill or a payload not ours).
+std::string task_rule(std::string_view payload);
 
 class ReplicationWorker {
  public:

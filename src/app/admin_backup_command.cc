@@ -1,0 +1,262 @@
+// `cloudvault admin backup create | status | retry`: backups (replication rules with receipts)
+// against the data folder, while the server runs: changes are announced on buckets.changed,
+// which the server's vault follows.
+#include <boost/json.hpp>
+#include <cstdio>
+#include <map>
+
+#include "app/catalogs.h"
+#include "app/change_file.h"
+#include "app/commands.h"
+#include "app/data_dir.h"
+#include "app/wiring.h"
+#include "vault/vault.h"
+#include "workers/notify/targets/message_text.h"
+#include "workers/replicate/replication_worker.h"
+
+namespace cv::app {
+namespace {
+
+namespace json = boost::json;
+using workers::replicate::kReplicateConsumer;
+
+int report_error(const Error& error) {
+  std::fprintf(stderr, "cloudvault: %s\n", error.message.c_str());
+  return 1;
+}
+
+template <class Body>
+int with_vault(const Config& config, Body body) {
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  if (!stores) return report_error(stores.error());
+  SystemClock clock;
+  vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options_from(config));
+  return body(vault);
+}
+
+class ConfiguredTargets final : public vault::NotificationTargetCatalog {
+ public:
+  explicit ConfiguredTargets(const Config& config) : config_(config) {}
+  bool has_target(std::string_view name) const override {
+    for (const auto& target : config_.notify_targets) {
+      if (target.name == name) return true;
+    }
+    return false;
+  }
+
+ private:
+  const Config& config_;
+};
+
+// Every replication task of the consumer, pending and parked.
+Result<std::vector<meta::OutboxTask>> replication_tasks(vault::Vault& vault) {
+  std::vector<meta::OutboxTask> all;
+  int64_t after = 0;
+  for (;;) {
+    auto page = CV_TRY(vault.outbox_tasks(kReplicateConsumer, false, after, 1000));
+    if (page.empty()) return all;
+    after = page.back().id;
+    for (meta::OutboxTask& task : page) all.push_back(std::move(task));
+  }
+}
+
+struct RuleLoad {
+  uint64_t pending = 0;
+  uint64_t pending_bytes = 0;
+  uint64_t parked = 0;
+  int64_t oldest_pending_ns = 0;  // the change time of the oldest pending version
+  std::string last_error;         // of a pending or parked task
+};
+
+json::object rule_status(const vault::ReplicationRule& rule, const meta::ReplicationStats& stats,
+                         const RuleLoad& load, const vault::BackupReceipt& receipt,
+                         int64_t now_ns) {
+  auto names = [](const std::vector<std::string>& list) {
+    json::array array;
+    for (const std::string& name : list) array.emplace_back(name);
+    return array;
+  };
+  const double lag_seconds =
+      load.oldest_pending_ns ? static_cast<double>(now_ns - load.oldest_pending_ns) / 1e9 : 0.0;
+  return json::object{
+      {"rule", rule.id},
+      {"status", rule.enabled ? "Enabled" : "Disabled"},
+      {"destination", rule.destination.bucket_name()},
+      {"remote", rule.destination.account},
+      {"prefix", rule.filter.prefix},
+      {"pending", load.pending},
+      {"pending_bytes", load.pending_bytes},
+      {"failed", load.parked},
+      {"replicated", stats.replicated},
+      {"replicated_bytes", stats.replicated_bytes},
+      {"skipped", stats.skipped},
+      {"failures", stats.failed},
+      {"lag_seconds", lag_seconds},
+      {"latency_avg_seconds",
+       stats.replicated ? static_cast<double>(stats.latency_sum_ns) / 1e9 /
+                              static_cast<double>(stats.replicated)
+                        : 0.0},
+      {"latency_max_seconds", static_cast<double>(stats.latency_max_ns) / 1e9},
+      {"last_error", load.last_error.empty() ? stats.last_error : load.last_error},
+      {"receipt", names(receipt.receipt_targets)},
+      {"failure", names(receipt.failure_targets)}};
+}
+
+void print_human(const json::object& bucket) {
+  std::printf("%s\n", std::string(bucket.at("bucket").as_string()).c_str());
+  for (const json::value& value : bucket.at("rules").as_array()) {
+    const json::object& rule = value.as_object();
+    const std::string remote(rule.at("remote").as_string());
+    std::printf("  rule %s (%s) -> %s%s\n", std::string(rule.at("rule").as_string()).c_str(),
+                std::string(rule.at("status").as_string()).c_str(),
+                remote.empty() ? "" : (remote + ":").c_str(),
+                std::string(rule.at("destination").as_string()).c_str());
+    std::printf(
+        "    pending %lld (%s), failed %lld, done %lld (%s), skipped %lld, lag %.1f s, "
+        "latency avg %.3f s max %.3f s\n",
+        static_cast<long long>(rule.at("pending").to_number<int64_t>()),
+        workers::notify::human_size(rule.at("pending_bytes").to_number<uint64_t>()).c_str(),
+        static_cast<long long>(rule.at("failed").to_number<int64_t>()),
+        static_cast<long long>(rule.at("replicated").to_number<int64_t>()),
+        workers::notify::human_size(rule.at("replicated_bytes").to_number<uint64_t>()).c_str(),
+        static_cast<long long>(rule.at("skipped").to_number<int64_t>()),
+        rule.at("lag_seconds").to_number<double>(),
+        rule.at("latency_avg_seconds").to_number<double>(),
+        rule.at("latency_max_seconds").to_number<double>());
+    const std::string error(rule.at("last_error").as_string());
+    if (!error.empty()) std::printf("    last error: %s\n", error.c_str());
+  }
+}
+
+}  // namespace
+
+int admin_backup_create(const Config& config, const vault::BackupRequest& request) {
+  return with_vault(config, [&](vault::Vault& vault) {
+    const ReplicationRemoteNames remotes(config.replication_remotes);
+    const ConfiguredTargets targets(config);
+    auto rule = vault.set_up_backup(request, remotes, targets);
+    if (!rule) return report_error(rule.error());
+    ChangeFile(config.data_dir / std::string(kBucketChangesFile)).announce();
+    json::array receipt;
+    for (const std::string& name : request.receipt_targets) receipt.emplace_back(name);
+    json::array failure;
+    for (const std::string& name : request.failure_targets) failure.emplace_back(name);
+    std::printf("%s\n", json::serialize(json::object{{"rule", rule->id},
+                                                     {"from", request.source},
+                                                     {"to", request.destination},
+                                                     {"remote", request.remote},
+                                                     {"prefix", request.prefix},
+                                                     {"suffix", request.suffix},
+                                                     {"receipt", std::move(receipt)},
+                                                     {"failure", std::move(failure)},
+                                                     {"versioning", "Enabled"}})
+                            .c_str());
+    return 0;
+  });
+}
+
+int admin_backup_status(const Config& config, const std::optional<std::string>& bucket,
+                        bool as_json) {
+  return with_vault(config, [&](vault::Vault& vault) {
+    std::vector<std::string> names;
+    if (bucket) {
+      names.push_back(*bucket);
+    } else {
+      auto buckets = vault.all_buckets();
+      if (!buckets) return report_error(buckets.error());
+      for (const meta::Bucket& entry : *buckets) names.push_back(entry.name);
+    }
+    auto tasks = replication_tasks(vault);
+    if (!tasks) return report_error(tasks.error());
+    const int64_t now_ns = to_unix_nanos(vault.clock().now());
+    json::array out;
+    for (const std::string& name : names) {
+      auto config_of = vault.replication(name);
+      if (!config_of) return report_error(config_of.error());
+      if (!*config_of) {
+        if (bucket) out.push_back(json::object{{"bucket", name}, {"rules", json::array{}}});
+        continue;
+      }
+      auto stats = vault.replication_stats(name);
+      if (!stats) return report_error(stats.error());
+      auto receipts = vault.backup_receipts(name);
+      if (!receipts) return report_error(receipts.error());
+      std::map<std::string, RuleLoad> loads;
+      for (const meta::OutboxTask& task : *tasks) {
+        if (task.event.bucket != name) continue;
+        RuleLoad& load = loads[workers::replicate::task_rule(task.payload)];
+        if (task.failed) {
+          ++load.parked;
+        } else {
+          ++load.pending;
+          load.pending_bytes += task.event.size;
+          const int64_t changed = task.event.time_ns;
+          if (load.oldest_pending_ns == 0 || changed < load.oldest_pending_ns) {
+            load.oldest_pending_ns = changed;
+          }
+        }
+        if (!task.last_error.empty()) load.last_error = task.last_error;
+      }
+      json::array rules;
+      for (const vault::ReplicationRule& rule : (*config_of)->rules) {
+        meta::ReplicationStats rule_stats;
+        for (const meta::ReplicationStats& entry : *stats) {
+          if (entry.rule_id == rule.id) rule_stats = entry;
+        }
+        vault::BackupReceipt receipt;
+        if (auto found = receipts->find(rule.id); found != receipts->end()) receipt = found->second;
+        rules.push_back(rule_status(rule, rule_stats, loads[rule.id], receipt, now_ns));
+      }
+      out.push_back(json::object{{"bucket", name}, {"rules", std::move(rules)}});
+    }
+    if (as_json) {
+      std::printf("%s\n", json::serialize(out).c_str());
+    } else if (out.empty()) {
+      std::printf("no bucket has a backup (cloudvault admin backup create --from SRC --to DST)\n");
+    } else {
+      for (const json::value& entry : out) print_human(entry.as_object());
+    }
+    return 0;
+  });
+}
+
+int admin_backup_retry(const Config& config, const std::string& bucket,
+                       const std::optional<std::string>& key) {
+  return with_vault(config, [&](vault::Vault& vault) {
+    uint64_t retried = 0;
+    auto tasks = replication_tasks(vault);
+    if (!tasks) return report_error(tasks.error());
+    for (const meta::OutboxTask& task : *tasks) {
+      if (!task.failed || task.event.bucket != bucket) continue;
+      if (key && task.event.key != *key) continue;
+      auto done = vault.retry_outbox_tasks(kReplicateConsumer, task.id);
+      if (!done) return report_error(done.error());
+      retried += *done;
+    }
+    uint64_t requeued = 0;
+    if (key) {
+      // The current version once more, even when it is COMPLETED: the destination skips it
+      // when it holds it (skip_copy), and copies it when it was lost there.
+      auto version = vault.get_version(bucket, *key, "");
+      if (!version) return report_error(version.error());
+      meta::Event event;
+      event.time_ns = to_unix_nanos(vault.clock().now());
+      event.name = vault::kReplicationExistingEvent;
+      event.bucket = bucket;
+      event.key = version->key;
+      event.version_id = version->version_id;
+      event.size = version->size;
+      event.etag = version->etag;
+      event.storage_class = version->storage_class;
+      if (auto queued = vault.queue_replication({event}); !queued) {
+        return report_error(queued.error());
+      }
+      requeued = 1;
+    }
+    std::printf("%s\n",
+                json::serialize(json::object{{"retried", retried}, {"requeued", requeued}}).c_str());
+    return 0;
+  });
+}
+
+}  // namespace cv::app

@@ -1,0 +1,90 @@
+// A backup in one step (`cloudvault admin backup create`, the console's Backup panel):
+// versioning, the replication rule and its receipts (see Vault::set_up_backup).
+#include "vault/vault.h"
+
+namespace cv::vault {
+namespace {
+
+std::string backup_rule_id(const BackupRequest& request) {
+  return request.remote.empty() ? "backup-to-" + request.destination
+                                : "backup-to-" + request.remote + "-" + request.destination;
+}
+
+ReplicationRule backup_rule(const BackupRequest& request, int32_t priority) {
+  ReplicationRule rule;
+  rule.id = backup_rule_id(request);
+  rule.priority = priority;
+  rule.enabled = true;
+  rule.filter.prefix = request.prefix;
+  if (!request.suffix.empty()) {
+    rule.filter.tags.emplace_back(std::string(kReplicationSuffixTag), request.suffix);
+  }
+  rule.filter.shape = rule.filter.tags.empty() ? ReplicationFilter::Shape::kPrefix
+                                               : ReplicationFilter::Shape::kAnd;
+  rule.destination.bucket_arn = std::string(kS3BucketArnPrefix) + request.destination;
+  rule.destination.account = request.remote;
+  // A backup keeps what is deleted at the source; what was there before is backed up too.
+  rule.delete_marker_replication = false;
+  rule.existing_object_replication = true;
+  return rule;
+}
+
+}  // namespace
+
+Result<ReplicationRule> Vault::set_up_backup(const BackupRequest& request,
+                                             const ReplicationRemoteCatalog& remotes,
+                                             const NotificationTargetCatalog& targets) {
+  const meta::Bucket source = CV_TRY(get_bucket(request.source));
+  for (const std::string& target : request.receipt_targets) {
+    if (!targets.has_target(target)) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "No notification target named \"" + target + "\" ([notify.targets." + target +
+                      "]).");
+    }
+  }
+  for (const std::string& target : request.failure_targets) {
+    if (!targets.has_target(target)) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "No notification target named \"" + target + "\" ([notify.targets." + target +
+                      "]).");
+    }
+  }
+  if (request.remote.empty()) {
+    if (auto found = get_bucket(request.destination); !found) {
+      if (found.error().code != ErrorCode::kNoSuchBucket) return fail(found.error());
+      CV_TRY(create_bucket(request.destination, source.owner_id));
+    }
+    CV_TRY(set_versioning(request.destination, Versioning::kEnabled));
+  }
+  CV_TRY(set_versioning(request.source, Versioning::kEnabled));
+
+  ReplicationConfiguration config;
+  if (auto existing = CV_TRY(replication(request.source))) config = std::move(*existing);
+  const std::string id = backup_rule_id(request);
+  int32_t priority = 1;
+  for (const ReplicationRule& rule : config.rules) {
+    if (rule.id != id && rule.priority) priority = std::max(priority, *rule.priority + 1);
+  }
+  std::erase_if(config.rules, [&](const ReplicationRule& rule) { return rule.id == id; });
+  // Rules written in S3's V1 schema cannot be mixed with ours: they become V2 rules.
+  for (ReplicationRule& rule : config.rules) {
+    if (!rule.filter.is_v2()) {
+      rule.filter.shape = ReplicationFilter::Shape::kPrefix;
+      rule.priority = priority++;
+      rule.delete_marker_replication = true;  // what V1 did
+    }
+  }
+  const ReplicationRule rule = backup_rule(request, priority);
+  config.rules.push_back(rule);
+  CV_TRY(put_replication(request.source, config, remotes));
+
+  BackupReceipts receipts = CV_TRY(backup_receipts(request.source));
+  receipts.erase(id);
+  if (!request.receipt_targets.empty() || !request.failure_targets.empty()) {
+    receipts[id] = BackupReceipt{request.receipt_targets, request.failure_targets};
+  }
+  CV_TRY(put_backup_receipts(request.source, receipts));
+  return rule;
+}
+
+}  // namespace cv::vault
