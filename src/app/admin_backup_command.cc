@@ -248,6 +248,7 @@ int admin_backup_retry(const Config& config, const std::string& bucket,
       event.size = version->size;
       event.etag = version->etag;
       event.storage_class = version->storage_class;
+      event.detail = R"({"replay":true})";
       if (auto queued = vault.queue_replication({event}); !queued) {
         return report_error(queued.error());
       }

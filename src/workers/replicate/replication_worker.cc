@@ -156,21 +156,30 @@ Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan(const meta::Event&
     if (config.error().code == ErrorCode::kNoSuchBucket) return tasks;
     return std::unexpected(config.error());
   }
-  std::vector<const vault::ReplicationRule*> rules;
   if (*config) {
-    rules = vault::replication_targets(**config, version->key, version->tags,
-                                       version->content_type, version->is_delete_marker);
+    // A backfill's version goes only where rules ask for existing objects; a replay
+    // (`admin backup retry --key`) and a new version wherever the rules send it.
+    vault::ReplicationConfiguration backfilling;
+    const bool backfill = event.name == vault::kReplicationExistingEvent &&
+                          event.detail.find("\"replay\"") == std::string::npos;
+    if (backfill) {
+      for (const vault::ReplicationRule& rule : (*config)->rules) {
+        if (rule.existing_object_replication.value_or(false)) backfilling.rules.push_back(rule);
+      }
+    }
+    const vault::ReplicationConfiguration& selecting = backfill ? backfilling : **config;
+    for (const vault::ReplicationRule* rule :
+         vault::replication_targets(selecting, version->key, version->tags, version->content_type,
+                                    version->is_delete_marker)) {
+      meta::OutboxTask task;
+      task.target = destination_target(rule->destination);
+      task.payload = payload_json(TaskPayload{.rule_id = rule->id});
+      tasks.push_back(std::move(task));
+    }
   }
-  if (rules.empty()) {
+  if (tasks.empty()) {
     // The rules changed between the write and now: nothing will copy it.
     CV_TRY(vault_.set_replication_status(event.bucket, event.key, event.version_id, ""));
-    return tasks;
-  }
-  for (const vault::ReplicationRule* rule : rules) {
-    meta::OutboxTask task;
-    task.target = destination_target(rule->destination);
-    task.payload = payload_json(TaskPayload{.rule_id = rule->id});
-    tasks.push_back(std::move(task));
   }
   return tasks;
 }
