@@ -254,9 +254,16 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
   if (!copied) {
     const remote::RemoteError& error = copied.error();
     std::string why = std::string(error_code_name(error.error.code)) + ": " + error.error.message;
-    if (error.http_status != 0) why += " (HTTP " + std::to_string(error.http_status) + ")";
+    if (error.http_status != 0 && why.find(std::to_string(error.http_status)) == std::string::npos) {
+      why += " (HTTP " + std::to_string(error.http_status) + ")";
+    }
     return settle(task, rule->id, &destination, &*source,
                   Copy{error.retryable ? Copy::Kind::kRetry : Copy::Kind::kPermanent, 0, why});
+  }
+  if (copied->parts > 0) {
+    spdlog::info("replicated {}/{} ({}) to {}: {} bytes in {} parts, {} reused from an earlier try",
+                 event.bucket, event.key, event.version_id, destination_target(destination),
+                 copied->bytes, copied->parts, copied->parts_reused);
   }
   return settle(task, rule->id, &destination, &*source,
                 copied->kind == RemoteCopy::Kind::kCopied ? Copy{Copy::Kind::kCopied, copied->bytes}
