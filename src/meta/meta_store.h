@@ -189,6 +189,9 @@ class MetaStore {
   virtual Result<std::vector<std::string>> pending_targets(std::string_view consumer) = 0;
   virtual Status finish_tasks(const std::vector<int64_t>& task_ids) = 0;
   virtual Status update_tasks(const std::vector<OutboxTask>& tasks) = 0;
+  // Replaces a task's payload (an executor's progress, e.g. the multipart upload it is
+  // resuming); update_tasks leaves payloads alone. A missing id is not an error.
+  virtual Status set_task_payload(int64_t task_id, std::string_view payload) = 0;
   // Tasks of `consumer` (every consumer's when empty) with id > after_id in id order, only
   // failed ones when `failed_only`, at most `max`, each with its event.
   virtual Result<std::vector<OutboxTask>> list_tasks(std::string_view consumer, bool failed_only,
@@ -196,6 +199,33 @@ class MetaStore {
   virtual Result<uint64_t> retry_tasks(std::string_view consumer, int64_t task_id,
                                        int64_t now_ns) = 0;
   virtual Result<uint64_t> prune_events(int64_t before_ns, size_t max) = 0;
+
+  // --- Replication --------------------------------------------------------------------
+  // Stores a replica made by replication: `object` keeps the source's version_id and
+  // mtime_ns. Nothing is written (kAlreadyThere) when the key already has a version with
+  // that id, so a replayed copy never makes a second version. Otherwise the replica becomes
+  // the current version only when the key has none or its current version is not newer
+  // (mtime_ns <= object.mtime_ns); else it joins the history as noncurrent, after the
+  // versions older than it, so an older version arriving late never becomes current.
+  // NoSuchBucket. With `event`, appended in the same transaction when written.
+  virtual Result<ReplicaWrite> put_replica(const ObjectVersion& object,
+                                           const std::optional<Event>& event) = 0;
+  // Records the end of one replication task in one transaction: kReplicated / kSkipped
+  // remove the task, and when no other task of the consumer for the same event remains the
+  // version's replication status becomes COMPLETED (FAILED when one of them is parked);
+  // kFailed makes it FAILED (the task stays, for the runner to park). The (bucket, rule_id)
+  // stats count it; `event` is appended. A version that is gone meanwhile is not an error.
+  virtual Status settle_replication(const ReplicationOutcome& outcome) = 0;
+  // Sets a version's replication status ("" clears it); a missing version is not an error.
+  virtual Status set_replication_status(std::string_view bucket, std::string_view key,
+                                        std::string_view version_id,
+                                        std::string_view status) = 0;
+  // Appends `events` in one transaction, each naming a version that replication must
+  // (re)consider, and marks those versions PENDING (replicas excepted): the backfill of
+  // versions written before a rule existed.
+  virtual Status queue_replication(const std::vector<Event>& events) = 0;
+  // Stats of every rule of `bucket` (every bucket's when empty), by bucket and rule id.
+  virtual Result<std::vector<ReplicationStats>> replication_stats(std::string_view bucket) = 0;
 
   // What each storage class of the bucket holds, ordered by class name. NoSuchBucket.
   virtual Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) = 0;

@@ -103,6 +103,9 @@ struct ObjectVersion {
   int64_t lifecycle_due_ns = 0;
   // Filled by reads: when the version stopped being current (0 while current).
   int64_t noncurrent_since_ns = 0;
+  // S3's x-amz-replication-status: "" (no replication rule applies), "PENDING", "COMPLETED",
+  // "FAILED" on a source version, "REPLICA" on a copy made by replication.
+  std::string replication_status;
 };
 
 struct MultipartUpload {
@@ -262,6 +265,50 @@ struct DueVersion {
 
 // One change background work (lifecycle, restore) makes to one version, applied atomically
 // together with its event.
+// How MetaStore::put_replica ended.
+enum class ReplicaWrite {
+  kWritten,       // the replica is stored (current, or noncurrent behind a newer version)
+  kAlreadyThere,  // the key already has a version with that id: nothing was written
+};
+
+// The end of one replication task (MetaStore::settle_replication).
+struct ReplicationOutcome {
+  enum class Kind {
+    kReplicated,  // copied to the destination
+    kSkipped,     // the destination held it already (skip_copy)
+    kFailed,      // a retry cannot fix it: the version becomes FAILED (the task is parked)
+  };
+  Kind kind = Kind::kReplicated;
+  std::string consumer;  // the task's consumer ("replicate")
+  int64_t task_id = 0;
+  int64_t event_seq = 0;  // the task's event: one per source version
+  // The source version.
+  std::string bucket;
+  std::string key;
+  std::string version_id;
+  std::string rule_id;
+  uint64_t bytes = 0;       // bytes copied (kReplicated)
+  int64_t latency_ns = 0;   // from the change to now (kReplicated, kSkipped)
+  int64_t now_ns = 0;
+  std::string error;        // kFailed: why
+  std::optional<Event> event;  // a receipt or failure event, appended in the same transaction
+};
+
+// What replication did under one rule of a source bucket, since the rule first worked.
+struct ReplicationStats {
+  std::string bucket;
+  std::string rule_id;
+  uint64_t replicated = 0;
+  uint64_t replicated_bytes = 0;
+  uint64_t skipped = 0;  // skip_copy: the destination held the version already
+  uint64_t failed = 0;   // tasks that failed permanently (each time)
+  int64_t latency_sum_ns = 0;  // over `replicated`
+  int64_t latency_max_ns = 0;
+  int64_t last_done_ns = 0;
+  std::string last_error;
+  int64_t last_error_ns = 0;
+};
+
 struct VersionChange {
   enum class Kind {
     kUpdate,           // the optional fields below that are set replace the version's own

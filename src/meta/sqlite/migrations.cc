@@ -203,11 +203,34 @@ CREATE INDEX outbox_tasks_due ON outbox_tasks(consumer, target, next_try_ns, id)
 CREATE INDEX outbox_tasks_by_event ON outbox_tasks(event_seq);
 )sql";
 
+// Version 5: replication.
+// - objects.replication: the version's x-amz-replication-status ('' when no rule applies).
+// - replication_stats: per source bucket and rule, what replication has done (counts,
+//   bytes, latency, the last error), updated in the transaction that ends each task.
+constexpr const char kSchemaV5[] = R"sql(
+ALTER TABLE objects ADD COLUMN replication TEXT NOT NULL DEFAULT '';
+CREATE TABLE replication_stats(
+  bucket TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  replicated INTEGER NOT NULL DEFAULT 0,
+  replicated_bytes INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  failed INTEGER NOT NULL DEFAULT 0,
+  latency_sum_ns INTEGER NOT NULL DEFAULT 0,
+  latency_max_ns INTEGER NOT NULL DEFAULT 0,
+  last_done_ns INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  last_error_ns INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(bucket, rule_id)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 };
 
 }  // namespace

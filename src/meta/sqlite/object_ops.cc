@@ -35,6 +35,7 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   CV_TRY(decode_storage(row.column_bytes(17), object.encryption, object.restore));
   object.lifecycle_due_ns = row.column_int(18);
   object.noncurrent_since_ns = row.column_int(19);
+  object.replication_status = row.column_string(20);
   return object;
 }
 
@@ -121,13 +122,13 @@ Status write_object(Connection& db, const ObjectVersion& object) {
             "mtime_ns = ?7, owner_id = ?8, storage_class = ?9, content_type = ?10, "
             "checksum_algorithm = ?11, checksum_value = ?12, parts_count = ?13, "
             "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17, created_seq = ?19, "
-            "storage = ?20, due_ns = ?21, noncurrent_ns = 0 WHERE id = ?18"
+            "storage = ?20, due_ns = ?21, noncurrent_ns = 0, replication = ?22 WHERE id = ?18"
           : "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, "
             "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
             "checksum_value, parts_count, attributes, tags, blobs, inline_data, created_seq, "
-            "storage, due_ns) "
+            "storage, due_ns, replication) "
             "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-            "?17, ?19, ?20, ?21)"));
+            "?17, ?19, ?20, ?21, ?22)"));
   if (rows.replaced_id) {
     stmt.bind_int(18, *rows.replaced_id);
   } else {
@@ -148,7 +149,8 @@ Status write_object(Connection& db, const ObjectVersion& object) {
       .bind_text_or_null(16, blobs)
       .bind_blob(17, object.inline_data)
       .bind_int(19, rows.next_seq)
-      .bind_text_or_null(20, storage);
+      .bind_text_or_null(20, storage)
+      .bind_text(22, object.replication_status);
   if (object.lifecycle_due_ns != 0) {
     stmt.bind_int(21, object.lifecycle_due_ns);
   } else {

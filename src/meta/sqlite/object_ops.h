@@ -18,7 +18,7 @@ namespace cv::meta::sqlite {
 #define CV_OBJECT_ROW_COLUMNS                                                                \
   "key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, "        \
   "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, " \
-  "inline_data, is_latest, storage, due_ns, noncurrent_ns"
+  "inline_data, is_latest, storage, due_ns, noncurrent_ns, replication"
 Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket);
 
 // Every blob a version references (its body's and its restored copy's), from the row's blobs

@@ -11,6 +11,7 @@
 #include "meta/sqlite/object_ops.h"
 #include "meta/sqlite/outbox_ops.h"
 #include "meta/sqlite/reader_pool.h"
+#include "meta/sqlite/replication_ops.h"
 #include "meta/sqlite/reseal_ops.h"
 #include "meta/sqlite/user_ops.h"
 
@@ -222,6 +223,46 @@ class SqliteMetaStore final : public MetaStore {
   Status finish_tasks(const std::vector<int64_t>& task_ids) override {
     if (task_ids.empty()) return {};
     return write([&](Connection& db) { return sqlite::remove_tasks(db, task_ids); });
+  }
+  Status set_task_payload(int64_t task_id, std::string_view payload) override {
+    return write([&](Connection& db) { return sqlite::write_task_payload(db, task_id, payload); });
+  }
+  Result<ReplicaWrite> put_replica(const ObjectVersion& object,
+                                   const std::optional<Event>& event) override {
+    ReplicaWrite outcome = ReplicaWrite::kAlreadyThere;
+    CV_TRY(write([&](Connection& db) -> Status {
+      outcome = CV_TRY(sqlite::write_replica(db, object));
+      if (event && outcome == ReplicaWrite::kWritten) CV_TRY(sqlite::append_event(db, *event));
+      return {};
+    }));
+    return outcome;
+  }
+  Status settle_replication(const ReplicationOutcome& outcome) override {
+    return write([&](Connection& db) -> Status {
+      CV_TRY(sqlite::write_replication_outcome(db, outcome));
+      if (outcome.event) CV_TRY(sqlite::append_event(db, *outcome.event));
+      return {};
+    });
+  }
+  Status set_replication_status(std::string_view bucket, std::string_view key,
+                                std::string_view version_id, std::string_view status) override {
+    return write([&](Connection& db) {
+      return sqlite::write_replication_status(db, bucket, key, version_id, status);
+    });
+  }
+  Status queue_replication(const std::vector<Event>& events) override {
+    if (events.empty()) return {};
+    return write([&](Connection& db) -> Status {
+      for (const Event& event : events) {
+        CV_TRY(sqlite::write_replication_status(db, event.bucket, event.key, event.version_id,
+                                                "PENDING"));
+        CV_TRY(sqlite::append_event(db, event));
+      }
+      return {};
+    });
+  }
+  Result<std::vector<ReplicationStats>> replication_stats(std::string_view bucket) override {
+    return read([&](Connection& db) { return sqlite::read_replication_stats(db, bucket); });
   }
   Status update_tasks(const std::vector<OutboxTask>& tasks) override {
     if (tasks.empty()) return {};
