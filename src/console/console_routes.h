@@ -85,7 +85,7 @@ Response delete_objects(RouteContext& context);
 Response sign_upload_request(RouteContext& context);
 // folder_routes.cc: POST folders {"bucket","prefix"} (an empty "prefix/" object), POST
 // rename {"bucket","from","to"} (copy, then delete the original), GET object?bucket=&key=
-// (details: metadata, tags, class, encryption, versions).
+// (details: metadata, tags, class, encryption, replication status, versions).
 Response create_folder(RouteContext& context);
 // POST folders/delete {"bucket","prefix"}: deletes up to 1000 objects under the folder (delete
 // markers in a versioned bucket) and answers {"deleted", "more"}; call again while more.

@@ -552,6 +552,30 @@ TEST_F(ConsoleApiTest, ADeleteMarkerCannotBeRestoredAndVersionsDeleteForGood) {
   EXPECT_EQ(temp_.vault().get_object("history", "plan.txt").value().version_id, second.version_id);
 }
 
+TEST_F(ConsoleApiTest, ObjectDetailsShowEachVersionsReplicationStatus) {
+  const auto alice = alice_with_bucket("synced");
+  ASSERT_EQ(
+      call("PUT", "buckets/synced/versioning", R"({"status":"Enabled"})", signed_in(alice)).status,
+      200);
+  const meta::ObjectVersion first = put("synced", "a.txt", "one");
+  const meta::ObjectVersion second = put("synced", "a.txt", "two");
+  put("synced", "plain.txt", "never replicated");
+  ASSERT_TRUE(
+      temp_.meta().set_replication_status("synced", "a.txt", first.version_id, "COMPLETED"));
+  ASSERT_TRUE(temp_.meta().set_replication_status("synced", "a.txt", second.version_id, "PENDING"));
+  const auto shown = boost::json::parse(
+      call("GET", "object?bucket=synced&key=a.txt", {}, signed_in(alice, false)).body);
+  EXPECT_EQ(shown.at("replicationStatus").as_string(), "PENDING");
+  const auto& versions = shown.at("versions").as_array();
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].at("versionId").as_string(), second.version_id);
+  EXPECT_EQ(versions[0].at("replicationStatus").as_string(), "PENDING");
+  EXPECT_EQ(versions[1].at("replicationStatus").as_string(), "COMPLETED");
+  const auto plain = boost::json::parse(
+      call("GET", "object?bucket=synced&key=plain.txt", {}, signed_in(alice, false)).body);
+  EXPECT_EQ(plain.at("replicationStatus").as_string(), "");
+}
+
 TEST_F(ConsoleApiTest, VersioningIsShownAndTurnedOnOrSuspendedPerBucket) {
   const auto alice = alice_with_bucket("papers");
   const auto versioning_of = [&] {
