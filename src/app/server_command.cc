@@ -30,7 +30,9 @@
 #include "vault/vault.h"
 #include "workers/garbage_collector.h"
 #include "workers/lifecycle_worker.h"
+#include "app/remote_clients.h"
 #include "workers/notify/notification_delivery.h"
+#include "workers/replicate/replication_worker.h"
 #include "workers/notify/targets/target_catalog.h"
 #include "workers/outbox/outbox_consumer.h"
 
@@ -188,6 +190,25 @@ int run_server(const Config& config) {
                                     outbox_options);
   if (auto started = notifying.start(); !started) {
     std::fprintf(stderr, "cloudvault: cannot start notification delivery: %s\n",
+                 started.error().message.c_str());
+    return 1;
+  }
+
+  // Replication (backup): the outbox's "replicate" consumer (workers/replicate/).
+  auto remote_clients = RemoteClients::create(config.replication_remotes, clock);
+  if (!remote_clients) {
+    std::fprintf(stderr, "cloudvault: %s\n", remote_clients.error().message.c_str());
+    return 1;
+  }
+  workers::replicate::ReplicationWorker replication(
+      vault, **remote_clients, clock,
+      {.max_attempts = outbox_options.retry.max_attempts});
+  workers::OutboxConsumer replicating(*stores->meta, clock,
+                                      std::string(workers::replicate::kReplicateConsumer),
+                                      replication.planner(), replication.executors(),
+                                      outbox_options);
+  if (auto started = replicating.start(); !started) {
+    std::fprintf(stderr, "cloudvault: cannot start replication: %s\n",
                  started.error().message.c_str());
     return 1;
   }

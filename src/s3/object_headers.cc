@@ -108,6 +108,9 @@ void write_object_headers(const meta::ObjectVersion& object, bool with_checksum,
                     : "ongoing-request=\"false\", expiry-date=\"" +
                           format_http_date(from_unix_nanos(object.restore->expiry_ns)) + "\"");
   }
+  if (!object.replication_status.empty()) {
+    headers.add("x-amz-replication-status", object.replication_status);
+  }
   if (object.parts_count > 0) {
     headers.add("x-amz-mp-parts-count", std::to_string(object.parts_count));
   }

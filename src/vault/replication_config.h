@@ -34,6 +34,11 @@ inline constexpr std::string_view kReplicationSuffixTag = "cloudvault:suffix";
 inline constexpr std::string_view kReplicationContentTypeTag = "cloudvault:content-type";
 inline constexpr std::string_view kS3BucketArnPrefix = "arn:aws:s3:::";
 inline constexpr size_t kMaxReplicationRules = 1000;
+// Written with a configuration that has rules with ExistingObjectReplication Enabled; its
+// detail names them ({"rules":["id",...]}). The replication worker then queues every version
+// written before, each with a kReplicationExistingEvent (never sent as a notification).
+inline constexpr std::string_view kReplicationBackfillEvent = "cloudvault:Replication:Backfill";
+inline constexpr std::string_view kReplicationExistingEvent = "cloudvault:Replication:Existing";
 
 // Which versions a rule applies to.
 struct ReplicationFilter {

@@ -24,6 +24,7 @@
 #include "vault/encryption.h"
 #include "vault/lifecycle_rules.h"
 #include "vault/notification_config.h"
+#include "vault/backup_receipts.h"
 #include "vault/replication_config.h"
 #include "vault/storage_class.h"
 
@@ -151,6 +152,37 @@ class Vault {
                          const ReplicationRemoteCatalog& remotes);
   Result<std::optional<ReplicationConfiguration>> replication(std::string_view bucket);
   Status delete_replication(std::string_view bucket);
+
+  // Replication's data side (vault_replication.cc), for the replication worker.
+  // A version written while the bucket has replication rules that apply to it starts
+  // PENDING (put_object, complete_upload, delete markers); put_replication with
+  // ExistingObjectReplication Enabled writes a kReplicationBackfillEvent with the
+  // configuration, and the worker queues the versions written before (queue_replication).
+  struct ReplicaResult {
+    meta::ReplicaWrite write = meta::ReplicaWrite::kWritten;
+    uint64_t bytes = 0;  // body bytes copied
+  };
+  // Copies `source` (read from its own bucket) into `bucket` as a replica: same key, version
+  // id, Last-Modified, metadata, tags, content type, checksum and ETag, status REPLICA, the
+  // storage class `storage_class` (empty: the source's). Encrypted at rest when the source
+  // was (SSE-S3) or the destination's default encryption asks for it. The body streams
+  // server-side (never whole in memory) and its MD5 is checked against a plain-MD5 ETag. A
+  // delete marker is copied as a delete marker. kAlreadyThere, nothing stored, when the
+  // destination holds that version already (skip_copy). NoSuchBucket (the destination);
+  // InvalidRequest for a source encrypted with a customer key (SSE-C is not replicated).
+  Result<ReplicaResult> put_replica(std::string_view bucket, const meta::ObjectVersion& source,
+                                    std::string_view storage_class);
+  // MetaStore's replication bookkeeping, passed through.
+  Status settle_replication(const meta::ReplicationOutcome& outcome);
+  Status set_replication_status(std::string_view bucket, std::string_view key,
+                                std::string_view version_id, std::string_view status);
+  Status queue_replication(const std::vector<meta::Event>& events);
+  Result<std::vector<meta::ReplicationStats>> replication_stats(std::string_view bucket);
+  Status set_task_payload(int64_t task_id, std::string_view payload);
+  // Receipt and failure targets per replication rule (backup_receipts.h); empty when none.
+  // NoSuchBucket.
+  Result<BackupReceipts> backup_receipts(std::string_view bucket);
+  Status put_backup_receipts(std::string_view bucket, const BackupReceipts& receipts);
 
   // Objects. Every change below commits together with its outbox event (meta::Event, named
   // as S3 names it, with `origin`): no change without its event, no event without its change.
@@ -295,6 +327,8 @@ class Vault {
   // When the lifecycle worker must first look at a version about to be written as current
   // (0: the bucket has no rules or none will apply).
   Result<int64_t> first_due(const meta::ObjectVersion& object);
+  // "PENDING" when the bucket's replication rules apply to `object`, else "".
+  Result<std::string> initial_replication_status(const meta::ObjectVersion& object);
   Result<StoredBody> store_body(ByteSource& body, std::optional<uint64_t> expected_size,
                                 uint64_t max_size, bool allow_inline, ChecksumAlgorithm algorithm,
                                 const BodyCheck& check,

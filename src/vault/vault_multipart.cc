@@ -166,6 +166,7 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
   object.checksum_value =
       algorithm == ChecksumAlgorithm::kNone ? "" : base64_encode(composite.finish()) + "-" + count;
   object.lifecycle_due_ns = CV_TRY(first_due(object));
+  object.replication_status = CV_TRY(initial_replication_status(object));
   CV_TRY(meta_.complete_upload(
       upload_id, object,
       event_of(object, "s3:ObjectCreated:CompleteMultipartUpload", object.mtime_ns, origin)));

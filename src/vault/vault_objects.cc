@@ -68,6 +68,7 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   object.blobs.clear();
   if (stored.blob) object.blobs.push_back(*stored.blob);
   object.lifecycle_due_ns = CV_TRY(first_due(object));
+  object.replication_status = CV_TRY(initial_replication_status(object));
   const meta::Event event = event_of(object, input.event_name, object.mtime_ns, input.origin);
   if (auto status = meta_.put_object(object, event); !status) {
     if (stored.blob) (void)blobs_.remove(stored.blob->blob_id);
@@ -147,6 +148,7 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
   marker.mtime_ns = to_unix_nanos(clock_.now());
   marker.content_type.clear();
   marker.lifecycle_due_ns = CV_TRY(first_due(marker));
+  marker.replication_status = CV_TRY(initial_replication_status(marker));
   CV_TRY(meta_.put_object(
       marker, event_of(marker, "s3:ObjectRemoved:DeleteMarkerCreated", marker.mtime_ns, origin)));
   return meta::DeleteOutcome{

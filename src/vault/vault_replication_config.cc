@@ -1,5 +1,7 @@
 // A bucket's replication configuration: stored as JSON under bucket config kind
 // "replication", parsed once and cached (see Vault::replication_cache_).
+#include <boost/json.hpp>
+
 #include "vault/vault.h"
 
 namespace cv::vault {
@@ -56,7 +58,23 @@ Status Vault::put_replication(std::string_view bucket, const ReplicationConfigur
       return invalid_request("Destination bucket must have versioning enabled.", bucket);
     }
   }
-  CV_TRY(meta_.put_bucket_config(bucket, kReplicationConfig, to_json(config)));
+  // Rules that backfill: the worker queues the versions already there (one event with the
+  // configuration, so a crash can lose neither).
+  boost::json::array backfill_rules;
+  for (const ReplicationRule& rule : config.rules) {
+    if (rule.enabled && rule.existing_object_replication.value_or(false)) {
+      backfill_rules.emplace_back(rule.id);
+    }
+  }
+  std::optional<meta::Event> backfill;
+  if (!backfill_rules.empty()) {
+    backfill.emplace();
+    backfill->time_ns = to_unix_nanos(clock_.now());
+    backfill->name = kReplicationBackfillEvent;
+    backfill->bucket = bucket;
+    backfill->detail = boost::json::serialize(boost::json::object{{"rules", backfill_rules}});
+  }
+  CV_TRY(meta_.put_bucket_config(bucket, kReplicationConfig, to_json(config), backfill));
   forget_replication(bucket);
   return {};
 }

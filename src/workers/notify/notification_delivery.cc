@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/encoding.h"
+#include "vault/backup_receipts.h"
 #include "vault/notification_config.h"
 #include "workers/notify/event_message.h"
 #include "workers/notify/targets/delivery_outcome.h"
@@ -38,6 +39,19 @@ TaskPayload read_payload(std::string_view text) {
   return payload;
 }
 
+// Where a replication event's version went ("" for other events).
+std::string destination_of(const meta::Event& event) {
+  if (!event.name.starts_with("s3:Replication:") &&
+      !event.name.starts_with("cloudvault:Replication:")) {
+    return {};
+  }
+  json::error_code error;
+  const json::value document = json::parse(event.detail, error);
+  if (error || !document.is_object()) return {};
+  const json::value* bucket = document.get_object().if_contains("destinationBucket");
+  return bucket != nullptr && bucket->is_string() ? std::string(bucket->get_string()) : "";
+}
+
 meta::OutboxTask task_for(std::string target, const TaskPayload& payload) {
   meta::OutboxTask task;
   task.target = std::move(target);
@@ -58,11 +72,17 @@ Result<std::vector<meta::OutboxTask>> NotificationDelivery::plan(const meta::Eve
     if (bucket.error().code == ErrorCode::kNoSuchBucket) return tasks;
     return std::unexpected(bucket.error());
   }
-  if (event.name == vault::kTestEventName) {
+  if (event.name == vault::kTestEventName || event.name == vault::kReplicationCompletedEvent) {
     for (std::string& target : vault::test_event_targets(event.detail)) {
       tasks.push_back(task_for(std::move(target), {"", bucket->owner_id}));
     }
     return tasks;
+  }
+  if (event.name == vault::kReplicationFailedEvent) {
+    // The backup's failure targets, then any rule on s3:Replication:* (below).
+    for (std::string& target : vault::test_event_targets(event.detail)) {
+      tasks.push_back(task_for(std::move(target), {"", bucket->owner_id}));
+    }
   }
   auto config = vault_.get_notification_config(event.bucket);
   if (!config) {
@@ -102,6 +122,7 @@ TaskOutcome NotificationDelivery::deliver(const meta::OutboxTask& task) {
   message.size = event.size;
   message.etag = event.etag;
   message.principal = event.principal_id;
+  message.destination = destination_of(event);
   message.time = from_unix_nanos(event.time_ns);
   if (!options_.public_url.empty()) {
     message.console_url = console_link(options_.public_url, event.bucket, event.key);

@@ -10,6 +10,7 @@ namespace {
 
 std::string_view short_name(std::string_view event_name) {
   if (event_name.starts_with("s3:")) event_name.remove_prefix(3);
+  if (event_name.starts_with("cloudvault:")) event_name.remove_prefix(11);
   return event_name;
 }
 
@@ -72,6 +73,7 @@ std::string headline(const NotificationMessage& message) {
   std::string line = std::string(phrase.verb) + " " + message.key + " " +
                      std::string(phrase.preposition) + " " + message.bucket;
   if (phrase.with_size) line += " (" + human_size(message.size) + ")";
+  if (!message.destination.empty()) line += " to " + message.destination;
   return line;
 }
 
@@ -92,6 +94,7 @@ std::vector<std::pair<std::string, std::string>> summary_fields(
   };
   add("What", std::string(short_name(message.event_name)));
   add("Bucket", message.bucket);
+  add("Backed up to", message.destination);
   add("Key", message.key);
   if (!is_test_event(message)) {
     add("Size", human_size(message.size) +

@@ -27,6 +27,7 @@ struct NotificationMessage {
   std::string principal;    // who caused it (user name or principal id); may be empty
   TimePoint time{};         // when the change happened
   std::string console_url;  // a link to the object in the web console; may be empty
+  std::string destination;  // replication events: the bucket the version was copied to
 };
 
 // Why a delivery failed, and whether trying again later can help.

@@ -1,0 +1,135 @@
+// Replication's data side: which new versions start PENDING, replicas copied server-side
+// into a local destination, and the store's replication bookkeeping (see vault.h).
+#include "core/encoding.h"
+#include "core/hash.h"
+#include "vault/object_body_source.h"
+#include "vault/stored_body.h"
+#include "vault/vault.h"
+
+namespace cv::vault {
+namespace {
+
+// A plain MD5 ETag (32 hex digits) can be checked against the copied bytes; multipart and
+// customer-key ETags cannot.
+bool is_md5_etag(std::string_view etag) {
+  if (etag.size() != 32) return false;
+  for (const char c : etag) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> Vault::initial_replication_status(const meta::ObjectVersion& object) {
+  const auto config = CV_TRY(replication(object.bucket));
+  if (!config) return std::string();
+  const bool applies = !replication_targets(*config, object.key, object.tags, object.content_type,
+                                            object.is_delete_marker)
+                            .empty();
+  return std::string(applies ? "PENDING" : "");
+}
+
+Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
+                                                const meta::ObjectVersion& source,
+                                                std::string_view storage_class) {
+  const meta::Bucket destination = CV_TRY(get_bucket(bucket));
+  if (CV_TRY(meta_.get_object(bucket, source.key, source.version_id))) {
+    return ReplicaResult{meta::ReplicaWrite::kAlreadyThere, 0};
+  }
+  meta::ObjectVersion replica = source;
+  replica.bucket = bucket;
+  replica.owner_id = destination.owner_id;
+  replica.replication_status = "REPLICA";
+  replica.is_latest = false;
+  replica.restore.reset();
+  replica.noncurrent_since_ns = 0;
+  replica.inline_data.clear();
+  replica.blobs.clear();
+  replica.encryption = {};
+  meta::Event event;
+  std::optional<meta::BlobRef> stored_blob;
+  uint64_t copied = 0;
+  if (!source.is_delete_marker) {
+    if (source.encryption.mode == meta::EncryptionMode::kCustomer) {
+      return fail(ErrorCode::kInvalidRequest,
+                  "Objects encrypted with a customer-provided key (SSE-C) are not replicated.",
+                  source.key);
+    }
+    const auto target_class = parse_storage_class(
+        storage_class.empty() ? std::string_view(source.storage_class) : storage_class);
+    if (!target_class) {
+      return fail(ErrorCode::kInvalidStorageClass, "The storage class you specified is not valid",
+                  std::string(storage_class));
+    }
+    replica.storage_class = storage_class_name(*target_class);
+    EncryptionRequest request;
+    if (source.encryption.mode == meta::EncryptionMode::kS3) request.mode = source.encryption.mode;
+    std::string data_key;
+    replica.encryption = CV_TRY(new_encryption(bucket, request, data_key));
+    auto body = CV_TRY(open_body(source, 0, source.size, nullptr));
+    const std::string expected_etag = source.etag;
+    BodyCheck check = [&](const BodyDigests& digests) -> Status {
+      if (is_md5_etag(expected_etag) && hex_encode(digests.md5) != expected_etag) {
+        return fail(ErrorCode::kBadDigest, "The replica's bytes do not match the source's ETag");
+      }
+      return {};
+    };
+    StoredBody stored = CV_TRY(store_body(*body, source.size, options_.max_object_size, true,
+                                          ChecksumAlgorithm::kNone, check, *target_class,
+                                          data_key));
+    replica.inline_data = std::move(stored.inline_data);
+    if (stored.blob) {
+      replica.blobs.push_back(*stored.blob);
+      stored_blob = *stored.blob;
+    }
+    copied = stored.digests.size;
+  }
+  replica.lifecycle_due_ns = CV_TRY(first_due(replica));
+  event = event_of(replica, replica.is_delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated"
+                                                     : "s3:ObjectCreated:Put",
+                   to_unix_nanos(clock_.now()), ChangeOrigin{});
+  auto written = meta_.put_replica(replica, event);
+  if (!written || *written == meta::ReplicaWrite::kAlreadyThere) {
+    if (stored_blob) (void)blobs_.remove(stored_blob->blob_id);
+    if (!written) return fail(written.error());
+    return ReplicaResult{meta::ReplicaWrite::kAlreadyThere, 0};
+  }
+  return ReplicaResult{meta::ReplicaWrite::kWritten, copied};
+}
+
+Status Vault::settle_replication(const meta::ReplicationOutcome& outcome) {
+  return meta_.settle_replication(outcome);
+}
+
+Status Vault::set_replication_status(std::string_view bucket, std::string_view key,
+                                     std::string_view version_id, std::string_view status) {
+  return meta_.set_replication_status(bucket, key, version_id, status);
+}
+
+Status Vault::queue_replication(const std::vector<meta::Event>& events) {
+  return meta_.queue_replication(events);
+}
+
+Result<std::vector<meta::ReplicationStats>> Vault::replication_stats(std::string_view bucket) {
+  return meta_.replication_stats(bucket);
+}
+
+Status Vault::set_task_payload(int64_t task_id, std::string_view payload) {
+  return meta_.set_task_payload(task_id, payload);
+}
+
+Result<BackupReceipts> Vault::backup_receipts(std::string_view bucket) {
+  CV_TRY(get_bucket(bucket));
+  const auto document = CV_TRY(meta_.get_bucket_config(bucket, kBackupReceiptsConfig));
+  if (!document) return BackupReceipts{};
+  return backup_receipts_from_json(*document);
+}
+
+Status Vault::put_backup_receipts(std::string_view bucket, const BackupReceipts& receipts) {
+  CV_TRY(get_bucket(bucket));
+  if (receipts.empty()) return meta_.delete_bucket_config(bucket, kBackupReceiptsConfig);
+  return meta_.put_bucket_config(bucket, kBackupReceiptsConfig, to_json(receipts));
+}
+
+}  // namespace cv::vault

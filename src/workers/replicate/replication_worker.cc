@@ -1,0 +1,416 @@
+#include "workers/replicate/replication_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "vault/backup_receipts.h"
+#include "workers/replicate/remote_copy.h"
+
+namespace cv::workers::replicate {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kBackfillTargetPrefix = "backfill:";
+
+// What a task carries: the rule it serves and, for a remote copy, the multipart upload an
+// earlier try started; for a backfill, the rules and where the walk stands.
+struct TaskPayload {
+  std::string rule_id;
+  std::string upload_id;
+  std::vector<std::string> backfill_rules;
+  std::string after_key;
+  std::string after_version;
+};
+
+std::string payload_json(const TaskPayload& payload) {
+  json::object object;
+  if (!payload.rule_id.empty()) object["rule"] = payload.rule_id;
+  if (!payload.upload_id.empty()) object["upload_id"] = payload.upload_id;
+  if (!payload.backfill_rules.empty()) {
+    json::array rules;
+    for (const std::string& id : payload.backfill_rules) rules.emplace_back(id);
+    object["backfill_rules"] = std::move(rules);
+    object["after_key"] = payload.after_key;
+    object["after_version"] = payload.after_version;
+  }
+  return json::serialize(object);
+}
+
+std::string string_field(const json::object& object, std::string_view name) {
+  const json::value* value = object.if_contains(name);
+  return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
+}
+
+TaskPayload read_payload(std::string_view text) {
+  TaskPayload payload;
+  json::error_code error;
+  const json::value document = json::parse(text, error);
+  if (error || !document.is_object()) return payload;
+  const json::object& root = document.get_object();
+  payload.rule_id = string_field(root, "rule");
+  payload.upload_id = string_field(root, "upload_id");
+  payload.after_key = string_field(root, "after_key");
+  payload.after_version = string_field(root, "after_version");
+  if (const json::value* rules = root.if_contains("backfill_rules"); rules && rules->is_array()) {
+    for (const json::value& id : rules->get_array()) {
+      if (id.is_string()) payload.backfill_rules.emplace_back(id.get_string());
+    }
+  }
+  return payload;
+}
+
+std::vector<std::string> rules_of_backfill(std::string_view detail) {
+  json::error_code error;
+  const json::value document = json::parse(detail, error);
+  std::vector<std::string> rules;
+  if (error || !document.is_object()) return rules;
+  if (const json::value* ids = document.get_object().if_contains("rules"); ids && ids->is_array()) {
+    for (const json::value& id : ids->get_array()) {
+      if (id.is_string()) rules.emplace_back(id.get_string());
+    }
+  }
+  return rules;
+}
+
+bool replicates(std::string_view event_name) {
+  return event_name.starts_with("s3:ObjectCreated:") ||
+         event_name == "s3:ObjectRemoved:DeleteMarkerCreated" ||
+         event_name == vault::kReplicationExistingEvent;
+}
+
+// Errors of the local side that a retry cannot fix.
+bool is_permanent(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kNoSuchBucket:
+    case ErrorCode::kInvalidRequest:
+    case ErrorCode::kInvalidStorageClass:
+    case ErrorCode::kInvalidObjectState:
+    case ErrorCode::kAccessDenied:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const vault::ReplicationRule* find_rule(const vault::ReplicationConfiguration& config,
+                                        std::string_view id) {
+  for (const vault::ReplicationRule& rule : config.rules) {
+    if (rule.id == id) return &rule;
+  }
+  return nullptr;
+}
+
+std::string iso_time(int64_t unix_nanos) {
+  return format_iso8601(from_unix_nanos(unix_nanos));
+}
+
+}  // namespace
+
+// How one try ended, before it is settled.
+struct ReplicationWorker::Copy {
+  enum class Kind { kCopied, kSkipped, kGone, kRetry, kPermanent };
+  Kind kind = Kind::kCopied;
+  uint64_t bytes = 0;
+  std::string error;
+};
+
+std::string destination_target(const vault::ReplicationDestination& destination) {
+  if (destination.is_remote()) {
+    return "remote:" + destination.account + ":" + destination.bucket_name();
+  }
+  return "local:" + destination.bucket_name();
+}
+
+ReplicationWorker::ReplicationWorker(vault::Vault& vault, RemoteDirectory& remotes,
+                                     const Clock& clock, ReplicationWorkerOptions options)
+    : vault_(vault), remotes_(remotes), clock_(clock), options_(options) {}
+
+Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan(const meta::Event& event) {
+  std::vector<meta::OutboxTask> tasks;
+  if (event.name == vault::kReplicationBackfillEvent) {
+    meta::OutboxTask task;
+    task.target = std::string(kBackfillTargetPrefix) + event.bucket;
+    TaskPayload payload;
+    payload.backfill_rules = rules_of_backfill(event.detail);
+    task.payload = payload_json(payload);
+    if (!payload.backfill_rules.empty()) tasks.push_back(std::move(task));
+    return tasks;
+  }
+  if (!replicates(event.name)) return tasks;
+  auto version = vault_.get_version(event.bucket, event.key, event.version_id);
+  if (!version) {
+    const ErrorCode code = version.error().code;
+    if (code == ErrorCode::kNoSuchBucket || code == ErrorCode::kNoSuchKey ||
+        code == ErrorCode::kNoSuchVersion) {
+      return tasks;  // gone before it was planned: nothing to copy
+    }
+    return std::unexpected(version.error());
+  }
+  if (version->replication_status != "PENDING") return tasks;  // replicas, rule-less versions
+  auto config = vault_.replication(event.bucket);
+  if (!config) {
+    if (config.error().code == ErrorCode::kNoSuchBucket) return tasks;
+    return std::unexpected(config.error());
+  }
+  std::vector<const vault::ReplicationRule*> rules;
+  if (*config) {
+    rules = vault::replication_targets(**config, version->key, version->tags,
+                                       version->content_type, version->is_delete_marker);
+  }
+  if (rules.empty()) {
+    // The rules changed between the write and now: nothing will copy it.
+    CV_TRY(vault_.set_replication_status(event.bucket, event.key, event.version_id, ""));
+    return tasks;
+  }
+  for (const vault::ReplicationRule* rule : rules) {
+    meta::OutboxTask task;
+    task.target = destination_target(rule->destination);
+    task.payload = payload_json(TaskPayload{.rule_id = rule->id});
+    tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+TaskOutcome ReplicationWorker::deliver(const meta::OutboxTask& task) {
+  if (task.target.starts_with(kBackfillTargetPrefix)) return backfill(task);
+  return replicate(task);
+}
+
+TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
+  const meta::Event& event = task.event;
+  TaskPayload payload = read_payload(task.payload);
+  auto source = vault_.get_version(event.bucket, event.key, event.version_id);
+  if (!source) {
+    const ErrorCode code = source.error().code;
+    if (code == ErrorCode::kNoSuchBucket || code == ErrorCode::kNoSuchKey ||
+        code == ErrorCode::kNoSuchVersion) {
+      return settle(task, payload.rule_id, nullptr, nullptr, Copy{Copy::Kind::kGone});
+    }
+    return settle(task, payload.rule_id, nullptr, nullptr,
+                  Copy{Copy::Kind::kRetry, 0, source.error().message});
+  }
+  auto config = vault_.replication(event.bucket);
+  if (!config) {
+    return settle(task, payload.rule_id, nullptr, &*source,
+                  Copy{Copy::Kind::kRetry, 0, config.error().message});
+  }
+  const vault::ReplicationRule* rule = *config ? find_rule(**config, payload.rule_id) : nullptr;
+  if (rule == nullptr) {
+    return settle(task, payload.rule_id, nullptr, &*source,
+                  Copy{Copy::Kind::kPermanent, 0,
+                       "the replication rule \"" + payload.rule_id + "\" no longer exists"});
+  }
+  const vault::ReplicationDestination& destination = rule->destination;
+  if (!destination.is_remote()) {
+    auto copied = vault_.put_replica(destination.bucket_name(), *source,
+                                     destination.storage_class);
+    if (!copied) {
+      const Error& error = copied.error();
+      const std::string why = std::string(error_code_name(error.code)) + ": " + error.message;
+      return settle(task, rule->id, &destination, &*source,
+                    Copy{is_permanent(error.code) ? Copy::Kind::kPermanent : Copy::Kind::kRetry, 0,
+                         why});
+    }
+    return settle(task, rule->id, &destination, &*source,
+                  copied->write == meta::ReplicaWrite::kWritten
+                      ? Copy{Copy::Kind::kCopied, copied->bytes}
+                      : Copy{Copy::Kind::kSkipped});
+  }
+  remote::RemoteS3Client* client = remotes_.client(destination.account);
+  if (client == nullptr) {
+    return settle(task, rule->id, &destination, &*source,
+                  Copy{Copy::Kind::kPermanent, 0,
+                       "no replication remote named \"" + destination.account +
+                           "\" in the configuration ([replication.remotes." +
+                           destination.account + "])"});
+  }
+  RemoteCopyRequest request;
+  request.source = &*source;
+  request.bucket = destination.bucket_name();
+  request.storage_class = destination.storage_class;
+  if (!payload.upload_id.empty()) request.upload_id = payload.upload_id;
+  request.on_upload_created = [&](const std::string& upload_id) -> Status {
+    TaskPayload progress = payload;
+    progress.upload_id = upload_id;
+    return vault_.set_task_payload(task.id, payload_json(progress));
+  };
+  remote::ResumableOptions resumable;
+  resumable.multipart_threshold = options_.multipart_threshold;
+  resumable.part_size = options_.part_size;
+  auto copied = copy_to_remote(*client, vault_, request, resumable);
+  if (!copied) {
+    const remote::RemoteError& error = copied.error();
+    std::string why = std::string(error_code_name(error.error.code)) + ": " + error.error.message;
+    if (error.http_status != 0) why += " (HTTP " + std::to_string(error.http_status) + ")";
+    return settle(task, rule->id, &destination, &*source,
+                  Copy{error.retryable ? Copy::Kind::kRetry : Copy::Kind::kPermanent, 0, why});
+  }
+  return settle(task, rule->id, &destination, &*source,
+                copied->kind == RemoteCopy::Kind::kCopied ? Copy{Copy::Kind::kCopied, copied->bytes}
+                                                          : Copy{Copy::Kind::kSkipped});
+}
+
+TaskOutcome ReplicationWorker::settle(const meta::OutboxTask& task, const std::string& rule_id,
+                                      const vault::ReplicationDestination* destination,
+                                      const meta::ObjectVersion* source, const Copy& copy) {
+  const meta::Event& event = task.event;
+  const std::string where =
+      destination ? destination_target(*destination) : std::string(task.target);
+  Copy::Kind kind = copy.kind;
+  if (kind == Copy::Kind::kGone) return TaskOutcome::done();
+  if (kind == Copy::Kind::kRetry && task.attempts + 1 >= options_.max_attempts) {
+    kind = Copy::Kind::kPermanent;  // the runner parks it after this try: say so on the version
+  }
+  if (kind == Copy::Kind::kRetry) {
+    spdlog::warn("replication of {}/{} ({}) to {} failed, will retry: {}", event.bucket, event.key,
+                 event.version_id, where, copy.error);
+    return TaskOutcome::retry(copy.error);
+  }
+  const int64_t now_ns = to_unix_nanos(clock_.now());
+  meta::ReplicationOutcome outcome;
+  outcome.consumer = std::string(kReplicateConsumer);
+  outcome.task_id = task.id;
+  outcome.event_seq = task.event_seq;
+  outcome.bucket = event.bucket;
+  outcome.key = event.key;
+  outcome.version_id = event.version_id;
+  outcome.rule_id = rule_id;
+  outcome.now_ns = now_ns;
+  const int64_t changed_ns = source ? source->mtime_ns : event.time_ns;
+  outcome.latency_ns = now_ns > changed_ns ? now_ns - changed_ns : 0;
+  vault::BackupReceipt receipt;
+  if (auto receipts = vault_.backup_receipts(event.bucket); receipts) {
+    if (auto found = receipts->find(rule_id); found != receipts->end()) receipt = found->second;
+  }
+  const std::string destination_bucket = destination ? destination->bucket_name() : "";
+  json::object detail{{"replicationRuleId", rule_id},
+                      {"destinationBucket", destination && destination->is_remote()
+                                                ? destination->account + ":" + destination_bucket
+                                                : destination_bucket},
+                      {"s3Operation", source && source->is_delete_marker ? "OBJECT_DELETE"
+                                                                          : "OBJECT_PUT"},
+                      {"requestTime", iso_time(changed_ns)}};
+  auto event_for = [&](std::string_view name, const std::vector<std::string>& targets) {
+    meta::Event out;
+    out.time_ns = now_ns;
+    out.name = name;
+    out.bucket = event.bucket;
+    out.key = event.key;
+    out.version_id = event.version_id;
+    out.size = source ? source->size : event.size;
+    out.etag = source ? source->etag : event.etag;
+    out.storage_class = source ? source->storage_class : event.storage_class;
+    json::object with_targets = detail;
+    json::array names;
+    for (const std::string& target : targets) names.emplace_back(target);
+    with_targets["targets"] = std::move(names);
+    out.detail = json::serialize(with_targets);
+    return out;
+  };
+  if (kind == Copy::Kind::kPermanent) {
+    outcome.kind = meta::ReplicationOutcome::Kind::kFailed;
+    outcome.error = copy.error;
+    detail["failureReason"] = copy.error;
+    outcome.event = event_for(vault::kReplicationFailedEvent, receipt.failure_targets);
+    spdlog::error("replication of {}/{} ({}) to {} FAILED: {}", event.bucket, event.key,
+                  event.version_id, where, copy.error);
+    if (auto settled = vault_.settle_replication(outcome); !settled) {
+      return TaskOutcome::retry("recording the failure: " + settled.error().message);
+    }
+    return TaskOutcome::permanent(copy.error);
+  }
+  if (kind == Copy::Kind::kSkipped) {
+    outcome.kind = meta::ReplicationOutcome::Kind::kSkipped;
+    ++skipped_;
+  } else {
+    outcome.kind = meta::ReplicationOutcome::Kind::kReplicated;
+    outcome.bytes = copy.bytes;
+    if (!receipt.receipt_targets.empty()) {
+      outcome.event = event_for(vault::kReplicationCompletedEvent, receipt.receipt_targets);
+    }
+  }
+  if (auto settled = vault_.settle_replication(outcome); !settled) {
+    return TaskOutcome::retry("recording the copy: " + settled.error().message);
+  }
+  return TaskOutcome::done();
+}
+
+TaskOutcome ReplicationWorker::backfill(const meta::OutboxTask& task) {
+  const std::string bucket = task.event.bucket;
+  TaskPayload payload = read_payload(task.payload);
+  for (;;) {
+    auto config = vault_.replication(bucket);
+    if (!config) {
+      if (config.error().code == ErrorCode::kNoSuchBucket) return TaskOutcome::done();
+      return TaskOutcome::retry(config.error().message);
+    }
+    if (!*config) return TaskOutcome::done();  // the configuration was removed
+    // Only the rules the backfill was asked for select versions.
+    vault::ReplicationConfiguration selecting;
+    for (const vault::ReplicationRule& rule : (*config)->rules) {
+      for (const std::string& id : payload.backfill_rules) {
+        if (rule.id == id) selecting.rules.push_back(rule);
+      }
+    }
+    if (selecting.rules.empty()) return TaskOutcome::done();
+    meta::ListVersionsQuery query;
+    query.bucket = bucket;
+    query.key_marker = payload.after_key;
+    query.version_id_marker = payload.after_version;
+    query.max_keys = options_.backfill_page;
+    auto page = vault_.list_object_versions(query);
+    if (!page) {
+      if (page.error().code == ErrorCode::kNoSuchBucket) return TaskOutcome::done();
+      return TaskOutcome::retry(page.error().message);
+    }
+    std::vector<meta::Event> queued;
+    for (const meta::ObjectVersion& listed : page->versions) {
+      // Listings carry no tags nor status: read the version itself.
+      auto read = vault_.get_version(bucket, listed.key, listed.version_id);
+      if (!read) continue;  // gone since the page was read
+      const meta::ObjectVersion& version = *read;
+      if (version.replication_status == "REPLICA" || version.replication_status == "COMPLETED" ||
+          version.replication_status == "PENDING") {
+        continue;
+      }
+      if (vault::replication_targets(selecting, version.key, version.tags, version.content_type,
+                                     version.is_delete_marker)
+              .empty()) {
+        continue;
+      }
+      meta::Event event;
+      event.time_ns = to_unix_nanos(clock_.now());
+      event.name = vault::kReplicationExistingEvent;
+      event.bucket = bucket;
+      event.key = version.key;
+      event.version_id = version.version_id;
+      event.size = version.size;
+      event.etag = version.etag;
+      event.storage_class = version.storage_class;
+      queued.push_back(std::move(event));
+    }
+    if (auto status = vault_.queue_replication(queued); !status) {
+      return TaskOutcome::retry(status.error().message);
+    }
+    if (!page->truncated) return TaskOutcome::done();
+    payload.after_key = page->next_key_marker;
+    payload.after_version = page->next_version_id_marker;
+    if (auto saved = vault_.set_task_payload(task.id, payload_json(payload)); !saved) {
+      return TaskOutcome::retry(saved.error().message);
+    }
+  }
+}
+
+OutboxPlanner ReplicationWorker::planner() {
+  return [this](const meta::Event& event) { return plan(event); };
+}
+
+OutboxConsumer::ExecutorFactory ReplicationWorker::executors() {
+  return [this](const std::string&) -> TaskExecutor {
+    return [this](const meta::OutboxTask& task) { return deliver(task); };
+  };
+}
+
+}  // namespace cv::workers::replicate
