@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 
 import { Page } from "@playwright/test";
 
-import { Server, csrfToken, expect, signIn, test } from "./fixtures";
+import { Server, csrfToken, expect, putThroughApi, signIn, test } from "./fixtures";
 
 // The bucket page's Events and Backup panels against the real server, whose configuration
 // (global-setup.ts) names the notification target "ops-hook" and the replication remote
@@ -133,6 +133,31 @@ test("a person backs a bucket up to another bucket and to a remote, and removes 
     await expect(row.getByRole("cell", { name: "Copied", exact: true })).toHaveCount(2);
     await expect(row).toContainText("Enabled");
     await expect(page.getByText("Versioning of this bucket: Enabled.")).toBeVisible();
+  });
+
+  await test.step("a new PDF under docs/ is copied: Completed here, Replica there", async () => {
+    await putThroughApi(page, server, bucket, "docs/report.pdf", "%PDF-1.4 report", "application/pdf");
+    // The replication worker copies it in the background; wait for the server to say so.
+    const statusOf = async (name: string) => {
+      const query = new URLSearchParams({ bucket: name, key: "docs/report.pdf" });
+      const answer = await page.request.get(`${server.url}/_console/api/object?${query}`);
+      return answer.ok() ? (await answer.json()).replicationStatus : `HTTP ${answer.status()}`;
+    };
+    await expect.poll(() => statusOf(bucket)).toBe("COMPLETED");
+    expect(await statusOf(copies)).toBe("REPLICA");
+    for (const [name, shown] of [
+      [bucket, "Completed"],
+      [copies, "Replica"],
+    ]) {
+      await page.goto(`${server.url}/_console/#/b/${name}/docs/`);
+      await page.getByRole("button", { name: "Details of report.pdf" }).click();
+      const details = page.getByRole("dialog", { name: "Details" });
+      await expect(details.locator("dl > div", { hasText: "Replication" })).toContainText(shown);
+      await details.getByRole("button", { name: "Close" }).click();
+    }
+    await page.goto(`${server.url}/_console/#/b/${bucket}/`);
+    await panel(page, "Backup").click();
+    await expect(rules.getByRole("row", { name: /nightly-docs/ })).toBeVisible();
   });
 
   await test.step("back everything up to the remote", async () => {

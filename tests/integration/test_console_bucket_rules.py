@@ -3,7 +3,8 @@
 receiver on loopback) and a replication remote ("offsite"): what the console saves is the
 configuration the S3 API reads and the notify worker delivers by (S3's test event and the
 events reach the webhook), S3's refusals come back with S3's code and message, a backup turns
-versioning on where S3 requires it, and only the bucket's owner may look or change."""
+versioning on where S3 requires it and the replication status of each object follows the
+replication worker, and only the bucket's owner may look or change."""
 
 import json
 
@@ -141,6 +142,20 @@ def test_a_backup_rule_turns_versioning_on_and_is_the_s3_replication_configurati
         assert body["versioning"] == "Enabled"
         for name in ("photos", "photos-copy"):
             assert s3.get_bucket_versioning(Bucket=name)["Status"] == "Enabled"
+        # The replication worker copies a matching new version; the console shows its status
+        # as S3's x-amz-replication-status says it.
+        s3.put_object(Bucket="photos", Key="docs/report.pdf", Body=b"%PDF-1.4 report")
+        s3.put_object(Bucket="photos", Key="docs/notes.txt", Body=b"not a pdf")
+        details = lambda bucket, key: browser.call("GET", f"object?bucket={bucket}&key={key}")[2]
+        wait_until(lambda: details("photos", "docs/report.pdf")["replicationStatus"] == "COMPLETED",
+                   what="the copy of docs/report.pdf")
+        assert s3.head_object(Bucket="photos", Key="docs/report.pdf")["ReplicationStatus"] == \
+            "COMPLETED"
+        copy = details("photos-copy", "docs/report.pdf")
+        assert copy["replicationStatus"] == "REPLICA"
+        assert copy["versions"][0]["replicationStatus"] == "REPLICA"
+        assert details("photos", "docs/notes.txt")["replicationStatus"] == ""
+
         status, _, body = browser.call("POST", "buckets/photos/backup", {
             "id": "offsite-all", "destinationBucket": "vault-archive", "remote": "offsite"})
         assert status == 201, body
