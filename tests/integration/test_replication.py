@@ -297,3 +297,73 @@ def test_existing_objects_are_backfilled_only_with_the_rule_asking(server_factor
         return sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
     assert keys("everything") == sorted([f"k{i:02}" for i in range(30)] + ["fresh"])
     assert keys("new-only") == ["fresh"]
+
+
+def test_aws_cli_configures_a_backup(server, aws_cli, unique_name):
+    src, dst = unique_name("src"), unique_name("dst")
+    for bucket in (src, dst):
+        aws_cli("s3api", "create-bucket", "--bucket", bucket)
+        aws_cli("s3api", "put-bucket-versioning", "--bucket", bucket,
+                "--versioning-configuration", "Status=Enabled")
+    document = {"Role": "arn:aws:iam::000000000000:role/backup",
+                "Rules": [rule(dst, "from-cli", prefix="docs/")]}
+    aws_cli("s3api", "put-bucket-replication", "--bucket", src,
+            "--replication-configuration", json.dumps(document))
+    shown = json.loads(aws_cli("s3api", "get-bucket-replication", "--bucket", src).stdout)
+    assert shown["ReplicationConfiguration"]["Rules"][0]["ID"] == "from-cli"
+    s3 = make_client(server.endpoint, server.access_key, server.secret_key)
+    s3.put_object(Bucket=src, Key="docs/a.txt", Body=b"cli")
+    wait_status(s3, src, "docs/a.txt", "COMPLETED")
+    head = json.loads(aws_cli("s3api", "head-object", "--bucket", dst, "--key", "docs/a.txt").stdout)
+    assert head["ReplicationStatus"] == "REPLICA"
+
+
+def test_a_150_mib_object_is_copied_server_side_with_bounded_memory(server_factory, tmp_path):
+    server, s3 = start(server_factory, tmp_path)
+    versioned(s3, "media", "backup")
+    replicate(s3, "media", rule("backup"))
+    block = os.urandom(1 << 20)
+    path = tmp_path / "big.bin"
+    with open(path, "wb") as f:
+        for i in range(150):
+            f.write(i.to_bytes(4, "big") + block[4:])
+    s3.upload_file(str(path), "media", "video.mp4")
+    expected = hashlib.md5(path.read_bytes()).hexdigest()
+    path.unlink()
+    wait_status(s3, "media", "video.mp4", "COMPLETED", timeout=120)
+    digest = hashlib.md5()
+    body = s3.get_object(Bucket="backup", Key="video.mp4")["Body"]
+    for chunk in iter(lambda: body.read(1 << 20), b""):
+        digest.update(chunk)
+    assert digest.hexdigest() == expected
+    peak_kib = int(server.proc_status()["VmHWM"].split()[0])
+    assert peak_kib < 300 * 1024, f"peak RSS {peak_kib} KiB"
+
+
+def test_receipts_wait_for_smtp_while_copies_go_on(server_factory, tmp_path):
+    port = free_port()  # nothing listens yet: SMTP is down
+    server, s3 = start(server_factory, tmp_path, mail_port=port,
+                       events={"retry_first_seconds": 0.05, "retry_max_seconds": 0.3,
+                               "max_attempts": 1000})
+    config = tmp_path / "src.toml"
+    versioned(s3, "docs")
+    server.admin("backup", "create", "--from", "docs", "--to", "backup", "--receipt", "mail",
+                 "--config", str(config))
+    s3.put_object(Bucket="docs", Key="invoice.pdf", Body=b"%PDF invoice")
+    wait_status(s3, "docs", "invoice.pdf", "COMPLETED")  # the copy does not wait for mail
+    assert s3.get_object(Bucket="backup", Key="invoice.pdf")["Body"].read() == b"%PDF invoice"
+    pending = wait_until(lambda: [t for t in tasks(server)
+                                  if t["consumer"] == "notify" and t["last_error"]],
+                         what="a failed receipt try")
+    assert "mail" == pending[0]["target"] and pending[0]["last_error"]
+    sink = MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        wait_until(lambda: sink.envelopes, what="the receipt once SMTP is back")
+        text = sink.envelopes[0].content.decode("utf-8", "replace")
+        assert "invoice.pdf" in text and "Backed up" in text
+        wait_until(lambda: tasks(server) == [], what="nothing left to deliver")
+        assert len(sink.envelopes) == 1
+    finally:
+        controller.stop()

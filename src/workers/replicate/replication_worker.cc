@@ -151,7 +151,14 @@ Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan(const meta::Event&
     return std::unexpected(version.error());
   }
   if (version->replication_status != "PENDING") return tasks;  // replicas, rule-less versions
-  auto config = vault_.replication(event.bucket);
+  return plan_version(event, *version, false);
+}
+
+Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan_version(
+    const meta::Event& event, const meta::ObjectVersion& source, bool fresh) {
+  std::vector<meta::OutboxTask> tasks;
+  const meta::ObjectVersion* version = &source;
+  auto config = fresh ? vault_.reload_replication(event.bucket) : vault_.replication(event.bucket);
   if (!config) {
     if (config.error().code == ErrorCode::kNoSuchBucket) return tasks;
     return std::unexpected(config.error());
@@ -178,6 +185,7 @@ Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan(const meta::Event&
     }
   }
   if (tasks.empty()) {
+    if (!fresh) return plan_version(event, *version, true);
     // The rules changed between the write and now: nothing will copy it.
     CV_TRY(vault_.set_replication_status(event.bucket, event.key, event.version_id, ""));
   }
@@ -208,6 +216,14 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
                   Copy{Copy::Kind::kRetry, 0, config.error().message});
   }
   const vault::ReplicationRule* rule = *config ? find_rule(**config, payload.rule_id) : nullptr;
+  if (rule == nullptr) {
+    config = vault_.reload_replication(event.bucket);
+    if (!config) {
+      return settle(task, payload.rule_id, nullptr, &*source,
+                    Copy{Copy::Kind::kRetry, 0, config.error().message});
+    }
+    rule = *config ? find_rule(**config, payload.rule_id) : nullptr;
+  }
   if (rule == nullptr) {
     return settle(task, payload.rule_id, nullptr, &*source,
                   Copy{Copy::Kind::kPermanent, 0,
@@ -359,7 +375,8 @@ TaskOutcome ReplicationWorker::backfill(const meta::OutboxTask& task) {
   const std::string bucket = task.event.bucket;
   TaskPayload payload = read_payload(task.payload);
   for (;;) {
-    auto config = vault_.replication(bucket);
+    // The event was written with the configuration, maybe by another process: read it now.
+    auto config = vault_.reload_replication(bucket);
     if (!config) {
       if (config.error().code == ErrorCode::kNoSuchBucket) return TaskOutcome::done();
       return TaskOutcome::retry(config.error().message);
