@@ -28,6 +28,7 @@ struct BenchOptions {
   std::string key = "bench-large-object";  // put-large / get-large
   uint16_t sink_port = 0;  // notify-*: where the webhook sink listens (127.0.0.1)
   double put_rate = 500;   // notify-latency: PUTs per second
+  std::string dest_bucket;  // copy-objects / replicate-objects: where the copies go
 };
 
 // PUT of distinct keys <prefix>00000000, ...01, ..., `size` bytes each, for the duration (or
@@ -51,6 +52,15 @@ BenchResult run_list(const BenchOptions& options);
 // acknowledgement.
 BenchResult run_notify_burst(const BenchOptions& options);
 BenchResult run_notify_latency(const BenchOptions& options);
+
+// Replication against its ceiling (replication_modes.cc). copy-objects writes `count` objects
+// (default 1,000) "obj-NNNNNNNN" of `size` bytes into `bucket` (untimed), then CopyObjects each
+// into `dest_bucket` over `connections` connections: objects/s of the copy. replicate-objects
+// then puts a replication rule on `bucket` (versioned, like `dest_bucket`) that copies the
+// existing objects to `dest_bucket`, and times from the request to the moment a listing of
+// the destination shows all `count` (polled every 5 ms): objects/s of replication.
+BenchResult run_copy_objects(const BenchOptions& options);
+BenchResult run_replicate_objects(const BenchOptions& options);
 // PUT /bucket; "already owned by you" counts as success.
 BenchResult run_create_bucket(const BenchOptions& options);
 

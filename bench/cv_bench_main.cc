@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
       {"create-bucket", cv::bench::run_create_bucket},
       {"notify-burst", cv::bench::run_notify_burst},
       {"notify-latency", cv::bench::run_notify_latency},
+      {"copy-objects", cv::bench::run_copy_objects},
+      {"replicate-objects", cv::bench::run_replicate_objects},
   };
 
   CLI::App app{"CloudVault load generator"};
@@ -46,10 +48,12 @@ int main(int argc, char** argv) {
   BenchOptions options;
   app.add_option("mode", mode,
                  "put | get | put-large | get-large | list | create-bucket | notify-burst | "
-                 "notify-latency")
+                 "notify-latency | copy-objects | replicate-objects")
       ->required()
       ->check(CLI::IsMember({"put", "get", "put-large", "get-large", "list", "create-bucket",
-                             "notify-burst", "notify-latency"}));
+                             "notify-burst", "notify-latency", "copy-objects",
+                             "replicate-objects"}));
+  app.add_option("--dest", options.dest_bucket, "copy-objects / replicate-objects: destination");
   app.add_option("--sink-port", options.sink_port, "notify-*: the webhook sink's port");
   app.add_option("--rate", options.put_rate, "notify-latency: PUTs per second")
       ->capture_default_str();

@@ -258,14 +258,87 @@ connections into a bucket with one `s3:ObjectCreated:*` rule; its rate is events
 (last arrival - first arrival), so it is bounded by the PUT rate when delivery keeps up. The
 last event arrived {milliseconds((lag or 0) / 1000)} ms after the last PUT was acknowledged.
 The PUT comparison runs after the sink has stopped, so the rule's events queue up and retry
-as with a receiver that is down. Replication rules are not in this comparison yet (the
-replication worker has not landed).
+as with a receiver that is down (the replication section compares a bucket that also
+replicates).
 
 {table(["metric", "CloudVault", "reference", "ratio", "target", "met"], main)}
 
 Time from a PUT's acknowledgement (read by the client) to its event at the webhook:
 
 {table(["load", "p50 ms", "p99 ms", "max ms", "missing"], latency_rows)}
+"""
+
+
+REPLICATION_HEADING = "## Replication (issue 12)"
+REPLICATION_COPY_RATIO_TARGET = 0.80  # replication vs a plain server-side copy of the same data
+REPLICATION_PUT_RATIO_TARGET = 0.85   # 4 KiB PUT with a notification + a replication rule
+
+
+def replication_section(rows, now):
+    """The replication section (phases copy-small, replicate-small, copy-large,
+    replicate-large, replication-lag, put-4k-rules-off, put-4k-rules-on), or ""."""
+    if not any(name in rows for name in ("replicate-small", "replicate-large",
+                                         "replication-lag")):
+        return ""
+    met = {True: "yes", False: "**no**", None: "not measured"}
+
+    def seconds_of(name):
+        row = rows.get(name)
+        return row.get("seconds") if row else None
+
+    def compare(label, copy_name, replicate_name, unit):
+        copy_s, repl_s = seconds_of(copy_name), seconds_of(replicate_name)
+        ratio = copy_s / repl_s if copy_s and repl_s else None
+        return [label, f"{repl_s:.2f} s ({number(rate(rows, replicate_name), unit)})"
+                if repl_s else "—",
+                f"{copy_s:.2f} s ({number(rate(rows, copy_name), unit)})" if copy_s else "—",
+                f"{ratio:.0%}" if ratio is not None else "—",
+                f">= {REPLICATION_COPY_RATIO_TARGET:.0%} of the copy",
+                met[None if ratio is None else ratio >= REPLICATION_COPY_RATIO_TARGET]]
+
+    small = rows.get("replicate-small", {})
+    large = rows.get("replicate-large", {})
+    off, on = rate(rows, "put-4k-rules-off"), rate(rows, "put-4k-rules-on")
+    put_ratio = on / off if on is not None and off else None
+    main = [
+        compare(f"{small.get('requests', 0):,} objects of 4 KiB", "copy-small", "replicate-small",
+                "objects/s"),
+        compare(f"one object of {large.get('size', 0) / (1 << 30):g} GiB"
+                if large.get("size", 0) >= (1 << 30) else "one large object",
+                "copy-large", "replicate-large", "objects/s"),
+        ["4 KiB PUT, bucket with one notification and one replication rule",
+         number(on, "req/s"), f"{number(off, 'req/s')} (bucket without rules)" if off else "—",
+         f"{put_ratio:.0%}" if put_ratio is not None else "—",
+         f">= {REPLICATION_PUT_RATIO_TARGET:.0%} of the bucket without rules",
+         met[None if put_ratio is None else put_ratio >= REPLICATION_PUT_RATIO_TARGET]],
+    ]
+    lag = rows.get("replication-lag")
+    lag_rows = []
+    if lag:
+        lag_rows.append([f"{lag.get('rate', 0):,.0f} PUT/s of 4 KiB, one connection, "
+                         f"{lag.get('requests', 0):,} objects",
+                         milliseconds(lag.get("p50_us", 0) / 1000),
+                         milliseconds(lag.get("p99_us", 0) / 1000),
+                         milliseconds(lag.get("max_us", 0) / 1000),
+                         lag.get("errors", 0)])
+    return f"""{REPLICATION_HEADING}
+
+Measured {now}, on a server of its own. Each set of objects is written once, then copied to a
+bucket of the same server twice: by CopyObject requests ({rows.get('copy-small', {}).get('connections', 0)}
+connections for the small objects, one for the large one: the ceiling, a plain server-side
+copy of the same data in the same run) and by replication (a rule with
+ExistingObjectReplication put on the source; timed from the PutBucketReplication request until
+a listing of the destination shows every object, polled every 5 ms). The ratio is copy time /
+replication time. The PUT comparison runs while the notification target is down (its events
+queue and retry) and every PUT into the bucket with rules is also replicated.
+
+{table(["metric", "replication", "CopyObject (same data)", "ratio", "target", "met"], main)}
+
+Replication lag: time from a PUT's acknowledgement (read by the client) to the receipt of its
+replication at a webhook (`cloudvault admin backup create --receipt sink`), so it includes one
+webhook delivery (see the notification section for that alone):
+
+{table(["load", "p50 ms", "p99 ms", "max ms", "missing"], lag_rows)}
 """
 
 
@@ -280,7 +353,7 @@ def update_console_section(report, section, analysis, heading=CONSOLE_HEADING):
     `## Errors`, if it had none; None keeps the one it has) and its appended analysis replaced
     by `analysis` (None keeps it); every other line is kept as it was."""
     generated = {"## Against the ceilings", "## Phases", "## Ceilings and reference figures",
-                 CONSOLE_HEADING, NOTIFY_HEADING, "## Errors"}
+                 CONSOLE_HEADING, NOTIFY_HEADING, REPLICATION_HEADING, "## Errors"}
     lines = report.split("\n")
     starts = sections_of(lines)
     if "## Ceilings and reference figures" not in lines:
@@ -322,6 +395,8 @@ def main():
                         "(and its appended bench/ANALYSIS.md) from --results, keeping the rest")
     parser.add_argument("--only-notify", action="store_true",
                         help="rewrite only the notification section of the existing --output")
+    parser.add_argument("--only-replication", action="store_true",
+                        help="rewrite only the replication section of the existing --output")
     parser.add_argument("--repo")
     parser.add_argument("--work")
     parser.add_argument("--duration", type=float)
@@ -348,6 +423,15 @@ def main():
             raise SystemExit(f"{args.results} holds no notify-* rows")
         with open(args.output) as existing:
             text = update_console_section(existing.read(), section, None, NOTIFY_HEADING)
+        with open(args.output, "w") as output:
+            output.write(text)
+        return
+    if args.only_replication:
+        section = replication_section(rows, now)
+        if not section:
+            raise SystemExit(f"{args.results} holds no replication rows")
+        with open(args.output) as existing:
+            text = update_console_section(existing.read(), section, None, REPLICATION_HEADING)
         with open(args.output, "w") as output:
             output.write(text)
         return
@@ -472,6 +556,9 @@ repeatedly for the phase. Ceilings are measured in the same run: nginx serving a
     notify = notify_section(rows, now)
     if notify:
         text += "\n" + notify
+    replication = replication_section(rows, now)
+    if replication:
+        text += "\n" + replication
     if problems:
         text += "\n## Errors\n\n" + "\n".join(problems) + "\n"
     # The analysis of where the time goes is prose kept beside this script, so it survives

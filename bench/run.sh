@@ -20,6 +20,9 @@
 #   BENCH_ONLY=notify       run only the notification phases (their own server) and rewrite
 #                           only that section of the report
 #   BENCH_NOTIFY_EVENTS=20000  objects (events) the notification burst phase writes
+#   BENCH_ONLY=replication  run only the replication phases (their own server) and rewrite
+#                           only that section of the report
+#   BENCH_REPLICATION_OBJECTS=1000  small objects replicated (and copied) per phase
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
 set -euo pipefail
 
@@ -32,6 +35,7 @@ LIST_KEYS=${BENCH_LIST_KEYS:-10000}
 LIFECYCLE_KEYS=${BENCH_LIFECYCLE_KEYS:-100000}
 CONSOLE_KEYS=${BENCH_CONSOLE_KEYS:-100000}
 NOTIFY_EVENTS=${BENCH_NOTIFY_EVENTS:-20000}
+REPLICATION_OBJECTS=${BENCH_REPLICATION_OBJECTS:-1000}
 NGINX_ONLY=${BENCH_NGINX_ONLY:-0}
 ONLY=${BENCH_ONLY:-}
 REPORT=${BENCH_REPORT:-$REPO_DIR/BENCHMARKS.md}
@@ -398,6 +402,58 @@ measure_notify() {
   SERVER_PID=""
 }
 
+versioned_bucket() {  # name
+  bench_server "create-$1" create-bucket --bucket "$1" >/dev/null
+  server_aws s3api put-bucket-versioning --bucket "$1" \
+    --versioning-configuration Status=Enabled
+}
+
+# Replication: REPLICATION_OBJECTS 4 KiB objects and one LARGE_MIB object, each copied once by
+# CopyObject (the ceiling: a plain server-side copy of the same data, same run) and once by a
+# replication rule backfilling them; then the lag from a PUT's acknowledgement to its receipt
+# at a webhook under a steady 500 PUT/s; then 4 KiB PUTs into a bucket with one notification
+# rule and one replication rule against a bucket with none.
+measure_replication() {
+  local sink_port config
+  sink_port=$(free_port)
+  config="$WORK/replication.toml"
+  printf '[notify.targets.sink]\ntype = "webhook"\nurl = "http://127.0.0.1:%s/events"\nsecret = "%s"\n' \
+    "$sink_port" "bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" >"$config"
+  start_server data-replication --config "$config"
+  for bucket in small-src small-dst big-src big-dst; do versioned_bucket "$bucket"; done
+  bench_server create-small-copy create-bucket --bucket small-copy >/dev/null
+  bench_server create-big-copy create-bucket --bucket big-copy >/dev/null
+  bench_server copy-small copy-objects --bucket small-src --dest small-copy \
+    --count "$REPLICATION_OBJECTS" --size 4096 --connections "$CONNECTIONS"
+  bench_server replicate-small replicate-objects --bucket small-src --dest small-dst \
+    --count "$REPLICATION_OBJECTS" --size 4096
+  bench_server copy-large copy-objects --bucket big-src --dest big-copy --count 1 \
+    --size "${LARGE_MIB}MiB" --connections 1
+  bench_server replicate-large replicate-objects --bucket big-src --dest big-dst --count 1 \
+    --size "${LARGE_MIB}MiB"
+  # Lag: a receipt per replicated object reaches the webhook sink.
+  "$SERVER_BIN" admin backup create --from lag-src --to lag-dst --receipt sink \
+    --data "$WORK/data-replication" --config "$config" >/dev/null
+  bench_server replication-lag notify-latency --bucket lag-src --size 4096 --rate 500 \
+    --sink-port "$sink_port" --duration "$DURATION"
+  # Rules on vs off (the sink is down now: notifications queue and retry).
+  versioned_bucket rules-on
+  versioned_bucket rules-dst
+  bench_server create-rules-off create-bucket --bucket rules-off >/dev/null
+  server_aws s3api put-bucket-notification-configuration --bucket rules-on \
+    --notification-configuration '{"QueueConfigurations":[{"Id":"bench",
+      "QueueArn":"arn:aws:sqs:us-east-1:000000000000:sink","Events":["s3:ObjectCreated:*"]}]}'
+  server_aws s3api put-bucket-replication --bucket rules-on --replication-configuration \
+    '{"Role":"arn:aws:iam::000000000000:role/bench","Rules":[{"ID":"bench","Priority":1,
+      "Status":"Enabled","Filter":{"Prefix":""},"Destination":{"Bucket":"arn:aws:s3:::rules-dst"},
+      "DeleteMarkerReplication":{"Status":"Disabled"}}]}'
+  local common=(--size 4096 --connections "$CONNECTIONS" --duration "$DURATION")
+  bench_server put-4k-rules-off put --bucket rules-off --prefix off/ "${common[@]}"
+  bench_server put-4k-rules-on put --bucket rules-on --prefix on/ "${common[@]}"
+  stop_process "$SERVER_PID"
+  SERVER_PID=""
+}
+
 # ---- run ------------------------------------------------------------------------------------
 
 log "work folder $WORK"
@@ -406,6 +462,12 @@ if [[ "$ONLY" == console ]]; then
   measure_console
   "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-console
   log "rewrote the console section of $REPORT"
+  exit 0
+fi
+if [[ "$ONLY" == replication ]]; then
+  measure_replication
+  "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-replication
+  log "rewrote the replication section of $REPORT"
   exit 0
 fi
 if [[ "$ONLY" == notify ]]; then
@@ -424,6 +486,7 @@ if [[ "$NGINX_ONLY" != 1 ]]; then
   measure_console
   measure_lifecycle
   measure_notify
+  measure_replication
 fi
 
 "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \

@@ -13,7 +13,9 @@ S3RequestBuilder::S3RequestBuilder(Endpoint endpoint,
 
 void S3RequestBuilder::build_head(std::string_view method, std::string_view path,
                                   const QueryParams& query, std::optional<uint64_t> content_length,
-                                  std::string& out) const {
+                                  std::string& out,
+                                  const std::vector<std::pair<std::string, std::string>>& headers)
+    const {
   out.clear();
   out.append(method);
   out += ' ';
@@ -34,6 +36,7 @@ void S3RequestBuilder::build_head(std::string_view method, std::string_view path
     signing.path = std::string(path);
     signing.query = query;
     signing.payload_hash = "UNSIGNED-PAYLOAD";
+    signing.headers = headers;
     for (const auto& [name, value] :
          auth::sign_request(signing, *credentials_, std::chrono::system_clock::now())) {
       out += name;
@@ -44,6 +47,12 @@ void S3RequestBuilder::build_head(std::string_view method, std::string_view path
   } else {
     out += "host: ";
     out += authority_;
+    out += "\r\n";
+  }
+  for (const auto& [name, value] : headers) {
+    out += name;
+    out += ": ";
+    out += value;
     out += "\r\n";
   }
   if (content_length) {

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "auth/sigv4.h"
 #include "core/http_message.h"
@@ -21,8 +23,10 @@ class S3RequestBuilder {
   // Writes the head of `method path?query` into `out` (replacing its contents). `path` is
   // already percent-encoded as it goes on the wire; `query` is decoded and gets encoded here.
   // A Content-Length field is added when `content_length` is set.
+  // `headers` are added and signed (x-amz-copy-source, ...).
   void build_head(std::string_view method, std::string_view path, const QueryParams& query,
-                  std::optional<uint64_t> content_length, std::string& out) const;
+                  std::optional<uint64_t> content_length, std::string& out,
+                  const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
 
   std::string head(std::string_view method, std::string_view path, const QueryParams& query = {},
                    std::optional<uint64_t> content_length = std::nullopt) const {

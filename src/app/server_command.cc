@@ -206,10 +206,13 @@ int run_server(const Config& config) {
   workers::replicate::ReplicationWorker replication(
       vault, **remote_clients, clock,
       {.max_attempts = outbox_options.retry.max_attempts});
+  // Copies into this server wait on commits: eight lanes per destination share them.
+  workers::OutboxConsumerOptions replication_options = outbox_options;
+  replication_options.task_parallelism = 8;
   workers::OutboxConsumer replicating(*stores->meta, clock,
                                       std::string(workers::replicate::kReplicateConsumer),
                                       replication.planner(), replication.executors(),
-                                      outbox_options);
+                                      replication_options);
   if (auto started = replicating.start(); !started) {
     std::fprintf(stderr, "cloudvault: cannot start replication: %s\n",
                  started.error().message.c_str());

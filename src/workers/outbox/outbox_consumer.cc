@@ -92,7 +92,7 @@ void OutboxConsumer::start_new_targets() {
 
 void OutboxConsumer::target_loop(const std::string& target) {
   OutboxTaskRunner runner(store_, consumer_, target, executor_for_(target), options_.retry, clock_,
-                          options_.task_batch);
+                          options_.task_batch, options_.task_parallelism);
   uint64_t seen = 0;
   while (true) {
     auto report = runner.run_once();

@@ -31,6 +31,7 @@ struct OutboxConsumerOptions {
   std::chrono::milliseconds idle_poll{10};
   size_t fan_out_batch = 512;
   size_t task_batch = 256;
+  size_t task_parallelism = 1;  // lanes per target (OutboxTaskRunner); executors thread-safe
   RetryPolicy retry;
 };
 

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 #include <vector>
 
 namespace cv::workers {
@@ -20,7 +22,7 @@ std::chrono::nanoseconds retry_delay(const RetryPolicy& policy, int attempts,
 
 OutboxTaskRunner::OutboxTaskRunner(meta::MetaStore& store, std::string consumer,
                                    std::string target, TaskExecutor executor, RetryPolicy policy,
-                                   const Clock& clock, size_t batch)
+                                   const Clock& clock, size_t batch, size_t parallelism)
     : store_(store),
       consumer_(std::move(consumer)),
       target_(std::move(target)),
@@ -28,6 +30,7 @@ OutboxTaskRunner::OutboxTaskRunner(meta::MetaStore& store, std::string consumer,
       policy_(policy),
       clock_(clock),
       batch_(batch == 0 ? 1 : batch),
+      parallelism_(parallelism == 0 ? 1 : parallelism),
       rng_(std::random_device{}()) {}
 
 Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
@@ -38,14 +41,42 @@ Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
     return report;
   }
   std::vector<meta::OutboxTask> due = CV_TRY(store_.due_tasks(consumer_, target_, now, batch_));
+  // Each task's outcome, in batch order; unset for tasks not tried (after a retryable failure
+  // on their lane).
+  std::vector<std::optional<TaskOutcome>> outcomes(due.size());
+  auto run_lane = [&](const std::vector<size_t>& lane) {
+    for (const size_t index : lane) {
+      outcomes[index] = executor_(due[index]);
+      if (outcomes[index]->kind == TaskOutcome::Kind::kRetry) return;
+    }
+  };
+  const size_t lanes_wanted = std::min(parallelism_, due.size());
+  if (lanes_wanted <= 1) {
+    std::vector<size_t> all(due.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    run_lane(all);
+  } else {
+    std::vector<std::vector<size_t>> lanes(lanes_wanted);
+    const std::hash<std::string> hash;
+    for (size_t i = 0; i < due.size(); ++i) {
+      lanes[hash(due[i].event.bucket + '/' + due[i].event.key) % lanes.size()].push_back(i);
+    }
+    std::vector<std::thread> threads;
+    for (const std::vector<size_t>& lane : lanes) {
+      if (!lane.empty()) threads.emplace_back(run_lane, std::cref(lane));
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
   std::vector<int64_t> finished;
   std::vector<meta::OutboxTask> failed;
-  for (meta::OutboxTask& task : due) {
-    const TaskOutcome outcome = executor_(task);
+  bool retryable_failure = false;
+  for (size_t i = 0; i < due.size(); ++i) {
+    if (!outcomes[i]) continue;
+    const TaskOutcome& outcome = *outcomes[i];
+    meta::OutboxTask& task = due[i];
     if (outcome.kind == TaskOutcome::Kind::kDone) {
       finished.push_back(task.id);
       ++report.done;
-      consecutive_failures_ = 0;
       continue;
     }
     ++task.attempts;
@@ -65,14 +96,17 @@ Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
                    target_, task.event_seq, task.event.name, task.event.bucket, task.event.key,
                    task.attempts, task.last_error);
     }
+    if (outcome.kind == TaskOutcome::Kind::kRetry) retryable_failure = true;
     failed.push_back(std::move(task));
-    if (outcome.kind == TaskOutcome::Kind::kRetry) {
-      // The target is likely down or overloaded: hold it rather than try (and rewrite) every
-      // other task; the hold grows with each failed run and ends at the first success.
-      ++consecutive_failures_;
-      hold_until_ns_ = now + retry_delay(policy_, consecutive_failures_, rng_).count();
-      break;
-    }
+  }
+  if (retryable_failure) {
+    // The target is likely down or overloaded: hold it rather than try (and rewrite) every
+    // other task; the hold grows with each failed run and ends at the first success.
+    if (report.done > 0) consecutive_failures_ = 0;
+    ++consecutive_failures_;
+    hold_until_ns_ = now + retry_delay(policy_, consecutive_failures_, rng_).count();
+  } else if (report.done > 0) {
+    consecutive_failures_ = 0;
   }
   CV_TRY(store_.finish_tasks(finished));
   CV_TRY(store_.update_tasks(failed));

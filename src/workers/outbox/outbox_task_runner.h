@@ -55,9 +55,14 @@ std::chrono::nanoseconds retry_delay(const RetryPolicy& policy, int attempts, st
 
 class OutboxTaskRunner {
  public:
+  // `parallelism` > 1 runs a batch's tasks on that many threads ("lanes"), the tasks of one
+  // key always on the same lane in order (so per-key order holds within a run; a retried task
+  // comes due after its key's later tasks, as it does with one lane); the executor must then
+  // be thread-safe. Lets a target whose every task waits on a commit (replication into this
+  // server) share commits instead of queueing for them one by one.
   OutboxTaskRunner(meta::MetaStore& store, std::string consumer, std::string target,
                    TaskExecutor executor, RetryPolicy policy, const Clock& clock,
-                   size_t batch = 256);
+                   size_t batch = 256, size_t parallelism = 1);
 
   struct Report {
     size_t done = 0;
@@ -71,7 +76,8 @@ class OutboxTaskRunner {
   // in a retryable failure; the first success resets N. So a target that is down costs one
   // probe per hold, not a try and a store write per task, and a task that alone keeps failing
   // holds the others back only for one short delay at a time. Permanent failures (parked) do
-  // not hold the target.
+  // not hold the target. With parallelism, a retryable failure ends its lane's part of the
+  // batch (the other lanes finish theirs) and holds the target the same way.
   Result<Report> run_once();
 
  private:
@@ -82,6 +88,7 @@ class OutboxTaskRunner {
   RetryPolicy policy_;
   const Clock& clock_;
   size_t batch_;
+  size_t parallelism_;
   std::mt19937_64 rng_;
   int consecutive_failures_ = 0;
   int64_t hold_until_ns_ = 0;
