@@ -74,6 +74,10 @@ inline constexpr std::string_view kSourceVersionIdHeader =
 // The source's Last-Modified (HTTP date), since a remote endpoint stamps its own.
 inline constexpr std::string_view kSourceLastModifiedHeader =
     "x-amz-meta-cloudvault-source-last-modified";
+// The source's Last-Modified in nanoseconds since the epoch (decimal): HTTP dates have whole
+// seconds, too coarse to order versions written within one second.
+inline constexpr std::string_view kSourceModifiedNanosHeader =
+    "x-amz-meta-cloudvault-source-modified-ns";
 
 struct BucketInfo {
   std::string region;  // x-amz-bucket-region when the endpoint sends it, else empty

@@ -25,7 +25,7 @@ void Vault::forget_replication(std::string_view bucket) {
 
 Status Vault::put_replication(std::string_view bucket, const ReplicationConfiguration& config,
                               const ReplicationRemoteCatalog& remotes) {
-  CV_TRY(get_bucket(bucket));
+  const meta::Bucket source = CV_TRY(get_bucket(bucket));
   CV_TRY(validate(config));
   if (CV_TRY(versioning(bucket)) != Versioning::kEnabled) {
     return invalid_request(
@@ -56,6 +56,13 @@ Status Vault::put_replication(std::string_view bucket, const ReplicationConfigur
     }
     if (*state != Versioning::kEnabled) {
       return invalid_request("Destination bucket must have versioning enabled.", bucket);
+    }
+    // Until access policies exist, a bucket's owner may write only into their own buckets.
+    if (CV_TRY(get_bucket(name)).owner_id != source.owner_id) {
+      return fail(ErrorCode::kAccessDenied,
+                  "The destination bucket belongs to another account: replicating into it is "
+                  "not allowed.",
+                  std::string(bucket));
     }
   }
   // Rules that backfill: the worker queues the versions already there (one event with the

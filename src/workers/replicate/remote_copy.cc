@@ -1,5 +1,7 @@
 #include "workers/replicate/remote_copy.h"
 
+#include <charconv>
+
 #include "core/clock.h"
 #include "core/encoding.h"
 
@@ -15,8 +17,25 @@ std::string tagging_query(const meta::StringPairs& tags) {
   return query;
 }
 
-// Whole seconds, as HTTP dates carry them.
-int64_t unix_seconds(int64_t unix_nanos) { return unix_nanos / 1'000'000'000; }
+// When the source version a remote replica holds was written: its nanoseconds when it carries
+// them, else its HTTP date (whole seconds: a replica with a later second is newer; one within
+// the same second counts as older, so the copy goes ahead).
+std::optional<int64_t> source_modified_ns(const remote::ObjectInfo& replica) {
+  std::optional<int64_t> from_date;
+  for (const auto& [name, value] : replica.metadata) {
+    const std::string header = "x-amz-meta-" + name;
+    if (header == remote::kSourceModifiedNanosHeader) {
+      int64_t nanos = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), nanos);
+      if (error == std::errc() && end == value.data() + value.size()) return nanos;
+    } else if (header == remote::kSourceLastModifiedHeader) {
+      if (const auto date = parse_http_date(value)) {
+        from_date = to_unix_nanos(*date);
+      }
+    }
+  }
+  return from_date;
+}
 
 }  // namespace
 
@@ -38,6 +57,8 @@ remote::ObjectHeaders replica_headers(const meta::ObjectVersion& source,
   headers.emplace_back(std::string(remote::kSourceVersionIdHeader), source.version_id);
   headers.emplace_back(std::string(remote::kSourceLastModifiedHeader),
                        format_http_date(from_unix_nanos(source.mtime_ns)));
+  headers.emplace_back(std::string(remote::kSourceModifiedNanosHeader),
+                       std::to_string(source.mtime_ns));
   return headers;
 }
 
@@ -51,12 +72,9 @@ remote::RemoteResult<RemoteCopy> copy_to_remote(remote::RemoteS3Client& client,
     if (current->source_version_id == source.version_id) {
       return RemoteCopy{RemoteCopy::Kind::kAlreadyThere, 0};
     }
-    for (const auto& [name, value] : current->metadata) {
-      if ("x-amz-meta-" + name != remote::kSourceLastModifiedHeader) continue;
-      const auto newer = parse_http_date(value);
-      if (newer && unix_seconds(to_unix_nanos(*newer)) > unix_seconds(source.mtime_ns)) {
-        return RemoteCopy{RemoteCopy::Kind::kSuperseded, 0};
-      }
+    if (const auto newer_ns = source_modified_ns(*current);
+        newer_ns && *newer_ns > source.mtime_ns) {
+      return RemoteCopy{RemoteCopy::Kind::kSuperseded, 0};
     }
   } else if (current.error().error.code != ErrorCode::kNoSuchKey) {
     return std::unexpected(current.error());
