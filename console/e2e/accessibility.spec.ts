@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Page } from "@playwright/test";
 
-import { expect, png, putThroughApi, signIn, test } from "./fixtures";
+import { csrfToken, expect, png, putThroughApi, signIn, test } from "./fixtures";
 
 // axe-core's WCAG 2.1 A/AA rules over each main view: no serious or critical violation.
 async function violations(page: Page): Promise<string[]> {
@@ -49,5 +49,29 @@ test("the main views pass axe's WCAG A/AA checks", async ({ watched: page, serve
   await page.getByRole("button", { name: "List" }).click();
   await page.getByRole("button", { name: "Details of photo.png" }).click();
   await expect(page.getByRole("dialog", { name: "Details" })).toContainText("image/png");
+  expect(await violations(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+
+  // The bucket's Events and Backup panels, each with a rule listed.
+  const csrf = await csrfToken(page, server);
+  const api = `${server.url}/_console/api/buckets/${bucket}`;
+  const headers = { "X-CSRF-Token": csrf };
+  const rule = { id: "uploads", events: ["s3:ObjectCreated:*"], target: "ops-hook" };
+  expect((await page.request.put(`${api}/notifications`, { headers, data: rule })).status()).toBe(200);
+  const copies = `${bucket}-copies`;
+  expect(
+    (await page.request.post(`${server.url}/_console/api/buckets`, { headers, data: { name: copies } })).status(),
+  ).toBe(201);
+  const backup = { id: "copies", destinationBucket: copies, deleteMarkers: true };
+  expect((await page.request.post(`${api}/backup`, { headers, data: backup })).status()).toBe(201);
+  const bucketPage = page.getByRole("group", { name: "Bucket page" });
+  await bucketPage.getByRole("button", { name: "Events" }).click();
+  await expect(page.getByRole("table", { name: "Event rules" })).toContainText("uploads");
+  expect(await violations(page)).toEqual([]);
+  await bucketPage.getByRole("button", { name: "Backup" }).click();
+  await expect(page.getByRole("table", { name: "Backup rules" })).toContainText(copies);
+  expect(await violations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Remove backup rule copies" }).click();
+  await expect(page.getByRole("dialog", { name: "Remove backup rule" })).toBeVisible();
   expect(await violations(page)).toEqual([]);
 });

@@ -1,10 +1,19 @@
 import { useCallback, useEffect, useState } from "react";
 
-import { ConsoleApi, DeletedObjectDetails, NameValue, ObjectDetails, formatBytes } from "./api";
+import {
+  ConsoleApi,
+  DeletedObjectDetails,
+  NameValue,
+  ObjectDetails,
+  ObjectVersionSummary,
+  formatBytes,
+} from "./api";
 import { Dialog, messageOf } from "./Dialog";
+import { replicationStatusLabel } from "./rules";
 
-// One object's details: size, type, ETag, class, encryption, metadata, tags and versions
-// (download an old version, or make it the current one again; delete markers shown as such).
+// One object's details: size, type, ETag, class, encryption, replication (backup) status when
+// a backup rule applies, metadata, tags and versions (download an old version, or make it the
+// current one again; delete markers shown as such).
 export function DetailsDialog({
   api,
   bucket,
@@ -45,18 +54,7 @@ export function DetailsDialog({
     }
   }
 
-  const rows: [string, string][] = details && !details.deleted
-    ? [
-        ["Key", details.key],
-        ["Size", `${formatBytes(details.size)} (${details.size.toLocaleString()} bytes)`],
-        ["Type", details.contentType || "—"],
-        ["ETag", details.etag],
-        ["Modified", new Date(details.modified).toLocaleString()],
-        ["Storage class", details.storageClass],
-        ["Encryption", details.encryption ?? "none"],
-        ["Version", details.versionId || "— (versioning is off)"],
-      ]
-    : [];
+  const rows = details && !details.deleted ? detailRows(details) : [];
 
   return (
     <Dialog title="Details" onClose={onClose} wide>
@@ -116,8 +114,7 @@ export function DetailsDialog({
                     <tr key={version.versionId}>
                       <td>
                         <code>{version.versionId}</code>
-                        {version.latest && " (current)"}
-                        {version.deleteMarker && " — delete marker"}
+                        {versionNotes(version)}
                       </td>
                       <td className="number">
                         {version.deleteMarker ? "—" : formatBytes(version.size)}
@@ -148,6 +145,33 @@ export function DetailsDialog({
       )}
     </Dialog>
   );
+}
+
+// The details list of an object, for people; "Replication" only when a backup rule applies.
+export function detailRows(details: ObjectDetails): [string, string][] {
+  const rows: [string, string][] = [
+    ["Key", details.key],
+    ["Size", `${formatBytes(details.size)} (${details.size.toLocaleString()} bytes)`],
+    ["Type", details.contentType || "—"],
+    ["ETag", details.etag],
+    ["Modified", new Date(details.modified).toLocaleString()],
+    ["Storage class", details.storageClass],
+    ["Encryption", details.encryption ?? "none"],
+    ["Version", details.versionId || "— (versioning is off)"],
+  ];
+  const replication = replicationStatusLabel(details.replicationStatus);
+  if (replication) rows.push(["Replication", replication]);
+  return rows;
+}
+
+// What follows a version's id in the versions table: current, delete marker, replication.
+export function versionNotes(version: ObjectVersionSummary): string {
+  const replication = replicationStatusLabel(version.replicationStatus);
+  return [
+    version.latest ? " (current)" : "",
+    version.deleteMarker ? " — delete marker" : "",
+    replication ? ` — replication: ${replication.toLowerCase()}` : "",
+  ].join("");
 }
 
 function Pairs({ title, pairs }: { title: string; pairs: NameValue[] }) {

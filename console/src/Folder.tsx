@@ -1,19 +1,29 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { ConsoleApi, FolderPage, FolderQuery, ObjectEntry, SortField } from "./api";
+import { BackupPanel } from "./BackupPanel";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { DetailsDialog } from "./DetailsDialog";
 import { Dialog, messageOf } from "./Dialog";
+import { EventsPanel } from "./EventsPanel";
 import { kindOf } from "./files";
 import { FolderListing } from "./FolderListing";
 import { Gallery } from "./Gallery";
 import { NewFolderDialog } from "./NewFolderDialog";
 import { Preview } from "./Preview";
 import { RenameDialog } from "./RenameDialog";
+import { Notices } from "./RulePanel";
 import { ShareDialog } from "./ShareDialog";
 import { Uploader } from "./Uploader";
 
 type View = "list" | "gallery";
+// What the bucket page shows: the objects, or one of the bucket's settings panels.
+type Panel = "files" | "events" | "backup";
+const panels: { panel: Panel; label: string }[] = [
+  { panel: "files", label: "Files" },
+  { panel: "events", label: "Events" },
+  { panel: "backup", label: "Backup" },
+];
 
 // What is open over the folder, at most one at a time.
 type Overlay =
@@ -30,7 +40,7 @@ const pageSize = 200;
 
 // One folder of a bucket: breadcrumbs, a toolbar (upload, new folder, search, sort, view,
 // delete the selected), the listing as a table or a gallery, paged; and the dialogs that act
-// on one object.
+// on one object. Beside the breadcrumbs, the bucket's Events and Backup panels in its place.
 export function Folder({
   api,
   bucket,
@@ -57,6 +67,7 @@ export function Folder({
   );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [overlay, setOverlay] = useState<Overlay | null>(null);
+  const [panel, setPanel] = useState<Panel>("files");
   const generation = useRef(0);
 
   // What the listing asks for: deleted keys come in name order only.
@@ -86,6 +97,7 @@ export function Folder({
   useEffect(() => {
     setTyped("");
     setSearch("");
+    setPanel("files");
   }, [prefix]);
   useEffect(() => {
     const timer = window.setTimeout(() => setSearch(typed.trim()), 250);
@@ -170,122 +182,131 @@ export function Folder({
 
   return (
     <section aria-label={`Bucket ${bucket}`}>
-      <nav className="crumbs" aria-label="Breadcrumbs">
-        <button className="link" onClick={onBuckets}>
-          Buckets
-        </button>
-        <span aria-hidden="true"> / </span>
-        <button className="link" onClick={() => onNavigate("")} aria-current={!prefix ? "page" : undefined}>
-          {bucket}
-        </button>
-        {crumbs.map((crumb, i) => (
-          <span key={i}>
-            <span aria-hidden="true"> / </span>
+      <div className="bucket-head">
+        <nav className="crumbs" aria-label="Breadcrumbs">
+          <button className="link" onClick={onBuckets}>
+            Buckets
+          </button>
+          <span aria-hidden="true"> / </span>
+          <button className="link" onClick={() => onNavigate("")} aria-current={!prefix ? "page" : undefined}>
+            {bucket}
+          </button>
+          {crumbs.map((crumb, i) => (
+            <span key={i}>
+              <span aria-hidden="true"> / </span>
+              <button
+                className="link"
+                aria-current={i === crumbs.length - 1 ? "page" : undefined}
+                onClick={() => onNavigate(crumbs.slice(0, i + 1).join("/") + "/")}
+              >
+                {crumb}
+              </button>
+            </span>
+          ))}
+        </nav>
+        <div className="segmented" role="group" aria-label="Bucket page">
+          {panels.map((choice) => (
             <button
-              className="link"
-              aria-current={i === crumbs.length - 1 ? "page" : undefined}
-              onClick={() => onNavigate(crumbs.slice(0, i + 1).join("/") + "/")}
+              key={choice.panel}
+              aria-pressed={panel === choice.panel}
+              onClick={() => setPanel(choice.panel)}
             >
-              {crumb}
+              {choice.label}
             </button>
-          </span>
-        ))}
-      </nav>
-
-      <div className="toolbar" role="toolbar" aria-label="Folder actions">
-        <button className="primary" onClick={() => setOverlay({ kind: "upload" })}>
-          Upload
-        </button>
-        <button onClick={() => setOverlay({ kind: "new-folder" })}>New folder</button>
-        <button
-          className="danger"
-          disabled={selected.size === 0}
-          onClick={() => confirmDelete([...selected])}
-        >
-          Delete selected{selected.size > 0 ? ` (${selected.size})` : ""}
-        </button>
-        <input
-          type="search"
-          aria-label="Search in this folder"
-          placeholder="Search in this folder"
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-        />
-        <label className="compact">
-          Sort by
-          <select
-            value={sort}
-            disabled={showDeleted}
-            onChange={(e) => setSort(e.target.value as SortField)}
-          >
-            <option value="name">Name</option>
-            <option value="size">Size</option>
-            <option value="modified">Date</option>
-            <option value="type">Type</option>
-          </select>
-        </label>
-        <button
-          disabled={showDeleted}
-          aria-label={order === "asc" ? "Ascending order (switch to descending)" : "Descending order (switch to ascending)"}
-          onClick={() => setOrder(order === "asc" ? "desc" : "asc")}
-        >
-          {order === "asc" ? "↑" : "↓"}
-        </button>
-        <label className="compact" title="Deleted objects of a versioned bucket, to restore">
-          <input
-            type="checkbox"
-            checked={showDeleted}
-            onChange={(e) => setShowDeleted(e.target.checked)}
-          />
-          Show deleted
-        </label>
-        <div className="segmented" role="group" aria-label="View">
-          <button aria-pressed={view === "list"} onClick={() => setView("list")}>
-            List
-          </button>
-          <button aria-pressed={view === "gallery"} onClick={() => setView("gallery")}>
-            Gallery
-          </button>
+          ))}
         </div>
       </div>
+      {panel === "events" && <EventsPanel api={api} bucket={bucket} />}
+      {panel === "backup" && <BackupPanel api={api} bucket={bucket} />}
+      {panel === "files" && (
+        <>
+          <div className="toolbar" role="toolbar" aria-label="Folder actions">
+            <button className="primary" onClick={() => setOverlay({ kind: "upload" })}>
+              Upload
+            </button>
+            <button onClick={() => setOverlay({ kind: "new-folder" })}>New folder</button>
+            <button
+              className="danger"
+              disabled={selected.size === 0}
+              onClick={() => confirmDelete([...selected])}
+            >
+              Delete selected{selected.size > 0 ? ` (${selected.size})` : ""}
+            </button>
+            <input
+              type="search"
+              aria-label="Search in this folder"
+              placeholder="Search in this folder"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+            />
+            <label className="compact">
+              Sort by
+              <select
+                value={sort}
+                disabled={showDeleted}
+                onChange={(e) => setSort(e.target.value as SortField)}
+              >
+                <option value="name">Name</option>
+                <option value="size">Size</option>
+                <option value="modified">Date</option>
+                <option value="type">Type</option>
+              </select>
+            </label>
+            <button
+              disabled={showDeleted}
+              aria-label={order === "asc" ? "Ascending order (switch to descending)" : "Descending order (switch to ascending)"}
+              onClick={() => setOrder(order === "asc" ? "desc" : "asc")}
+            >
+              {order === "asc" ? "↑" : "↓"}
+            </button>
+            <label className="compact" title="Deleted objects of a versioned bucket, to restore">
+              <input
+                type="checkbox"
+                checked={showDeleted}
+                onChange={(e) => setShowDeleted(e.target.checked)}
+              />
+              Show deleted
+            </label>
+            <div className="segmented" role="group" aria-label="View">
+              <button aria-pressed={view === "list"} onClick={() => setView("list")}>
+                List
+              </button>
+              <button aria-pressed={view === "gallery"} onClick={() => setView("gallery")}>
+                Gallery
+              </button>
+            </div>
+          </div>
 
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {status && (
-        <p role="status" className="status">
-          {status}
-        </p>
-      )}
-      {page === null ? (
-        !error && <p>Loading…</p>
-      ) : page.folders.length === 0 && page.objects.length === 0 ? (
-        <p>
-          {search
-            ? `Nothing here matches “${search}”.`
-            : showDeleted
-              ? "Nothing was deleted in this folder (or versioning is off, so deletes are final)."
-              : "This folder is empty."}
-        </p>
-      ) : view === "list" || showDeleted ? (
-        <FolderListing
-          page={page}
-          prefix={prefix}
-          deleted={showDeleted}
-          selected={selected}
-          onSelect={setSelected}
-          onFolder={onNavigate}
-          actions={actions}
-        />
-      ) : (
-        <Gallery api={api} bucket={bucket} page={page} prefix={prefix} onFolder={onNavigate} onOpen={open} />
-      )}
-      {page?.next && (
-        <button className="more" onClick={more}>
-          Show more
-        </button>
+          <Notices error={error} status={status} />
+          {page === null ? (
+            !error && <p>Loading…</p>
+          ) : page.folders.length === 0 && page.objects.length === 0 ? (
+            <p>
+              {search
+                ? `Nothing here matches “${search}”.`
+                : showDeleted
+                  ? "Nothing was deleted in this folder (or versioning is off, so deletes are final)."
+                  : "This folder is empty."}
+            </p>
+          ) : view === "list" || showDeleted ? (
+            <FolderListing
+              page={page}
+              prefix={prefix}
+              deleted={showDeleted}
+              selected={selected}
+              onSelect={setSelected}
+              onFolder={onNavigate}
+              actions={actions}
+            />
+          ) : (
+            <Gallery api={api} bucket={bucket} page={page} prefix={prefix} onFolder={onNavigate} onOpen={open} />
+          )}
+          {page?.next && (
+            <button className="more" onClick={more}>
+              Show more
+            </button>
+          )}
+        </>
       )}
 
       {overlay?.kind === "confirm-delete" && (

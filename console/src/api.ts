@@ -55,6 +55,9 @@ export interface FolderQuery {
   deleted?: boolean;
 }
 
+// S3's x-amz-replication-status: "" when no backup rule applies to the version.
+export type ReplicationStatus = "" | "PENDING" | "COMPLETED" | "FAILED" | "REPLICA";
+
 export interface ObjectVersionSummary {
   versionId: string;
   latest: boolean;
@@ -62,6 +65,7 @@ export interface ObjectVersionSummary {
   size: number;
   modified: string;
   etag?: string;
+  replicationStatus?: ReplicationStatus;
 }
 
 export interface NameValue {
@@ -88,10 +92,61 @@ export interface ObjectDetails {
   storageClass: string;
   encryption?: string;
   versionId?: string;
+  replicationStatus?: ReplicationStatus;
   metadata: NameValue[];
   headers: NameValue[];
   tags: NameValue[];
   versions: ObjectVersionSummary[];
+}
+
+// One event notification rule of a bucket: which events of which keys go to which target.
+export interface EventRule {
+  id: string;
+  events: string[];
+  prefix: string;
+  suffix: string;
+  target: string;
+  arn?: string;
+}
+
+// A bucket's event rules and the targets the server is configured with.
+export interface EventSetup {
+  rules: EventRule[];
+  targets: string[];
+}
+
+// One backup (replication) rule of a bucket.
+export interface BackupRule {
+  id: string;
+  priority: number | null;
+  enabled: boolean;
+  destinationBucket: string;
+  remote: string; // "" for a bucket on this server
+  storageClass: string;
+  prefix: string;
+  suffix: string;
+  contentType: string;
+  tags: NameValue[];
+  deleteMarkers: boolean;
+  existingObjects: boolean;
+}
+
+// What the Backup form sends; the server fills in priority and status.
+export interface NewBackupRule {
+  id?: string;
+  destinationBucket: string;
+  remote?: string;
+  prefix?: string;
+  suffix?: string;
+  deleteMarkers: boolean;
+  existingObjects: boolean;
+}
+
+// A bucket's backup rules, the remotes the server is configured with, and its versioning.
+export interface BackupSetup {
+  rules: BackupRule[];
+  remotes: string[];
+  versioning: BucketSummary["versioning"];
 }
 
 export interface SignedUrl {
@@ -192,6 +247,35 @@ export class ConsoleApi {
 
   deleteBucket(name: string): Promise<unknown> {
     return this.call("DELETE", `buckets/${encodeURIComponent(name)}`);
+  }
+
+  eventRules(bucket: string): Promise<EventSetup> {
+    return this.call("GET", `buckets/${encodeURIComponent(bucket)}/notifications`);
+  }
+
+  // Adds the rule, or replaces the one with its id.
+  putEventRule(bucket: string, rule: Omit<EventRule, "arn">): Promise<EventSetup> {
+    return this.call("PUT", `buckets/${encodeURIComponent(bucket)}/notifications`, rule);
+  }
+
+  deleteEventRule(bucket: string, id: string): Promise<EventSetup> {
+    const query = new URLSearchParams({ id });
+    return this.call("DELETE", `buckets/${encodeURIComponent(bucket)}/notifications?${query}`);
+  }
+
+  backupRules(bucket: string): Promise<BackupSetup> {
+    return this.call("GET", `buckets/${encodeURIComponent(bucket)}/backup`);
+  }
+
+  // Turns versioning on for the bucket (and a destination bucket on this server), then adds
+  // the rule.
+  addBackupRule(bucket: string, rule: NewBackupRule): Promise<BackupSetup> {
+    return this.call("POST", `buckets/${encodeURIComponent(bucket)}/backup`, rule);
+  }
+
+  deleteBackupRule(bucket: string, id: string): Promise<BackupSetup> {
+    const query = new URLSearchParams({ id });
+    return this.call("DELETE", `buckets/${encodeURIComponent(bucket)}/backup?${query}`);
   }
 
   folder(bucket: string, prefix: string, options: FolderQuery = {}): Promise<FolderPage> {

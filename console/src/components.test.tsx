@@ -1,7 +1,8 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import { ConsoleApi, FolderPage } from "./api";
+import { ConsoleApi, FolderPage, ObjectDetails } from "./api";
+import { detailRows, versionNotes } from "./DetailsDialog";
 import { FolderListing, ObjectActions } from "./FolderListing";
 import { Gallery } from "./Gallery";
 
@@ -80,5 +81,40 @@ describe("the gallery", () => {
     expect(thumbnails).toEqual([
       "/_console/api/thumbnail?bucket=b&amp;key=p%2F%3Cimg+src%3Dx+onerror%3Dalert%281%29%3E%22%26.png&amp;size=256&amp;etag=e1",
     ]);
+  });
+});
+
+describe("the details dialog", () => {
+  const details: ObjectDetails = {
+    bucket: "b",
+    key: "report.pdf",
+    deleted: false,
+    size: 1024,
+    contentType: "application/pdf",
+    etag: "e",
+    modified: "2026-12-01T10:00:00Z",
+    storageClass: "STANDARD",
+    versionId: "v2",
+    metadata: [],
+    headers: [],
+    tags: [],
+    versions: [],
+  };
+
+  it("shows the replication status only when a backup rule applies", () => {
+    const names = (d: ObjectDetails) => detailRows(d).map(([name]) => name);
+    expect(names(details)).not.toContain("Replication");
+    expect(names({ ...details, replicationStatus: "" })).not.toContain("Replication");
+    expect(detailRows({ ...details, replicationStatus: "FAILED" })).toContainEqual(["Replication", "Failed"]);
+    expect(detailRows({ ...details, replicationStatus: "REPLICA" })).toContainEqual(["Replication", "Replica"]);
+  });
+
+  it("notes each version's state and replication", () => {
+    const version = { versionId: "v1", latest: true, deleteMarker: false, size: 1, modified: "" };
+    expect(versionNotes(version)).toBe(" (current)");
+    expect(versionNotes({ ...version, replicationStatus: "PENDING" })).toBe(" (current) — replication: pending");
+    expect(versionNotes({ ...version, latest: false, deleteMarker: true, replicationStatus: "COMPLETED" })).toBe(
+      " — delete marker — replication: completed",
+    );
   });
 });

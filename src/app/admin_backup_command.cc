@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
+#include <thread>
 #include <type_traits>
 
 #include "app/catalogs.h"
@@ -147,6 +148,11 @@ int admin_backup_create(const Config& config, const vault::BackupRequest& reques
     auto rule = vault.set_up_backup(request, remotes, targets);
     if (!rule) return report_error(rule.error());
     ChangeFile(config.data_dir / std::string(kBucketChangesFile)).announce();
+    // A running server looks at the announcement at most every other_changes_interval; once
+    // that has passed, every request it serves sees the backup. Returning only then means a
+    // script's next upload is backed up.
+    std::this_thread::sleep_for(vault::VaultOptions{}.other_changes_interval +
+                                std::chrono::milliseconds(50));
     json::array receipt;
     for (const std::string& name : request.receipt_targets) receipt.emplace_back(name);
     json::array failure;
@@ -258,6 +264,7 @@ int admin_backup_retry(const Config& config, const std::string& bucket,
       event.size = version->size;
       event.etag = version->etag;
       event.storage_class = version->storage_class;
+      event.detail = R"({"replay":true})";
       if (auto queued = vault.queue_replication({event}); !queued) {
         return report_error(queued.error());
       }

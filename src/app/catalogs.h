@@ -1,6 +1,6 @@
 // The notification targets and replication remotes, as the S3 layer asks about them when a
-// configuration is put (vault::NotificationTargetCatalog, vault::ReplicationRemoteCatalog).
-// Thread-safe.
+// configuration is put (vault::NotificationTargetCatalog, vault::ReplicationRemoteCatalog) and
+// the console lists them (console::DestinationCatalog). Thread-safe.
 #pragma once
 
 #include <mutex>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "console/destination_catalog.h"
 #include "vault/notification_config.h"
 #include "vault/replication_config.h"
 #include "workers/notify/targets/live_target_catalog.h"
@@ -25,6 +26,12 @@ class NotificationTargetNames final : public vault::NotificationTargetCatalog {
       : targets_(targets) {}
   bool has_target(std::string_view name) const override {
     return targets_.fresh()->has_target(name);
+  }
+  // In name order.
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& settings : targets_.fresh()->settings()) out.push_back(settings.name);
+    return out;
   }
 
  private:
@@ -47,10 +54,31 @@ class ReplicationRemoteNames final : public vault::ReplicationRemoteCatalog {
     std::lock_guard lock(mutex_);
     names_ = std::move(names);
   }
+  // In name order.
+  std::vector<std::string> names() const {
+    std::lock_guard lock(mutex_);
+    return {names_.begin(), names_.end()};
+  }
 
  private:
   mutable std::mutex mutex_;
   std::set<std::string, std::less<>> names_;
+};
+
+// Both, for the console's Events and Backup panels.
+class ConsoleDestinations final : public console::DestinationCatalog {
+ public:
+  // `targets` and `remotes` must outlive this.
+  ConsoleDestinations(const NotificationTargetNames& targets, const ReplicationRemoteNames& remotes)
+      : targets_(targets), remotes_(remotes) {}
+  bool has_target(std::string_view name) const override { return targets_.has_target(name); }
+  bool has_remote(std::string_view name) const override { return remotes_.has_remote(name); }
+  std::vector<std::string> notification_target_names() const override { return targets_.names(); }
+  std::vector<std::string> replication_remote_names() const override { return remotes_.names(); }
+
+ private:
+  const NotificationTargetNames& targets_;
+  const ReplicationRemoteNames& remotes_;
 };
 
 }  // namespace cv::app

@@ -152,8 +152,10 @@ int run_server(const Config& configured) {
   }
   console::SessionStore console_sessions(clock);
   console::ThumbnailCache thumbnails(config.data_dir / "thumbnails");
-  console::ConsoleApi console_api(vault, users, console_sessions, thumbnails,
-                                  console_options_from(config));
+  const ConsoleDestinations console_destinations(target_names, remote_names);
+  console::ConsoleOptions console_options = console_options_from(config);
+  console_options.destinations = &console_destinations;
+  console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
   FrontDoor front_door(s3_api, console_api, console_assets);
 

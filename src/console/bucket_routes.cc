@@ -7,21 +7,6 @@
 #include "core/clock.h"
 
 namespace cv::console {
-namespace {
-
-std::string_view versioning_name(vault::Versioning state) {
-  switch (state) {
-    case vault::Versioning::kEnabled:
-      return "Enabled";
-    case vault::Versioning::kSuspended:
-      return "Suspended";
-    case vault::Versioning::kUnversioned:
-      break;
-  }
-  return "Off";
-}
-
-}  // namespace
 
 Response list_buckets(RouteContext& context) {
   auto buckets = context.vault.list_buckets(context.session->user_id);

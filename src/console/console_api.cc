@@ -59,8 +59,10 @@ Response ConsoleApi::handle(Request& request) {
   if (changes_state(request.method) && !origin_allowed(request.headers)) {
     return json_error(403, "ForeignOrigin", "Requests from another site are not accepted.");
   }
-  RouteContext context{vault_,    credentials_, sessions_, thumbnails_, listings_,
-                       sign_ins_, options_,     request,   route,       std::nullopt};
+  const DestinationCatalog& destinations =
+      options_.destinations ? *options_.destinations : no_destinations_;
+  RouteContext context{vault_,   credentials_, sessions_, thumbnails_, listings_,   sign_ins_,
+                       options_, destinations, request,   route,       std::nullopt};
   if (route == "session" && request.method == "POST") return sign_in(context);
 
   const std::string_view token = cookie_value(request.headers, kSessionCookie);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "auth/credentials.h"
+#include "console/destination_catalog.h"
 #include "console/folder_listing.h"
 #include "console/session_store.h"
 #include "console/sign_in_throttle.h"
@@ -31,6 +32,9 @@ struct ConsoleOptions {
   bool secure_cookies = false;
   size_t max_json_body = 64 * 1024;
   SignInThrottlePolicy sign_in_throttle;
+  // The notification targets and replication remotes a bucket's rules may name; null: none.
+  // Must outlive the ConsoleApi.
+  const DestinationCatalog* destinations = nullptr;
 };
 
 class ConsoleApi final : public RequestHandler {
@@ -48,8 +52,9 @@ class ConsoleApi final : public RequestHandler {
   SessionStore& sessions_;
   ThumbnailCache& thumbnails_;
   ConsoleOptions options_;
-  FolderSnapshots listings_;  // sorted folder levels being paged through
-  SignInThrottle sign_ins_;   // failed sign-ins per access key and client address
+  FolderSnapshots listings_;        // sorted folder levels being paged through
+  SignInThrottle sign_ins_;         // failed sign-ins per access key and client address
+  NoDestinations no_destinations_;  // used when options_.destinations is null
 };
 
 }  // namespace cv::console

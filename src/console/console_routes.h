@@ -1,6 +1,7 @@
 // The console API's routes (internal to console/): what each receives and the functions, one
 // file per family (session_routes.cc, bucket_routes.cc, object_routes.cc, upload_routes.cc,
-// folder_routes.cc, version_routes.cc, thumbnail_routes.cc).
+// folder_routes.cc, version_routes.cc, thumbnail_routes.cc, event_rule_routes.cc,
+// backup_rule_routes.cc).
 #pragma once
 
 #include <chrono>
@@ -24,6 +25,8 @@ struct RouteContext {
   FolderSnapshots& listings;
   SignInThrottle& sign_ins;
   const ConsoleOptions& options;
+  // options.destinations, or an empty catalog when the server has none.
+  const DestinationCatalog& destinations;
   Request& request;
   std::string route;               // the decoded path after kApiPrefix ("session", "buckets/x")
   std::optional<Session> session;  // set for every route but sign-in
@@ -32,6 +35,9 @@ struct RouteContext {
 // Who makes this request's changes (the signed-in user, the client's address, the request
 // id), for their outbox events. (route_support.cc)
 vault::ChangeOrigin change_origin(const RouteContext& context);
+// "Enabled", "Suspended" or "Off", as the console shows a bucket's versioning.
+// (route_support.cc)
+std::string_view versioning_name(vault::Versioning state);
 // The bucket when the signed-in user owns it; NoSuchBucket otherwise (others' buckets are
 // not revealed). (route_support.cc)
 Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name);
@@ -79,7 +85,7 @@ Response delete_objects(RouteContext& context);
 Response sign_upload_request(RouteContext& context);
 // folder_routes.cc: POST folders {"bucket","prefix"} (an empty "prefix/" object), POST
 // rename {"bucket","from","to"} (copy, then delete the original), GET object?bucket=&key=
-// (details: metadata, tags, class, encryption, versions).
+// (details: metadata, tags, class, encryption, replication status, versions).
 Response create_folder(RouteContext& context);
 // POST folders/delete {"bucket","prefix"}: deletes up to 1000 objects under the folder (delete
 // markers in a versioned bucket) and answers {"deleted", "more"}; call again while more.
@@ -89,6 +95,25 @@ Response object_details(RouteContext& context);
 // version_routes.cc: POST versions/restore {"bucket","key","versionId"}: the version's copy
 // becomes the current version (a delete marker cannot be restored: InvalidRequest).
 Response restore_version(RouteContext& context);
+// event_rule_routes.cc: a bucket's event notification rules, as
+// {"rules":[{"id","events","prefix","suffix","target","arn"}],"targets":[names]}: GET
+// buckets/<name>/notifications; PUT (body {"id"?,"events","prefix"?,"suffix"?,"target"}) adds
+// the rule, or replaces the one with its id, through Vault::put_notification_config (S3's
+// validation and codes); DELETE ...?id= removes one (404 NoSuchRule). Each answers the rules.
+Response bucket_notifications(RouteContext& context, std::string_view bucket);
+Response put_notification_rule(RouteContext& context, std::string_view bucket);
+Response delete_notification_rule(RouteContext& context, std::string_view bucket);
+// backup_rule_routes.cc: a bucket's replication (backup) rules, as {"rules":[{"id",
+// "priority","enabled","destinationBucket","remote","storageClass","prefix","suffix",
+// "contentType","tags","deleteMarkers","existingObjects"}],"remotes":[names],"versioning"}:
+// GET buckets/<name>/backup; POST (body {"id"?,"destinationBucket","remote"?,"prefix"?,
+// "suffix"?,"deleteMarkers"?,"existingObjects"?}) checks the new rule, turns versioning on for
+// the bucket and a destination bucket on this server (which the user must own), then adds the
+// rule through Vault::put_replication (201); DELETE ...?id= removes one (404 NoSuchRule; the
+// last one removes the configuration). Each answers the rules.
+Response bucket_backup(RouteContext& context, std::string_view bucket);
+Response add_backup_rule(RouteContext& context, std::string_view bucket);
+Response delete_backup_rule(RouteContext& context, std::string_view bucket);
 // thumbnail_routes.cc: GET thumbnail?bucket=&key=&size= (128, 256 or 512): image/jpeg.
 Response thumbnail(RouteContext& context);
 

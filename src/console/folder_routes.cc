@@ -134,7 +134,8 @@ Response object_details(RouteContext& context) {
                             {"etag", version.is_delete_marker ? boost::json::value()
                                                               : boost::json::value(version.etag)},
                             {"size", version.size},
-                            {"modified", format_iso8601(from_unix_nanos(version.mtime_ns))}});
+                            {"modified", format_iso8601(from_unix_nanos(version.mtime_ns))},
+                            {"replicationStatus", version.replication_status}});
   }
   // A deleted key of a versioned bucket: its versions, to restore one.
   if (!key_versions->empty() && key_versions->front().is_latest &&
@@ -159,6 +160,7 @@ Response object_details(RouteContext& context) {
                           {"storageClass", object->storage_class},
                           {"encryption", encryption},
                           {"versionId", object->version_id},
+                          {"replicationStatus", object->replication_status},
                           {"deleted", false},
                           {"metadata", pairs_json(object->user_metadata)},
                           {"headers", pairs_json(object->headers)},

@@ -55,4 +55,47 @@ Result<std::string> string_member(const boost::json::object& object, std::string
   return std::string(found->get_string());
 }
 
+namespace {
+
+// The member `name`, or null when it is absent or null.
+const boost::json::value* given(const boost::json::object& object, std::string_view name) {
+  const boost::json::value* found = object.if_contains(name);
+  return found && !found->is_null() ? found : nullptr;
+}
+
+std::unexpected<Error> wrong_type(std::string_view name, std::string_view what) {
+  return fail(ErrorCode::kInvalidArgument,
+              "\"" + std::string(name) + "\" must be " + std::string(what) + ".");
+}
+
+}  // namespace
+
+Result<std::string> optional_string_member(const boost::json::object& object,
+                                           std::string_view name) {
+  const boost::json::value* found = given(object, name);
+  if (!found) return std::string();
+  if (!found->is_string()) return wrong_type(name, "a string");
+  return std::string(found->get_string());
+}
+
+Result<bool> optional_bool_member(const boost::json::object& object, std::string_view name) {
+  const boost::json::value* found = given(object, name);
+  if (!found) return false;
+  if (!found->is_bool()) return wrong_type(name, "true or false");
+  return found->get_bool();
+}
+
+Result<std::vector<std::string>> optional_string_array_member(const boost::json::object& object,
+                                                              std::string_view name) {
+  std::vector<std::string> out;
+  const boost::json::value* found = given(object, name);
+  if (!found) return out;
+  if (!found->is_array()) return wrong_type(name, "an array of strings");
+  for (const boost::json::value& item : found->get_array()) {
+    if (!item.is_string()) return wrong_type(name, "an array of strings");
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
 }  // namespace cv::console

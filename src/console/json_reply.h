@@ -2,7 +2,9 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "core/http_message.h"
@@ -22,5 +24,11 @@ Response signed_out(const Error& error);
 Result<boost::json::object> read_json_object(Request& request, size_t limit);
 // A string member of `object`, InvalidArgument when absent or not a string.
 Result<std::string> string_member(const boost::json::object& object, std::string_view name);
+// Optional members (absent or null: "" / false / none); InvalidArgument for another type.
+Result<std::string> optional_string_member(const boost::json::object& object,
+                                           std::string_view name);
+Result<bool> optional_bool_member(const boost::json::object& object, std::string_view name);
+Result<std::vector<std::string>> optional_string_array_member(const boost::json::object& object,
+                                                              std::string_view name);
 
 }  // namespace cv::console

@@ -11,6 +11,18 @@ vault::ChangeOrigin change_origin(const RouteContext& context) {
           context.request.remote_address, context.request.request_id};
 }
 
+std::string_view versioning_name(vault::Versioning state) {
+  switch (state) {
+    case vault::Versioning::kEnabled:
+      return "Enabled";
+    case vault::Versioning::kSuspended:
+      return "Suspended";
+    case vault::Versioning::kUnversioned:
+      break;
+  }
+  return "Off";
+}
+
 Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) {
   auto bucket = context.vault.get_bucket(name);
   if (!bucket || bucket->owner_id != context.session->user_id) {

@@ -123,6 +123,14 @@ Response dispatch(RouteContext& context) {
     if (method == "DELETE") return delete_bucket(context, bucket);
   } else if (const std::string_view named = bucket_of(route, "/versioning"); !named.empty()) {
     if (method == "PUT") return set_bucket_versioning(context, named);
+  } else if (const std::string_view named = bucket_of(route, "/notifications"); !named.empty()) {
+    if (method == "GET") return bucket_notifications(context, named);
+    if (method == "PUT") return put_notification_rule(context, named);
+    if (method == "DELETE") return delete_notification_rule(context, named);
+  } else if (const std::string_view named = bucket_of(route, "/backup"); !named.empty()) {
+    if (method == "GET") return bucket_backup(context, named);
+    if (method == "POST") return add_backup_rule(context, named);
+    if (method == "DELETE") return delete_backup_rule(context, named);
   } else if (route == "objects") {
     if (method == "GET") return list_folder(context);
   } else if (route == "presign") {

@@ -167,6 +167,9 @@ class Vault {
   Status put_replication(std::string_view bucket, const ReplicationConfiguration& config,
                          const ReplicationRemoteCatalog& remotes);
   Result<std::optional<ReplicationConfiguration>> replication(std::string_view bucket);
+  // As replication(), read from the store now (the cache may not yet have followed a change
+  // another process made; the replication worker asks before it concludes a rule is gone).
+  Result<std::optional<ReplicationConfiguration>> reload_replication(std::string_view bucket);
   Status delete_replication(std::string_view bucket);
 
   // Replication's data side (vault_replication.cc), for the replication worker.

@@ -102,6 +102,11 @@ Result<std::optional<ReplicationConfiguration>> Vault::replication(std::string_v
   return config;
 }
 
+Result<std::optional<ReplicationConfiguration>> Vault::reload_replication(std::string_view bucket) {
+  forget_replication(bucket);
+  return replication(bucket);
+}
+
 Status Vault::delete_replication(std::string_view bucket) {
   CV_TRY(get_bucket(bucket));
   CV_TRY(meta_.delete_bucket_config(bucket, kReplicationConfig));

@@ -80,7 +80,8 @@ remote::RemoteResult<RemoteCopy> copy_to_remote(remote::RemoteS3Client& client,
   };
   auto sent = remote::put_object_resumable(client, upload, options);
   if (!sent) return std::unexpected(sent.error());
-  return RemoteCopy{RemoteCopy::Kind::kCopied, source.size};
+  return RemoteCopy{RemoteCopy::Kind::kCopied, source.size, sent->multipart ? sent->parts : 0,
+                    sent->parts_reused};
 }
 
 }  // namespace cv::workers::replicate

@@ -25,6 +25,8 @@ struct RemoteCopy {
   };
   Kind kind = Kind::kCopied;
   uint64_t bytes = 0;
+  uint32_t parts = 0;         // multipart copies: parts of the replica
+  uint32_t parts_reused = 0;  // parts an earlier, interrupted try had sent
 };
 
 struct RemoteCopyRequest {

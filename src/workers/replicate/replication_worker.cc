@@ -151,26 +151,43 @@ Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan(const meta::Event&
     return std::unexpected(version.error());
   }
   if (version->replication_status != "PENDING") return tasks;  // replicas, rule-less versions
-  auto config = vault_.replication(event.bucket);
+  return plan_version(event, *version, false);
+}
+
+Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan_version(
+    const meta::Event& event, const meta::ObjectVersion& source, bool fresh) {
+  std::vector<meta::OutboxTask> tasks;
+  const meta::ObjectVersion* version = &source;
+  auto config = fresh ? vault_.reload_replication(event.bucket) : vault_.replication(event.bucket);
   if (!config) {
     if (config.error().code == ErrorCode::kNoSuchBucket) return tasks;
     return std::unexpected(config.error());
   }
-  std::vector<const vault::ReplicationRule*> rules;
   if (*config) {
-    rules = vault::replication_targets(**config, version->key, version->tags,
-                                       version->content_type, version->is_delete_marker);
+    // A backfill's version goes only where rules ask for existing objects; a replay
+    // (`admin backup retry --key`) and a new version wherever the rules send it.
+    vault::ReplicationConfiguration backfilling;
+    const bool backfill = event.name == vault::kReplicationExistingEvent &&
+                          event.detail.find("\"replay\"") == std::string::npos;
+    if (backfill) {
+      for (const vault::ReplicationRule& rule : (*config)->rules) {
+        if (rule.existing_object_replication.value_or(false)) backfilling.rules.push_back(rule);
+      }
+    }
+    const vault::ReplicationConfiguration& selecting = backfill ? backfilling : **config;
+    for (const vault::ReplicationRule* rule :
+         vault::replication_targets(selecting, version->key, version->tags, version->content_type,
+                                    version->is_delete_marker)) {
+      meta::OutboxTask task;
+      task.target = destination_target(rule->destination);
+      task.payload = payload_json(TaskPayload{.rule_id = rule->id});
+      tasks.push_back(std::move(task));
+    }
   }
-  if (rules.empty()) {
+  if (tasks.empty()) {
+    if (!fresh) return plan_version(event, *version, true);
     // The rules changed between the write and now: nothing will copy it.
     CV_TRY(vault_.set_replication_status(event.bucket, event.key, event.version_id, ""));
-    return tasks;
-  }
-  for (const vault::ReplicationRule* rule : rules) {
-    meta::OutboxTask task;
-    task.target = destination_target(rule->destination);
-    task.payload = payload_json(TaskPayload{.rule_id = rule->id});
-    tasks.push_back(std::move(task));
   }
   return tasks;
 }
@@ -199,6 +216,14 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
                   Copy{Copy::Kind::kRetry, 0, config.error().message});
   }
   const vault::ReplicationRule* rule = *config ? find_rule(**config, payload.rule_id) : nullptr;
+  if (rule == nullptr) {
+    config = vault_.reload_replication(event.bucket);
+    if (!config) {
+      return settle(task, payload.rule_id, nullptr, &*source,
+                    Copy{Copy::Kind::kRetry, 0, config.error().message});
+    }
+    rule = *config ? find_rule(**config, payload.rule_id) : nullptr;
+  }
   if (rule == nullptr) {
     return settle(task, payload.rule_id, nullptr, &*source,
                   Copy{Copy::Kind::kPermanent, 0,
@@ -245,9 +270,16 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
   if (!copied) {
     const remote::RemoteError& error = copied.error();
     std::string why = std::string(error_code_name(error.error.code)) + ": " + error.error.message;
-    if (error.http_status != 0) why += " (HTTP " + std::to_string(error.http_status) + ")";
+    if (error.http_status != 0 && why.find(std::to_string(error.http_status)) == std::string::npos) {
+      why += " (HTTP " + std::to_string(error.http_status) + ")";
+    }
     return settle(task, rule->id, &destination, &*source,
                   Copy{error.retryable ? Copy::Kind::kRetry : Copy::Kind::kPermanent, 0, why});
+  }
+  if (copied->parts > 0) {
+    spdlog::info("replicated {}/{} ({}) to {}: {} bytes in {} parts, {} reused from an earlier try",
+                 event.bucket, event.key, event.version_id, destination_target(destination),
+                 copied->bytes, copied->parts, copied->parts_reused);
   }
   return settle(task, rule->id, &destination, &*source,
                 copied->kind == RemoteCopy::Kind::kCopied ? Copy{Copy::Kind::kCopied, copied->bytes}
@@ -343,7 +375,8 @@ TaskOutcome ReplicationWorker::backfill(const meta::OutboxTask& task) {
   const std::string bucket = task.event.bucket;
   TaskPayload payload = read_payload(task.payload);
   for (;;) {
-    auto config = vault_.replication(bucket);
+    // The event was written with the configuration, maybe by another process: read it now.
+    auto config = vault_.reload_replication(bucket);
     if (!config) {
       if (config.error().code == ErrorCode::kNoSuchBucket) return TaskOutcome::done();
       return TaskOutcome::retry(config.error().message);

@@ -80,6 +80,9 @@ class ReplicationWorker {
 
  private:
   struct Copy;
+  // The tasks of a PENDING version; `fresh`: with the configuration read from the store.
+  Result<std::vector<meta::OutboxTask>> plan_version(const meta::Event& event,
+                                                     const meta::ObjectVersion& source, bool fresh);
   TaskOutcome replicate(const meta::OutboxTask& task);
   TaskOutcome backfill(const meta::OutboxTask& task);
   // Records the end of a task (settle_replication) and turns it into the runner's outcome.
