@@ -1,10 +1,12 @@
 // `cloudvault admin backup create | status | retry`: backups (replication rules with receipts)
 // against the data folder, while the server runs: changes are announced on buckets.changed,
 // which the server's vault follows.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
 #include <thread>
+#include <type_traits>
 
 #include "app/catalogs.h"
 #include "app/change_file.h"
@@ -32,21 +34,29 @@ int with_vault(const Config& config, Body body) {
   if (!stores) return report_error(stores.error());
   SystemClock clock;
   vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options_from(config));
-  return body(vault);
+  if constexpr (std::is_invocable_v<Body, vault::Vault&, meta::MetaStore&>) {
+    return body(vault, *stores->meta);
+  } else {
+    return body(vault);
+  }
 }
 
+// The configuration file's targets and those added with `cloudvault admin notify add`.
 class ConfiguredTargets final : public vault::NotificationTargetCatalog {
  public:
-  explicit ConfiguredTargets(const Config& config) : config_(config) {}
+  ConfiguredTargets(const Config& config, meta::MetaStore& meta) : config_(config), meta_(meta) {}
   bool has_target(std::string_view name) const override {
     for (const auto& target : config_.notify_targets) {
       if (target.name == name) return true;
     }
-    return false;
+    auto stored = meta_.list_notify_targets();
+    return stored && std::any_of(stored->begin(), stored->end(),
+                                 [&](const meta::NotifyTarget& t) { return t.name == name; });
   }
 
  private:
   const Config& config_;
+  meta::MetaStore& meta_;
 };
 
 // Every replication task of the consumer, pending and parked.
@@ -132,9 +142,9 @@ void print_human(const json::object& bucket) {
 }  // namespace
 
 int admin_backup_create(const Config& config, const vault::BackupRequest& request) {
-  return with_vault(config, [&](vault::Vault& vault) {
+  return with_vault(config, [&](vault::Vault& vault, meta::MetaStore& meta) {
     const ReplicationRemoteNames remotes(config.replication_remotes);
-    const ConfiguredTargets targets(config);
+    const ConfiguredTargets targets(config, meta);
     auto rule = vault.set_up_backup(request, remotes, targets);
     if (!rule) return report_error(rule.error());
     ChangeFile(config.data_dir / std::string(kBucketChangesFile)).announce();

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/config.h"
 #include "vault/vault.h"
@@ -36,11 +37,28 @@ int admin_events(const Config& config, int64_t after_seq, size_t limit);
 int admin_event_tasks(const Config& config, bool failed_only, size_t limit);
 int admin_event_retry(const Config& config, int64_t task_id);
 
-// Notification targets of the configuration (admin_notify_command.cc). list prints one JSON
-// object per target (secrets shown only as "set"/"unset"); test sends a test message through
-// the target NAME now and prints the outcome; non-zero when it was not delivered.
+// Notification targets: the configuration file's and those added with `add`
+// (admin_notify_command.cc). list prints one JSON object per target (secrets shown only as
+// "set"/"unset", "source": "config" or "admin"); test sends a test message through the target
+// NAME now and prints the outcome; non-zero when it was not delivered. add stores a target
+// (its secrets sealed under the master key) after the checks of [notify.targets.NAME], remove
+// drops one; both refuse names of the configuration file and are followed by a running server
+// without a restart. seal reads a secret from standard input and prints its sealed form
+// ("sealed:...") for the configuration file.
+struct NotifyTargetFlags {
+  std::string type;
+  std::string url;
+  // Each optional; "-" for secret or password: read it from standard input.
+  std::optional<std::string> secret, from, username, password;
+  std::vector<std::string> to;
+  std::optional<int64_t> timeout_seconds;
+  bool no_verify_tls = false;
+};
 int admin_notify_list(const Config& config);
 int admin_notify_test(const Config& config, const std::string& name);
+int admin_notify_add(const Config& config, const std::string& name, const NotifyTargetFlags& flags);
+int admin_notify_remove(const Config& config, const std::string& name);
+int admin_notify_seal(const Config& config);
 
 // Backups (admin_backup_command.cc). create turns versioning on, writes the replication rule
 // and its receipt/failure targets (Vault::set_up_backup) and prints them as JSON; status prints

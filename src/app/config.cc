@@ -66,6 +66,7 @@ Status parse_listen(std::string_view text, Config& config) {
 Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   Config config;
   if (!file) return config;
+  config.config_file = *file;
   toml::table table;
   try {
     table = toml::parse_file(file->string());

@@ -20,13 +20,16 @@ struct ReplicationRemote {
   std::string endpoint;  // http(s)://host[:port], no trailing slash
   std::string region = "us-east-1";
   std::string access_key;
-  std::string secret_key;  // never logged or printed
+  std::string secret_key;  // never logged or printed; may be sealed (app/sealed_values.h)
   bool path_style = true;  // false: virtual-hosted-style (bucket.endpoint)
   bool verify_tls = true;
   std::string ca_file;  // PEM bundle trusted instead of the system's; empty: the system's
 };
 
 struct Config {
+  // The TOML file these settings came from (the server re-reads its [notify.targets.*] on
+  // SIGHUP); empty when there was none.
+  std::filesystem::path config_file;
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 9000;
   std::filesystem::path data_dir = "./data";
@@ -69,7 +72,9 @@ struct Config {
   // The address people reach this server at (links in notification messages), e.g.
   // "https://vault.example.com"; empty: http://<listen address>:<port> (console_base_url).
   std::string public_url;
-  // [notify.targets.NAME], validated (workers::notify::validate), in name order.
+  // [notify.targets.NAME], validated (workers::notify::validate), in name order. url, secret
+  // and password may still be sealed values ("sealed:..."): open_sealed_values
+  // (app/sealed_values.h) opens them with the master key and validates what they hide.
   std::vector<workers::notify::TargetSettings> notify_targets;
   // [replication.remotes.NAME], validated, in name order.
   std::vector<ReplicationRemote> replication_remotes;

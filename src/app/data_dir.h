@@ -3,7 +3,8 @@
 //
 // Layout: meta.db (SQLite), blobs/ and tmp/ (blob store), tiers/standard_ia/ and
 // tiers/glacier/ (the colder tiers' blob stores unless configured elsewhere), master.key,
-// root.credentials, credentials.changed (see change_file.h).
+// root.credentials, credentials.changed, buckets.changed and notify.changed (see
+// change_file.h).
 #pragma once
 
 #include <filesystem>

@@ -196,7 +196,8 @@ int main(int argc, char** argv) {
   auto* notify = admin->add_subcommand("notify", "notification targets")->fallthrough();
   notify->require_subcommand(1);
   auto* notify_list =
-      notify->add_subcommand("list", "list the configured targets (JSON lines)")->fallthrough();
+      notify->add_subcommand("list", "list the targets, configured and added (JSON lines)")
+          ->fallthrough();
   notify_list->callback([&] {
     if (auto config = resolve(flags)) {
       exit_code = cv::app::admin_notify_list(*config);
@@ -211,6 +212,57 @@ int main(int argc, char** argv) {
   notify_test->callback([&] {
     if (auto config = resolve(flags)) {
       exit_code = cv::app::admin_notify_test(*config, notify_target);
+    } else {
+      exit_code = 2;
+    }
+  });
+
+  auto* notify_add =
+      notify->add_subcommand("add", "add a target, kept in the data folder (secrets sealed)")
+          ->fallthrough();
+  std::string add_name;
+  cv::app::NotifyTargetFlags add_flags;
+  notify_add->add_option("name", add_name, "target name (letters, digits, '.', '_', '-')")
+      ->required();
+  notify_add->add_option("--type", add_flags.type, "webhook, smtp, slack or discord")->required();
+  notify_add->add_option("--url", add_flags.url, "http(s)://... or smtp(s)://...")->required();
+  notify_add->add_option("--secret", add_flags.secret,
+                         "webhook: the HMAC-SHA256 key (\"-\": read it from standard input)");
+  notify_add->add_option("--from", add_flags.from, "smtp: the sender address");
+  notify_add->add_option("--to", add_flags.to, "smtp: a recipient (repeatable)");
+  notify_add->add_option("--username", add_flags.username, "smtp: AUTH user");
+  notify_add->add_option("--password", add_flags.password,
+                         "smtp: AUTH password (\"-\": read it from standard input)");
+  notify_add->add_option("--timeout-seconds", add_flags.timeout_seconds, "1-600 (default 10)");
+  notify_add->add_flag("--no-verify-tls", add_flags.no_verify_tls,
+                       "do not verify the receiver's TLS certificate");
+  notify_add->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_notify_add(*config, add_name, add_flags);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* notify_remove =
+      notify->add_subcommand("remove", "remove a target added with `add`")->fallthrough();
+  std::string remove_name;
+  notify_remove->add_option("name", remove_name, "target name")->required();
+  notify_remove->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_notify_remove(*config, remove_name);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* notify_seal =
+      notify
+          ->add_subcommand("seal",
+                           "print the sealed form of a secret read from standard input, for "
+                           "the configuration file (secret = \"sealed:...\")")
+          ->fallthrough();
+  notify_seal->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_notify_seal(*config);
     } else {
       exit_code = 2;
     }

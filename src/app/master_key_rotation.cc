@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "app/master_key.h"
+#include "app/stored_targets.h"
 #include "core/hash.h"
 #include "core/seal.h"
 #include "vault/encryption.h"
@@ -16,10 +17,17 @@ namespace {
 using SealedSecret = meta::MetaStore::SealedSecret;
 
 // The associated data each kind of secret was sealed with.
-std::string_view context_of(const SealedSecret& secret) {
-  return secret.kind == SealedSecret::Kind::kAccessKeySecret
-             ? std::string_view(secret.owner)  // iam seals a secret with its access key id
-             : vault::kMasterWrappedKeyContext;
+std::string context_of(const SealedSecret& secret) {
+  switch (secret.kind) {
+    case SealedSecret::Kind::kAccessKeySecret:
+      return secret.owner;  // iam seals a secret with its access key id
+    case SealedSecret::Kind::kNotifyTargetSecrets:
+      return notify_target_seal_context(secret.owner);
+    case SealedSecret::Kind::kObjectDataKey:
+    case SealedSecret::Kind::kUploadDataKey:
+      break;
+  }
+  return std::string(vault::kMasterWrappedKeyContext);
 }
 
 std::string_view kind_name(SealedSecret::Kind kind) {
@@ -30,6 +38,8 @@ std::string_view kind_name(SealedSecret::Kind kind) {
       return "object";
     case SealedSecret::Kind::kUploadDataKey:
       return "multipart upload";
+    case SealedSecret::Kind::kNotifyTargetSecrets:
+      return "notification target";
   }
   return "secret";
 }
@@ -38,7 +48,7 @@ Result<RotationReport> reseal_all(meta::MetaStore& meta, const std::filesystem::
                                   const std::string& current, const std::string& next, bool resumed,
                                   size_t batch_size) {
   auto reseal = [&](const SealedSecret& secret) -> Result<std::string> {
-    const std::string_view context = context_of(secret);
+    const std::string context = context_of(secret);
     if (auto opened = unseal(current, secret.sealed, context)) {
       return seal(next, *opened, context);
     }

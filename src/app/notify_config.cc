@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "app/sealed_values.h"
+
 namespace cv::app {
 namespace {
 
@@ -64,8 +66,11 @@ Result<std::string> string_key(const std::string& section, const toml::table& ta
   return std::string(*node->value<std::string_view>());
 }
 
-Result<TargetSettings> load_target(const std::string& name, const toml::table& table) {
+}  // namespace
+
+Result<TargetSettings> load_notify_target(const std::string& name, const toml::table& table) {
   const std::string section = "notify.targets." + name;
+  if (!valid_name(name)) return invalid(section, "names are 1-64 letters, digits, '.', '_' or '-'");
   TargetSettings settings;
   settings.name = name;
   const std::string type = CV_TRY(string_key(section, table, "type", true));
@@ -102,16 +107,17 @@ Result<TargetSettings> load_target(const std::string& name, const toml::table& t
     if (!verify->is_boolean()) return invalid(section, "verify_tls must be true or false");
     settings.verify_tls = *verify->value<bool>();
   }
-  CV_TRY(workers::notify::validate(settings));
+  // Sealed values are checked once opened (open_sealed_values), as they will be used.
+  if (!has_sealed_value(settings)) CV_TRY(workers::notify::validate(settings));
   return settings;
 }
-
-}  // namespace
 
 Status load_notify_targets(const toml::table& root, std::vector<TargetSettings>& out) {
   const auto tables = CV_TRY(entries(root, "notify", "targets"));
   out.clear();
-  for (const auto& [name, table] : tables) out.push_back(CV_TRY(load_target(name, *table)));
+  for (const auto& [name, table] : tables) {
+    out.push_back(CV_TRY(load_notify_target(name, *table)));
+  }
   std::sort(out.begin(), out.end(),
             [](const TargetSettings& a, const TargetSettings& b) { return a.name < b.name; });
   return {};

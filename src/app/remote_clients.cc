@@ -5,6 +5,21 @@ namespace cv::app {
 Result<std::unique_ptr<RemoteClients>> RemoteClients::create(
     const std::vector<ReplicationRemote>& remotes, const Clock& clock) {
   auto directory = std::make_unique<RemoteClients>();
+  directory->clients_ = CV_TRY(make_clients(remotes, clock));
+  return directory;
+}
+
+Status RemoteClients::replace(const std::vector<ReplicationRemote>& remotes, const Clock& clock) {
+  ClientMap clients = CV_TRY(make_clients(remotes, clock));
+  std::lock_guard lock(mutex_);
+  retired_.push_back(std::move(clients_));
+  clients_ = std::move(clients);
+  return {};
+}
+
+Result<RemoteClients::ClientMap> RemoteClients::make_clients(
+    const std::vector<ReplicationRemote>& remotes, const Clock& clock) {
+  ClientMap clients;
   for (const ReplicationRemote& remote : remotes) {
     remote::RemoteEndpoint endpoint;
     endpoint.url = remote.endpoint;
@@ -19,12 +34,13 @@ Result<std::unique_ptr<RemoteClients>> RemoteClients::create(
       return fail(ErrorCode::kInvalidArgument,
                   "replication.remotes." + remote.name + ": " + client.error().error.message);
     }
-    directory->clients_.emplace(remote.name, std::move(*client));
+    clients.emplace(remote.name, std::move(*client));
   }
-  return directory;
+  return clients;
 }
 
 remote::RemoteS3Client* RemoteClients::client(std::string_view name) {
+  std::lock_guard lock(mutex_);
   auto found = clients_.find(name);
   return found == clients_.end() ? nullptr : found->second.get();
 }

@@ -1,5 +1,6 @@
 // `cloudvault server`: opens the data folder, wires the layers together and serves until
-// SIGINT or SIGTERM.
+// SIGINT or SIGTERM; SIGHUP re-reads the configuration file's notification targets and
+// replication remotes (app/config_reload.h).
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -15,12 +16,15 @@
 #include "app/catalogs.h"
 #include "app/change_file.h"
 #include "app/commands.h"
+#include "app/config_reload.h"
 #include "app/data_dir.h"
 #include "app/data_folder_lock.h"
 #include "app/front_door.h"
 #include "app/master_key.h"
 #include "app/master_key_rotation.h"
+#include "app/notify_targets.h"
 #include "app/periodic_task.h"
+#include "app/sealed_values.h"
 #include "app/wiring.h"
 #include "console/asset_server.h"
 #include "console/console_api.h"
@@ -52,12 +56,14 @@ class OwnerNames final : public s3::OwnerDirectory {
 
 }  // namespace
 
-int run_server(const Config& config) {
+int run_server(const Config& configured) {
+  Config config = configured;  // its sealed values are opened once the master key is known
   // Signals are taken by sigwait() below; every thread started from here inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   // Blocks of 128 KiB and more (request bodies, XML documents, listing buffers) are mapped
@@ -88,6 +94,10 @@ int run_server(const Config& config) {
     spdlog::info("finished an interrupted master key rotation ({} secrets)", (*finished)->secrets);
     stores->master_key = (*finished)->master_key;
   }
+  if (auto opened = open_sealed_values(config, stores->master_key); !opened) {
+    std::fprintf(stderr, "cloudvault: %s\n", opened.error().message.c_str());
+    return 1;
+  }
   SystemClock clock;
   // `cloudvault admin backup create` changes buckets while the server runs: follow it.
   ChangeFile bucket_changes(config.data_dir / std::string(kBucketChangesFile));
@@ -116,13 +126,18 @@ int run_server(const Config& config) {
     return 1;
   }
 
-  auto notify_targets = workers::notify::TargetCatalog::create(config.notify_targets, clock);
+  // The configuration file's targets and those of `admin notify add`, followed while it runs.
+  ChangeFile notify_changes(config.data_dir / std::string(kNotifyChangesFile));
+  NotifyTargetSource target_source(config.notify_targets, *stores->meta, stores->master_key);
+  auto notify_targets = workers::notify::LiveTargetCatalog::create(
+      [&target_source] { return target_source.load(); },
+      [&notify_changes] { return notify_changes.generation(); }, clock, {});
   if (!notify_targets) {
     std::fprintf(stderr, "cloudvault: %s\n", notify_targets.error().message.c_str());
     return 1;
   }
   const NotificationTargetNames target_names(**notify_targets);
-  const ReplicationRemoteNames remote_names(config.replication_remotes);
+  ReplicationRemoteNames remote_names(config.replication_remotes);
 
   OwnerNames owners(users);
   s3::S3Options s3_options;
@@ -239,8 +254,17 @@ int run_server(const Config& config) {
               config.data_dir.c_str(), root->access_key_id.c_str(), root->secret_key.c_str());
   std::fflush(stdout);
 
+  ConfigReloader reloader(config.config_file, stores->master_key, clock,
+                          {target_source, **notify_targets, **remote_clients, remote_names});
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    if (auto reloaded = reloader.reload(); !reloaded) {
+      spdlog::error("SIGHUP: configuration not reloaded: {}", reloaded.error().message);
+    } else {
+      spdlog::info("SIGHUP: notification targets and replication remotes reloaded from {}",
+                   config.config_file.string());
+    }
+  }
   spdlog::info("signal {} received, shutting down", received);
   server.stop();
   return 0;

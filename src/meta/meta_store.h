@@ -230,9 +230,18 @@ class MetaStore {
   // What each storage class of the bucket holds, ordered by class name. NoSuchBucket.
   virtual Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) = 0;
 
+  // --- Notification targets added at run time (`cloudvault admin notify add`) ------------
+  // add_notify_target inserts a target; kInvalidArgument when one with the name exists (the
+  // stored one is left as it was). list_notify_targets returns them all, ordered by name.
+  // remove_notify_target returns whether a target of that name was there to remove.
+  virtual Status add_notify_target(const NotifyTarget& target) = 0;
+  virtual Result<std::vector<NotifyTarget>> list_notify_targets() = 0;
+  virtual Result<bool> remove_notify_target(std::string_view name) = 0;
+
   // --- Master key rotation (encryption at rest) ------------------------------------------
   // Every secret sealed under the master key, handed to `reseal` in turn:
   // access-key secrets (AccessKey::sealed_secret, sealed with the access key id as context),
+  // the secrets of stored notification targets (NotifyTarget::sealed_secrets),
   // and the wrapped data keys of SSE-S3 object versions and SSE-S3 multipart uploads
   // (Encryption::wrapped_key where mode is kS3). SSE-C keys are sealed under their
   // customer's key and are not visited. `reseal` returns the bytes to store instead (the same
@@ -243,10 +252,11 @@ class MetaStore {
   // secrets were visited. Meant to run while nothing else writes secrets (the rotation holds
   // the data folder's lock).
   struct SealedSecret {
-    enum class Kind { kAccessKeySecret, kObjectDataKey, kUploadDataKey };
+    enum class Kind { kAccessKeySecret, kObjectDataKey, kUploadDataKey, kNotifyTargetSecrets };
     Kind kind = Kind::kAccessKeySecret;
     // The access key id; or "bucket/key?versionId=..." for an object version; or the upload
-    // id. For messages, and as the seal's context for access keys.
+    // id; or the notification target's name. For messages, and for the seal's context of
+    // access keys and notification targets.
     std::string owner;
     std::string sealed;
   };

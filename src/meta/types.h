@@ -28,6 +28,16 @@ struct AccessKey {
   int64_t created_ns = 0;
 };
 
+// A notification target added with `cloudvault admin notify add` (the configuration file's
+// [notify.targets.NAME] are not stored). The store keeps both documents as they are given.
+struct NotifyTarget {
+  std::string name;            // unique
+  std::string type;            // "webhook", "smtp", "slack", "discord"
+  std::string settings;        // the settings that are not secret (a JSON document; opaque here)
+  std::string sealed_secrets;  // the secret settings, encrypted under the master key; opaque
+  int64_t created_ns = 0;
+};
+
 struct Bucket {
   std::string name;
   std::string owner_id;

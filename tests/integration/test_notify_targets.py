@@ -289,7 +289,8 @@ def test_list_never_shows_secrets(tmp_path, webhook, server_factory):
     assert result.returncode == 0, result.stderr
     listed = {entry["name"]: entry for entry in map(json.loads, result.stdout.splitlines())}
     assert listed["hook"] == {"name": "hook", "type": "webhook", "url": webhook.url(),
-                              "timeout_seconds": 10, "verify_tls": True, "secret": "set"}
+                              "timeout_seconds": 10, "verify_tls": True, "secret": "set",
+                              "source": "config"}
     assert listed["mail"]["url"] == "smtp://127.0.0.1:2525"
     assert listed["mail"]["password"] == "set"
     assert listed["mail"]["to"] == ["me@example.com"]

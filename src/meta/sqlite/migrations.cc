@@ -225,12 +225,26 @@ CREATE TABLE replication_stats(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 6: notification targets added with `cloudvault admin notify add` (the
+// configuration file's are not stored). settings: JSON of the settings that are not secret;
+// sealed_secrets: the others, sealed under the master key (resealed by its rotation).
+constexpr const char kSchemaV6[] = R"sql(
+CREATE TABLE notify_targets(
+  name TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  sealed_secrets BLOB NOT NULL,
+  created_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
+    {6, kSchemaV6},
 };
 
 }  // namespace

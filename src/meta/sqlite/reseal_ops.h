@@ -12,13 +12,15 @@
 
 namespace cv::meta::sqlite {
 
-// Where the walk is: access keys by id, then objects by row id, then uploads by id.
+// Where the walk is: access keys by id, then objects by row id, then uploads by id, then
+// notification targets by name.
 struct ResealCursor {
-  enum class Table { kAccessKeys, kObjects, kUploads, kDone };
+  enum class Table { kAccessKeys, kObjects, kUploads, kNotifyTargets, kDone };
   Table table = Table::kAccessKeys;
-  std::string after_text;  // access_key_id / upload_id last visited in the current table
-  int64_t after_id = 0;    // object row id last visited
-  uint64_t visited = 0;    // secrets handed to reseal so far
+  // access_key_id / upload_id / target name last visited in the current table
+  std::string after_text;
+  int64_t after_id = 0;  // object row id last visited
+  uint64_t visited = 0;  // secrets handed to reseal so far
 };
 
 // Reseals the next secrets after `cursor` (at most `batch_size` rows of the current table,

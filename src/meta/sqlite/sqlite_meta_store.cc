@@ -8,6 +8,7 @@
 #include "meta/sqlite/lifecycle_ops.h"
 #include "meta/sqlite/migrations.h"
 #include "meta/sqlite/multipart_ops.h"
+#include "meta/sqlite/notify_target_ops.h"
 #include "meta/sqlite/object_ops.h"
 #include "meta/sqlite/outbox_ops.h"
 #include "meta/sqlite/reader_pool.h"
@@ -294,6 +295,21 @@ class SqliteMetaStore final : public MetaStore {
 
   Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) override {
     return read([&](Connection& db) { return sqlite::read_usage_by_class(db, bucket); });
+  }
+
+  Status add_notify_target(const NotifyTarget& target) override {
+    return write([&](Connection& db) { return sqlite::insert_notify_target(db, target); });
+  }
+  Result<std::vector<NotifyTarget>> list_notify_targets() override {
+    return read([&](Connection& db) { return sqlite::read_notify_targets(db); });
+  }
+  Result<bool> remove_notify_target(std::string_view name) override {
+    bool removed = false;
+    CV_TRY(write([&](Connection& db) -> Status {
+      removed = CV_TRY(sqlite::remove_notify_target(db, name));
+      return {};
+    }));
+    return removed;
   }
 
   // Master key rotation: one write (one atomic batch) per call of reseal_batch; the cursor

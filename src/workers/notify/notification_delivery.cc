@@ -61,7 +61,7 @@ meta::OutboxTask task_for(std::string target, const TaskPayload& payload) {
 
 }  // namespace
 
-NotificationDelivery::NotificationDelivery(vault::Vault& vault, const TargetCatalog& targets,
+NotificationDelivery::NotificationDelivery(vault::Vault& vault, LiveTargetCatalog& targets,
                                            NotificationDeliveryOptions options)
     : vault_(vault), targets_(targets), options_(std::move(options)) {}
 
@@ -97,11 +97,13 @@ Result<std::vector<meta::OutboxTask>> NotificationDelivery::plan(const meta::Eve
 }
 
 TaskOutcome NotificationDelivery::deliver(const meta::OutboxTask& task) {
-  NotificationTarget* target = targets_.find(task.target);
+  // The snapshot keeps the target alive through the delivery, even if it is replaced.
+  const std::shared_ptr<const TargetCatalog> targets = targets_.current();
+  NotificationTarget* target = targets->find(task.target);
   if (target == nullptr) {
     return TaskOutcome::permanent("no notification target named \"" + task.target +
-                                  "\" in the configuration ([notify.targets." + task.target +
-                                  "])");
+                                  "\" (neither [notify.targets." + task.target +
+                                  "] in the configuration nor `admin notify add`)");
   }
   const meta::Event& event = task.event;
   const TaskPayload payload = read_payload(task.payload);

@@ -10,8 +10,10 @@
 // planning time (what the task records), so re-planning after a crash plans the same tasks. A
 // bucket that no longer exists plans nothing. A rule whose target the catalog does not know
 // (configured with x-amz-skip-destination-validation, or removed from the configuration file
-// since) is planned all the same and parked at its first try, so it shows in
-// `cloudvault admin events list --failed` instead of vanishing.
+// or with `admin notify remove` since) is planned all the same and parked at its first try,
+// so it shows in `cloudvault admin events list --failed` instead of vanishing. Each try looks
+// its target up in the catalog's current snapshot, so targets added or changed while the
+// server runs are used from then on.
 //
 // Thread-safe: plan() runs on the consumer's fan-out thread, deliver() on each target's.
 #pragma once
@@ -21,7 +23,7 @@
 #include "core/error.h"
 #include "meta/types.h"
 #include "vault/vault.h"
-#include "workers/notify/targets/target_catalog.h"
+#include "workers/notify/targets/live_target_catalog.h"
 #include "workers/outbox/outbox_consumer.h"
 
 namespace cv::workers::notify {
@@ -38,7 +40,7 @@ struct NotificationDeliveryOptions {
 class NotificationDelivery {
  public:
   // `vault` and `targets` must outlive this.
-  NotificationDelivery(vault::Vault& vault, const TargetCatalog& targets,
+  NotificationDelivery(vault::Vault& vault, LiveTargetCatalog& targets,
                        NotificationDeliveryOptions options);
 
   // The tasks `event` causes: target = the rule's target name, payload = the rule's Id and
@@ -58,7 +60,7 @@ class NotificationDelivery {
 
  private:
   vault::Vault& vault_;
-  const TargetCatalog& targets_;
+  LiveTargetCatalog& targets_;
   NotificationDeliveryOptions options_;
 };
 

@@ -23,13 +23,13 @@ class NotificationDeliveryTest : public ::testing::Test {
 
   vault::Vault& vault() { return temp_.vault(); }
 
-  std::unique_ptr<TargetCatalog> catalog(const std::string& hook_url) {
+  std::unique_ptr<LiveTargetCatalog> catalog(const std::string& hook_url) {
     TargetSettings hook;
     hook.name = "hook";
     hook.url = hook_url;
     hook.secret = "a-webhook-secret";
     hook.timeout = std::chrono::seconds(5);
-    return TargetCatalog::create({hook}, clock_).value();
+    return LiveTargetCatalog::fixed(TargetCatalog::create({hook}, clock_).value());
   }
 
   static vault::NotificationRule rule(std::string id, std::string target,
