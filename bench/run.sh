@@ -49,8 +49,8 @@ die() { log "error: $*"; exit 1; }
 
 [[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
-[[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify ]] ||
-  die "BENCH_ONLY knows only: console, notify"
+[[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ]] ||
+  die "BENCH_ONLY knows only: console, notify, replication"
 if [[ -z "$ONLY" ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
@@ -432,6 +432,7 @@ measure_replication() {
   bench_server replicate-large replicate-objects --bucket big-src --dest big-dst --count 1 \
     --size "${LARGE_MIB}MiB"
   # Lag: a receipt per replicated object reaches the webhook sink.
+  bench_server create-lag-src create-bucket --bucket lag-src >/dev/null
   "$SERVER_BIN" admin backup create --from lag-src --to lag-dst --receipt sink \
     --data "$WORK/data-replication" --config "$config" >/dev/null
   bench_server replication-lag notify-latency --bucket lag-src --size 4096 --rate 500 \

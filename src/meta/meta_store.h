@@ -207,9 +207,17 @@ class MetaStore {
   // the current version only when the key has none or its current version is not newer
   // (mtime_ns <= object.mtime_ns); else it joins the history as noncurrent, after the
   // versions older than it, so an older version arriving late never becomes current.
-  // NoSuchBucket. With `event`, appended in the same transaction when written.
+  // NoSuchBucket. With `event`, appended in the same transaction when written. With
+  // `settle`, the task's end is recorded in the same transaction too (as settle_replication),
+  // its kind made kReplicated when the replica was written and kSkipped (its event dropped)
+  // when it was there already: a copy and its bookkeeping commit together.
   virtual Result<ReplicaWrite> put_replica(const ObjectVersion& object,
-                                           const std::optional<Event>& event) = 0;
+                                           const std::optional<Event>& event,
+                                           const std::optional<ReplicationOutcome>& settle) = 0;
+  Result<ReplicaWrite> put_replica(const ObjectVersion& object,
+                                   const std::optional<Event>& event) {
+    return put_replica(object, event, std::nullopt);
+  }
   // Records the end of one replication task in one transaction: kReplicated / kSkipped
   // remove the task, and when no other task of the consumer for the same event remains the
   // version's replication status becomes COMPLETED (FAILED when one of them is parked);

@@ -189,8 +189,11 @@ class Vault {
   // delete marker is copied as a delete marker. kAlreadyThere, nothing stored, when the
   // destination holds that version already (skip_copy). NoSuchBucket (the destination);
   // InvalidRequest for a source encrypted with a customer key (SSE-C is not replicated).
+  // With `settle`, the replication task's end is recorded with the replica in one
+  // transaction (MetaStore::put_replica), also when it was there already.
   Result<ReplicaResult> put_replica(std::string_view bucket, const meta::ObjectVersion& source,
-                                    std::string_view storage_class);
+                                    std::string_view storage_class,
+                                    const meta::ReplicationOutcome* settle = nullptr);
   // MetaStore's replication bookkeeping, passed through.
   Status settle_replication(const meta::ReplicationOutcome& outcome);
   Status set_replication_status(std::string_view bucket, std::string_view key,

@@ -32,9 +32,17 @@ Result<std::string> Vault::initial_replication_status(const meta::ObjectVersion&
 
 Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
                                                 const meta::ObjectVersion& source,
-                                                std::string_view storage_class) {
+                                                std::string_view storage_class,
+                                                const meta::ReplicationOutcome* settle) {
   const meta::Bucket destination = CV_TRY(get_bucket(bucket));
   if (CV_TRY(meta_.get_object(bucket, source.key, source.version_id))) {
+    if (settle) {
+      meta::ReplicationOutcome skipped = *settle;
+      skipped.kind = meta::ReplicationOutcome::Kind::kSkipped;
+      skipped.bytes = 0;
+      skipped.event.reset();
+      CV_TRY(meta_.settle_replication(skipped));
+    }
     return ReplicaResult{meta::ReplicaWrite::kAlreadyThere, 0};
   }
   meta::ObjectVersion replica = source;
@@ -89,7 +97,12 @@ Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
   event = event_of(replica, replica.is_delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated"
                                                      : "s3:ObjectCreated:Put",
                    to_unix_nanos(clock_.now()), ChangeOrigin{});
-  auto written = meta_.put_replica(replica, event);
+  std::optional<meta::ReplicationOutcome> ended;
+  if (settle) {
+    ended = *settle;
+    ended->bytes = copied;
+  }
+  auto written = meta_.put_replica(replica, event, ended);
   if (!written || *written == meta::ReplicaWrite::kAlreadyThere) {
     if (stored_blob) (void)blobs_.remove(stored_blob->blob_id);
     if (!written) return fail(written.error());

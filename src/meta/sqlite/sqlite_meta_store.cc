@@ -228,12 +228,26 @@ class SqliteMetaStore final : public MetaStore {
   Status set_task_payload(int64_t task_id, std::string_view payload) override {
     return write([&](Connection& db) { return sqlite::write_task_payload(db, task_id, payload); });
   }
-  Result<ReplicaWrite> put_replica(const ObjectVersion& object,
-                                   const std::optional<Event>& event) override {
+  using MetaStore::put_replica;
+  Result<ReplicaWrite> put_replica(const ObjectVersion& object, const std::optional<Event>& event,
+                                   const std::optional<ReplicationOutcome>& settle) override {
     ReplicaWrite outcome = ReplicaWrite::kAlreadyThere;
     CV_TRY(write([&](Connection& db) -> Status {
       outcome = CV_TRY(sqlite::write_replica(db, object));
-      if (event && outcome == ReplicaWrite::kWritten) CV_TRY(sqlite::append_event(db, *event));
+      const bool written = outcome == ReplicaWrite::kWritten;
+      if (event && written) CV_TRY(sqlite::append_event(db, *event));
+      if (settle) {
+        ReplicationOutcome ended = *settle;
+        if (!written) {
+          ended.kind = ReplicationOutcome::Kind::kSkipped;
+          ended.bytes = 0;
+          ended.event.reset();
+        } else {
+          ended.kind = ReplicationOutcome::Kind::kReplicated;
+        }
+        CV_TRY(sqlite::write_replication_outcome(db, ended));
+        if (ended.event) CV_TRY(sqlite::append_event(db, *ended.event));
+      }
       return {};
     }));
     return outcome;

@@ -231,8 +231,11 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
   }
   const vault::ReplicationDestination& destination = rule->destination;
   if (!destination.is_remote()) {
+    // The copy and the task's end commit together (kSkipped when it was there already).
+    const meta::ReplicationOutcome ended = outcome_of(
+        task, rule->id, &destination, &*source, false, Copy{Copy::Kind::kCopied, source->size});
     auto copied = vault_.put_replica(destination.bucket_name(), *source,
-                                     destination.storage_class);
+                                     destination.storage_class, &ended);
     if (!copied) {
       const Error& error = copied.error();
       const std::string why = std::string(error_code_name(error.code)) + ": " + error.message;
@@ -240,10 +243,8 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
                     Copy{is_permanent(error.code) ? Copy::Kind::kPermanent : Copy::Kind::kRetry, 0,
                          why});
     }
-    return settle(task, rule->id, &destination, &*source,
-                  copied->write == meta::ReplicaWrite::kWritten
-                      ? Copy{Copy::Kind::kCopied, copied->bytes}
-                      : Copy{Copy::Kind::kSkipped});
+    if (copied->write == meta::ReplicaWrite::kAlreadyThere) ++skipped_;
+    return TaskOutcome::done();
   }
   remote::RemoteS3Client* client = remotes_.client(destination.account);
   if (client == nullptr) {
@@ -286,22 +287,11 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
                                                           : Copy{Copy::Kind::kSkipped});
 }
 
-TaskOutcome ReplicationWorker::settle(const meta::OutboxTask& task, const std::string& rule_id,
-                                      const vault::ReplicationDestination* destination,
-                                      const meta::ObjectVersion* source, const Copy& copy) {
+meta::ReplicationOutcome ReplicationWorker::outcome_of(
+    const meta::OutboxTask& task, const std::string& rule_id,
+    const vault::ReplicationDestination* destination, const meta::ObjectVersion* source,
+    bool failed, const Copy& copy) {
   const meta::Event& event = task.event;
-  const std::string where =
-      destination ? destination_target(*destination) : std::string(task.target);
-  Copy::Kind kind = copy.kind;
-  if (kind == Copy::Kind::kGone) return TaskOutcome::done();
-  if (kind == Copy::Kind::kRetry && task.attempts + 1 >= options_.max_attempts) {
-    kind = Copy::Kind::kPermanent;  // the runner parks it after this try: say so on the version
-  }
-  if (kind == Copy::Kind::kRetry) {
-    spdlog::warn("replication of {}/{} ({}) to {} failed, will retry: {}", event.bucket, event.key,
-                 event.version_id, where, copy.error);
-    return TaskOutcome::retry(copy.error);
-  }
   const int64_t now_ns = to_unix_nanos(clock_.now());
   meta::ReplicationOutcome outcome;
   outcome.consumer = std::string(kReplicateConsumer);
@@ -343,21 +333,13 @@ TaskOutcome ReplicationWorker::settle(const meta::OutboxTask& task, const std::s
     out.detail = json::serialize(with_targets);
     return out;
   };
-  if (kind == Copy::Kind::kPermanent) {
+  if (failed) {
     outcome.kind = meta::ReplicationOutcome::Kind::kFailed;
     outcome.error = copy.error;
     detail["failureReason"] = copy.error;
     outcome.event = event_for(vault::kReplicationFailedEvent, receipt.failure_targets);
-    spdlog::error("replication of {}/{} ({}) to {} FAILED: {}", event.bucket, event.key,
-                  event.version_id, where, copy.error);
-    if (auto settled = vault_.settle_replication(outcome); !settled) {
-      return TaskOutcome::retry("recording the failure: " + settled.error().message);
-    }
-    return TaskOutcome::permanent(copy.error);
-  }
-  if (kind == Copy::Kind::kSkipped) {
+  } else if (copy.kind == Copy::Kind::kSkipped) {
     outcome.kind = meta::ReplicationOutcome::Kind::kSkipped;
-    ++skipped_;
   } else {
     outcome.kind = meta::ReplicationOutcome::Kind::kReplicated;
     outcome.bytes = copy.bytes;
@@ -365,10 +347,38 @@ TaskOutcome ReplicationWorker::settle(const meta::OutboxTask& task, const std::s
       outcome.event = event_for(vault::kReplicationCompletedEvent, receipt.receipt_targets);
     }
   }
-  if (auto settled = vault_.settle_replication(outcome); !settled) {
-    return TaskOutcome::retry("recording the copy: " + settled.error().message);
+  return outcome;
+}
+
+TaskOutcome ReplicationWorker::settle(const meta::OutboxTask& task, const std::string& rule_id,
+                                      const vault::ReplicationDestination* destination,
+                                      const meta::ObjectVersion* source, const Copy& copy) {
+  const meta::Event& event = task.event;
+  const std::string where =
+      destination ? destination_target(*destination) : std::string(task.target);
+  Copy::Kind kind = copy.kind;
+  if (kind == Copy::Kind::kGone) return TaskOutcome::done();
+  if (kind == Copy::Kind::kRetry && task.attempts + 1 >= options_.max_attempts) {
+    kind = Copy::Kind::kPermanent;  // the runner parks it after this try: say so on the version
   }
-  return TaskOutcome::done();
+  if (kind == Copy::Kind::kRetry) {
+    spdlog::warn("replication of {}/{} ({}) to {} failed, will retry: {}", event.bucket, event.key,
+                 event.version_id, where, copy.error);
+    return TaskOutcome::retry(copy.error);
+  }
+  const bool failed = kind == Copy::Kind::kPermanent;
+  const meta::ReplicationOutcome outcome =
+      outcome_of(task, rule_id, destination, source, failed, copy);
+  if (failed) {
+    spdlog::error("replication of {}/{} ({}) to {} FAILED: {}", event.bucket, event.key,
+                  event.version_id, where, copy.error);
+  } else if (kind == Copy::Kind::kSkipped) {
+    ++skipped_;
+  }
+  if (auto settled = vault_.settle_replication(outcome); !settled) {
+    return TaskOutcome::retry("recording the outcome: " + settled.error().message);
+  }
+  return failed ? TaskOutcome::permanent(copy.error) : TaskOutcome::done();
 }
 
 TaskOutcome ReplicationWorker::backfill(const meta::OutboxTask& task) {

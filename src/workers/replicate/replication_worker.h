@@ -85,6 +85,11 @@ class ReplicationWorker {
                                                      const meta::ObjectVersion& source, bool fresh);
   TaskOutcome replicate(const meta::OutboxTask& task);
   TaskOutcome backfill(const meta::OutboxTask& task);
+  // The record of a task's end: stats fields and the receipt (or failure) event.
+  meta::ReplicationOutcome outcome_of(const meta::OutboxTask& task, const std::string& rule_id,
+                                      const vault::ReplicationDestination* destination,
+                                      const meta::ObjectVersion* source, bool failed,
+                                      const Copy& copy);
   // Records the end of a task (settle_replication) and turns it into the runner's outcome.
   TaskOutcome settle(const meta::OutboxTask& task, const std::string& rule_id,
                      const vault::ReplicationDestination* destination,

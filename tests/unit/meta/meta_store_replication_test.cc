@@ -218,6 +218,48 @@ TEST_P(MetaStoreConformance, AFailedDestinationMakesTheVersionFailedUntilItSucce
   EXPECT_EQ(stats[1].last_error_ns, 2000);
 }
 
+TEST_P(MetaStoreConformance, AReplicaAndItsTaskEndCommitTogether) {
+  create_bucket("b");
+  create_bucket("dst");
+  ASSERT_TRUE(store().register_consumer("replicate"));
+  ObjectVersion source = make_object("b", "k");
+  source.version_id = "v1";
+  source.replication_status = "PENDING";
+  ASSERT_TRUE(store().put_object(source, event_for("b", "k", "v1")));
+  const int64_t seq = store().list_events(0, 10)->at(0).seq;
+  OutboxTask task;
+  task.target = "local:dst";
+  task.event_seq = seq;
+  ASSERT_TRUE(store().advance_consumer("replicate", 0, seq, {task}));
+  const auto planned = *store().list_tasks("replicate", false, 0, 10);
+  ReplicationOutcome ended;
+  ended.consumer = "replicate";
+  ended.task_id = planned[0].id;
+  ended.event_seq = seq;
+  ended.bucket = "b";
+  ended.key = "k";
+  ended.version_id = "v1";
+  ended.rule_id = "r";
+  ended.bytes = 4;
+  ended.event = event_for("b", "k", "v1", "cloudvault:Replication:OperationCompleted");
+  auto written = store().put_replica(replica("k", "v1", 100, "body"), std::nullopt, ended);
+  ASSERT_TRUE(written);
+  EXPECT_EQ(*written, ReplicaWrite::kWritten);
+  EXPECT_EQ((*store().get_object("b", "k", "v1"))->replication_status, "COMPLETED");
+  EXPECT_TRUE(store().list_tasks("replicate", false, 0, 10)->empty());
+  EXPECT_EQ(store().list_events(0, 10)->back().name, "cloudvault:Replication:OperationCompleted");
+  // The same copy replayed: skipped, counted, no second receipt.
+  auto again = store().put_replica(replica("k", "v1", 100, "body"), std::nullopt, ended);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, ReplicaWrite::kAlreadyThere);
+  EXPECT_EQ(store().list_events(0, 10)->size(), 2u);
+  const auto stats = *store().replication_stats("b");
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].replicated, 1u);
+  EXPECT_EQ(stats[0].replicated_bytes, 4u);
+  EXPECT_EQ(stats[0].skipped, 1u);
+}
+
 TEST_P(MetaStoreConformance, ReplicasAreNeverMarkedAsSources) {
   create_bucket("dst");
   ASSERT_TRUE(store().put_replica(replica("k", "v1", 100, "one"), std::nullopt));
