@@ -59,6 +59,31 @@ class ConfiguredTargets final : public vault::NotificationTargetCatalog {
   meta::MetaStore& meta_;
 };
 
+// Per bucket, the versions written but not yet planned by the replication consumer (events
+// after its position): pending too, not yet attributed to a rule.
+Result<std::map<std::string, std::pair<uint64_t, uint64_t>>> unplanned_versions(
+    vault::Vault& vault) {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> by_bucket;  // count, bytes
+  int64_t after = CV_TRY(vault.consumer_position(kReplicateConsumer));
+  for (;;) {
+    auto events = CV_TRY(vault.events(after, 1000));
+    if (events.empty()) return by_bucket;
+    for (const meta::Event& event : events) {
+      after = event.seq;
+      if (!event.name.starts_with("s3:ObjectCreated:") &&
+          event.name != "s3:ObjectRemoved:DeleteMarkerCreated" &&
+          event.name != vault::kReplicationExistingEvent) {
+        continue;
+      }
+      auto version = vault.get_version(event.bucket, event.key, event.version_id);
+      if (!version || version->replication_status != "PENDING") continue;
+      auto& entry = by_bucket[event.bucket];
+      ++entry.first;
+      entry.second += event.size;
+    }
+  }
+}
+
 // Every replication task of the consumer, pending and parked.
 Result<std::vector<meta::OutboxTask>> replication_tasks(vault::Vault& vault) {
   std::vector<meta::OutboxTask> all;
@@ -109,12 +134,22 @@ json::object rule_status(const vault::ReplicationRule& rule, const meta::Replica
                         : 0.0},
       {"latency_max_seconds", static_cast<double>(stats.latency_max_ns) / 1e9},
       {"last_error", load.last_error.empty() ? stats.last_error : load.last_error},
+      // AWS's replication metrics, by their names.
+      {"OperationsPendingReplication", load.pending},
+      {"BytesPendingReplication", load.pending_bytes},
+      {"ReplicationLatency", lag_seconds},
       {"receipt", names(receipt.receipt_targets)},
       {"failure", names(receipt.failure_targets)}};
 }
 
 void print_human(const json::object& bucket) {
   std::printf("%s\n", std::string(bucket.at("bucket").as_string()).c_str());
+  if (const int64_t waiting = bucket.at("unplanned").to_number<int64_t>(); waiting > 0) {
+    std::printf("  %lld new versions (%s) not yet assigned to a rule\n",
+                static_cast<long long>(waiting),
+                workers::notify::human_size(bucket.at("unplanned_bytes").to_number<uint64_t>())
+                    .c_str());
+  }
   for (const json::value& value : bucket.at("rules").as_array()) {
     const json::object& rule = value.as_object();
     const std::string remote(rule.at("remote").as_string());
@@ -184,13 +219,18 @@ int admin_backup_status(const Config& config, const std::optional<std::string>& 
     }
     auto tasks = replication_tasks(vault);
     if (!tasks) return report_error(tasks.error());
+    auto unplanned = unplanned_versions(vault);
+    if (!unplanned) return report_error(unplanned.error());
     const int64_t now_ns = to_unix_nanos(vault.clock().now());
     json::array out;
     for (const std::string& name : names) {
       auto config_of = vault.replication(name);
       if (!config_of) return report_error(config_of.error());
       if (!*config_of) {
-        if (bucket) out.push_back(json::object{{"bucket", name}, {"rules", json::array{}}});
+        if (bucket) {
+          out.push_back(json::object{
+              {"bucket", name}, {"unplanned", 0}, {"unplanned_bytes", 0}, {"rules", json::array{}}});
+        }
         continue;
       }
       auto stats = vault.replication_stats(name);
@@ -223,7 +263,11 @@ int admin_backup_status(const Config& config, const std::optional<std::string>& 
         if (auto found = receipts->find(rule.id); found != receipts->end()) receipt = found->second;
         rules.push_back(rule_status(rule, rule_stats, loads[rule.id], receipt, now_ns));
       }
-      out.push_back(json::object{{"bucket", name}, {"rules", std::move(rules)}});
+      const auto waiting = (*unplanned)[name];
+      out.push_back(json::object{{"bucket", name},
+                                 {"unplanned", waiting.first},
+                                 {"unplanned_bytes", waiting.second},
+                                 {"rules", std::move(rules)}});
     }
     if (as_json) {
       std::printf("%s\n", json::serialize(out).c_str());

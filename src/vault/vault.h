@@ -311,6 +311,8 @@ class Vault {
   Result<std::vector<meta::ObjectVersion>> key_versions(std::string_view bucket,
                                                         std::string_view key);
   Result<std::vector<meta::Event>> events(int64_t after_seq, size_t max);
+  // The seq of the last event `consumer` has taken (0 when it never ran).
+  Result<int64_t> consumer_position(std::string_view consumer);
   // The outbox consumers' work (MetaStore, "The outbox"): tasks of one consumer (every
   // consumer's when empty), only parked ones when failed_only; retry_outbox_tasks makes
   // parked tasks due now (one by id, or all of the consumer's when task_id is 0).

@@ -264,6 +264,10 @@ Result<std::vector<meta::Event>> Vault::events(int64_t after_seq, size_t max) {
   return meta_.list_events(after_seq, max);
 }
 
+Result<int64_t> Vault::consumer_position(std::string_view consumer) {
+  return meta_.consumer_position(consumer);
+}
+
 Result<std::vector<meta::OutboxTask>> Vault::outbox_tasks(std::string_view consumer,
                                                           bool failed_only, int64_t after_id,
                                                           size_t max) {
