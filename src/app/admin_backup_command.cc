@@ -10,6 +10,7 @@
 
 #include "app/catalogs.h"
 #include "app/change_file.h"
+#include "app/admin_support.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/wiring.h"
@@ -22,24 +23,6 @@ namespace {
 
 namespace json = boost::json;
 using workers::replicate::kReplicateConsumer;
-
-int report_error(const Error& error) {
-  std::fprintf(stderr, "cloudvault: %s\n", error.message.c_str());
-  return 1;
-}
-
-template <class Body>
-int with_vault(const Config& config, Body body) {
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
-  if (!stores) return report_error(stores.error());
-  SystemClock clock;
-  vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options_from(config));
-  if constexpr (std::is_invocable_v<Body, vault::Vault&, meta::MetaStore&>) {
-    return body(vault, *stores->meta);
-  } else {
-    return body(vault);
-  }
-}
 
 // The configuration file's targets and those added with `cloudvault admin notify add`.
 class ConfiguredTargets final : public vault::NotificationTargetCatalog {
@@ -192,16 +175,15 @@ int admin_backup_create(const Config& config, const vault::BackupRequest& reques
     for (const std::string& name : request.receipt_targets) receipt.emplace_back(name);
     json::array failure;
     for (const std::string& name : request.failure_targets) failure.emplace_back(name);
-    std::printf("%s\n", json::serialize(json::object{{"rule", rule->id},
-                                                     {"from", request.source},
-                                                     {"to", request.destination},
-                                                     {"remote", request.remote},
-                                                     {"prefix", request.prefix},
-                                                     {"suffix", request.suffix},
-                                                     {"receipt", std::move(receipt)},
-                                                     {"failure", std::move(failure)},
-                                                     {"versioning", "Enabled"}})
-                            .c_str());
+    print_json(json::object{{"rule", rule->id},
+                            {"from", request.source},
+                            {"to", request.destination},
+                            {"remote", request.remote},
+                            {"prefix", request.prefix},
+                            {"suffix", request.suffix},
+                            {"receipt", std::move(receipt)},
+                            {"failure", std::move(failure)},
+                            {"versioning", "Enabled"}});
     return 0;
   });
 }
@@ -209,14 +191,9 @@ int admin_backup_create(const Config& config, const vault::BackupRequest& reques
 int admin_backup_status(const Config& config, const std::optional<std::string>& bucket,
                         bool as_json) {
   return with_vault(config, [&](vault::Vault& vault) {
-    std::vector<std::string> names;
-    if (bucket) {
-      names.push_back(*bucket);
-    } else {
-      auto buckets = vault.all_buckets();
-      if (!buckets) return report_error(buckets.error());
-      for (const meta::Bucket& entry : *buckets) names.push_back(entry.name);
-    }
+    auto found = bucket_names(vault, bucket);
+    if (!found) return report_error(found.error());
+    const std::vector<std::string>& names = *found;
     auto tasks = replication_tasks(vault);
     if (!tasks) return report_error(tasks.error());
     auto unplanned = unplanned_versions(vault);
@@ -270,7 +247,7 @@ int admin_backup_status(const Config& config, const std::optional<std::string>& 
                                  {"rules", std::move(rules)}});
     }
     if (as_json) {
-      std::printf("%s\n", json::serialize(out).c_str());
+      print_json(out);
     } else if (out.empty()) {
       std::printf("no bucket has a backup (cloudvault admin backup create --from SRC --to DST)\n");
     } else {
@@ -299,23 +276,16 @@ int admin_backup_retry(const Config& config, const std::string& bucket,
       // when it holds it (skip_copy), and copies it when it was lost there.
       auto version = vault.get_version(bucket, *key, "");
       if (!version) return report_error(version.error());
-      meta::Event event;
-      event.time_ns = to_unix_nanos(vault.clock().now());
-      event.name = vault::kReplicationExistingEvent;
-      event.bucket = bucket;
-      event.key = version->key;
-      event.version_id = version->version_id;
-      event.size = version->size;
-      event.etag = version->etag;
-      event.storage_class = version->storage_class;
+      meta::Event event =
+          vault::Vault::event_of(*version, std::string(vault::kReplicationExistingEvent),
+                                 to_unix_nanos(vault.clock().now()), {});
       event.detail = R"({"replay":true})";
       if (auto queued = vault.queue_replication({event}); !queued) {
         return report_error(queued.error());
       }
       requeued = 1;
     }
-    std::printf("%s\n",
-                json::serialize(json::object{{"retried", retried}, {"requeued", requeued}}).c_str());
+    print_json(json::object{{"retried", retried}, {"requeued", requeued}});
     return 0;
   });
 }

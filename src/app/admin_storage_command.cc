@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/admin_support.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/wiring.h"
@@ -13,25 +14,6 @@
 
 namespace cv::app {
 namespace {
-
-int report_error(const Error& error) {
-  std::fprintf(stderr, "cloudvault: %s\n", error.message.c_str());
-  return 1;
-}
-
-void print_json(const boost::json::value& value) {
-  std::printf("%s\n", boost::json::serialize(value).c_str());
-}
-
-// Opens the stores and runs `body` with a Vault over them.
-template <class Body>
-int with_vault(const Config& config, Body body) {
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
-  if (!stores) return report_error(stores.error());
-  SystemClock clock;
-  vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options_from(config));
-  return body(vault);
-}
 
 }  // namespace
 
@@ -59,14 +41,9 @@ int admin_lifecycle_run(const Config& config, double days_ahead) {
 
 int admin_usage(const Config& config, const std::optional<std::string>& bucket) {
   return with_vault(config, [&](vault::Vault& vault) {
-    std::vector<std::string> names;
-    if (bucket) {
-      names.push_back(*bucket);
-    } else {
-      auto buckets = vault.all_buckets();
-      if (!buckets) return report_error(buckets.error());
-      for (const auto& entry : *buckets) names.push_back(entry.name);
-    }
+    auto found = bucket_names(vault, bucket);
+    if (!found) return report_error(found.error());
+    const std::vector<std::string>& names = *found;
     boost::json::array out;
     for (const std::string& name : names) {
       auto usage = vault.usage_by_class(name);

@@ -425,15 +425,9 @@ TaskOutcome ReplicationWorker::backfill(const meta::OutboxTask& task) {
               .empty()) {
         continue;
       }
-      meta::Event event;
-      event.time_ns = to_unix_nanos(clock_.now());
-      event.name = vault::kReplicationExistingEvent;
-      event.bucket = bucket;
-      event.key = version.key;
-      event.version_id = version.version_id;
-      event.size = version.size;
-      event.etag = version.etag;
-      event.storage_class = version.storage_class;
+      meta::Event event =
+          vault::Vault::event_of(version, std::string(vault::kReplicationExistingEvent),
+                                 to_unix_nanos(clock_.now()), {});
       queued.push_back(std::move(event));
     }
     if (auto status = vault_.queue_replication(queued); !status) {
