@@ -122,7 +122,8 @@ json::object rule_status(const vault::ReplicationRule& rule, const meta::Replica
       {"BytesPendingReplication", load.pending_bytes},
       {"ReplicationLatency", lag_seconds},
       {"receipt", names(receipt.receipt_targets)},
-      {"failure", names(receipt.failure_targets)}};
+      {"failure", names(receipt.failure_targets)},
+      {"digest_seconds", receipt.digest_seconds}};
 }
 
 void print_human(const json::object& bucket) {
@@ -183,6 +184,7 @@ int admin_backup_create(const Config& config, const vault::BackupRequest& reques
                             {"suffix", request.suffix},
                             {"receipt", std::move(receipt)},
                             {"failure", std::move(failure)},
+                            {"digest_seconds", request.digest_seconds},
                             {"versioning", "Enabled"}});
     return 0;
   });

@@ -288,6 +288,12 @@ int main(int argc, char** argv) {
                             "a notification target that gets a receipt per backed-up object");
   backup_create->add_option("--failure", backup_failures,
                             "a notification target told when an object cannot be backed up");
+  backup_create
+      ->add_option("--digest", backup_request.digest_seconds,
+                   "receipts as one message per SECONDS (aligned windows) listing the objects, "
+                   "instead of one per object")
+      ->check(CLI::Range(int64_t{1}, cv::vault::kMaxDigestSeconds))
+      ->option_text("SECONDS");
   backup_create->callback([&] {
     backup_request.receipt_targets = backup_receipts;
     backup_request.failure_targets = backup_failures;

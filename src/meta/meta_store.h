@@ -175,6 +175,9 @@ class MetaStore {
   //   (attempts, next_try_ns, last_error, failed replace the stored ones; missing ids are
   //   ignored). due_tasks returns a target's pending tasks with next_try_ns <= now_ns by
   //   (next_try_ns, id), each with its event; pending_targets the targets that have any.
+  // - tasks_with_payload returns a target's pending tasks (due or not) whose payload is
+  //   exactly `payload`, by id, at most `max`, each with its event: the tasks a consumer
+  //   does as one piece of work (a digest of many events in one message).
   // - retry_tasks turns failed tasks back into pending ones due at now_ns: the one with
   //   `task_id`, or every failed task of the consumer when task_id is 0; returns how many.
   // - prune_events removes up to `max` events older than before_ns that every registered
@@ -187,6 +190,10 @@ class MetaStore {
                                                     std::string_view target, int64_t now_ns,
                                                     size_t max) = 0;
   virtual Result<std::vector<std::string>> pending_targets(std::string_view consumer) = 0;
+  virtual Result<std::vector<OutboxTask>> tasks_with_payload(std::string_view consumer,
+                                                             std::string_view target,
+                                                             std::string_view payload,
+                                                             size_t max) = 0;
   virtual Status finish_tasks(const std::vector<int64_t>& task_ids) = 0;
   virtual Status update_tasks(const std::vector<OutboxTask>& tasks) = 0;
   // Replaces a task's payload (an executor's progress, e.g. the multipart upload it is

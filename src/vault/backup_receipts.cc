@@ -30,8 +30,10 @@ bool names_from_json(const json::object& object, std::string_view field,
 std::string to_json(const BackupReceipts& receipts) {
   json::object rules;
   for (const auto& [rule_id, receipt] : receipts) {
-    rules[rule_id] = json::object{{"receipt", names_to_json(receipt.receipt_targets)},
-                                  {"failure", names_to_json(receipt.failure_targets)}};
+    json::object entry{{"receipt", names_to_json(receipt.receipt_targets)},
+                       {"failure", names_to_json(receipt.failure_targets)}};
+    if (receipt.digest_seconds > 0) entry["digest_seconds"] = receipt.digest_seconds;
+    rules[rule_id] = std::move(entry);
   }
   return json::serialize(json::object{{"rules", std::move(rules)}});
 }
@@ -52,6 +54,10 @@ Result<BackupReceipts> backup_receipts_from_json(std::string_view text) {
     if (!names_from_json(entry.get_object(), "receipt", receipt.receipt_targets) ||
         !names_from_json(entry.get_object(), "failure", receipt.failure_targets)) {
       return unreadable();
+    }
+    if (const json::value* digest = entry.get_object().if_contains("digest_seconds")) {
+      if (!digest->is_int64() || digest->get_int64() < 0) return unreadable();
+      receipt.digest_seconds = digest->get_int64();
     }
     receipts.emplace(std::string(rule_id), std::move(receipt));
   }

@@ -1,12 +1,15 @@
 // Who hears about a backup: per replication rule of a bucket, the notification targets that
 // get a receipt for each replicated version ("Backed up photos/a.jpg (3.2 MB) to backup"),
-// and those told when a version fails to replicate. Our extension to S3's replication
+// and those told when a version fails to replicate; receipts may come as a digest instead,
+// one message per `digest_seconds` listing the versions of that interval (failures are never
+// digested). Our extension to S3's replication
 // configuration (which has no such field); `cloudvault admin backup create --receipt/--failure`
 // and the console write it. Stored as bucket config kind "backup".
 //
 // Pure: no I/O; thread-safe on distinct or const data.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -26,9 +29,15 @@ inline constexpr std::string_view kReplicationCompletedEvent =
 inline constexpr std::string_view kReplicationFailedEvent =
     "s3:Replication:OperationFailedReplication";
 
+// The longest digest interval: a week.
+inline constexpr int64_t kMaxDigestSeconds = 7 * 24 * 3600;
+
 struct BackupReceipt {
   std::vector<std::string> receipt_targets;
   std::vector<std::string> failure_targets;
+  // 0: one receipt per replicated version; N (1..kMaxDigestSeconds): one message per target
+  // for each N-second window (aligned on multiples of N since the epoch) with receipts.
+  int64_t digest_seconds = 0;
 };
 
 using BackupReceipts = std::map<std::string, BackupReceipt, std::less<>>;  // by rule id

@@ -79,6 +79,9 @@ struct BackupRequest {
   std::string suffix;  // our extension (cloudvault:suffix); empty: any key
   std::vector<std::string> receipt_targets;
   std::vector<std::string> failure_targets;
+  // Receipts as one digest per this many seconds (BackupReceipt::digest_seconds); 0: one
+  // receipt per object. Needs receipt_targets; at most kMaxDigestSeconds.
+  int64_t digest_seconds = 0;
 };
 
 struct ChangeOrigin {
@@ -205,8 +208,9 @@ class Vault {
   // server, for the destination (created, owned by the source's owner, when missing); adds
   // (or replaces) the rule "backup-to-DST" ("backup-to-REMOTE-DST") copying every version
   // under `prefix` ending in `suffix`, existing ones included, delete markers not; records its
-  // receipt and failure targets. Errors as put_replication; InvalidArgument for an unknown
-  // target. Returns the rule.
+  // receipt and failure targets and the receipts' digest interval. Errors as put_replication;
+  // InvalidArgument for an unknown target, or a digest interval out of range or without
+  // receipt targets (checked before anything changes). Returns the rule.
   Result<ReplicationRule> set_up_backup(const BackupRequest& request,
                                         const ReplicationRemoteCatalog& remotes,
                                         const NotificationTargetCatalog& targets);
@@ -319,6 +323,12 @@ class Vault {
   Result<std::vector<meta::OutboxTask>> outbox_tasks(std::string_view consumer, bool failed_only,
                                                      int64_t after_id, size_t max);
   Result<uint64_t> retry_outbox_tasks(std::string_view consumer, int64_t task_id);
+  // A target's pending tasks with exactly this payload, by id (MetaStore::tasks_with_payload):
+  // the tasks a consumer does as one (a digest).
+  Result<std::vector<meta::OutboxTask>> outbox_tasks_with_payload(std::string_view consumer,
+                                                                  std::string_view target,
+                                                                  std::string_view payload,
+                                                                  size_t max);
   // Removes events older than `retention` that no consumer needs any more; returns how many.
   Result<uint64_t> prune_events(std::chrono::seconds retention);
   Result<std::vector<meta::ClassUsage>> usage_by_class(std::string_view bucket);

@@ -35,6 +35,14 @@ Result<ReplicationRule> Vault::set_up_backup(const BackupRequest& request,
                                              const ReplicationRemoteCatalog& remotes,
                                              const NotificationTargetCatalog& targets) {
   const meta::Bucket source = CV_TRY(get_bucket(request.source));
+  if (request.digest_seconds < 0 || request.digest_seconds > kMaxDigestSeconds) {
+    return fail(
+        ErrorCode::kInvalidArgument,
+        "A digest interval is 1 to " + std::to_string(kMaxDigestSeconds) + " seconds (a week).");
+  }
+  if (request.digest_seconds > 0 && request.receipt_targets.empty()) {
+    return fail(ErrorCode::kInvalidArgument, "A digest needs a receipt target (--receipt).");
+  }
   for (const std::string& target : request.receipt_targets) {
     if (!targets.has_target(target)) {
       return fail(ErrorCode::kInvalidArgument,
@@ -81,7 +89,8 @@ Result<ReplicationRule> Vault::set_up_backup(const BackupRequest& request,
   BackupReceipts receipts = CV_TRY(backup_receipts(request.source));
   receipts.erase(id);
   if (!request.receipt_targets.empty() || !request.failure_targets.empty()) {
-    receipts[id] = BackupReceipt{request.receipt_targets, request.failure_targets};
+    receipts[id] =
+        BackupReceipt{request.receipt_targets, request.failure_targets, request.digest_seconds};
   }
   CV_TRY(put_backup_receipts(request.source, receipts));
   return rule;

@@ -274,6 +274,13 @@ Result<std::vector<meta::OutboxTask>> Vault::outbox_tasks(std::string_view consu
   return meta_.list_tasks(consumer, failed_only, after_id, max);
 }
 
+Result<std::vector<meta::OutboxTask>> Vault::outbox_tasks_with_payload(std::string_view consumer,
+                                                                       std::string_view target,
+                                                                       std::string_view payload,
+                                                                       size_t max) {
+  return meta_.tasks_with_payload(consumer, target, payload, max);
+}
+
 Result<uint64_t> Vault::retry_outbox_tasks(std::string_view consumer, int64_t task_id) {
   return meta_.retry_tasks(consumer, task_id, to_unix_nanos(clock_.now()));
 }

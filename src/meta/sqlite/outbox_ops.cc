@@ -165,6 +165,22 @@ Result<std::vector<std::string>> read_pending_targets(Connection& db, std::strin
   return targets;
 }
 
+// Through outbox_tasks_due: a scan of the target's pending tasks, not of every task.
+Result<std::vector<OutboxTask>> read_tasks_with_payload(Connection& db, std::string_view consumer,
+                                                        std::string_view target,
+                                                        std::string_view payload, size_t max) {
+  auto stmt = CV_TRY(db.prepare(task_select() +
+                                "WHERE t.consumer = ?1 AND t.target = ?2 AND t.failed = 0 AND "
+                                "t.payload = ?3 ORDER BY t.id LIMIT ?4"));
+  stmt.bind_text(1, consumer)
+      .bind_text(2, target)
+      .bind_text(3, payload)
+      .bind_int(4, static_cast<int64_t>(max));
+  std::vector<OutboxTask> tasks;
+  while (CV_TRY(stmt.step())) tasks.push_back(task_from_row(stmt));
+  return tasks;
+}
+
 Status remove_tasks(Connection& db, const std::vector<int64_t>& task_ids) {
   auto stmt = CV_TRY(db.prepare("DELETE FROM outbox_tasks WHERE id = ?1"));
   for (const int64_t id : task_ids) {

@@ -25,6 +25,9 @@ Result<std::vector<OutboxTask>> read_due_tasks(Connection& db, std::string_view 
                                                std::string_view target, int64_t now_ns,
                                                size_t max);
 Result<std::vector<std::string>> read_pending_targets(Connection& db, std::string_view consumer);
+Result<std::vector<OutboxTask>> read_tasks_with_payload(Connection& db, std::string_view consumer,
+                                                        std::string_view target,
+                                                        std::string_view payload, size_t max);
 Status remove_tasks(Connection& db, const std::vector<int64_t>& task_ids);
 Status write_task_attempts(Connection& db, const std::vector<OutboxTask>& tasks);
 Result<std::vector<OutboxTask>> read_tasks(Connection& db, std::string_view consumer,

@@ -221,6 +221,14 @@ class SqliteMetaStore final : public MetaStore {
   Result<std::vector<std::string>> pending_targets(std::string_view consumer) override {
     return read([&](Connection& db) { return sqlite::read_pending_targets(db, consumer); });
   }
+  Result<std::vector<OutboxTask>> tasks_with_payload(std::string_view consumer,
+                                                     std::string_view target,
+                                                     std::string_view payload,
+                                                     size_t max) override {
+    return read([&](Connection& db) {
+      return sqlite::read_tasks_with_payload(db, consumer, target, payload, max);
+    });
+  }
   Status finish_tasks(const std::vector<int64_t>& task_ids) override {
     if (task_ids.empty()) return {};
     return write([&](Connection& db) { return sqlite::remove_tasks(db, task_ids); });

@@ -1,10 +1,12 @@
 #include "workers/notify/notification_delivery.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/encoding.h"
 #include "vault/backup_receipts.h"
 #include "vault/notification_config.h"
+#include "workers/notify/digest_message.h"
 #include "workers/notify/event_message.h"
 #include "workers/notify/targets/delivery_outcome.h"
 
@@ -73,8 +75,13 @@ Result<std::vector<meta::OutboxTask>> NotificationDelivery::plan(const meta::Eve
     return std::unexpected(bucket.error());
   }
   if (event.name == vault::kTestEventName || event.name == vault::kReplicationCompletedEvent) {
+    const std::optional<DigestWindow> window = digest_window_of(event);
     for (std::string& target : vault::test_event_targets(event.detail)) {
       tasks.push_back(task_for(std::move(target), {"", bucket->owner_id}));
+      if (window) {  // one message per window, when it ends (receipt_digest.h)
+        tasks.back().payload = digest_payload(*window);
+        tasks.back().next_try_ns = window->end_ns;
+      }
     }
     return tasks;
   }
@@ -105,6 +112,9 @@ TaskOutcome NotificationDelivery::deliver(const meta::OutboxTask& task) {
                                   "\" (neither [notify.targets." + task.target +
                                   "] in the configuration nor `admin notify add`)");
   }
+  if (std::optional<DigestWindow> window = read_digest_payload(task.payload)) {
+    return deliver_digest(*target, task, *window);
+  }
   const meta::Event& event = task.event;
   const TaskPayload payload = read_payload(task.payload);
   NotificationMessage message;
@@ -130,6 +140,30 @@ TaskOutcome NotificationDelivery::deliver(const meta::OutboxTask& task) {
     message.console_url = console_link(options_.public_url, event.bucket, event.key);
   }
   return to_task_outcome(target->deliver(message));
+}
+
+TaskOutcome NotificationDelivery::deliver_digest(NotificationTarget& target,
+                                                 const meta::OutboxTask& task,
+                                                 const DigestWindow& window) {
+  auto gathered = vault_.outbox_tasks_with_payload(kNotifyConsumer, task.target, task.payload,
+                                                   kDigestMaxReceipts);
+  if (!gathered) return TaskOutcome::retry("gathering the digest: " + gathered.error().message);
+  std::vector<meta::OutboxTask> receipts = std::move(*gathered);
+  if (std::none_of(receipts.begin(), receipts.end(),
+                   [&](const meta::OutboxTask& receipt) { return receipt.id == task.id; })) {
+    // Beyond the first kDigestMaxReceipts: this message starts with it.
+    receipts.insert(receipts.begin(), task);
+    if (receipts.size() > kDigestMaxReceipts) receipts.pop_back();
+  }
+  const std::string link =
+      options_.public_url.empty() ? "" : console_link(options_.public_url, window.bucket, "");
+  const NotificationMessage message =
+      digest_message(window, receipts, destination_of(receipts.front().event), link);
+  TaskOutcome outcome = to_task_outcome(target.deliver(message));
+  for (const meta::OutboxTask& receipt : receipts) {
+    if (receipt.id != task.id) outcome.covers.push_back(receipt.id);
+  }
+  return outcome;
 }
 
 OutboxPlanner NotificationDelivery::planner() {

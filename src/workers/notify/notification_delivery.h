@@ -4,7 +4,11 @@
 // S3's event message (event_message.h) and hands it to that target (targets/).
 //
 // s3:TestEvent (written when a configuration is saved) is planned to every target its detail
-// names (vault::test_event_targets) and delivered as S3's test message.
+// names (vault::test_event_targets) and delivered as S3's test message; so are backup receipts
+// and failures (cloudvault:Replication:OperationCompleted, s3:Replication:OperationFailed-
+// Replication) to the targets of their rule, a receipt whose rule asks for a digest as a task
+// due at its window's end that is delivered as one message for the whole window
+// (receipt_digest.h).
 //
 // Contract: planning is a function of the event, the bucket's configuration and its owner at
 // planning time (what the task records), so re-planning after a crash plans the same tasks. A
@@ -23,6 +27,7 @@
 #include "core/error.h"
 #include "meta/types.h"
 #include "vault/vault.h"
+#include "workers/notify/receipt_digest.h"
 #include "workers/notify/targets/live_target_catalog.h"
 #include "workers/outbox/outbox_consumer.h"
 
@@ -47,7 +52,8 @@ class NotificationDelivery {
   // the bucket owner (JSON). Fails only when the store cannot be read.
   Result<std::vector<meta::OutboxTask>> plan(const meta::Event& event);
   // One try of one task: done, a retryable failure, or a permanent one (unknown target, a
-  // refusal the receiver will repeat).
+  // refusal the receiver will repeat). A digest's task sends its window's message and covers
+  // the window's other pending tasks (TaskOutcome::covers).
   TaskOutcome deliver(const meta::OutboxTask& task);
 
   // plan() and deliver() in the shapes OutboxConsumer takes.
@@ -59,6 +65,9 @@ class NotificationDelivery {
                                    std::string_view key);
 
  private:
+  TaskOutcome deliver_digest(NotificationTarget& target, const meta::OutboxTask& task,
+                             const DigestWindow& window);
+
   vault::Vault& vault_;
   LiveTargetCatalog& targets_;
   NotificationDeliveryOptions options_;

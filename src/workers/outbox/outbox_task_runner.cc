@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace cv::workers {
@@ -33,6 +35,10 @@ OutboxTaskRunner::OutboxTaskRunner(meta::MetaStore& store, std::string consumer,
       parallelism_(parallelism == 0 ? 1 : parallelism),
       rng_(std::random_device{}()) {}
 
+bool OutboxTaskRunner::ends(const meta::OutboxTask& task, const TaskOutcome& outcome) const {
+  return outcome.kind != TaskOutcome::Kind::kRetry || task.attempts + 1 >= policy_.max_attempts;
+}
+
 Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
   const int64_t now = to_unix_nanos(clock_.now());
   Report report;
@@ -42,12 +48,24 @@ Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
   }
   std::vector<meta::OutboxTask> due = CV_TRY(store_.due_tasks(consumer_, target_, now, batch_));
   // Each task's outcome, in batch order; unset for tasks not tried (after a retryable failure
-  // on their lane).
+  // on their lane, or covered by another task's try).
   std::vector<std::optional<TaskOutcome>> outcomes(due.size());
+  // Tasks an ending try covered: not to be run (shared by the lanes).
+  std::mutex covered_mutex;
+  std::unordered_set<int64_t> covered;
   auto run_lane = [&](const std::vector<size_t>& lane) {
     for (const size_t index : lane) {
+      {
+        std::lock_guard lock(covered_mutex);
+        if (covered.contains(due[index].id)) continue;
+      }
       outcomes[index] = executor_(due[index]);
-      if (outcomes[index]->kind == TaskOutcome::Kind::kRetry) return;
+      const TaskOutcome& outcome = *outcomes[index];
+      if (!outcome.covers.empty() && ends(due[index], outcome)) {
+        std::lock_guard lock(covered_mutex);
+        covered.insert(outcome.covers.begin(), outcome.covers.end());
+      }
+      if (outcome.kind == TaskOutcome::Kind::kRetry) return;
     }
   };
   const size_t lanes_wanted = std::min(parallelism_, due.size());
@@ -70,13 +88,21 @@ Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
   std::vector<int64_t> finished;
   std::vector<meta::OutboxTask> failed;
   bool retryable_failure = false;
+  // Each task ends at most once in a run: by its own try, or covered by an earlier one's (in
+  // batch order; with lanes a covered task may also have run on another lane meanwhile).
+  std::unordered_set<int64_t> ended;
   for (size_t i = 0; i < due.size(); ++i) {
-    if (!outcomes[i]) continue;
+    if (!outcomes[i] || !ended.insert(due[i].id).second) continue;
     const TaskOutcome& outcome = *outcomes[i];
     meta::OutboxTask& task = due[i];
     if (outcome.kind == TaskOutcome::Kind::kDone) {
       finished.push_back(task.id);
       ++report.done;
+      for (const int64_t id : outcome.covers) {
+        if (!ended.insert(id).second) continue;
+        finished.push_back(id);
+        ++report.done;
+      }
       continue;
     }
     ++task.attempts;
@@ -89,6 +115,13 @@ Result<OutboxTaskRunner::Report> OutboxTaskRunner::run_once() {
       spdlog::warn("{} to {}: event {} ({} {}/{}) failed after {} tries, parked: {}", consumer_,
                    target_, task.event_seq, task.event.name, task.event.bucket, task.event.key,
                    task.attempts, task.last_error);
+      for (const int64_t id : outcome.covers) {
+        if (!ended.insert(id).second) continue;
+        meta::OutboxTask other = task;  // parked as it is, with its error and attempts
+        other.id = id;
+        failed.push_back(std::move(other));
+        ++report.parked;
+      }
     } else {
       task.next_try_ns = now + retry_delay(policy_, task.attempts, rng_).count();
       ++report.retried;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/error.h"
@@ -33,6 +34,13 @@ struct TaskOutcome {
   };
   Kind kind = Kind::kDone;
   std::string error;  // why, for logs and `admin events list --failed`
+  // Other tasks of the same consumer and target this try did the work of (a digest: one
+  // message for many tasks). When this task is removed (done) or parked (a permanent failure,
+  // or its last try), so are they (parked with this try's error and attempts), and those in
+  // the runner's batch are not run; when it is to be retried, they stay as they are. With
+  // several lanes, a covered task another lane has already started runs all the same (still
+  // at least once): a consumer that needs each group sent once uses one lane per target.
+  std::vector<int64_t> covers;
 
   static TaskOutcome done() { return {}; }
   static TaskOutcome retry(std::string why) { return {Kind::kRetry, std::move(why)}; }
@@ -70,7 +78,9 @@ class OutboxTaskRunner {
     size_t parked = 0;
     bool held = false;  // the target is held after a retryable failure: nothing was tried
   };
-  // Runs up to one batch of the target's due tasks, in order, and records their outcomes.
+  // Runs up to one batch of the target's due tasks, in order, and records their outcomes
+  // (with those of the tasks an outcome covers, which are counted as done or parked too and
+  // never run once covered, so a digest is sent once per run however its tasks are batched).
   // A retryable failure ends the batch and holds the whole target (every later run_once
   // returns at once, reading nothing) for retry_delay(policy, N), N = runs in a row that ended
   // in a retryable failure; the first success resets N. So a target that is down costs one
@@ -81,6 +91,9 @@ class OutboxTaskRunner {
   Result<Report> run_once();
 
  private:
+  // Whether this try ends the task (done, or parked: a permanent failure or its last try).
+  bool ends(const meta::OutboxTask& task, const TaskOutcome& outcome) const;
+
   meta::MetaStore& store_;
   std::string consumer_;
   std::string target_;

@@ -344,6 +344,7 @@ meta::ReplicationOutcome ReplicationWorker::outcome_of(
     outcome.kind = meta::ReplicationOutcome::Kind::kReplicated;
     outcome.bytes = copy.bytes;
     if (!receipt.receipt_targets.empty()) {
+      if (receipt.digest_seconds > 0) detail["digest_seconds"] = receipt.digest_seconds;
       outcome.event = event_for(vault::kReplicationCompletedEvent, receipt.receipt_targets);
     }
   }

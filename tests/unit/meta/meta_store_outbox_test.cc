@@ -224,6 +224,50 @@ TEST_P(MetaStoreConformance, TasksAreDueRetriedParkedAndFinished) {
   EXPECT_TRUE(store().pending_targets("notify")->empty());
 }
 
+TEST_P(MetaStoreConformance, TasksSharingAPayloadAreFoundTogether) {
+  create_bucket("b");
+  const int64_t start = *store().register_consumer("notify");
+  ASSERT_TRUE(store().register_consumer("other"));
+  for (const char* key : {"a", "b", "c", "d"}) {
+    ASSERT_TRUE(
+        store().put_object(make_object("b", key), change_event("s3:ObjectCreated:Put", key)));
+  }
+  const auto events = *store().list_events(start, 10);
+  ASSERT_EQ(events.size(), 4u);
+  auto with = [](OutboxTask task, std::string payload) {
+    task.payload = std::move(payload);
+    return task;
+  };
+  ASSERT_TRUE(store().advance_consumer(
+      "notify", start, events.back().seq,
+      {with(task_for(events[0], "mail", 900), "window-1"),
+       with(task_for(events[1], "mail", 900), "window-2"),
+       with(task_for(events[2], "mail", 900), "window-1"),
+       with(task_for(events[3], "hook", 900), "window-1"),      // another target
+       with(task_for(events[3], "mail", 2000), "window-1")}));  // due later: found too
+  ASSERT_TRUE(store().advance_consumer("other", start, events.back().seq,
+                                       {with(task_for(events[1], "mail"), "window-1")}));
+
+  auto group = *store().tasks_with_payload("notify", "mail", "window-1", 10);
+  ASSERT_EQ(group.size(), 3u);
+  EXPECT_EQ(group[0].event.key, "a");  // by id
+  EXPECT_EQ(group[1].event.key, "c");
+  EXPECT_EQ(group[2].event.key, "d");
+  EXPECT_EQ(group[0].payload, "window-1");
+  EXPECT_EQ(group[0].next_try_ns, 900);
+  EXPECT_EQ(store().tasks_with_payload("notify", "mail", "window-1", 2)->size(), 2u);
+  EXPECT_TRUE(store().tasks_with_payload("notify", "mail", "window-", 10)->empty());
+
+  // Parked and finished tasks are not part of it.
+  OutboxTask parked = group[1];
+  parked.failed = true;
+  ASSERT_TRUE(store().update_tasks({parked}));
+  ASSERT_TRUE(store().finish_tasks({group[2].id}));
+  group = *store().tasks_with_payload("notify", "mail", "window-1", 10);
+  ASSERT_EQ(group.size(), 1u);
+  EXPECT_EQ(group[0].event.key, "a");
+}
+
 TEST_P(MetaStoreConformance, PruningKeepsWhatAConsumerStillNeeds) {
   create_bucket("b");
   const int64_t start = *store().register_consumer("notify");

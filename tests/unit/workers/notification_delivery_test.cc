@@ -10,6 +10,7 @@
 
 #include "core/byte_source.h"
 #include "vault/temp_vault.h"
+#include "workers/outbox/outbox_fan_out.h"
 #include "workers/targets/receiver.h"
 
 namespace cv::workers::notify {
@@ -168,6 +169,84 @@ TEST_F(NotificationDeliveryTest, ReceiverErrorsAreRetriedOrParked) {
   auto other = catalog(refusing.url());
   NotificationDelivery refused(vault(), *other, {});
   EXPECT_EQ(refused.deliver(task).kind, TaskOutcome::Kind::kPermanent);
+}
+
+// A receipt (or failure) as the replication worker writes it, appended to the outbox.
+meta::Event replication_event(meta::MetaStore& store, std::string_view name, std::string key,
+                              int64_t time_ns, int64_t digest_seconds) {
+  meta::Event event;
+  event.time_ns = time_ns;
+  event.name = std::string(name);
+  event.bucket = "bkt";
+  event.key = std::move(key);
+  event.version_id = "null";
+  event.size = 1000;
+  json::object detail{{"replicationRuleId", "backup-to-dst"},
+                      {"destinationBucket", "dst"},
+                      {"targets", json::array{"hook"}}};
+  if (digest_seconds > 0) detail["digest_seconds"] = digest_seconds;
+  event.detail = json::serialize(detail);
+  EXPECT_TRUE(store.queue_replication({event}));
+  return event;
+}
+
+TEST_F(NotificationDeliveryTest, DigestReceiptsGoOutAsOneMessagePerWindowAndFailuresAtOnce) {
+  testing::Receiver receiver(200);
+  auto targets = catalog(receiver.url());
+  NotificationDelivery delivery(vault(), *targets, {.public_url = "https://vault.example"});
+  meta::MetaStore& store = temp_.meta();
+  auto fan_out = OutboxFanOut::open(store, std::string(kNotifyConsumer), delivery.planner());
+  ASSERT_TRUE(fan_out);
+  constexpr int64_t kMinute = 60'000'000'000;
+  const int64_t now = to_unix_nanos(clock_.now());
+  const int64_t window_end = now - now % kMinute + kMinute;
+  for (const char* key : {"a.jpg", "b.jpg", "c.jpg"}) {
+    replication_event(store, vault::kReplicationCompletedEvent, key, now, 60);
+  }
+  replication_event(store, vault::kReplicationCompletedEvent, "next.jpg", window_end, 60);
+  replication_event(store, vault::kReplicationCompletedEvent, "single.jpg", now, 0);
+  replication_event(store, vault::kReplicationFailedEvent, "broken.jpg", now, 60);
+  ASSERT_EQ(*fan_out->run_once(), 6u);
+
+  // The digest's tasks wait for their window's end and share one payload.
+  const auto planned = *store.list_tasks(kNotifyConsumer, false, 0, 10);
+  ASSERT_EQ(planned.size(), 6u);
+  EXPECT_EQ(planned[0].next_try_ns, window_end);
+  EXPECT_EQ(planned[1].payload, planned[0].payload);
+  EXPECT_EQ(planned[3].next_try_ns, window_end + kMinute);
+  EXPECT_NE(planned[3].payload, planned[0].payload);
+  EXPECT_EQ(planned[4].next_try_ns, 0);  // no digest asked
+  EXPECT_EQ(planned[5].next_try_ns, 0);  // failures are never digested
+
+  OutboxTaskRunner runner(store, std::string(kNotifyConsumer), "hook", delivery.executors()("hook"),
+                          {}, clock_);
+  EXPECT_EQ(runner.run_once()->done, 2u);
+  auto requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(
+      json::parse(requests[0].body).at("Records").at(0).at("s3").at("object").at("key").as_string(),
+      "single.jpg");
+  EXPECT_EQ(json::parse(requests[1].body).at("Records").at(0).at("eventName").as_string(),
+            "Replication:OperationFailedReplication");
+
+  clock_.set(from_unix_nanos(window_end));
+  EXPECT_EQ(runner.run_once()->done, 3u);  // one message, three receipts
+  requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  const json::value digest = json::parse(requests[2].body);
+  EXPECT_EQ(digest.at("cloudvault").as_string(), "BackupDigest");
+  EXPECT_EQ(digest.at("rule").as_string(), "backup-to-dst");
+  EXPECT_EQ(digest.at("destination").as_string(), "dst");
+  EXPECT_EQ(digest.at("count").to_number<int>(), 3);
+  EXPECT_EQ(digest.at("bytes").to_number<int>(), 3000);
+  EXPECT_EQ(digest.at("objects").at(2).at("key").as_string(), "c.jpg");
+
+  clock_.set(from_unix_nanos(window_end + kMinute));
+  EXPECT_EQ(runner.run_once()->done, 1u);
+  requests = receiver.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(json::parse(requests[3].body).at("objects").at(0).at("key").as_string(), "next.jpg");
+  EXPECT_TRUE(store.list_tasks(kNotifyConsumer, false, 0, 10)->empty());
 }
 
 TEST(NotificationDeliveryLinks, PointAtTheFolderInTheConsole) {

@@ -309,6 +309,112 @@ TEST_F(OutboxTest, LanesRunKeysConcurrentlyAndEachKeyInOrder) {
   EXPECT_TRUE(store().list_tasks("replicate", false, 0, 100)->empty());
 }
 
+// A digest: the task that runs first does the work of the others (TaskOutcome::covers).
+TEST_F(OutboxTest, ATryCoveringOtherTasksEndsThemWithItAndNeverRunsThemAgain) {
+  auto fan_out = OutboxFanOut::open(
+      store(), "notify", [](const meta::Event& event) -> Result<std::vector<meta::OutboxTask>> {
+        meta::OutboxTask task;
+        task.target = "hook";
+        task.payload = event.key.substr(0, 1);  // the group
+        return std::vector<meta::OutboxTask>{task};
+      });
+  ASSERT_TRUE(fan_out);
+  for (const char* key : {"a1", "a2", "b1", "a3", "b2", "a4"}) ASSERT_TRUE(put(key, "x"));
+  ASSERT_EQ(*fan_out->run_once(), 6u);
+  std::vector<std::string> sent;  // one entry per message: its group's keys
+  std::string failing;            // a group whose message fails so
+  TaskOutcome::Kind failure = TaskOutcome::Kind::kRetry;
+  auto executor = [&](const meta::OutboxTask& task) {
+    const auto group = *store().tasks_with_payload("notify", "hook", task.payload, 100);
+    TaskOutcome outcome;
+    if (task.payload == failing) {
+      outcome = failure == TaskOutcome::Kind::kRetry ? TaskOutcome::retry("HTTP 503")
+                                                     : TaskOutcome::permanent("HTTP 404");
+    } else {
+      std::string keys;
+      for (const meta::OutboxTask& member : group) keys += member.event.key + " ";
+      sent.push_back(keys);
+    }
+    for (const meta::OutboxTask& member : group) outcome.covers.push_back(member.id);
+    return outcome;
+  };
+  RetryPolicy policy{.first_delay = seconds(10), .max_delay = seconds(60), .max_attempts = 5};
+  // A batch of 2: group "a" has tasks outside the batch, which its message covers all the same.
+  OutboxTaskRunner small(store(), "notify", "hook", executor, policy, clock_, 2);
+  auto report = small.run_once();
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->done, 4u);  // a1 (tried) and a2, a3, a4 (covered); a2 was not run
+  EXPECT_EQ(sent, (std::vector<std::string>{"a1 a2 a3 a4 "}));
+  // A big batch holding a whole group runs it once.
+  ASSERT_TRUE(put("b3", "x"));
+  ASSERT_EQ(*fan_out->run_once(), 1u);
+  OutboxTaskRunner big(store(), "notify", "hook", executor, policy, clock_, 100);
+  EXPECT_EQ(big.run_once()->done, 3u);
+  EXPECT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1], "b1 b2 b3 ");
+  EXPECT_TRUE(store().list_tasks("notify", false, 0, 10)->empty());
+
+  // A retryable failure retries the tried task only; the others stay due as they were, and the
+  // next try (one of them) still gathers the whole group.
+  for (const char* key : {"c1", "c2", "c3"}) ASSERT_TRUE(put(key, "x"));
+  ASSERT_EQ(*fan_out->run_once(), 3u);
+  failing = "c";
+  EXPECT_EQ(big.run_once()->retried, 1u);
+  auto pending = *store().list_tasks("notify", false, 0, 10);
+  ASSERT_EQ(pending.size(), 3u);
+  EXPECT_EQ(pending[0].attempts, 1);
+  EXPECT_EQ(pending[1].attempts, 0);
+  EXPECT_EQ(pending[2].attempts, 0);
+  failing.clear();
+  clock_.advance(seconds(10));
+  EXPECT_EQ(big.run_once()->done, 3u);
+  EXPECT_EQ(sent.back(), "c1 c2 c3 ");
+
+  // A permanent failure parks the whole group with the tried task's error.
+  for (const char* key : {"d1", "d2"}) ASSERT_TRUE(put(key, "x"));
+  ASSERT_EQ(*fan_out->run_once(), 2u);
+  failing = "d";
+  failure = TaskOutcome::Kind::kPermanent;
+  EXPECT_EQ(big.run_once()->parked, 2u);
+  const auto parked = *store().list_tasks("notify", true, 0, 10);
+  ASSERT_EQ(parked.size(), 2u);
+  EXPECT_EQ(parked[1].last_error, "HTTP 404");
+  EXPECT_EQ(sent.size(), 3u);
+}
+
+// With lanes, a covered task that another lane has already started runs all the same (at
+// least once); every task still ends once, and none starts after its cover is known.
+TEST_F(OutboxTest, CoveredTasksOnOtherLanesEndOnce) {
+  auto fan_out = OutboxFanOut::open(
+      store(), "notify", [](const meta::Event&) -> Result<std::vector<meta::OutboxTask>> {
+        meta::OutboxTask task;
+        task.target = "hook";
+        task.payload = "one-group";
+        return std::vector<meta::OutboxTask>{task};
+      });
+  ASSERT_TRUE(fan_out);
+  for (int i = 0; i < 16; ++i) ASSERT_TRUE(put("k" + std::to_string(i), "x"));
+  ASSERT_EQ(*fan_out->run_once(), 16u);
+  std::atomic<int> sent{0};
+  OutboxTaskRunner runner(
+      store(), "notify", "hook",
+      [&](const meta::OutboxTask& task) {
+        const auto group = *store().tasks_with_payload("notify", "hook", task.payload, 100);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        ++sent;
+        TaskOutcome outcome;
+        for (const meta::OutboxTask& member : group) outcome.covers.push_back(member.id);
+        return outcome;
+      },
+      {}, clock_, 256, 4);
+  const auto report = runner.run_once();
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->done, 16u);
+  EXPECT_GE(sent.load(), 1);
+  EXPECT_LE(sent.load(), 4);  // at most the lanes' first tasks, started before any cover
+  EXPECT_TRUE(store().list_tasks("notify", false, 0, 100)->empty());
+}
+
 TEST_F(OutboxTest, PruningKeepsRecentEventsAndOnesStillNeeded) {
   auto fan_out = OutboxFanOut::open(store(), "notify",
                                     [](const meta::Event& event)

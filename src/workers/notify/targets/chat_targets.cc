@@ -41,6 +41,16 @@ bool is_detail(const std::string& label) {
   return label != "What" && label != "When" && label != "Link";
 }
 
+// A digest's versions, one line each after `bullet` (empty for other messages).
+std::string listed(const NotificationMessage& message, std::string_view bullet) {
+  std::string text;
+  for (const std::string& line : digest_lines(message)) {
+    if (!text.empty()) text += '\n';
+    text += std::string(bullet) + line;
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string slack_payload(const NotificationMessage& message) {
@@ -60,6 +70,10 @@ std::string slack_payload(const NotificationMessage& message) {
   blocks.push_back(
       {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", clip(shown, 3000)}}}});
   if (!fields.empty()) blocks.push_back({{"type", "section"}, {"fields", std::move(fields)}});
+  if (const std::string list = listed(message, "\xE2\x80\xA2 "); !list.empty()) {
+    blocks.push_back({{"type", "section"},
+                      {"text", {{"type", "mrkdwn"}, {"text", clip(slack_escape(list), 3000)}}}});
+  }
   std::string context = "CloudVault · " + slack_escape(message.event_name);
   if (!when.empty()) context += " · " + when;
   blocks.push_back({{"type", "context"},
@@ -81,6 +95,9 @@ std::string discord_payload(const NotificationMessage& message) {
       {"color", 0x2F80ED},
       {"fields", std::move(fields)},
       {"footer", {{"text", clip("CloudVault · " + message.event_name, 2048)}}}};
+  if (const std::string list = listed(message, ""); !list.empty()) {
+    embed["description"] = clip(list, 4096);
+  }
   if (!message.console_url.empty()) embed["url"] = message.console_url;
   if (message.time.time_since_epoch().count() != 0) {
     embed["timestamp"] = format_iso8601(message.time);

@@ -118,6 +118,10 @@ std::string email_body(const NotificationMessage& message, std::string_view targ
     body += "  " + label + ":" + std::string(label.size() < 8 ? 8 - label.size() : 1, ' ') +
             without_controls(value) + "\n";
   }
+  if (const std::vector<std::string> lines = digest_lines(message); !lines.empty()) {
+    body += "\n";
+    for (const std::string& line : lines) body += "  " + without_controls(line) + "\n";
+  }
   if (!link.empty()) body += "\nOpen it in the console:\n" + link + "\n";
   body += "\n-- \nSent by CloudVault through the notification target \"" +
           std::string(target_name) + "\".\n";

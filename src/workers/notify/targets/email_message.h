@@ -1,7 +1,8 @@
 // The e-mail a person receives about an event: RFC 5322 headers (Date, From, To, Subject in
 // RFC 2047 encoded words when it is not plain short ASCII, Message-ID, MIME-Version,
 // Content-Type text/plain; charset=utf-8, quoted-printable, Auto-Submitted) and a plain-text
-// body saying what happened, where, how big, who, when, with a link to the console.
+// body saying what happened, where, how big, who, when, with a link to the console; a
+// digest's body lists its versions (digest_lines).
 #pragma once
 
 #include <string>

@@ -38,9 +38,13 @@ Phrase phrase_for(std::string_view name) {
 }
 
 std::string with_thousands(uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return digits;
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 }  // namespace
@@ -65,6 +69,15 @@ bool is_test_event(const NotificationMessage& message) {
 }
 
 std::string headline(const NotificationMessage& message) {
+  if (message.digest) {
+    const size_t count = message.digest->entries.size();
+    std::string line = "Backed up ";
+    line += with_thousands(count);
+    line += count == 1 ? " object (" : " objects (";
+    line += human_size(message.digest->bytes) + ") from " + message.bucket;
+    if (!message.destination.empty()) line += " to " + message.destination;
+    return line;
+  }
   if (is_test_event(message)) {
     return message.bucket.empty() ? "CloudVault test notification"
                                   : "CloudVault test notification for " + message.bucket;
@@ -95,6 +108,17 @@ std::vector<std::pair<std::string, std::string>> summary_fields(
   add("What", std::string(short_name(message.event_name)));
   add("Bucket", message.bucket);
   add("Backed up to", message.destination);
+  if (message.digest) {
+    add("Objects", with_thousands(message.digest->entries.size()));
+    add("Size", human_size(message.digest->bytes) +
+                    (message.digest->bytes >= 1000
+                         ? " (" + with_thousands(message.digest->bytes) + " bytes)"
+                         : ""));
+    add("Period", format_when(message.digest->window_start) + " to " +
+                      format_when(message.digest->window_end));
+    add("Link", message.console_url);
+    return fields;
+  }
   add("Key", message.key);
   if (!is_test_event(message)) {
     add("Size", human_size(message.size) +
@@ -106,6 +130,21 @@ std::vector<std::pair<std::string, std::string>> summary_fields(
   if (message.time.time_since_epoch().count() != 0) add("When", format_when(message.time));
   add("Link", message.console_url);
   return fields;
+}
+
+std::vector<std::string> digest_lines(const NotificationMessage& message) {
+  std::vector<std::string> lines;
+  if (!message.digest) return lines;
+  const std::vector<DigestEntry>& entries = message.digest->entries;
+  for (size_t i = 0; i < entries.size() && i < kDigestListed; ++i) {
+    lines.push_back(entries[i].key + " (" + human_size(entries[i].size) + ")");
+  }
+  if (entries.size() > kDigestListed) {
+    std::string more = "and ";
+    more += with_thousands(entries.size() - kDigestListed);
+    lines.push_back(more + " more");
+  }
+  return lines;
 }
 
 std::string console_object_url(std::string_view public_url, std::string_view bucket,

@@ -17,12 +17,20 @@ namespace cv::workers::notify {
 std::string human_size(uint64_t bytes);
 
 // "Uploaded photos/a.jpg to backup (3.2 MB)", "Deleted photos/a.jpg from backup",
-// "Restored photos/a.jpg in backup (3.2 MB)", "CloudVault test notification for backup".
+// "Restored photos/a.jpg in backup (3.2 MB)", "CloudVault test notification for backup";
+// a digest: "Backed up 5 objects (16 MB) from photos to backup".
 std::string headline(const NotificationMessage& message);
 
 // Labelled facts in reading order (What, Bucket, Key, Size, Version, ETag, By, When, Link),
-// omitting the empty ones.
+// omitting the empty ones. A digest: What, Bucket, Backed up to, Objects, Size, Period, Link.
 std::vector<std::pair<std::string, std::string>> summary_fields(const NotificationMessage& message);
+
+// How many versions a digest's text lists by name.
+inline constexpr size_t kDigestListed = 50;
+
+// A digest's versions as lines people read: "photos/a.jpg (3.2 MB)" for the first
+// kDigestListed, then "and 12 more" when there are more. Empty for other messages.
+std::vector<std::string> digest_lines(const NotificationMessage& message);
 
 // "2026-12-05 14:02:03 UTC".
 std::string format_when(TimePoint time);

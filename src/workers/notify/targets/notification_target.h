@@ -5,12 +5,29 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 
 namespace cv::workers::notify {
+
+// One backed-up version in a digest of receipts.
+struct DigestEntry {
+  std::string key;
+  uint64_t size = 0;
+  std::string version_id;  // "null" for unversioned objects
+};
+
+// Backup receipts sent as one message: the versions one rule copied within one window.
+struct ReceiptDigest {
+  TimePoint window_start{};
+  TimePoint window_end{};
+  uint64_t bytes = 0;                // the sizes of all entries together
+  std::vector<DigestEntry> entries;  // every version, in the order they were copied
+};
 
 // One event as targets deliver it: the machine-readable document and a human summary.
 struct NotificationMessage {
@@ -28,6 +45,9 @@ struct NotificationMessage {
   TimePoint time{};         // when the change happened
   std::string console_url;  // a link to the object in the web console; may be empty
   std::string destination;  // replication events: the bucket the version was copied to
+  // A digest of backup receipts: many versions in one message (event_document is then
+  // CloudVault's digest document); key, version_id and etag are empty, size is the total.
+  std::optional<ReceiptDigest> digest;
 };
 
 // Why a delivery failed, and whether trying again later can help.
