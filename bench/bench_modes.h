@@ -57,8 +57,9 @@ BenchResult run_notify_latency(const BenchOptions& options);
 // (default 1,000) "obj-NNNNNNNN" of `size` bytes into `bucket` (untimed), then CopyObjects each
 // into `dest_bucket` over `connections` connections: objects/s of the copy. replicate-objects
 // then puts a replication rule on `bucket` (versioned, like `dest_bucket`) that copies the
-// existing objects to `dest_bucket`, and times from the request to the moment a listing of
-// the destination shows all `count` (polled every 5 ms): objects/s of replication.
+// existing objects to `dest_bucket`, and times from the request to the moment the last of
+// them is there (listings from the first key not yet there, 2 ms between polls without
+// progress): objects/s of replication.
 BenchResult run_copy_objects(const BenchOptions& options);
 BenchResult run_replicate_objects(const BenchOptions& options);
 // PUT /bucket; "already owned by you" counts as success.
