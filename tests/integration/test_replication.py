@@ -367,3 +367,19 @@ def test_receipts_wait_for_smtp_while_copies_go_on(server_factory, tmp_path):
         assert len(sink.envelopes) == 1
     finally:
         controller.stop()
+
+
+def test_several_destinations_complete_only_when_all_have_it(server_factory, tmp_path):
+    server, s3 = start(server_factory, tmp_path)
+    versioned(s3, "docs", "near", "far")
+    replicate(s3, "docs", rule("near", "near", 1), rule("far", "far", 2))
+    s3.delete_bucket(Bucket="far")  # one destination is gone
+    put = s3.put_object(Bucket="docs", Key="both.txt", Body=b"twice")
+    wait_status(s3, "docs", "both.txt", "FAILED")
+    # The other destination has it all the same.
+    assert s3.get_object(Bucket="near", Key="both.txt")["VersionId"] == put["VersionId"]
+    versioned(s3, "far")
+    server.admin("backup", "retry", "docs")
+    wait_status(s3, "docs", "both.txt", "COMPLETED")
+    assert s3.get_object(Bucket="far", Key="both.txt")["Body"].read() == b"twice"
+    assert len(s3.list_object_versions(Bucket="near")["Versions"]) == 1
