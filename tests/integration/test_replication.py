@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 from cvharness import make_client
 from test_notifications import Receiver, tasks, wait_until
-from test_notify_targets import MailSink, free_port
+from test_notify_targets import MailSink, free_port, smtp_server  # noqa: F401 (fixture)
 
 DST_ARN = "arn:aws:s3:::{}"
 
@@ -65,6 +65,23 @@ def replicate(s3, src, *rules):
         "Role": "arn:aws:iam::000000000000:role/backup", "Rules": list(rules)})
 
 
+def write_big_file(path, mib, block):
+    """`mib` MiB: `block` (1 MiB) repeated, each copy numbered so no two MiB are equal."""
+    with open(path, "wb") as f:
+        for i in range(mib):
+            f.write(i.to_bytes(4, "big") + block[4:])
+    return path
+
+
+def md5_of_object(s3, bucket, key):
+    """The MD5 of an object's bytes, read in 1 MiB pieces."""
+    digest = hashlib.md5()
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"]
+    for chunk in iter(lambda: body.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def status_of(s3, bucket, key, version_id=None):
     kwargs = {"VersionId": version_id} if version_id else {}
     return s3.head_object(Bucket=bucket, Key=key, **kwargs).get("ReplicationStatus", "")
@@ -76,12 +93,9 @@ def wait_status(s3, bucket, key, wanted, version_id=None, timeout=30):
 
 
 @pytest.fixture
-def smtp():
-    sink = MailSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, sink
-    controller.stop()
+def smtp(smtp_server):
+    """A real SMTP server (aiosmtpd) on loopback: (controller, sink)."""
+    return smtp_server
 
 
 def test_happy_path_copies_the_version_and_marks_both_sides(server_factory, tmp_path):
@@ -322,20 +336,12 @@ def test_a_150_mib_object_is_copied_server_side_with_bounded_memory(server_facto
     server, s3 = start(server_factory, tmp_path)
     versioned(s3, "media", "backup")
     replicate(s3, "media", rule("backup"))
-    block = os.urandom(1 << 20)
-    path = tmp_path / "big.bin"
-    with open(path, "wb") as f:
-        for i in range(150):
-            f.write(i.to_bytes(4, "big") + block[4:])
+    path = write_big_file(tmp_path / "big.bin", 150, os.urandom(1 << 20))
     s3.upload_file(str(path), "media", "video.mp4")
     expected = hashlib.md5(path.read_bytes()).hexdigest()
     path.unlink()
     wait_status(s3, "media", "video.mp4", "COMPLETED", timeout=120)
-    digest = hashlib.md5()
-    body = s3.get_object(Bucket="backup", Key="video.mp4")["Body"]
-    for chunk in iter(lambda: body.read(1 << 20), b""):
-        digest.update(chunk)
-    assert digest.hexdigest() == expected
+    assert md5_of_object(s3, "backup", "video.mp4") == expected
     peak_kib = int(server.proc_status()["VmHWM"].split()[0])
     assert peak_kib < 300 * 1024, f"peak RSS {peak_kib} KiB"
 

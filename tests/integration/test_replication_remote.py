@@ -15,8 +15,8 @@ import pytest
 from cvharness import make_client
 from test_notifications import tasks, wait_until
 from test_notify_targets import free_port
-from test_replication import (backup_status, rule, replicate, start, status_of, versioned,
-                              wait_status)
+from test_replication import (backup_status, md5_of_object, rule, replicate, start, status_of,
+                              versioned, wait_status, write_big_file)
 
 
 class Forwarder:
@@ -78,14 +78,6 @@ def remote(server_factory):
 def remote_config(endpoint, server, secret=None):
     return {"endpoint": endpoint, "region": "us-east-1", "access_key": server.access_key,
             "secret_key": secret or server.secret_key}
-
-
-def md5_of_object(s3, bucket, key):
-    digest = hashlib.md5()
-    body = s3.get_object(Bucket=bucket, Key=key)["Body"]
-    for chunk in iter(lambda: body.read(1 << 20), b""):
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 def test_versions_reach_the_remote_with_their_source_identity(server_factory, tmp_path, remote):
@@ -170,11 +162,8 @@ def test_a_1_gib_object_goes_multipart_and_resumes_after_kill_9(server_factory, 
     versioned(s3, "media")
     replicate(s3, "media", rule("offsite-backup", account="offsite"))
     # The body: 1 GiB of a random 1 MiB block repeated, uploaded with boto3's multipart.
-    block = hashlib.sha256(b"seed").digest() * (1 << 15)
-    path = tmp_path / "big.bin"
-    with open(path, "wb") as f:
-        for i in range(1024):
-            f.write(i.to_bytes(4, "big") + block[4:])
+    block = hashlib.sha256(b"seed").digest() * (1 << 15)  # 1 MiB
+    path = write_big_file(tmp_path / "big.bin", 1024, block)
     s3.upload_file(str(path), "media", "big.bin")
     expected = hashlib.md5(path.read_bytes()).hexdigest()
     path.unlink()

@@ -35,24 +35,23 @@ Result<std::optional<CurrentRow>> current_row(Connection& db, const ObjectVersio
 // versions move one step up to make room).
 Status demote_late_replica(Connection& db, const ObjectVersion& object,
                            const CurrentRow& previous) {
-  auto lower = CV_TRY(db.prepare(
-      "SELECT coalesce(max(created_seq), 0) FROM objects WHERE bucket = ?1 AND key = ?2 AND "
-      "mtime_ns <= ?3 AND version_id <> ?4"));
-  lower.bind_text(1, object.bucket)
-      .bind_blob(2, object.key)
-      .bind_int(3, object.mtime_ns)
-      .bind_text(4, object.version_id);
-  CV_TRY(lower.step());
-  const int64_t place = lower.column_int(0) + 1;
-  auto newer_since = CV_TRY(db.prepare(
-      "SELECT coalesce(min(mtime_ns), 0) FROM objects WHERE bucket = ?1 AND key = ?2 AND "
-      "mtime_ns > ?3 AND version_id <> ?4"));
-  newer_since.bind_text(1, object.bucket)
-      .bind_blob(2, object.key)
-      .bind_int(3, object.mtime_ns)
-      .bind_text(4, object.version_id);
-  CV_TRY(newer_since.step());
-  const int64_t noncurrent_ns = newer_since.column_int(0);
+  // One number about the key's other versions, relative to the replica's mtime.
+  auto other_versions = [&](const char* sql) -> Result<int64_t> {
+    auto stmt = CV_TRY(db.prepare(sql));
+    stmt.bind_text(1, object.bucket)
+        .bind_blob(2, object.key)
+        .bind_int(3, object.mtime_ns)
+        .bind_text(4, object.version_id);
+    CV_TRY(stmt.step());
+    return stmt.column_int(0);
+  };
+  const int64_t place =
+      CV_TRY(other_versions("SELECT coalesce(max(created_seq), 0) FROM objects WHERE bucket = ?1 "
+                            "AND key = ?2 AND mtime_ns <= ?3 AND version_id <> ?4")) +
+      1;
+  const int64_t noncurrent_ns =
+      CV_TRY(other_versions("SELECT coalesce(min(mtime_ns), 0) FROM objects WHERE bucket = ?1 "
+                            "AND key = ?2 AND mtime_ns > ?3 AND version_id <> ?4"));
 
   auto make_room = CV_TRY(db.prepare(
       "UPDATE objects SET created_seq = created_seq + 1 WHERE bucket = ?1 AND key = ?2 AND "
