@@ -298,6 +298,20 @@ RemoteStatus RemoteS3Client::abort_multipart_upload(std::string_view bucket, std
   return {};
 }
 
+RemoteStatus RemoteS3Client::put_object_tagging(
+    std::string_view bucket, std::string_view key,
+    const std::vector<std::pair<std::string, std::string>>& tags,
+    std::optional<std::string_view> version_id) {
+  if (key.empty()) return std::unexpected(argument_error("an object key is required"));
+  Call call{.method = "PUT", .bucket = bucket, .key = key, .query = {{"tagging", ""}}};
+  if (version_id) call.query.emplace_back("versionId", *version_id);
+  call.body_text = tagging_document(tags);
+  call.headers.emplace_back("Content-MD5", base64_encode(md5(call.body_text)));
+  auto answer = send(call);
+  if (!answer) return std::unexpected(std::move(answer).error());
+  return {};
+}
+
 RemoteResult<DeleteResult> RemoteS3Client::delete_object(
     std::string_view bucket, std::string_view key, std::optional<std::string_view> version_id) {
   if (key.empty()) return std::unexpected(argument_error("an object key is required"));

@@ -175,6 +175,12 @@ class RemoteS3Client {
   RemoteStatus abort_multipart_upload(std::string_view bucket, std::string_view key,
                                       std::string_view upload_id);
 
+  // PutObjectTagging: replaces the tag set of the current version, or of `version_id`
+  // (signed body, with its Content-MD5 as S3 requires).
+  RemoteStatus put_object_tagging(std::string_view bucket, std::string_view key,
+                                  const std::vector<std::pair<std::string, std::string>>& tags,
+                                  std::optional<std::string_view> version_id = {});
+
   // DeleteObject: the current version (a delete marker in a versioned bucket), or one version.
   RemoteResult<DeleteResult> delete_object(std::string_view bucket, std::string_view key,
                                            std::optional<std::string_view> version_id = {});

@@ -97,4 +97,19 @@ std::string complete_document(const std::vector<ListedPart>& parts) {
   return out.str();
 }
 
+std::string tagging_document(const std::vector<std::pair<std::string, std::string>>& tags) {
+  pugi::xml_document doc;
+  pugi::xml_node root = doc.append_child("Tagging");
+  root.append_attribute("xmlns") = "http://s3.amazonaws.com/doc/2006-03-01/";
+  pugi::xml_node set = root.append_child("TagSet");
+  for (const auto& [key, value] : tags) {
+    pugi::xml_node tag = set.append_child("Tag");
+    tag.append_child("Key").text().set(key.c_str());
+    tag.append_child("Value").text().set(value.c_str());
+  }
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw);
+  return out.str();
+}
+
 }  // namespace cv::remote

@@ -43,6 +43,8 @@ std::optional<std::string> parse_complete_etag(std::string_view body);
 
 // The <CompleteMultipartUpload> request document; ETags are quoted as S3 expects.
 std::string complete_document(const std::vector<ListedPart>& parts);
+// PutObjectTagging's body: <Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>.
+std::string tagging_document(const std::vector<std::pair<std::string, std::string>>& tags);
 
 // An ETag without surrounding quotes (and a W/ prefix).
 std::string unquote_etag(std::string_view etag);

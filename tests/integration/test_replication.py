@@ -389,3 +389,24 @@ def test_several_destinations_complete_only_when_all_have_it(server_factory, tmp
     wait_status(s3, "docs", "both.txt", "COMPLETED")
     assert s3.get_object(Bucket="far", Key="both.txt")["Body"].read() == b"twice"
     assert len(s3.list_object_versions(Bucket="near")["Versions"]) == 1
+
+
+def test_tag_changes_follow_the_copied_version(server_factory, tmp_path):
+    server, s3 = start(server_factory, tmp_path)
+    versioned(s3, "docs", "backup")
+    replicate(s3, "docs", rule("backup"))
+    put = s3.put_object(Bucket="docs", Key="tagged.txt", Body=b"t", Tagging="stage=draft")
+    wait_status(s3, "docs", "tagged.txt", "COMPLETED")
+
+    def backup_tags():
+        return s3.get_object_tagging(Bucket="backup", Key="tagged.txt",
+                                     VersionId=put["VersionId"])["TagSet"]
+    assert backup_tags() == [{"Key": "stage", "Value": "draft"}]
+    s3.put_object_tagging(Bucket="docs", Key="tagged.txt",
+                          Tagging={"TagSet": [{"Key": "stage", "Value": "final"}]})
+    wait_until(lambda: backup_tags() == [{"Key": "stage", "Value": "final"}],
+               what="the new tags at the backup")
+    s3.delete_object_tagging(Bucket="docs", Key="tagged.txt")
+    wait_until(lambda: backup_tags() == [], what="the tags removed at the backup")
+    assert status_of(s3, "docs", "tagged.txt") == "COMPLETED"
+    assert len(s3.list_object_versions(Bucket="backup")["Versions"]) == 1

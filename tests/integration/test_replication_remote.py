@@ -96,6 +96,11 @@ def test_versions_reach_the_remote_with_their_source_identity(server_factory, tm
     assert copy["Metadata"]["cloudvault-source-version-id"] == put["VersionId"]
     assert remote_s3.get_object_tagging(Bucket="offsite-backup", Key="a/b c.txt")["TagSet"] == [
         {"Key": "x", "Value": "1"}]
+    # A tag change follows the copy.
+    s3.put_object_tagging(Bucket="docs", Key="a/b c.txt",
+                          Tagging={"TagSet": [{"Key": "x", "Value": "2"}]})
+    wait_until(lambda: remote_s3.get_object_tagging(Bucket="offsite-backup", Key="a/b c.txt")[
+        "TagSet"] == [{"Key": "x", "Value": "2"}], what="the new tags at the remote")
     # A delete marker becomes a delete marker at the remote.
     s3.delete_object(Bucket="docs", Key="a/b c.txt")
     wait_until(lambda: remote_s3.list_object_versions(Bucket="offsite-backup").get(

@@ -18,6 +18,7 @@ constexpr std::string_view kBackfillTargetPrefix = "backfill:";
 // earlier try started; for a backfill, the rules and where the walk stands.
 struct TaskPayload {
   std::string rule_id;
+  bool tags_only = false;  // a tag change of a version already copied (or on its way)
   std::string upload_id;
   std::vector<std::string> backfill_rules;
   std::string after_key;
@@ -27,6 +28,7 @@ struct TaskPayload {
 std::string payload_json(const TaskPayload& payload) {
   json::object object;
   if (!payload.rule_id.empty()) object["rule"] = payload.rule_id;
+  if (payload.tags_only) object["tags"] = true;
   if (!payload.upload_id.empty()) object["upload_id"] = payload.upload_id;
   if (!payload.backfill_rules.empty()) {
     json::array rules;
@@ -50,6 +52,9 @@ TaskPayload read_payload(std::string_view text) {
   if (error || !document.is_object()) return payload;
   const json::object& root = document.get_object();
   payload.rule_id = string_field(root, "rule");
+  if (const json::value* tags = root.if_contains("tags"); tags && tags->is_bool()) {
+    payload.tags_only = tags->get_bool();
+  }
   payload.upload_id = string_field(root, "upload_id");
   payload.after_key = string_field(root, "after_key");
   payload.after_version = string_field(root, "after_version");
@@ -74,8 +79,12 @@ std::vector<std::string> rules_of_backfill(std::string_view detail) {
   return rules;
 }
 
+bool is_tag_change(std::string_view event_name) {
+  return event_name == "s3:ObjectTagging:Put" || event_name == "s3:ObjectTagging:Delete";
+}
+
 bool replicates(std::string_view event_name) {
-  return event_name.starts_with("s3:ObjectCreated:") ||
+  return event_name.starts_with("s3:ObjectCreated:") || is_tag_change(event_name) ||
          event_name == "s3:ObjectRemoved:DeleteMarkerCreated" ||
          event_name == vault::kReplicationExistingEvent;
 }
@@ -150,7 +159,15 @@ Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan(const meta::Event&
     }
     return std::unexpected(version.error());
   }
-  if (version->replication_status != "PENDING") return tasks;  // replicas, rule-less versions
+  if (is_tag_change(event.name)) {
+    // New tags follow a version that replication copies (or is copying); replicas and
+    // versions no rule applies to have nothing to follow.
+    if (version->replication_status.empty() || version->replication_status == "REPLICA") {
+      return tasks;
+    }
+  } else if (version->replication_status != "PENDING") {
+    return tasks;  // replicas, rule-less versions
+  }
   return plan_version(event, *version, false);
 }
 
@@ -180,10 +197,12 @@ Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan_version(
                                     version->is_delete_marker)) {
       meta::OutboxTask task;
       task.target = destination_target(rule->destination);
-      task.payload = payload_json(TaskPayload{.rule_id = rule->id});
+      task.payload =
+          payload_json(TaskPayload{.rule_id = rule->id, .tags_only = is_tag_change(event.name)});
       tasks.push_back(std::move(task));
     }
   }
+  if (tasks.empty() && is_tag_change(event.name)) return tasks;
   if (tasks.empty()) {
     if (!fresh) return plan_version(event, *version, true);
     // The rules changed between the write and now: nothing will copy it.
@@ -230,6 +249,7 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
                        "the replication rule \"" + payload.rule_id + "\" no longer exists"});
   }
   const vault::ReplicationDestination& destination = rule->destination;
+  if (payload.tags_only) return replicate_tags(task, *rule, *source);
   if (!destination.is_remote()) {
     // The copy and the task's end commit together (kSkipped when it was there already).
     const meta::ReplicationOutcome ended = outcome_of(
@@ -349,6 +369,50 @@ meta::ReplicationOutcome ReplicationWorker::outcome_of(
     }
   }
   return outcome;
+}
+
+TaskOutcome ReplicationWorker::replicate_tags(const meta::OutboxTask& task,
+                                              const vault::ReplicationRule& rule,
+                                              const meta::ObjectVersion& source) {
+  const vault::ReplicationDestination& destination = rule.destination;
+  const std::string bucket = destination.bucket_name();
+  auto failure = [&](bool retryable, std::string why) {
+    return settle(task, rule.id, &destination, &source,
+                  Copy{retryable ? Copy::Kind::kRetry : Copy::Kind::kPermanent, 0,
+                       "copying the tags: " + why});
+  };
+  if (!destination.is_remote()) {
+    auto replica = vault_.get_version(bucket, source.key, source.version_id);
+    if (!replica) {
+      const ErrorCode code = replica.error().code;
+      if (code == ErrorCode::kNoSuchKey || code == ErrorCode::kNoSuchVersion) {
+        return TaskOutcome::done();  // not copied yet: the copy takes the tags of then
+      }
+      return failure(!is_permanent(code), replica.error().message);
+    }
+    if (replica->tags == source.tags) return TaskOutcome::done();
+    if (auto tagged = vault_.put_object_tags(bucket, source.key, source.version_id, source.tags, {});
+        !tagged) {
+      return failure(!is_permanent(tagged.error().code), tagged.error().message);
+    }
+    return TaskOutcome::done();
+  }
+  remote::RemoteS3Client* client = remotes_.client(destination.account);
+  if (client == nullptr) return failure(false, "no replication remote " + destination.account);
+  auto current = client->head_object(bucket, source.key);
+  if (!current) {
+    if (current.error().error.code == ErrorCode::kNoSuchKey) return TaskOutcome::done();
+    return failure(current.error().retryable, current.error().error.message);
+  }
+  // Only the remote's copy of this very version takes the tags.
+  if (current->source_version_id != source.version_id) return TaskOutcome::done();
+  std::optional<std::string_view> remote_version;
+  if (current->version_id) remote_version = *current->version_id;
+  if (auto tagged = client->put_object_tagging(bucket, source.key, source.tags, remote_version);
+      !tagged) {
+    return failure(tagged.error().retryable, tagged.error().error.message);
+  }
+  return TaskOutcome::done();
 }
 
 TaskOutcome ReplicationWorker::settle(const meta::OutboxTask& task, const std::string& rule_id,

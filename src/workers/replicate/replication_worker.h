@@ -18,6 +18,8 @@
 //   (`cloudvault admin events retry`).
 // - Delete markers are replicated only by rules that replicate them; permanent deletes of a
 //   version are not replicated (as on S3). Replicas are never replicated again.
+// - Tag changes (s3:ObjectTagging:*) of a version replication copies follow it to each
+//   destination's copy of that version.
 // - Backfill: kReplicationBackfillEvent plans one task that walks the bucket's versions page
 //   by page (its progress in the task's payload, so a crash resumes the walk) and queues each
 //   version its rules select with a kReplicationExistingEvent, planned like a new version.
@@ -85,6 +87,10 @@ class ReplicationWorker {
                                                      const meta::ObjectVersion& source, bool fresh);
   TaskOutcome replicate(const meta::OutboxTask& task);
   TaskOutcome backfill(const meta::OutboxTask& task);
+  // A tag change of a copied version: the destination's copy of that version takes the
+  // source's tags (nothing when it has none yet: the copy takes them then).
+  TaskOutcome replicate_tags(const meta::OutboxTask& task, const vault::ReplicationRule& rule,
+                             const meta::ObjectVersion& source);
   // The record of a task's end: stats fields and the receipt (or failure) event.
   meta::ReplicationOutcome outcome_of(const meta::OutboxTask& task, const std::string& rule_id,
                                       const vault::ReplicationDestination* destination,
