@@ -83,6 +83,16 @@ TEST(RemoteDocumentsTest, ParsesListPartsPages) {
   EXPECT_FALSE(parse_parts_page("<Error/>"));
 }
 
+TEST(RemoteDocumentsTest, WritesTaggingDocument) {
+  EXPECT_EQ(tagging_document({{"stage", "a&b"}, {"k", ""}}),
+            "<?xml version=\"1.0\"?><Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<TagSet><Tag><Key>stage</Key><Value>a&amp;b</Value></Tag>"
+            "<Tag><Key>k</Key><Value></Value></Tag></TagSet></Tagging>");
+  EXPECT_EQ(tagging_document({}),
+            "<?xml version=\"1.0\"?><Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<TagSet/></Tagging>");
+}
+
 TEST(RemoteDocumentsTest, WritesCompleteDocument) {
   EXPECT_EQ(complete_document({{1, 0, "abc"}, {2, 0, "d<e"}}),
             "<?xml version=\"1.0\"?><CompleteMultipartUpload "
