@@ -10,6 +10,7 @@ import time
 
 from cvharness import make_client
 from test_notifications import tasks, wait_until
+from test_notify_targets import smtp_server  # noqa: F401 (a fixture smtp needs)
 from test_replication import smtp, wait_status, write_config  # noqa: F401 (smtp is a fixture)
 
 KEYS = ["trip/day1.jpg", "trip/day2.jpg", "trip/day3.jpg", "notes.txt", "trip/video.mp4"]
