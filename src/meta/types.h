@@ -302,6 +302,15 @@ struct ReplicationOutcome {
   int64_t now_ns = 0;
   std::string error;        // kFailed: why
   std::optional<Event> event;  // a receipt or failure event, appended in the same transaction
+
+  // This task's end when the destination held the version already: no bytes, no receipt.
+  ReplicationOutcome skipped() const {
+    ReplicationOutcome out = *this;
+    out.kind = Kind::kSkipped;
+    out.bytes = 0;
+    out.event.reset();
+    return out;
+  }
 };
 
 // What replication did under one rule of a source bucket, since the rule first worked.

@@ -6,6 +6,7 @@
 // call them from worker threads only. Knows no HTTP and no XML.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -407,7 +408,9 @@ class Vault {
   std::map<std::string, std::optional<DefaultEncryption>, std::less<>> encryption_cache_;
   // Drops the caches when options_.other_changes says another process changed something.
   void follow_other_changes();
-  std::chrono::steady_clock::time_point other_changes_checked_{};
+  // steady_clock ns of the last look; read without the lock so that lookups between looks
+  // cost one atomic load.
+  std::atomic<int64_t> other_changes_checked_ns_{INT64_MIN / 2};
   uint64_t other_changes_seen_ = 0;
   uint64_t cache_changes_ = 0;  // bumped by deletes and versioning changes: a lookup caches
                                 // its result only if no change ran meanwhile

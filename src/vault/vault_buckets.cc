@@ -25,10 +25,16 @@ Status Vault::create_bucket(std::string_view name, std::string_view owner_id) {
 
 void Vault::follow_other_changes() {
   if (!options_.other_changes) return;
-  const auto now = std::chrono::steady_clock::now();
+  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  const int64_t interval =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(options_.other_changes_interval)
+          .count();
+  if (now - other_changes_checked_ns_.load(std::memory_order_relaxed) < interval) return;
   std::lock_guard lock(bucket_cache_mutex_);
-  if (now - other_changes_checked_ < options_.other_changes_interval) return;
-  other_changes_checked_ = now;
+  if (now - other_changes_checked_ns_.load(std::memory_order_relaxed) < interval) return;
+  other_changes_checked_ns_.store(now, std::memory_order_relaxed);
   const uint64_t seen = options_.other_changes();
   if (seen == other_changes_seen_) return;
   other_changes_seen_ = seen;

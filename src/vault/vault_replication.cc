@@ -36,13 +36,7 @@ Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
                                                 const meta::ReplicationOutcome* settle) {
   const meta::Bucket destination = CV_TRY(get_bucket(bucket));
   if (CV_TRY(meta_.get_object(bucket, source.key, source.version_id))) {
-    if (settle) {
-      meta::ReplicationOutcome skipped = *settle;
-      skipped.kind = meta::ReplicationOutcome::Kind::kSkipped;
-      skipped.bytes = 0;
-      skipped.event.reset();
-      CV_TRY(meta_.settle_replication(skipped));
-    }
+    if (settle) CV_TRY(meta_.settle_replication(settle->skipped()));
     return ReplicaResult{meta::ReplicaWrite::kAlreadyThere, 0};
   }
   meta::ObjectVersion replica = source;

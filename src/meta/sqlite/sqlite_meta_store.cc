@@ -245,14 +245,8 @@ class SqliteMetaStore final : public MetaStore {
       const bool written = outcome == ReplicaWrite::kWritten;
       if (event && written) CV_TRY(sqlite::append_event(db, *event));
       if (settle) {
-        ReplicationOutcome ended = *settle;
-        if (!written) {
-          ended.kind = ReplicationOutcome::Kind::kSkipped;
-          ended.bytes = 0;
-          ended.event.reset();
-        } else {
-          ended.kind = ReplicationOutcome::Kind::kReplicated;
-        }
+        ReplicationOutcome ended = written ? *settle : settle->skipped();
+        if (written) ended.kind = ReplicationOutcome::Kind::kReplicated;
         CV_TRY(sqlite::write_replication_outcome(db, ended));
         if (ended.event) CV_TRY(sqlite::append_event(db, *ended.event));
       }

@@ -45,6 +45,17 @@ std::string string_field(const json::object& object, std::string_view name) {
   return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
 }
 
+// The strings of an array field (others skipped; none when the field is absent).
+std::vector<std::string> strings_field(const json::object& object, std::string_view name) {
+  std::vector<std::string> out;
+  if (const json::value* array = object.if_contains(name); array && array->is_array()) {
+    for (const json::value& item : array->get_array()) {
+      if (item.is_string()) out.emplace_back(item.get_string());
+    }
+  }
+  return out;
+}
+
 TaskPayload read_payload(std::string_view text) {
   TaskPayload payload;
   json::error_code error;
@@ -58,25 +69,15 @@ TaskPayload read_payload(std::string_view text) {
   payload.upload_id = string_field(root, "upload_id");
   payload.after_key = string_field(root, "after_key");
   payload.after_version = string_field(root, "after_version");
-  if (const json::value* rules = root.if_contains("backfill_rules"); rules && rules->is_array()) {
-    for (const json::value& id : rules->get_array()) {
-      if (id.is_string()) payload.backfill_rules.emplace_back(id.get_string());
-    }
-  }
+  payload.backfill_rules = strings_field(root, "backfill_rules");
   return payload;
 }
 
 std::vector<std::string> rules_of_backfill(std::string_view detail) {
   json::error_code error;
   const json::value document = json::parse(detail, error);
-  std::vector<std::string> rules;
-  if (error || !document.is_object()) return rules;
-  if (const json::value* ids = document.get_object().if_contains("rules"); ids && ids->is_array()) {
-    for (const json::value& id : ids->get_array()) {
-      if (id.is_string()) rules.emplace_back(id.get_string());
-    }
-  }
-  return rules;
+  if (error || !document.is_object()) return {};
+  return strings_field(document.get_object(), "rules");
 }
 
 bool is_tag_change(std::string_view event_name) {

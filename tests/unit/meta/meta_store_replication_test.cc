@@ -31,6 +31,21 @@ Event event_for(const std::string& bucket, const std::string& key, const std::st
   return event;
 }
 
+// The end of the "replicate" task `task_id` (of event `seq`) for version `version_id` of b/k.
+ReplicationOutcome task_end(ReplicationOutcome::Kind kind, int64_t task_id, int64_t seq,
+                            const std::string& version_id, const std::string& rule_id) {
+  ReplicationOutcome outcome;
+  outcome.kind = kind;
+  outcome.consumer = "replicate";
+  outcome.task_id = task_id;
+  outcome.event_seq = seq;
+  outcome.bucket = "b";
+  outcome.key = "k";
+  outcome.version_id = version_id;
+  outcome.rule_id = rule_id;
+  return outcome;
+}
+
 std::vector<std::string> history(MetaStore& store, const std::string& bucket,
                                  const std::string& key) {
   std::vector<std::string> ids;
@@ -128,14 +143,8 @@ TEST_P(MetaStoreConformance, SettlingTheLastDestinationCompletesTheVersion) {
   auto planned = store().list_tasks("replicate", false, 0, 10);
   ASSERT_TRUE(planned && planned->size() == 2u);
 
-  ReplicationOutcome done;
-  done.consumer = "replicate";
-  done.task_id = planned->at(0).id;
-  done.event_seq = seq;
-  done.bucket = "b";
-  done.key = "k";
-  done.version_id = "null";
-  done.rule_id = "r1";
+  ReplicationOutcome done =
+      task_end(ReplicationOutcome::Kind::kReplicated, planned->at(0).id, seq, "null", "r1");
   done.bytes = 4;
   done.latency_ns = 7;
   done.now_ns = 1000;
@@ -181,15 +190,8 @@ TEST_P(MetaStoreConformance, AFailedDestinationMakesTheVersionFailedUntilItSucce
   ASSERT_TRUE(store().advance_consumer("replicate", 0, seq, tasks));
   auto planned = *store().list_tasks("replicate", false, 0, 10);
 
-  ReplicationOutcome failed;
-  failed.kind = ReplicationOutcome::Kind::kFailed;
-  failed.consumer = "replicate";
-  failed.task_id = planned[1].id;
-  failed.event_seq = seq;
-  failed.bucket = "b";
-  failed.key = "k";
-  failed.version_id = "null";
-  failed.rule_id = "r2";
+  ReplicationOutcome failed =
+      task_end(ReplicationOutcome::Kind::kFailed, planned[1].id, seq, "null", "r2");
   failed.now_ns = 2000;
   failed.error = "NoSuchBucket";
   ASSERT_TRUE(store().settle_replication(failed));
@@ -232,14 +234,8 @@ TEST_P(MetaStoreConformance, AReplicaAndItsTaskEndCommitTogether) {
   task.event_seq = seq;
   ASSERT_TRUE(store().advance_consumer("replicate", 0, seq, {task}));
   const auto planned = *store().list_tasks("replicate", false, 0, 10);
-  ReplicationOutcome ended;
-  ended.consumer = "replicate";
-  ended.task_id = planned[0].id;
-  ended.event_seq = seq;
-  ended.bucket = "b";
-  ended.key = "k";
-  ended.version_id = "v1";
-  ended.rule_id = "r";
+  ReplicationOutcome ended =
+      task_end(ReplicationOutcome::Kind::kReplicated, planned[0].id, seq, "v1", "r");
   ended.bytes = 4;
   ended.event = event_for("b", "k", "v1", "cloudvault:Replication:OperationCompleted");
   auto written = store().put_replica(replica("k", "v1", 100, "body"), std::nullopt, ended);
