@@ -1,13 +1,17 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from "react";
 
 import { ConsoleApi, Session } from "./api";
-import { ActivityPage } from "./ActivityPage";
 import { Buckets } from "./Buckets";
 import { Folder } from "./Folder";
 import { Place, formatPlace, parsePlace, publicToken } from "./location";
-import { PublicActivity } from "./PublicActivity";
 import { SignIn } from "./SignIn";
 import { TrailPage } from "./TrailPage";
+
+// The heatmap and charts load only when an activity page is opened.
+const ActivityPage = lazy(() => import("./ActivityPage").then((m) => ({ default: m.ActivityPage })));
+const PublicActivity = lazy(() =>
+  import("./PublicActivity").then((m) => ({ default: m.PublicActivity })),
+);
 
 // The whole console: a public activity page (no sign-in), else sign-in, then the bucket list,
 // one folder of a bucket, the activity heatmap or the audit trail, following the address's
@@ -15,7 +19,13 @@ import { TrailPage } from "./TrailPage";
 export function App() {
   const api = useMemo(() => new ConsoleApi(), []);
   const token = useMemo(() => publicToken(window.location.hash), []);
-  if (token) return <PublicActivity api={api} token={token} />;
+  if (token) {
+    return (
+      <Suspense fallback={<main className="loading">Loading…</main>}>
+        <PublicActivity api={api} token={token} />
+      </Suspense>
+    );
+  }
   return <SignedInConsole api={api} />;
 }
 
@@ -71,11 +81,13 @@ function SignedInConsole({ api }: { api: ConsoleApi }) {
       </header>
       <main>
         {place.page === "activity" ? (
-          <ActivityPage
-            api={api}
-            profile={place.profile}
-            onProfile={(profile) => go({ bucket: null, prefix: "", page: "activity", profile })}
-          />
+          <Suspense fallback={<p>Loading…</p>}>
+            <ActivityPage
+              api={api}
+              profile={place.profile}
+              onProfile={(profile) => go({ bucket: null, prefix: "", page: "activity", profile })}
+            />
+          </Suspense>
         ) : place.page === "trail" ? (
           <TrailPage api={api} />
         ) : place.bucket === null ? (
