@@ -70,7 +70,8 @@ class ConsoleApiTest : public ::testing::Test {
     request.headers.set("host", "127.0.0.1:9000");
     request.content_length = body.size();
     request.body = &source;
-    return api_.handle(request);
+    request.remote_address = "198.51.100.4";
+    return handler().handle(request);
   }
 
   // Signs in; returns the cookie header value and the CSRF token.
@@ -155,6 +156,9 @@ class ConsoleApiTest : public ::testing::Test {
     if (pages) *pages = count;
     return all;
   }
+
+  // The API call() sends requests to: api_ unless a test fixture serves another.
+  virtual RequestHandler& handler() { return api_; }
 
   ManualClock clock_{from_unix_nanos(1'800'000'000'000'000'000)};
   vault::testing::TempVault temp_{clock_};
