@@ -480,7 +480,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   // Hands the response's completion hook what went each way, on a worker (it may block).
   void complete_exchange(uint64_t body_bytes_in) {
     if (!response_.on_complete) return;
-    context_.workers.post(
+    context_.completions.add(
         [done = std::move(response_.on_complete),
          totals = ExchangeTotals{body_bytes_in, body_bytes_sent_}]() mutable { done(totals); });
   }
