@@ -1,8 +1,10 @@
 #include "audit/request_capture.h"
 
-#include <utility>
+#include <openssl/rand.h>
 
-#include "core/ids.h"
+#include <array>
+#include <stdexcept>
+#include <utility>
 
 namespace cv::audit {
 
@@ -32,12 +34,21 @@ Identity anonymous_identity() {
 }
 
 std::string new_event_id() {
-  std::string hex = random_hex(16);  // lowercase
-  hex[12] = '4';                     // version 4
-  const char variant = hex[16];      // RFC 4122 variant: 10xx
-  hex[16] = "89ab"[(variant <= '9' ? variant - '0' : variant - 'a' + 10) & 3];
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
+  std::array<unsigned char, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw std::runtime_error("RAND_bytes failed");  // the process has no entropy: a bug
+  }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;  // version 4
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  id.reserve(36);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) id.push_back('-');
+    id.push_back(kHex[bytes[i] >> 4]);
+    id.push_back(kHex[bytes[i] & 0x0f]);
+  }
+  return id;
 }
 
 std::string source_ip_address(std::string_view remote_address) {

@@ -55,14 +55,17 @@ audit::AuditEvent begin_s3_record(const Request& request, std::string_view regio
   for (const auto& [name, value] : request.params) {
     if (!is_secret_parameter(name)) record.parameters.emplace_back(name, value);
   }
-  // Path style "/bucket/key": what an unrouted request names (describe_route replaces it).
+  return record;
+}
+
+void describe_unrouted(audit::AuditEvent& record, const Request& request) {
+  // Path style "/bucket/key" (a virtual-hosted bucket is not known without a route).
   if (auto path = percent_decode(request.path); path && path->starts_with('/')) {
     const std::string_view rest = std::string_view(*path).substr(1);
     const size_t slash = rest.find('/');
     record.bucket = rest.substr(0, slash);
     if (slash != std::string_view::npos) record.key = rest.substr(slash + 1);
   }
-  return record;
 }
 
 void describe_route(audit::AuditEvent& record, const Route& route) {

@@ -31,13 +31,14 @@ inline constexpr std::string_view kUnroutedEventName = "UnknownOperation";
 // The record's start: eventTime (the arrival, else `now_ns`), requestID, region, source
 // address, user agent, Host, recipient account, and the query parameters as CloudTrail
 // writes them (decoded; X-Amz-Signature and X-Amz-Security-Token left out). eventName is
-// kUnroutedEventName until describe_route() names the call; for a path-style URL the bucket
-// and key are taken from the path already, so an unrouted request names them too.
+// kUnroutedEventName until describe_route() names the call.
 audit::AuditEvent begin_s3_record(const Request& request, std::string_view region,
                                   std::string_view account_id, int64_t now_ns);
 
 // eventName, bucketName and key of the routed call.
 void describe_route(audit::AuditEvent& record, const Route& route);
+// bucketName and key of a request no route matched, from a path-style URL.
+void describe_unrouted(audit::AuditEvent& record, const Request& request);
 
 // The access key a request claims (Authorization header's or X-Amz-Credential's), whether
 // or not it was accepted; empty for an unsigned request.

@@ -158,7 +158,10 @@ struct S3Api::Impl {
   Response serve(Request& request, audit::AuditEvent* record) {
     auto route = route_request(request, routing);
     if (!route) {
-      if (record) describe_request_caller(request, auth::Identity{}, false, *record);
+      if (record) {
+        describe_unrouted(*record, request);
+        describe_request_caller(request, auth::Identity{}, false, *record);
+      }
       return refuse(route.error(), request, "unrouted", record);
     }
     Call call{request, std::move(*route), {}};
