@@ -69,6 +69,21 @@ int64_t arrival_time_ns(const Request& request, int64_t fallback_ns) {
   return request.arrival_ns != 0 ? request.arrival_ns : fallback_ns;
 }
 
+AuditEvent begin_record(const Request& request, std::string_view event_source,
+                        std::string_view region, std::string_view account_id, int64_t now_ns) {
+  AuditEvent record;
+  record.time_ns = arrival_time_ns(request, now_ns);
+  record.event_source = event_source;
+  record.region = region;
+  record.source_ip = source_ip_address(request.remote_address);
+  record.user_agent = request.headers.get("user-agent");
+  record.host = request.headers.get("host");
+  record.request_id = request.request_id;
+  record.recipient_account_id = account_id;
+  record.identity = anonymous_identity();
+  return record;
+}
+
 void record_on_completion(Response& response, AuditEvent event, AuditSink& sink) {
   response.on_complete = [earlier = std::move(response.on_complete), &sink,
                           event = std::move(event)](const ExchangeTotals& totals) mutable {

@@ -44,6 +44,12 @@ std::string source_ip_address(std::string_view remote_address);
 // The request's arrival (Request::arrival_ns), or `fallback_ns` when it was not set.
 int64_t arrival_time_ns(const Request& request, int64_t fallback_ns);
 
+// The parts of a record every front-end fills from the request alike: eventTime (the
+// arrival, else `now_ns`), eventSource, awsRegion, sourceIPAddress, userAgent, Host,
+// requestID and recipientAccountId; the caller starts anonymous.
+AuditEvent begin_record(const Request& request, std::string_view event_source,
+                        std::string_view region, std::string_view account_id, int64_t now_ns);
+
 // Arranges for `event` to reach `sink` once the response's exchange has ended: the byte
 // counts (bytesTransferredIn/Out) and a fresh eventID are filled in then, on the worker
 // thread that runs Response::on_complete. A hook already set on the response still runs,

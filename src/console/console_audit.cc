@@ -78,17 +78,9 @@ audit::AuditEvent begin_console_record(const Request& request, std::string_view 
       percent_decode(
           std::string_view(request.path).substr(std::min(request.path.size(), kApiPrefix.size())))
           .value_or(std::string());
-  audit::AuditEvent record;
-  record.time_ns = audit::arrival_time_ns(request, now_ns);
-  record.event_source = audit::kConsoleEventSource;
+  audit::AuditEvent record =
+      audit::begin_record(request, audit::kConsoleEventSource, region, account_id, now_ns);
   record.event_name = console_event_name(request.method, route);
-  record.region = region;
-  record.source_ip = audit::source_ip_address(request.remote_address);
-  record.user_agent = request.headers.get("user-agent");
-  record.host = request.headers.get("host");
-  record.request_id = request.request_id;
-  record.recipient_account_id = account_id;
-  record.identity = audit::anonymous_identity();
   record.parameters = request.params;
   if (const auto named = bucket_route(route)) {
     record.bucket = named->bucket;

@@ -42,16 +42,9 @@ std::string_view cloudtrail_event_name(Operation operation, std::string_view rou
 
 audit::AuditEvent begin_s3_record(const Request& request, std::string_view region,
                                   std::string_view account_id, int64_t now_ns) {
-  audit::AuditEvent record;
-  record.time_ns = audit::arrival_time_ns(request, now_ns);
+  audit::AuditEvent record =
+      audit::begin_record(request, audit::kS3EventSource, region, account_id, now_ns);
   record.event_name = kUnroutedEventName;
-  record.region = region;
-  record.source_ip = audit::source_ip_address(request.remote_address);
-  record.user_agent = request.headers.get("user-agent");
-  record.host = request.headers.get("host");
-  record.request_id = request.request_id;
-  record.recipient_account_id = account_id;
-  record.identity = audit::anonymous_identity();
   for (const auto& [name, value] : request.params) {
     if (!is_secret_parameter(name)) record.parameters.emplace_back(name, value);
   }

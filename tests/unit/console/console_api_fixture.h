@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/key_table.h"
 #include "console/console_api.h"
 #include "core/byte_source.h"
 #include "core/encoding.h"
@@ -39,15 +40,7 @@ class FixedDestinations final : public DestinationCatalog {
 };
 
 // Credentials kept in a map: the store the API looks keys up in.
-class KeyTable final : public auth::CredentialStore {
- public:
-  Result<std::optional<auth::Credentials>> find(std::string_view id) override {
-    auto found = keys.find(std::string(id));
-    if (found == keys.end()) return std::optional<auth::Credentials>();
-    return std::optional<auth::Credentials>(found->second);
-  }
-  std::map<std::string, auth::Credentials> keys;
-};
+using auth::testing::KeyTable;
 
 class ConsoleApiTest : public ::testing::Test {
  protected:

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "audit/collecting_sink.h"
+#include "auth/key_table.h"
 #include "auth/sigv4.h"
 #include "core/byte_source.h"
 #include "s3/request_audit.h"
@@ -24,16 +25,6 @@ constexpr std::string_view kAccount = "123456789012";
 constexpr std::string_view kTrailBucket = "trail";
 const std::string kRootId(64, 'r');
 const std::string kAliceId(64, 'a');
-
-class KeyTable final : public auth::CredentialStore {
- public:
-  Result<std::optional<auth::Credentials>> find(std::string_view id) override {
-    auto found = keys.find(std::string(id));
-    if (found == keys.end()) return std::optional<auth::Credentials>();
-    return std::optional<auth::Credentials>(found->second);
-  }
-  std::map<std::string, auth::Credentials> keys;
-};
 
 class IdsAsNames final : public OwnerDirectory {
  public:
@@ -106,7 +97,7 @@ class S3AuditTest : public ::testing::Test {
 
   ManualClock clock_{from_unix_nanos(1'800'000'000'000'000'000)};
   vault::testing::TempVault temp_{clock_};
-  KeyTable keys_;
+  auth::testing::KeyTable keys_;
   IdsAsNames owners_;
   audit::testing::CollectingSink sink_;
   S3Api api_{temp_.vault(), keys_, owners_, clock_,
