@@ -24,7 +24,9 @@
 #include "app/master_key_rotation.h"
 #include "app/notify_targets.h"
 #include "app/periodic_task.h"
+#include "app/remote_clients.h"
 #include "app/sealed_values.h"
+#include "app/trail_identity.h"
 #include "app/wiring.h"
 #include "console/asset_server.h"
 #include "console/console_api.h"
@@ -34,11 +36,10 @@
 #include "vault/vault.h"
 #include "workers/garbage_collector.h"
 #include "workers/lifecycle_worker.h"
-#include "app/remote_clients.h"
 #include "workers/notify/notification_delivery.h"
-#include "workers/replicate/replication_worker.h"
 #include "workers/notify/targets/target_catalog.h"
 #include "workers/outbox/outbox_consumer.h"
+#include "workers/replicate/replication_worker.h"
 
 namespace cv::app {
 namespace {
@@ -139,12 +140,26 @@ int run_server(const Config& configured) {
   const NotificationTargetNames target_names(**notify_targets);
   ReplicationRemoteNames remote_names(config.replication_remotes);
 
+  // The audit trail (issue 13): the trail writer, when [trail] enabled; null: nothing is
+  // recorded. It must outlive `server` below (records are handed over after responses).
+  audit::AuditSink* audit_sink = nullptr;
+  audit::CaptureOptions audit_capture;
+  if (audit_sink != nullptr) {
+    auto account_id = trail_account_id(config);
+    if (!account_id) {
+      std::fprintf(stderr, "cloudvault: %s\n", account_id.error().message.c_str());
+      return 1;
+    }
+    audit_capture = {audit_sink, *account_id, config.trail.bucket};
+  }
+
   OwnerNames owners(users);
   s3::S3Options s3_options;
   s3_options.region = config.region;
   s3_options.domain = config.domain;
   s3_options.notification_targets = &target_names;
   s3_options.replication_remotes = &remote_names;
+  s3_options.audit = audit_capture;
   s3::S3Api s3_api(vault, users, owners, clock, s3_options);
   if (VIPS_INIT("cloudvault") != 0) {
     std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");
@@ -155,6 +170,8 @@ int run_server(const Config& configured) {
   const ConsoleDestinations console_destinations(target_names, remote_names);
   console::ConsoleOptions console_options = console_options_from(config);
   console_options.destinations = &console_destinations;
+  console_options.audit = audit_capture;
+  console_options.region = config.region;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
   FrontDoor front_door(s3_api, console_api, console_assets);
