@@ -256,6 +256,7 @@ struct CloudTrailReader::State {
   json::basic_parser<Handler> parser;
   std::optional<GzipInflater> gzip;
   bool format_known = false;
+  std::string head;     // the first byte, until a second one tells the format
   uint64_t offset = 0;  // decompressed bytes consumed
   bool in_document = false;
 };
@@ -266,12 +267,21 @@ CloudTrailReader::~CloudTrailReader() = default;
 Status CloudTrailReader::feed(std::string_view bytes) {
   if (bytes.empty()) return {};
   if (!state_->format_known) {
+    // The format is known from the first two bytes, however the stream splits them.
+    state_->head.append(bytes);
+    if (state_->head.size() < 2) return {};
     state_->format_known = true;
-    if (bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
-        static_cast<unsigned char>(bytes[1]) == 0x8b) {
+    if (static_cast<unsigned char>(state_->head[0]) == 0x1f &&
+        static_cast<unsigned char>(state_->head[1]) == 0x8b) {
       state_->gzip.emplace();
     }
+    std::string head = std::move(state_->head);
+    return feed_known(head);
   }
+  return feed_known(bytes);
+}
+
+Status CloudTrailReader::feed_known(std::string_view bytes) {
   if (!state_->gzip) return feed_plain(bytes);
   return state_->gzip->feed(bytes, [this](std::string_view plain) { return feed_plain(plain); });
 }
@@ -305,6 +315,11 @@ Status CloudTrailReader::feed_plain(std::string_view bytes) {
 }
 
 Status CloudTrailReader::finish() {
+  if (!state_->format_known && !state_->head.empty()) {
+    state_->format_known = true;
+    std::string head = std::move(state_->head);
+    CV_TRY(feed_plain(head));
+  }
   if (state_->gzip) CV_TRY(state_->gzip->finish());
   if (state_->in_document) {
     json::error_code ec;

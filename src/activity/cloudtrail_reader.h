@@ -49,6 +49,7 @@ class CloudTrailReader {
 
  private:
   struct State;
+  Status feed_known(std::string_view bytes);
   Status feed_plain(std::string_view bytes);
   std::unique_ptr<State> state_;
 };

@@ -71,4 +71,25 @@ int admin_backup_status(const Config& config, const std::optional<std::string>& 
 int admin_backup_retry(const Config& config, const std::string& bucket,
                        const std::optional<std::string>& key);
 
+// The activity pipeline (activity_command.cc). ingest reads CloudTrail files from a folder
+// or s3://BUCKET/PREFIX (this server's store; --remote: a [replication.remotes.NAME]
+// endpoint, --role-arn: through STS AssumeRole) and prints what it read, skipped, stored and
+// refused; exit 0 even with malformed input, 1 when the source cannot be read at all.
+// profile add/list/remove manage profiles; days prints a profile's capped daily scores,
+// levels, event counts and top services (a table, or JSON); rescore recomputes every
+// aggregate with the current rules.
+struct ActivityIngestFlags {
+  std::string from;
+  std::optional<std::string> remote;
+  std::optional<std::string> role_arn;
+};
+int activity_ingest(const Config& config, const ActivityIngestFlags& flags);
+int activity_profile_add(const Config& config, const std::string& name,
+                         const std::vector<std::string>& principals);
+int activity_profile_list(const Config& config);
+int activity_profile_remove(const Config& config, const std::string& name);
+int activity_days(const Config& config, const std::string& profile, const std::string& from,
+                  const std::string& to, bool as_json);
+int activity_rescore(const Config& config);
+
 }  // namespace cv::app
