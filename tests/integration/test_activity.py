@@ -173,3 +173,19 @@ def test_ingest_from_a_bucket_of_this_server(fresh_server):
     missing = activity(fresh_server.data_dir, "ingest", "--from", "s3://no-such-bucket/", env=env,
                        check=False)
     assert missing.returncode == 1
+
+
+def test_server_accepts_the_activity_configuration(server_factory, tmp_path):
+    # The scheduled ingest itself is driven by run_once in unit tests (scheduled_ingest_test);
+    # here the server starts with its configuration and refuses a bad one.
+    config = tmp_path / "activity.toml"
+    config.write_text(f'[activity]\nsources = ["{TRAIL}", "s3://trail-bucket/AWSLogs/"]\n'
+                      f'ingest_interval_seconds = 60\nrules = "{RULES}"\n')
+    running = server_factory(extra_args=["--config", str(config)], name="scheduled")
+    assert running.running()
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[activity]\ningest_interval_seconds = 5\n")
+    result = subprocess.run([server_binary(), "server", "--config", str(bad), "--data",
+                             str(tmp_path / "d")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "activity.ingest_interval_seconds must be 60-604800" in result.stderr
