@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <boost/json/basic_parser_impl.hpp>
 #include <optional>
 
@@ -203,7 +204,11 @@ class Handler {
     return (depth_ == 3 && records_array_open_) || (depth_ == 2 && top_ == Top::kArray);
   }
   void begin_capture() {
-    stack_.reset();
+    // Each record is built in an arena of its own (a fixed buffer first), dropped when the
+    // next record starts.
+    arena_.reset();
+    arena_.emplace(arena_buffer_.data(), arena_buffer_.size());
+    stack_.reset(json::storage_ptr(&*arena_));
     capture_depth_ = depth_;
     captured_bytes = 0;
   }
@@ -224,15 +229,17 @@ class Handler {
       sink_.on_malformed_record(fmt::format("a record is larger than {} bytes", kMaxRecordBytes));
       return;
     }
-    json::object record;
+    json::object record(element.storage());
     if (auto problem = to_record(std::move(element), record)) {
       sink_.on_malformed_record(std::move(*problem));
     } else {
-      sink_.on_record(std::move(record));
+      sink_.on_record(record);
     }
   }
 
   RecordSink& sink_;
+  std::array<unsigned char, 32 * 1024> arena_buffer_;
+  std::optional<json::monotonic_resource> arena_;
   json::value_stack stack_;
   size_t depth_ = 0;          // containers open
   size_t capture_depth_ = 0;  // depth of the element being built; 0: none

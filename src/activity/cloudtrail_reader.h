@@ -26,8 +26,9 @@ namespace cv::activity {
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
-  // A record (a JSON object; no field is checked here).
-  virtual void on_record(boost::json::object record) = 0;
+  // A record (a JSON object; no field is checked here). Its memory is the reader's and is
+  // reused for the next record: copy what must outlive the call.
+  virtual void on_record(const boost::json::object& record) = 0;
   // An element of the records list that is no record; the document goes on.
   virtual void on_malformed_record(std::string reason) = 0;
 };

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "activity/cloudtrail_reader.h"
 #include "activity/event_normalizer.h"
@@ -14,12 +17,77 @@ namespace {
 
 constexpr size_t kReasonsPerFile = 20;
 
+// Writes batches to the store on a thread of its own, one batch in flight, so reading and
+// parsing the next batch overlaps the store's transaction. Counts go into the report once
+// written; the first store error is kept and stops further writes.
+class BatchWriter {
+ public:
+  BatchWriter(meta::MetaStore& store, IngestReport& report)
+      : store_(store), report_(report), thread_([this] { run(); }) {}
+  ~BatchWriter() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+
+  // Hands `batch` over (leaving it empty) once the previous one is written.
+  void submit(std::vector<meta::ActivityEvent>& batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !busy_; });
+    pending_.swap(batch);
+    batch.clear();
+    busy_ = true;
+    changed_.notify_all();
+  }
+  // Waits until every submitted batch is written; the first store error, if any.
+  std::optional<Error> wait() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !busy_; });
+    return error_;
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      changed_.wait(lock, [&] { return busy_ || stopping_; });
+      if (!busy_) return;
+      bool skip = error_.has_value();
+      lock.unlock();
+      Result<meta::ActivityWriteCount> written = meta::ActivityWriteCount{};
+      if (!skip) written = store_.put_activity_events(pending_);
+      lock.lock();
+      if (!written) {
+        error_ = written.error();
+      } else {
+        report_.records_new += written->added;
+        report_.records_duplicate += written->duplicates;
+      }
+      busy_ = false;
+      changed_.notify_all();
+    }
+  }
+
+  meta::MetaStore& store_;
+  IngestReport& report_;  // its record counts guarded by mutex_ while a batch is in flight
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<meta::ActivityEvent> pending_;  // owned by the thread while busy_
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::optional<Error> error_;
+  std::thread thread_;  // last: starts once everything above is ready
+};
+
 // Normalises, scores and batches the records of one file into the store.
 class StoringSink final : public RecordSink {
  public:
-  StoringSink(meta::MetaStore& store, const ScoringRules& rules, size_t batch_size,
+  StoringSink(BatchWriter& writer, const ScoringRules& rules, size_t batch_size,
               IngestReport& report, std::string file)
-      : store_(store),
+      : writer_(writer),
         rules_(rules),
         batch_size_(batch_size),
         report_(report),
@@ -27,7 +95,7 @@ class StoringSink final : public RecordSink {
     batch_.reserve(batch_size);
   }
 
-  void on_record(boost::json::object record) override {
+  void on_record(const boost::json::object& record) override {
     ++records_;
     auto event = normalize_record(record);
     if (!event) {
@@ -36,44 +104,48 @@ class StoringSink final : public RecordSink {
     }
     event->scoring = rules_.score(*event);
     batch_.push_back(std::move(*event));
-    if (batch_.size() >= batch_size_) flush();
+    if (batch_.size() >= batch_size_) writer_.submit(batch_);
   }
   void on_malformed_record(std::string reason) override {
     ++records_;
     malformed(std::move(reason));
   }
 
-  // Stores what is batched; the store's error, if any, is kept in store_error().
-  void flush() {
-    if (batch_.empty() || store_error_) return;
-    auto written = store_.put_activity_events(batch_);
-    batch_.clear();
-    if (!written) {
-      store_error_ = written.error();
-      return;
-    }
-    report_.records_new += written->added;
-    report_.records_duplicate += written->duplicates;
+  // Hands over what is batched and waits for every write; the store's error, if any.
+  std::optional<Error> finish() {
+    if (!batch_.empty()) writer_.submit(batch_);
+    return writer_.wait();
   }
-  const std::optional<Error>& store_error() const { return store_error_; }
   uint64_t records() const { return records_; }
 
  private:
   void malformed(std::string reason) {
-    ++report_.malformed_records;
+    ++malformed_records_;
     if (reasons_++ < kReasonsPerFile) {
-      report_.problems.push_back({file_, fmt::format("record {}: {}", records_, reason)});
+      problems_.push_back({file_, fmt::format("record {}: {}", records_, reason)});
     }
   }
 
-  meta::MetaStore& store_;
+ public:
+  // Malformed records are reported once the file's writes are done (the report's record
+  // counts are the writer's meanwhile).
+  void report_malformed() {
+    report_.malformed_records += malformed_records_;
+    for (auto& problem : problems_) report_.problems.push_back(std::move(problem));
+    problems_.clear();
+    malformed_records_ = 0;
+  }
+
+ private:
+  BatchWriter& writer_;
   const ScoringRules& rules_;
   size_t batch_size_;
   IngestReport& report_;
   std::string file_;
   std::vector<meta::ActivityEvent> batch_;
-  std::optional<Error> store_error_;
   uint64_t records_ = 0;
+  uint64_t malformed_records_ = 0;
+  std::vector<IngestProblem> problems_;
   size_t reasons_ = 0;
 };
 
@@ -97,14 +169,14 @@ Result<std::optional<std::string>> read_file(TrailSource& source, const SourceFi
       break;
     }
     auto fed = reader.feed(std::string_view(buffer.data(), *n));
-    if (sink.store_error()) return std::unexpected(*sink.store_error());
     if (!fed) {
       problem = fed.error().message;
       break;
     }
   }
-  sink.flush();
-  if (sink.store_error()) return std::unexpected(*sink.store_error());
+  auto store_error = sink.finish();
+  sink.report_malformed();
+  if (store_error) return std::unexpected(*store_error);
   return problem;
 }
 
@@ -116,6 +188,7 @@ Ingester::Ingester(meta::MetaStore& store, const ScoringRules& rules, Clock& clo
 
 Result<IngestReport> Ingester::ingest(TrailSource& source) {
   IngestReport report;
+  BatchWriter writer(store_, report);
   const std::string source_name = source.name();
   for (const SourceFile& file : CV_TRY(source.list())) {
     auto checkpoint = CV_TRY(store_.get_activity_file(source_name, file.path));
@@ -124,7 +197,7 @@ Result<IngestReport> Ingester::ingest(TrailSource& source) {
       continue;
     }
     ++report.files_read;
-    StoringSink sink(store_, rules_, batch_size_, report, file.path);
+    StoringSink sink(writer, rules_, batch_size_, report, file.path);
     auto problem = CV_TRY(read_file(source, file, sink));
     if (problem) {
       ++report.malformed_files;

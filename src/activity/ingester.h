@@ -37,7 +37,7 @@ class Ingester {
  public:
   // `store`, `rules` and `clock` outlive the ingester.
   Ingester(meta::MetaStore& store, const ScoringRules& rules, Clock& clock,
-           size_t batch_size = 4096);
+           size_t batch_size = 8192);
 
   // Reads the source. Fails only when the source cannot be listed or the store fails.
   Result<IngestReport> ingest(TrailSource& source);

@@ -257,7 +257,8 @@ class MetaStore {
   // it to the day aggregates in the same transaction: the event counts once on its day
   // (UTC) and service, and its burst (actor, source, name, window_start) counts once with
   // the highest points of its events. An event id already stored is left as it was and
-  // counted as a duplicate, so ingesting twice changes nothing. All or nothing per call.
+  // counted as a duplicate, so ingesting twice changes nothing (an event id is one event:
+  // the same id is expected with the same time). All or nothing per call.
   virtual Result<ActivityWriteCount> put_activity_events(
       const std::vector<ActivityEvent>& events) = 0;
   // Scores every stored event again with `score` and rebuilds every aggregate from them, in

@@ -1,6 +1,7 @@
 #include "meta/sqlite/activity_ops.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 #include <tuple>
@@ -41,48 +42,97 @@ Result<int64_t> actor_id(Connection& db, const ActivityActor& actor) {
   return select.column_int(0);
 }
 
-// Adds one newly stored event to its burst and its day: the day gains the event, and the
-// points by which the burst's maximum grew.
-Status aggregate(Connection& db, int64_t actor, const ActivityEvent& event) {
-  auto burst = CV_TRY(
-      db.prepare("SELECT points FROM activity_bursts WHERE actor_id = ?1 AND event_source = ?2 "
-                 "AND event_name = ?3 AND window_s = ?4"));
-  burst.bind_int(1, actor)
-      .bind_text(2, event.event_source)
-      .bind_text(3, event.event_name)
-      .bind_int(4, event.scoring.window_start_s);
-  int64_t gained = event.scoring.points_milli;
-  bool burst_exists = CV_TRY(burst.step());
-  if (burst_exists) gained = std::max<int64_t>(0, event.scoring.points_milli - burst.column_int(0));
-  if (!burst_exists || gained > 0) {
-    auto upsert = CV_TRY(
-        db.prepare("INSERT INTO activity_bursts(actor_id, event_source, event_name, window_s, "
-                   "points) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-                   "points = max(points, excluded.points)"));
-    upsert.bind_int(1, actor)
-        .bind_text(2, event.event_source)
-        .bind_text(3, event.event_name)
-        .bind_int(4, event.scoring.window_start_s)
-        .bind_int(5, event.scoring.points_milli);
-    CV_TRY(upsert.run());
+// The aggregate changes of a set of newly stored events, gathered in memory and applied
+// with one statement per burst and per day row: a burst counts the highest points of its
+// events (what it already holds included), a day row gains each event and what its bursts
+// grew by. Events of one burst share a day (the window divides the day) and a service.
+class Aggregation {
+ public:
+  void add(int64_t actor, const ActivityEvent& event) {
+    const ActivityScoring& scoring = event.scoring;
+    auto [it, inserted] = bursts_.try_emplace(
+        BurstKey{actor, event.event_source, event.event_name, scoring.window_start_s},
+        BurstValue{scoring.service, day_of(event.time_ns), scoring.points_milli});
+    if (!inserted) it->second.points = std::max(it->second.points, scoring.points_milli);
+    days_[DayKey{actor, day_of(event.time_ns), scoring.service}].events += 1;
   }
-  auto day =
-      CV_TRY(db.prepare("INSERT INTO activity_daily(actor_id, day, service, points, events) "
-                        "VALUES(?1, ?2, ?3, ?4, 1) ON CONFLICT DO UPDATE SET "
-                        "points = points + excluded.points, events = events + 1"));
-  day.bind_int(1, actor)
-      .bind_int(2, day_of(event.time_ns))
-      .bind_text(3, event.scoring.service)
-      .bind_int(4, gained);
-  return day.run();
-}
+
+  Status apply(Connection& db) {
+    for (const auto& [key, burst] : bursts_) {
+      auto existing =
+          CV_TRY(db.prepare("SELECT points FROM activity_bursts WHERE actor_id = ?1 AND "
+                            "event_source = ?2 AND event_name = ?3 AND window_s = ?4"));
+      existing.bind_int(1, key.actor)
+          .bind_text(2, key.source)
+          .bind_text(3, key.name)
+          .bind_int(4, key.window_s);
+      int64_t gained = burst.points;
+      bool exists = CV_TRY(existing.step());
+      if (exists) gained = std::max<int64_t>(0, burst.points - existing.column_int(0));
+      if (!exists || gained > 0) {
+        auto upsert = CV_TRY(
+            db.prepare("INSERT INTO activity_bursts(actor_id, event_source, event_name, "
+                       "window_s, points) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
+                       "points = max(points, excluded.points)"));
+        upsert.bind_int(1, key.actor)
+            .bind_text(2, key.source)
+            .bind_text(3, key.name)
+            .bind_int(4, key.window_s)
+            .bind_int(5, burst.points);
+        CV_TRY(upsert.run());
+      }
+      days_[DayKey{key.actor, burst.day, burst.service}].points += gained;
+    }
+    for (const auto& [key, day] : days_) {
+      auto upsert = CV_TRY(
+          db.prepare("INSERT INTO activity_daily(actor_id, day, service, points, events) "
+                     "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
+                     "points = points + excluded.points, events = events + excluded.events"));
+      upsert.bind_int(1, key.actor)
+          .bind_int(2, key.day)
+          .bind_text(3, key.service)
+          .bind_int(4, day.points)
+          .bind_int(5, day.events);
+      CV_TRY(upsert.run());
+    }
+    bursts_.clear();
+    days_.clear();
+    return {};
+  }
+
+ private:
+  struct BurstKey {
+    int64_t actor;
+    std::string source;
+    std::string name;
+    int64_t window_s;
+    auto operator<=>(const BurstKey&) const = default;
+  };
+  struct BurstValue {
+    std::string service;
+    int64_t day;  // of the burst's first event here; all of its events share it
+    int64_t points;
+  };
+  struct DayKey {
+    int64_t actor;
+    int64_t day;
+    std::string service;
+    auto operator<=>(const DayKey&) const = default;
+  };
+  struct DayValue {
+    int64_t points = 0;
+    int64_t events = 0;
+  };
+  std::map<BurstKey, BurstValue> bursts_;
+  std::map<DayKey, DayValue> days_;
+};
 
 // Whether the event was new (false: its id is stored already).
 Result<bool> insert_event(Connection& db, int64_t actor, const ActivityEvent& event) {
   auto stmt = CV_TRY(db.prepare(
       "INSERT INTO activity_events(event_id, actor_id, time_ns, event_source, event_name, "
       "read_only, failed, record_hash, service, points, window_s) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(event_id) DO NOTHING"));
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING"));
   stmt.bind_text(1, event.event_id)
       .bind_int(2, actor)
       .bind_int(3, event.time_ns)
@@ -103,6 +153,7 @@ Result<bool> insert_event(Connection& db, int64_t actor, const ActivityEvent& ev
 Result<ActivityWriteCount> insert_activity_events(Connection& db,
                                                   const std::vector<ActivityEvent>& events) {
   ActivityWriteCount count;
+  Aggregation aggregation;
   // Actor ids of this call: a batch usually comes from a handful of identities.
   std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, int64_t>
       actors;
@@ -123,26 +174,30 @@ Result<ActivityWriteCount> insert_activity_events(Connection& db,
       continue;
     }
     ++count.added;
-    CV_TRY(aggregate(db, actor, event));
+    aggregation.add(actor, event);
   }
+  CV_TRY(aggregation.apply(db));
   return count;
 }
 
 Result<uint64_t> rebuild_activity(Connection& db, const ActivityRescoreFunction& score) {
   CV_TRY(db.execute_script("DELETE FROM activity_bursts; DELETE FROM activity_daily;"));
   uint64_t scored = 0;
+  Aggregation aggregation;
   std::string after;
   constexpr int64_t kPage = 4096;
+  int64_t after_time = std::numeric_limits<int64_t>::min();
   while (true) {
-    // A page at a time by event id, so the rows updated below are never under a cursor.
+    // A page at a time in key order, so the rows updated below are never under a cursor.
     std::vector<std::pair<int64_t, ActivityEvent>> page;
     {
       auto stmt = CV_TRY(
           db.prepare("SELECT e.event_id, e.actor_id, e.time_ns, e.event_source, e.event_name, "
                      "e.read_only, e.failed, e.record_hash, a.account_id, a.arn, a.access_key_id, "
                      "a.user_name, a.issuer_arn FROM activity_events e JOIN activity_actors a "
-                     "ON a.id = e.actor_id WHERE e.event_id > ?1 ORDER BY e.event_id LIMIT ?2"));
-      stmt.bind_text(1, after).bind_int(2, kPage);
+                     "ON a.id = e.actor_id WHERE (e.time_ns, e.event_id) > (?3, ?1) "
+                     "ORDER BY e.time_ns, e.event_id LIMIT ?2"));
+      stmt.bind_text(1, after).bind_int(2, kPage).bind_int(3, after_time);
       while (CV_TRY(stmt.step())) {
         ActivityEvent event;
         event.event_id = stmt.column_string(0);
@@ -169,10 +224,12 @@ Result<uint64_t> rebuild_activity(Connection& db, const ActivityRescoreFunction&
           .bind_int(3, event.scoring.points_milli)
           .bind_int(4, event.scoring.window_start_s);
       CV_TRY(update.run());
-      CV_TRY(aggregate(db, actor, event));
+      aggregation.add(actor, event);
       ++scored;
     }
+    CV_TRY(aggregation.apply(db));
     after = page.back().second.event_id;
+    after_time = page.back().second.time_ns;
   }
   return scored;
 }

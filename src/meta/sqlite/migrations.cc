@@ -239,7 +239,9 @@ CREATE TABLE notify_targets(
 )sql";
 
 // Version 7: the activity pipeline (src/activity). Actors are the distinct identities of
-// ingested CloudTrail records; events are upserted by event id; bursts hold one row per
+// ingested CloudTrail records; events are upserted by event id, keyed by (time, id) so that
+// ingest appends in time order instead of writing pages all over a key-ordered table (a
+// CloudTrail event id always comes with the same eventTime); bursts hold one row per
 // (actor, source, name, collapse window) with the highest points of its events; daily holds
 // per (actor, day, service) the sum of its bursts' points and the count of its events, so a
 // profile's year is a range read of a few hundred rows per actor. files are the checkpoints
@@ -260,9 +262,9 @@ CREATE INDEX activity_actors_by_user ON activity_actors(user_name);
 CREATE INDEX activity_actors_by_issuer ON activity_actors(issuer_arn);
 
 CREATE TABLE activity_events(
-  event_id TEXT PRIMARY KEY,
-  actor_id INTEGER NOT NULL,
   time_ns INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  actor_id INTEGER NOT NULL,
   event_source TEXT NOT NULL,
   event_name TEXT NOT NULL,
   read_only INTEGER NOT NULL,
@@ -270,7 +272,8 @@ CREATE TABLE activity_events(
   record_hash BLOB NOT NULL,
   service TEXT NOT NULL,
   points INTEGER NOT NULL,
-  window_s INTEGER NOT NULL
+  window_s INTEGER NOT NULL,
+  PRIMARY KEY(time_ns, event_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE activity_bursts(
@@ -279,7 +282,7 @@ CREATE TABLE activity_bursts(
   event_name TEXT NOT NULL,
   window_s INTEGER NOT NULL,
   points INTEGER NOT NULL,
-  PRIMARY KEY(actor_id, event_source, event_name, window_s)
+  PRIMARY KEY(actor_id, window_s, event_source, event_name)
 ) WITHOUT ROWID;
 
 CREATE TABLE activity_daily(
@@ -314,13 +317,8 @@ CREATE TABLE activity_profile_principals(
 )sql";
 
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1},
-    {2, kSchemaV2},
-    {3, kSchemaV3},
-    {4, kSchemaV4},
-    {5, kSchemaV5},
-    {6, kSchemaV6},
-    {7, kSchemaV7},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
+    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7},
 };
 
 }  // namespace

@@ -14,7 +14,9 @@ namespace {
 struct Collected final : RecordSink {
   std::vector<boost::json::object> records;
   std::vector<std::string> malformed;
-  void on_record(boost::json::object record) override { records.push_back(std::move(record)); }
+  void on_record(const boost::json::object& record) override {
+    records.push_back(boost::json::object(record, boost::json::storage_ptr()));
+  }
   void on_malformed_record(std::string reason) override { malformed.push_back(reason); }
   std::vector<std::string> names() const {
     std::vector<std::string> out;
