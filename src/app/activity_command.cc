@@ -10,6 +10,7 @@
 #include "app/activity_sources.h"
 #include "app/admin_support.h"
 #include "app/commands.h"
+#include "app/sealed_values.h"
 
 namespace cv::app {
 namespace {
@@ -47,16 +48,24 @@ void print_report(const activity::IngestReport& report) {
 int activity_ingest(const Config& config, const ActivityIngestFlags& flags) {
   auto rules = activity::ScoringRules::load(config.activity_rules_file);
   if (!rules) return report_error(rules.error());
-  return with_vault(config, [&](vault::Vault& vault, meta::MetaStore& meta) {
-    auto source = open_trail_source(config, vault, flags);
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  if (!stores) return report_error(stores.error());
+  Config opened = config;  // remote secrets may be sealed under the master key
+  if (auto unsealed = open_sealed_values(opened, stores->master_key); !unsealed) {
+    return report_error(unsealed.error());
+  }
+  SystemClock clock;
+  vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options_from(config));
+  {
+    meta::MetaStore& meta = *stores->meta;
+    auto source = open_trail_source(opened, vault, flags, clock);
     if (!source) return report_error(source.error());
-    SystemClock clock;
     activity::Ingester ingester(meta, *rules, clock);
     auto report = ingester.ingest(**source);
     if (!report) return report_error(report.error());
     print_report(*report);
     return 0;
-  });
+  }
 }
 
 int activity_profile_add(const Config& config, const std::string& name,

@@ -12,10 +12,12 @@
 
 namespace cv::app {
 
-// kInvalidArgument for a flag combination or remote that does not exist. The vault
-// outlives the source.
+// kInvalidArgument for a flag combination or remote that does not exist; the STS error when
+// the role cannot be assumed. The vault and clock outlive the source; `config`'s remote
+// secrets are open (open_sealed_values).
 Result<std::unique_ptr<activity::TrailSource>> open_trail_source(const Config& config,
                                                                  vault::Vault& vault,
-                                                                 const ActivityIngestFlags& flags);
+                                                                 const ActivityIngestFlags& flags,
+                                                                 const Clock& clock);
 
 }  // namespace cv::app

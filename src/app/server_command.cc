@@ -237,11 +237,11 @@ int run_server(const Config& configured) {
   }
 
   // The activity pipeline's periodic ingest of [activity] sources (none: nothing runs).
-  activity::ScheduledIngest activity_ingest(*stores->meta, clock, config.activity_rules_file,
-                                            config.activity_sources, [&](const std::string& spec) {
-                                              return open_trail_source(
-                                                  config, vault, ActivityIngestFlags{.from = spec});
-                                            });
+  activity::ScheduledIngest activity_ingest(
+      *stores->meta, clock, config.activity_rules_file, config.activity_sources,
+      [&](const std::string& spec) {
+        return open_trail_source(config, vault, ActivityIngestFlags{.from = spec}, clock);
+      });
   std::optional<PeriodicTask> activity_passes;
   if (!config.activity_sources.empty()) {
     activity_passes.emplace(std::chrono::seconds(config.activity_ingest_interval_seconds), [&] {

@@ -189,3 +189,56 @@ def test_server_accepts_the_activity_configuration(server_factory, tmp_path):
                              str(tmp_path / "d")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "activity.ingest_interval_seconds must be 60-604800" in result.stderr
+
+
+def upload_trail(client, bucket, prefix):
+    client.create_bucket(Bucket=bucket)
+    for path in sorted(p for p in TRAIL.rglob("*") if p.is_file()):
+        client.put_object(Bucket=bucket, Key=prefix + str(path.relative_to(TRAIL)),
+                          Body=path.read_bytes())
+
+
+def test_ingest_from_a_bucket_of_a_remote_endpoint(server_factory, tmp_path):
+    # A second `cloudvault server` plays the remote (AWS S3 in production): ListObjectsV2
+    # pages, ranged GETs; a large file crosses many ranges.
+    far = server_factory(name="far")
+    client = make_client(far.endpoint, far.access_key, far.secret_key)
+    upload_trail(client, "far-trail", "AWSLogs/")
+    big = tmp_path / "big"
+    subprocess.run(["/usr/bin/python3", str(TRAIL.parent / "generate_trail.py"), str(big),
+                    "--records", "6000", "--per-file", "6000", "--plain"], check=True,
+                   capture_output=True)
+    [big_file] = [p for p in big.rglob("*.json")]
+    assert big_file.stat().st_size > 3 * 1024 * 1024  # more than three 1 MiB ranges
+    client.put_object(Bucket="far-trail", Key="AWSLogs/big/" + big_file.name,
+                      Body=big_file.read_bytes())
+    for i in range(1005):  # more than one ListObjectsV2 page
+        client.put_object(Bucket="far-trail", Key=f"AWSLogs/zz/empty-{i:04}.json",
+                          Body=b'{"Records": []}')
+    config = tmp_path / "remote.toml"
+    config.write_text(
+        f'[replication.remotes.far]\nendpoint = "{far.endpoint}"\nregion = "us-east-1"\n'
+        f'access_key = "{far.access_key}"\nsecret_key = "{far.secret_key}"\n')
+    data_dir = tmp_path / "local"
+    result = activity(data_dir, "ingest", "--from", "s3://far-trail/AWSLogs/", "--remote", "far",
+                      config=config)
+    assert report_of(result.stdout) == {"read": 1012, "skipped": 0, "new": 6050,
+                                        "duplicate": 1, "bad_files": 2, "bad_records": 1}
+    again = activity(data_dir, "ingest", "--from", "s3://far-trail/AWSLogs/", "--remote", "far",
+                     config=config)
+    assert report_of(again.stdout)["skipped"] == 1010
+    activity(data_dir, "profile", "add", "alice", "--principal", "AKIAALICEEXAMPLE")
+    assert [d["score"] for d in days(data_dir, "alice", "2024-10-04", "2024-10-06")] == [
+        16.45, 11, 100]
+    unknown = activity(data_dir, "ingest", "--from", "s3://far-trail/", "--remote", "near",
+                       config=config, check=False)
+    assert unknown.returncode == 1
+    assert "no [replication.remotes.near]" in unknown.stderr
+    denied = tmp_path / "denied.toml"
+    denied.write_text(
+        f'[replication.remotes.far]\nendpoint = "{far.endpoint}"\nregion = "us-east-1"\n'
+        f'access_key = "{far.access_key}"\nsecret_key = "wrong-secret"\n')
+    refused = activity(data_dir, "ingest", "--from", "s3://far-trail/", "--remote", "far",
+                       config=denied, check=False)
+    assert refused.returncode == 1
+    assert "SignatureDoesNotMatch" in refused.stderr or "signature" in refused.stderr.lower()
