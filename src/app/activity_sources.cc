@@ -4,8 +4,21 @@
 
 #include "app/remote_trail_source.h"
 #include "app/vault_trail_source.h"
+#include "remote/sts_client.h"
 
 namespace cv::app {
+namespace {
+
+// Where a remote's STS lives: AWS's regional endpoint for an AWS S3 endpoint, else the
+// remote's own URL (an S3 server that serves STS on the same port, as CloudVault will).
+std::string sts_url_for(const ReplicationRemote& remote) {
+  if (remote.endpoint.find("amazonaws.com") != std::string::npos) {
+    return "https://sts." + remote.region + ".amazonaws.com";
+  }
+  return remote.endpoint;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<activity::TrailSource>> open_trail_source(const Config& config,
                                                                  vault::Vault& vault,
@@ -42,7 +55,18 @@ Result<std::unique_ptr<activity::TrailSource>> open_trail_source(const Config& c
                                     .verify_tls = remote->verify_tls,
                                     .ca_file = remote->ca_file};
     if (flags.role_arn) {
-      return fail(ErrorCode::kInvalidArgument, "--role-arn is not supported yet");
+      auto assumed = remote::assume_role(remote::AssumeRoleRequest{.sts_url = sts_url_for(*remote),
+                                                                   .region = remote->region,
+                                                                   .access_key = remote->access_key,
+                                                                   .secret_key = remote->secret_key,
+                                                                   .role_arn = *flags.role_arn,
+                                                                   .verify_tls = remote->verify_tls,
+                                                                   .ca_file = remote->ca_file},
+                                         clock);
+      if (!assumed) return std::unexpected(assumed.error().error);
+      endpoint.access_key = assumed->access_key_id;
+      endpoint.secret_key = assumed->secret_key;
+      endpoint.session_token = assumed->session_token;
     }
     auto client = remote::RemoteS3Client::create(std::move(endpoint), clock);
     if (!client) return std::unexpected(client.error().error);

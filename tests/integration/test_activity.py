@@ -242,3 +242,23 @@ def test_ingest_from_a_bucket_of_a_remote_endpoint(server_factory, tmp_path):
                        config=denied, check=False)
     assert refused.returncode == 1
     assert "SignatureDoesNotMatch" in refused.stderr or "signature" in refused.stderr.lower()
+
+
+def test_role_arn_goes_through_sts_assume_role(server_factory, tmp_path):
+    # This server has no STS yet (a later issue): AssumeRole, signed for "sts" and posted to
+    # the remote's endpoint, is refused, and the ingest says so instead of reading anything.
+    # The signing itself is checked against AWS's documented example (sts_client_test).
+    far = server_factory(name="far-sts")
+    config = tmp_path / "remote.toml"
+    config.write_text(
+        f'[replication.remotes.far]\nendpoint = "{far.endpoint}"\nregion = "us-east-1"\n'
+        f'access_key = "{far.access_key}"\nsecret_key = "{far.secret_key}"\n')
+    result = activity(tmp_path / "local", "ingest", "--from", "s3://trail/", "--remote", "far",
+                      "--role-arn", "arn:aws:iam::111122223333:role/TrailReader", config=config,
+                      check=False)
+    assert result.returncode == 1
+    assert "STS AssumeRole failed" in result.stderr, result.stderr
+    no_remote = activity(tmp_path / "local", "ingest", "--from", "s3://trail/", "--role-arn",
+                         "arn:aws:iam::111122223333:role/TrailReader", check=False)
+    assert no_remote.returncode == 1
+    assert "--role-arn needs --remote NAME" in no_remote.stderr
