@@ -63,6 +63,31 @@ Status parse_listen(std::string_view text, Config& config) {
   return {};
 }
 
+namespace {
+
+Status load_trail(const toml::table& table, TrailSettings& trail) {
+  const auto section = table["trail"];
+  trail.enabled = section["enabled"].value_or(trail.enabled);
+  if (auto folder = section["folder"].value<std::string>()) trail.folder = *folder;
+  if (auto bucket = section["bucket"].value<std::string>()) trail.bucket = *bucket;
+  trail.roll_seconds = section["roll_seconds"].value_or(trail.roll_seconds);
+  trail.roll_records = section["roll_records"].value_or(trail.roll_records);
+  if (trail.roll_seconds < 1 || trail.roll_seconds > 86400 || trail.roll_records < 1 ||
+      trail.roll_records > 1'000'000) {
+    return fail(ErrorCode::kInvalidArgument,
+                "trail.roll_seconds must be 1-86400 and trail.roll_records 1-1000000");
+  }
+  if (auto account = section["account_id"].value<std::string>()) {
+    if (account->size() != 12 || account->find_first_not_of("0123456789") != std::string::npos) {
+      return fail(ErrorCode::kInvalidArgument, "trail.account_id must be 12 digits");
+    }
+    trail.account_id = *account;
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   Config config;
   if (!file) return config;
@@ -176,6 +201,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
       config.activity_sources.push_back(*text);
     }
   }
+  CV_TRY(load_trail(table, config.trail));
   CV_TRY(load_notify_targets(table, config.notify_targets));
   CV_TRY(load_replication_remotes(table, config.replication_remotes));
   return config;

@@ -26,6 +26,18 @@ struct ReplicationRemote {
   std::string ca_file;  // PEM bundle trusted instead of the system's; empty: the system's
 };
 
+// [trail]: the audit trail (src/audit). Files go under
+// <folder>/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ and digests under
+// <folder>/AWSLogs/<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/.
+struct TrailSettings {
+  bool enabled = true;
+  std::filesystem::path folder;  // empty: <data>/trail
+  std::string bucket;            // a trail bucket of this server's own; empty: folder only
+  int64_t roll_seconds = 300;    // a log file is closed after this long (1-86400) ...
+  int64_t roll_records = 10000;  // ... or this many records (1-1000000), whichever is first
+  std::string account_id;        // 12 digits; empty: derived once and kept (app/trail_identity.h)
+};
+
 struct Config {
   // The TOML file these settings came from (the server re-reads its [notify.targets.*] on
   // SIGHUP); empty when there was none.
@@ -85,6 +97,7 @@ struct Config {
   std::filesystem::path activity_rules_file = CLOUDVAULT_ACTIVITY_RULES;
   int64_t activity_ingest_interval_seconds = 1800;
   std::vector<std::string> activity_sources;
+  TrailSettings trail;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
@@ -95,7 +108,8 @@ struct Config {
 // retry_first_seconds, retry_max_seconds, max_attempts; [console] assets,
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,
 // sign_in_first_lockout_seconds, sign_in_max_lockout_seconds; [server] public_url;
-// [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h) over the
+// [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h; [trail]
+// enabled, folder, bucket, roll_seconds, roll_records, account_id) over the
 // defaults. InvalidArgument
 // with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);

@@ -100,6 +100,31 @@ TEST(Config, EventRetention) {
   fs::remove_all(dir);
 }
 
+TEST(Config, Trail) {
+  const fs::path dir = fresh_dir("trail");
+  const Config defaults = load_config(std::nullopt).value();
+  EXPECT_TRUE(defaults.trail.enabled);
+  EXPECT_EQ(defaults.trail.roll_seconds, 300);
+  EXPECT_EQ(defaults.trail.roll_records, 10000);
+  EXPECT_TRUE(defaults.trail.folder.empty());
+  EXPECT_TRUE(defaults.trail.account_id.empty());
+  std::ofstream(dir / "ok.toml") << "[trail]\nfolder = \"/srv/trail\"\nbucket = \"audit\"\n"
+                                    "roll_seconds = 60\nroll_records = 50\n"
+                                    "account_id = \"123456789012\"\nenabled = false\n";
+  const Config config = load_config(dir / "ok.toml").value();
+  EXPECT_EQ(config.trail.folder, "/srv/trail");
+  EXPECT_EQ(config.trail.bucket, "audit");
+  EXPECT_EQ(config.trail.roll_seconds, 60);
+  EXPECT_EQ(config.trail.roll_records, 50);
+  EXPECT_EQ(config.trail.account_id, "123456789012");
+  EXPECT_FALSE(config.trail.enabled);
+  std::ofstream(dir / "account.toml") << "[trail]\naccount_id = \"12345\"\n";
+  EXPECT_FALSE(load_config(dir / "account.toml"));
+  std::ofstream(dir / "roll.toml") << "[trail]\nroll_records = 0\n";
+  EXPECT_FALSE(load_config(dir / "roll.toml"));
+  fs::remove_all(dir);
+}
+
 TEST(Config, SignInThrottlePolicy) {
   EXPECT_EQ(load_config(std::nullopt)->sign_in_throttle.free_failures_per_key, 5u);
   const fs::path dir = fresh_dir("throttle");
