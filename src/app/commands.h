@@ -91,5 +91,13 @@ int activity_profile_remove(const Config& config, const std::string& name);
 int activity_days(const Config& config, const std::string& profile, const std::string& from,
                   const std::string& to, bool as_json);
 int activity_rescore(const Config& config);
+// attest prints a signed proof of a profile's daily scores (default: the 365 days up to
+// today) and contributing events (activity/attestation.h); verify checks one offline (with
+// --key: against that public key, PEM or hex; else against the key it names) and, with
+// --prove, prints an event's inclusion path. verify exits 0 when valid, 1 otherwise.
+int activity_attest(const Config& config, const std::string& profile,
+                    const std::optional<std::string>& from, const std::optional<std::string>& to);
+int activity_verify(const std::string& proof_file, const std::optional<std::string>& key_file,
+                    const std::optional<std::string>& prove_event);
 
 }  // namespace cv::app

@@ -394,6 +394,26 @@ int main(int argc, char** argv) {
   rescore->callback(
       run([&](const cv::app::Config& config) { return cv::app::activity_rescore(config); }));
 
+  auto* attest = activity->add_subcommand("attest", "print a signed proof of a profile's scores")
+                     ->fallthrough();
+  std::string attest_profile;
+  std::optional<std::string> attest_from, attest_to;
+  attest->add_option("--profile", attest_profile, "profile name")->required();
+  attest->add_option("--from", attest_from,
+                     "first day, YYYY-MM-DD (default: 364 days before --to)");
+  attest->add_option("--to", attest_to, "last day, YYYY-MM-DD (default: today, UTC)");
+  attest->callback(run([&](const cv::app::Config& config) {
+    return cv::app::activity_attest(config, attest_profile, attest_from, attest_to);
+  }));
+  auto* verify = activity->add_subcommand("verify", "check a proof offline")->fallthrough();
+  std::string verify_file;
+  std::optional<std::string> verify_key, verify_prove;
+  verify->add_option("proof", verify_file, "the proof (JSON) attest printed")->required();
+  verify->add_option("--key", verify_key, "the signer's public key file (PEM or hex)");
+  verify->add_option("--prove", verify_prove, "print this event's inclusion path");
+  verify->callback(
+      [&] { exit_code = cv::app::activity_verify(verify_file, verify_key, verify_prove); });
+
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

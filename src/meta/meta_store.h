@@ -270,6 +270,11 @@ class MetaStore {
   // ordered by day then service; days without events are absent. Reads aggregates only.
   virtual Result<std::vector<ActivityDayService>> activity_days(
       const std::vector<std::string>& principals, int64_t from_day, int64_t to_day) = 0;
+  // The stored events in [from_day, to_day] of every actor any of `principals` names, ordered
+  // by time then event id, with their scoring (for attestations). Reads the events of the
+  // range (a scan by time, filtered by actor): an export, not a request-path query.
+  virtual Result<std::vector<ActivityEvent>> activity_events(
+      const std::vector<std::string>& principals, int64_t from_day, int64_t to_day) = 0;
   // Checkpoints of files read to their end, by (source, path).
   virtual Result<std::optional<ActivityFileCheckpoint>> get_activity_file(
       std::string_view source, std::string_view path) = 0;

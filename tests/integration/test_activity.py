@@ -262,3 +262,59 @@ def test_role_arn_goes_through_sts_assume_role(server_factory, tmp_path):
                          "arn:aws:iam::111122223333:role/TrailReader", check=False)
     assert no_remote.returncode == 1
     assert "--role-arn needs --remote NAME" in no_remote.stderr
+
+
+def test_attest_and_verify_a_proof_offline(data_dir, tmp_path):
+    activity(data_dir, "ingest", "--from", str(TRAIL))
+    activity(data_dir, "profile", "add", "alice", "--principal", "AKIAALICEEXAMPLE")
+    out = activity(data_dir, "attest", "--profile", "alice", "--from", "2024-10-04", "--to",
+                   "2024-10-09").stdout
+    proof = json.loads(out)
+    assert proof["format"] == "cloudvault-activity-attestation/1"
+    assert [d["score"] for d in proof["days"]] == [16.45, 11, 100, 9, 4, 4]
+    assert [d["level"] for d in proof["days"]] == [3, 3, 4, 2, 1, 1]
+    ids = [leaf["event_id"] for leaf in proof["leaves"]]
+    assert len(ids) == 49 and ids[0] == "ev-0401" and "ev-0409" not in ids  # bob's is not alice's
+    proof_file = tmp_path / "proof.json"
+    proof_file.write_text(out)
+    # The server's public key, as a verifier gets it (PEM from the data folder's key).
+    public_key = tmp_path / "server.pub"
+    subprocess.run(["openssl", "pkey", "-in", str(data_dir / "signing.key"), "-pubout", "-out",
+                    str(public_key)], check=True)
+    verify = activity(data_dir, "verify", str(proof_file), "--key", str(public_key),
+                      "--prove", "ev-0404")
+    assert verify.stdout.startswith(
+        f"valid: profile alice, 2024-10-04 to 2024-10-09, 49 events, merkle root "
+        f"{proof['merkle_root']}, key {proof['key_fingerprint']}\n")
+    inclusion = json.loads(verify.stdout.splitlines()[1])
+    assert inclusion["event_id"] == "ev-0404" and inclusion["size"] == 49
+    assert inclusion["merkle_root"] == proof["merkle_root"] and len(inclusion["path"]) == 6
+
+    def refused(document, key=public_key):
+        forged = tmp_path / "forged.json"
+        forged.write_text(json.dumps(document))
+        result = activity(data_dir, "verify", str(forged), "--key", str(key), check=False)
+        assert result.returncode == 1, result.stdout
+        return result.stdout
+
+    altered = json.loads(out)
+    altered["days"][2]["score"] = 40
+    assert "signature does not verify" in refused(altered)
+    dropped = json.loads(out)
+    del dropped["leaves"][5]
+    assert "signature does not verify" in refused(dropped)
+    # Re-signed by another key: valid only for whoever trusts that key, not the server's.
+    other_key = tmp_path / "other.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(other_key)],
+                   check=True)
+    other_data = tmp_path / "other-data"
+    other_data.mkdir()
+    (other_data / "signing.key").write_bytes(other_key.read_bytes())
+    activity(other_data, "ingest", "--from", str(TRAIL))
+    activity(other_data, "profile", "add", "alice", "--principal", "AKIAALICEEXAMPLE")
+    forged = json.loads(activity(other_data, "attest", "--profile", "alice", "--from",
+                                 "2024-10-04", "--to", "2024-10-09").stdout)
+    assert "signature does not verify" in refused(forged)
+    missing = activity(data_dir, "verify", str(proof_file), "--prove", "no-such-event",
+                       check=False)
+    assert missing.returncode == 1 and "is not a leaf" in missing.stdout

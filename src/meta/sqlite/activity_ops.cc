@@ -234,9 +234,11 @@ Result<uint64_t> rebuild_activity(Connection& db, const ActivityRescoreFunction&
   return scored;
 }
 
-Result<std::vector<ActivityDayService>> read_activity_days(
-    Connection& db, const std::vector<std::string>& principals, int64_t from_day, int64_t to_day) {
-  auto transaction = CV_TRY(ReadTransaction::begin(db));
+namespace {
+
+// The ids of the actors any of `principals` names.
+Result<std::set<int64_t>> matching_actors(Connection& db,
+                                          const std::vector<std::string>& principals) {
   std::set<int64_t> actors;
   for (const std::string& principal : principals) {
     auto stmt =
@@ -248,6 +250,48 @@ Result<std::vector<ActivityDayService>> read_activity_days(
     stmt.bind_text(1, principal);
     while (CV_TRY(stmt.step())) actors.insert(stmt.column_int(0));
   }
+  return actors;
+}
+
+}  // namespace
+
+Result<std::vector<ActivityEvent>> read_activity_events(Connection& db,
+                                                        const std::vector<std::string>& principals,
+                                                        int64_t from_day, int64_t to_day) {
+  auto transaction = CV_TRY(ReadTransaction::begin(db));
+  std::set<int64_t> actors = CV_TRY(matching_actors(db, principals));
+  std::vector<ActivityEvent> events;
+  if (actors.empty()) return events;
+  auto stmt = CV_TRY(db.prepare(
+      "SELECT e.event_id, e.actor_id, e.time_ns, e.event_source, e.event_name, e.read_only, "
+      "e.failed, e.record_hash, e.service, e.points, e.window_s, a.account_id, a.arn, "
+      "a.access_key_id, a.user_name, a.issuer_arn FROM activity_events e JOIN activity_actors a "
+      "ON a.id = e.actor_id WHERE e.time_ns >= ?1 AND e.time_ns < ?2 "
+      "ORDER BY e.time_ns, e.event_id"));
+  stmt.bind_int(1, from_day * kNanosPerDay).bind_int(2, (to_day + 1) * kNanosPerDay);
+  while (CV_TRY(stmt.step())) {
+    if (!actors.contains(stmt.column_int(1))) continue;
+    ActivityEvent event;
+    event.event_id = stmt.column_string(0);
+    event.time_ns = stmt.column_int(2);
+    event.event_source = stmt.column_string(3);
+    event.event_name = stmt.column_string(4);
+    event.read_only = stmt.column_int(5) != 0;
+    event.failed = stmt.column_int(6) != 0;
+    event.record_hash = stmt.column_string(7);
+    event.scoring = ActivityScoring{stmt.column_string(8), stmt.column_int(9), stmt.column_int(10)};
+    event.actor =
+        ActivityActor{stmt.column_string(11), stmt.column_string(12), stmt.column_string(13),
+                      stmt.column_string(14), stmt.column_string(15)};
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+Result<std::vector<ActivityDayService>> read_activity_days(
+    Connection& db, const std::vector<std::string>& principals, int64_t from_day, int64_t to_day) {
+  auto transaction = CV_TRY(ReadTransaction::begin(db));
+  std::set<int64_t> actors = CV_TRY(matching_actors(db, principals));
   std::map<std::pair<int64_t, std::string>, ActivityDayService> sums;
   for (int64_t actor : actors) {
     auto stmt =

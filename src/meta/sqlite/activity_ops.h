@@ -20,6 +20,10 @@ Result<uint64_t> rebuild_activity(Connection& db, const ActivityRescoreFunction&
 Result<std::vector<ActivityDayService>> read_activity_days(
     Connection& db, const std::vector<std::string>& principals, int64_t from_day, int64_t to_day);
 
+Result<std::vector<ActivityEvent>> read_activity_events(Connection& db,
+                                                        const std::vector<std::string>& principals,
+                                                        int64_t from_day, int64_t to_day);
+
 Result<std::optional<ActivityFileCheckpoint>> read_activity_file(Connection& db,
                                                                  std::string_view source,
                                                                  std::string_view path);

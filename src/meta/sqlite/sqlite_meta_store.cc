@@ -352,6 +352,12 @@ class SqliteMetaStore final : public MetaStore {
       return sqlite::read_activity_days(db, principals, from_day, to_day);
     });
   }
+  Result<std::vector<ActivityEvent>> activity_events(const std::vector<std::string>& principals,
+                                                     int64_t from_day, int64_t to_day) override {
+    return read([&](Connection& db) {
+      return sqlite::read_activity_events(db, principals, from_day, to_day);
+    });
+  }
   Result<std::optional<ActivityFileCheckpoint>> get_activity_file(std::string_view source,
                                                                   std::string_view path) override {
     return read([&](Connection& db) { return sqlite::read_activity_file(db, source, path); });

@@ -124,6 +124,30 @@ TEST_P(MetaStoreConformance, ActivityPrincipalsMatchAnyIdentityFact) {
   EXPECT_TRUE(days_of(store(), {"999999999999"}).empty());
 }
 
+TEST_P(MetaStoreConformance, ActivityEventsOfPrincipalsAreListedInTimeOrder) {
+  ASSERT_TRUE(store().put_activity_events({
+      make_event("late", alice(), kDay20000 + kDay + 9, "CreateBucket", "s3", 3000, 2),
+      make_event("early", alice(), kDay20000 + 1, "RunInstances", "ec2", 5000, 1),
+      make_event("bob", role_session(), kDay20000 + 2, "CreateFunction", "lambda", 4000, 1),
+      make_event("outside", alice(), kDay20000 + 3 * kDay, "CreateBucket", "s3", 3000, 3),
+  }));
+  auto events = store().activity_events({"alice"}, 20000, 20001);
+  ASSERT_TRUE(events) << events.error().message;
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].event_id, "early");
+  EXPECT_EQ((*events)[0].scoring.points_milli, 5000);
+  EXPECT_EQ((*events)[0].scoring.service, "ec2");
+  EXPECT_EQ((*events)[0].record_hash, std::string(32, '\x07'));
+  EXPECT_EQ((*events)[0].actor, alice());
+  EXPECT_EQ((*events)[1].event_id, "late");
+  auto everyone = store().activity_events({"111122223333"}, 20000, 20003);
+  ASSERT_TRUE(everyone);
+  EXPECT_EQ(everyone->size(), 4u);
+  auto nobody = store().activity_events({"nobody"}, 20000, 20003);
+  ASSERT_TRUE(nobody);
+  EXPECT_TRUE(nobody->empty());
+}
+
 TEST_P(MetaStoreConformance, ActivityRescoreRebuildsEveryAggregate) {
   ASSERT_TRUE(store().put_activity_events({
       make_event("x1", alice(), kDay20000 + 1, "DescribeInstances", "ec2", 100, 10),
