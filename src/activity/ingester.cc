@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -152,7 +154,7 @@ class StoringSink final : public RecordSink {
 // Streams the file through the reader. Returns the file-level problem (nullopt: read to
 // its end) or, as an error, a store failure.
 Result<std::optional<std::string>> read_file(TrailSource& source, const SourceFile& file,
-                                             StoringSink& sink) {
+                                             StoringSink& sink, std::mutex& report_mutex) {
   auto opened = source.open(file);
   if (!opened) return std::optional<std::string>(opened.error().message);
   CloudTrailReader reader(sink);
@@ -175,7 +177,10 @@ Result<std::optional<std::string>> read_file(TrailSource& source, const SourceFi
     }
   }
   auto store_error = sink.finish();
-  sink.report_malformed();
+  {
+    std::lock_guard lock(report_mutex);
+    sink.report_malformed();
+  }
   if (store_error) return std::unexpected(*store_error);
   return problem;
 }
@@ -183,31 +188,73 @@ Result<std::optional<std::string>> read_file(TrailSource& source, const SourceFi
 }  // namespace
 
 Ingester::Ingester(meta::MetaStore& store, const ScoringRules& rules, Clock& clock,
-                   size_t batch_size)
-    : store_(store), rules_(rules), clock_(clock), batch_size_(batch_size) {}
+                   size_t batch_size, size_t reader_threads)
+    : store_(store),
+      rules_(rules),
+      clock_(clock),
+      batch_size_(batch_size),
+      reader_threads_(std::max<size_t>(reader_threads, 1)) {}
 
 Result<IngestReport> Ingester::ingest(TrailSource& source) {
   IngestReport report;
-  BatchWriter writer(store_, report);
   const std::string source_name = source.name();
-  for (const SourceFile& file : CV_TRY(source.list())) {
-    auto checkpoint = CV_TRY(store_.get_activity_file(source_name, file.path));
-    if (checkpoint && checkpoint->size == file.size && checkpoint->etag == file.etag) {
-      ++report.files_skipped;
-      continue;
+  const std::vector<SourceFile> files = CV_TRY(source.list());
+  BatchWriter writer(store_, report);
+  // Files are read by reader_threads_ threads at once (each file by one), all feeding the
+  // one writer; file counts and problems are kept under `mutex`.
+  std::mutex mutex;
+  std::atomic<size_t> next{0};
+  std::optional<Error> failure;  // guarded by mutex
+  auto read_files = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) {
+      const SourceFile& file = files[i];
+      {
+        std::lock_guard lock(mutex);
+        if (failure) return;
+      }
+      auto checkpoint = store_.get_activity_file(source_name, file.path);
+      if (!checkpoint) {
+        std::lock_guard lock(mutex);
+        failure = checkpoint.error();
+        return;
+      }
+      if (*checkpoint && (*checkpoint)->size == file.size && (*checkpoint)->etag == file.etag) {
+        std::lock_guard lock(mutex);
+        ++report.files_skipped;
+        continue;
+      }
+      StoringSink sink(writer, rules_, batch_size_, report, file.path);
+      auto problem = read_file(source, file, sink, mutex);
+      Status checkpointed;
+      if (problem && !*problem) {
+        checkpointed = store_.put_activity_file(meta::ActivityFileCheckpoint{
+            source_name, file.path, file.size, file.etag, static_cast<int64_t>(sink.records()),
+            to_unix_nanos(clock_.now())});
+      }
+      std::lock_guard lock(mutex);
+      ++report.files_read;
+      if (!problem) {
+        failure = problem.error();
+        return;
+      }
+      if (*problem) {
+        ++report.malformed_files;
+        report.problems.push_back({file.path, **problem});
+      }
+      if (!checkpointed) {
+        failure = checkpointed.error();
+        return;
+      }
     }
-    ++report.files_read;
-    StoringSink sink(writer, rules_, batch_size_, report, file.path);
-    auto problem = CV_TRY(read_file(source, file, sink));
-    if (problem) {
-      ++report.malformed_files;
-      report.problems.push_back({file.path, *problem});
-      continue;
-    }
-    CV_TRY(store_.put_activity_file(meta::ActivityFileCheckpoint{
-        source_name, file.path, file.size, file.etag, static_cast<int64_t>(sink.records()),
-        to_unix_nanos(clock_.now())}));
-  }
+  };
+  std::vector<std::thread> readers;
+  for (size_t t = 1; t < reader_threads_; ++t) readers.emplace_back(read_files);
+  read_files();
+  for (std::thread& reader : readers) reader.join();
+  if (failure) return std::unexpected(*failure);
+  // Problems by file, each file's in the order found, however the threads interleaved.
+  std::stable_sort(report.problems.begin(), report.problems.end(),
+                   [](const IngestProblem& a, const IngestProblem& b) { return a.file < b.file; });
   return report;
 }
 

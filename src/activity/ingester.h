@@ -3,8 +3,9 @@
 // upsert by event id. A file read to its end is checkpointed (size, etag) and skipped while
 // unchanged. Malformed files and records are counted and reported, never fatal; a file that
 // breaks off (bad JSON, truncated gzip) keeps the records before the break and is not
-// checkpointed, so it is read again next time. Not thread-safe; one ingest at a time per
-// source is the caller's business (upserts make overlapping runs harmless anyway).
+// checkpointed, so it is read again next time. Problems are reported by file. Not
+// thread-safe; one ingest at a time per source is the caller's business (upserts make
+// overlapping runs harmless anyway).
 #pragma once
 
 #include <cstdint>
@@ -35,9 +36,10 @@ struct IngestReport {
 
 class Ingester {
  public:
-  // `store`, `rules` and `clock` outlive the ingester.
+  // `store`, `rules` and `clock` outlive the ingester. Up to `reader_threads` files are read
+  // at once (each by one thread); one thread writes the batches.
   Ingester(meta::MetaStore& store, const ScoringRules& rules, Clock& clock,
-           size_t batch_size = 8192);
+           size_t batch_size = 8192, size_t reader_threads = 2);
 
   // Reads the source. Fails only when the source cannot be listed or the store fails.
   Result<IngestReport> ingest(TrailSource& source);
@@ -47,6 +49,7 @@ class Ingester {
   const ScoringRules& rules_;
   Clock& clock_;
   size_t batch_size_;
+  size_t reader_threads_;
 };
 
 }  // namespace cv::activity
