@@ -7,6 +7,7 @@
 #include "activity/attestation.h"
 #include "activity/daily_scores.h"
 #include "activity/scoring_rules.h"
+#include "app/activity_profile_days.h"
 #include "app/admin_support.h"
 #include "app/commands.h"
 #include "app/trail_identity.h"
@@ -40,24 +41,16 @@ int activity_attest(const Config& config, const std::string& profile_name,
   auto key = server_signing_key(config.data_dir);
   if (!key) return report_error(key.error());
   return with_vault(config, [&](vault::Vault&, meta::MetaStore& meta) {
-    auto profile = meta.get_activity_profile(profile_name);
-    if (!profile) return report_error(profile.error());
-    if (!*profile) {
-      return report_error(
-          {ErrorCode::kInvalidArgument, "no profile named " + profile_name, profile_name});
-    }
-    auto sums = meta.activity_days((*profile)->principals, *from_day, *to_day);
-    if (!sums) return report_error(sums.error());
-    auto events = meta.activity_events((*profile)->principals, *from_day, *to_day);
+    auto found = profile_days(meta, *rules, profile_name, *from_day, *to_day);
+    if (!found) return report_error(found.error());
+    auto events = meta.activity_events(found->profile.principals, *from_day, *to_day);
     if (!events) return report_error(events.error());
-    activity::AttestationInput input{
-        .profile = profile_name,
-        .principals = (*profile)->principals,
-        .from_day = *from_day,
-        .to_day = *to_day,
-        .days = activity::daily_scores(*sums, *from_day, *to_day, rules->daily_cap_milli(),
-                                       rules->service_daily_cap_milli()),
-        .events = std::move(*events)};
+    activity::AttestationInput input{.profile = profile_name,
+                                     .principals = found->profile.principals,
+                                     .from_day = *from_day,
+                                     .to_day = *to_day,
+                                     .days = std::move(found->days),
+                                     .events = std::move(*events)};
     print_json(activity::make_attestation(input, *key, clock.now()));
     return 0;
   });

@@ -7,6 +7,7 @@
 #include "activity/daily_scores.h"
 #include "activity/ingester.h"
 #include "activity/scoring_rules.h"
+#include "app/activity_profile_days.h"
 #include "app/activity_sources.h"
 #include "app/admin_support.h"
 #include "app/commands.h"
@@ -129,16 +130,9 @@ int activity_days(const Config& config, const std::string& profile_name, const s
   auto rules = activity::ScoringRules::load(config.activity_rules_file);
   if (!rules) return report_error(rules.error());
   return with_vault(config, [&](vault::Vault&, meta::MetaStore& meta) {
-    auto profile = meta.get_activity_profile(profile_name);
-    if (!profile) return report_error(profile.error());
-    if (!*profile) {
-      return report_error(
-          {ErrorCode::kInvalidArgument, "no profile named " + profile_name, profile_name});
-    }
-    auto sums = meta.activity_days((*profile)->principals, *from_day, *to_day);
-    if (!sums) return report_error(sums.error());
-    auto days = activity::daily_scores(*sums, *from_day, *to_day, rules->daily_cap_milli(),
-                                       rules->service_daily_cap_milli());
+    auto found = profile_days(meta, *rules, profile_name, *from_day, *to_day);
+    if (!found) return report_error(found.error());
+    const std::vector<activity::DayScore>& days = found->days;
     if (as_json) {
       boost::json::array out;
       for (const activity::DayScore& day : days) {

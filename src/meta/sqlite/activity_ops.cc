@@ -42,6 +42,30 @@ Result<int64_t> actor_id(Connection& db, const ActivityActor& actor) {
   return select.column_int(0);
 }
 
+// The SELECT of the events event_of_row reads, in its order (column 1 is the actor id); a
+// WHERE clause follows.
+constexpr std::string_view kSelectEvents =
+    "SELECT e.event_id, e.actor_id, e.time_ns, e.event_source, e.event_name, e.read_only, "
+    "e.failed, e.record_hash, e.service, e.points, e.window_s, a.account_id, a.arn, "
+    "a.access_key_id, a.user_name, a.issuer_arn FROM activity_events e JOIN activity_actors a "
+    "ON a.id = e.actor_id ";
+
+ActivityEvent event_of_row(const Statement& stmt) {
+  ActivityEvent event;
+  event.event_id = stmt.column_string(0);
+  event.time_ns = stmt.column_int(2);
+  event.event_source = stmt.column_string(3);
+  event.event_name = stmt.column_string(4);
+  event.read_only = stmt.column_int(5) != 0;
+  event.failed = stmt.column_int(6) != 0;
+  event.record_hash = stmt.column_string(7);
+  event.scoring = ActivityScoring{stmt.column_string(8), stmt.column_int(9), stmt.column_int(10)};
+  event.actor =
+      ActivityActor{stmt.column_string(11), stmt.column_string(12), stmt.column_string(13),
+                    stmt.column_string(14), stmt.column_string(15)};
+  return event;
+}
+
 // The aggregate changes of a set of newly stored events, gathered in memory and applied
 // with one statement per burst and per day row: a burst counts the highest points of its
 // events (what it already holds included), a day row gains each event and what its bursts
@@ -191,27 +215,11 @@ Result<uint64_t> rebuild_activity(Connection& db, const ActivityRescoreFunction&
     // A page at a time in key order, so the rows updated below are never under a cursor.
     std::vector<std::pair<int64_t, ActivityEvent>> page;
     {
-      auto stmt = CV_TRY(
-          db.prepare("SELECT e.event_id, e.actor_id, e.time_ns, e.event_source, e.event_name, "
-                     "e.read_only, e.failed, e.record_hash, a.account_id, a.arn, a.access_key_id, "
-                     "a.user_name, a.issuer_arn FROM activity_events e JOIN activity_actors a "
-                     "ON a.id = e.actor_id WHERE (e.time_ns, e.event_id) > (?3, ?1) "
-                     "ORDER BY e.time_ns, e.event_id LIMIT ?2"));
+      auto stmt = CV_TRY(db.prepare(std::string(kSelectEvents) +
+                                    "WHERE (e.time_ns, e.event_id) > (?3, ?1) "
+                                    "ORDER BY e.time_ns, e.event_id LIMIT ?2"));
       stmt.bind_text(1, after).bind_int(2, kPage).bind_int(3, after_time);
-      while (CV_TRY(stmt.step())) {
-        ActivityEvent event;
-        event.event_id = stmt.column_string(0);
-        event.time_ns = stmt.column_int(2);
-        event.event_source = stmt.column_string(3);
-        event.event_name = stmt.column_string(4);
-        event.read_only = stmt.column_int(5) != 0;
-        event.failed = stmt.column_int(6) != 0;
-        event.record_hash = stmt.column_string(7);
-        event.actor =
-            ActivityActor{stmt.column_string(8), stmt.column_string(9), stmt.column_string(10),
-                          stmt.column_string(11), stmt.column_string(12)};
-        page.emplace_back(stmt.column_int(1), std::move(event));
-      }
+      while (CV_TRY(stmt.step())) page.emplace_back(stmt.column_int(1), event_of_row(stmt));
     }
     if (page.empty()) break;
     for (auto& [actor, event] : page) {
@@ -262,28 +270,12 @@ Result<std::vector<ActivityEvent>> read_activity_events(Connection& db,
   std::set<int64_t> actors = CV_TRY(matching_actors(db, principals));
   std::vector<ActivityEvent> events;
   if (actors.empty()) return events;
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT e.event_id, e.actor_id, e.time_ns, e.event_source, e.event_name, e.read_only, "
-      "e.failed, e.record_hash, e.service, e.points, e.window_s, a.account_id, a.arn, "
-      "a.access_key_id, a.user_name, a.issuer_arn FROM activity_events e JOIN activity_actors a "
-      "ON a.id = e.actor_id WHERE e.time_ns >= ?1 AND e.time_ns < ?2 "
-      "ORDER BY e.time_ns, e.event_id"));
+  auto stmt =
+      CV_TRY(db.prepare(std::string(kSelectEvents) + "WHERE e.time_ns >= ?1 AND e.time_ns < ?2 "
+                                                     "ORDER BY e.time_ns, e.event_id"));
   stmt.bind_int(1, from_day * kNanosPerDay).bind_int(2, (to_day + 1) * kNanosPerDay);
   while (CV_TRY(stmt.step())) {
-    if (!actors.contains(stmt.column_int(1))) continue;
-    ActivityEvent event;
-    event.event_id = stmt.column_string(0);
-    event.time_ns = stmt.column_int(2);
-    event.event_source = stmt.column_string(3);
-    event.event_name = stmt.column_string(4);
-    event.read_only = stmt.column_int(5) != 0;
-    event.failed = stmt.column_int(6) != 0;
-    event.record_hash = stmt.column_string(7);
-    event.scoring = ActivityScoring{stmt.column_string(8), stmt.column_int(9), stmt.column_int(10)};
-    event.actor =
-        ActivityActor{stmt.column_string(11), stmt.column_string(12), stmt.column_string(13),
-                      stmt.column_string(14), stmt.column_string(15)};
-    events.push_back(std::move(event));
+    if (actors.contains(stmt.column_int(1))) events.push_back(event_of_row(stmt));
   }
   return events;
 }
