@@ -11,8 +11,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "activity/scheduled_ingest.h"
+#include "app/activity_sources.h"
 #include "app/catalogs.h"
 #include "app/change_file.h"
 #include "app/commands.h"
@@ -212,17 +215,16 @@ int run_server(const Config& configured) {
 
   // Event notifications: the outbox's "notify" consumer (workers/notify/notification_delivery.h).
   workers::OutboxConsumerOptions outbox_options;
-  outbox_options.retry.first_delay = std::chrono::milliseconds(
-      std::llround(config.events_retry_first_seconds * 1000));
+  outbox_options.retry.first_delay =
+      std::chrono::milliseconds(std::llround(config.events_retry_first_seconds * 1000));
   outbox_options.retry.max_delay =
       std::chrono::milliseconds(std::llround(config.events_retry_max_seconds * 1000));
   outbox_options.retry.max_attempts = static_cast<int>(config.events_max_attempts);
   workers::notify::NotificationDelivery notifications(
       vault, **notify_targets, {.region = config.region, .public_url = console_base_url(config)});
-  workers::OutboxConsumer notifying(*stores->meta, clock,
-                                    std::string(workers::notify::kNotifyConsumer),
-                                    notifications.planner(), notifications.executors(),
-                                    outbox_options);
+  workers::OutboxConsumer notifying(
+      *stores->meta, clock, std::string(workers::notify::kNotifyConsumer), notifications.planner(),
+      notifications.executors(), outbox_options);
   if (auto started = notifying.start(); !started) {
     std::fprintf(stderr, "cloudvault: cannot start notification delivery: %s\n",
                  started.error().message.c_str());
@@ -236,21 +238,40 @@ int run_server(const Config& configured) {
     return 1;
   }
   workers::replicate::ReplicationWorker replication(
-      vault, **remote_clients, clock,
-      {.max_attempts = outbox_options.retry.max_attempts});
+      vault, **remote_clients, clock, {.max_attempts = outbox_options.retry.max_attempts});
   // Copies into this server wait on commits: 8 lanes per destination share them. (32 lanes
   // and batches of 1,024 copy a 10,000-object backlog 1.5x as fast but take more from
   // concurrent uploads: BENCHMARKS.md, replication.)
   workers::OutboxConsumerOptions replication_options = outbox_options;
   replication_options.task_parallelism = 8;
-  workers::OutboxConsumer replicating(*stores->meta, clock,
-                                      std::string(workers::replicate::kReplicateConsumer),
-                                      replication.planner(), replication.executors(),
-                                      replication_options);
+  workers::OutboxConsumer replicating(
+      *stores->meta, clock, std::string(workers::replicate::kReplicateConsumer),
+      replication.planner(), replication.executors(), replication_options);
   if (auto started = replicating.start(); !started) {
     std::fprintf(stderr, "cloudvault: cannot start replication: %s\n",
                  started.error().message.c_str());
     return 1;
+  }
+
+  // The activity pipeline's periodic ingest of [activity] sources (none: nothing runs).
+  activity::ScheduledIngest activity_ingest(
+      *stores->meta, clock, config.activity_rules_file, config.activity_sources,
+      [&](const std::string& spec) {
+        return open_trail_source(config, vault, ActivityIngestFlags{.from = spec}, clock);
+      });
+  std::optional<PeriodicTask> activity_passes;
+  if (!config.activity_sources.empty()) {
+    activity_passes.emplace(std::chrono::seconds(config.activity_ingest_interval_seconds), [&] {
+      for (const activity::SourceRun& run : activity_ingest.run_once()) {
+        if (!run.report) {
+          spdlog::error("activity ingest of {} failed: {}", run.source, run.report.error().message);
+        } else {
+          spdlog::info("activity ingest of {}: {} files read, {} records new, {} malformed files",
+                       run.source, run.report->files_read, run.report->records_new,
+                       run.report->malformed_files);
+        }
+      }
+    });
   }
 
   PeriodicTask pruning(std::chrono::seconds(60), [&] {
