@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "activity/scheduled_ingest.h"
+#include "app/activity_reports.h"
 #include "app/activity_sources.h"
 #include "app/catalogs.h"
 #include "app/change_file.h"
@@ -175,6 +176,20 @@ int run_server(const Config& configured) {
   console_options.destinations = &console_destinations;
   console_options.audit = audit_capture;
   console_options.region = config.region;
+  // The activity pages: the rules file and the signing key of `activity attest`.
+  auto activity_rules = activity::ScoringRules::load(config.activity_rules_file);
+  if (!activity_rules) {
+    std::fprintf(stderr, "cloudvault: %s\n", activity_rules.error().message.c_str());
+    return 1;
+  }
+  auto signing_key = server_signing_key(config.data_dir);
+  if (!signing_key) {
+    std::fprintf(stderr, "cloudvault: %s\n", signing_key.error().message.c_str());
+    return 1;
+  }
+  StoredActivityReports activity_reports(*stores->meta, clock, std::move(*activity_rules),
+                                         *signing_key);
+  console_options.activity = &activity_reports;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
   FrontDoor front_door(s3_api, console_api, console_assets);

@@ -76,6 +76,9 @@ Response ConsoleApi::serve(Request& request, audit::AuditEvent* record) {
   RouteContext context{vault_,   credentials_, sessions_, thumbnails_, listings_,    sign_ins_,
                        options_, destinations, request,   route,       std::nullopt, record};
   if (route == "session" && request.method == "POST") return sign_in(context);
+  if (route.starts_with("public/activity/")) {
+    return public_activity(context, std::string_view(route).substr(16));
+  }
 
   const std::string_view token = cookie_value(request.headers, kSessionCookie);
   context.session = token.empty() ? std::nullopt : sessions_.find(token);

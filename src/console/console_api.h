@@ -28,6 +28,8 @@ namespace cv::console {
 inline constexpr std::string_view kApiPrefix = "/_console/api/";
 inline constexpr std::string_view kSessionCookie = "cv_session";
 
+class ActivityReports;  // console/activity_reports.h
+
 struct ConsoleOptions {
   // Adds Secure to the session cookie (set when the server is reached over HTTPS).
   bool secure_cookies = false;
@@ -40,6 +42,9 @@ struct ConsoleOptions {
   // audit.sink after its response was sent. No sink: nothing is recorded.
   audit::CaptureOptions audit;
   std::string region = "us-east-1";  // the records' awsRegion
+  // The activity pages' data (console/activity_reports.h); null: no activity routes (404).
+  // Must outlive the ConsoleApi.
+  ActivityReports* activity = nullptr;
 };
 
 class ConsoleApi final : public RequestHandler {

@@ -40,6 +40,20 @@ std::string_view bucket_event_name(std::string_view method, const BucketRoute& r
   return "ConsoleUnknownRoute";
 }
 
+// activity/... and public/activity/TOKEN.
+std::string_view activity_event_name(std::string_view method, std::string_view route) {
+  if (route.starts_with("public/activity/")) return "ConsoleGetPublicActivity";
+  if (route == "activity/health") return "ConsoleGetActivityHealth";
+  if (route == "activity/profiles") return "ConsoleListActivityProfiles";
+  if (route.ends_with("/days")) return "ConsoleGetActivityDays";
+  if (route.ends_with("/services")) return "ConsoleGetActivityServices";
+  if (route.ends_with("/recent")) return "ConsoleListRecentActivity";
+  if (route.ends_with("/public")) {
+    return method == "DELETE" ? "ConsoleDeleteActivityPublicPage" : "ConsolePutActivityPublicPage";
+  }
+  return "ConsoleUnknownRoute";
+}
+
 }  // namespace
 
 std::string_view console_event_name(std::string_view method, std::string_view route) {
@@ -69,6 +83,9 @@ std::string_view console_event_name(std::string_view method, std::string_view ro
     if (entry.route == route && entry.method == method) return entry.name;
   }
   if (const auto named = bucket_route(route)) return bucket_event_name(method, *named);
+  if (route.starts_with("activity/") || route.starts_with("public/activity/")) {
+    return activity_event_name(method, route);
+  }
   return "ConsoleUnknownRoute";
 }
 

@@ -118,6 +118,10 @@ Response delete_notification_rule(RouteContext& context, std::string_view bucket
 Response bucket_backup(RouteContext& context, std::string_view bucket);
 Response add_backup_rule(RouteContext& context, std::string_view bucket);
 Response delete_backup_rule(RouteContext& context, std::string_view bucket);
+// activity_routes.cc (docs/API.md): every route under activity/ (signed in), and
+// public/activity/TOKEN (no session).
+Response activity_route(RouteContext& context);
+Response public_activity(RouteContext& context, std::string_view token);
 // thumbnail_routes.cc: GET thumbnail?bucket=&key=&size= (128, 256 or 512): image/jpeg.
 Response thumbnail(RouteContext& context);
 

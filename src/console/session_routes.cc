@@ -160,6 +160,8 @@ Response dispatch(RouteContext& context) {
     if (method == "POST") return restore_version(context);
   } else if (route == "thumbnail") {
     if (method == "GET") return thumbnail(context);
+  } else if (route.starts_with("activity/")) {
+    return activity_route(context);
   } else if (route == "uploads/sign") {
     if (method == "POST") return sign_upload_request(context);
   } else {

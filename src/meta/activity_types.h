@@ -66,6 +66,7 @@ struct ActivityProfile {
   std::string name;
   std::vector<std::string> principals;  // ordered
   int64_t created_ns = 0;
+  std::string public_token;  // the public page's token; empty while it is off
 };
 
 // The sum over a profile's actors of one day and service.
@@ -74,6 +75,19 @@ struct ActivityDayService {
   std::string service;
   int64_t points_milli = 0;  // bursts collapsed, no cap applied
   int64_t events = 0;        // every stored event, failed and unscored ones included
+};
+
+// What the pipeline holds, for its health report: every stored event, and per source the
+// files read to their end (ordered by source).
+struct ActivitySourceTotals {
+  std::string source;
+  int64_t files = 0;
+  int64_t records = 0;
+  int64_t last_read_ns = 0;
+};
+struct ActivityTotals {
+  int64_t events = 0;
+  std::vector<ActivitySourceTotals> sources;
 };
 
 // Scores one stored event again (rescore); runs inside the store's write transaction, so it

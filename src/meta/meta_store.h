@@ -288,6 +288,17 @@ class MetaStore {
   virtual Result<std::optional<ActivityProfile>> get_activity_profile(std::string_view name) = 0;
   virtual Result<std::vector<ActivityProfile>> list_activity_profiles() = 0;
   virtual Result<bool> remove_activity_profile(std::string_view name) = 0;
+  // A profile's public page: set_activity_public_token turns it on with `token` (unique among
+  // profiles; a fresh one replaces the old, whose link stops working) or off (empty token);
+  // false when there is no such profile. find_activity_profile_by_token: the profile whose
+  // page is on with that token, else nullopt (also for an empty token).
+  // Counts for the activity health report (a count of events: not for the request path of
+  // every page, but cheap enough for a health check).
+  virtual Result<ActivityTotals> activity_totals() = 0;
+  virtual Result<bool> set_activity_public_token(std::string_view name,
+                                                 std::string_view token) = 0;
+  virtual Result<std::optional<ActivityProfile>> find_activity_profile_by_token(
+      std::string_view token) = 0;
 
   // --- Master key rotation (encryption at rest) ------------------------------------------
   // Every secret sealed under the master key, handed to `reseal` in turn:

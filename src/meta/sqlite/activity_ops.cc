@@ -351,9 +351,11 @@ Status insert_activity_principals(Connection& db, std::string_view profile,
 Result<std::vector<ActivityProfile>> read_activity_profiles(Connection& db) {
   auto transaction = CV_TRY(ReadTransaction::begin(db));
   std::vector<ActivityProfile> profiles;
-  auto stmt = CV_TRY(db.prepare("SELECT name, created_ns FROM activity_profiles ORDER BY name"));
+  auto stmt = CV_TRY(db.prepare(
+      "SELECT name, created_ns, coalesce(public_token, '') FROM activity_profiles ORDER BY name"));
   while (CV_TRY(stmt.step())) {
-    profiles.push_back(ActivityProfile{stmt.column_string(0), {}, stmt.column_int(1)});
+    profiles.push_back(
+        ActivityProfile{stmt.column_string(0), {}, stmt.column_int(1), stmt.column_string(2)});
   }
   for (ActivityProfile& profile : profiles) {
     auto principals =
@@ -371,6 +373,48 @@ Result<std::optional<ActivityProfile>> read_activity_profile(Connection& db,
     if (profile.name == name) return std::optional<ActivityProfile>(std::move(profile));
   }
   return std::nullopt;
+}
+
+Result<ActivityTotals> read_activity_totals(Connection& db) {
+  auto transaction = CV_TRY(ReadTransaction::begin(db));
+  ActivityTotals totals;
+  auto events = CV_TRY(db.prepare("SELECT count(*) FROM activity_events"));
+  if (CV_TRY(events.step())) totals.events = events.column_int(0);
+  auto sources =
+      CV_TRY(db.prepare("SELECT source, count(*), sum(records), max(read_ns) FROM activity_files "
+                        "GROUP BY source ORDER BY source"));
+  while (CV_TRY(sources.step())) {
+    totals.sources.push_back({sources.column_string(0), sources.column_int(1),
+                              sources.column_int(2), sources.column_int(3)});
+  }
+  return totals;
+}
+
+Result<std::optional<ActivityProfile>> read_activity_profile_by_token(Connection& db,
+                                                                      std::string_view token) {
+  if (token.empty()) return std::nullopt;
+  std::string name;
+  {
+    auto transaction = CV_TRY(ReadTransaction::begin(db));
+    auto stmt = CV_TRY(db.prepare("SELECT name FROM activity_profiles WHERE public_token = ?1"));
+    stmt.bind_text(1, token);
+    if (!CV_TRY(stmt.step())) return std::nullopt;
+    name = stmt.column_string(0);
+  }
+  return read_activity_profile(db, name);
+}
+
+Result<bool> set_activity_public_token(Connection& db, std::string_view name,
+                                       std::string_view token) {
+  auto stmt = CV_TRY(db.prepare("UPDATE activity_profiles SET public_token = ?2 WHERE name = ?1"));
+  stmt.bind_text(1, name);
+  if (token.empty()) {
+    stmt.bind_null(2);
+  } else {
+    stmt.bind_text(2, token);
+  }
+  CV_TRY(stmt.run());
+  return stmt.changes() > 0;
 }
 
 Result<bool> remove_activity_profile(Connection& db, std::string_view name) {

@@ -34,5 +34,11 @@ Status insert_activity_principals(Connection& db, std::string_view profile,
 Result<std::optional<ActivityProfile>> read_activity_profile(Connection& db, std::string_view name);
 Result<std::vector<ActivityProfile>> read_activity_profiles(Connection& db);
 Result<bool> remove_activity_profile(Connection& db, std::string_view name);
+Result<ActivityTotals> read_activity_totals(Connection& db);
+Result<std::optional<ActivityProfile>> read_activity_profile_by_token(Connection& db,
+                                                                      std::string_view token);
+// Empty token: the public page is off.
+Result<bool> set_activity_public_token(Connection& db, std::string_view name,
+                                       std::string_view token);
 
 }  // namespace cv::meta::sqlite

@@ -306,7 +306,8 @@ CREATE TABLE activity_files(
 
 CREATE TABLE activity_profiles(
   name TEXT PRIMARY KEY,
-  created_ns INTEGER NOT NULL
+  created_ns INTEGER NOT NULL,
+  public_token TEXT UNIQUE  -- set while the profile's public page is on
 ) WITHOUT ROWID;
 
 CREATE TABLE activity_profile_principals(

@@ -378,6 +378,21 @@ class SqliteMetaStore final : public MetaStore {
   Result<std::vector<ActivityProfile>> list_activity_profiles() override {
     return read([&](Connection& db) { return sqlite::read_activity_profiles(db); });
   }
+  Result<ActivityTotals> activity_totals() override {
+    return read([&](Connection& db) { return sqlite::read_activity_totals(db); });
+  }
+  Result<std::optional<ActivityProfile>> find_activity_profile_by_token(
+      std::string_view token) override {
+    return read([&](Connection& db) { return sqlite::read_activity_profile_by_token(db, token); });
+  }
+  Result<bool> set_activity_public_token(std::string_view name, std::string_view token) override {
+    bool set = false;
+    CV_TRY(write([&](Connection& db) -> Status {
+      set = CV_TRY(sqlite::set_activity_public_token(db, name, token));
+      return {};
+    }));
+    return set;
+  }
   Result<bool> remove_activity_profile(std::string_view name) override {
     bool removed = false;
     CV_TRY(write([&](Connection& db) -> Status {

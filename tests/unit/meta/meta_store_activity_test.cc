@@ -228,5 +228,52 @@ TEST_P(MetaStoreConformance, ActivityProfilesGatherPrincipals) {
   EXPECT_EQ((*store().get_activity_profile("dev"))->principals, std::vector<std::string>{"bob"});
 }
 
+TEST_P(MetaStoreConformance, ActivityPublicPagesAreFoundByTokenUntilTurnedOff) {
+  ASSERT_TRUE(store().add_activity_principals("dev", {"alice"}, 1));
+  ASSERT_TRUE(store().add_activity_principals("ops", {"bob"}, 2));
+  EXPECT_TRUE(store().get_activity_profile("dev").value()->public_token.empty());
+  EXPECT_TRUE(store().set_activity_public_token("dev", "tok-1").value());
+  EXPECT_FALSE(store().set_activity_public_token("nobody", "tok-9").value());
+  EXPECT_EQ(store().get_activity_profile("dev").value()->public_token, "tok-1");
+  auto found = store().find_activity_profile_by_token("tok-1");
+  ASSERT_TRUE(found && found->has_value());
+  EXPECT_EQ((*found)->name, "dev");
+  EXPECT_EQ((*found)->principals, std::vector<std::string>{"alice"});
+  // A fresh token replaces the old one; the old link finds nothing.
+  EXPECT_TRUE(store().set_activity_public_token("dev", "tok-2").value());
+  EXPECT_FALSE(store().find_activity_profile_by_token("tok-1").value().has_value());
+  EXPECT_EQ(store().find_activity_profile_by_token("tok-2").value().value().name, "dev");
+  // Tokens are unique among profiles.
+  EXPECT_FALSE(store().set_activity_public_token("ops", "tok-2").has_value());
+  // Off.
+  EXPECT_TRUE(store().set_activity_public_token("dev", "").value());
+  EXPECT_FALSE(store().find_activity_profile_by_token("tok-2").value().has_value());
+  EXPECT_FALSE(store().find_activity_profile_by_token("").value().has_value());
+  EXPECT_TRUE(store().get_activity_profile("dev").value()->public_token.empty());
+}
+
+TEST_P(MetaStoreConformance, ActivityTotalsCountEventsAndFilesPerSource) {
+  auto empty = store().activity_totals();
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->events, 0);
+  EXPECT_TRUE(empty->sources.empty());
+  ASSERT_TRUE(store().put_activity_file({"/trails", "a.json.gz", 10, "e1", 3, 100}));
+  ASSERT_TRUE(store().put_activity_file({"/trails", "b.json.gz", 10, "e2", 4, 200}));
+  ASSERT_TRUE(store().put_activity_file({"s3://t/AWSLogs/", "c.json.gz", 10, "e3", 5, 150}));
+  auto totals = store().activity_totals();
+  ASSERT_TRUE(totals);
+  ASSERT_EQ(totals->sources.size(), 2u);
+  EXPECT_EQ(totals->sources[0].source, "/trails");
+  EXPECT_EQ(totals->sources[0].files, 2);
+  EXPECT_EQ(totals->sources[0].records, 7);
+  EXPECT_EQ(totals->sources[0].last_read_ns, 200);
+  EXPECT_EQ(totals->sources[1].files, 1);
+  EXPECT_EQ(totals->events, 0);
+  ASSERT_TRUE(store().put_activity_events(
+      {make_event("t1", alice(), kDay20000 + 5, "CreateBucket", "s3", 3000, 300),
+       make_event("t2", alice(), kDay20000 + 9, "CreateBucket", "s3", 3000, 300)}));
+  EXPECT_EQ(store().activity_totals()->events, 2);
+}
+
 }  // namespace
 }  // namespace cv::meta::conformance
