@@ -51,8 +51,8 @@ Status write_file_durably(const std::filesystem::path& folder, std::string_view 
   const std::filesystem::path target = folder / std::filesystem::path(key);
   const std::filesystem::path parent = target.parent_path();
   CV_TRY(make_folders(folder, parent));
-  const std::filesystem::path temp = parent / ("." + target.filename().string() + "." +
-                                               random_hex(6) + ".tmp");
+  const std::filesystem::path temp =
+      parent / ("." + target.filename().string() + "." + random_hex(6) + ".tmp");
   {
     FileCloser file{::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
     if (file.fd < 0) return std::unexpected(io_error("cannot create", temp));

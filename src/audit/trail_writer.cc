@@ -45,6 +45,8 @@ TrailWriter::TrailWriter(meta::MetaStore& meta, const Clock& clock, const Signin
     : meta_(meta), clock_(clock), key_(key), bucket_(bucket), options_(std::move(options)) {
   options_.roll_records = std::max<size_t>(options_.roll_records, 1);
   options_.queue_capacity = std::max<size_t>(options_.queue_capacity, 1);
+  // Before the chain's first digest, the hour the writer starts in is the first one digested.
+  chain_start_ns_ = floor_to(to_unix_nanos(clock_.now()), kHourNs);
 }
 
 TrailWriter::~TrailWriter() { stop(); }
@@ -226,7 +228,6 @@ Result<size_t> TrailWriter::digest_once(int64_t now_ns, bool force) {
       }
     }
   } else {
-    if (chain_start_ns_ == 0) chain_start_ns_ = floor_to(now, kHourNs);
     start = chain_start_ns_;
     if (!files.empty()) start = std::min(start, floor_to(files.front().created_ns, kHourNs));
   }
@@ -267,8 +268,8 @@ Result<std::optional<meta::TrailDigest>> TrailWriter::write_digest(
   facts.key = key;
   facts.public_key_fingerprint = key_.fingerprint();
   if (previous) {
-    facts.previous = PreviousDigest{bucket, previous->key, previous->sha256_hex,
-                                    previous->signature_hex};
+    facts.previous =
+        PreviousDigest{bucket, previous->key, previous->sha256_hex, previous->signature_hex};
   }
   std::vector<int64_t> file_ids;
   for (const meta::TrailLogFile& file : files) {

@@ -66,8 +66,8 @@ struct TrailWriterOptions {
 class TrailWriter final : public AuditSink {
  public:
   // `bucket` (may be null: folder only) and everything else must outlive the writer.
-  TrailWriter(meta::MetaStore& meta, const Clock& clock, const SigningKey& key,
-              TrailBucket* bucket, TrailWriterOptions options);
+  TrailWriter(meta::MetaStore& meta, const Clock& clock, const SigningKey& key, TrailBucket* bucket,
+              TrailWriterOptions options);
   ~TrailWriter() override;  // stop()
   TrailWriter(const TrailWriter&) = delete;
   TrailWriter& operator=(const TrailWriter&) = delete;
@@ -94,9 +94,9 @@ class TrailWriter final : public AuditSink {
   Status write_claimed(const meta::TrailLogFile& file);
   // Writes one digest over [start, end) listing `files`; nullopt (and nothing kept) when
   // another process moved the chain meanwhile.
-  Result<std::optional<meta::TrailDigest>> write_digest(int64_t start_ns, int64_t end_ns,
-                            const std::vector<meta::TrailLogFile>& files, bool backfill,
-                            const std::optional<meta::TrailDigest>& previous);
+  Result<std::optional<meta::TrailDigest>> write_digest(
+      int64_t start_ns, int64_t end_ns, const std::vector<meta::TrailLogFile>& files, bool backfill,
+      const std::optional<meta::TrailDigest>& previous);
   Status deliver(std::string_view key, std::string_view bytes, const ObjectMetadata& metadata);
 
   meta::MetaStore& meta_;
@@ -104,11 +104,12 @@ class TrailWriter final : public AuditSink {
   const SigningKey& key_;
   TrailBucket* bucket_;
   TrailWriterOptions options_;
-  int64_t chain_start_ns_ = 0;  // where the first digest starts when there is none yet
+  int64_t chain_start_ns_ = 0;  // where the first digest starts when there is none yet:
+                                // the hour the writer was made in
 
   std::mutex mutex_;
-  std::condition_variable room_;   // the queue has room
-  std::condition_variable wake_;   // stop or flush asked
+  std::condition_variable room_;  // the queue has room
+  std::condition_variable wake_;  // stop or flush asked
   std::condition_variable flushed_;
   std::deque<AuditEvent> queue_;
   std::vector<meta::TrailRecord> unsaved_;  // a batch whose append failed, retried first

@@ -268,8 +268,8 @@ class MetaStore {
   // `expected_previous_key` (empty: no digest yet), else kPreconditionFailed.
   // lookup_trail pages through the records that match, newest first (index scans).
   struct TrailBacklog {
-    uint64_t records = 0;        // records no log file holds (counted up to the cap given)
-    int64_t oldest_event_ns = 0; // event time of the oldest of them; 0 when none
+    uint64_t records = 0;         // records no log file holds (counted up to the cap given)
+    int64_t oldest_event_ns = 0;  // event time of the oldest of them; 0 when none
   };
   virtual Status append_trail_records(const std::vector<TrailRecord>& records) = 0;
   virtual Result<TrailBacklog> trail_backlog(size_t cap) = 0;

@@ -29,7 +29,7 @@ struct TrailRecord {
 // A log file: the records claim_trail_file assigned to it, in seq order.
 struct TrailLogFile {
   int64_t id = 0;
-  std::string key;  // AWSLogs/.../<account>_CloudTrail_<region>_<time>_<unique>.json.gz
+  std::string key;         // AWSLogs/.../<account>_CloudTrail_<region>_<time>_<unique>.json.gz
   int64_t created_ns = 0;  // when it was claimed: the time in its key
   uint64_t record_count = 0;
   // Set by mark_trail_file_written.
@@ -60,8 +60,8 @@ struct TrailQuery {
   bool errors_only = false;  // only records with an error code
   std::string error_code;    // only this error code
   std::optional<bool> read_only;
-  int64_t from_ns = 0;  // event time >= from_ns (0: no bound)
-  int64_t to_ns = 0;    // event time < to_ns (0: no bound)
+  int64_t from_ns = 0;     // event time >= from_ns (0: no bound)
+  int64_t to_ns = 0;       // event time < to_ns (0: no bound)
   int64_t before_seq = 0;  // the continuation: only records with seq < before_seq (0: none)
   size_t max = 50;
 };

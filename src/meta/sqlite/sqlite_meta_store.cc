@@ -336,14 +336,16 @@ class SqliteMetaStore final : public MetaStore {
     return write([&](Connection& db) { return sqlite::insert_trail_records(db, records); });
   }
   Result<TrailBacklog> trail_backlog(size_t cap) override {
-    auto counted = CV_TRY(read([&](Connection& db) { return sqlite::read_trail_backlog(db, cap); }));
+    auto counted =
+        CV_TRY(read([&](Connection& db) { return sqlite::read_trail_backlog(db, cap); }));
     return TrailBacklog{counted.first, counted.second};
   }
   Result<std::optional<TrailLogFile>> claim_trail_file(std::string_view key, int64_t created_ns,
                                                        size_t max_records) override {
     std::optional<TrailLogFile> file;
     CV_TRY(write([&](Connection& db) -> Status {
-      file = CV_TRY(sqlite::claim_trail_file(db, key, created_ns, std::max<size_t>(max_records, 1)));
+      file =
+          CV_TRY(sqlite::claim_trail_file(db, key, created_ns, std::max<size_t>(max_records, 1)));
       return {};
     }));
     return file;

@@ -26,16 +26,14 @@ TrailLogFile file_from(const Statement& stmt) {
 }
 
 Result<std::vector<TrailLogFile>> read_files_where(Connection& db, std::string_view condition) {
-  auto stmt = CV_TRY(db.prepare(
-      fmt::format("SELECT {} FROM trail_files WHERE {} ORDER BY created_ns, id", kFileColumns,
-                  condition)));
+  auto stmt = CV_TRY(db.prepare(fmt::format(
+      "SELECT {} FROM trail_files WHERE {} ORDER BY created_ns, id", kFileColumns, condition)));
   std::vector<TrailLogFile> files;
   while (CV_TRY(stmt.step())) files.push_back(file_from(stmt));
   return files;
 }
 
-constexpr std::string_view kDigestColumns =
-    "key, start_ns, end_ns, sha256, signature, backfill";
+constexpr std::string_view kDigestColumns = "key, start_ns, end_ns, sha256, signature, backfill";
 
 TrailDigest digest_from(const Statement& stmt) {
   return TrailDigest{stmt.column_string(0), stmt.column_int(1),    stmt.column_int(2),
@@ -82,10 +80,10 @@ std::string prefix_end(std::string_view prefix) {
 
 Status insert_trail_records(Connection& db, const std::vector<TrailRecord>& records) {
   for (const TrailRecord& record : records) {
-    auto stmt = CV_TRY(db.prepare(
-        "INSERT INTO trail_records(event_time_ns, event_id, event_source, event_name, "
-        "user_name, access_key_id, bucket, key, error_code, read_only, record) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+    auto stmt = CV_TRY(
+        db.prepare("INSERT INTO trail_records(event_time_ns, event_id, event_source, event_name, "
+                   "user_name, access_key_id, bucket, key, error_code, read_only, record) "
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
     stmt.bind_int(1, record.event_time_ns)
         .bind_text(2, record.event_id)
         .bind_text(3, record.event_source)
@@ -117,8 +115,8 @@ Result<std::pair<uint64_t, int64_t>> read_trail_backlog(Connection& db, size_t c
 
 Result<std::optional<TrailLogFile>> claim_trail_file(Connection& db, std::string_view key,
                                                      int64_t created_ns, size_t max_records) {
-  auto insert = CV_TRY(db.prepare(
-      "INSERT INTO trail_files(key, created_ns, record_count) VALUES(?1, ?2, 0)"));
+  auto insert = CV_TRY(
+      db.prepare("INSERT INTO trail_files(key, created_ns, record_count) VALUES(?1, ?2, 0)"));
   insert.bind_text(1, key).bind_int(2, created_ns);
   CV_TRY(insert.run());
   const int64_t file_id = sqlite3_last_insert_rowid(db.handle());
@@ -150,8 +148,8 @@ Result<std::vector<TrailLogFile>> read_unwritten_trail_files(Connection& db) {
 }
 
 Result<std::vector<TrailRecord>> read_trail_file_records(Connection& db, int64_t file_id) {
-  auto stmt = CV_TRY(db.prepare(fmt::format(
-      "SELECT {} FROM trail_records WHERE file_id = ?1 ORDER BY seq", kRecordColumns)));
+  auto stmt = CV_TRY(db.prepare(
+      fmt::format("SELECT {} FROM trail_records WHERE file_id = ?1 ORDER BY seq", kRecordColumns)));
   stmt.bind_int(1, file_id);
   std::vector<TrailRecord> records;
   while (CV_TRY(stmt.step())) records.push_back(record_from(stmt));
@@ -160,9 +158,9 @@ Result<std::vector<TrailRecord>> read_trail_file_records(Connection& db, int64_t
 
 Status mark_trail_file_written(Connection& db, int64_t file_id, std::string_view sha256_hex,
                                int64_t oldest_event_ns, int64_t newest_event_ns) {
-  auto stmt = CV_TRY(db.prepare(
-      "UPDATE trail_files SET written = 1, sha256 = ?2, oldest_event_ns = ?3, "
-      "newest_event_ns = ?4 WHERE id = ?1"));
+  auto stmt =
+      CV_TRY(db.prepare("UPDATE trail_files SET written = 1, sha256 = ?2, oldest_event_ns = ?3, "
+                        "newest_event_ns = ?4 WHERE id = ?1"));
   stmt.bind_int(1, file_id)
       .bind_text(2, sha256_hex)
       .bind_int(3, oldest_event_ns)
@@ -189,9 +187,9 @@ Status insert_trail_digest(Connection& db, const TrailDigest& digest,
                   "the trail's digest chain moved on (another process wrote a digest)");
     }
   }
-  auto insert = CV_TRY(db.prepare(
-      "INSERT INTO trail_digests(key, start_ns, end_ns, sha256, signature, backfill) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
+  auto insert = CV_TRY(
+      db.prepare("INSERT INTO trail_digests(key, start_ns, end_ns, sha256, signature, backfill) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
   insert.bind_text(1, digest.key)
       .bind_int(2, digest.start_ns)
       .bind_int(3, digest.end_ns)
@@ -200,20 +198,21 @@ Status insert_trail_digest(Connection& db, const TrailDigest& digest,
       .bind_int(6, digest.backfill ? 1 : 0);
   CV_TRY(insert.run());
   for (int64_t file_id : file_ids) {
-    auto list = CV_TRY(db.prepare(
-        "UPDATE trail_files SET digest_key = ?2 WHERE id = ?1 AND digest_key = '' AND written = 1"));
+    auto list =
+        CV_TRY(db.prepare("UPDATE trail_files SET digest_key = ?2 WHERE id = ?1 AND digest_key = "
+                          "'' AND written = 1"));
     list.bind_int(1, file_id).bind_text(2, digest.key);
     CV_TRY(list.run());
     if (list.changes() == 0) {
-      return fail(ErrorCode::kPreconditionFailed,
-                  fmt::format("trail log file {} is unwritten or listed by a digest already",
-                              file_id));
+      return fail(
+          ErrorCode::kPreconditionFailed,
+          fmt::format("trail log file {} is unwritten or listed by a digest already", file_id));
     }
   }
   if (!digest.backfill) {
-    auto head = CV_TRY(db.prepare(
-        "INSERT INTO trail_chain(id, digest_key) VALUES(1, ?1) "
-        "ON CONFLICT(id) DO UPDATE SET digest_key = excluded.digest_key"));
+    auto head =
+        CV_TRY(db.prepare("INSERT INTO trail_chain(id, digest_key) VALUES(1, ?1) "
+                          "ON CONFLICT(id) DO UPDATE SET digest_key = excluded.digest_key"));
     head.bind_text(1, digest.key);
     CV_TRY(head.run());
   }
@@ -229,8 +228,8 @@ Result<std::optional<TrailDigest>> read_trail_chain_head(Connection& db) {
 }
 
 Result<std::vector<TrailDigest>> read_trail_digests(Connection& db) {
-  auto stmt = CV_TRY(db.prepare(
-      fmt::format("SELECT {} FROM trail_digests ORDER BY end_ns, key", kDigestColumns)));
+  auto stmt = CV_TRY(
+      db.prepare(fmt::format("SELECT {} FROM trail_digests ORDER BY end_ns, key", kDigestColumns)));
   std::vector<TrailDigest> digests;
   while (CV_TRY(stmt.step())) digests.push_back(digest_from(stmt));
   return digests;

@@ -16,8 +16,7 @@ namespace {
 
 TrailRecord make_record(int n, const std::string& user = "alice",
                         const std::string& bucket = "photos", const std::string& key = "a.jpg",
-                        const std::string& event = "GetObject",
-                        const std::string& error = "") {
+                        const std::string& event = "GetObject", const std::string& error = "") {
   TrailRecord record;
   record.event_time_ns = 1'700'000'000'000'000'000 + int64_t{n} * 1'000'000'000;
   record.event_id = "id-" + std::to_string(n);
@@ -61,8 +60,8 @@ TEST_P(MetaStoreConformance, TrailClaimsTakeTheOldestUnfiledRecordsUpToTheLimit)
   EXPECT_EQ((*first)->record_count, 2u);
   auto records = store().trail_file_records((*first)->id);
   ASSERT_TRUE(records);
-  EXPECT_EQ(jsons(*records), (std::vector<std::string>{make_record(1).record_json,
-                                                make_record(2).record_json}));
+  EXPECT_EQ(jsons(*records),
+            (std::vector<std::string>{make_record(1).record_json, make_record(2).record_json}));
   auto second = store().claim_trail_file("k2", 200, 10);
   ASSERT_TRUE(second && second->has_value());
   EXPECT_EQ((*second)->record_count, 1u);
@@ -97,8 +96,8 @@ TEST_P(MetaStoreConformance, ConcurrentTrailClaimsNeverShareARecord) {
   for (int t = 0; t < 4; ++t) {
     claimers.emplace_back([&, t] {
       for (int i = 0;; ++i) {
-        auto file = store().claim_trail_file("t" + std::to_string(t) + "-" + std::to_string(i),
-                                             i, 7);
+        auto file =
+            store().claim_trail_file("t" + std::to_string(t) + "-" + std::to_string(i), i, 7);
         if (!file || !file->has_value()) return;
         auto records = store().trail_file_records((*file)->id);
         if (!records) return;
@@ -181,8 +180,9 @@ TEST_P(MetaStoreConformance, TrailLookupFiltersAndPagesNewestFirst) {
   EXPECT_EQ(lookup({.errors_only = true}), (std::vector<std::string>{"id-4", "id-2"}));
   EXPECT_EQ(lookup({.error_code = "NoSuchKey"}), std::vector<std::string>{"id-4"});
   EXPECT_EQ(lookup({.read_only = false}), (std::vector<std::string>{"id-5", "id-1"}));
-  EXPECT_EQ(lookup({.from_ns = make_record(2).event_time_ns, .to_ns = make_record(4).event_time_ns}),
-            (std::vector<std::string>{"id-3", "id-2"}));
+  EXPECT_EQ(
+      lookup({.from_ns = make_record(2).event_time_ns, .to_ns = make_record(4).event_time_ns}),
+      (std::vector<std::string>{"id-3", "id-2"}));
 
   TrailQuery paged{.user_name = "alice", .max = 2};
   auto first = store().lookup_trail(paged);
