@@ -93,7 +93,6 @@ int trail_validate(const Config& config, const std::optional<std::string>& from,
   options.folder = setup->folder;
   options.account_id = setup->account_id;
   options.region = config.region;
-  options.bucket = config.trail.bucket;
   options.public_key = setup->key.public_pem();
   options.from_ns = from_ns.value_or(0);
   options.to_ns = to_ns.value_or(0);

@@ -139,8 +139,9 @@ class Validator {
       return;
     }
     const std::string message = digest_signing_string(
-        string_member(digest.document, "digestEndTime"), options_.bucket + "/" + digest.key,
-        digest.sha256_hex, string_member(digest.document, "previousDigestSignature"));
+        string_member(digest.document, "digestEndTime"),
+        string_member(digest.document, "digestS3Bucket") + "/" + digest.key, digest.sha256_hex,
+        string_member(digest.document, "previousDigestSignature"));
     const auto signature = hex_decode(*digest.signature);
     if (!signature || !verify_ed25519(options_.public_key, message, *signature)) {
       problem(fmt::format(

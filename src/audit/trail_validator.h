@@ -2,8 +2,9 @@
 //
 // Checks, for the digests whose hour overlaps [from, to) and the log files delivered in it:
 // - every digest's signature (its .sig beside it) verifies with the public key over
-//   CloudTrail's signing string (trail_files.h), recomputed from the file as found — a changed
-//   digest fails here;
+//   CloudTrail's signing string (trail_files.h), recomputed from the file as found (its
+//   digestS3Bucket, and its key as its place in the folder) — a changed or moved digest fails
+//   here;
 // - the chain: each digest's previousDigest* fields name a digest that is there, whose hash
 //   and signature match, and which ends where it starts; every digest the store recorded is
 //   in the folder; every chained digest in the folder is reachable from the chain's head (one
@@ -28,7 +29,6 @@ struct TrailValidationOptions {
   std::filesystem::path folder;
   std::string account_id;
   std::string region = "us-east-1";
-  std::string bucket;      // the trail bucket named in the digests; empty: folder only
   std::string public_key;  // PEM, or the raw key in hex
   int64_t from_ns = 0;     // 0: from the start
   int64_t to_ns = 0;       // 0: up to now
