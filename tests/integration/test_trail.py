@@ -256,3 +256,16 @@ def test_the_trail_bucket_gets_the_files_and_the_digest_signature(server_factory
     digest = gunzip_json(folder / digest_key)
     assert digest["digestS3Bucket"] == "audit-trail"
     assert trail(instance, "validate", config=config).returncode == 0
+
+
+def test_flush_without_a_server_rolls_the_stored_records_itself(fresh_server):
+    fresh_server.admin("user", "add", "offline-frank")
+    assert fresh_server.terminate() == 0
+    fresh_server.admin("user", "add", "offline-grace")  # appended by the CLI alone
+    flushed = trail(fresh_server, "flush")
+    assert "trail flushed" in flushed.stdout
+    names = [r["eventName"] for path in trail_files(fresh_server, "CloudTrail")
+             for r in gunzip_json(path)["Records"]]
+    assert names.count("AdminUserAdd") == 2
+    assert len(trail_files(fresh_server, "CloudTrail-Digest")) >= 1
+    assert trail(fresh_server, "validate").returncode == 0
