@@ -2,7 +2,7 @@
 // &from=&to=&max=&next=. Answers {"records":[CloudTrail records], "next": token or null}, newest
 // first. Root sees every record; another user only their own (Vault::lookup_trail). error=
 // "true" keeps failed calls, another value that error code only; from/to are ISO-8601 UTC
-// times; max 1-1000 (default 50); next is the previous page's token.
+// times or dates (to= a date includes that day); max 1-1000 (default 50); next is the previous page's token.
 #include <boost/json.hpp>
 #include <charconv>
 
@@ -31,14 +31,18 @@ Result<std::optional<int64_t>> number_param(const Request& request, std::string_
   return std::optional<int64_t>(value);
 }
 
-Result<int64_t> time_param(const Request& request, std::string_view name) {
+// An ISO-8601 UTC time, or a date (YYYY-MM-DD): its first instant, or with `whole_day` the
+// first instant of the next day (so to=DATE includes that day).
+Result<int64_t> time_param(const Request& request, std::string_view name, bool whole_day) {
   const std::string text = param(request, name);
   if (text.empty()) return int64_t{0};
-  auto parsed = parse_iso8601(text);
+  const bool date = text.size() == 10;
+  auto parsed = parse_iso8601(date ? text + "T00:00:00Z" : text);
   if (!parsed) {
     return fail(ErrorCode::kInvalidArgument,
-                std::string(name) + " must be a UTC time like 2026-12-06T10:00:00Z");
+                std::string(name) + " must be a UTC time like 2026-12-06T10:00:00Z or a date");
   }
+  if (date && whole_day) *parsed += std::chrono::hours(24);
   return to_unix_nanos(*parsed);
 }
 
@@ -61,8 +65,8 @@ Result<meta::TrailQuery> trail_query(const Request& request) {
   } else if (!read_only.empty()) {
     return fail(ErrorCode::kInvalidArgument, "readOnly must be true or false");
   }
-  query.from_ns = CV_TRY(time_param(request, "from"));
-  query.to_ns = CV_TRY(time_param(request, "to"));
+  query.from_ns = CV_TRY(time_param(request, "from", false));
+  query.to_ns = CV_TRY(time_param(request, "to", true));
   if (auto max = CV_TRY(number_param(request, "max"))) {
     if (*max > 1000) return fail(ErrorCode::kInvalidArgument, "max must be at most 1000");
     query.max = static_cast<size_t>(*max);

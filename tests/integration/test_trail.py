@@ -4,6 +4,7 @@
 pages, the console's trail route, and the trail bucket. Records come from admin verbs (each
 leaves one record, eventSource admin.cloudvault)."""
 
+import datetime
 import gzip
 import hashlib
 import http.client
@@ -235,6 +236,15 @@ def test_the_console_trail_route_shows_root_everything_and_others_their_own(fres
     assert body["records"] == []  # dave sees only his own records, and has none yet
     status, body = console(fresh_server.access_key, fresh_server.secret_key, "?from=noon")
     assert status == 400
+    # Dates as the console's trail browser sends them: to= a date includes that day.
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    tomorrow = today + datetime.timedelta(days=1)
+    status, body = console(fresh_server.access_key, fresh_server.secret_key,
+                           f"?event=AdminUserAdd&from={today}&to={today}")
+    assert status == 200 and len(body["records"]) == 1
+    status, body = console(fresh_server.access_key, fresh_server.secret_key,
+                           f"?event=AdminUserAdd&from={tomorrow}")
+    assert status == 200 and body["records"] == []
 
 
 def test_the_trail_bucket_gets_the_files_and_the_digest_signature(server_factory, tmp_path):
