@@ -145,8 +145,10 @@ Status TrailWriter::flush_now() {
 }
 
 Result<size_t> TrailWriter::append_once() {
+  // While the store refuses a batch, the queue is left to fill, so record() waits rather
+  // than memory growing without bound.
   std::deque<AuditEvent> taken;
-  {
+  if (unsaved_.size() < options_.queue_capacity) {
     std::lock_guard lock(mutex_);
     taken.swap(queue_);
   }
