@@ -5,8 +5,10 @@
 #include "core/ids.h"
 
 namespace cv::audit {
+namespace {
 
-std::string new_event_id() {
+// A random version-4 UUID, as CloudTrail's eventID.
+std::string random_event_id() {
   std::string hex = random_hex(16);
   hex[12] = '4';                                                    // version 4
   hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
@@ -14,8 +16,10 @@ std::string new_event_id() {
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
+}  // namespace
+
 meta::TrailRecord spool_record(AuditEvent event) {
-  if (event.event_id.empty()) event.event_id = new_event_id();
+  if (event.event_id.empty()) event.event_id = random_event_id();
   meta::TrailRecord record;
   record.event_time_ns = event.time_ns;
   record.event_id = event.event_id;

@@ -120,6 +120,20 @@ TEST_F(TrailValidatorTest, ABrokenChainIsCaught) {
   EXPECT_TRUE(reports(report, "chain broken", digests_[2])) << joined(report.problems);
 }
 
+TEST_F(TrailValidatorTest, AMissingSignatureOrAMovedDigestIsCaught) {
+  std::filesystem::remove(folder() / (digests_[0] + ".sig"));
+  auto report = validate();
+  EXPECT_TRUE(reports(report, "signature file", digests_[0])) << joined(report.problems);
+  // The key is part of what is signed: the same bytes under another name do not verify.
+  ASSERT_TRUE(writer_->digest_once(kTen + 4 * kHour, false));
+  const std::string last = files_under("CloudTrail-Digest").back();
+  const std::string moved = digest_file_key(kAccount, "us-east-1", "cloudvault", kTen + 5 * kHour);
+  overwrite(moved, *read_whole_file(folder() / last));
+  overwrite(moved + ".sig", *read_whole_file(folder() / (last + ".sig")));
+  report = validate();
+  EXPECT_TRUE(reports(report, "signature does not verify", moved)) << joined(report.problems);
+}
+
 TEST_F(TrailValidatorTest, TheRangeLimitsWhatIsChecked) {
   std::filesystem::remove(folder() / logs_[0]);  // in the first hour
   EXPECT_TRUE(validate(kTen + kHour, 0).intact()) << joined(validate(kTen + kHour, 0).problems);
