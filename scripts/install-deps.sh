@@ -9,7 +9,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
   libzstd-dev zlib1g-dev libvips-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-pytest python3-boto3 python3-aiosmtpd awscli rclone s3cmd curl sqlite3
+  python3-pytest python3-boto3 python3-aiosmtpd python3-jsonschema python3-yaml awscli rclone s3cmd curl sqlite3
   nginx-light wrk procps chromium fonts-dejavu-core
 )
 missing=()

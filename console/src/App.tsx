@@ -1,15 +1,35 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from "react";
 
 import { ConsoleApi, Session } from "./api";
 import { Buckets } from "./Buckets";
 import { Folder } from "./Folder";
-import { Place, formatPlace, parsePlace } from "./location";
+import { Place, formatPlace, parsePlace, publicToken } from "./location";
 import { SignIn } from "./SignIn";
+import { TrailPage } from "./TrailPage";
 
-// The whole console: sign-in, then the bucket list or one folder of a bucket, which follows
-// the address's fragment (see location.ts).
+// The heatmap and charts load only when an activity page is opened.
+const ActivityPage = lazy(() => import("./ActivityPage").then((m) => ({ default: m.ActivityPage })));
+const PublicActivity = lazy(() =>
+  import("./PublicActivity").then((m) => ({ default: m.PublicActivity })),
+);
+
+// The whole console: a public activity page (no sign-in), else sign-in, then the bucket list,
+// one folder of a bucket, the activity heatmap or the audit trail, following the address's
+// fragment (see location.ts).
 export function App() {
   const api = useMemo(() => new ConsoleApi(), []);
+  const token = useMemo(() => publicToken(window.location.hash), []);
+  if (token) {
+    return (
+      <Suspense fallback={<main className="loading">Loading…</main>}>
+        <PublicActivity api={api} token={token} />
+      </Suspense>
+    );
+  }
+  return <SignedInConsole api={api} />;
+}
+
+function SignedInConsole({ api }: { api: ConsoleApi }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [place, setPlace] = useState<Place>(() => parsePlace(window.location.hash));
 
@@ -35,6 +55,17 @@ export function App() {
         <button className="brand" onClick={() => go({ bucket: null, prefix: "" })}>
           CloudVault
         </button>
+        <nav aria-label="Console">
+          <a href="#/" aria-current={!place.page && place.bucket === null ? "page" : undefined}>
+            Buckets
+          </a>
+          <a href="#/activity" aria-current={place.page === "activity" ? "page" : undefined}>
+            Activity
+          </a>
+          <a href="#/trail" aria-current={place.page === "trail" ? "page" : undefined}>
+            Audit trail
+          </a>
+        </nav>
         <span className="who" title="Signed in with this access key">
           {session.accessKeyId}
         </span>
@@ -49,7 +80,17 @@ export function App() {
         </button>
       </header>
       <main>
-        {place.bucket === null ? (
+        {place.page === "activity" ? (
+          <Suspense fallback={<p>Loading…</p>}>
+            <ActivityPage
+              api={api}
+              profile={place.profile}
+              onProfile={(profile) => go({ bucket: null, prefix: "", page: "activity", profile })}
+            />
+          </Suspense>
+        ) : place.page === "trail" ? (
+          <TrailPage api={api} />
+        ) : place.bucket === null ? (
           <Buckets api={api} onOpen={(bucket) => go({ bucket, prefix: "" })} />
         ) : (
           <Folder

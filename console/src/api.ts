@@ -1,6 +1,16 @@
 // The console API client (docs/CONSOLE_API.md): JSON in and out, the session cookie sent by
 // the browser, the CSRF token on every state-changing request, errors as ApiError.
 
+import type {
+  ActivityProfile,
+  ActivitySummary,
+  PublicActivity,
+  RecentActivity,
+  TrailPage,
+  TrailQuery,
+} from "./activity";
+import { trailQueryString } from "./activity";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -231,6 +241,41 @@ export class ConsoleApi {
   async signOut(): Promise<void> {
     await this.call<void>("DELETE", "session");
     this.csrfToken = "";
+  }
+
+  // Activity profiles the signed-in user may see (root: all).
+  async activityProfiles(): Promise<ActivityProfile[]> {
+    return (await this.call<{ profiles: ActivityProfile[] }>("GET", "activity/profiles")).profiles;
+  }
+
+  activity(profile: string, from: string, to: string): Promise<ActivitySummary> {
+    const name = encodeURIComponent(profile);
+    return this.call("GET", `activity/profiles/${name}/days?from=${from}&to=${to}`);
+  }
+
+  recentActivity(profile: string, next?: string): Promise<RecentActivity> {
+    const name = encodeURIComponent(profile);
+    const after = next ? `&next=${encodeURIComponent(next)}` : "";
+    return this.call("GET", `activity/profiles/${name}/recent?limit=20${after}`);
+  }
+
+  // Turns the profile's public page on (a fresh token) or off (the old link stops working).
+  publishActivity(profile: string): Promise<{ token: string }> {
+    return this.call("PUT", `activity/profiles/${encodeURIComponent(profile)}/public`);
+  }
+
+  unpublishActivity(profile: string): Promise<unknown> {
+    return this.call("DELETE", `activity/profiles/${encodeURIComponent(profile)}/public`);
+  }
+
+  // A public page: no session needed.
+  publicActivity(token: string): Promise<PublicActivity> {
+    return this.call("GET", `public/activity/${encodeURIComponent(token)}`);
+  }
+
+  trail(query: TrailQuery): Promise<TrailPage> {
+    const search = trailQueryString(query);
+    return this.call("GET", search ? `trail?${search}` : "trail");
   }
 
   async buckets(): Promise<BucketSummary[]> {
