@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.serialization import (Encoding, PublicFormat
                                                           load_pem_public_key)
 
 from cvharness import make_client
+from openapi_check import OpenApi
 
 
 def trail(server, *args, check=True, config=None):
@@ -207,6 +208,7 @@ def test_lookup_filters_and_pages_from_the_index(fresh_server):
 def test_the_console_trail_route_shows_root_everything_and_others_their_own(fresh_server):
     fresh_server.admin("user", "add", "console-dave")
     created = json.loads(fresh_server.admin("key", "create", "console-dave").stdout)
+    api = OpenApi()
 
     def console(access_key, secret, query):
         connection = http.client.HTTPConnection("127.0.0.1", fresh_server.port, timeout=30)
@@ -222,6 +224,7 @@ def test_the_console_trail_route_shows_root_everything_and_others_their_own(fres
         response = connection.getresponse()
         body = json.loads(response.read())
         connection.close()
+        api.check("GET", "trail", response.status, body)  # as docs/openapi.yaml says
         return response.status, body
 
     status, body = console(fresh_server.access_key, fresh_server.secret_key,
