@@ -62,6 +62,10 @@ std::optional<int64_t> parse_time(const std::optional<std::string>& text, const 
 }  // namespace
 
 int trail_flush(const Config& config) {
+  if (!config.trail.enabled) {
+    std::fprintf(stderr, "cloudvault: the audit trail is off ([trail] enabled = false)\n");
+    return 1;
+  }
   auto setup = trail_setup(config);
   if (!setup) return report_error(setup.error());
   // A server holds the folder's lock shared; an exclusive try tells whether one runs.
