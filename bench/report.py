@@ -351,6 +351,25 @@ webhook delivery (see the notification section for that alone):
 """
 
 
+def activity_section(rows):
+    """The activity pipeline (bench/activity_bench.py: phases activity-ingest and
+    activity-days-365), or "" when not measured."""
+    ingest, days = rows.get("activity-ingest"), rows.get("activity-days-365")
+    if not ingest and not days:
+        return ""
+    text = "## Activity ingest and daily scores\n\n"
+    if ingest:
+        text += (f"- Ingest of {ingest['records']:,} synthetic CloudTrail records in .json.gz files: "
+                 f"{ingest['records_per_s']:,} records/s; `zcat` over the same files "
+                 f"{ingest['zcat_records_per_s']:,} records/s: **{ingest['ratio_to_zcat']:.0%}** "
+                 f"of zcat (target 50%).\n")
+    if days:
+        text += (f"- `cloudvault activity days` for 365 days: p50 {days['p50_ms']} ms, p99 "
+                 f"{days['p99_ms']} ms over {days['queries']} runs, the whole command (process "
+                 f"start alone: {days['process_start_p50_ms']} ms p50; target p99 < 50 ms).\n")
+    return text
+
+
 def sections_of(lines):
     """Indices of the lines that start a `## ` section."""
     return [i for i, line in enumerate(lines) if line.startswith("## ")]
@@ -568,6 +587,9 @@ repeatedly for the phase. Ceilings are measured in the same run: nginx serving a
     replication = replication_section(rows, now)
     if replication:
         text += "\n" + replication
+    activity = activity_section(rows)
+    if activity:
+        text += "\n" + activity
     if problems:
         text += "\n## Errors\n\n" + "\n".join(problems) + "\n"
     # The analysis of where the time goes is prose kept beside this script, so it survives

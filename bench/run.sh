@@ -36,6 +36,7 @@ LIFECYCLE_KEYS=${BENCH_LIFECYCLE_KEYS:-100000}
 CONSOLE_KEYS=${BENCH_CONSOLE_KEYS:-100000}
 NOTIFY_EVENTS=${BENCH_NOTIFY_EVENTS:-20000}
 REPLICATION_OBJECTS=${BENCH_REPLICATION_OBJECTS:-1000}
+ACTIVITY_RECORDS=${BENCH_ACTIVITY_RECORDS:-1000000}
 NGINX_ONLY=${BENCH_NGINX_ONLY:-0}
 ONLY=${BENCH_ONLY:-}
 REPORT=${BENCH_REPORT:-$REPO_DIR/BENCHMARKS.md}
@@ -413,6 +414,15 @@ versioned_bucket() {  # name
 # replication rule backfilling them; then the lag from a PUT's acknowledgement to its receipt
 # at a webhook under a steady 500 PUT/s; then 4 KiB PUTs into a bucket with one notification
 # rule and one replication rule against a bucket with none.
+# The activity pipeline: ingest of ACTIVITY_RECORDS synthetic CloudTrail records against zcat
+# over the same files, and the 365-day scores command's latency (bench/activity_bench.py).
+measure_activity() {
+  log "activity ingest of $ACTIVITY_RECORDS records"
+  "$PYTHON" "$REPO_DIR/bench/activity_bench.py" --records "$ACTIVITY_RECORDS" \
+    --binary "$SERVER_BIN" --work "$WORK/activity" --results "$RESULTS" >&2 ||
+    die "activity benchmark failed"
+}
+
 measure_replication() {
   local sink_port config
   sink_port=$(free_port)
@@ -488,6 +498,7 @@ if [[ "$NGINX_ONLY" != 1 ]]; then
   measure_lifecycle
   measure_notify
   measure_replication
+  measure_activity
 fi
 
 "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \

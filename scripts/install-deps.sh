@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages CloudVault needs to build, run, test and benchmark.
 # Idempotent: does nothing when every package is already installed. clang-16 and
-# libclang-rt-16-dev (libFuzzer, the sanitizers) are for the fuzz build (fuzz/README.md).
+# libclang-rt-16-dev (libFuzzer, the sanitizers) are for the fuzz build (fuzz/README.md);
+# openssl (the command) for the activity tests' public keys and the benchmark's openssl speed.
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-16 libclang-rt-16-dev
@@ -10,7 +11,7 @@ packages=(
   libzstd-dev zlib1g-dev libvips-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-pytest python3-boto3 python3-aiosmtpd python3-jsonschema python3-yaml awscli rclone s3cmd curl sqlite3
-  nginx-light wrk procps chromium fonts-dejavu-core
+  nginx-light wrk procps chromium fonts-dejavu-core openssl
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -71,6 +71,35 @@ int admin_backup_status(const Config& config, const std::optional<std::string>& 
 int admin_backup_retry(const Config& config, const std::string& bucket,
                        const std::optional<std::string>& key);
 
+// The activity pipeline (activity_command.cc). ingest reads CloudTrail files from a folder
+// or s3://BUCKET/PREFIX (this server's store; --remote: a [replication.remotes.NAME]
+// endpoint, --role-arn: through STS AssumeRole) and prints what it read, skipped, stored and
+// refused; exit 0 even with malformed input, 1 when the source cannot be read at all.
+// profile add/list/remove manage profiles; days prints a profile's capped daily scores,
+// levels, event counts and top services (a table, or JSON); rescore recomputes every
+// aggregate with the current rules.
+struct ActivityIngestFlags {
+  std::string from;
+  std::optional<std::string> remote;
+  std::optional<std::string> role_arn;
+};
+int activity_ingest(const Config& config, const ActivityIngestFlags& flags);
+int activity_profile_add(const Config& config, const std::string& name,
+                         const std::vector<std::string>& principals);
+int activity_profile_list(const Config& config);
+int activity_profile_remove(const Config& config, const std::string& name);
+int activity_days(const Config& config, const std::string& profile, const std::string& from,
+                  const std::string& to, bool as_json);
+int activity_rescore(const Config& config);
+// attest prints a signed proof of a profile's daily scores (default: the 365 days up to
+// today) and contributing events (activity/attestation.h); verify checks one offline (with
+// --key: against that public key, PEM or hex; else against the key it names) and, with
+// --prove, prints an event's inclusion path. verify exits 0 when valid, 1 otherwise.
+int activity_attest(const Config& config, const std::string& profile,
+                    const std::optional<std::string>& from, const std::optional<std::string>& to);
+int activity_verify(const std::string& proof_file, const std::optional<std::string>& key_file,
+                    const std::optional<std::string>& prove_event);
+
 // The audit trail (trail_command.cc). flush closes the open log file and writes a digest now
 // (through the running server when there is one, app/trail_flush_signal.h); validate checks the
 // trail folder (audit/trail_validator.h) and exits 1 with a report when it is not intact;

@@ -179,6 +179,28 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
                   "server.public_url must start with http:// or https://");
     }
   }
+  if (auto rules = table["activity"]["rules"].value<std::string>()) {
+    config.activity_rules_file = *rules;
+  }
+  config.activity_ingest_interval_seconds = table["activity"]["ingest_interval_seconds"].value_or(
+      config.activity_ingest_interval_seconds);
+  if (config.activity_ingest_interval_seconds < 60 ||
+      config.activity_ingest_interval_seconds > 604800) {
+    return fail(ErrorCode::kInvalidArgument, "activity.ingest_interval_seconds must be 60-604800");
+  }
+  if (const toml::node* sources = table["activity"]["sources"].node()) {
+    const toml::array* list = sources->as_array();
+    if (list == nullptr) {
+      return fail(ErrorCode::kInvalidArgument, "activity.sources must be a list of strings");
+    }
+    for (const toml::node& source : *list) {
+      auto text = source.value<std::string>();
+      if (!text || text->empty()) {
+        return fail(ErrorCode::kInvalidArgument, "activity.sources must be a list of strings");
+      }
+      config.activity_sources.push_back(*text);
+    }
+  }
   CV_TRY(load_trail(table, config.trail));
   CV_TRY(load_notify_targets(table, config.notify_targets));
   CV_TRY(load_replication_remotes(table, config.replication_remotes));

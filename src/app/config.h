@@ -90,6 +90,13 @@ struct Config {
   std::vector<workers::notify::TargetSettings> notify_targets;
   // [replication.remotes.NAME], validated, in name order.
   std::vector<ReplicationRemote> replication_remotes;
+  // [activity]: the scoring rules file (rules; default: the share/activity/rules.json of the
+  // source tree this binary was built from), how often the server ingests `sources`
+  // (ingest_interval_seconds, 60-604800; default 1800), and the sources: folders and
+  // s3://BUCKET/PREFIX of this server's own store (ingest_sources; none: no scheduled ingest).
+  std::filesystem::path activity_rules_file = CLOUDVAULT_ACTIVITY_RULES;
+  int64_t activity_ingest_interval_seconds = 1800;
+  std::vector<std::string> activity_sources;
   TrailSettings trail;
 };
 

@@ -344,6 +344,88 @@ int main(int argc, char** argv) {
     }
   });
 
+  // The activity pipeline: CloudTrail ingest, profiles, daily scores (issue 13).
+  auto* activity = app.add_subcommand("activity", "CloudTrail activity: ingest, profiles, scores");
+  activity->require_subcommand(1);
+  add_common_flags(*activity, flags);
+  auto run = [&](auto command) {
+    return [&, command] {
+      if (auto config = resolve(flags)) {
+        exit_code = command(*config);
+      } else {
+        exit_code = 2;
+      }
+    };
+  };
+  auto* ingest =
+      activity->add_subcommand("ingest", "read CloudTrail files (.json, .json.gz)")->fallthrough();
+  cv::app::ActivityIngestFlags ingest_flags;
+  ingest->add_option("--from", ingest_flags.from, "FOLDER or s3://BUCKET/PREFIX")->required();
+  ingest->add_option("--remote", ingest_flags.remote,
+                     "read the bucket from [replication.remotes.NAME] instead of this server");
+  ingest->add_option("--role-arn", ingest_flags.role_arn,
+                     "assume this role (STS AssumeRole) for the remote bucket");
+  ingest->callback(run([&](const cv::app::Config& config) {
+    return cv::app::activity_ingest(config, ingest_flags);
+  }));
+  auto* profile =
+      activity->add_subcommand("profile", "profiles: a person's principals")->fallthrough();
+  profile->require_subcommand(1);
+  auto* profile_add =
+      profile->add_subcommand("add", "create a profile or add principals to it")->fallthrough();
+  std::string profile_name;
+  std::vector<std::string> principals;
+  profile_add->add_option("name", profile_name, "profile name")->required();
+  profile_add->add_option("--principal", principals, "account id, ARN, access key id or user name")
+      ->required();
+  profile_add->callback(run([&](const cv::app::Config& config) {
+    return cv::app::activity_profile_add(config, profile_name, principals);
+  }));
+  auto* profile_list = profile->add_subcommand("list", "list profiles")->fallthrough();
+  profile_list->callback(
+      run([&](const cv::app::Config& config) { return cv::app::activity_profile_list(config); }));
+  auto* profile_remove = profile->add_subcommand("remove", "remove a profile")->fallthrough();
+  std::string removed_profile;
+  profile_remove->add_option("name", removed_profile, "profile name")->required();
+  profile_remove->callback(run([&](const cv::app::Config& config) {
+    return cv::app::activity_profile_remove(config, removed_profile);
+  }));
+  auto* days = activity->add_subcommand("days", "a profile's daily scores")->fallthrough();
+  std::string days_profile, days_from, days_to;
+  bool days_json = false;
+  days->add_option("--profile", days_profile, "profile name")->required();
+  days->add_option("--from", days_from, "first day, YYYY-MM-DD")->required();
+  days->add_option("--to", days_to, "last day, YYYY-MM-DD")->required();
+  days->add_flag("--json", days_json, "print JSON");
+  days->callback(run([&](const cv::app::Config& config) {
+    return cv::app::activity_days(config, days_profile, days_from, days_to, days_json);
+  }));
+  auto* rescore =
+      activity->add_subcommand("rescore", "recompute every score with the current rules")
+          ->fallthrough();
+  rescore->callback(
+      run([&](const cv::app::Config& config) { return cv::app::activity_rescore(config); }));
+
+  auto* attest = activity->add_subcommand("attest", "print a signed proof of a profile's scores")
+                     ->fallthrough();
+  std::string attest_profile;
+  std::optional<std::string> attest_from, attest_to;
+  attest->add_option("--profile", attest_profile, "profile name")->required();
+  attest->add_option("--from", attest_from,
+                     "first day, YYYY-MM-DD (default: 364 days before --to)");
+  attest->add_option("--to", attest_to, "last day, YYYY-MM-DD (default: today, UTC)");
+  attest->callback(run([&](const cv::app::Config& config) {
+    return cv::app::activity_attest(config, attest_profile, attest_from, attest_to);
+  }));
+  auto* verify = activity->add_subcommand("verify", "check a proof offline")->fallthrough();
+  std::string verify_file;
+  std::optional<std::string> verify_key, verify_prove;
+  verify->add_option("proof", verify_file, "the proof (JSON) attest printed")->required();
+  verify->add_option("--key", verify_key, "the signer's public key file (PEM or hex)");
+  verify->add_option("--prove", verify_prove, "print this event's inclusion path");
+  verify->callback(
+      [&] { exit_code = cv::app::activity_verify(verify_file, verify_key, verify_prove); });
+
   // The audit trail (src/audit).
   auto* trail = app.add_subcommand("trail", "the audit trail: flush, validate, lookup, key");
   trail->require_subcommand(1);

@@ -11,8 +11,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
+#include "activity/scheduled_ingest.h"
+#include "app/activity_sources.h"
 #include "app/catalogs.h"
 #include "app/change_file.h"
 #include "app/commands.h"
@@ -24,7 +27,9 @@
 #include "app/master_key_rotation.h"
 #include "app/notify_targets.h"
 #include "app/periodic_task.h"
+#include "app/remote_clients.h"
 #include "app/sealed_values.h"
+#include "app/trail_identity.h"
 #include "app/trail_service.h"
 #include "app/wiring.h"
 #include "console/asset_server.h"
@@ -35,11 +40,10 @@
 #include "vault/vault.h"
 #include "workers/garbage_collector.h"
 #include "workers/lifecycle_worker.h"
-#include "app/remote_clients.h"
 #include "workers/notify/notification_delivery.h"
-#include "workers/replicate/replication_worker.h"
 #include "workers/notify/targets/target_catalog.h"
 #include "workers/outbox/outbox_consumer.h"
+#include "workers/replicate/replication_worker.h"
 
 namespace cv::app {
 namespace {
@@ -138,7 +142,6 @@ int run_server(const Config& configured) {
     }
     trail = std::move(*started);
   }
-  [[maybe_unused]] audit::AuditSink* audit_sink = trail ? &trail->sink() : nullptr;
 
   // The configuration file's targets and those of `admin notify add`, followed while it runs.
   ChangeFile notify_changes(config.data_dir / std::string(kNotifyChangesFile));
@@ -153,12 +156,26 @@ int run_server(const Config& configured) {
   const NotificationTargetNames target_names(**notify_targets);
   ReplicationRemoteNames remote_names(config.replication_remotes);
 
+  // The audit trail (issue 13): the trail writer, when [trail] enabled; null: nothing is
+  // recorded. It must outlive `server` below (records are handed over after responses).
+  audit::AuditSink* audit_sink = trail ? &trail->sink() : nullptr;
+  audit::CaptureOptions audit_capture;
+  if (audit_sink != nullptr) {
+    auto account_id = trail_account_id(config);
+    if (!account_id) {
+      std::fprintf(stderr, "cloudvault: %s\n", account_id.error().message.c_str());
+      return 1;
+    }
+    audit_capture = {audit_sink, *account_id, config.trail.bucket};
+  }
+
   OwnerNames owners(users);
   s3::S3Options s3_options;
   s3_options.region = config.region;
   s3_options.domain = config.domain;
   s3_options.notification_targets = &target_names;
   s3_options.replication_remotes = &remote_names;
+  s3_options.audit = audit_capture;
   s3::S3Api s3_api(vault, users, owners, clock, s3_options);
   if (VIPS_INIT("cloudvault") != 0) {
     std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");
@@ -169,6 +186,8 @@ int run_server(const Config& configured) {
   const ConsoleDestinations console_destinations(target_names, remote_names);
   console::ConsoleOptions console_options = console_options_from(config);
   console_options.destinations = &console_destinations;
+  console_options.audit = audit_capture;
+  console_options.region = config.region;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
   FrontDoor front_door(s3_api, console_api, console_assets,
@@ -210,17 +229,16 @@ int run_server(const Config& configured) {
 
   // Event notifications: the outbox's "notify" consumer (workers/notify/notification_delivery.h).
   workers::OutboxConsumerOptions outbox_options;
-  outbox_options.retry.first_delay = std::chrono::milliseconds(
-      std::llround(config.events_retry_first_seconds * 1000));
+  outbox_options.retry.first_delay =
+      std::chrono::milliseconds(std::llround(config.events_retry_first_seconds * 1000));
   outbox_options.retry.max_delay =
       std::chrono::milliseconds(std::llround(config.events_retry_max_seconds * 1000));
   outbox_options.retry.max_attempts = static_cast<int>(config.events_max_attempts);
   workers::notify::NotificationDelivery notifications(
       vault, **notify_targets, {.region = config.region, .public_url = console_base_url(config)});
-  workers::OutboxConsumer notifying(*stores->meta, clock,
-                                    std::string(workers::notify::kNotifyConsumer),
-                                    notifications.planner(), notifications.executors(),
-                                    outbox_options);
+  workers::OutboxConsumer notifying(
+      *stores->meta, clock, std::string(workers::notify::kNotifyConsumer), notifications.planner(),
+      notifications.executors(), outbox_options);
   if (auto started = notifying.start(); !started) {
     std::fprintf(stderr, "cloudvault: cannot start notification delivery: %s\n",
                  started.error().message.c_str());
@@ -234,21 +252,40 @@ int run_server(const Config& configured) {
     return 1;
   }
   workers::replicate::ReplicationWorker replication(
-      vault, **remote_clients, clock,
-      {.max_attempts = outbox_options.retry.max_attempts});
+      vault, **remote_clients, clock, {.max_attempts = outbox_options.retry.max_attempts});
   // Copies into this server wait on commits: 8 lanes per destination share them. (32 lanes
   // and batches of 1,024 copy a 10,000-object backlog 1.5x as fast but take more from
   // concurrent uploads: BENCHMARKS.md, replication.)
   workers::OutboxConsumerOptions replication_options = outbox_options;
   replication_options.task_parallelism = 8;
-  workers::OutboxConsumer replicating(*stores->meta, clock,
-                                      std::string(workers::replicate::kReplicateConsumer),
-                                      replication.planner(), replication.executors(),
-                                      replication_options);
+  workers::OutboxConsumer replicating(
+      *stores->meta, clock, std::string(workers::replicate::kReplicateConsumer),
+      replication.planner(), replication.executors(), replication_options);
   if (auto started = replicating.start(); !started) {
     std::fprintf(stderr, "cloudvault: cannot start replication: %s\n",
                  started.error().message.c_str());
     return 1;
+  }
+
+  // The activity pipeline's periodic ingest of [activity] sources (none: nothing runs).
+  activity::ScheduledIngest activity_ingest(
+      *stores->meta, clock, config.activity_rules_file, config.activity_sources,
+      [&](const std::string& spec) {
+        return open_trail_source(config, vault, ActivityIngestFlags{.from = spec}, clock);
+      });
+  std::optional<PeriodicTask> activity_passes;
+  if (!config.activity_sources.empty()) {
+    activity_passes.emplace(std::chrono::seconds(config.activity_ingest_interval_seconds), [&] {
+      for (const activity::SourceRun& run : activity_ingest.run_once()) {
+        if (!run.report) {
+          spdlog::error("activity ingest of {} failed: {}", run.source, run.report.error().message);
+        } else {
+          spdlog::info("activity ingest of {}: {} files read, {} records new, {} malformed files",
+                       run.source, run.report->files_read, run.report->records_new,
+                       run.report->malformed_files);
+        }
+      }
+    });
   }
 
   PeriodicTask pruning(std::chrono::seconds(60), [&] {

@@ -45,6 +45,8 @@ json::object user_identity(const Identity& identity) {
     out["principalId"] = identity.principal_id.empty() ? "ANONYMOUS_PRINCIPAL"
                                                        : identity.principal_id;
     if (!identity.account_id.empty()) out["accountId"] = identity.account_id;
+    // A key that was given but not accepted (unknown, or a signature that did not match).
+    if (!identity.access_key_id.empty()) out["accessKeyId"] = identity.access_key_id;
     return out;
   }
   out["principalId"] = identity.principal_id;
@@ -73,6 +75,12 @@ json::array resources(const AuditEvent& event) {
 }  // namespace
 
 bool is_read_only(std::string_view event_name) {
+  // The console's calls are named "Console" + a verb; handing out a pre-signed URL changes
+  // nothing (the request made with it is recorded on its own).
+  if (event_name.starts_with(kConsoleEventPrefix)) {
+    event_name.remove_prefix(kConsoleEventPrefix.size());
+    if (event_name.starts_with("Presign")) return true;
+  }
   return starts_with_any(event_name, {"Get", "Head", "List", "Lookup", "Describe"});
 }
 

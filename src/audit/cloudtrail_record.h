@@ -8,7 +8,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +19,9 @@ namespace cv::audit {
 
 inline constexpr std::string_view kEventVersion = "1.09";
 inline constexpr std::string_view kS3EventSource = "s3.amazonaws.com";
+// The console API's calls: eventSource, and the prefix of every eventName ("ConsoleSignIn").
+inline constexpr std::string_view kConsoleEventSource = "console.cloudvault";
+inline constexpr std::string_view kConsoleEventPrefix = "Console";
 
 // userIdentity.type. kAnonymous is CloudTrail's "AWSAccount" with principalId "ANONYMOUS_PRINCIPAL"
 // for unsigned requests.
@@ -68,7 +70,8 @@ struct AuditEvent {
   std::string recipient_account_id;
 };
 
-// Get*, Head* and List* calls (and the console's and admin's reads) are read-only.
+// Get*, Head* and List* calls (and the console's and admin's reads: Console + Get/List/...,
+// and ConsolePresign*) are read-only.
 bool is_read_only(std::string_view event_name);
 // CloudTrail's split for S3: calls on objects, and the object listings of a bucket, are data
 // events; calls on buckets and their configurations are management events.

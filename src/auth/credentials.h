@@ -13,6 +13,9 @@ struct Credentials {
   std::string access_key_id;
   std::string secret_key;
   std::string user_id;  // canonical id of the key's owner
+  // Who the owner is, for the audit trail (an IAMUser's name; the root user is "Root").
+  std::string user_name;
+  bool is_root = false;
 };
 
 // Thread-safe lookup of credentials; may block (database).

@@ -219,7 +219,8 @@ Result<PostPolicyGrant> verify_post_policy(const FormFields& fields, std::string
     CV_TRY(checker.check(condition));
   }
   CV_TRY(checker.check_all_covered());
-  return PostPolicyGrant{found->user_id, credential->access_key_id, checker.length_range()};
+  return PostPolicyGrant{found->user_id, credential->access_key_id, found->user_name,
+                         found->is_root, checker.length_range()};
 }
 
 }  // namespace cv::auth

@@ -21,6 +21,8 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;
 struct PostPolicyGrant {
   std::string user_id;
   std::string access_key_id;
+  std::string user_name;  // the key owner's (Credentials), for the audit trail
+  bool is_root = false;
   // content-length-range bounds, when the policy has one.
   std::optional<std::pair<uint64_t, uint64_t>> content_length_range;
 };

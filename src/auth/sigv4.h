@@ -33,6 +33,8 @@ struct Identity {
   bool anonymous = true;
   std::string user_id;
   std::string access_key_id;
+  std::string user_name;  // the key owner's, from Credentials (for the audit trail)
+  bool is_root = false;
   bool presigned = false;
   PayloadKind payload = PayloadKind::kUnsigned;
   std::string payload_sha256;  // lowercase hex, for kSha256

@@ -262,6 +262,8 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
   identity.anonymous = false;
   identity.user_id = std::move(credentials.user_id);
   identity.access_key_id = std::move(signed_request.credential.access_key_id);
+  identity.user_name = std::move(credentials.user_name);
+  identity.is_root = credentials.is_root;
   if (is_streaming(identity.payload)) {
     identity.seed_signature = to_lower(parts.signature);
     identity.signing_key = std::move(signing_key);
@@ -348,6 +350,8 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
   identity.payload = PayloadKind::kUnsigned;
   identity.user_id = std::move(credentials.user_id);
   identity.access_key_id = std::move(signed_request.credential.access_key_id);
+  identity.user_name = std::move(credentials.user_name);
+  identity.is_root = credentials.is_root;
   return identity;
 }
 

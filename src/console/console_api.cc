@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "console/console_audit.h"
 #include "console/console_routes.h"
 #include "console/json_reply.h"
 #include "core/encoding.h"
@@ -53,6 +54,17 @@ ConsoleApi::ConsoleApi(vault::Vault& vault, auth::CredentialStore& credentials,
 bool ConsoleApi::owns(const Request& request) { return request.path.starts_with(kApiPrefix); }
 
 Response ConsoleApi::handle(Request& request) {
+  audit::AuditSink* const sink = options_.audit.sink;
+  if (!sink) return serve(request, nullptr);
+  audit::AuditEvent record = begin_console_record(
+      request, options_.region, options_.audit.account_id, to_unix_nanos(vault_.clock().now()));
+  Response response = serve(request, &record);
+  describe_console_outcome(record, response);
+  audit::record_on_completion(response, std::move(record), *sink);
+  return response;
+}
+
+Response ConsoleApi::serve(Request& request, audit::AuditEvent* record) {
   auto decoded = percent_decode(std::string_view(request.path).substr(kApiPrefix.size()));
   if (!decoded) return json_error(400, "InvalidPath", "The request path is not valid.");
   const std::string route = std::move(*decoded);
@@ -61,8 +73,8 @@ Response ConsoleApi::handle(Request& request) {
   }
   const DestinationCatalog& destinations =
       options_.destinations ? *options_.destinations : no_destinations_;
-  RouteContext context{vault_,   credentials_, sessions_, thumbnails_, listings_,   sign_ins_,
-                       options_, destinations, request,   route,       std::nullopt};
+  RouteContext context{vault_,   credentials_, sessions_, thumbnails_, listings_,    sign_ins_,
+                       options_, destinations, request,   route,       std::nullopt, record};
   if (route == "session" && request.method == "POST") return sign_in(context);
 
   const std::string_view token = cookie_value(request.headers, kSessionCookie);
@@ -73,6 +85,10 @@ Response ConsoleApi::handle(Request& request) {
     if (!key || !*key) {
       sessions_.close_key(context.session->access_key_id);
       context.session.reset();
+    } else if (record) {
+      record->identity =
+          audit::user_identity(options_.audit.account_id, (*key)->user_id, (*key)->user_name,
+                               (*key)->is_root, context.session->access_key_id);
     }
   }
   if (!context.session) {

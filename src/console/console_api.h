@@ -13,6 +13,7 @@
 
 #include <string>
 
+#include "audit/request_capture.h"
 #include "auth/credentials.h"
 #include "console/destination_catalog.h"
 #include "console/folder_listing.h"
@@ -35,6 +36,10 @@ struct ConsoleOptions {
   // The notification targets and replication remotes a bucket's rules may name; null: none.
   // Must outlive the ConsoleApi.
   const DestinationCatalog* destinations = nullptr;
+  // The audit trail: every call yields one record (console/console_audit.h), handed to
+  // audit.sink after its response was sent. No sink: nothing is recorded.
+  audit::CaptureOptions audit;
+  std::string region = "us-east-1";  // the records' awsRegion
 };
 
 class ConsoleApi final : public RequestHandler {
@@ -44,9 +49,14 @@ class ConsoleApi final : public RequestHandler {
 
   // Whether the request's path is under kApiPrefix.
   static bool owns(const Request& request);
+  // With an audit sink, the Response carries the call's record in Response::on_complete:
+  // whoever sends it must call that (http::Server does).
   Response handle(Request& request) override;
 
  private:
+  // Serves the call; fills `record` (when the trail is on) with who made it.
+  Response serve(Request& request, audit::AuditEvent* record);
+
   vault::Vault& vault_;
   auth::CredentialStore& credentials_;
   SessionStore& sessions_;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/cloudtrail_record.h"
 #include "auth/credentials.h"
 #include "console/console_api.h"
 #include "console/session_store.h"
@@ -30,6 +31,9 @@ struct RouteContext {
   Request& request;
   std::string route;               // the decoded path after kApiPrefix ("session", "buckets/x")
   std::optional<Session> session;  // set for every route but sign-in
+  // The call's audit record while the trail is on (else null): routes add what only they
+  // know (sign-in: who tried; presign: which method).
+  audit::AuditEvent* audit = nullptr;
 };
 
 // Who makes this request's changes (the signed-in user, the client's address, the request

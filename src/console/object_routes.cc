@@ -97,6 +97,11 @@ Response presign(RouteContext& context) {
     return json_error(400, "InvalidRequest",
                       "Give a bucket, a key and a method (GET or PUT) to sign.");
   }
+  if (context.audit) {
+    context.audit->event_name = *method == "GET" ? "ConsolePresignGet" : "ConsolePresignPut";
+    context.audit->bucket = *bucket;
+    context.audit->key = *key;
+  }
   int64_t expires = 900;
   if (const boost::json::value* given = body->if_contains("expiresSeconds")) {
     if (!given->is_int64() || given->get_int64() < kMinExpiry || given->get_int64() > kMaxExpiry) {

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "audit/request_capture.h"
 #include "console/console_routes.h"
 #include "console/json_reply.h"
 #include "core/hash.h"
@@ -69,6 +70,11 @@ Response sign_in(RouteContext& context) {
   if (!access_key || !secret) {
     return json_error(400, "InvalidRequest", "Give an access key and its secret.");
   }
+  if (context.audit) {
+    // Who tried: the key given (never the secret), and its owner when the key exists.
+    context.audit->parameters.emplace_back("accessKeyId", *access_key);
+    context.audit->identity.access_key_id = *access_key;
+  }
   const std::string& address = context.request.remote_address;
   // Refused before the secret is looked at: a guess sent during a lockout cannot succeed.
   const SignInThrottle::Attempt attempt = context.sign_ins.admit(address, *access_key);
@@ -81,6 +87,11 @@ Response sign_in(RouteContext& context) {
   }
   auto found = context.credentials.find(*access_key);
   if (!found) return json_error(found.error());
+  if (context.audit && *found) {
+    context.audit->identity =
+        audit::user_identity(context.options.audit.account_id, (*found)->user_id,
+                             (*found)->user_name, (*found)->is_root, *access_key);
+  }
   // The same answer for an unknown key and a wrong secret, compared in constant time.
   if (!*found || !constant_time_equal((*found)->secret_key, *secret)) {
     spdlog::warn(

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,8 +51,19 @@ struct Request {
   // The body, already de-chunked at the HTTP level. Never null; owned by the http layer and
   // valid until the handler returns. read() blocks the calling worker thread.
   ByteSource* body = nullptr;
-  std::string remote_address;
-  std::string request_id;  // x-amz-request-id given to the response
+  std::string remote_address;  // the client's IP address, without a port
+  std::string request_id;      // x-amz-request-id given to the response
+  // When the request's first byte arrived: nanoseconds since the Unix epoch (wall clock);
+  // 0 when the caller did not set it (tests that call a handler directly).
+  int64_t arrival_ns = 0;
+};
+
+// What went over the wire for one request/response exchange: body bytes only (no request
+// line, status line or header fields), after HTTP de-chunking. body_bytes_in counts every
+// body byte read, also those read and dropped after the handler returned.
+struct ExchangeTotals {
+  uint64_t body_bytes_in = 0;
+  uint64_t body_bytes_out = 0;
 };
 
 struct Response {
@@ -64,6 +76,11 @@ struct Response {
   // Content-Length to announce. Required with `stream`; without a stream and with an empty
   // body (HEAD) it announces the length of the entity that a GET would send.
   std::optional<uint64_t> content_length;
+  // Called exactly once when the exchange has ended (the response sent, or sending failed),
+  // with what went each way; on a worker thread, never a network thread, so it may block
+  // briefly (the audit trail's queue). Empty: nothing to tell. Whoever sends the response
+  // calls it (http::Server does); a response dropped unsent destroys it uncalled.
+  std::move_only_function<void(const ExchangeTotals&)> on_complete;
 };
 
 // A protocol front-end (S3 API, console API). handle() runs on a worker thread and may block;

@@ -23,6 +23,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -235,6 +236,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     continue_sent_ = false;
     body_failed_ = false;
     stream_response_ = false;
+    body_bytes_sent_ = 0;
     prefetch_ = {};
     if (close_requested_) co_return false;
 
@@ -257,6 +259,9 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
       }
       buffer_.commit(n);
     }
+    const int64_t arrival_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
     socket_layer().expires_after(context_.options.header_timeout);
     auto [ec, header_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, kAsTuple);
     idle_ = false;
@@ -267,6 +272,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
 
     request_.request_id = new_request_id();
     request_.remote_address = remote_address_;
+    request_.arrival_ns = arrival_ns;
     const TargetParts target = split_target(request_.target);
     request_.path.assign(target.path);
     request_.query.assign(target.query);
@@ -298,6 +304,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     bool keep_alive = parser.keep_alive() && !close_requested_ && !body_failed_;
     if (keep_alive && !parser.is_done()) keep_alive = co_await drain_body(parser);
     const bool written = co_await write_response(keep_alive, parser.version() < 11);
+    complete_exchange(parser.body_bytes_parsed());
     exchange_.end_request();
     response_ = Response{};
     fill_buffers_[0].reset();
@@ -470,6 +477,14 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     exchange_.finish_handler();  // the last touch of `this` on this thread
   }
 
+  // Hands the response's completion hook what went each way, on a worker (it may block).
+  void complete_exchange(uint64_t body_bytes_in) {
+    if (!response_.on_complete) return;
+    context_.completions.add(
+        [done = std::move(response_.on_complete),
+         totals = ExchangeTotals{body_bytes_in, body_bytes_sent_}]() mutable { done(totals); });
+  }
+
   // Drops the rest of a request body the handler did not read, if small; false if the
   // connection must close instead.
   asio::awaitable<bool> drain_body(RequestParser& parser) {
@@ -526,6 +541,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
         asio::buffer(head_), send_body ? asio::buffer(response.body) : asio::const_buffer()};
     socket_layer().expires_after(context_.options.write_timeout);
     auto [ec, n] = co_await asio::async_write(stream_, buffers, kAsTuple);
+    count_body_bytes_sent(n, head_.size());
     co_return !ec;
   }
 
@@ -550,6 +566,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
           first ? asio::buffer(head_) : asio::const_buffer(),
           asio::const_buffer(fill_buffers_[current].get(), current_bytes)};
       auto [ec, n] = co_await asio::async_write(stream_, buffers, kAsTuple);
+      count_body_bytes_sent(n, first ? head_.size() : 0);
       first = false;
       if (filling) {
         co_await park(Exchange::WaitFor::kFill);
@@ -564,6 +581,11 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     }
     if (!stream_ok) log("response body stream failed; connection closed mid-body");
     co_return stream_ok;
+  }
+
+  // Adds the body part of `written` bytes, of which the first `head_bytes` were the head.
+  void count_body_bytes_sent(size_t written, size_t head_bytes) {
+    if (written > head_bytes) body_bytes_sent_ += written - head_bytes;
   }
 
   void start_fill(int index, size_t want, bool last) {
@@ -617,6 +639,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   bool body_failed_ = false;
   bool stream_response_ = false;
   size_t stream_buffer_bytes_ = 0;
+  uint64_t body_bytes_sent_ = 0;  // response body bytes the socket took
   Exchange::FillResult prefetch_;
   std::unique_ptr<char[]> fill_buffers_[2];
 };

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "core/http_message.h"
+#include "http/completion_batcher.h"
 #include "http/connection_tracker.h"
 #include "http/server.h"
 #include "http/worker_pool.h"
@@ -18,6 +19,7 @@ struct ConnectionContext {
   RequestHandler& handler;
   WorkerPool& workers;
   ConnectionTracker& tracker;
+  CompletionBatcher& completions;  // runs Response::on_complete hooks on the workers
 };
 
 // Serves HTTP/1.1 on an accepted plain-TCP socket. Runs on the socket's executor, which must

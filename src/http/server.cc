@@ -78,7 +78,9 @@ struct Server::Impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_guards;
   std::unique_ptr<tcp::acceptor> acceptor;
   ConnectionTracker tracker{options.max_connections_per_address};
-  ConnectionContext connection_context{options, handler, workers, tracker};
+  // Joined workers before destruction: stop() joins them (~Server stops).
+  CompletionBatcher completions{workers};
+  ConnectionContext connection_context{options, handler, workers, tracker, completions};
   std::vector<std::thread> threads;
   uint16_t bound_port = 0;
   std::promise<void> accept_loop_finished;

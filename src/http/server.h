@@ -21,6 +21,12 @@
 // long a request is (request smuggling: a Transfer-Encoding other than `chunked`, two
 // Content-Lengths, obs-fold, a missing Host, ...; the full list is in request_parser.h) is
 // answered 400 BadRequest and the connection closed, so nothing after it is served.
+//
+// A handler's Response::on_complete is called once per exchange after the response went out
+// (or failed to), on a worker thread (completion_batcher.h: many per hand-off), with the body
+// bytes read and the body bytes the socket took (a streamed body counts only what was sent). Requests the http layer answers
+// itself (above) have no handler and so no completion. Completions still queued at stop()
+// run before the worker threads end; whatever they call must outlive the Server.
 #pragma once
 
 #include <chrono>

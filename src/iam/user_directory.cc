@@ -85,7 +85,8 @@ Result<auth::Credentials> UserDirectory::store_key(const meta::User& user,
   key.created_ns = to_unix_nanos(clock_.now());
   CV_TRY(meta_.put_access_key(key));
   changes_.announce();
-  return auth::Credentials{std::move(access_key_id), std::move(secret_key), user.id};
+  return auth::Credentials{std::move(access_key_id), std::move(secret_key), user.id, user.name,
+                           user.is_root};
 }
 
 Result<auth::Credentials> UserDirectory::ensure_root(
@@ -177,7 +178,10 @@ Result<std::optional<auth::Credentials>> UserDirectory::find(std::string_view ac
   const auto key = CV_TRY(meta_.get_access_key(access_key_id));
   if (!key) return std::optional<auth::Credentials>();
   std::string secret = CV_TRY(unseal(master_key_, key->sealed_secret, key->access_key_id));
-  auth::Credentials credentials{key->access_key_id, std::move(secret), key->user_id};
+  // Who owns the key, for the audit trail; looked up once, then cached with the key.
+  const auto owner = CV_TRY(meta_.get_user(key->user_id));
+  auth::Credentials credentials{key->access_key_id, std::move(secret), key->user_id,
+                                owner ? owner->name : std::string(), owner && owner->is_root};
   std::lock_guard lock(mutex_);
   if (generation == cached_generation_)
     credentials_.insert_or_assign(key->access_key_id, credentials);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "meta/activity_types.h"
 #include "meta/trail_types.h"
 #include "meta/types.h"
 
@@ -111,8 +112,8 @@ class MetaStore {
   virtual Status put_object_tags(std::string_view bucket, std::string_view key,
                                  std::string_view version_id, const StringPairs& tags,
                                  const std::optional<Event>& event) = 0;
-  Status put_object_tags(std::string_view bucket, std::string_view key,
-                         std::string_view version_id, const StringPairs& tags) {
+  Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
+                         const StringPairs& tags) {
     return put_object_tags(bucket, key, version_id, tags, std::nullopt);
   }
   // One page of current versions that are not delete markers (noncurrent versions and
@@ -222,8 +223,7 @@ class MetaStore {
   virtual Result<ReplicaWrite> put_replica(const ObjectVersion& object,
                                            const std::optional<Event>& event,
                                            const std::optional<ReplicationOutcome>& settle) = 0;
-  Result<ReplicaWrite> put_replica(const ObjectVersion& object,
-                                   const std::optional<Event>& event) {
+  Result<ReplicaWrite> put_replica(const ObjectVersion& object, const std::optional<Event>& event) {
     return put_replica(object, event, std::nullopt);
   }
   // Records the end of one replication task in one transaction: kReplicated / kSkipped
@@ -234,8 +234,7 @@ class MetaStore {
   virtual Status settle_replication(const ReplicationOutcome& outcome) = 0;
   // Sets a version's replication status ("" clears it); a missing version is not an error.
   virtual Status set_replication_status(std::string_view bucket, std::string_view key,
-                                        std::string_view version_id,
-                                        std::string_view status) = 0;
+                                        std::string_view version_id, std::string_view status) = 0;
   // Appends `events` in one transaction, each naming a version that replication must
   // (re)consider, and marks those versions PENDING (replicas excepted): the backfill of
   // versions written before a rule existed.
@@ -253,6 +252,43 @@ class MetaStore {
   virtual Status add_notify_target(const NotifyTarget& target) = 0;
   virtual Result<std::vector<NotifyTarget>> list_notify_targets() = 0;
   virtual Result<bool> remove_notify_target(std::string_view name) = 0;
+
+  // --- Activity (src/activity: CloudTrail ingest and daily scores) -----------------------
+  // put_activity_events stores each event whose event_id is new, with its actor, and adds
+  // it to the day aggregates in the same transaction: the event counts once on its day
+  // (UTC) and service, and its burst (actor, source, name, window_start) counts once with
+  // the highest points of its events. An event id already stored is left as it was and
+  // counted as a duplicate, so ingesting twice changes nothing (an event id is one event:
+  // the same id is expected with the same time). All or nothing per call.
+  virtual Result<ActivityWriteCount> put_activity_events(
+      const std::vector<ActivityEvent>& events) = 0;
+  // Scores every stored event again with `score` and rebuilds every aggregate from them, in
+  // one transaction (readers see the old aggregates or the new ones). Returns the number of
+  // events scored. An error from `score` leaves everything as it was.
+  virtual Result<uint64_t> rescore_activity(const ActivityRescoreFunction& score) = 0;
+  // Per day in [from_day, to_day] and service, the sums over every actor any of
+  // `principals` names (an account id, ARN, session issuer ARN, access key id or user name),
+  // ordered by day then service; days without events are absent. Reads aggregates only.
+  virtual Result<std::vector<ActivityDayService>> activity_days(
+      const std::vector<std::string>& principals, int64_t from_day, int64_t to_day) = 0;
+  // The stored events in [from_day, to_day] of every actor any of `principals` names, ordered
+  // by time then event id, with their scoring (for attestations). Reads the events of the
+  // range (a scan by time, filtered by actor): an export, not a request-path query.
+  virtual Result<std::vector<ActivityEvent>> activity_events(
+      const std::vector<std::string>& principals, int64_t from_day, int64_t to_day) = 0;
+  // Checkpoints of files read to their end, by (source, path).
+  virtual Result<std::optional<ActivityFileCheckpoint>> get_activity_file(
+      std::string_view source, std::string_view path) = 0;
+  virtual Status put_activity_file(const ActivityFileCheckpoint& checkpoint) = 0;
+  // Profiles. add_activity_principals creates the profile when absent and adds the
+  // principals it lacks. get_activity_profile: nullopt when absent. list: by name.
+  // remove returns whether the profile was there.
+  virtual Status add_activity_principals(std::string_view profile,
+                                         const std::vector<std::string>& principals,
+                                         int64_t now_ns) = 0;
+  virtual Result<std::optional<ActivityProfile>> get_activity_profile(std::string_view name) = 0;
+  virtual Result<std::vector<ActivityProfile>> list_activity_profiles() = 0;
+  virtual Result<bool> remove_activity_profile(std::string_view name) = 0;
 
   // --- The audit trail (src/audit) ------------------------------------------------------
   // Records are appended (seq assigned, increasing, never reused) and stay as the lookup

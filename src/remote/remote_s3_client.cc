@@ -1,5 +1,9 @@
 #include "remote/remote_s3_client.h"
 
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
 #include "auth/sigv4.h"
 #include "core/encoding.h"
 #include "core/hash.h"
@@ -92,11 +96,15 @@ RemoteS3Client::~RemoteS3Client() = default;
 RemoteResult<RemoteS3Client::Answer> RemoteS3Client::send(const Call& call) {
   RequestTarget target =
       address(address_->endpoint, endpoint_.path_style, call.bucket, call.key, call.query);
+  ObjectHeaders headers = call.headers;
+  if (!endpoint_.session_token.empty()) {
+    headers.emplace_back("x-amz-security-token", endpoint_.session_token);
+  }
   auth::SigningRequest signing{.method = call.method,
                                .host = target.host,
                                .path = target.path,
                                .query = target.query,
-                               .headers = call.headers};
+                               .headers = headers};
   // A body in memory is signed; a streamed one is UNSIGNED-PAYLOAD (see the header).
   if (!call.body_source) signing.payload_hash = hex_encode(sha256(call.body_text));
   const auth::SigningCredentials credentials{.access_key_id = endpoint_.access_key,
@@ -109,7 +117,7 @@ RemoteResult<RemoteS3Client::Answer> RemoteS3Client::send(const Call& call) {
                 .body_source = call.body_source,
                 .body_size = call.body_size,
                 .stall_time = call.stall};
-  http.headers.insert(http.headers.end(), call.headers.begin(), call.headers.end());
+  http.headers.insert(http.headers.end(), headers.begin(), headers.end());
 
   auto reply = http_->perform(http);
   if (!reply) return std::unexpected(std::move(reply).error());
@@ -258,6 +266,90 @@ RemoteResult<std::vector<PartInfo>> RemoteS3Client::list_parts(std::string_view 
   }
   return std::unexpected(
       protocol_error("ListParts did not end within 20 pages", false, ErrorCode::kMalformedXML));
+}
+
+RemoteResult<ListedObjects> RemoteS3Client::list_objects_v2(std::string_view bucket,
+                                                            std::string_view prefix,
+                                                            std::string_view continuation_token) {
+  Call call{.method = "GET",
+            .bucket = bucket,
+            .query = {{"list-type", "2"}, {"prefix", std::string(prefix)}},
+            .not_found = ErrorCode::kNoSuchBucket};
+  if (!continuation_token.empty()) {
+    call.query.emplace_back("continuation-token", std::string(continuation_token));
+  }
+  auto answer = send(call);
+  if (!answer) return std::unexpected(std::move(answer).error());
+  std::optional<ObjectsPage> page = parse_objects_page(answer->reply.body);
+  if (!page) {
+    return std::unexpected(protocol_error("ListObjectsV2 answered with a malformed document", false,
+                                          ErrorCode::kMalformedXML));
+  }
+  ListedObjects listed{.truncated = page->truncated,
+                       .next_continuation_token = std::move(page->next_continuation_token)};
+  for (ListedObject& object : page->objects) {
+    ObjectInfo info;
+    info.size = object.size;
+    info.etag = std::move(object.etag);
+    listed.objects.emplace_back(std::move(object.key), std::move(info));
+  }
+  return listed;
+}
+
+namespace {
+
+// The ranges of one object, fetched one at a time as the reader asks.
+class RangedObjectSource final : public ByteSource {
+ public:
+  using Fetch = std::function<RemoteResult<std::string>(uint64_t offset, uint64_t length)>;
+  RangedObjectSource(Fetch fetch, uint64_t size, uint64_t piece)
+      : fetch_(std::move(fetch)), size_(size), piece_(std::max<uint64_t>(piece, 1)) {}
+
+  Result<size_t> read(std::span<char> out) override {
+    if (used_ == buffer_.size()) {
+      if (offset_ >= size_) return size_t{0};
+      uint64_t length = std::min(piece_, size_ - offset_);
+      auto fetched = fetch_(offset_, length);
+      if (!fetched) return std::unexpected(fetched.error().error);
+      if (fetched->size() != length) {
+        return fail(ErrorCode::kInternalError, "GetObject answered a range of the wrong size");
+      }
+      buffer_ = std::move(*fetched);
+      used_ = 0;
+      offset_ += length;
+    }
+    size_t n = std::min(out.size(), buffer_.size() - used_);
+    std::memcpy(out.data(), buffer_.data() + used_, n);
+    used_ += n;
+    return n;
+  }
+
+ private:
+  Fetch fetch_;
+  uint64_t size_;
+  uint64_t piece_;
+  uint64_t offset_ = 0;  // of the next range to fetch
+  std::string buffer_;
+  size_t used_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> RemoteS3Client::open_object(std::string bucket, std::string key,
+                                                        uint64_t size, std::string etag,
+                                                        uint64_t piece) {
+  auto fetch = [this, bucket = std::move(bucket), key = std::move(key), etag = std::move(etag)](
+                   uint64_t offset, uint64_t length) -> RemoteResult<std::string> {
+    Call call{.method = "GET", .bucket = bucket, .key = key};
+    call.headers.emplace_back(
+        "range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
+    if (!etag.empty()) call.headers.emplace_back("if-match", "\"" + etag + "\"");
+    auto answer = send(call);
+    if (!answer) return std::unexpected(std::move(answer).error());
+    return std::move(answer->reply.body);
+  };
+  return std::make_unique<RangedObjectSource>(std::move(fetch), size,
+                                              std::min<uint64_t>(piece, 1 << 20));
 }
 
 RemoteResult<PutResult> RemoteS3Client::complete_multipart_upload(

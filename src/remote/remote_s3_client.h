@@ -53,6 +53,8 @@ struct RemoteEndpoint {
   RemoteTimeouts timeouts;
   bool verify_tls = true;
   std::string ca_file;  // PEM bundle trusted instead of the system's; empty: the system's
+  // Temporary credentials (STS): sent and signed as x-amz-security-token when not empty.
+  std::string session_token;
 };
 
 // Object headers passed through to PutObject / CreateMultipartUpload, as (name, value):
@@ -111,6 +113,12 @@ struct PartInfo {
   uint32_t part_number = 0;
   uint64_t size = 0;
   std::string etag;  // without quotes
+};
+
+struct ListedObjects {
+  std::vector<std::pair<std::string, ObjectInfo>> objects;  // key, and size and etag only
+  bool truncated = false;
+  std::string next_continuation_token;
 };
 
 struct DeleteResult {
@@ -180,6 +188,19 @@ class RemoteS3Client {
   RemoteStatus put_object_tagging(std::string_view bucket, std::string_view key,
                                   const std::vector<std::pair<std::string, std::string>>& tags,
                                   std::optional<std::string_view> version_id = {});
+
+  // ListObjectsV2: one page (up to 1,000 keys) under `prefix`, after `continuation_token`
+  // (empty: the first page).
+  RemoteResult<ListedObjects> list_objects_v2(std::string_view bucket, std::string_view prefix,
+                                              std::string_view continuation_token = {});
+
+  // GetObject as a stream: the object's bytes are fetched in ranges of `piece` bytes (at
+  // most the transport's response cap, 1 MiB), each GET conditional on `etag` (If-Match), so
+  // a body never sits in memory whole and an object replaced while it is read fails the
+  // stream (PreconditionFailed) instead of mixing two versions. `size` is the object's size
+  // as listed. The stream holds a pointer to this client, which must outlive it.
+  std::unique_ptr<ByteSource> open_object(std::string bucket, std::string key, uint64_t size,
+                                          std::string etag, uint64_t piece = 1 << 20);
 
   // DeleteObject: the current version (a delete marker in a versioned bucket), or one version.
   RemoteResult<DeleteResult> delete_object(std::string_view bucket, std::string_view key,

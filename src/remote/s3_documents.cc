@@ -73,6 +73,28 @@ std::optional<PartsPage> parse_parts_page(std::string_view body) {
   return page;
 }
 
+std::optional<ObjectsPage> parse_objects_page(std::string_view body) {
+  pugi::xml_document doc;
+  if (!load(doc, body)) return std::nullopt;
+  const pugi::xml_node root = doc.document_element();
+  if (std::string_view(root.name()) != "ListBucketResult") return std::nullopt;
+  ObjectsPage page;
+  page.truncated = std::string_view(root.child("IsTruncated").text().get()) == "true";
+  page.next_continuation_token = text_of(root, "NextContinuationToken");
+  if (page.truncated && page.next_continuation_token.empty()) return std::nullopt;
+  for (pugi::xml_node object : root.children("Contents")) {
+    ListedObject listed;
+    listed.key = object.child("Key").text().get();
+    if (listed.key.empty() ||
+        !to_number(std::string_view(object.child("Size").text().get()), listed.size)) {
+      return std::nullopt;
+    }
+    listed.etag = unquote_etag(object.child("ETag").text().get());
+    page.objects.push_back(std::move(listed));
+  }
+  return page;
+}
+
 std::optional<std::string> parse_complete_etag(std::string_view body) {
   pugi::xml_document doc;
   if (!load(doc, body)) return std::nullopt;

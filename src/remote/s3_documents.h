@@ -46,6 +46,20 @@ std::string complete_document(const std::vector<ListedPart>& parts);
 // PutObjectTagging's body: <Tagging><TagSet><Tag><Key/><Value/></Tag>...</TagSet></Tagging>.
 std::string tagging_document(const std::vector<std::pair<std::string, std::string>>& tags);
 
+struct ListedObject {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;  // without quotes
+};
+struct ObjectsPage {
+  std::vector<ListedObject> objects;
+  bool truncated = false;
+  std::string next_continuation_token;
+};
+// <ListBucketResult> of ListObjectsV2; nullopt when malformed (an object without key or size,
+// or a truncated page without NextContinuationToken).
+std::optional<ObjectsPage> parse_objects_page(std::string_view body);
+
 // An ETag without surrounding quotes (and a W/ prefix).
 std::string unquote_etag(std::string_view etag);
 

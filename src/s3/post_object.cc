@@ -66,6 +66,12 @@ Result<Response> post_object(const Services& services, Call& call) {
   }
   const auto grant = CV_TRY(auth::verify_post_policy(
       fields, call.route.bucket, services.credentials, services.clock, services.options.region));
+  // The form's signer is the caller (the audit trail's identity).
+  call.identity.anonymous = false;
+  call.identity.user_id = grant.user_id;
+  call.identity.access_key_id = grant.access_key_id;
+  call.identity.user_name = grant.user_name;
+  call.identity.is_root = grant.is_root;
   const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
   if (bucket.owner_id != grant.user_id) {
     return fail(ErrorCode::kAccessDenied, "Access Denied", call.route.bucket);

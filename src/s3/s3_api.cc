@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "core/clock.h"
 #include "s3/call.h"
 #include "s3/error_response.h"
+#include "s3/request_audit.h"
 
 namespace cv::s3 {
 namespace {
@@ -128,32 +131,69 @@ struct S3Api::Impl {
   }
 
   // An error response; failures on our side are logged with the request id the client sees.
-  static Response refuse(const Error& error, const Request& request, std::string_view operation) {
+  static Response refuse(const Error& error, const Request& request, std::string_view operation,
+                         audit::AuditEvent* record) {
     if (error_http_status(error.code) >= 500 && error.code != ErrorCode::kNotImplemented) {
       spdlog::error("request {} {} {} ({}) failed: {} {}", request.request_id, request.method,
                     request.target, operation, error_code_name(error.code), error.message);
     }
+    if (record) describe_error(*record, error);
     return error_response(error, request);
   }
 
-  Response serve(Request& request) {
+  // Who the record names: the verified caller, else the owner of the key the request claims
+  // (looked up only for refused requests, from the credential cache), else anonymous.
+  void describe_request_caller(const Request& request, const auth::Identity& identity,
+                               bool post_form, audit::AuditEvent& record) {
+    std::optional<auth::Credentials> claimed_owner;
+    if (identity.anonymous) {
+      if (const std::string key = claimed_access_key(request); !key.empty()) {
+        if (auto found = services.credentials.find(key); found) claimed_owner = std::move(*found);
+      }
+    }
+    describe_caller(record, request, post_form, &identity, claimed_owner, options.audit.account_id);
+  }
+
+  // Serves the request; fills `record` (when the trail is on) as it goes.
+  Response serve(Request& request, audit::AuditEvent* record) {
     auto route = route_request(request, routing);
-    if (!route) return refuse(route.error(), request, "unrouted");
+    if (!route) {
+      if (record) {
+        describe_unrouted(*record, request);
+        describe_request_caller(request, auth::Identity{}, false, *record);
+      }
+      return refuse(route.error(), request, "unrouted", record);
+    }
     Call call{request, std::move(*route), {}};
-    if (auto admitted = admit(call); !admitted) {
-      return refuse(admitted.error(), request, call.route.name);
+    if (record) describe_route(*record, call.route);
+    Result<Response> response = answer(call);
+    if (record) {
+      describe_request_caller(request, call.identity,
+                              call.route.operation == Operation::kPostObject, *record);
     }
-    const OperationHandler handler = handler_for(call.route.operation);
-    if (handler == nullptr) {
-      return refuse(Error{ErrorCode::kNotImplemented, {}, {}}, request, call.route.name);
-    }
-    auto response = handler(services, call);
-    if (!response) return refuse(response.error(), request, call.route.name);
-    if (request.headers.contains("origin") && !call.route.bucket.empty() &&
-        call.route.operation != Operation::kPreflight) {
-      apply_cors(services, call, *response);
-    }
+    if (!response) return refuse(response.error(), request, call.route.name, record);
+    if (record) describe_response(*record, *response);
     return std::move(*response);
+  }
+
+  // Admits and runs the routed call.
+  Result<Response> answer(Call& call) {
+    CV_TRY(admit(call));
+    const OperationHandler handler = handler_for(call.route.operation);
+    if (handler == nullptr) return fail(ErrorCode::kNotImplemented);
+    auto response = CV_TRY(handler(services, call));
+    if (call.request.headers.contains("origin") && !call.route.bucket.empty() &&
+        call.route.operation != Operation::kPreflight) {
+      apply_cors(services, call, response);
+    }
+    return response;
+  }
+
+  // Data events on the trail's own bucket are not recorded (writing the trail would
+  // record itself); its management events are.
+  bool records(const audit::AuditEvent& record) const {
+    return options.audit.trail_bucket.empty() || record.bucket != options.audit.trail_bucket ||
+           !audit::is_data_event(record.event_name);
   }
 
   S3Options options;
@@ -169,13 +209,24 @@ S3Api::S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirec
 S3Api::~S3Api() = default;
 
 Response S3Api::handle(Request& request) {
+  audit::AuditSink* const sink = impl_->options.audit.sink;
+  std::optional<audit::AuditEvent> record;
+  if (sink) {
+    record = begin_s3_record(request, impl_->options.region, impl_->options.audit.account_id,
+                             to_unix_nanos(impl_->services.clock.now()));
+  }
   Response response;
   try {
-    response = impl_->serve(request);
+    response = impl_->serve(request, record ? &*record : nullptr);
   } catch (const std::exception& e) {
     spdlog::error("request {} {} {} failed: {}", request.request_id, request.method, request.target,
                   e.what());
-    response = error_response(Error{ErrorCode::kInternalError, {}, {}}, request);
+    const Error error{ErrorCode::kInternalError, {}, {}};
+    if (record) describe_error(*record, error);
+    response = error_response(error, request);
+  }
+  if (record && impl_->records(*record)) {
+    audit::record_on_completion(response, std::move(*record), *sink);
   }
   return response;
 }

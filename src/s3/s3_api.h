@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/request_capture.h"
 #include "auth/credentials.h"
 #include "auth/sigv4.h"
 #include "core/clock.h"
@@ -25,9 +26,15 @@ struct S3Options {
   // The remote S3 endpoints replication rules may name (<Account>); not owned, must outlive
   // the S3Api. Null: none configured, every remote destination is refused.
   const vault::ReplicationRemoteCatalog* replication_remotes = nullptr;
+  // The audit trail: every request (routed or not, denied, failed or served) yields one
+  // record, handed to audit.sink after its response was sent (s3/request_audit.h), except
+  // data events on audit.trail_bucket. No sink: nothing is recorded.
+  audit::CaptureOptions audit;
 };
 
-// Thread-safe: handle() is called from many worker threads at once.
+// Thread-safe: handle() is called from many worker threads at once. With an audit sink, the
+// Response handle() returns carries the request's record in Response::on_complete: whoever
+// sends it must call that (http::Server does).
 class S3Api final : public RequestHandler {
  public:
   S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,

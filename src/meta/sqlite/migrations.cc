@@ -238,13 +238,91 @@ CREATE TABLE notify_targets(
 ) WITHOUT ROWID;
 )sql";
 
-// Version 7: the audit trail (src/audit, issue 13).
+// Version 7: the activity pipeline (src/activity). Actors are the distinct identities of
+// ingested CloudTrail records; events are upserted by event id, keyed by (time, id) so that
+// ingest appends in time order instead of writing pages all over a key-ordered table (a
+// CloudTrail event id always comes with the same eventTime); bursts hold one row per
+// (actor, source, name, collapse window) with the highest points of its events; daily holds
+// per (actor, day, service) the sum of its bursts' points and the count of its events, so a
+// profile's year is a range read of a few hundred rows per actor. files are the checkpoints
+// of incremental ingest; profiles gather principals (matched against any actor column).
+constexpr const char kSchemaV7[] = R"sql(
+CREATE TABLE activity_actors(
+  id INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  arn TEXT NOT NULL,
+  access_key_id TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  issuer_arn TEXT NOT NULL,
+  UNIQUE(account_id, arn, access_key_id, user_name, issuer_arn)
+);
+CREATE INDEX activity_actors_by_arn ON activity_actors(arn);
+CREATE INDEX activity_actors_by_key ON activity_actors(access_key_id);
+CREATE INDEX activity_actors_by_user ON activity_actors(user_name);
+CREATE INDEX activity_actors_by_issuer ON activity_actors(issuer_arn);
+
+CREATE TABLE activity_events(
+  time_ns INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  actor_id INTEGER NOT NULL,
+  event_source TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  read_only INTEGER NOT NULL,
+  failed INTEGER NOT NULL,
+  record_hash BLOB NOT NULL,
+  service TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  window_s INTEGER NOT NULL,
+  PRIMARY KEY(time_ns, event_id)
+) WITHOUT ROWID;
+
+CREATE TABLE activity_bursts(
+  actor_id INTEGER NOT NULL,
+  event_source TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  window_s INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  PRIMARY KEY(actor_id, window_s, event_source, event_name)
+) WITHOUT ROWID;
+
+CREATE TABLE activity_daily(
+  actor_id INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  events INTEGER NOT NULL,
+  PRIMARY KEY(actor_id, day, service)
+) WITHOUT ROWID;
+
+CREATE TABLE activity_files(
+  source TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  etag TEXT NOT NULL,
+  records INTEGER NOT NULL,
+  read_ns INTEGER NOT NULL,
+  PRIMARY KEY(source, path)
+) WITHOUT ROWID;
+
+CREATE TABLE activity_profiles(
+  name TEXT PRIMARY KEY,
+  created_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE activity_profile_principals(
+  profile TEXT NOT NULL REFERENCES activity_profiles(name) ON DELETE CASCADE,
+  principal TEXT NOT NULL,
+  PRIMARY KEY(profile, principal)
+) WITHOUT ROWID;
+)sql";
+
+// Version 8: the audit trail (src/audit, issue 13).
 // - trail_records: the spool of CloudTrail records and their lookup index. file_id is NULL
 //   until claim_trail_file assigns the record to a log file.
 // - trail_files: log files, claimed (records assigned, key chosen), then written (hash and
 //   event times set); digest_key names the digest that lists the file.
 // - trail_digests: the digest files written; trail_chain: the chain's head (one row).
-constexpr const char kSchemaV7[] = R"sql(
+constexpr const char kSchemaV8[] = R"sql(
 CREATE TABLE trail_records(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   event_time_ns INTEGER NOT NULL,
@@ -296,7 +374,7 @@ CREATE TABLE trail_chain(
 
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7},
+    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
 };
 
 }  // namespace

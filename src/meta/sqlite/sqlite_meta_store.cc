@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "meta/sqlite/activity_ops.h"
 #include "meta/sqlite/blob_ref_ops.h"
 #include "meta/sqlite/bucket_ops.h"
 #include "meta/sqlite/group_commit_writer.h"
@@ -217,9 +218,8 @@ class SqliteMetaStore final : public MetaStore {
   }
   Result<std::vector<OutboxTask>> due_tasks(std::string_view consumer, std::string_view target,
                                             int64_t now_ns, size_t max) override {
-    return read([&](Connection& db) {
-      return sqlite::read_due_tasks(db, consumer, target, now_ns, max);
-    });
+    return read(
+        [&](Connection& db) { return sqlite::read_due_tasks(db, consumer, target, now_ns, max); });
   }
   Result<std::vector<std::string>> pending_targets(std::string_view consumer) override {
     return read([&](Connection& db) { return sqlite::read_pending_targets(db, consumer); });
@@ -331,6 +331,64 @@ class SqliteMetaStore final : public MetaStore {
     return removed;
   }
 
+  Result<ActivityWriteCount> put_activity_events(
+      const std::vector<ActivityEvent>& events) override {
+    ActivityWriteCount count;
+    if (events.empty()) return count;
+    CV_TRY(write([&](Connection& db) -> Status {
+      count = CV_TRY(sqlite::insert_activity_events(db, events));
+      return {};
+    }));
+    return count;
+  }
+  Result<uint64_t> rescore_activity(const ActivityRescoreFunction& score) override {
+    uint64_t scored = 0;
+    CV_TRY(write([&](Connection& db) -> Status {
+      scored = CV_TRY(sqlite::rebuild_activity(db, score));
+      return {};
+    }));
+    return scored;
+  }
+  Result<std::vector<ActivityDayService>> activity_days(const std::vector<std::string>& principals,
+                                                        int64_t from_day, int64_t to_day) override {
+    return read([&](Connection& db) {
+      return sqlite::read_activity_days(db, principals, from_day, to_day);
+    });
+  }
+  Result<std::vector<ActivityEvent>> activity_events(const std::vector<std::string>& principals,
+                                                     int64_t from_day, int64_t to_day) override {
+    return read([&](Connection& db) {
+      return sqlite::read_activity_events(db, principals, from_day, to_day);
+    });
+  }
+  Result<std::optional<ActivityFileCheckpoint>> get_activity_file(std::string_view source,
+                                                                  std::string_view path) override {
+    return read([&](Connection& db) { return sqlite::read_activity_file(db, source, path); });
+  }
+  Status put_activity_file(const ActivityFileCheckpoint& checkpoint) override {
+    return write([&](Connection& db) { return sqlite::write_activity_file(db, checkpoint); });
+  }
+  Status add_activity_principals(std::string_view profile,
+                                 const std::vector<std::string>& principals,
+                                 int64_t now_ns) override {
+    return write([&](Connection& db) {
+      return sqlite::insert_activity_principals(db, profile, principals, now_ns);
+    });
+  }
+  Result<std::optional<ActivityProfile>> get_activity_profile(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::read_activity_profile(db, name); });
+  }
+  Result<std::vector<ActivityProfile>> list_activity_profiles() override {
+    return read([&](Connection& db) { return sqlite::read_activity_profiles(db); });
+  }
+  Result<bool> remove_activity_profile(std::string_view name) override {
+    bool removed = false;
+    CV_TRY(write([&](Connection& db) -> Status {
+      removed = CV_TRY(sqlite::remove_activity_profile(db, name));
+      return {};
+    }));
+    return removed;
+  }
   Status append_trail_records(const std::vector<TrailRecord>& records) override {
     if (records.empty()) return {};
     return write([&](Connection& db) { return sqlite::insert_trail_records(db, records); });

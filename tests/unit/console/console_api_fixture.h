@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/key_table.h"
 #include "console/console_api.h"
 #include "core/byte_source.h"
 #include "core/encoding.h"
@@ -39,15 +40,7 @@ class FixedDestinations final : public DestinationCatalog {
 };
 
 // Credentials kept in a map: the store the API looks keys up in.
-class KeyTable final : public auth::CredentialStore {
- public:
-  Result<std::optional<auth::Credentials>> find(std::string_view id) override {
-    auto found = keys.find(std::string(id));
-    if (found == keys.end()) return std::optional<auth::Credentials>();
-    return std::optional<auth::Credentials>(found->second);
-  }
-  std::map<std::string, auth::Credentials> keys;
-};
+using auth::testing::KeyTable;
 
 class ConsoleApiTest : public ::testing::Test {
  protected:
@@ -70,7 +63,8 @@ class ConsoleApiTest : public ::testing::Test {
     request.headers.set("host", "127.0.0.1:9000");
     request.content_length = body.size();
     request.body = &source;
-    return api_.handle(request);
+    request.remote_address = "198.51.100.4";
+    return handler().handle(request);
   }
 
   // Signs in; returns the cookie header value and the CSRF token.
@@ -155,6 +149,9 @@ class ConsoleApiTest : public ::testing::Test {
     if (pages) *pages = count;
     return all;
   }
+
+  // The API call() sends requests to: api_ unless a test fixture serves another.
+  virtual RequestHandler& handler() { return api_; }
 
   ManualClock clock_{from_unix_nanos(1'800'000'000'000'000'000)};
   vault::testing::TempVault temp_{clock_};

@@ -1,0 +1,110 @@
+#include "console/console_audit.h"
+
+#include <boost/json.hpp>
+
+#include "audit/request_capture.h"
+#include "console/console_api.h"
+#include "core/encoding.h"
+
+namespace cv::console {
+namespace {
+
+// The "<name>" of a route "buckets/<name>" or "buckets/<name>/<rest>", and "<rest>".
+struct BucketRoute {
+  std::string_view bucket;
+  std::string_view rest;  // "" or "versioning", "notifications", "backup"
+};
+
+std::optional<BucketRoute> bucket_route(std::string_view route) {
+  constexpr std::string_view kPrefix = "buckets/";
+  if (!route.starts_with(kPrefix) || route.size() == kPrefix.size()) return std::nullopt;
+  route.remove_prefix(kPrefix.size());
+  const size_t slash = route.find('/');
+  if (slash == std::string_view::npos) return BucketRoute{route, {}};
+  return BucketRoute{route.substr(0, slash), route.substr(slash + 1)};
+}
+
+std::string_view bucket_event_name(std::string_view method, const BucketRoute& route) {
+  if (route.rest.empty() && method == "DELETE") return "ConsoleDeleteBucket";
+  if (route.rest == "versioning" && method == "PUT") return "ConsolePutBucketVersioning";
+  if (route.rest == "notifications") {
+    if (method == "GET") return "ConsoleGetBucketNotificationRules";
+    if (method == "PUT") return "ConsolePutBucketNotificationRule";
+    if (method == "DELETE") return "ConsoleDeleteBucketNotificationRule";
+  }
+  if (route.rest == "backup") {
+    if (method == "GET") return "ConsoleGetBucketBackupRules";
+    if (method == "POST") return "ConsolePutBucketBackupRule";
+    if (method == "DELETE") return "ConsoleDeleteBucketBackupRule";
+  }
+  return "ConsoleUnknownRoute";
+}
+
+}  // namespace
+
+std::string_view console_event_name(std::string_view method, std::string_view route) {
+  struct Entry {
+    std::string_view method;
+    std::string_view route;
+    std::string_view name;
+  };
+  static constexpr Entry kRoutes[] = {
+      {"POST", "session", "ConsoleSignIn"},
+      {"GET", "session", "ConsoleGetSession"},
+      {"DELETE", "session", "ConsoleSignOut"},
+      {"GET", "buckets", "ConsoleListBuckets"},
+      {"POST", "buckets", "ConsoleCreateBucket"},
+      {"GET", "objects", "ConsoleListFolder"},
+      {"POST", "presign", "ConsolePresign"},
+      {"POST", "delete", "ConsoleDeleteObjects"},
+      {"POST", "folders", "ConsoleCreateFolder"},
+      {"POST", "folders/delete", "ConsoleDeleteFolder"},
+      {"POST", "rename", "ConsoleRenameObject"},
+      {"GET", "object", "ConsoleGetObjectDetails"},
+      {"POST", "versions/restore", "ConsoleRestoreObjectVersion"},
+      {"GET", "thumbnail", "ConsoleGetThumbnail"},
+      {"POST", "uploads/sign", "ConsolePresignUpload"},
+  };
+  for (const Entry& entry : kRoutes) {
+    if (entry.route == route && entry.method == method) return entry.name;
+  }
+  if (const auto named = bucket_route(route)) return bucket_event_name(method, *named);
+  return "ConsoleUnknownRoute";
+}
+
+audit::AuditEvent begin_console_record(const Request& request, std::string_view region,
+                                       std::string_view account_id, int64_t now_ns) {
+  const std::string route =
+      percent_decode(
+          std::string_view(request.path).substr(std::min(request.path.size(), kApiPrefix.size())))
+          .value_or(std::string());
+  audit::AuditEvent record =
+      audit::begin_record(request, audit::kConsoleEventSource, region, account_id, now_ns);
+  record.event_name = console_event_name(request.method, route);
+  record.parameters = request.params;
+  if (const auto named = bucket_route(route)) {
+    record.bucket = named->bucket;
+  } else if (const std::string* bucket = find_param(request.params, "bucket")) {
+    record.bucket = *bucket;
+  }
+  if (const std::string* key = find_param(request.params, "key")) record.key = *key;
+  return record;
+}
+
+void describe_console_outcome(audit::AuditEvent& record, const Response& response) {
+  if (response.status < 400) return;
+  boost::system::error_code ec;
+  const boost::json::value body = boost::json::parse(response.body, ec);
+  const boost::json::object* document = ec ? nullptr : body.if_object();
+  const boost::json::value* error = document ? document->if_contains("error") : nullptr;
+  const boost::json::object* fields = error ? error->if_object() : nullptr;
+  const auto text = [fields](std::string_view name) -> std::string {
+    const boost::json::value* value = fields ? fields->if_contains(name) : nullptr;
+    return value && value->is_string() ? std::string(value->get_string()) : std::string();
+  };
+  record.error_code = text("code");
+  record.error_message = text("message");
+  if (record.error_code.empty()) record.error_code = "HTTP" + std::to_string(response.status);
+}
+
+}  // namespace cv::console
