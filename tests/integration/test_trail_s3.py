@@ -1,7 +1,7 @@
 """S3 calls in the audit trail against the real server: PutObject/GetObject records with their
 fields, a denied request with its error code, and the crash bound — every PUT acknowledged more
-than 1 s before a kill -9 is in the trail after a restart. Needs the request capture (issue 13's
-other half); until it is merged these tests skip with that reason."""
+than 1 s before a kill -9 is in the trail after a restart. They need the request capture
+(src/s3/request_audit.h); a build without it skips them with that reason."""
 
 import json
 import time
