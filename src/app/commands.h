@@ -100,4 +100,23 @@ int activity_attest(const Config& config, const std::string& profile,
 int activity_verify(const std::string& proof_file, const std::optional<std::string>& key_file,
                     const std::optional<std::string>& prove_event);
 
+// The audit trail (trail_command.cc). flush closes the open log file and writes a digest now
+// (through the running server when there is one, app/trail_flush_signal.h); validate checks the
+// trail folder (audit/trail_validator.h) and exits 1 with a report when it is not intact;
+// lookup prints matching records from the store's index, newest first, a page at a time (the
+// last line names the --next token when there are more); key prints the public key (PEM) and
+// its fingerprint.
+struct TrailLookupFlags {
+  std::optional<std::string> user, access_key, bucket, prefix, event, from, to, next;
+  std::optional<std::string> read_only;  // "true" | "false"
+  bool errors_only = false;
+  bool json = false;
+  size_t max = 50;
+};
+int trail_flush(const Config& config);
+int trail_validate(const Config& config, const std::optional<std::string>& from,
+                   const std::optional<std::string>& to);
+int trail_lookup(const Config& config, const TrailLookupFlags& flags);
+int trail_key(const Config& config);
+
 }  // namespace cv::app

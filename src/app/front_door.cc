@@ -13,6 +13,19 @@ Response FrontDoor::handle(Request& request) {
     response.body = R"({"status":"ok"})";
     return response;
   }
+  if (request.path == kTrailPublicKeyPath &&
+      (request.method == "GET" || request.method == "HEAD")) {
+    Response response;
+    if (trail_public_key_.empty()) {
+      response.status = 404;
+      response.headers.add("content-type", "application/json");
+      response.body = R"({"error":"the audit trail is off"})";
+      return response;
+    }
+    response.headers.add("content-type", "application/x-pem-file");
+    response.body = trail_public_key_;
+    return response;
+  }
   if (console::ConsoleApi::owns(request)) return console_.handle(request);
   if (console::AssetServer::owns(request)) return assets_.handle(request);
   return s3_.handle(request);

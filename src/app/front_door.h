@@ -3,21 +3,29 @@
 // path, and everything else to the S3 API.
 #pragma once
 
+#include <string>
+
 #include "core/http_message.h"
 
 namespace cv::app {
 
+inline constexpr std::string_view kTrailPublicKeyPath = "/_cloudvault/trail/public-key";
+
 class FrontDoor final : public RequestHandler {
  public:
-  FrontDoor(RequestHandler& s3, RequestHandler& console, RequestHandler& assets)
-      : s3_(s3), console_(console), assets_(assets) {}
-  // GET /_cloudvault/health answers {"status":"ok"} without authentication.
+  // `trail_public_key`: the PEM published at kTrailPublicKeyPath; empty: the trail is off (404).
+  FrontDoor(RequestHandler& s3, RequestHandler& console, RequestHandler& assets,
+            std::string trail_public_key = {})
+      : s3_(s3), console_(console), assets_(assets), trail_public_key_(std::move(trail_public_key)) {}
+  // GET /_cloudvault/health answers {"status":"ok"} and GET /_cloudvault/trail/public-key the
+  // trail's digest signing key (PEM), both without authentication.
   Response handle(Request& request) override;
 
  private:
   RequestHandler& s3_;
   RequestHandler& console_;
   RequestHandler& assets_;
+  std::string trail_public_key_;
 };
 
 }  // namespace cv::app

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/cli_audit.h"
 #include "app/commands.h"
 #include "app/config.h"
 
@@ -16,6 +17,17 @@ struct CommonFlags {
 void add_common_flags(CLI::App& command, CommonFlags& flags) {
   command.add_option("--config", flags.config_file, "TOML configuration file");
   command.add_option("--data", flags.data_dir, "data folder (default ./data)");
+}
+
+// The words of the verb that ran ({"admin", "user", "add"}): the parsed subcommands in order.
+std::vector<std::string> verb_words(const CLI::App& app) {
+  std::vector<std::string> words;
+  for (const CLI::App* command = &app;;) {
+    const auto parsed = command->get_subcommands();
+    if (parsed.empty()) return words;
+    command = parsed.front();
+    words.push_back(command->get_name());
+  }
 }
 
 std::optional<cv::app::Config> resolve(const CommonFlags& flags) {
@@ -414,6 +426,63 @@ int main(int argc, char** argv) {
   verify->callback(
       [&] { exit_code = cv::app::activity_verify(verify_file, verify_key, verify_prove); });
 
+  // The audit trail (src/audit).
+  auto* trail = app.add_subcommand("trail", "the audit trail: flush, validate, lookup, key");
+  trail->require_subcommand(1);
+  add_common_flags(*trail, flags);
+  auto run_trail = [&](auto verb) {
+    return [&, verb] {
+      if (auto config = resolve(flags)) {
+        exit_code = verb(*config);
+      } else {
+        exit_code = 2;
+      }
+    };
+  };
+  trail->add_subcommand("flush", "close the open log file and write a digest now")
+      ->fallthrough()
+      ->callback(
+          run_trail([](const cv::app::Config& config) { return cv::app::trail_flush(config); }));
+  auto* trail_validate =
+      trail
+          ->add_subcommand("validate",
+                           "check the trail's files, digests and chain (exit 1 if not intact)")
+          ->fallthrough();
+  std::optional<std::string> validate_from, validate_to;
+  trail_validate->add_option("--from", validate_from, "from this UTC time (2026-12-06T10:00:00Z)");
+  trail_validate->add_option("--to", validate_to, "up to this UTC time");
+  trail_validate->callback(run_trail([&](const cv::app::Config& config) {
+    return cv::app::trail_validate(config, validate_from, validate_to);
+  }));
+  auto* trail_lookup =
+      trail->add_subcommand("lookup", "find records in the trail's index, newest first")
+          ->fallthrough();
+  cv::app::TrailLookupFlags lookup;
+  trail_lookup->add_option("--user", lookup.user, "user name (root for the root user)");
+  trail_lookup->add_option("--access-key", lookup.access_key, "access key id");
+  trail_lookup->add_option("--bucket", lookup.bucket, "bucket name");
+  trail_lookup->add_option("--prefix", lookup.prefix, "object key prefix");
+  trail_lookup->add_option("--event", lookup.event, "event name (PutObject, GetObject, ...)");
+  trail_lookup->add_flag("--error", lookup.errors_only, "only failed or denied calls");
+  trail_lookup->add_option("--read-only", lookup.read_only, "true or false");
+  trail_lookup->add_option("--from", lookup.from, "from this UTC time (2026-12-06T10:00:00Z)");
+  trail_lookup->add_option("--to", lookup.to, "before this UTC time");
+  trail_lookup->add_flag("--json", lookup.json, "print each record as its CloudTrail JSON");
+  trail_lookup->add_option("--max", lookup.max, "records per page (1-1000, default 50)")
+      ->check(CLI::Range(size_t{1}, size_t{1000}));
+  trail_lookup->add_option("--next", lookup.next, "the token the previous page printed");
+  trail_lookup->callback(run_trail(
+      [&](const cv::app::Config& config) { return cv::app::trail_lookup(config, lookup); }));
+  trail->add_subcommand("key", "print the digest signing public key (PEM) and its fingerprint")
+      ->fallthrough()
+      ->callback(
+          run_trail([](const cv::app::Config& config) { return cv::app::trail_key(config); }));
+
   CLI11_PARSE(app, argc, argv);
+  // Admin and trail verbs leave one record each in the audit trail.
+  if (const auto verb = verb_words(app);
+      !verb.empty() && (verb[0] == "admin" || verb[0] == "trail" || verb[0] == "activity")) {
+    if (auto config = resolve(flags)) cv::app::record_cli_verb(*config, verb, exit_code);
+  }
   return exit_code;
 }

@@ -31,6 +31,7 @@
 #include "app/remote_clients.h"
 #include "app/sealed_values.h"
 #include "app/trail_identity.h"
+#include "app/trail_service.h"
 #include "app/wiring.h"
 #include "console/asset_server.h"
 #include "console/console_api.h"
@@ -131,6 +132,18 @@ int run_server(const Config& configured) {
     return 1;
   }
 
+  // The audit trail ([trail], src/audit): every request's record goes to `audit_sink`.
+  std::unique_ptr<TrailService> trail;
+  if (config.trail.enabled) {
+    auto started = TrailService::start(config, vault, *stores->meta, root->user_id, clock);
+    if (!started) {
+      std::fprintf(stderr, "cloudvault: cannot start the audit trail: %s\n",
+                   started.error().message.c_str());
+      return 1;
+    }
+    trail = std::move(*started);
+  }
+
   // The configuration file's targets and those of `admin notify add`, followed while it runs.
   ChangeFile notify_changes(config.data_dir / std::string(kNotifyChangesFile));
   NotifyTargetSource target_source(config.notify_targets, *stores->meta, stores->master_key);
@@ -146,7 +159,7 @@ int run_server(const Config& configured) {
 
   // The audit trail (issue 13): the trail writer, when [trail] enabled; null: nothing is
   // recorded. It must outlive `server` below (records are handed over after responses).
-  audit::AuditSink* audit_sink = nullptr;
+  audit::AuditSink* audit_sink = trail ? &trail->sink() : nullptr;
   audit::CaptureOptions audit_capture;
   if (audit_sink != nullptr) {
     auto account_id = trail_account_id(config);
@@ -192,7 +205,8 @@ int run_server(const Config& configured) {
   console_options.activity = &activity_reports;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
-  FrontDoor front_door(s3_api, console_api, console_assets);
+  FrontDoor front_door(s3_api, console_api, console_assets,
+                       trail ? trail->public_key_pem() : std::string());
 
   http::ServerOptions http_options;
   http_options.listen_address = config.listen_address;

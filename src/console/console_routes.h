@@ -122,6 +122,9 @@ Response delete_backup_rule(RouteContext& context, std::string_view bucket);
 // public/activity/TOKEN (no session).
 Response activity_route(RouteContext& context);
 Response public_activity(RouteContext& context, std::string_view token);
+// trail_routes.cc: GET trail?user=&accessKey=&bucket=&prefix=&event=&error=&readOnly=&from=&to=
+// &max=&next=: the audit trail's records, newest first, paged (root: all; others: their own).
+Response lookup_trail(RouteContext& context);
 // thumbnail_routes.cc: GET thumbnail?bucket=&key=&size= (128, 256 or 512): image/jpeg.
 Response thumbnail(RouteContext& context);
 

@@ -158,6 +158,8 @@ Response dispatch(RouteContext& context) {
     if (method == "GET") return object_details(context);
   } else if (route == "versions/restore") {
     if (method == "POST") return restore_version(context);
+  } else if (route == "trail") {
+    if (method == "GET") return lookup_trail(context);
   } else if (route == "thumbnail") {
     if (method == "GET") return thumbnail(context);
   } else if (route.starts_with("activity/")) {

@@ -23,6 +23,7 @@
 
 #include "core/error.h"
 #include "meta/activity_types.h"
+#include "meta/trail_types.h"
 #include "meta/types.h"
 
 namespace cv::meta {
@@ -299,6 +300,41 @@ class MetaStore {
                                                  std::string_view token) = 0;
   virtual Result<std::optional<ActivityProfile>> find_activity_profile_by_token(
       std::string_view token) = 0;
+
+  // --- The audit trail (src/audit) ------------------------------------------------------
+  // Records are appended (seq assigned, increasing, never reused) and stay as the lookup
+  // index. A log file is claimed in one transaction: the oldest records no file holds yet, up
+  // to max_records, are assigned to a new file row with `key`, so two processes rolling at
+  // once never put a record in two files; nullopt (and no file) when there is none. A claimed
+  // file is written outside the store, then marked written with the SHA-256 of its
+  // uncompressed bytes and its oldest and newest event times; until then it is listed by
+  // unwritten_trail_files (written again after a crash: same key, same records).
+  // put_trail_digest records a digest and lists `file_ids` in it (each must be written and
+  // listed by no digest yet, else kPreconditionFailed and nothing is recorded); a digest that
+  // is not a backfill becomes the chain's head, when the head is still
+  // `expected_previous_key` (empty: no digest yet), else kPreconditionFailed.
+  // lookup_trail pages through the records that match, newest first (index scans).
+  struct TrailBacklog {
+    uint64_t records = 0;         // records no log file holds (counted up to the cap given)
+    int64_t oldest_event_ns = 0;  // event time of the oldest of them; 0 when none
+  };
+  virtual Status append_trail_records(const std::vector<TrailRecord>& records) = 0;
+  virtual Result<TrailBacklog> trail_backlog(size_t cap) = 0;
+  virtual Result<std::optional<TrailLogFile>> claim_trail_file(std::string_view key,
+                                                               int64_t created_ns,
+                                                               size_t max_records) = 0;
+  virtual Result<std::vector<TrailLogFile>> unwritten_trail_files() = 0;  // by created_ns
+  // The records of a claimed file, in seq order.
+  virtual Result<std::vector<TrailRecord>> trail_file_records(int64_t file_id) = 0;
+  virtual Status mark_trail_file_written(int64_t file_id, std::string_view sha256_hex,
+                                         int64_t oldest_event_ns, int64_t newest_event_ns) = 0;
+  // Written files no digest lists yet, by created_ns.
+  virtual Result<std::vector<TrailLogFile>> undigested_trail_files() = 0;
+  virtual Status put_trail_digest(const TrailDigest& digest, const std::vector<int64_t>& file_ids,
+                                  std::string_view expected_previous_key) = 0;
+  virtual Result<std::optional<TrailDigest>> trail_chain_head() = 0;
+  virtual Result<std::vector<TrailDigest>> list_trail_digests() = 0;  // by end_ns, then key
+  virtual Result<TrailPage> lookup_trail(const TrailQuery& query) = 0;
 
   // --- Master key rotation (encryption at rest) ------------------------------------------
   // Every secret sealed under the master key, handed to `reseal` in turn:

@@ -334,6 +334,11 @@ class Vault {
   Result<uint64_t> prune_events(std::chrono::seconds retention);
   Result<std::vector<meta::ClassUsage>> usage_by_class(std::string_view bucket);
   Result<std::vector<meta::Bucket>> all_buckets();  // every owner's, by name
+
+  // The audit trail's records matching `query`, newest first, one page (vault_trail.cc). The
+  // root user sees every record; any other user only their own (query.user_name becomes
+  // theirs). AccessDenied when `user_id` names no user.
+  Result<meta::TrailPage> lookup_trail(meta::TrailQuery query, std::string_view user_id);
   const Clock& clock() const { return clock_; }
 
   // --- Encryption at rest (vault_encryption.cc; bodies: body_encryption.h) ---------------

@@ -317,9 +317,65 @@ CREATE TABLE activity_profile_principals(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 8: the audit trail (src/audit, issue 13).
+// - trail_records: the spool of CloudTrail records and their lookup index. file_id is NULL
+//   until claim_trail_file assigns the record to a log file.
+// - trail_files: log files, claimed (records assigned, key chosen), then written (hash and
+//   event times set); digest_key names the digest that lists the file.
+// - trail_digests: the digest files written; trail_chain: the chain's head (one row).
+constexpr const char kSchemaV8[] = R"sql(
+CREATE TABLE trail_records(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_time_ns INTEGER NOT NULL,
+  event_id TEXT NOT NULL,
+  event_source TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  access_key_id TEXT NOT NULL,
+  bucket TEXT NOT NULL,
+  key BLOB NOT NULL,
+  error_code TEXT NOT NULL,
+  read_only INTEGER NOT NULL,
+  record TEXT NOT NULL,
+  file_id INTEGER
+);
+CREATE INDEX trail_records_unfiled ON trail_records(seq) WHERE file_id IS NULL;
+CREATE INDEX trail_records_by_file ON trail_records(file_id, seq) WHERE file_id IS NOT NULL;
+CREATE INDEX trail_records_by_time ON trail_records(event_time_ns);
+CREATE INDEX trail_records_by_user ON trail_records(user_name, seq);
+CREATE INDEX trail_records_by_access_key ON trail_records(access_key_id, seq);
+CREATE INDEX trail_records_by_object ON trail_records(bucket, key);
+CREATE INDEX trail_records_by_event ON trail_records(event_name, seq);
+CREATE INDEX trail_records_by_error ON trail_records(error_code, seq) WHERE error_code != '';
+CREATE TABLE trail_files(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  created_ns INTEGER NOT NULL,
+  record_count INTEGER NOT NULL,
+  written INTEGER NOT NULL DEFAULT 0,
+  sha256 TEXT NOT NULL DEFAULT '',
+  oldest_event_ns INTEGER NOT NULL DEFAULT 0,
+  newest_event_ns INTEGER NOT NULL DEFAULT 0,
+  digest_key TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX trail_files_undigested ON trail_files(created_ns) WHERE digest_key = '';
+CREATE TABLE trail_digests(
+  key TEXT PRIMARY KEY,
+  start_ns INTEGER NOT NULL,
+  end_ns INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  backfill INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE trail_chain(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  digest_key TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7},
+    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
 };
 
 }  // namespace

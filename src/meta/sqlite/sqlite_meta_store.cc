@@ -2,6 +2,8 @@
 // method forwards to the SQL in *_ops.cc on the right connection.
 #include "meta/sqlite/sqlite_meta_store.h"
 
+#include <algorithm>
+
 #include "meta/sqlite/activity_ops.h"
 #include "meta/sqlite/blob_ref_ops.h"
 #include "meta/sqlite/bucket_ops.h"
@@ -15,6 +17,7 @@
 #include "meta/sqlite/reader_pool.h"
 #include "meta/sqlite/replication_ops.h"
 #include "meta/sqlite/reseal_ops.h"
+#include "meta/sqlite/trail_ops.h"
 #include "meta/sqlite/user_ops.h"
 
 namespace cv::meta {
@@ -400,6 +403,58 @@ class SqliteMetaStore final : public MetaStore {
       return {};
     }));
     return removed;
+  }
+  Status append_trail_records(const std::vector<TrailRecord>& records) override {
+    if (records.empty()) return {};
+    return write([&](Connection& db) { return sqlite::insert_trail_records(db, records); });
+  }
+  Result<TrailBacklog> trail_backlog(size_t cap) override {
+    auto counted =
+        CV_TRY(read([&](Connection& db) { return sqlite::read_trail_backlog(db, cap); }));
+    return TrailBacklog{counted.first, counted.second};
+  }
+  Result<std::optional<TrailLogFile>> claim_trail_file(std::string_view key, int64_t created_ns,
+                                                       size_t max_records) override {
+    std::optional<TrailLogFile> file;
+    CV_TRY(write([&](Connection& db) -> Status {
+      file =
+          CV_TRY(sqlite::claim_trail_file(db, key, created_ns, std::max<size_t>(max_records, 1)));
+      return {};
+    }));
+    return file;
+  }
+  Result<std::vector<TrailLogFile>> unwritten_trail_files() override {
+    return read([&](Connection& db) { return sqlite::read_unwritten_trail_files(db); });
+  }
+  Result<std::vector<TrailRecord>> trail_file_records(int64_t file_id) override {
+    return read([&](Connection& db) { return sqlite::read_trail_file_records(db, file_id); });
+  }
+  Status mark_trail_file_written(int64_t file_id, std::string_view sha256_hex,
+                                 int64_t oldest_event_ns, int64_t newest_event_ns) override {
+    return write([&](Connection& db) {
+      return sqlite::mark_trail_file_written(db, file_id, sha256_hex, oldest_event_ns,
+                                             newest_event_ns);
+    });
+  }
+  Result<std::vector<TrailLogFile>> undigested_trail_files() override {
+    return read([&](Connection& db) { return sqlite::read_undigested_trail_files(db); });
+  }
+  Status put_trail_digest(const TrailDigest& digest, const std::vector<int64_t>& file_ids,
+                          std::string_view expected_previous_key) override {
+    return write([&](Connection& db) {
+      return sqlite::insert_trail_digest(db, digest, file_ids, expected_previous_key);
+    });
+  }
+  Result<std::optional<TrailDigest>> trail_chain_head() override {
+    return read([&](Connection& db) { return sqlite::read_trail_chain_head(db); });
+  }
+  Result<std::vector<TrailDigest>> list_trail_digests() override {
+    return read([&](Connection& db) { return sqlite::read_trail_digests(db); });
+  }
+  Result<TrailPage> lookup_trail(const TrailQuery& query) override {
+    TrailQuery bounded = query;
+    bounded.max = std::clamp<size_t>(query.max, 1, 1000);
+    return read([&](Connection& db) { return sqlite::read_trail_page(db, bounded); });
   }
 
   // Master key rotation: one write (one atomic batch) per call of reseal_batch; the cursor
