@@ -9,11 +9,15 @@ Writes synthetic trails (tests/fixtures/cloudtrail/generate_trail.py), times `zc
 and `cloudvault activity ingest` into a fresh data folder (same run, same files), then runs
 `cloudvault activity days --json` for a 365-day range `--queries` times. The days latency is
 the whole command (process start and opening the stores included), an upper bound of the
-query; `cloudvault --help` is timed too so the start-up share shows. Prints one JSON line per
-measurement (and appends them to --results).
+query; `cloudvault --help` is timed too so the start-up share shows. Then a server is started
+on the same data folder and the console API's `activity/profiles/p0/days` for the same range is
+timed `--queries` times over one keep-alive connection (the API's latency, what the heatmap
+page waits for). Prints one JSON line per measurement (and appends them to --results).
 """
 import argparse
+import http.client
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -33,6 +37,44 @@ def timed(cmd, **kwargs):
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
+
+
+def api_latencies(binary, data, queries):
+    """Milliseconds per GET of the console API's 365-day scores, against a server on `data`."""
+    env = dict(os.environ, CLOUDVAULT_ROOT_ACCESS_KEY="AKIABENCHACTIVITY001",
+               CLOUDVAULT_ROOT_SECRET_KEY="bench-activity-secret-0123456789")
+    server = subprocess.Popen([binary, "server", "--listen", "127.0.0.1:0", "--data", str(data)],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        port = None
+        for line in server.stdout:
+            match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+            if match:
+                port = int(match[1])
+                break
+        assert port, "the server never said it listens"
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("POST", "/_console/api/session", body=json.dumps(
+            {"accessKeyId": env["CLOUDVAULT_ROOT_ACCESS_KEY"],
+             "secretAccessKey": env["CLOUDVAULT_ROOT_SECRET_KEY"]}),
+            headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 201, response.status
+        cookie = response.getheader("Set-Cookie").split(";")[0]
+        latencies = []
+        for _ in range(queries):
+            start = time.perf_counter()
+            connection.request("GET", "/_console/api/activity/profiles/p0/days"
+                               "?from=2024-01-01&to=2024-12-30", headers={"Cookie": cookie})
+            response = connection.getresponse()
+            body = response.read()
+            latencies.append((time.perf_counter() - start) * 1000)
+            assert response.status == 200 and len(json.loads(body)["days"]) == 365
+        return latencies
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main():
@@ -68,10 +110,15 @@ def main():
                             "p0", "--from", "2024-01-01", "--to", "2024-12-30", "--json"])
         latencies.append(seconds * 1000)
     start_ms = [timed([args.binary, "--help"])[0] * 1000 for _ in range(20)]
+    api_ms = api_latencies(args.binary, data, args.queries)
     rows.append({"phase": "activity-days-365", "queries": args.queries,
                  "p50_ms": round(percentile(latencies, 50), 1),
                  "p99_ms": round(percentile(latencies, 99), 1),
                  "process_start_p50_ms": round(percentile(start_ms, 50), 1)})
+    rows.append({"phase": "activity-days-api", "queries": args.queries,
+                 "events": args.records,
+                 "p50_ms": round(percentile(api_ms, 50), 2),
+                 "p99_ms": round(percentile(api_ms, 99), 2)})
     for row in rows:
         print(json.dumps(row))
         if args.results:

@@ -351,13 +351,18 @@ webhook delivery (see the notification section for that alone):
 """
 
 
+ACTIVITY_HEADING = "## Audit trail and activity (issue 13)"
+
+
 def activity_section(rows):
     """The activity pipeline (bench/activity_bench.py: phases activity-ingest and
     activity-days-365), or "" when not measured."""
     ingest, days = rows.get("activity-ingest"), rows.get("activity-days-365")
-    if not ingest and not days:
+    api = rows.get("activity-days-api")
+    trail_rows = trail_rows_of(rows)
+    if not ingest and not days and not trail_rows:
         return ""
-    text = "## Activity ingest and daily scores\n\n"
+    text = ACTIVITY_HEADING + "\n\n"
     if ingest:
         text += (f"- Ingest of {ingest['records']:,} synthetic CloudTrail records in .json.gz files: "
                  f"{ingest['records_per_s']:,} records/s; `zcat` over the same files "
@@ -366,8 +371,28 @@ def activity_section(rows):
     if days:
         text += (f"- `cloudvault activity days` for 365 days: p50 {days['p50_ms']} ms, p99 "
                  f"{days['p99_ms']} ms over {days['queries']} runs, the whole command (process "
-                 f"start alone: {days['process_start_p50_ms']} ms p50; target p99 < 50 ms).\n")
+                 f"start alone: {days['process_start_p50_ms']} ms p50).\n")
+    if api:
+        text += (f"- The console API's 365-day scores (`GET activity/profiles/NAME/days`, one "
+                 f"keep-alive connection) over {api['events']:,} stored events: p50 "
+                 f"{api['p50_ms']} ms, **p99 {api['p99_ms']} ms** over {api['queries']} requests "
+                 f"(target p99 < 50 ms).\n")
+    if trail_rows:
+        text += "\n" + trail_rows
     return text
+
+
+def trail_rows_of(rows):
+    """The audit trail on against off (phases put-4k-trail-off/-on, get-4k-trail-off/-on)."""
+    lines = []
+    for kind in ("put", "get"):
+        off, on = rows.get(f"{kind}-4k-trail-off"), rows.get(f"{kind}-4k-trail-on")
+        if off and on and off.get("rate"):
+            ratio = on["rate"] / off["rate"]
+            lines.append(f"- 4 KiB {kind.upper()} with the audit trail on: "
+                         f"{on['rate']:,.0f} req/s against {off['rate']:,.0f} "
+                         f"with it off, same run: **{ratio:.0%}** (target 90%).")
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def sections_of(lines):
@@ -381,7 +406,8 @@ def update_console_section(report, section, analysis, heading=CONSOLE_HEADING):
     `## Errors`, if it had none; None keeps the one it has) and its appended analysis replaced
     by `analysis` (None keeps it); every other line is kept as it was."""
     generated = {"## Against the ceilings", "## Phases", "## Ceilings and reference figures",
-                 CONSOLE_HEADING, NOTIFY_HEADING, REPLICATION_HEADING, "## Errors"}
+                 CONSOLE_HEADING, NOTIFY_HEADING, REPLICATION_HEADING, ACTIVITY_HEADING,
+                 "## Errors"}
     lines = report.split("\n")
     starts = sections_of(lines)
     if "## Ceilings and reference figures" not in lines:
@@ -425,6 +451,8 @@ def main():
                         help="rewrite only the notification section of the existing --output")
     parser.add_argument("--only-replication", action="store_true",
                         help="rewrite only the replication section of the existing --output")
+    parser.add_argument("--only-activity", action="store_true",
+                        help="rewrite only the audit trail and activity section of --output")
     parser.add_argument("--repo")
     parser.add_argument("--work")
     parser.add_argument("--duration", type=float)
@@ -460,6 +488,15 @@ def main():
             raise SystemExit(f"{args.results} holds no replication rows")
         with open(args.output) as existing:
             text = update_console_section(existing.read(), section, None, REPLICATION_HEADING)
+        with open(args.output, "w") as output:
+            output.write(text)
+        return
+    if args.only_activity:
+        section = activity_section(rows)
+        if not section:
+            raise SystemExit(f"{args.results} holds no activity or trail rows")
+        with open(args.output) as existing:
+            text = update_console_section(existing.read(), section, None, ACTIVITY_HEADING)
         with open(args.output, "w") as output:
             output.write(text)
         return

@@ -23,6 +23,8 @@
 #   BENCH_ONLY=replication  run only the replication phases (their own server) and rewrite
 #                           only that section of the report
 #   BENCH_REPLICATION_OBJECTS=1000  small objects replicated (and copied) per phase
+#   BENCH_ONLY=audit        run only the audit trail on/off and activity phases (their own
+#                           servers) and rewrite only that section of the report
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
 set -euo pipefail
 
@@ -50,8 +52,8 @@ die() { log "error: $*"; exit 1; }
 
 [[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
-[[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ]] ||
-  die "BENCH_ONLY knows only: console, notify, replication"
+[[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ||
+  "$ONLY" == audit ]] || die "BENCH_ONLY knows only: console, notify, replication, audit"
 if [[ -z "$ONLY" ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
@@ -414,6 +416,27 @@ versioned_bucket() {  # name
 # replication rule backfilling them; then the lag from a PUT's acknowledgement to its receipt
 # at a webhook under a steady 500 PUT/s; then 4 KiB PUTs into a bucket with one notification
 # rule and one replication rule against a bucket with none.
+# The audit trail on against off: 4 KiB PUT and GET against a server with [trail] enabled =
+# false, then the same against one with the trail on (records spooled, rolled, indexed), same
+# run, same data folder layout.
+measure_trail() {
+  local state config written keys
+  for state in off on; do
+    config="$WORK/trail-$state.toml"
+    if [[ "$state" == off ]]; then printf '[trail]\nenabled = false\n' >"$config"; else : >"$config"; fi
+    start_server "data-trail-$state" --config "$config"
+    bench_server "create-bucket-trail-$state" create-bucket --bucket bench-trail >/dev/null
+    bench_server "put-4k-trail-$state" put --bucket bench-trail --size 4096 --prefix small/ \
+      --connections "$CONNECTIONS" --duration "$DURATION"
+    written=$(json_field "$LAST_LINE" requests)
+    keys=$((written < 10000 ? written : 10000))
+    bench_server "get-4k-trail-$state" get --bucket bench-trail --prefix small/ --keys "$keys" \
+      --no-prefill --connections "$CONNECTIONS" --duration "$DURATION"
+    stop_process "$SERVER_PID"
+    SERVER_PID=""
+  done
+}
+
 # The activity pipeline: ingest of ACTIVITY_RECORDS synthetic CloudTrail records against zcat
 # over the same files, and the 365-day scores command's latency (bench/activity_bench.py).
 measure_activity() {
@@ -481,6 +504,13 @@ if [[ "$ONLY" == replication ]]; then
   log "rewrote the replication section of $REPORT"
   exit 0
 fi
+if [[ "$ONLY" == audit ]]; then
+  measure_trail
+  measure_activity
+  "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-activity
+  log "rewrote the audit trail and activity section of $REPORT"
+  exit 0
+fi
 if [[ "$ONLY" == notify ]]; then
   measure_notify
   "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-notify
@@ -498,6 +528,7 @@ if [[ "$NGINX_ONLY" != 1 ]]; then
   measure_lifecycle
   measure_notify
   measure_replication
+  measure_trail
   measure_activity
 fi
 
