@@ -77,4 +77,31 @@ Result<std::unique_ptr<activity::TrailSource>> open_trail_source(const Config& c
       std::make_unique<VaultTrailSource>(vault, std::move(*location)));
 }
 
+Result<ActivityIngestFlags> source_flags(std::string_view spec) {
+  ActivityIngestFlags flags;
+  const size_t question = spec.starts_with("s3://") ? spec.find('?') : std::string_view::npos;
+  flags.from = std::string(spec.substr(0, question));
+  if (question == std::string_view::npos) return flags;
+  std::string_view rest = spec.substr(question + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const size_t eq = pair.find('=');
+    const std::string_view name = pair.substr(0, eq);
+    const std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    std::optional<std::string>* slot = name == "remote"     ? &flags.remote
+                                       : name == "role_arn" ? &flags.role_arn
+                                                            : nullptr;
+    if (slot == nullptr || value.empty() || slot->has_value()) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "activity source " + std::string(spec) +
+                      ": only remote=NAME and role_arn=ARN may follow '?', once each");
+    }
+    *slot = std::string(value);
+  }
+  return flags;
+}
+
 }  // namespace cv::app

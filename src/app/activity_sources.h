@@ -12,6 +12,12 @@
 
 namespace cv::app {
 
+// One entry of [activity] sources as the ingest flags it stands for: a folder or
+// s3://BUCKET/PREFIX, optionally followed by "?remote=NAME" and "&role_arn=ARN" (a bucket on a
+// [replication.remotes.NAME] endpoint, read as the role). kInvalidArgument for another
+// parameter, or one given twice or empty.
+Result<ActivityIngestFlags> source_flags(std::string_view spec);
+
 // kInvalidArgument for a flag combination or remote that does not exist; the STS error when
 // the role cannot be assumed. The vault and clock outlive the source; `config`'s remote
 // secrets are open (open_sealed_values).

@@ -285,8 +285,8 @@ int run_server(const Config& configured) {
   // The activity pipeline's periodic ingest of [activity] sources (none: nothing runs).
   activity::ScheduledIngest activity_ingest(
       *stores->meta, clock, config.activity_rules_file, config.activity_sources,
-      [&](const std::string& spec) {
-        return open_trail_source(config, vault, ActivityIngestFlags{.from = spec}, clock);
+      [&](const std::string& spec) -> Result<std::unique_ptr<activity::TrailSource>> {
+        return open_trail_source(config, vault, CV_TRY(source_flags(spec)), clock);
       });
   std::optional<PeriodicTask> activity_passes;
   if (!config.activity_sources.empty()) {

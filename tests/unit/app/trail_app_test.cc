@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/activity_sources.h"
 #include "app/cli_audit.h"
 #include "app/front_door.h"
 #include "app/trail_flush_signal.h"
@@ -104,6 +105,32 @@ TEST(FrontDoor, PublishesTheTrailPublicKeyWithoutSignIn) {
   EXPECT_EQ(published.body, pem);
   FrontDoor off(s3, console, assets);
   EXPECT_EQ(off.handle(get).status, 404);
+}
+
+}  // namespace
+}  // namespace cv::app
+
+namespace cv::app {
+namespace {
+
+TEST(ActivitySourceFlags, FoldersBucketsAndRemoteBucketsReadAsRoles) {
+  auto folder = source_flags("/var/log/cloudtrail");
+  ASSERT_TRUE(folder);
+  EXPECT_EQ(folder->from, "/var/log/cloudtrail");
+  EXPECT_FALSE(folder->remote || folder->role_arn);
+  auto own = source_flags("s3://trail/AWSLogs/");
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->from, "s3://trail/AWSLogs/");
+  EXPECT_FALSE(own->remote);
+  auto remote = source_flags(
+      "s3://my-trail/AWSLogs/?remote=aws&role_arn=arn:aws:iam::111122223333:role/Reader");
+  ASSERT_TRUE(remote);
+  EXPECT_EQ(remote->from, "s3://my-trail/AWSLogs/");
+  EXPECT_EQ(remote->remote, "aws");
+  EXPECT_EQ(remote->role_arn, "arn:aws:iam::111122223333:role/Reader");
+  EXPECT_FALSE(source_flags("s3://t/?remote=aws&remote=b"));
+  EXPECT_FALSE(source_flags("s3://t/?region=eu"));
+  EXPECT_FALSE(source_flags("s3://t/?remote="));
 }
 
 }  // namespace
