@@ -33,6 +33,7 @@
 #include "app/trail_identity.h"
 #include "app/trail_service.h"
 #include "app/wiring.h"
+#include "audit/request_capture.h"
 #include "console/asset_server.h"
 #include "console/console_api.h"
 #include "http/server.h"
@@ -219,6 +220,10 @@ int run_server(const Config& configured) {
   http_options.write_timeout = std::chrono::seconds(config.write_timeout_seconds);
   http_options.max_connections_per_address = config.max_connections_per_address;
   http_options.log_error = [](std::string_view message) { spdlog::error("{}", message); };
+  // Requests refused as malformed HTTP are recorded in the trail too.
+  http_options.on_refusal = [&audit_capture, &config](const Request& request, Response& response) {
+    audit::record_refusal(request, response, audit_capture, config.region);
+  };
   http::Server server(http_options, front_door);
   try {
     server.start();

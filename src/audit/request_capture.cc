@@ -95,4 +95,31 @@ void record_on_completion(Response& response, AuditEvent event, AuditSink& sink)
   };
 }
 
+namespace {
+
+// The text of the first <name>...</name> element of an S3 error document, or "".
+std::string element_text(std::string_view document, std::string_view name) {
+  const std::string open = "<" + std::string(name) + ">";
+  const std::string close = "</" + std::string(name) + ">";
+  const size_t start = document.find(open);
+  if (start == std::string_view::npos) return {};
+  const size_t end = document.find(close, start + open.size());
+  if (end == std::string_view::npos) return {};
+  return std::string(document.substr(start + open.size(), end - start - open.size()));
+}
+
+}  // namespace
+
+void record_refusal(const Request& request, Response& response, const CaptureOptions& options,
+                    std::string_view region) {
+  if (options.sink == nullptr) return;
+  AuditEvent record =
+      begin_record(request, kS3EventSource, region, options.account_id, request.arrival_ns);
+  record.event_name = "UnknownOperation";
+  record.error_code = element_text(response.body, "Code");
+  record.error_message = element_text(response.body, "Message");
+  if (record.error_code.empty()) record.error_code = "BadRequest";
+  record_on_completion(response, std::move(record), *options.sink);
+}
+
 }  // namespace cv::audit

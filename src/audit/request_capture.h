@@ -56,4 +56,12 @@ AuditEvent begin_record(const Request& request, std::string_view event_source,
 // first.
 void record_on_completion(Response& response, AuditEvent event, AuditSink& sink);
 
+// The record of a request the http layer refused before any front-end saw it (not valid
+// HTTP/1.1: http::ServerOptions::on_refusal): eventSource s3.amazonaws.com, eventName
+// "UnknownOperation" (as for an unrouted S3 request), anonymous, with the error code and
+// message of `response`'s S3 error document; handed to options.sink like any other record.
+// Nothing without a sink.
+void record_refusal(const Request& request, Response& response, const CaptureOptions& options,
+                    std::string_view region);
+
 }  // namespace cv::audit

@@ -266,7 +266,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     auto [ec, header_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, kAsTuple);
     idle_ = false;
     if (ec) {
-      co_await answer_unreadable_request(ec, parser);
+      co_await answer_unreadable_request(ec, parser, arrival_ns);
       co_return false;
     }
 
@@ -323,7 +323,8 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
 
   // A request whose header could not be read: answer parse errors, drop the rest silently
   // (end of stream, timeouts, resets, shutdown).
-  asio::awaitable<void> answer_unreadable_request(const error_code& ec, RequestParser& parser) {
+  asio::awaitable<void> answer_unreadable_request(const error_code& ec, RequestParser& parser,
+                                                  int64_t arrival_ns) {
     if (!is_http_error(ec) || ec == bhttp::error::end_of_stream ||
         ec == bhttp::error::partial_message) {
       co_return;
@@ -344,7 +345,17 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
       response_ = make_error_response(ErrorCode::kBadRequest, "The request is not valid HTTP/1.1.",
                                       {}, request_.request_id);
     }
+    if (context_.options.on_refusal) {
+      // What is known of a request that could not be read: who sent it, when, and the id its
+      // refusal carries (the fields of an earlier request on this connection are not its).
+      Request refused;
+      refused.remote_address = remote_address_;
+      refused.arrival_ns = arrival_ns;
+      refused.request_id = request_.request_id;
+      context_.options.on_refusal(refused, response_);
+    }
     const bool written = co_await write_response(false, parser.version() < 11);
+    complete_exchange(0);
     if (written) co_await linger();
   }
 

@@ -24,9 +24,10 @@
 //
 // A handler's Response::on_complete is called once per exchange after the response went out
 // (or failed to), on a worker thread (completion_batcher.h: many per hand-off), with the body
-// bytes read and the body bytes the socket took (a streamed body counts only what was sent). Requests the http layer answers
-// itself (above) have no handler and so no completion. Completions still queued at stop()
-// run before the worker threads end; whatever they call must outlive the Server.
+// bytes read and the body bytes the socket took (a streamed body counts only what was sent).
+// Requests the http layer answers itself (above) have no handler and so no completion. Completions
+// still queued at stop() run before the worker threads end; whatever they call must outlive the
+// Server.
 #pragma once
 
 #include <chrono>
@@ -80,6 +81,14 @@ struct ServerOptions {
   // Receives diagnostics the server cannot return to a client (handler exceptions, accept
   // failures). May be called from any thread, concurrently. Empty: diagnostics are dropped.
   std::function<void(std::string_view message)> log_error;
+  // Called on a network thread (so it must not block) for a request refused before any
+  // handler saw it because it is not valid HTTP/1.1 as this server accepts it (bad framing,
+  // an oversized header or body): `request` holds what was read of it (at least the remote
+  // address, arrival time and request id), `response` the refusal about to be sent. It may
+  // set response.on_complete, which then runs on a worker once the refusal is written, as a
+  // handler's does (the audit trail records these refusals). Connections refused over
+  // max_connections_per_address are not reported here (only logged). Empty: nothing.
+  std::function<void(const Request& request, Response& response)> on_refusal;
 };
 
 // Thread-safety: start(), stop(), wait() and port() may be called from any thread except the

@@ -1,12 +1,13 @@
 """S3 calls in the audit trail against the real server: PutObject/GetObject records with their
-fields, a denied request with its error code, and the crash bound — every PUT acknowledged more
-than 1 s before a kill -9 is in the trail after a restart. They need the request capture
-(src/s3/request_audit.h); a build without it skips them with that reason."""
+fields, a denied request and a request refused as malformed HTTP with their error codes, and
+the crash bound — every PUT acknowledged more than 1 s before a kill -9 is in the trail after a
+restart."""
 
 import json
+import re
+import socket
 import time
 
-import pytest
 
 from cvharness import expect_error, make_client
 from test_trail import lookup, trail, trail_files, gunzip_json
@@ -33,8 +34,22 @@ def wait_for_records(server, deadline_seconds, *args):
 def require_capture(server, client, name):
     client.create_bucket(Bucket=name)
     client.put_object(Bucket=name, Key="probe", Body=b"p")
-    if not wait_for_records(server, 3, "--bucket", name, "--event", "PutObject"):
-        pytest.skip("S3 requests are not recorded yet (the capture half of issue 13)")
+    assert wait_for_records(server, 3, "--bucket", name, "--event", "PutObject")
+
+
+def test_a_request_refused_as_malformed_http_is_recorded(fresh_server):
+    with socket.create_connection(("127.0.0.1", fresh_server.port), timeout=10) as connection:
+        connection.sendall(b"PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+                           b"Content-Length: 2\r\n\r\nab")
+        answer = connection.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400")
+    request_id = re.search(rb"<RequestId>([^<]+)</RequestId>", answer)[1].decode()
+    records = wait_for_records(fresh_server, 3, "--error", "--event", "UnknownOperation")
+    refused = [r for r in records if r["requestID"] == request_id]
+    assert len(refused) == 1, records
+    assert refused[0]["errorCode"] == "BadRequest"
+    assert refused[0]["sourceIPAddress"] == "127.0.0.1"
+    assert refused[0]["userIdentity"]["type"] == "AWSAccount"
 
 
 def test_put_and_get_object_are_recorded_with_their_fields(fresh_server):

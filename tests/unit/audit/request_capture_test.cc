@@ -78,5 +78,34 @@ TEST(RequestCapture, ConsoleReadsAreReadOnly) {
   EXPECT_FALSE(is_read_only("PresignSomething"));
 }
 
+TEST(RequestCapture, ARefusedRequestIsRecordedWithItsErrorDocumentsCode) {
+  testing::CollectingSink sink;
+  Request refused;
+  refused.remote_address = "127.0.0.1:51000";
+  refused.arrival_ns = 1'700'000'000'000'000'000;
+  refused.request_id = "REQ123";
+  Response response;
+  response.status = 400;
+  response.body =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>BadRequest</Code>"
+      "<Message>repeated Content-Length</Message><RequestId>REQ123</RequestId></Error>";
+  record_refusal(refused, response, CaptureOptions{&sink, "123456789012", ""}, "us-east-1");
+  ASSERT_TRUE(response.on_complete);
+  response.on_complete(ExchangeTotals{0, response.body.size()});
+  ASSERT_EQ(sink.size(), 1u);
+  const AuditEvent recorded = sink.events()[0];
+  EXPECT_EQ(recorded.event_name, "UnknownOperation");
+  EXPECT_EQ(recorded.error_code, "BadRequest");
+  EXPECT_EQ(recorded.error_message, "repeated Content-Length");
+  EXPECT_EQ(recorded.source_ip, "127.0.0.1");
+  EXPECT_EQ(recorded.request_id, "REQ123");
+  EXPECT_EQ(recorded.time_ns, refused.arrival_ns);
+  EXPECT_EQ(recorded.identity.type, IdentityType::kAnonymous);
+  // The trail off: nothing is arranged.
+  Response untouched;
+  record_refusal(refused, untouched, CaptureOptions{}, "us-east-1");
+  EXPECT_FALSE(untouched.on_complete);
+}
+
 }  // namespace
 }  // namespace cv::audit
