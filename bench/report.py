@@ -473,30 +473,19 @@ def main():
         with open(args.output, "w") as output:
             output.write(text)
         return
-    if args.only_notify:
-        section = notify_section(rows, now)
+    only = [(args.only_notify, lambda: notify_section(rows, now), NOTIFY_HEADING, "notify-*"),
+            (args.only_replication, lambda: replication_section(rows, now), REPLICATION_HEADING,
+             "replication"),
+            (args.only_activity, lambda: activity_section(rows), ACTIVITY_HEADING,
+             "activity or trail")]
+    for wanted, make_section, heading, what in only:
+        if not wanted:
+            continue
+        section = make_section()
         if not section:
-            raise SystemExit(f"{args.results} holds no notify-* rows")
+            raise SystemExit(f"{args.results} holds no {what} rows")
         with open(args.output) as existing:
-            text = update_console_section(existing.read(), section, None, NOTIFY_HEADING)
-        with open(args.output, "w") as output:
-            output.write(text)
-        return
-    if args.only_replication:
-        section = replication_section(rows, now)
-        if not section:
-            raise SystemExit(f"{args.results} holds no replication rows")
-        with open(args.output) as existing:
-            text = update_console_section(existing.read(), section, None, REPLICATION_HEADING)
-        with open(args.output, "w") as output:
-            output.write(text)
-        return
-    if args.only_activity:
-        section = activity_section(rows)
-        if not section:
-            raise SystemExit(f"{args.results} holds no activity or trail rows")
-        with open(args.output) as existing:
-            text = update_console_section(existing.read(), section, None, ACTIVITY_HEADING)
+            text = update_console_section(existing.read(), section, None, heading)
         with open(args.output, "w") as output:
             output.write(text)
         return

@@ -12,11 +12,6 @@ namespace {
 
 constexpr std::string_view kFormat = "cloudvault-activity-attestation/1";
 
-json::value points(int64_t milli) {
-  if (milli % 1000 == 0) return milli / 1000;
-  return static_cast<double>(milli) / 1000.0;
-}
-
 std::string signed_message(const json::object& unsigned_document) {
   return std::string(kFormat) + "\n" + canonical_json(unsigned_document);
 }
@@ -78,7 +73,7 @@ json::object make_attestation(const AttestationInput& input, const SigningKey& k
   json::array days;
   for (const DayScore& day : input.days) {
     days.push_back({{"date", format_day(day.day)},
-                    {"score", points(day.score_milli)},
+                    {"score", points_json(day.score_milli)},
                     {"level", day.level},
                     {"events", day.events}});
   }

@@ -74,6 +74,11 @@ std::optional<int64_t> parse_day(std::string_view text) {
   return std::chrono::sys_days(date).time_since_epoch().count();
 }
 
+boost::json::value points_json(int64_t milli) {
+  if (milli % 1000 == 0) return milli / 1000;
+  return static_cast<double>(milli) / 1000.0;
+}
+
 std::string format_day(int64_t day) {
   std::chrono::year_month_day date{std::chrono::sys_days(std::chrono::days(day))};
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()),

@@ -2,6 +2,7 @@
 // heatmap level of each day as GitHub computes it. Pure; thread-safe.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,5 +38,7 @@ std::vector<DayScore> daily_scores(const std::vector<meta::ActivityDayService>& 
 // "YYYY-MM-DD" <-> days since 1970-01-01. parse_day: nullopt unless a valid date.
 std::optional<int64_t> parse_day(std::string_view text);
 std::string format_day(int64_t day);
+// A score in thousandths of a point as a JSON number of points (an integer when whole).
+boost::json::value points_json(int64_t milli);
 
 }  // namespace cv::activity

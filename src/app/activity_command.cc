@@ -16,12 +16,6 @@
 namespace cv::app {
 namespace {
 
-// A score in points: thousandths as a JSON number (an integer when whole).
-boost::json::value points(int64_t milli) {
-  if (milli % 1000 == 0) return milli / 1000;
-  return static_cast<double>(milli) / 1000.0;
-}
-
 std::string points_text(int64_t milli) {
   std::string text = fmt::format("{}.{:03}", milli / 1000, milli % 1000);
   while (text.back() == '0') text.pop_back();
@@ -138,10 +132,11 @@ int activity_days(const Config& config, const std::string& profile_name, const s
       for (const activity::DayScore& day : days) {
         boost::json::array top;
         for (const activity::ServiceScore& service : day.top_services) {
-          top.push_back({{"service", service.service}, {"score", points(service.score_milli)}});
+          top.push_back({{"service", service.service},
+                         {"score", activity::points_json(service.score_milli)}});
         }
         out.push_back({{"date", activity::format_day(day.day)},
-                       {"score", points(day.score_milli)},
+                       {"score", activity::points_json(day.score_milli)},
                        {"level", day.level},
                        {"events", day.events},
                        {"top_services", std::move(top)}});

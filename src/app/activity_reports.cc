@@ -18,12 +18,6 @@ constexpr int64_t kMaxRangeDays = 366;
 // How far back "recent activity" looks.
 constexpr int64_t kRecentDays = 90;
 
-// Thousandths of a point as a JSON number (an integer when whole).
-json::value points(int64_t milli) {
-  if (milli % 1000 == 0) return milli / 1000;
-  return static_cast<double>(milli) / 1000.0;
-}
-
 int64_t today(const Clock& clock) {
   return to_unix_nanos(clock.now()) / (86400LL * 1'000'000'000LL);
 }
@@ -75,8 +69,9 @@ json::array service_breakdown(const std::vector<meta::ActivityDayService>& sums,
                    [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
   json::array services;
   for (const auto& [service, totals] : ordered) {
-    services.push_back(
-        {{"service", service}, {"score", points(totals.first)}, {"count", totals.second}});
+    services.push_back({{"service", service},
+                        {"score", activity::points_json(totals.first)},
+                        {"count", totals.second}});
   }
   return services;
 }
@@ -131,11 +126,21 @@ Result<json::value> StoredActivityReports::profiles(const console::ActivityViewe
   return json::object{{"profiles", std::move(listed)}};
 }
 
-Result<json::object> StoredActivityReports::summary(const meta::ActivityProfile& profile,
-                                                    int64_t from_day, int64_t to_day) {
-  const auto sums = CV_TRY(store_.activity_days(profile.principals, from_day, to_day));
-  const auto scored = activity::daily_scores(sums, from_day, to_day, rules_.daily_cap_milli(),
-                                             rules_.service_daily_cap_milli());
+Result<StoredActivityReports::Range> StoredActivityReports::load_range(
+    const meta::ActivityProfile& profile, int64_t from_day, int64_t to_day) {
+  Range range{
+      from_day, to_day, CV_TRY(store_.activity_days(profile.principals, from_day, to_day)), {}};
+  range.days = activity::daily_scores(range.sums, from_day, to_day, rules_.daily_cap_milli(),
+                                      rules_.service_daily_cap_milli());
+  return range;
+}
+
+json::object StoredActivityReports::summary(const meta::ActivityProfile& profile,
+                                            const Range& range) const {
+  const auto& sums = range.sums;
+  const auto& scored = range.days;
+  const int64_t from_day = range.from_day;
+  const int64_t to_day = range.to_day;
   // Per-day service counts, for the tooltips' top services.
   std::map<std::pair<int64_t, std::string>, int64_t> counts;
   for (const meta::ActivityDayService& sum : sums) counts[{sum.day, sum.service}] += sum.events;
@@ -145,11 +150,11 @@ Result<json::object> StoredActivityReports::summary(const meta::ActivityProfile&
     json::array services;
     for (const activity::ServiceScore& service : day.top_services) {
       services.push_back({{"service", service.service},
-                          {"score", points(service.score_milli)},
+                          {"score", activity::points_json(service.score_milli)},
                           {"count", counts[{day.day, service.service}]}});
     }
     days.push_back({{"date", activity::format_day(day.day)},
-                    {"score", points(day.score_milli)},
+                    {"score", activity::points_json(day.score_milli)},
                     {"count", day.events},
                     {"level", day.level},
                     {"services", std::move(services)}});
@@ -176,7 +181,8 @@ Result<json::object> StoredActivityReports::summary(const meta::ActivityProfile&
       {"to", activity::format_day(to_day)},
       {"days", std::move(days)},
       {"services", service_breakdown(sums, rules_.service_daily_cap_milli())},
-      {"totals", {{"events", events}, {"score", points(score_milli)}, {"activeDays", active}}},
+      {"totals",
+       {{"events", events}, {"score", activity::points_json(score_milli)}, {"activeDays", active}}},
       {"streaks", {{"current", current}, {"longest", longest}}}};
 }
 
@@ -185,7 +191,7 @@ Result<json::value> StoredActivityReports::days(const console::ActivityViewer& v
                                                 std::string_view to) {
   const auto [from_day, to_day] = CV_TRY(parse_range(from, to));
   const auto profile = CV_TRY(visible_profile(viewer, name));
-  return CV_TRY(summary(profile, from_day, to_day));
+  return summary(profile, CV_TRY(load_range(profile, from_day, to_day)));
 }
 
 Result<json::value> StoredActivityReports::services(const console::ActivityViewer& viewer,
@@ -255,16 +261,15 @@ Result<json::value> StoredActivityReports::public_page(std::string_view token) {
     return fail(ErrorCode::kNoSuchKey, "This public page does not exist or was turned off.");
   const int64_t to_day = today(clock_);
   const int64_t from_day = to_day - 364;
-  json::object page = CV_TRY(summary(*profile, from_day, to_day));
+  Range range = CV_TRY(load_range(*profile, from_day, to_day));
+  json::object page = summary(*profile, range);
   // The attestation of the same range, signed and then checked as `activity verify` does.
   activity::AttestationInput input;
   input.profile = profile->name;
   input.principals = profile->principals;
   input.from_day = from_day;
   input.to_day = to_day;
-  input.days = activity::daily_scores(
-      CV_TRY(store_.activity_days(profile->principals, from_day, to_day)), from_day, to_day,
-      rules_.daily_cap_milli(), rules_.service_daily_cap_milli());
+  input.days = std::move(range.days);
   input.events = CV_TRY(store_.activity_events(profile->principals, from_day, to_day));
   const json::object attestation = activity::make_attestation(input, key_, clock_.now());
   auto verified = activity::verify_attestation(json::serialize(attestation), key_.public_pem());

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "activity/daily_scores.h"
 #include "activity/scoring_rules.h"
 #include "console/activity_reports.h"
 #include "core/clock.h"
@@ -36,9 +37,17 @@ class StoredActivityReports final : public console::ActivityReports {
  private:
   Result<meta::ActivityProfile> visible_profile(const console::ActivityViewer& viewer,
                                                 std::string_view name);
-  // The ActivitySummary document of [from_day, to_day].
-  Result<boost::json::object> summary(const meta::ActivityProfile& profile, int64_t from_day,
-                                      int64_t to_day);
+  // A profile's per-day, per-service sums over [from_day, to_day] (one read of the store)
+  // and its capped daily scores.
+  struct Range {
+    int64_t from_day = 0;
+    int64_t to_day = 0;
+    std::vector<meta::ActivityDayService> sums;
+    std::vector<activity::DayScore> days;
+  };
+  Result<Range> load_range(const meta::ActivityProfile& profile, int64_t from_day, int64_t to_day);
+  // The ActivitySummary document of a range.
+  boost::json::object summary(const meta::ActivityProfile& profile, const Range& range) const;
 
   meta::MetaStore& store_;
   const Clock& clock_;
