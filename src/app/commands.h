@@ -24,6 +24,19 @@ int admin_key_delete(const Config& config, const std::string& access_key);
 // rewriting object bodies (app/master_key_rotation.h). Refuses while a server runs.
 int admin_key_rotate_master(const Config& config);
 
+// Access control (admin_access_command.cc). public_access_block: verb "get", "put" (the
+// account's block becomes `settings`) or "delete"; prints the account's block as JSON.
+int admin_public_access_block(const Config& config, const std::string& verb,
+                              const vault::PublicAccessBlock& settings);
+struct PolicySimulation {
+  std::string user;  // empty: an anonymous caller
+  std::string action;
+  std::string resource;
+  std::vector<std::string> context;  // KEY=VALUE
+};
+// Prints the decision with the statement that made it; exit code 0 allowed, 3 denied.
+int admin_policy_simulate(const Config& config, const PolicySimulation& simulation);
+
 // Storage administration (admin_storage_command.cc). lifecycle_run runs one lifecycle pass
 // as of now + days_ahead lifecycle days and prints its report as JSON; usage prints objects
 // and bytes per bucket and storage class; events prints outbox events after a sequence

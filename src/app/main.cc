@@ -135,6 +135,58 @@ int main(int argc, char** argv) {
     }
   });
 
+  // Access control: the account's public access block, and policy decisions explained.
+  auto* block = admin->add_subcommand("public-access-block",
+                                      "the account's Block Public Access settings")
+                    ->fallthrough();
+  block->require_subcommand(1);
+  cv::vault::PublicAccessBlock block_settings;
+  std::string block_verb;
+  block->add_subcommand("get", "print the account's settings (null: none set)")
+      ->fallthrough()
+      ->callback([&] { block_verb = "get"; });
+  auto* block_put =
+      block->add_subcommand("put", "set the account's settings (each flag true or false)")
+          ->fallthrough();
+  block_put->add_option("--block-public-acls", block_settings.block_public_acls)->required();
+  block_put->add_option("--ignore-public-acls", block_settings.ignore_public_acls)->required();
+  block_put->add_option("--block-public-policy", block_settings.block_public_policy)->required();
+  block_put->add_option("--restrict-public-buckets", block_settings.restrict_public_buckets)
+      ->required();
+  block_put->callback([&] { block_verb = "put"; });
+  block->add_subcommand("delete", "remove the account's settings (S3's default: none)")
+      ->fallthrough()
+      ->callback([&] { block_verb = "delete"; });
+  block->final_callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_public_access_block(*config, block_verb, block_settings);
+    } else {
+      exit_code = 2;
+    }
+  });
+  auto* access_policy = admin->add_subcommand("policy", "access policies")->fallthrough();
+  access_policy->require_subcommand(1);
+  auto* simulate =
+      access_policy
+          ->add_subcommand("simulate",
+                           "explain whether a user may do an action on a resource (exit code 0: "
+                           "allowed, 3: denied)")
+          ->fallthrough();
+  cv::app::PolicySimulation simulation;
+  simulate->add_option("--user", simulation.user, "the user (default: an anonymous caller)");
+  simulate->add_option("--action", simulation.action, "an S3 action: s3:GetObject")->required();
+  simulate->add_option("--resource", simulation.resource, "arn:aws:s3:::BUCKET[/KEY]")
+      ->required();
+  simulate->add_option("--context", simulation.context,
+                       "a condition key's value, KEY=VALUE (repeatable): aws:SourceIp=10.0.0.1");
+  simulate->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_policy_simulate(*config, simulation);
+    } else {
+      exit_code = 2;
+    }
+  });
+
   // Storage administration: lifecycle passes, usage, events.
   auto* lifecycle = admin->add_subcommand("lifecycle", "lifecycle rules")->fallthrough();
   lifecycle->require_subcommand(1);

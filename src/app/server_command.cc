@@ -37,6 +37,7 @@
 #include "console/asset_server.h"
 #include "console/console_api.h"
 #include "http/server.h"
+#include "iam/caller_directory.h"
 #include "iam/user_directory.h"
 #include "s3/s3_api.h"
 #include "vault/vault.h"
@@ -163,22 +164,29 @@ int run_server(const Config& configured) {
   audit::AuditSink* audit_sink = trail ? &trail->sink() : nullptr;
   audit::CaptureOptions audit_capture;
   if (audit_sink != nullptr) {
-    auto account_id = trail_account_id(config);
-    if (!account_id) {
-      std::fprintf(stderr, "cloudvault: %s\n", account_id.error().message.c_str());
+    auto trail_account = trail_account_id(config);
+    if (!trail_account) {
+      std::fprintf(stderr, "cloudvault: %s\n", trail_account.error().message.c_str());
       return 1;
     }
-    audit_capture = {audit_sink, *account_id, config.trail.bucket};
+    audit_capture = {audit_sink, *trail_account, config.trail.bucket};
   }
 
   OwnerNames owners(users);
+  auto account_id = trail_account_id(config);
+  if (!account_id) {
+    std::fprintf(stderr, "cloudvault: %s\n", account_id.error().message.c_str());
+    return 1;
+  }
+  iam::CallerDirectory callers(*account_id);
   s3::S3Options s3_options;
   s3_options.region = config.region;
+  s3_options.account_id = *account_id;
   s3_options.domain = config.domain;
   s3_options.notification_targets = &target_names;
   s3_options.replication_remotes = &remote_names;
   s3_options.audit = audit_capture;
-  s3::S3Api s3_api(vault, users, owners, clock, s3_options);
+  s3::S3Api s3_api(vault, users, owners, callers, clock, s3_options);
   if (VIPS_INIT("cloudvault") != 0) {
     std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");
     return 1;

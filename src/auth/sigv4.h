@@ -35,7 +35,18 @@ struct Identity {
   std::string access_key_id;
   std::string user_name;  // the key owner's, from Credentials (for the audit trail)
   bool is_root = false;
+  // Temporary (STS) credentials: set for every session; the role fields for a role session.
+  bool session = false;
+  int64_t session_expires_ns = 0;
+  std::string role_name;
+  std::string role_id;
+  std::string session_name;
+  std::string session_policy;
   bool presigned = false;
+  // For the s3:signatureversion and s3:authType condition keys: "4" (or "2"), and
+  // "REST-HEADER", "REST-QUERY-STRING" or "POST"; empty for anonymous requests.
+  std::string signature_version;
+  std::string auth_type;
   PayloadKind payload = PayloadKind::kUnsigned;
   std::string payload_sha256;  // lowercase hex, for kSha256
   // For the streaming kinds: what AwsChunkedSource needs to verify chunk signatures.

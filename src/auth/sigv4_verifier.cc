@@ -155,13 +155,39 @@ bool is_streaming(PayloadKind kind) {
          kind == PayloadKind::kStreamingUnsignedTrailer;
 }
 
-Result<Credentials> find_credentials(const Context& ctx, const std::string& access_key_id) {
-  std::optional<Credentials> found = CV_TRY(ctx.credentials.find(access_key_id));
+// Temporary credentials (access key ids "ASIA...") come with their session token, in
+// x-amz-security-token (header-signed) or X-Amz-Security-Token (pre-signed).
+Result<Credentials> find_credentials(const Context& ctx, const Request& request,
+                                     const std::string& access_key_id) {
+  std::optional<Credentials> found;
+  const std::string* token = request.headers.find("x-amz-security-token");
+  if (token == nullptr) token = find_param(request.params, "X-Amz-Security-Token");
+  if (access_key_id.starts_with("ASIA") && token != nullptr) {
+    found = CV_TRY(ctx.credentials.find_session(access_key_id, *token));
+  } else {
+    found = CV_TRY(ctx.credentials.find(access_key_id));
+  }
   if (!found) {
     return fail(ErrorCode::kInvalidAccessKeyId,
                 "The AWS Access Key Id you provided does not exist in our records.");
   }
+  if (found->expires_ns != 0 && to_unix_nanos(ctx.clock.now()) >= found->expires_ns) {
+    return fail(ErrorCode::kExpiredToken, "The provided token has expired.");
+  }
   return std::move(*found);
+}
+
+void take_caller(Credentials& credentials, Identity& identity) {
+  identity.anonymous = false;
+  identity.user_id = std::move(credentials.user_id);
+  identity.user_name = std::move(credentials.user_name);
+  identity.is_root = credentials.is_root;
+  identity.session = credentials.expires_ns != 0;
+  identity.session_expires_ns = credentials.expires_ns;
+  identity.role_name = std::move(credentials.role_name);
+  identity.role_id = std::move(credentials.role_id);
+  identity.session_name = std::move(credentials.session_name);
+  identity.session_policy = std::move(credentials.session_policy);
 }
 
 // Recomputes the signature; returns the signing key when it matches.
@@ -233,6 +259,8 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
   signed_request.signature = parts.signature;
 
   Identity identity;
+  identity.signature_version = "4";
+  identity.auth_type = "REST-HEADER";
   const std::string* content_sha256 = request.headers.find("x-amz-content-sha256");
   if (!content_sha256) {
     return fail(ErrorCode::kInvalidRequest,
@@ -255,15 +283,13 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
   }
   signed_request.amz_date = std::move(amz_date);
 
-  Credentials credentials = CV_TRY(find_credentials(ctx, signed_request.credential.access_key_id));
+  Credentials credentials =
+      CV_TRY(find_credentials(ctx, request, signed_request.credential.access_key_id));
   std::string signing_key =
       CV_TRY(check_signature(ctx, request, signed_request, credentials.secret_key));
 
-  identity.anonymous = false;
-  identity.user_id = std::move(credentials.user_id);
+  take_caller(credentials, identity);
   identity.access_key_id = std::move(signed_request.credential.access_key_id);
-  identity.user_name = std::move(credentials.user_name);
-  identity.is_root = credentials.is_root;
   if (is_streaming(identity.payload)) {
     identity.seed_signature = to_lower(parts.signature);
     identity.signing_key = std::move(signing_key);
@@ -341,17 +367,17 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
     return fail(ErrorCode::kAccessDenied, "Request has expired");
   }
 
-  Credentials credentials = CV_TRY(find_credentials(ctx, signed_request.credential.access_key_id));
+  Credentials credentials =
+      CV_TRY(find_credentials(ctx, request, signed_request.credential.access_key_id));
   CV_TRY(check_signature(ctx, request, signed_request, credentials.secret_key));
 
   Identity identity;
-  identity.anonymous = false;
   identity.presigned = true;
+  identity.signature_version = "4";
+  identity.auth_type = "REST-QUERY-STRING";
   identity.payload = PayloadKind::kUnsigned;
-  identity.user_id = std::move(credentials.user_id);
+  take_caller(credentials, identity);
   identity.access_key_id = std::move(signed_request.credential.access_key_id);
-  identity.user_name = std::move(credentials.user_name);
-  identity.is_root = credentials.is_root;
   return identity;
 }
 

@@ -131,6 +131,13 @@ constexpr std::array kCodes = {
              "The replication configuration was not found"},
     CodeInfo{ErrorCode::kInvalidBucketState, "InvalidBucketState", 409,
              "The request is not valid with the current state of the bucket."},
+    CodeInfo{ErrorCode::kNoSuchBucketPolicy, "NoSuchBucketPolicy", 404,
+             "The bucket policy does not exist"},
+    CodeInfo{ErrorCode::kNoSuchPublicAccessBlockConfiguration,
+             "NoSuchPublicAccessBlockConfiguration", 404,
+             "The public access block configuration was not found"},
+    CodeInfo{ErrorCode::kInvalidToken, "InvalidToken", 400,
+             "The provided token is malformed or otherwise invalid."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

@@ -74,6 +74,9 @@ enum class ErrorCode {
   kObjectAlreadyInActiveTierError,
   kReplicationConfigurationNotFoundError,
   kInvalidBucketState,
+  kNoSuchBucketPolicy,
+  kNoSuchPublicAccessBlockConfiguration,
+  kInvalidToken,
 };
 
 struct Error {

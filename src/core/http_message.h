@@ -52,6 +52,7 @@ struct Request {
   // valid until the handler returns. read() blocks the calling worker thread.
   ByteSource* body = nullptr;
   std::string remote_address;  // the client's IP address, without a port
+  bool secure = false;         // arrived over TLS (aws:SecureTransport)
   std::string request_id;      // x-amz-request-id given to the response
   // When the request's first byte arrived: nanoseconds since the Unix epoch (wall clock);
   // 0 when the caller did not set it (tests that call a handler directly).

@@ -49,7 +49,8 @@ class MetaStore {
   virtual Result<std::vector<AccessKey>> list_access_keys(std::string_view user_id) = 0;
   virtual Status delete_access_key(std::string_view access_key_id) = 0;  // kInvalidAccessKeyId
 
-  // Buckets. create_bucket fails with BucketAlreadyOwnedByYou when the same owner holds the
+  // Buckets. create_bucket writes the bucket and its initial `configs` in one transaction; it
+  // fails with BucketAlreadyOwnedByYou when the same owner holds the
   // name, BucketAlreadyExists when another does. delete_bucket fails with BucketNotEmpty
   // while any object version or multipart upload remains, NoSuchBucket when absent, and
   // removes the bucket's configuration documents with it.
@@ -73,6 +74,12 @@ class MetaStore {
   virtual Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
                                                                std::string_view kind) = 0;
   virtual Status delete_bucket_config(std::string_view bucket, std::string_view kind) = 0;
+
+  // Account-wide configuration documents by kind ("public-access-block"): opaque text, one
+  // per kind. get answers nullopt when absent; delete of an absent kind succeeds.
+  virtual Status put_account_config(std::string_view kind, std::string_view document) = 0;
+  virtual Result<std::optional<std::string>> get_account_config(std::string_view kind) = 0;
+  virtual Status delete_account_config(std::string_view kind) = 0;
 
   // Objects. Every key has an ordered history of versions (oldest to newest by when each
   // was written, whatever its id) and, while it has any, exactly one current version: the

@@ -43,6 +43,9 @@ struct Bucket {
   std::string owner_id;
   std::string region;
   int64_t created_ns = 0;
+  // Configuration documents (kind, document) create_bucket writes with the bucket in one
+  // transaction (the public access block every new bucket starts with). Reads leave it empty.
+  StringPairs configs;
 };
 
 // A contiguous piece of an object's body stored as one blob (one per multipart part).

@@ -7,8 +7,12 @@
 
 namespace cv::s3 {
 
+// A user governed by policies (an IAM user allowed s3:ListAllMyBuckets) sees every bucket of
+// the account, as on AWS; root and tenant users see the buckets they own.
 Result<Response> list_buckets(const Services& services, Call& call) {
-  const auto buckets = CV_TRY(services.vault.list_buckets(call.identity.user_id));
+  const bool whole_account = call.caller && !call.caller->tenant && !call.identity.is_root;
+  const auto buckets = CV_TRY(whole_account ? services.vault.all_buckets()
+                                            : services.vault.list_buckets(call.identity.user_id));
   XmlWriter xml("ListAllMyBucketsResult");
   auto owner = xml.root().append_child("Owner");
   add_text(owner, "ID", call.identity.user_id);

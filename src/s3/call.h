@@ -6,6 +6,7 @@
 #include "auth/sigv4.h"
 #include "core/clock.h"
 #include "core/http_message.h"
+#include "iam/caller_policies.h"
 #include "s3/operation.h"
 #include "s3/owner_directory.h"
 #include "s3/s3_api.h"
@@ -13,18 +14,27 @@
 
 namespace cv::s3 {
 
+class Authorizer;
+
 struct Services {
   vault::Vault& vault;
   auth::CredentialStore& credentials;
   OwnerDirectory& owners;
   const Clock& clock;
   const S3Options& options;
+  const Authorizer& authorizer;
 };
 
 struct Call {
   Request& request;
   Route route;
   auth::Identity identity;
+  // Filled by the authorizer on first use: the caller's policies (null while not loaded or
+  // anonymous), the request's condition keys, and why a check refused the request (for the
+  // log and the audit trail; the client sees only AccessDenied).
+  std::shared_ptr<const iam::CallerPolicies> caller;
+  std::optional<policy::ConditionKeys> condition_keys;
+  std::string denial;
 
   // Who makes this request's changes, for their outbox events.
   vault::ChangeOrigin origin() const {
@@ -95,6 +105,14 @@ Result<Response> delete_bucket_lifecycle(const Services&, Call&);
 Result<Response> put_bucket_replication(const Services&, Call&);
 Result<Response> get_bucket_replication(const Services&, Call&);
 Result<Response> delete_bucket_replication(const Services&, Call&);
+// Bucket policy (bucket_policy.cc) and public access block (public_access_block.cc).
+Result<Response> put_bucket_policy(const Services&, Call&);
+Result<Response> get_bucket_policy(const Services&, Call&);
+Result<Response> delete_bucket_policy(const Services&, Call&);
+Result<Response> get_bucket_policy_status(const Services&, Call&);
+Result<Response> put_public_access_block(const Services&, Call&);
+Result<Response> get_public_access_block(const Services&, Call&);
+Result<Response> delete_public_access_block(const Services&, Call&);
 
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.

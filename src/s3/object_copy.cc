@@ -1,6 +1,8 @@
 // CopyObject and UploadPartCopy: server-side copies from x-amz-copy-source.
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "s3/access_checks.h"
+#include "s3/authorizer.h"
 #include "s3/call.h"
 #include "s3/conditions.h"
 #include "s3/encryption_headers.h"
@@ -12,10 +14,11 @@ namespace cv::s3 {
 namespace {
 
 // Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, optional
-// "?versionId=..."), checks the requester owns the source bucket, the copy-source
+// "?versionId=..."), checks the caller may read the source (s3:GetObject, or
+// s3:GetObjectVersion for a named version), the copy-source
 // conditions and the source's SSE-C key (x-amz-copy-source-server-side-encryption-customer-*,
 // returned in `source_key`), and loads the source version.
-Result<meta::ObjectVersion> load_copy_source(const Services& services, const Call& call,
+Result<meta::ObjectVersion> load_copy_source(const Services& services, Call& call,
                                              std::optional<vault::CustomerKey>& source_key) {
   source_key = CV_TRY(customer_key(call.request.headers, KeyHeaders::kCopySource, false));
   std::string_view header = call.request.headers.get("x-amz-copy-source");
@@ -37,10 +40,8 @@ Result<meta::ObjectVersion> load_copy_source(const Services& services, const Cal
   }
   const std::string bucket(path.substr(0, slash));
   const std::string key(path.substr(slash + 1));
-  const auto source_bucket = CV_TRY(services.vault.get_bucket(bucket));
-  if (source_bucket.owner_id != call.identity.user_id) {
-    return fail(ErrorCode::kAccessDenied, "Access Denied", bucket);
-  }
+  CV_TRY(services.authorizer.authorize(
+      call, object_check(version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion", bucket, key)));
   auto object = CV_TRY(services.vault.get_object(bucket, key, version_id));
   CV_TRY(vault::Vault::check_readable(object));
   CV_TRY(services.vault.check_customer_key(object, source_key ? &*source_key : nullptr));

@@ -1,4 +1,6 @@
 // DeleteObject and DeleteObjects.
+#include "s3/access_checks.h"
+#include "s3/authorizer.h"
 #include "s3/call.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
@@ -19,6 +21,7 @@ Result<Response> delete_object(const Services& services, Call& call) {
 }
 
 Result<Response> delete_objects(const Services& services, Call& call) {
+  CV_TRY(services.vault.get_bucket(call.route.bucket));
   const std::string body =
       CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
                                    IntegrityHeader::kRequired));
@@ -40,8 +43,13 @@ Result<Response> delete_objects(const Services& services, Call& call) {
 
   XmlWriter xml("DeleteResult");
   for (const auto& target : targets) {
-    auto outcome = services.vault.delete_object(call.route.bucket, target.key, target.version_id,
-                                                call.origin());
+    // Each key is authorized on its own, as on S3: a denied key is an <Error> entry.
+    const auto allowed = services.authorizer.authorize(
+        call, object_check(target.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion",
+                           call.route.bucket, target.key));
+    auto outcome = allowed ? services.vault.delete_object(call.route.bucket, target.key,
+                                                          target.version_id, call.origin())
+                           : Result<meta::DeleteOutcome>(fail(allowed.error()));
     if (outcome) {
       if (quiet) continue;
       auto deleted = xml.root().append_child("Deleted");

@@ -58,12 +58,23 @@ enum class Operation {
   kPutBucketReplication,
   kGetBucketReplication,
   kDeleteBucketReplication,
+  // Bucket policy and public access block (bucket_policy.cc, public_access_block.cc).
+  kPutBucketPolicy,
+  kGetBucketPolicy,
+  kDeleteBucketPolicy,
+  kGetBucketPolicyStatus,
+  kPutPublicAccessBlock,
+  kGetPublicAccessBlock,
+  kDeletePublicAccessBlock,
 };
 
+// Who may reach the authorizer (s3/authorizer.h), which then decides by policy.
 enum class Access {
-  kAnonymous,      // no credentials needed (CORS preflight; POST carries its own policy)
-  kAuthenticated,  // any valid user (ListBuckets, CreateBucket)
-  kBucketOwner,    // the bucket's owner only
+  kAnonymous,      // not checked before the handler (CORS preflight; a POST form carries its
+                   // own signature and is authorized once its fields are read)
+  kAuthenticated,  // valid credentials needed (ListBuckets, CreateBucket)
+  kBucketOwner,    // a bucket's operation: the owner, or whoever the policies and ACLs allow
+                   // (anonymous callers included)
 };
 
 struct Route {

@@ -2,6 +2,8 @@
 #include "auth/post_policy.h"
 #include "auth/sigv4.h"
 #include "core/encoding.h"
+#include "s3/access_checks.h"
+#include "s3/authorizer.h"
 #include "s3/call.h"
 #include "s3/encryption_headers.h"
 #include "s3/form_data.h"
@@ -72,10 +74,8 @@ Result<Response> post_object(const Services& services, Call& call) {
   call.identity.access_key_id = grant.access_key_id;
   call.identity.user_name = grant.user_name;
   call.identity.is_root = grant.is_root;
-  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
-  if (bucket.owner_id != grant.user_id) {
-    return fail(ErrorCode::kAccessDenied, "Access Denied", call.route.bucket);
-  }
+  call.identity.signature_version = "4";
+  call.identity.auth_type = "POST";
   const std::string* key_field = field(fields, "key");
   if (!key_field) {
     return fail(ErrorCode::kInvalidArgument, "Bucket POST must contain a field named 'key'.");
@@ -84,6 +84,7 @@ Result<Response> post_object(const Services& services, Call& call) {
   if (const size_t at = key.find("${filename}"); at != std::string::npos) {
     key.replace(at, 11, file->filename.value_or(""));
   }
+  CV_TRY(services.authorizer.authorize(call, object_check("s3:PutObject", call.route.bucket, key)));
   const Headers field_headers = headers_from_fields(fields, *file);
   auto attributes = CV_TRY(attributes_from_headers(field_headers));
   auto encryption = CV_TRY(encryption_request(field_headers));

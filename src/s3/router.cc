@@ -23,9 +23,6 @@ constexpr std::array kUnimplementedSubresources = {
     "notification",
     "object-lock",
     "ownershipControls",
-    "policy",
-    "policyStatus",
-    "publicAccessBlock",
     "replication",
     "requestPayment",
     "retention",
@@ -77,7 +74,23 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "versions")) {
       return make(Operation::kListObjectVersions, Access::kBucketOwner, "ListObjectVersions");
     }
+    if (has(p, "policy")) {
+      return make(Operation::kGetBucketPolicy, Access::kBucketOwner, "GetBucketPolicy");
+    }
+    if (has(p, "policyStatus")) {
+      return make(Operation::kGetBucketPolicyStatus, Access::kBucketOwner,
+                  "GetBucketPolicyStatus");
+    }
+    if (has(p, "publicAccessBlock")) {
+      return make(Operation::kGetPublicAccessBlock, Access::kBucketOwner, "GetPublicAccessBlock");
+    }
   } else if (m == "PUT") {
+    if (has(p, "policy")) {
+      return make(Operation::kPutBucketPolicy, Access::kBucketOwner, "PutBucketPolicy");
+    }
+    if (has(p, "publicAccessBlock")) {
+      return make(Operation::kPutPublicAccessBlock, Access::kBucketOwner, "PutPublicAccessBlock");
+    }
     if (has(p, "cors"))
       return make(Operation::kPutBucketCors, Access::kBucketOwner, "PutBucketCors");
     if (has(p, "encryption")) {
@@ -98,6 +111,13 @@ Result<Route> route_bucket(const Request& request) {
       return make(Operation::kPutBucketVersioning, Access::kBucketOwner, "PutBucketVersioning");
     }
   } else if (m == "DELETE") {
+    if (has(p, "policy")) {
+      return make(Operation::kDeleteBucketPolicy, Access::kBucketOwner, "DeleteBucketPolicy");
+    }
+    if (has(p, "publicAccessBlock")) {
+      return make(Operation::kDeletePublicAccessBlock, Access::kBucketOwner,
+                  "DeletePublicAccessBlock");
+    }
     if (has(p, "cors")) {
       return make(Operation::kDeleteBucketCors, Access::kBucketOwner, "DeleteBucketCors");
     }

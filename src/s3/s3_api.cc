@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "core/clock.h"
+#include "s3/access_checks.h"
+#include "s3/authorizer.h"
 #include "s3/call.h"
 #include "s3/error_response.h"
 #include "s3/request_audit.h"
@@ -100,6 +102,20 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_replication;
     case Operation::kDeleteBucketReplication:
       return delete_bucket_replication;
+    case Operation::kPutBucketPolicy:
+      return put_bucket_policy;
+    case Operation::kGetBucketPolicy:
+      return get_bucket_policy;
+    case Operation::kDeleteBucketPolicy:
+      return delete_bucket_policy;
+    case Operation::kGetBucketPolicyStatus:
+      return get_bucket_policy_status;
+    case Operation::kPutPublicAccessBlock:
+      return put_public_access_block;
+    case Operation::kGetPublicAccessBlock:
+      return get_public_access_block;
+    case Operation::kDeletePublicAccessBlock:
+      return delete_public_access_block;
   }
   return nullptr;
 }
@@ -108,26 +124,37 @@ OperationHandler handler_for(Operation operation) {
 
 struct S3Api::Impl {
   Impl(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
-       const Clock& clock, S3Options opts)
+       iam::CallerPolicySource& callers, const Clock& clock, S3Options opts)
       : options(std::move(opts)),
         verifier(credentials, clock, auth::VerifierOptions{.region = options.region}),
-        services{vault, credentials, owners, clock, options},
+        authorizer(vault, callers, clock, options.account_id),
+        services{vault, credentials, owners, clock, options, authorizer},
         routing{options.domain} {}
 
-  // Authenticates and authorizes; the bucket check loads the bucket once.
+  // Authenticates, then asks the authorizer for every permission the route needs.
   Status admit(Call& call) {
     if (call.route.access == Access::kAnonymous) return {};
     call.identity = CV_TRY(verifier.verify(call.request));
-    if (call.identity.anonymous) {
-      return fail(ErrorCode::kAccessDenied, "Access Denied (anonymous access is blocked)");
+    if (call.identity.anonymous && call.route.access == Access::kAuthenticated) {
+      return fail(ErrorCode::kAccessDenied, "Access Denied");
     }
-    if (call.route.access == Access::kBucketOwner) {
-      const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
-      if (bucket.owner_id != call.identity.user_id) {
-        return fail(ErrorCode::kAccessDenied, "Access Denied", call.route.bucket);
-      }
+    for (const AccessCheck& check : access_checks(call.route, call.request)) {
+      CV_TRY(authorizer.authorize(call, check));
     }
     return {};
+  }
+
+  // S3 tells a caller that a key does not exist only when it may list the bucket
+  // (s3:ListBucket); anyone else gets AccessDenied, as for a key it may not read.
+  void hide_missing_key(Call& call, Error& error) const {
+    if (error.code != ErrorCode::kNoSuchKey) return;
+    if (call.route.operation != Operation::kGetObject &&
+        call.route.operation != Operation::kHeadObject) {
+      return;
+    }
+    const AccessCheck list{"s3:ListBucket", call.route.bucket, {}, bucket_arn(call.route.bucket),
+                           false};
+    if (auto allowed = authorizer.authorize(call, list); !allowed) error = allowed.error();
   }
 
   // An error response; failures on our side are logged with the request id the client sees.
@@ -171,7 +198,14 @@ struct S3Api::Impl {
       describe_request_caller(request, call.identity,
                               call.route.operation == Operation::kPostObject, *record);
     }
-    if (!response) return refuse(response.error(), request, call.route.name, record);
+    if (!response) {
+      if (record && !call.denial.empty()) {
+        describe_error(*record, response.error());
+        record->error_message += ": " + call.denial;  // the client sees only "Access Denied"
+        return error_response(response.error(), request);
+      }
+      return refuse(response.error(), request, call.route.name, record);
+    }
     if (record) describe_response(*record, *response);
     return std::move(*response);
   }
@@ -181,7 +215,12 @@ struct S3Api::Impl {
     CV_TRY(admit(call));
     const OperationHandler handler = handler_for(call.route.operation);
     if (handler == nullptr) return fail(ErrorCode::kNotImplemented);
-    auto response = CV_TRY(handler(services, call));
+    auto handled = handler(services, call);
+    if (!handled) {
+      hide_missing_key(call, handled.error());
+      return fail(std::move(handled).error());
+    }
+    auto response = std::move(*handled);
     if (call.request.headers.contains("origin") && !call.route.bucket.empty() &&
         call.route.operation != Operation::kPreflight) {
       apply_cors(services, call, response);
@@ -198,13 +237,15 @@ struct S3Api::Impl {
 
   S3Options options;
   auth::SigV4Verifier verifier;
+  Authorizer authorizer;
   Services services;
   RoutingOptions routing;
 };
 
 S3Api::S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
-             const Clock& clock, S3Options options)
-    : impl_(std::make_unique<Impl>(vault, credentials, owners, clock, std::move(options))) {}
+             iam::CallerPolicySource& callers, const Clock& clock, S3Options options)
+    : impl_(std::make_unique<Impl>(vault, credentials, owners, callers, clock,
+                                   std::move(options))) {}
 
 S3Api::~S3Api() = default;
 

@@ -10,6 +10,7 @@
 #include "auth/sigv4.h"
 #include "core/clock.h"
 #include "core/http_message.h"
+#include "iam/caller_policies.h"
 #include "s3/owner_directory.h"
 #include "vault/vault.h"
 
@@ -21,6 +22,7 @@ struct S3Options {
   // request skips destination validation).
   const vault::NotificationTargetCatalog* notification_targets = nullptr;
   std::string region = "us-east-1";
+  std::string account_id;             // the account policies name ("123456789012")
   std::string domain;                 // virtual-hosted-style base domain; empty: path only
   size_t max_xml_body = 1024 * 1024;  // request XML documents larger than this are refused
   // The remote S3 endpoints replication rules may name (<Account>); not owned, must outlive
@@ -37,8 +39,9 @@ struct S3Options {
 // sends it must call that (http::Server does).
 class S3Api final : public RequestHandler {
  public:
+  // Every reference must outlive the S3Api.
   S3Api(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
-        const Clock& clock, S3Options options);
+        iam::CallerPolicySource& callers, const Clock& clock, S3Options options);
   ~S3Api() override;
   Response handle(Request& request) override;
 

@@ -27,6 +27,7 @@
 #include "vault/notification_config.h"
 #include "vault/backup_receipts.h"
 #include "vault/replication_config.h"
+#include "vault/bucket_access.h"
 #include "vault/storage_class.h"
 
 namespace cv::vault {
@@ -47,6 +48,9 @@ struct VaultOptions {
   // `other_changes_interval` and drops every cached bucket fact when it answers a new value.
   std::function<uint64_t()> other_changes;
   std::chrono::milliseconds other_changes_interval{100};
+  // Whether a new bucket starts with all four public access block settings on (S3's default
+  // since 2023; config [access] block_public_access_default).
+  bool block_public_access_default = true;
 };
 
 // A bucket's versioning state. A bucket that was never configured is kUnversioned; once
@@ -122,6 +126,8 @@ class Vault {
   const VaultOptions& options() const { return options_; }
 
   // Buckets. create_bucket validates the name (InvalidBucketName).
+  // The bucket starts with every public access block setting on when
+  // options.block_public_access_default says so (written with it, one transaction).
   Status create_bucket(std::string_view name, std::string_view owner_id);
   Result<meta::Bucket> get_bucket(std::string_view name);  // NoSuchBucket
   Result<std::vector<meta::Bucket>> list_buckets(std::string_view owner_id);
@@ -135,6 +141,25 @@ class Vault {
   // suspending fails with InvalidBucketState while the bucket has a replication configuration.
   Result<Versioning> versioning(std::string_view bucket);
   Status set_versioning(std::string_view bucket, Versioning state);
+
+  // Access control (vault_access.cc; model in bucket_access.h). bucket_access answers the
+  // bucket, its parsed policy and its public access block, loaded once and cached as one
+  // entry (exact like the lifecycle cache). All fail with NoSuchBucket when the bucket does
+  // not exist.
+  Result<std::shared_ptr<const BucketAccess>> bucket_access(std::string_view bucket);
+  // Validates the document (MalformedPolicy with the reason), refuses a public policy while
+  // BlockPublicPolicy is in force for the bucket (AccessDenied), then replaces the policy.
+  Status put_bucket_policy(std::string_view bucket, std::string_view document);
+  // The policy as it was given; NoSuchBucketPolicy when there is none.
+  Result<std::string> bucket_policy(std::string_view bucket);
+  Status delete_bucket_policy(std::string_view bucket);  // no error when there was none
+  Status put_public_access_block(std::string_view bucket, const PublicAccessBlock& block);
+  Status delete_public_access_block(std::string_view bucket);  // no error when none
+  // The account-wide block (nullopt: none, S3's default), cached; nullopt removes it.
+  Result<std::optional<PublicAccessBlock>> account_public_access_block();
+  Status set_account_public_access_block(const std::optional<PublicAccessBlock>& block);
+  // What is in force for a bucket: its block combined with the account's.
+  Result<PublicAccessBlock> public_access_in_force(const BucketAccess& access);
 
   // Event notification configuration (vault_notification_config.cc; model, validation and
   // matching in notification_config.h). put_notification_config validates (InvalidArgument,
@@ -444,6 +469,19 @@ class Vault {
   };
   std::map<std::string, CachedNotification, std::less<>> notification_cache_;
   void forget_notification(std::string_view bucket);
+  // Access state by bucket (bucket_access), and the account's public access block, kept
+  // exact like lifecycle_cache_.
+  struct CachedAccess {
+    uint64_t cache_changes = 0;
+    std::shared_ptr<const BucketAccess> access;
+  };
+  std::map<std::string, CachedAccess, std::less<>> access_cache_;
+  struct CachedAccountBlock {
+    uint64_t cache_changes = UINT64_MAX;  // never: nothing cached yet
+    std::optional<PublicAccessBlock> block;
+  };
+  CachedAccountBlock account_block_cache_;
+  void forget_access(std::string_view bucket);
 };
 
 // S3 bucket naming rules (3-63 chars, lowercase letters, digits, '.', '-', no IP address

@@ -20,6 +20,10 @@ Status Vault::create_bucket(std::string_view name, std::string_view owner_id) {
   bucket.owner_id = owner_id;
   bucket.region = options_.region;
   bucket.created_ns = to_unix_nanos(clock_.now());
+  if (options_.block_public_access_default) {
+    bucket.configs.emplace_back(std::string(kPublicAccessBlockConfig),
+                                to_json(PublicAccessBlock::all_on()));
+  }
   return meta_.create_bucket(bucket);
 }
 
@@ -45,6 +49,7 @@ void Vault::follow_other_changes() {
   lifecycle_cache_.clear();
   replication_cache_.clear();
   notification_cache_.clear();
+  access_cache_.clear();
 }
 
 Result<meta::Bucket> Vault::get_bucket(std::string_view name) {

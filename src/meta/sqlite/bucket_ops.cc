@@ -37,7 +37,11 @@ Status insert_bucket(Connection& db, const Bucket& bucket) {
       .bind_text(2, bucket.owner_id)
       .bind_text(3, bucket.region)
       .bind_int(4, bucket.created_ns);
-  return stmt.run();
+  CV_TRY(stmt.run());
+  for (const auto& [kind, document] : bucket.configs) {
+    CV_TRY(write_bucket_config(db, bucket.name, kind, document));
+  }
+  return {};
 }
 
 Result<std::optional<Bucket>> read_bucket(Connection& db, std::string_view name) {
@@ -121,6 +125,27 @@ Status remove_bucket_config(Connection& db, std::string_view bucket, std::string
   CV_TRY(require_bucket(db, bucket));
   auto stmt = CV_TRY(db.prepare("DELETE FROM bucket_configs WHERE bucket = ?1 AND kind = ?2"));
   stmt.bind_text(1, bucket).bind_text(2, kind);
+  return stmt.run();
+}
+
+Status write_account_config(Connection& db, std::string_view kind, std::string_view document) {
+  auto stmt = CV_TRY(db.prepare(
+      "INSERT INTO account_configs(kind, document) VALUES(?1, ?2) "
+      "ON CONFLICT(kind) DO UPDATE SET document = excluded.document"));
+  stmt.bind_text(1, kind).bind_text(2, document);
+  return stmt.run();
+}
+
+Result<std::optional<std::string>> read_account_config(Connection& db, std::string_view kind) {
+  auto stmt = CV_TRY(db.prepare("SELECT document FROM account_configs WHERE kind = ?1"));
+  stmt.bind_text(1, kind);
+  if (!CV_TRY(stmt.step())) return std::nullopt;
+  return std::optional<std::string>(stmt.column_string(0));
+}
+
+Status remove_account_config(Connection& db, std::string_view kind) {
+  auto stmt = CV_TRY(db.prepare("DELETE FROM account_configs WHERE kind = ?1"));
+  stmt.bind_text(1, kind);
   return stmt.run();
 }
 

@@ -30,4 +30,8 @@ Result<std::optional<std::string>> read_bucket_config(Connection& db, std::strin
                                                       std::string_view kind);
 Status remove_bucket_config(Connection& db, std::string_view bucket, std::string_view kind);
 
+Status write_account_config(Connection& db, std::string_view kind, std::string_view document);
+Result<std::optional<std::string>> read_account_config(Connection& db, std::string_view kind);
+Status remove_account_config(Connection& db, std::string_view kind);
+
 }  // namespace cv::meta::sqlite

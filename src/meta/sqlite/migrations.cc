@@ -373,9 +373,18 @@ CREATE TABLE trail_chain(
 );
 )sql";
 
+// Version 13: account-wide configuration documents (the account's public access block),
+// one per kind, opaque text like bucket_configs.
+constexpr const char kSchemaV13[] = R"sql(
+CREATE TABLE account_configs(
+  kind TEXT PRIMARY KEY,
+  document TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
+    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {13, kSchemaV13},
 };
 
 }  // namespace

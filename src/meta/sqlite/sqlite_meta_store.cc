@@ -100,6 +100,15 @@ class SqliteMetaStore final : public MetaStore {
   Status delete_bucket_config(std::string_view bucket, std::string_view kind) override {
     return write([&](Connection& db) { return sqlite::remove_bucket_config(db, bucket, kind); });
   }
+  Status put_account_config(std::string_view kind, std::string_view document) override {
+    return write([&](Connection& db) { return sqlite::write_account_config(db, kind, document); });
+  }
+  Result<std::optional<std::string>> get_account_config(std::string_view kind) override {
+    return read([&](Connection& db) { return sqlite::read_account_config(db, kind); });
+  }
+  Status delete_account_config(std::string_view kind) override {
+    return write([&](Connection& db) { return sqlite::remove_account_config(db, kind); });
+  }
 
   using MetaStore::complete_upload;
   using MetaStore::delete_object;

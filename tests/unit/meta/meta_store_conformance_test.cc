@@ -167,6 +167,33 @@ TEST_P(MetaStoreConformance, BucketConfigs) {
   EXPECT_EQ(error_of(store().delete_bucket_config("none", "cors")), ErrorCode::kNoSuchBucket);
 }
 
+TEST_P(MetaStoreConformance, CreateBucketWritesItsInitialConfigsWithIt) {
+  Bucket bucket{"b", "owner", "us-east-1", 1};
+  bucket.configs = {{"public-access-block", "all on"}, {"ownership", "enforced"}};
+  ASSERT_TRUE(store().create_bucket(bucket));
+  EXPECT_EQ(store().get_bucket_config("b", "public-access-block")->value(), "all on");
+  EXPECT_EQ(store().get_bucket_config("b", "ownership")->value(), "enforced");
+  EXPECT_TRUE(store().get_bucket("b")->value().configs.empty());
+  // A refused creation writes none of its configs.
+  Bucket again{"b", "someone-else", "us-east-1", 2};
+  again.configs = {{"public-access-block", "replaced"}};
+  EXPECT_EQ(error_of(store().create_bucket(again)), ErrorCode::kBucketAlreadyExists);
+  EXPECT_EQ(store().get_bucket_config("b", "public-access-block")->value(), "all on");
+}
+
+TEST_P(MetaStoreConformance, AccountConfigsAreOnePerKind) {
+  EXPECT_FALSE(store().get_account_config("public-access-block")->has_value());
+  ASSERT_TRUE(store().put_account_config("public-access-block", "first"));
+  ASSERT_TRUE(store().put_account_config("other", "x"));
+  ASSERT_TRUE(store().put_account_config("public-access-block", "second"));
+  EXPECT_EQ(store().get_account_config("public-access-block")->value(), "second");
+  EXPECT_EQ(store().get_account_config("other")->value(), "x");
+  ASSERT_TRUE(store().delete_account_config("public-access-block"));
+  EXPECT_FALSE(store().get_account_config("public-access-block")->has_value());
+  EXPECT_TRUE(store().delete_account_config("public-access-block"));  // absent: still fine
+  EXPECT_EQ(store().get_account_config("other")->value(), "x");
+}
+
 TEST_P(MetaStoreConformance, BucketUsageCountsCurrentVersions) {
   create_bucket("b");
   create_bucket("other");

@@ -12,6 +12,7 @@
 #include "auth/sigv4.h"
 #include "core/byte_source.h"
 #include "s3/request_audit.h"
+#include "iam/caller_directory.h"
 #include "s3/s3_api.h"
 #include "vault/temp_vault.h"
 
@@ -99,8 +100,9 @@ class S3AuditTest : public ::testing::Test {
   vault::testing::TempVault temp_{clock_};
   auth::testing::KeyTable keys_;
   IdsAsNames owners_;
+  iam::CallerDirectory callers_{std::string(kAccount)};
   audit::testing::CollectingSink sink_;
-  S3Api api_{temp_.vault(), keys_, owners_, clock_,
+  S3Api api_{temp_.vault(), keys_, owners_, callers_, clock_,
              S3Options{.region = "eu-west-1",
                        .audit = {&sink_, std::string(kAccount), std::string(kTrailBucket)}}};
   int requests_ = 0;
@@ -294,7 +296,7 @@ TEST_F(S3AuditTest, DataEventsOfTheTrailBucketAreNotRecordedItsManagementEventsA
 }
 
 TEST_F(S3AuditTest, NoSinkMeansNoCompletionHook) {
-  S3Api quiet{temp_.vault(), keys_, owners_, clock_, S3Options{.region = "eu-west-1"}};
+  S3Api quiet{temp_.vault(), keys_, owners_, callers_, clock_, S3Options{.region = "eu-west-1"}};
   Request list = request("GET", "/", {});
   sign(list, "AKALICE");
   StringSource empty("");

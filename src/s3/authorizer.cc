@@ -1,0 +1,116 @@
+#include "s3/authorizer.h"
+
+#include <spdlog/spdlog.h>
+
+#include "s3/call.h"
+#include "s3/condition_keys.h"
+
+namespace cv::s3 {
+namespace {
+
+bool is_policy_action(std::string_view action) {
+  return action == "s3:GetBucketPolicy" || action == "s3:PutBucketPolicy" ||
+         action == "s3:DeleteBucketPolicy";
+}
+
+bool is_tenant_action(std::string_view action) {
+  return action == "s3:CreateBucket" || action == "s3:ListAllMyBuckets";
+}
+
+policy::Principal anonymous_principal(const std::string& account_id) {
+  policy::Principal principal;
+  principal.anonymous = true;
+  principal.account_id = account_id;
+  return principal;
+}
+
+std::string who(const iam::CallerPolicies* caller) {
+  return caller ? caller->principal.arn : std::string("anonymous");
+}
+
+}  // namespace
+
+Authorizer::Authorizer(vault::Vault& vault, iam::CallerPolicySource& callers, const Clock& clock,
+                       std::string account_id)
+    : vault_(vault), callers_(callers), clock_(clock), account_id_(std::move(account_id)) {}
+
+Result<const iam::CallerPolicies*> Authorizer::caller_of(Call& call) const {
+  if (call.identity.anonymous) return nullptr;
+  if (!call.caller) call.caller = CV_TRY(callers_.policies_for(call.identity));
+  return call.caller.get();
+}
+
+Result<AccessDecision> Authorizer::decide(const iam::CallerPolicies* caller,
+                                          const AccessCheck& check,
+                                          const policy::ConditionKeys& keys) const {
+  policy::PolicySet policies;
+  if (caller) {
+    policies.identity = caller->identity;
+    policies.session = caller->session;
+    policies.has_session = caller->has_session;
+  }
+  std::shared_ptr<const vault::BucketAccess> access;
+  if (!check.bucket.empty() && check.action != "s3:CreateBucket") {
+    access = CV_TRY(vault_.bucket_access(check.bucket));
+    if (access->policy) {
+      // RestrictPublicBuckets: a public policy grants nothing to callers outside the
+      // account, and every anonymous caller is outside it.
+      const bool restricted = caller == nullptr && access->policy_is_public &&
+                              CV_TRY(vault_.public_access_in_force(*access)).restrict_public_buckets;
+      if (!restricted) policies.resource = policy::NamedPolicy{"bucket policy", access->policy};
+    }
+  }
+  const policy::RequestContext context{
+      check.action, check.resource,
+      caller ? caller->principal : anonymous_principal(account_id_), keys};
+  const policy::Decision decision = policy::decide(policies, context);
+  const bool owner = caller && access && !caller->principal.canonical_id.empty() &&
+                     caller->principal.canonical_id == access->bucket.owner_id;
+  const bool root = caller && caller->principal.is_root;
+  if (decision.effect == policy::Effect::kDeny) {
+    if ((owner || root) && is_policy_action(check.action)) {
+      return AccessDecision{true, "allowed: the bucket's owner may always manage its policy (" +
+                                      decision.explanation + ")"};
+    }
+    return AccessDecision{false, decision.explanation};
+  }
+  if (decision.allowed) return AccessDecision{true, decision.explanation};
+  if (owner) return AccessDecision{true, "allowed: the caller owns bucket " + check.bucket};
+  if (root) return AccessDecision{true, "allowed: the caller is the root user"};
+  if (caller && caller->tenant && is_tenant_action(check.action)) {
+    return AccessDecision{true, "allowed: a user without identity policies may create buckets "
+                                "and list its own"};
+  }
+  std::string reason = decision.explanation.empty() ? "no policy allows it (implicit deny)"
+                                                    : decision.explanation;
+  return AccessDecision{false, std::move(reason)};
+}
+
+Status Authorizer::authorize(Call& call, const AccessCheck& check) const {
+  const iam::CallerPolicies* caller = CV_TRY(caller_of(call));
+  // Most requests come from a bucket's owner or root, governed by no policy: decided
+  // without building the condition keys.
+  if (caller && caller->identity.empty() && !caller->has_session) {
+    if (check.bucket.empty() || check.action == "s3:CreateBucket") {
+      if (caller->principal.is_root || caller->tenant) return {};
+    } else {
+      const auto access = CV_TRY(vault_.bucket_access(check.bucket));
+      if (!access->policy && (caller->principal.is_root ||
+                              caller->principal.canonical_id == access->bucket.owner_id)) {
+        return {};
+      }
+    }
+  }
+  if (!call.condition_keys) {
+    call.condition_keys = request_condition_keys(
+        call, caller ? caller->principal : anonymous_principal(account_id_), clock_.now());
+  }
+  const AccessDecision decision = CV_TRY(decide(caller, check, *call.condition_keys));
+  if (decision.allowed) return {};
+  call.denial = check.action + " on " + check.resource + " for " + who(caller) + ": " +
+                decision.explanation;
+  spdlog::info("request {} denied: {}", call.request.request_id, call.denial);
+  return fail(ErrorCode::kAccessDenied, "Access Denied", check.bucket);
+}
+
+}  // namespace cv::s3
