@@ -131,6 +131,7 @@ constexpr std::array kCodes = {
              "The replication configuration was not found"},
     CodeInfo{ErrorCode::kInvalidBucketState, "InvalidBucketState", 409,
              "The request is not valid with the current state of the bucket."},
+    CodeInfo{ErrorCode::kMalformedPolicy, "MalformedPolicy", 400, "Policies must be valid JSON."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

@@ -74,6 +74,7 @@ enum class ErrorCode {
   kObjectAlreadyInActiveTierError,
   kReplicationConfigurationNotFoundError,
   kInvalidBucketState,
+  kMalformedPolicy,
 };
 
 struct Error {
