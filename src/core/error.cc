@@ -138,6 +138,7 @@ constexpr std::array kCodes = {
              "The public access block configuration was not found"},
     CodeInfo{ErrorCode::kInvalidToken, "InvalidToken", 400,
              "The provided token is malformed or otherwise invalid."},
+    CodeInfo{ErrorCode::kMalformedPolicy, "MalformedPolicy", 400, "Policies must be valid JSON."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

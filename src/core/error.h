@@ -77,6 +77,7 @@ enum class ErrorCode {
   kNoSuchBucketPolicy,
   kNoSuchPublicAccessBlockConfiguration,
   kInvalidToken,
+  kMalformedPolicy,
 };
 
 struct Error {
