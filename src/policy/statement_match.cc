@@ -8,7 +8,7 @@ namespace {
 bool action_matches(const Statement& statement, std::string_view action) {
   bool any = false;
   for (const Pattern& pattern : statement.actions) {
-    if (pattern.matches(action, /*ignore_case=*/true)) {
+    if (pattern.matches(action)) {
       any = true;
       break;
     }
@@ -53,10 +53,18 @@ bool names_caller(const PrincipalSet& set, const Principal& caller, bool& via_ro
   return role;
 }
 
-bool statement_applies(const Statement& statement, PolicyKind kind, const RequestContext& context,
-                       bool& via_role) {
+std::string lowercase_action(std::string_view action) {
+  std::string lowered(action);
+  for (char& c : lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lowered;
+}
+
+bool statement_applies(const Statement& statement, PolicyKind kind, std::string_view action,
+                       const RequestContext& context, bool& via_role) {
   via_role = false;
-  if (!action_matches(statement, context.action)) return false;
+  if (!action_matches(statement, action)) return false;
   if (!resource_matches(statement, context)) return false;
   if (statement.principal_element != PrincipalElement::kNone &&
       (kind == PolicyKind::kResource || kind == PolicyKind::kTrust)) {
@@ -77,6 +85,7 @@ bool statement_applies(const Statement& statement, PolicyKind kind, const Reques
 Match evaluate_detail(const Policy& policy, const RequestContext& context, bool& via_role) {
   Match allow;
   bool allow_via_role = false;
+  const std::string action = lowercase_action(context.action);  // short: no allocation
   const auto& statements = policy.statements();
   for (size_t i = 0; i < statements.size(); ++i) {
     const Statement& statement = statements[i];
@@ -86,7 +95,7 @@ Match evaluate_detail(const Policy& policy, const RequestContext& context, bool&
       if (!allow_via_role) continue;
     }
     bool role = false;
-    if (!statement_applies(statement, policy.kind(), context, role)) continue;
+    if (!statement_applies(statement, policy.kind(), action, context, role)) continue;
     if (statement.effect == Effect::kDeny) {
       via_role = false;
       return Match{Effect::kDeny, static_cast<int>(i), statement.sid};

@@ -2,6 +2,9 @@
 // Internal to the policy layer.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "policy/evaluator.h"
 #include "policy/policy.h"
 #include "policy/request_context.h"
