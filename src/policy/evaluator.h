@@ -2,8 +2,8 @@
 // AWS's decision over all the policies that apply to it (decide).
 //
 // Pure functions of their arguments: no I/O, no state; any number of threads may evaluate
-// the same policies at once. Cost: proportional to the statements; no allocation unless a
-// statement uses policy variables.
+// the same policies at once. Cost: proportional to the statements; evaluate() allocates
+// nothing unless a statement uses policy variables (decide() allocates its Decision's strings).
 #pragma once
 
 #include <memory>

@@ -53,12 +53,14 @@ bool names_caller(const PrincipalSet& set, const Principal& caller, bool& via_ro
   return role;
 }
 
-std::string lowercase_action(std::string_view action) {
-  std::string lowered(action);
-  for (char& c : lowered) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+LoweredAction::LoweredAction(std::string_view action) {
+  char* out =
+      action.size() <= sizeof(small_) ? small_ : (large_.resize(action.size()), large_.data());
+  for (size_t i = 0; i < action.size(); ++i) {
+    const char c = action[i];
+    out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
-  return lowered;
+  view_ = std::string_view(out, action.size());
 }
 
 bool statement_applies(const Statement& statement, PolicyKind kind, std::string_view action,
@@ -85,7 +87,7 @@ bool statement_applies(const Statement& statement, PolicyKind kind, std::string_
 Match evaluate_detail(const Policy& policy, const RequestContext& context, bool& via_role) {
   Match allow;
   bool allow_via_role = false;
-  const std::string action = lowercase_action(context.action);  // short: no allocation
+  const LoweredAction action(context.action);
   const auto& statements = policy.statements();
   for (size_t i = 0; i < statements.size(); ++i) {
     const Statement& statement = statements[i];
@@ -95,7 +97,7 @@ Match evaluate_detail(const Policy& policy, const RequestContext& context, bool&
       if (!allow_via_role) continue;
     }
     bool role = false;
-    if (!statement_applies(statement, policy.kind(), action, context, role)) continue;
+    if (!statement_applies(statement, policy.kind(), action.view(), context, role)) continue;
     if (statement.effect == Effect::kDeny) {
       via_role = false;
       return Match{Effect::kDeny, static_cast<int>(i), statement.sid};

@@ -143,6 +143,18 @@ TEST(Evaluate, FirstDenyWinsElseFirstAllow) {
   EXPECT_EQ(match.statement, 2);
 }
 
+TEST(Evaluate, LongActionNames) {
+  auto policy = must_parse(
+      R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:get*","Resource":"*"}})",
+      PolicyKind::kIdentity);
+  ASSERT_TRUE(policy);
+  RequestContext context{
+      "s3:Get" + std::string(300, 'X'), "arn:aws:s3:::b/k", principal_of(Caller::kAlice), {}};
+  EXPECT_EQ(evaluate(*policy, context).effect, Effect::kAllow);
+  context.action = "s3:Put" + std::string(300, 'X');
+  EXPECT_EQ(evaluate(*policy, context).effect, Effect::kNone);
+}
+
 TEST(Decide, Explanations) {
   auto rw = must_parse(R"({"Version":"2012-10-17","Statement":[
     {"Sid":"Prefix","Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/p/*"},
