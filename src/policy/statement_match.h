@@ -2,6 +2,7 @@
 // Internal to the policy layer.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,14 +12,19 @@
 
 namespace cv::policy {
 
-// Whether `set` names the caller. Anonymous callers match only a wildcard. `via_role` is set
-// when the only name that matched is the caller's role ARN (a role session named by role).
-bool names_caller(const PrincipalSet& set, const Principal& caller, bool& via_role);
+// How a Principal element named the caller, strongest first: by itself (its ARN, its canonical
+// id, or a wildcard), by its role's ARN (a role session), or by its account (which AWS treats
+// as delegating to the account's identity policies).
+enum class Naming { kDirect, kRole, kAccount };
+
+// How `set` names the caller, if it does. Anonymous callers match only a wildcard.
+std::optional<Naming> names_caller(const PrincipalSet& set, const Principal& caller);
 
 // Whether `statement` (of a policy of `kind`) applies to `context`, whose action is given
-// in lower case as `action`; `via_role` as for names_caller.
+// in lower case as `action`; `naming` says how its Principal named the caller (kDirect when
+// the statement has no Principal or names it by NotPrincipal).
 bool statement_applies(const Statement& statement, PolicyKind kind, std::string_view action,
-                       const RequestContext& context, bool& via_role);
+                       const RequestContext& context, Naming& naming);
 
 // The action in lower case, as statements hold theirs (ASCII); on the stack unless longer
 // than any AWS action name.
@@ -35,7 +41,8 @@ class LoweredAction {
   std::string_view view_;
 };
 
-// evaluate() with, for an Allow, whether the caller was named through its role only.
-Match evaluate_detail(const Policy& policy, const RequestContext& context, bool& via_role);
+// evaluate() with, for an Allow, how the allowing statement named the caller (of the Allow
+// statements that apply, the first with the strongest naming).
+Match evaluate_detail(const Policy& policy, const RequestContext& context, Naming& naming);
 
 }  // namespace cv::policy

@@ -123,7 +123,46 @@ TEST(Evaluate, TrustPolicy) {
   EXPECT_EQ(evaluate(*trust, context).effect, Effect::kNone);
   context.action = "sts:GetSessionToken";
   context.principal = principal_of(Caller::kBob);
-  EXPECT_EQ(evaluate(*trust, context).statement, 1);
+  match = evaluate(*trust, context);
+  EXPECT_EQ(match.statement, 1);
+  EXPECT_TRUE(match.through_account);
+}
+
+// reference_policies_elements_principal.html, "AWS account principals": naming the account
+// delegates to its identity policies. A trust policy naming the account lets only users whose
+// own policies allow sts:AssumeRole assume the role; one naming the user needs nothing more.
+TEST(Decide, TrustPolicyNamingTheAccountDelegates) {
+  auto trust = must_parse(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",
+    "Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}})",
+                          PolicyKind::kTrust);
+  auto may_assume = must_parse(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",
+    "Action":"sts:AssumeRole","Resource":"arn:aws:iam::123456789012:role/admin"}})",
+                               PolicyKind::kIdentity);
+  PolicySet set;
+  set.resource = NamedPolicy{"trust policy of role 'admin'", trust};
+  RequestContext context{
+      "sts:AssumeRole", "arn:aws:iam::123456789012:role/admin", principal_of(Caller::kBob), {}};
+  Decision decision = decide(set, context);
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.effect, Effect::kNone);
+  EXPECT_EQ(decision.explanation,
+            "denied: trust policy of role 'admin' statement 1 names only the account, and no "
+            "identity policy allows sts:AssumeRole");
+  set.identity.push_back({"user inline policy 'assume'", may_assume});
+  decision = decide(set, context);
+  EXPECT_TRUE(decision.allowed);
+  EXPECT_EQ(decision.policy, "user inline policy 'assume'");
+
+  auto names_bob = must_parse(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow",
+    "Principal":{"AWS":"arn:aws:iam::123456789012:user/division/bob"},"Action":"sts:AssumeRole"}})",
+                              PolicyKind::kTrust);
+  PolicySet direct;
+  direct.resource = NamedPolicy{"trust policy of role 'admin'", names_bob};
+  decision = decide(direct, context);
+  EXPECT_TRUE(decision.allowed);
+  EXPECT_EQ(decision.policy, "trust policy of role 'admin'");
+  context.principal = principal_of(Caller::kAlice);
+  EXPECT_FALSE(decide(direct, context).allowed);
 }
 
 TEST(Evaluate, FirstDenyWinsElseFirstAllow) {
