@@ -251,3 +251,42 @@ FRAMING_SEEDS = {
 }
 for name, (wire, pieces) in FRAMING_SEEDS.items():
     write("http_framing_fuzz", name, wire + framing_settings(pieces))
+
+
+# --- policy_fuzz -------------------------------------------------------------------------
+# The document, "\n--\n", action / resource / key=value lines; from the back: policy kind
+# (0 identity, 1 resource, 2 trust, 3 session) and caller (0 alice, 1 root, 2 anonymous,
+# 3 role session, 4 another account).
+POLICY_SEEDS = {
+    "home_folder": (b'{"Version":"2012-10-17","Statement":[{"Sid":"List","Effect":"Allow",'
+                    b'"Action":"s3:ListBucket","Resource":"arn:aws:s3:::b","Condition":'
+                    b'{"StringLike":{"s3:prefix":["","home/${aws:username}/*"]}}},'
+                    b'{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],'
+                    b'"Resource":"arn:aws:s3:::b/home/${aws:username}/*"}]}'
+                    b"\n--\ns3:ListBucket\narn:aws:s3:::b\ns3:prefix=home/alice/\n", 0, 0),
+    "bucket_public_https": (b'{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+                            b'"Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},'
+                            b'{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"s3:*",'
+                            b'"Resource":"arn:aws:s3:::b/*","Condition":{"Bool":'
+                            b'{"aws:SecureTransport":"false"},"NotIpAddress":{"aws:SourceIp":'
+                            b'["10.0.0.0/8","2001:db8::/32"]}}}]}'
+                            b"\n--\ns3:GetObject\narn:aws:s3:::b/k\naws:securetransport=false\n"
+                            b"aws:sourceip=192.0.2.1\n", 1, 2),
+    "trust_role": (b'{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":'
+                   b'["arn:aws:iam::123456789012:user/alice","arn:aws:iam::123456789012:role/reader"]},'
+                   b'"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"x"},'
+                   b'"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}}'
+                   b"\n--\nsts:AssumeRole\n*\nsts:externalid=x\naws:currenttime=2026-12-06T10:00:00Z\n",
+                   2, 0),
+    "session_sets": (b'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*",'
+                     b'"NotResource":"arn:aws:s3:::secret/*","Condition":{'
+                     b'"ForAllValues:StringEquals":{"aws:TagKeys":["a","b"]},'
+                     b'"ForAnyValue:StringLike":{"aws:TagKeys":"a*"},'
+                     b'"NumericLessThanEqualsIfExists":{"s3:max-keys":"10"},'
+                     b'"Null":{"s3:x-amz-acl":"true"},"ArnLike":{"aws:PrincipalArn":'
+                     b'"arn:aws:iam::*:role/*"}}}]}'
+                     b"\n--\ns3:PutObject\narn:aws:s3:::b/${*}\naws:tagkeys=a\naws:tagkeys=b\n",
+                     3, 3),
+}
+for name, (text, kind, caller) in POLICY_SEEDS.items():
+    write("policy_fuzz", name, text + tail(kind, caller))

@@ -27,7 +27,7 @@ Decision decided(bool allowed, const NamedPolicy& named, const Match& match) {
 struct Evaluated {
   const NamedPolicy* named = nullptr;
   Match match;
-  bool via_role = false;
+  Naming naming = Naming::kDirect;
 };
 
 }  // namespace
@@ -39,12 +39,11 @@ Decision decide(const PolicySet& policies, const RequestContext& context) {
   // 1. An explicit Deny anywhere decides; remember the first Allow of each kind meanwhile.
   auto scan = [&](const NamedPolicy& named, Evaluated& first_allow) -> std::optional<Decision> {
     if (!named.policy) return std::nullopt;
-    bool via_role = false;
-    const Match match = evaluate_detail(*named.policy, context, via_role);
+    Naming naming = Naming::kDirect;
+    const Match match = evaluate_detail(*named.policy, context, naming);
     if (match.effect == Effect::kDeny) return decided(false, named, match);
-    if (match.effect == Effect::kAllow &&
-        (!first_allow.named || (first_allow.via_role && !via_role))) {
-      first_allow = Evaluated{&named, match, via_role};
+    if (match.effect == Effect::kAllow && (!first_allow.named || naming < first_allow.naming)) {
+      first_allow = Evaluated{&named, match, naming};
     }
     return std::nullopt;
   };
@@ -60,9 +59,11 @@ Decision decide(const PolicySet& policies, const RequestContext& context) {
   const bool session_limits = !policies.session.empty();
   const bool session_allows = !session_limits || session_allow.named;
 
-  // 2. The resource policy grants on its own, unless it names the caller only through its
-  //    role: then the session policies limit it as they limit identity policies.
-  if (resource_allow.named && (!resource_allow.via_role || session_allows)) {
+  // 2. The resource policy grants on its own when it names the caller; naming its role, the
+  //    session policies limit it as they limit identity policies; naming only its account, it
+  //    delegates to the identity policies (step 3).
+  if (resource_allow.named && (resource_allow.naming == Naming::kDirect ||
+                               (resource_allow.naming == Naming::kRole && session_allows))) {
     return decided(true, *resource_allow.named, resource_allow.match);
   }
   // 3. Identity policies (the root user: always), within the session policies.
@@ -82,13 +83,17 @@ Decision decide(const PolicySet& policies, const RequestContext& context) {
   }
   // 4. Implicit deny.
   Decision decision;
-  if (identity_allows || resource_allow.named) {
+  if (identity_allows || (resource_allow.named && resource_allow.naming == Naming::kRole)) {
     decision.explanation =
         "denied: " +
-        (identity_allow.named   ? where(*identity_allow.named, identity_allow.match)
-         : resource_allow.named ? where(*resource_allow.named, resource_allow.match)
-                                : std::string("the root user")) +
+        (identity_allow.named ? where(*identity_allow.named, identity_allow.match)
+         : identity_allows    ? std::string("the root user")
+                              : where(*resource_allow.named, resource_allow.match)) +
         " allows " + context.action + " but no session policy does";
+  } else if (resource_allow.named) {
+    decision.explanation = "denied: " + where(*resource_allow.named, resource_allow.match) +
+                           " names only the account, and no identity policy allows " +
+                           context.action;
   } else {
     decision.explanation = "denied: no policy allows " + context.action + " on " + context.resource;
   }

@@ -1,5 +1,7 @@
 #include "policy/pattern.h"
 
+#include <cstring>
+
 namespace cv::policy {
 namespace {
 
@@ -30,12 +32,16 @@ void Pattern::append_glob(std::string_view text) {
     if (wild) ++wildcards_;
     text_.push_back(c);
     if (wildcards_ > 0) wild_.push_back(wild ? 1 : 0);
+    if (wildcards_ == 0) ++prefix_;
+    suffix_ = wild ? 0 : suffix_ + 1;
   }
 }
 
 void Pattern::append_literal(std::string_view text) {
   text_.append(text);
   if (wildcards_ > 0) wild_.resize(text_.size(), 0);
+  if (wildcards_ == 0) prefix_ += text.size();
+  suffix_ += text.size();
 }
 
 void Pattern::lowercase() {
@@ -44,7 +50,27 @@ void Pattern::lowercase() {
 
 bool Pattern::matches(std::string_view value, bool ignore_case) const {
   if (wildcards_ == 0) return equals(value, ignore_case);
-  return matches_slice(0, text_.size(), value, ignore_case);
+  // The literal prefix and suffix first: they settle most non-matches, and "prefix*suffix"
+  // entirely.
+  const size_t n = text_.size();
+  if (value.size() < prefix_ + suffix_) return false;
+  if (!ignore_case) {
+    if (std::memcmp(text_.data(), value.data(), prefix_) != 0) return false;
+    if (std::memcmp(text_.data() + n - suffix_, value.data() + value.size() - suffix_, suffix_) !=
+        0) {
+      return false;
+    }
+  } else {
+    for (size_t i = 0; i < prefix_; ++i) {
+      if (!same(text_[i], value[i], true)) return false;
+    }
+    for (size_t i = 1; i <= suffix_; ++i) {
+      if (!same(text_[n - i], value[value.size() - i], true)) return false;
+    }
+  }
+  if (wildcards_ == 1 && text_[prefix_] == '*') return true;
+  return matches_slice(prefix_, n - suffix_,
+                       value.substr(prefix_, value.size() - prefix_ - suffix_), ignore_case);
 }
 
 bool Pattern::matches_slice(size_t from, size_t to, std::string_view value,

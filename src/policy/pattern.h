@@ -46,6 +46,8 @@ class Pattern {
 
  private:
   std::string text_;
+  size_t prefix_ = 0;          // literal characters before the first wildcard
+  size_t suffix_ = 0;          // literal characters after the last wildcard
   std::vector<uint8_t> wild_;  // per character of text_: 1 when a wildcard (empty: none)
   size_t wildcards_ = 0;
 };

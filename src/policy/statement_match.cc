@@ -8,7 +8,7 @@ namespace {
 bool action_matches(const Statement& statement, std::string_view action) {
   bool any = false;
   for (const Pattern& pattern : statement.actions) {
-    if (pattern.matches(action, /*ignore_case=*/true)) {
+    if (pattern.matches(action)) {
       any = true;
       break;
     }
@@ -32,40 +32,50 @@ bool resource_matches(const Statement& statement, const RequestContext& context)
 
 }  // namespace
 
-bool names_caller(const PrincipalSet& set, const Principal& caller, bool& via_role) {
-  via_role = false;
-  if (set.everyone) return true;
-  if (caller.anonymous) return false;
-  for (const auto& account : set.accounts) {
-    if (account == caller.account_id) return true;
-  }
-  bool role = false;
+std::optional<Naming> names_caller(const PrincipalSet& set, const Principal& caller) {
+  if (set.everyone) return Naming::kDirect;
+  if (caller.anonymous) return std::nullopt;
+  std::optional<Naming> best;
   for (const auto& arn : set.arns) {
-    if (arn == caller.arn) return true;
-    if (!caller.role_arn.empty() && arn == caller.role_arn) role = true;
+    if (arn == caller.arn) return Naming::kDirect;
+    if (!caller.role_arn.empty() && arn == caller.role_arn) best = Naming::kRole;
   }
   if (!caller.canonical_id.empty()) {
     for (const auto& id : set.canonical) {
-      if (id == caller.canonical_id) return true;
+      if (id == caller.canonical_id) return Naming::kDirect;
     }
   }
-  via_role = role;
-  return role;
+  if (best) return best;
+  for (const auto& account : set.accounts) {
+    if (account == caller.account_id) return Naming::kAccount;
+  }
+  return std::nullopt;
 }
 
-bool statement_applies(const Statement& statement, PolicyKind kind, const RequestContext& context,
-                       bool& via_role) {
-  via_role = false;
-  if (!action_matches(statement, context.action)) return false;
+LoweredAction::LoweredAction(std::string_view action) {
+  char* out =
+      action.size() <= sizeof(small_) ? small_ : (large_.resize(action.size()), large_.data());
+  for (size_t i = 0; i < action.size(); ++i) {
+    const char c = action[i];
+    out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  view_ = std::string_view(out, action.size());
+}
+
+bool statement_applies(const Statement& statement, PolicyKind kind, std::string_view action,
+                       const RequestContext& context, Naming& naming) {
+  naming = Naming::kDirect;
+  if (!action_matches(statement, action)) return false;
   if (!resource_matches(statement, context)) return false;
   if (statement.principal_element != PrincipalElement::kNone &&
       (kind == PolicyKind::kResource || kind == PolicyKind::kTrust)) {
-    const bool named = names_caller(statement.principals, context.principal, via_role);
+    const auto named = names_caller(statement.principals, context.principal);
     if (statement.principal_element == PrincipalElement::kNotPrincipal) {
-      via_role = false;
       if (named) return false;
     } else if (!named) {
       return false;
+    } else {
+      naming = *named;
     }
   }
   for (const Condition& condition : statement.conditions) {
@@ -74,35 +84,37 @@ bool statement_applies(const Statement& statement, PolicyKind kind, const Reques
   return true;
 }
 
-Match evaluate_detail(const Policy& policy, const RequestContext& context, bool& via_role) {
+Match evaluate_detail(const Policy& policy, const RequestContext& context, Naming& naming) {
   Match allow;
-  bool allow_via_role = false;
+  Naming allow_naming = Naming::kDirect;
+  const LoweredAction action(context.action);
   const auto& statements = policy.statements();
   for (size_t i = 0; i < statements.size(); ++i) {
     const Statement& statement = statements[i];
-    // Once an Allow is found only Deny statements can change the outcome.
-    if (allow.effect == Effect::kAllow && statement.effect == Effect::kAllow) {
-      // A later Allow that names the caller directly beats one through the role.
-      if (!allow_via_role) continue;
+    // Once a direct Allow is found only Deny statements can change the outcome.
+    if (allow.effect == Effect::kAllow && statement.effect == Effect::kAllow &&
+        allow_naming == Naming::kDirect) {
+      continue;
     }
-    bool role = false;
-    if (!statement_applies(statement, policy.kind(), context, role)) continue;
+    Naming named = Naming::kDirect;
+    if (!statement_applies(statement, policy.kind(), action.view(), context, named)) continue;
     if (statement.effect == Effect::kDeny) {
-      via_role = false;
+      naming = Naming::kDirect;
       return Match{Effect::kDeny, static_cast<int>(i), statement.sid};
     }
-    if (allow.effect == Effect::kNone || (allow_via_role && !role)) {
+    if (allow.effect == Effect::kNone || named < allow_naming) {
       allow = Match{Effect::kAllow, static_cast<int>(i), statement.sid};
-      allow_via_role = role;
+      allow_naming = named;
     }
   }
-  via_role = allow_via_role;
+  naming = allow_naming;
+  allow.through_account = allow.effect == Effect::kAllow && allow_naming == Naming::kAccount;
   return allow;
 }
 
 Match evaluate(const Policy& policy, const RequestContext& context) {
-  bool via_role = false;
-  return evaluate_detail(policy, context, via_role);
+  Naming naming = Naming::kDirect;
+  return evaluate_detail(policy, context, naming);
 }
 
 }  // namespace cv::policy

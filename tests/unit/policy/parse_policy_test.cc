@@ -177,6 +177,11 @@ INSTANTIATE_TEST_SUITE_P(Malformed, ParseRefuses, ::testing::ValuesIn(bad_docume
                            return name;
                          });
 
+TEST(ParsePolicy, MalformedPolicyIsA400) {
+  EXPECT_EQ(error_code_name(ErrorCode::kMalformedPolicy), "MalformedPolicy");
+  EXPECT_EQ(error_http_status(ErrorCode::kMalformedPolicy), 400);
+}
+
 TEST(ParsePolicy, SizeLimit) {
   const std::string doc =
       R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}})";
