@@ -4,6 +4,7 @@
 
 #include "auth/canonical_request.h"
 #include "auth/signing_key_cache.h"
+#include "auth/sigv2.h"
 #include "auth/sigv4.h"
 #include "core/encoding.h"
 #include "core/hash.h"
@@ -122,7 +123,6 @@ Status require_host(const std::vector<std::string_view>& names) {
   return {};
 }
 
-
 bool is_sha256_hex(std::string_view text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -226,8 +226,8 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
                 std::string(kHeaderMalformed) + "the SignedHeaders are malformed.");
   }
   CV_TRY(require_host(*names));
-  CV_TRY(require_signed_amz_headers(request.headers, *names,
-                                    {"x-amz-content-sha256", "x-amz-date"}));
+  CV_TRY(
+      require_signed_amz_headers(request.headers, *names, {"x-amz-content-sha256", "x-amz-date"}));
   signed_request.signed_names = std::move(*names);
   signed_request.signed_headers = parts.signed_headers;
   signed_request.signature = parts.signature;
@@ -264,6 +264,8 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
   identity.access_key_id = std::move(signed_request.credential.access_key_id);
   identity.user_name = std::move(credentials.user_name);
   identity.is_root = credentials.is_root;
+  identity.signature_version = "4";
+  identity.auth_type = "REST-HEADER";
   if (is_streaming(identity.payload)) {
     identity.seed_signature = to_lower(parts.signature);
     identity.signing_key = std::move(signing_key);
@@ -352,6 +354,8 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
   identity.access_key_id = std::move(signed_request.credential.access_key_id);
   identity.user_name = std::move(credentials.user_name);
   identity.is_root = credentials.is_root;
+  identity.signature_version = "4";
+  identity.auth_type = "REST-QUERY-STRING";
   return identity;
 }
 
@@ -404,11 +408,19 @@ Result<Identity> SigV4Verifier::verify(const Request& request) const {
     if (scheme == kSigV4Algorithm && space != std::string_view::npos) {
       return verify_header(ctx, request, value.substr(space + 1));
     }
-    if (scheme == "AWS") return fail(sigv2);
+    if (scheme == "AWS") {
+      if (!options_.sigv2) return fail(sigv2);
+      const std::string_view credential =
+          space == std::string_view::npos ? std::string_view() : value.substr(space + 1);
+      return verify_sigv2_header(request, credential, credentials_, clock_, options_);
+    }
     return fail(ErrorCode::kInvalidArgument, "Unsupported Authorization Type");
   }
   if (query_v4) return verify_presigned(ctx, request);
-  if (query_v2) return fail(sigv2);
+  if (query_v2) {
+    if (!options_.sigv2) return fail(sigv2);
+    return verify_sigv2_query(request, credentials_, clock_, options_);
+  }
   return Identity{};
 }
 

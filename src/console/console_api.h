@@ -45,6 +45,9 @@ struct ConsoleOptions {
   // The activity pages' data (console/activity_reports.h); null: no activity routes (404).
   // Must outlive the ConsoleApi.
   ActivityReports* activity = nullptr;
+  // Whether the sign-in (a secret in the body) is served over plain HTTP; refused otherwise
+  // with 403 InsecureTransport.
+  PlainHttpSecrets plain_http_secrets = PlainHttpSecrets::kLoopback;
 };
 
 class ConsoleApi final : public RequestHandler {

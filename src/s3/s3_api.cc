@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "s3/call.h"
+#include "s3/encryption_headers.h"
 #include "s3/error_response.h"
 #include "s3/request_audit.h"
 
@@ -110,7 +111,9 @@ struct S3Api::Impl {
   Impl(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
        const Clock& clock, S3Options opts)
       : options(std::move(opts)),
-        verifier(credentials, clock, auth::VerifierOptions{.region = options.region}),
+        verifier(credentials, clock,
+                 auth::VerifierOptions{
+                     .region = options.region, .sigv2 = options.sigv2, .domain = options.domain}),
         services{vault, credentials, owners, clock, options},
         routing{options.domain} {}
 
@@ -179,6 +182,7 @@ struct S3Api::Impl {
   // Admits and runs the routed call.
   Result<Response> answer(Call& call) {
     CV_TRY(admit(call));
+    CV_TRY(require_secure_customer_key(call.request, options.plain_http_secrets));
     const OperationHandler handler = handler_for(call.route.operation);
     if (handler == nullptr) return fail(ErrorCode::kNotImplemented);
     auto response = CV_TRY(handler(services, call));
