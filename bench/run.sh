@@ -55,7 +55,8 @@ die() { log "error: $*"; exit 1; }
 [[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
 [[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ||
-  "$ONLY" == audit ]] || die "BENCH_ONLY knows only: console, notify, replication, audit"
+  "$ONLY" == audit || "$ONLY" == tls ]] ||
+  die "BENCH_ONLY knows only: console, notify, replication, audit, tls"
 if [[ -z "$ONLY" ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
