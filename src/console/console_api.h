@@ -31,7 +31,9 @@ inline constexpr std::string_view kSessionCookie = "cv_session";
 class ActivityReports;  // console/activity_reports.h
 
 struct ConsoleOptions {
-  // Adds Secure to the session cookie (set when the server is reached over HTTPS).
+  // Adds Secure to the session cookie and makes the console's pre-signed URLs https:// for
+  // every request (set when a proxy in front terminates HTTPS); requests that came over
+  // the server's own TLS (Request::secure) get both anyway.
   bool secure_cookies = false;
   size_t max_json_body = 64 * 1024;
   SignInThrottlePolicy sign_in_throttle;

@@ -28,7 +28,7 @@ std::string session_cookie(const RouteContext& context, std::string_view value,
   std::string cookie =
       std::string(kSessionCookie) + "=" + std::string(value) +
       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count());
-  if (context.options.secure_cookies) cookie += "; Secure";
+  if (context.options.secure_cookies || context.request.secure) cookie += "; Secure";
   return cookie;
 }
 

@@ -339,6 +339,8 @@ def test_never_refuses_sse_c_and_console_sign_in_over_plain_http(server_factory,
     response.read()
     secure.close()
     assert response.status == 201
+    # Over TLS the session cookie is Secure.
+    assert "; Secure" in response.getheader("Set-Cookie")
 
 
 def test_plain_only_server_refuses_sse_c_with_never(server_factory, tmp_path):
