@@ -50,9 +50,9 @@ int main(int argc, char** argv) {
                  "put | get | put-large | get-large | list | create-bucket | notify-burst | "
                  "notify-latency | copy-objects | replicate-objects")
       ->required()
-      ->check(CLI::IsMember({"put", "get", "put-large", "get-large", "list", "create-bucket",
-                             "notify-burst", "notify-latency", "copy-objects",
-                             "replicate-objects"}));
+      ->check(
+          CLI::IsMember({"put", "get", "put-large", "get-large", "list", "create-bucket",
+                         "notify-burst", "notify-latency", "copy-objects", "replicate-objects"}));
   app.add_option("--dest", options.dest_bucket, "copy-objects / replicate-objects: destination");
   app.add_option("--sink-port", options.sink_port, "notify-*: the webhook sink's port");
   app.add_option("--rate", options.put_rate, "notify-latency: PUTs per second")
@@ -82,6 +82,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--path", options.path, "get/get-large: fetch this path instead of keys");
   app.add_flag("--no-sign", no_sign, "send unsigned requests (for nginx)");
+  bool tls = false;
+  app.add_flag("--tls", tls,
+               "HTTPS to the endpoint for the timed load and prefill (certificate not verified); "
+               "the blocking modes (put-large, get-large, list) refuse it");
   app.add_option("--access-key", access_key, "default: $CLOUDVAULT_ROOT_ACCESS_KEY");
   app.add_option("--secret-key", secret_key, "default: $CLOUDVAULT_ROOT_SECRET_KEY");
   app.add_option("--region", region)->capture_default_str();
@@ -89,6 +93,7 @@ int main(int argc, char** argv) {
 
   try {
     options.endpoint = cv::bench::parse_endpoint(endpoint);
+    options.endpoint.tls = tls;
     options.prefill = !no_prefill;
     if (!no_sign) {
       if (access_key.empty() || secret_key.empty()) {

@@ -12,13 +12,17 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 namespace cv::bench {
 namespace {
@@ -89,7 +93,23 @@ struct SharedLoad {
   const LoadPlan& plan;
   Clock::time_point deadline;
   std::atomic<uint64_t> sequence{0};
+  asio::ssl::context* tls = nullptr;  // set for a TLS endpoint
 };
+
+using TlsSocket = asio::ssl::stream<tcp::socket>;
+
+tcp::socket& lowest(tcp::socket& socket) { return socket; }
+tcp::socket& lowest(TlsSocket& stream) { return stream.next_layer(); }
+
+// A fresh stream for a (re)connection.
+template <class Stream>
+Stream make_stream(const asio::any_io_executor& executor, SharedLoad& shared) {
+  if constexpr (std::is_same_v<Stream, TlsSocket>) {
+    return Stream(executor, *shared.tls);
+  } else {
+    return Stream(executor);
+  }
+}
 
 struct ConnectionStats {
   uint64_t requests = 0;
@@ -105,7 +125,8 @@ struct ConnectionStats {
   }
 };
 
-asio::awaitable<error_code> async_send(tcp::socket& socket, const OutgoingRequest& request) {
+template <class Stream>
+asio::awaitable<error_code> async_send(Stream& socket, const OutgoingRequest& request) {
   auto [ec, n] = co_await asio::async_write(socket, first_buffers(request), kNoThrow);
   if (ec || single_write(request)) co_return ec;
   uint64_t left = request.body_length;
@@ -119,9 +140,10 @@ asio::awaitable<error_code> async_send(tcp::socket& socket, const OutgoingReques
   co_return error_code{};
 }
 
+template <class Stream>
 asio::awaitable<void> drive_connection(SharedLoad& shared, ConnectionStats& stats) {
   auto executor = co_await asio::this_coro::executor;
-  tcp::socket socket(executor);
+  Stream socket = make_stream<Stream>(executor, shared);
   beast::flat_buffer buffer;
   buffer.reserve(kReadBufferSize);
   OutgoingRequest request;
@@ -131,12 +153,19 @@ asio::awaitable<void> drive_connection(SharedLoad& shared, ConnectionStats& stat
     uint64_t sequence = shared.sequence.fetch_add(1, std::memory_order_relaxed);
     if (!shared.plan.next(sequence, request)) break;
     if (!connected) {
-      auto [ec] = co_await socket.async_connect(target, kNoThrow);
+      auto [ec] = co_await lowest(socket).async_connect(target, kNoThrow);
       if (ec) {
         stats.error("connect: " + ec.message());
         co_return;  // the server is gone; retrying would only spin
       }
-      socket.set_option(tcp::no_delay(true));
+      lowest(socket).set_option(tcp::no_delay(true));
+      if constexpr (std::is_same_v<Stream, TlsSocket>) {
+        auto [handshake_ec] = co_await socket.async_handshake(TlsSocket::client, kNoThrow);
+        if (handshake_ec) {
+          stats.error("TLS handshake: " + handshake_ec.message());
+          co_return;
+        }
+      }
       connected = true;
     }
     const Clock::time_point start = Clock::now();
@@ -147,7 +176,8 @@ asio::awaitable<void> drive_connection(SharedLoad& shared, ConnectionStats& stat
     if (ec) {
       stats.error("request: " + ec.message());
       error_code ignored;
-      socket.close(ignored);
+      lowest(socket).close(ignored);
+      socket = make_stream<Stream>(executor, shared);
       buffer.clear();
       connected = false;
       continue;
@@ -162,7 +192,8 @@ asio::awaitable<void> drive_connection(SharedLoad& shared, ConnectionStats& stat
     }
     if (!reader.keep_alive()) {
       error_code ignored;
-      socket.close(ignored);
+      lowest(socket).close(ignored);
+      socket = make_stream<Stream>(executor, shared);
       buffer.clear();
       connected = false;
     }
@@ -190,6 +221,7 @@ struct BlockingConnection::Impl {
 };
 
 BlockingConnection::BlockingConnection(Endpoint endpoint) : impl_(std::make_unique<Impl>()) {
+  if (endpoint.tls) throw std::invalid_argument("the blocking bench client speaks plain HTTP only");
   impl_->endpoint = std::move(endpoint);
   impl_->buffer.reserve(kReadBufferSize);
 }
@@ -233,11 +265,28 @@ LoadOutcome run_load(const LoadPlan& plan) {
   for (int t = 0; t < threads; ++t) contexts.push_back(std::make_unique<asio::io_context>(1));
   std::vector<ConnectionStats> stats(static_cast<size_t>(plan.connections));
 
+  // TLS: one client context for every connection (TLS 1.2+, ALPN http/1.1, no verification).
+  std::optional<asio::ssl::context> tls;
+  if (plan.endpoint.tls) {
+    tls.emplace(asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+    static constexpr unsigned char kAlpn[] = "\x08http/1.1";
+    SSL_CTX_set_alpn_protos(tls->native_handle(), kAlpn, sizeof(kAlpn) - 1);
+    tls->set_verify_mode(asio::ssl::verify_none);
+  }
+
   const Clock::time_point start = Clock::now();
   SharedLoad shared{plan, start + plan.duration};
+  shared.tls = tls ? &*tls : nullptr;
   for (int c = 0; c < plan.connections; ++c) {
     stats[c].latencies_us.reserve(1 << 16);
-    asio::co_spawn(*contexts[c % threads], drive_connection(shared, stats[c]), asio::detached);
+    if (tls) {
+      asio::co_spawn(*contexts[c % threads], drive_connection<TlsSocket>(shared, stats[c]),
+                     asio::detached);
+    } else {
+      asio::co_spawn(*contexts[c % threads], drive_connection<tcp::socket>(shared, stats[c]),
+                     asio::detached);
+    }
   }
   std::vector<std::thread> workers;
   for (int t = 1; t < threads; ++t) workers.emplace_back([&, t] { contexts[t]->run(); });

@@ -16,6 +16,9 @@ namespace cv::bench {
 struct Endpoint {
   std::string host;  // numeric address, e.g. "127.0.0.1"
   uint16_t port = 0;
+  // HTTPS (run_load only; BlockingConnection refuses it). The server's certificate is not
+  // verified: the bench measures its own server on loopback.
+  bool tls = false;
   // "host:port" as the Host header carries it.
   std::string authority() const {
     std::string name = host.find(':') == std::string::npos ? host : "[" + host + "]";
@@ -38,7 +41,8 @@ struct Response {
 };
 
 // A blocking keep-alive connection for sequential work (large transfers, listing, setup).
-// Not thread-safe. Reconnects when the server closed the previous connection.
+// Plain HTTP only (std::invalid_argument for a TLS endpoint). Not thread-safe. Reconnects when the
+// server closed the previous connection.
 class BlockingConnection {
  public:
   explicit BlockingConnection(Endpoint endpoint);

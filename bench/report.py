@@ -395,6 +395,42 @@ def trail_rows_of(rows):
     return "\n".join(lines) + "\n" if lines else ""
 
 
+TLS_HEADING = "## TLS (issue 14)"
+# 4 KiB GETs over HTTPS must keep this share of the plain-HTTP rate (keep-alive, same run).
+TLS_TARGET = 0.80
+
+
+def tls_section(rows, now):
+    """4 KiB GET over TLS against plain HTTP on the same server, same run (phases get-4k-plain
+    and get-4k-tls of measure_tls in bench/run.sh), or "" when not measured."""
+    plain, tls = rows.get("get-4k-plain"), rows.get("get-4k-tls")
+    if not plain or not tls:
+        return ""
+    plain_rate, tls_rate = rate(rows, "get-4k-plain"), rate(rows, "get-4k-tls")
+    ratio = tls_rate / plain_rate if tls_rate is not None and plain_rate else None
+    met = {True: "yes", False: "**no**", None: "not measured"}[
+        None if ratio is None else ratio >= TLS_TARGET]
+    cpu = [row.get("server_cpu_seconds") for row in (plain, tls)]
+    per_request = [c / row["requests"] * 1e6 if c and row.get("requests") else None
+                   for c, row in zip(cpu, (plain, tls))]
+    table_rows = [[
+        "4 KiB GET over TLS / plain (keep-alive)",
+        number(tls_rate, "req/s"),
+        number(plain_rate, "req/s"),
+        f"{ratio:.0%}" if ratio is not None else "—",
+        f">= {TLS_TARGET:.0%}",
+        met,
+    ]]
+    text = (f"{TLS_HEADING}\n\nMeasured {now}: one server with a self-signed P-256 certificate "
+            f"(`cloudvault admin tls self-signed`) and a plain loopback listener; the same keys "
+            f"read over each, {tls.get('connections', '?')} keep-alive connections each "
+            f"(TLS 1.3, handshakes only at connection start). Server CPU per request: "
+            f"{number(per_request[1], 'µs')} over TLS, {number(per_request[0], 'µs')} plain. "
+            f"This machine's 2 cores are shared with other builds, so the figures are noisy.\n\n")
+    text += table(["metric", "TLS", "plain HTTP", "ratio", "target", "met"], table_rows) + "\n"
+    return text
+
+
 def sections_of(lines):
     """Indices of the lines that start a `## ` section."""
     return [i for i, line in enumerate(lines) if line.startswith("## ")]
@@ -407,7 +443,7 @@ def update_console_section(report, section, analysis, heading=CONSOLE_HEADING):
     by `analysis` (None keeps it); every other line is kept as it was."""
     generated = {"## Against the ceilings", "## Phases", "## Ceilings and reference figures",
                  CONSOLE_HEADING, NOTIFY_HEADING, REPLICATION_HEADING, ACTIVITY_HEADING,
-                 "## Errors"}
+                 TLS_HEADING, "## Errors"}
     lines = report.split("\n")
     starts = sections_of(lines)
     if "## Ceilings and reference figures" not in lines:
@@ -453,6 +489,8 @@ def main():
                         help="rewrite only the replication section of the existing --output")
     parser.add_argument("--only-activity", action="store_true",
                         help="rewrite only the audit trail and activity section of --output")
+    parser.add_argument("--only-tls", action="store_true",
+                        help="rewrite only the TLS section of --output")
     parser.add_argument("--repo")
     parser.add_argument("--work")
     parser.add_argument("--duration", type=float)
@@ -477,7 +515,8 @@ def main():
             (args.only_replication, lambda: replication_section(rows, now), REPLICATION_HEADING,
              "replication"),
             (args.only_activity, lambda: activity_section(rows), ACTIVITY_HEADING,
-             "activity or trail")]
+             "activity or trail"),
+            (args.only_tls, lambda: tls_section(rows, now), TLS_HEADING, "get-4k-tls")]
     for wanted, make_section, heading, what in only:
         if not wanted:
             continue
@@ -616,6 +655,9 @@ repeatedly for the phase. Ceilings are measured in the same run: nginx serving a
     activity = activity_section(rows)
     if activity:
         text += "\n" + activity
+    tls = tls_section(rows, now)
+    if tls:
+        text += "\n" + tls
     if problems:
         text += "\n## Errors\n\n" + "\n".join(problems) + "\n"
     # The analysis of where the time goes is prose kept beside this script, so it survives

@@ -25,6 +25,8 @@
 #   BENCH_REPLICATION_OBJECTS=1000  small objects replicated (and copied) per phase
 #   BENCH_ONLY=audit        run only the audit trail on/off and activity phases (their own
 #                           servers) and rewrite only that section of the report
+#   BENCH_ONLY=tls          run only the TLS phase (its own server) and rewrite only that
+#                           section of the report
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
 set -euo pipefail
 
@@ -53,7 +55,8 @@ die() { log "error: $*"; exit 1; }
 [[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
 [[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ||
-  "$ONLY" == audit ]] || die "BENCH_ONLY knows only: console, notify, replication, audit"
+  "$ONLY" == audit || "$ONLY" == tls ]] ||
+  die "BENCH_ONLY knows only: console, notify, replication, audit, tls"
 if [[ -z "$ONLY" ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
@@ -488,6 +491,35 @@ measure_replication() {
   SERVER_PID=""
 }
 
+# TLS: 4 KiB GET over HTTPS against plain HTTP, same server, same keys, same run. The server
+# gets a self-signed certificate and a plain loopback listener ([tls] plain_listen);
+# start_server finds the plain port, the TLS port is the https readiness line's.
+measure_tls() {
+  local config="$WORK/tls.toml" written keys tls_port
+  "$SERVER_BIN" admin tls self-signed --host 127.0.0.1 --out-cert "$WORK/tls-cert.pem" \
+    --out-key "$WORK/tls-key.pem" --data "$WORK" >/dev/null
+  printf '[tls]\ncert = "%s"\nkey = "%s"\nplain_listen = "127.0.0.1:0"\n' \
+    "$WORK/tls-cert.pem" "$WORK/tls-key.pem" >"$config"
+  start_server data-tls --config "$config"
+  tls_port=$(sed -nE 's#.*listening on https://127\.0\.0\.1:([0-9]+).*#\1#p' "$WORK/server.log" | head -1)
+  [[ -n "$tls_port" ]] || die "the TLS server did not say its https port"
+  local common=(--connections "$CONNECTIONS" --duration "$DURATION")
+  bench_server create-bucket-tls create-bucket --bucket bench-tls >/dev/null
+  bench_server put-4k-tls-fill put --bucket bench-tls --size 4096 --prefix small/ \
+    --count 10000 --connections "$CONNECTIONS" --duration 600
+  written=$(json_field "$LAST_LINE" requests)
+  keys=$((written < 10000 ? written : 10000))
+  ((keys > 0)) || die "the TLS fill phase wrote nothing"
+  bench_server get-4k-plain get --bucket bench-tls --prefix small/ --keys "$keys" --no-prefill \
+    "${common[@]}"
+  local plain_port=$SERVER_PORT
+  SERVER_PORT=$tls_port bench_server get-4k-tls get --tls --bucket bench-tls --prefix small/ \
+    --keys "$keys" --no-prefill "${common[@]}"
+  SERVER_PORT=$plain_port
+  stop_process "$SERVER_PID"
+  SERVER_PID=""
+}
+
 # ---- run ------------------------------------------------------------------------------------
 
 log "work folder $WORK"
@@ -511,6 +543,12 @@ if [[ "$ONLY" == audit ]]; then
   log "rewrote the audit trail and activity section of $REPORT"
   exit 0
 fi
+if [[ "$ONLY" == tls ]]; then
+  measure_tls
+  "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-tls
+  log "rewrote the TLS section of $REPORT"
+  exit 0
+fi
 if [[ "$ONLY" == notify ]]; then
   measure_notify
   "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-notify
@@ -530,6 +568,7 @@ if [[ "$NGINX_ONLY" != 1 ]]; then
   measure_replication
   measure_trail
   measure_activity
+  measure_tls
 fi
 
 "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \

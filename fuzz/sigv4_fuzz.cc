@@ -288,8 +288,9 @@ void fuzz_post_policy(std::string_view input, bool sign, uint8_t flags) {
   }
   OneKeyStore store;
   ManualClock clock(doc_time());
-  auto grant =
-      auth::verify_post_policy(fields, flags & 1 ? "bucket" : "", store, clock, "us-east-1");
+  // flags & 2: SigV2 forms (AWSAccessKeyId + signature) accepted too.
+  auto grant = auth::verify_post_policy(fields, flags & 1 ? "bucket" : "", store, clock,
+                                        "us-east-1", (flags & 2) != 0);
   trace("verify_post_policy", grant);
   if (grant) {
     CV_FUZZ_CHECK(grant->user_id == kUserId);

@@ -36,6 +36,13 @@ struct PolicySimulation {
 };
 // Prints the decision with the statement that made it; exit code 0 allowed, 3 denied.
 int admin_policy_simulate(const Config& config, const PolicySimulation& simulation);
+// `admin tls self-signed --host NAME`: writes a self-signed certificate and its key (mode
+// 0600) for local HTTPS (http/self_signed_certificate.h); empty paths: <data>/tls/cert.pem and
+// <data>/tls/key.pem. Prints the paths and how to point the aws CLI at the certificate.
+// (admin_tls_command.cc)
+int admin_tls_self_signed(const Config& config, const std::string& host,
+                          const std::filesystem::path& cert_file,
+                          const std::filesystem::path& key_file, int days);
 
 // Storage administration (admin_storage_command.cc). lifecycle_run runs one lifecycle pass
 // as of now + days_ahead lifecycle days and prints its report as JSON; usage prints objects

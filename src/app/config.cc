@@ -45,6 +45,13 @@ Status load_sign_in_throttle(const toml::table* console, console::SignInThrottle
 }  // namespace
 
 Status parse_listen(std::string_view text, Config& config) {
+  auto [address, port] = CV_TRY(split_listen(text));
+  config.listen_address = std::move(address);
+  config.listen_port = port;
+  return {};
+}
+
+Result<std::pair<std::string, uint16_t>> split_listen(std::string_view text) {
   const size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) {
     return fail(ErrorCode::kInvalidArgument, "listen address must be ADDR:PORT");
@@ -58,9 +65,8 @@ Status parse_listen(std::string_view text, Config& config) {
       value > 65535) {
     return fail(ErrorCode::kInvalidArgument, "listen port must be 0-65535");
   }
-  config.listen_address = host.empty() ? "0.0.0.0" : std::string(host);
-  config.listen_port = static_cast<uint16_t>(value);
-  return {};
+  return std::pair{host.empty() ? std::string("0.0.0.0") : std::string(host),
+                   static_cast<uint16_t>(value)};
 }
 
 namespace {
@@ -82,6 +88,29 @@ Status load_trail(const toml::table& table, TrailSettings& trail) {
       return fail(ErrorCode::kInvalidArgument, "trail.account_id must be 12 digits");
     }
     trail.account_id = *account;
+  }
+  return {};
+}
+
+Status load_tls(const toml::table& table, TlsSettings& tls) {
+  const auto section = table["tls"];
+  if (auto cert = section["cert"].value<std::string>()) tls.cert = *cert;
+  if (auto key = section["key"].value<std::string>()) tls.key = *key;
+  if (tls.cert.empty() != tls.key.empty()) {
+    return fail(ErrorCode::kInvalidArgument, "tls.cert and tls.key go together: set both");
+  }
+  if (auto plain = section["plain_listen"].value<std::string>()) {
+    auto [address, port] = CV_TRY(split_listen(*plain));
+    tls.plain_listen_address = std::move(address);
+    tls.plain_listen_port = port;
+  }
+  if (auto policy = section["allow_plain_sensitive"].value<std::string>()) {
+    const auto parsed = parse_plain_http_secrets(*policy);
+    if (!parsed) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "tls.allow_plain_sensitive must be \"loopback\", \"always\" or \"never\"");
+    }
+    tls.allow_plain_sensitive = *parsed;
   }
   return {};
 }
@@ -202,6 +231,8 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
     }
   }
   CV_TRY(load_trail(table, config.trail));
+  CV_TRY(load_tls(table, config.tls));
+  config.sigv2 = table["auth"]["sigv2"].value_or(config.sigv2);
   CV_TRY(load_notify_targets(table, config.notify_targets));
   CV_TRY(load_replication_remotes(table, config.replication_remotes));
   return config;

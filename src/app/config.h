@@ -9,6 +9,7 @@
 
 #include "console/sign_in_throttle.h"
 #include "core/error.h"
+#include "core/http_message.h"
 #include "workers/notify/targets/target_settings.h"
 
 namespace cv::app {
@@ -36,6 +37,18 @@ struct TrailSettings {
   int64_t roll_seconds = 300;    // a log file is closed after this long (1-86400) ...
   int64_t roll_records = 10000;  // ... or this many records (1-1000000), whichever is first
   std::string account_id;        // 12 digits; empty: derived once and kept (app/trail_identity.h)
+};
+
+// [tls]: HTTPS (http/tls_context.h). With cert and key set the main listener speaks TLS only;
+// plain_listen adds a plain-HTTP listener ("127.0.0.1:PORT", meant for loopback clients).
+struct TlsSettings {
+  std::filesystem::path cert;  // PEM certificate chain; empty: no TLS
+  std::filesystem::path key;   // PEM private key
+  std::optional<std::string> plain_listen_address;
+  uint16_t plain_listen_port = 0;
+  // Whether SSE-C requests and the console sign-in are served over plain HTTP (core/
+  // http_message.h: "loopback" default, "always", "never").
+  PlainHttpSecrets allow_plain_sensitive = PlainHttpSecrets::kLoopback;
 };
 
 struct Config {
@@ -98,6 +111,9 @@ struct Config {
   int64_t activity_ingest_interval_seconds = 1800;
   std::vector<std::string> activity_sources;
   TrailSettings trail;
+  TlsSettings tls;
+  // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
+  bool sigv2 = true;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
@@ -109,7 +125,8 @@ struct Config {
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,
 // sign_in_first_lockout_seconds, sign_in_max_lockout_seconds; [server] public_url;
 // [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h; [trail]
-// enabled, folder, bucket, roll_seconds, roll_records, account_id) over the
+// enabled, folder, bucket, roll_seconds, roll_records, account_id; [tls] cert, key (both or
+// neither), plain_listen, allow_plain_sensitive; [auth] sigv2) over the
 // defaults. InvalidArgument
 // with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
@@ -119,5 +136,7 @@ std::string console_base_url(const Config& config);
 
 // Parses "ADDR:PORT" ("127.0.0.1:9000", "[::1]:9000", ":9000").
 Status parse_listen(std::string_view text, Config& config);
+// The same, into an address and a port.
+Result<std::pair<std::string, uint16_t>> split_listen(std::string_view text);
 
 }  // namespace cv::app

@@ -54,6 +54,12 @@ int main(int argc, char** argv) {
   std::optional<std::string> domain;
   server->add_option("--listen", listen, "ADDR:PORT to listen on (default 127.0.0.1:9000)");
   server->add_option("--domain", domain, "base domain for virtual-hosted-style requests");
+  std::optional<std::string> tls_cert;
+  std::optional<std::string> tls_key;
+  server->add_option("--tls-cert", tls_cert, "PEM certificate (chain): serve HTTPS")
+      ->check(CLI::ExistingFile);
+  server->add_option("--tls-key", tls_key, "PEM private key of --tls-cert")
+      ->check(CLI::ExistingFile);
   server->callback([&] {
     auto config = resolve(flags);
     if (!config) {
@@ -68,6 +74,15 @@ int main(int argc, char** argv) {
       }
     }
     if (domain) config->domain = *domain;
+    if (tls_cert.has_value() != tls_key.has_value()) {
+      std::fprintf(stderr, "cloudvault: --tls-cert and --tls-key go together\n");
+      exit_code = 2;
+      return;
+    }
+    if (tls_cert) {
+      config->tls.cert = *tls_cert;
+      config->tls.key = *tls_key;
+    }
     exit_code = cv::app::run_server(*config);
   });
 
@@ -188,6 +203,29 @@ int main(int argc, char** argv) {
   });
 
   // Storage administration: lifecycle passes, usage, events.
+  auto* tls = admin->add_subcommand("tls", "HTTPS certificates")->fallthrough();
+  tls->require_subcommand(1);
+  auto* tls_self_signed =
+      tls->add_subcommand("self-signed", "write a self-signed certificate for local use")
+          ->fallthrough();
+  std::string tls_host;
+  std::string tls_out_cert;
+  std::string tls_out_key;
+  int tls_days = 365;
+  tls_self_signed->add_option("--host", tls_host, "DNS name or IP address clients use")->required();
+  tls_self_signed->add_option("--out-cert", tls_out_cert,
+                              "certificate file (default <data>/tls/cert.pem)");
+  tls_self_signed->add_option("--out-key", tls_out_key, "key file (default <data>/tls/key.pem)");
+  tls_self_signed->add_option("--days", tls_days, "validity in days (default 365)");
+  tls_self_signed->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code =
+          cv::app::admin_tls_self_signed(*config, tls_host, tls_out_cert, tls_out_key, tls_days);
+    } else {
+      exit_code = 2;
+    }
+  });
+
   auto* lifecycle = admin->add_subcommand("lifecycle", "lifecycle rules")->fallthrough();
   lifecycle->require_subcommand(1);
   auto* lifecycle_run =

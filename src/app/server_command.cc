@@ -1,6 +1,6 @@
 // `cloudvault server`: opens the data folder, wires the layers together and serves until
 // SIGINT or SIGTERM; SIGHUP re-reads the configuration file's notification targets and
-// replication remotes (app/config_reload.h).
+// replication remotes (app/config_reload.h) and the TLS certificate and key files.
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,6 +37,7 @@
 #include "console/asset_server.h"
 #include "console/console_api.h"
 #include "http/server.h"
+#include "http/tls_context.h"
 #include "iam/caller_directory.h"
 #include "iam/user_directory.h"
 #include "s3/s3_api.h"
@@ -186,6 +187,8 @@ int run_server(const Config& configured) {
   s3_options.notification_targets = &target_names;
   s3_options.replication_remotes = &remote_names;
   s3_options.audit = audit_capture;
+  s3_options.plain_http_secrets = config.tls.allow_plain_sensitive;
+  s3_options.sigv2 = config.sigv2;
   s3::S3Api s3_api(vault, users, owners, callers, clock, s3_options);
   if (VIPS_INIT("cloudvault") != 0) {
     std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");
@@ -198,6 +201,7 @@ int run_server(const Config& configured) {
   console_options.destinations = &console_destinations;
   console_options.audit = audit_capture;
   console_options.region = config.region;
+  console_options.plain_http_secrets = config.tls.allow_plain_sensitive;
   // The activity pages: the rules file and the signing key of `activity attest`.
   auto activity_rules = activity::ScoringRules::load(config.activity_rules_file);
   if (!activity_rules) {
@@ -232,6 +236,22 @@ int run_server(const Config& configured) {
   http_options.on_refusal = [&audit_capture, &config](const Request& request, Response& response) {
     audit::record_refusal(request, response, audit_capture, config.region);
   };
+  // HTTPS ([tls] or --tls-cert/--tls-key): the certificate is reloaded on SIGHUP.
+  std::shared_ptr<http::TlsCredentials> tls;
+  if (!config.tls.cert.empty()) {
+    auto loaded = http::TlsCredentials::load(config.tls.cert, config.tls.key);
+    if (!loaded) {
+      std::fprintf(stderr, "cloudvault: %s\n", loaded.error().message.c_str());
+      return 1;
+    }
+    tls = std::move(*loaded);
+    http_options.tls = tls;
+    http_options.plain_listen_address = config.tls.plain_listen_address;
+    http_options.plain_port = config.tls.plain_listen_port;
+  } else if (config.tls.plain_listen_address) {
+    std::fprintf(stderr, "cloudvault: tls.plain_listen needs tls.cert and tls.key\n");
+    return 1;
+  }
   http::Server server(http_options, front_door);
   try {
     server.start();
@@ -324,9 +344,16 @@ int run_server(const Config& configured) {
   const std::string host = config.listen_address.find(':') != std::string::npos
                                ? "[" + config.listen_address + "]"
                                : config.listen_address;
-  std::printf("listening on http://%s:%u\n", host.c_str(), server.port());
+  const char* scheme = tls ? "https" : "http";
+  std::printf("listening on %s://%s:%u\n", scheme, host.c_str(), server.port());
+  if (config.tls.plain_listen_address) {
+    const std::string& plain = *config.tls.plain_listen_address;
+    std::printf("listening on http://%s:%u\n",
+                (plain.find(':') != std::string::npos ? "[" + plain + "]" : plain).c_str(),
+                server.plain_port());
+  }
   if (std::filesystem::exists(config.console_assets_dir / "index.html")) {
-    std::printf("web console: http://%s:%u/ (sign in with the access key and secret below)\n",
+    std::printf("web console: %s://%s:%u/ (sign in with the access key and secret below)\n", scheme,
                 host.c_str(), server.port());
   } else {
     std::printf("web console: not built (no %s; run `make console`)\n",
@@ -340,6 +367,16 @@ int run_server(const Config& configured) {
                           {target_source, **notify_targets, **remote_clients, remote_names});
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    if (tls) {
+      // New connections present the new certificate; open ones keep theirs.
+      if (auto reloaded = tls->reload(); !reloaded) {
+        spdlog::error("SIGHUP: TLS certificate not reloaded, the previous one stays in use: {}",
+                      reloaded.error().message);
+      } else {
+        spdlog::info("SIGHUP: TLS certificate and key reloaded from {} and {}",
+                     config.tls.cert.string(), config.tls.key.string());
+      }
+    }
     if (auto reloaded = reloader.reload(); !reloaded) {
       spdlog::error("SIGHUP: configuration not reloaded: {}", reloaded.error().message);
     } else {

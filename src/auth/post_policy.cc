@@ -7,6 +7,7 @@
 #include <set>
 
 #include "auth/canonical_request.h"
+#include "auth/sigv2.h"
 #include "auth/sigv4.h"
 #include "core/encoding.h"
 #include "core/hash.h"
@@ -61,8 +62,9 @@ std::optional<uint64_t> json_length(const boost::json::value& value) {
 // Checks the conditions against the form, recording which fields they cover.
 class ConditionChecker {
  public:
-  ConditionChecker(const FormFields& fields, std::string_view bucket)
-      : fields_(fields), bucket_(bucket) {}
+  // `sigv2`: the form is signed with AWSAccessKeyId and signature (neither needs a condition).
+  ConditionChecker(const FormFields& fields, std::string_view bucket, bool sigv2)
+      : fields_(fields), bucket_(bucket), sigv2_(sigv2) {}
 
   Status check(const boost::json::value& condition) {
     if (condition.is_object()) {
@@ -110,7 +112,8 @@ class ConditionChecker {
     return invalid_policy("Unrecognized condition operator " + quoted(op) + ".");
   }
 
-  // Every field except x-amz-signature, file, policy and x-ignore-* must be covered.
+  // Every field except x-amz-signature, file, policy and x-ignore-* (and for SigV2
+  // AWSAccessKeyId and signature) must be covered.
   Status check_all_covered() const {
     for (const auto& [name, value] : fields_) {
       const std::string lower_name = to_lower(name);
@@ -118,6 +121,7 @@ class ConditionChecker {
           lower_name.starts_with("x-ignore-") || covered_.contains(lower_name)) {
         continue;
       }
+      if (sigv2_ && (lower_name == "awsaccesskeyid" || lower_name == "signature")) continue;
       return violation("Extra input fields: " + name);
     }
     return {};
@@ -144,15 +148,79 @@ class ConditionChecker {
 
   const FormFields& fields_;
   std::string_view bucket_;
+  const bool sigv2_;
   std::set<std::string> covered_;
   std::optional<std::pair<uint64_t, uint64_t>> length_range_;
 };
+
+// The SigV2 form: AWSAccessKeyId and signature = base64(HMAC-SHA1(secret, policy)).
+Result<Credentials> verify_sigv2_form(const FormFields& fields, const std::string& policy,
+                                      CredentialStore& credentials) {
+  const std::string& access_key_id = *CV_TRY(required_field(fields, "awsaccesskeyid"));
+  const std::string& signature = *CV_TRY(required_field(fields, "signature"));
+  std::optional<Credentials> found = CV_TRY(credentials.find(access_key_id));
+  if (!found) {
+    return fail(ErrorCode::kInvalidAccessKeyId,
+                "The AWS Access Key Id you provided does not exist in our records.");
+  }
+  if (!constant_time_equal(sigv2_signature(found->secret_key, policy), trim(signature))) {
+    return fail(ErrorCode::kSignatureDoesNotMatch,
+                "The request signature we calculated does not match the signature you "
+                "provided. Check your key and signing method.");
+  }
+  found->access_key_id = access_key_id;
+  return std::move(*found);
+}
+
+// The policy document: expiration and conditions, checked against the fields.
+Result<std::optional<std::pair<uint64_t, uint64_t>>> check_policy_document(
+    const FormFields& fields, const std::string& policy, std::string_view bucket,
+    const Clock& clock, bool sigv2) {
+  const auto document = base64_decode(trim(policy));
+  if (!document) return invalid_policy("Policy is not valid base64.");
+  boost::system::error_code ec;
+  const boost::json::value root = boost::json::parse(*document, ec);
+  if (ec || !root.is_object()) return invalid_policy("Policy is not a JSON object.");
+  const boost::json::object& object = root.as_object();
+  const boost::json::value* expiration = object.if_contains("expiration");
+  if (!expiration || !expiration->is_string()) {
+    return invalid_policy("Policy is missing the expiration.");
+  }
+  const auto expires_at = parse_iso8601(std::string_view(expiration->as_string()));
+  if (!expires_at)
+    return invalid_policy("Invalid 'expiration' value: " +
+                          quoted(std::string_view(expiration->as_string())));
+  const boost::json::value* conditions = object.if_contains("conditions");
+  if (!conditions || !conditions->is_array()) {
+    return invalid_policy("Policy is missing the conditions.");
+  }
+  if (clock.now() > *expires_at) return violation("Policy expired.");
+
+  ConditionChecker checker(fields, bucket, sigv2);
+  for (const boost::json::value& condition : conditions->as_array()) {
+    CV_TRY(checker.check(condition));
+  }
+  CV_TRY(checker.check_all_covered());
+  return checker.length_range();
+}
 
 }  // namespace
 
 Result<PostPolicyGrant> verify_post_policy(const FormFields& fields, std::string_view bucket,
                                            CredentialStore& credentials, const Clock& clock,
-                                           std::string_view region) {
+                                           std::string_view region, bool sigv2) {
+  if (!find_field(fields, "x-amz-algorithm") && find_field(fields, "awsaccesskeyid")) {
+    if (!sigv2) {
+      return fail(ErrorCode::kInvalidRequest,
+                  "The authorization mechanism you have provided is not supported. Please use "
+                  "AWS4-HMAC-SHA256.");
+    }
+    const std::string& policy = *CV_TRY(required_field(fields, "policy"));
+    Credentials found = CV_TRY(verify_sigv2_form(fields, policy, credentials));
+    auto range = CV_TRY(check_policy_document(fields, policy, bucket, clock, true));
+    return PostPolicyGrant{found.user_id, found.access_key_id, found.user_name, found.is_root, "2",
+                           range};
+  }
   const std::string& policy = *CV_TRY(required_field(fields, "policy"));
   const std::string& algorithm = *CV_TRY(required_field(fields, "x-amz-algorithm"));
   const std::string& credential_text = *CV_TRY(required_field(fields, "x-amz-credential"));
@@ -194,33 +262,9 @@ Result<PostPolicyGrant> verify_post_policy(const FormFields& fields, std::string
                 "provided. Check your key and signing method.");
   }
 
-  const auto document = base64_decode(trim(policy));
-  if (!document) return invalid_policy("Policy is not valid base64.");
-  boost::system::error_code ec;
-  const boost::json::value root = boost::json::parse(*document, ec);
-  if (ec || !root.is_object()) return invalid_policy("Policy is not a JSON object.");
-  const boost::json::object& object = root.as_object();
-  const boost::json::value* expiration = object.if_contains("expiration");
-  if (!expiration || !expiration->is_string()) {
-    return invalid_policy("Policy is missing the expiration.");
-  }
-  const auto expires_at = parse_iso8601(std::string_view(expiration->as_string()));
-  if (!expires_at)
-    return invalid_policy("Invalid 'expiration' value: " +
-                          quoted(std::string_view(expiration->as_string())));
-  const boost::json::value* conditions = object.if_contains("conditions");
-  if (!conditions || !conditions->is_array()) {
-    return invalid_policy("Policy is missing the conditions.");
-  }
-  if (clock.now() > *expires_at) return violation("Policy expired.");
-
-  ConditionChecker checker(fields, bucket);
-  for (const boost::json::value& condition : conditions->as_array()) {
-    CV_TRY(checker.check(condition));
-  }
-  CV_TRY(checker.check_all_covered());
-  return PostPolicyGrant{found->user_id, credential->access_key_id, found->user_name,
-                         found->is_root, checker.length_range()};
+  auto range = CV_TRY(check_policy_document(fields, policy, bucket, clock, false));
+  return PostPolicyGrant{
+      found->user_id, credential->access_key_id, found->user_name, found->is_root, "4", range};
 }
 
 }  // namespace cv::auth

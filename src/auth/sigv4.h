@@ -54,18 +54,31 @@ struct Identity {
   std::string signing_key;     // raw derived key (kSecret -> date -> region -> service)
   std::string amz_date;        // "20130524T000000Z"
   std::string scope;           // "20130524/us-east-1/s3/aws4_request"
+  // How the request was signed (empty when anonymous): "4" (AWS4-HMAC-SHA256) or "2" (AWS
+  // HMAC-SHA1, auth/sigv2.h), the s3:signatureversion condition key ("AWS4-HMAC-SHA256" /
+  // "AWS"); and where the signature was: "REST-HEADER", "REST-QUERY-STRING" or "POST", the
+  // s3:authType condition key.
+  std::string signature_version;
+  std::string auth_type;
 };
 
 struct VerifierOptions {
   std::string region = "us-east-1";
+  // Accept AWS Signature Version 2 (auth/sigv2.h) in the Authorization header and in
+  // pre-signed query strings; false: refused with InvalidRequest "Please use AWS4-HMAC-SHA256".
+  bool sigv2 = true;
+  // The virtual-hosted-style base domain (s3::RoutingOptions::domain): a SigV2 request to
+  // BUCKET.domain signs "/BUCKET/..." as its resource. Empty: path style only.
+  std::string domain;
   std::chrono::seconds max_clock_skew{15 * 60};
   std::chrono::seconds max_presign_expiry{604800};
 };
 
 class SigningKeyCache;
 
-// Verifies SigV4 requests. Thread-safe (the credential store and clock must be too); both
-// must outlive the verifier. Signatures are compared in constant time. Failures:
+// Verifies SigV4 requests, and SigV2 ones when options.sigv2 (auth/sigv2.h says how; the
+// identity's signature_version tells which it was). Thread-safe (the credential store and clock
+// must be too); both must outlive the verifier. Signatures are compared in constant time. Failures:
 //   AccessDenied: expired pre-signed URL ("Request has expired"), one dated in the future
 //     beyond the allowed skew ("Request is not valid yet"), no usable date, or `host` not
 //     among the signed headers;
@@ -73,7 +86,8 @@ class SigningKeyCache;
 //   AuthorizationHeaderMalformed / AuthorizationQueryParametersError: malformed
 //     credential, wrong region / service, scope date not the request date, bad X-Amz-Expires;
 //   RequestTimeTooSkewed: header-signed request more than max_clock_skew off;
-//   InvalidRequest: SigV2 ("Please use AWS4-HMAC-SHA256"), missing x-amz-content-sha256;
+//   InvalidRequest: SigV2 while options.sigv2 is off ("Please use AWS4-HMAC-SHA256"),
+//     missing x-amz-content-sha256;
 //   InvalidArgument: another Authorization scheme ("Unsupported Authorization Type"), a bad
 //     x-amz-content-sha256 value, or both header and query authentication;
 //   InvalidURI: a malformed percent-escape in the path;

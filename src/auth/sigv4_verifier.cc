@@ -4,6 +4,7 @@
 
 #include "auth/canonical_request.h"
 #include "auth/signing_key_cache.h"
+#include "auth/sigv2.h"
 #include "auth/sigv4.h"
 #include "core/encoding.h"
 #include "core/hash.h"
@@ -121,7 +122,6 @@ Status require_host(const std::vector<std::string_view>& names) {
   }
   return {};
 }
-
 
 bool is_sha256_hex(std::string_view text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
@@ -252,8 +252,8 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
                 std::string(kHeaderMalformed) + "the SignedHeaders are malformed.");
   }
   CV_TRY(require_host(*names));
-  CV_TRY(require_signed_amz_headers(request.headers, *names,
-                                    {"x-amz-content-sha256", "x-amz-date"}));
+  CV_TRY(
+      require_signed_amz_headers(request.headers, *names, {"x-amz-content-sha256", "x-amz-date"}));
   signed_request.signed_names = std::move(*names);
   signed_request.signed_headers = parts.signed_headers;
   signed_request.signature = parts.signature;
@@ -430,11 +430,19 @@ Result<Identity> SigV4Verifier::verify(const Request& request) const {
     if (scheme == kSigV4Algorithm && space != std::string_view::npos) {
       return verify_header(ctx, request, value.substr(space + 1));
     }
-    if (scheme == "AWS") return fail(sigv2);
+    if (scheme == "AWS") {
+      if (!options_.sigv2) return fail(sigv2);
+      const std::string_view credential =
+          space == std::string_view::npos ? std::string_view() : value.substr(space + 1);
+      return verify_sigv2_header(request, credential, credentials_, clock_, options_);
+    }
     return fail(ErrorCode::kInvalidArgument, "Unsupported Authorization Type");
   }
   if (query_v4) return verify_presigned(ctx, request);
-  if (query_v2) return fail(sigv2);
+  if (query_v2) {
+    if (!options_.sigv2) return fail(sigv2);
+    return verify_sigv2_query(request, credentials_, clock_, options_);
+  }
   return Identity{};
 }
 

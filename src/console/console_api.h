@@ -31,7 +31,9 @@ inline constexpr std::string_view kSessionCookie = "cv_session";
 class ActivityReports;  // console/activity_reports.h
 
 struct ConsoleOptions {
-  // Adds Secure to the session cookie (set when the server is reached over HTTPS).
+  // Adds Secure to the session cookie and makes the console's pre-signed URLs https:// for
+  // every request (set when a proxy in front terminates HTTPS); requests that came over
+  // the server's own TLS (Request::secure) get both anyway.
   bool secure_cookies = false;
   size_t max_json_body = 64 * 1024;
   SignInThrottlePolicy sign_in_throttle;
@@ -45,6 +47,9 @@ struct ConsoleOptions {
   // The activity pages' data (console/activity_reports.h); null: no activity routes (404).
   // Must outlive the ConsoleApi.
   ActivityReports* activity = nullptr;
+  // Whether the sign-in (a secret in the body) is served over plain HTTP; refused otherwise
+  // with 403 InsecureTransport.
+  PlainHttpSecrets plain_http_secrets = PlainHttpSecrets::kLoopback;
 };
 
 class ConsoleApi final : public RequestHandler {

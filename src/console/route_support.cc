@@ -64,7 +64,9 @@ Result<std::string> presigned_url(RouteContext& context, std::string_view method
                                         context.vault.options().region};
   const std::string signed_query =
       auth::presign_query(request, signer, context.vault.clock().now(), expires);
-  const std::string scheme = context.options.secure_cookies ? "https://" : "http://";
+  // The URL goes where the page came from: https when the console was reached over TLS.
+  const bool https = context.options.secure_cookies || context.request.secure;
+  const std::string scheme = https ? "https://" : "http://";
   return scheme + request.host + request.path + "?" + signed_query;
 }
 

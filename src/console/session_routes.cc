@@ -28,7 +28,7 @@ std::string session_cookie(const RouteContext& context, std::string_view value,
   std::string cookie =
       std::string(kSessionCookie) + "=" + std::string(value) +
       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count());
-  if (context.options.secure_cookies) cookie += "; Secure";
+  if (context.options.secure_cookies || context.request.secure) cookie += "; Secure";
   return cookie;
 }
 
@@ -63,6 +63,11 @@ Response too_many_sign_ins(std::chrono::seconds retry_after) {
 }  // namespace
 
 Response sign_in(RouteContext& context) {
+  if (!allows_secrets(context.request, context.options.plain_http_secrets)) {
+    return json_error(403, "InsecureTransport",
+                      "Sign-in sends your secret key, so it is refused over plain HTTP from this "
+                      "address. Use the server's https:// address.");
+  }
   auto body = read_json_object(context.request, context.options.max_json_body);
   if (!body) return json_error(400, "InvalidRequest", body.error().message);
   auto access_key = string_member(*body, "accessKeyId");

@@ -87,6 +87,14 @@ std::string hmac_sha256(std::string_view key, std::string_view message) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+std::string hmac_sha1(std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
 void Crc32::update(std::string_view bytes) {
   // zlib's crc32 takes a uInt length; feed large inputs in slices.
   while (!bytes.empty()) {

@@ -1,4 +1,4 @@
-// Incremental digests and MACs over OpenSSL 3 EVP (MD5, SHA-1, SHA-256, HMAC-SHA256) and
+// Incremental digests and MACs over OpenSSL 3 EVP (MD5, SHA-1, SHA-256, HMAC-SHA256, HMAC-SHA1) and
 // Boost.CRC / zlib (CRC32C, CRC32). Each hasher is single-threaded; move it between threads
 // only when no call is in progress.
 #pragma once
@@ -38,6 +38,7 @@ std::string md5(std::string_view bytes);
 std::string sha1(std::string_view bytes);
 std::string sha256(std::string_view bytes);
 std::string hmac_sha256(std::string_view key, std::string_view message);
+std::string hmac_sha1(std::string_view key, std::string_view message);  // SigV2 only
 
 // CRC32 (IEEE, as zlib) and CRC32C (Castagnoli), as S3's x-amz-checksum-* use them.
 class Crc32 {

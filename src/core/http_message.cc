@@ -56,4 +56,26 @@ const std::string* find_param(const QueryParams& params, std::string_view name) 
   return nullptr;
 }
 
+std::optional<PlainHttpSecrets> parse_plain_http_secrets(std::string_view text) {
+  if (text == "loopback") return PlainHttpSecrets::kLoopback;
+  if (text == "always") return PlainHttpSecrets::kAlways;
+  if (text == "never") return PlainHttpSecrets::kNever;
+  return std::nullopt;
+}
+
+bool allows_secrets(const Request& request, PlainHttpSecrets policy) {
+  if (request.secure) return true;
+  switch (policy) {
+    case PlainHttpSecrets::kAlways:
+      return true;
+    case PlainHttpSecrets::kNever:
+      return false;
+    case PlainHttpSecrets::kLoopback: {
+      const std::string_view address = request.remote_address;
+      return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
+    }
+  }
+  return false;
+}
+
 }  // namespace cv

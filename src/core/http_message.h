@@ -52,8 +52,11 @@ struct Request {
   // valid until the handler returns. read() blocks the calling worker thread.
   ByteSource* body = nullptr;
   std::string remote_address;  // the client's IP address, without a port
-  bool secure = false;         // arrived over TLS (aws:SecureTransport)
-  std::string request_id;      // x-amz-request-id given to the response
+  // The request came over TLS (https); false for plain HTTP and for tests that call a handler
+  // directly. Read for SSE-C and console sign-in refusal (allows_sensitive below) and as
+  // aws:SecureTransport.
+  bool secure = false;
+  std::string request_id;  // x-amz-request-id given to the response
   // When the request's first byte arrived: nanoseconds since the Unix epoch (wall clock);
   // 0 when the caller did not set it (tests that call a handler directly).
   int64_t arrival_ns = 0;
@@ -83,6 +86,15 @@ struct Response {
   // calls it (http::Server does); a response dropped unsent destroys it uncalled.
   std::move_only_function<void(const ExchangeTotals&)> on_complete;
 };
+
+// Whether requests carrying secrets (SSE-C keys, console sign-in) are served over plain HTTP:
+// kLoopback (the default) only from a loopback peer (127.0.0.0/8, ::1, ::ffff:127.x), kAlways,
+// or kNever. Requests over TLS are always served.
+enum class PlainHttpSecrets { kLoopback, kAlways, kNever };
+// Parses "loopback", "always", "never".
+std::optional<PlainHttpSecrets> parse_plain_http_secrets(std::string_view text);
+// True when `request` may carry secrets under `policy` (secure, or plain HTTP as allowed).
+bool allows_secrets(const Request& request, PlainHttpSecrets policy);
 
 // A protocol front-end (S3 API, console API). handle() runs on a worker thread and may block;
 // it must be safe to call from many threads at once.

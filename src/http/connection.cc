@@ -4,8 +4,10 @@
 // worker pool; while one runs, this coroutine feeds it the request body through the
 // Exchange, and afterwards streams the response, with a worker reading ahead.
 //
-// Templated on the stream type so that TLS (beast::ssl_stream) can be added beside plain TCP;
-// TLS will also need an async_shutdown where linger() and run() shut the TCP socket down.
+// Templated on the stream type: plain TCP (beast::tcp_stream) or TLS over it
+// (beast::ssl_stream), so the plain path pays nothing for TLS. A TLS connection does its
+// handshake first (within header_timeout) and, when it ends, sends close_notify (bounded by
+// kTlsShutdownTime) unless its socket was already closed.
 //
 // GCC 12 miscompiles co_await inside a condition (`while (co_await f())` resumed the wrong
 // frame): await into a local first.
@@ -17,18 +19,22 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <cstring>
 #include <exception>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
+#include <type_traits>
 
 #include "core/ids.h"
 #include "http/exchange.h"
@@ -63,6 +69,8 @@ constexpr uint64_t kResponseChunkBytes = 512 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(5);
 // A connection refused for its address's connection count lingers only this long.
 constexpr auto kRefusalLingerTime = std::chrono::seconds(1);
+// How long a TLS connection waits for the peer's close_notify when it ends.
+constexpr auto kTlsShutdownTime = std::chrono::seconds(1);
 // At most one log line per this interval about refused connections.
 constexpr auto kRefusalReportInterval = std::chrono::seconds(1);
 
@@ -129,11 +137,18 @@ Error body_read_error(const error_code& ec) {
                {}};
 }
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
 template <class Stream>
 class Connection final : public Closeable, public std::enable_shared_from_this<Connection<Stream>> {
  public:
-  Connection(Stream stream, ConnectionContext& context)
-      : stream_(std::move(stream)),
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  // `tls`: the context `stream` was made with (null for plain TCP), held as long as it is.
+  Connection(Stream stream, ConnectionContext& context,
+             std::shared_ptr<asio::ssl::context> tls = nullptr)
+      : tls_context_(std::move(tls)),
+        stream_(std::move(stream)),
         context_(context),
         exchange_(kBodyChunkBytes, kMaxQueuedBodyChunks) {}
 
@@ -144,7 +159,11 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     const ConnectionTracker::Admission admission =
         self->context_.tracker.add(self, self->remote_address_);
     const uint64_t id = admission.id;
-    if (id != 0) {
+    bool handshaken = !kTls;
+    if constexpr (kTls) {
+      if (id != 0) handshaken = co_await self->handshake();
+    }
+    if (id != 0 && handshaken) {
       bool crashed = false;
       try {
         if (admission.over_address_limit) {
@@ -158,6 +177,9 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
       }
       // Workers may still use this connection; wait for them before it goes away.
       if (crashed) co_await self->settle_workers();
+      if constexpr (kTls) {
+        if (!crashed) co_await self->tls_shutdown();
+      }
     }
     error_code ignored;
     self->socket_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -180,6 +202,21 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   enum class BodyMode { kNone, kMemory, kStreaming };
 
   auto& socket_layer() { return beast::get_lowest_layer(stream_); }
+
+  // The TLS handshake, within header_timeout; false (nothing to answer) when it fails.
+  asio::awaitable<bool> handshake() {
+    socket_layer().expires_after(context_.options.header_timeout);
+    auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+    co_return !ec;
+  }
+
+  // Sends close_notify and waits (briefly) for the peer's, unless the socket is gone.
+  asio::awaitable<void> tls_shutdown() {
+    if (!socket_layer().socket().is_open()) co_return;
+    socket_layer().expires_after(kTlsShutdownTime);
+    auto [ec] = co_await stream_.async_shutdown(kAsTuple);
+    (void)ec;  // a peer that just closes is fine: HTTP framing ended every response
+  }
 
   void log(std::string_view message) const {
     if (context_.options.log_error) context_.options.log_error(message);
@@ -272,6 +309,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
 
     request_.request_id = new_request_id();
     request_.remote_address = remote_address_;
+    request_.secure = kTls;
     request_.arrival_ns = arrival_ns;
     const TargetParts target = split_target(request_.target);
     request_.path.assign(target.path);
@@ -350,6 +388,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
       // refusal carries (the fields of an earlier request on this connection are not its).
       Request refused;
       refused.remote_address = remote_address_;
+      refused.secure = kTls;
       refused.arrival_ns = arrival_ns;
       refused.request_id = request_.request_id;
       context_.options.on_refusal(refused, response_);
@@ -551,7 +590,8 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     const std::array<asio::const_buffer, 2> buffers{
         asio::buffer(head_), send_body ? asio::buffer(response.body) : asio::const_buffer()};
     socket_layer().expires_after(context_.options.write_timeout);
-    auto [ec, n] = co_await asio::async_write(stream_, buffers, kAsTuple);
+    auto [ec, n] = co_await asio::async_write(
+        stream_, std::span<const asio::const_buffer>(buffers.data(), send_body ? 2 : 1), kAsTuple);
     count_body_bytes_sent(n, head_.size());
     co_return !ec;
   }
@@ -573,10 +613,13 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
         filling = true;
       }
       socket_layer().expires_after(context_.options.write_timeout);
-      const std::array<asio::const_buffer, 2> buffers{
-          first ? asio::buffer(head_) : asio::const_buffer(),
-          asio::const_buffer(fill_buffers_[current].get(), current_bytes)};
-      auto [ec, n] = co_await asio::async_write(stream_, buffers, kAsTuple);
+      // No empty buffer in the sequence: Beast's ssl_stream writes only a large sequence's
+      // first buffer per call, and a write of zero bytes ends asio::async_write early.
+      const asio::const_buffer piece(fill_buffers_[current].get(), current_bytes);
+      const std::array<asio::const_buffer, 2> buffers{first ? asio::buffer(head_) : piece,
+                                                      first ? piece : asio::const_buffer()};
+      auto [ec, n] = co_await asio::async_write(
+          stream_, std::span<const asio::const_buffer>(buffers.data(), first ? 2 : 1), kAsTuple);
       count_body_bytes_sent(n, first ? head_.size() : 0);
       first = false;
       if (filling) {
@@ -627,6 +670,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     }
   }
 
+  std::shared_ptr<asio::ssl::context> tls_context_;  // before stream_: outlives it
   Stream stream_;
   ConnectionContext& context_;
   beast::flat_buffer buffer_;
@@ -657,10 +701,20 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
 
 }  // namespace
 
-void spawn_connection(tcp::socket socket, ConnectionContext& context) {
+void spawn_connection(tcp::socket socket, ConnectionContext& context,
+                      std::shared_ptr<asio::ssl::context> tls) {
   error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   auto executor = socket.get_executor();
+  if (tls) {
+    using TlsConnection = Connection<TlsStream>;
+    asio::ssl::context& tls_context = *tls;
+    auto connection = std::make_shared<TlsConnection>(
+        TlsStream(beast::tcp_stream(std::move(socket)), tls_context), context, std::move(tls));
+    asio::co_spawn(executor, TlsConnection::run(std::move(connection)),
+                   [](const std::exception_ptr&) {});
+    return;
+  }
   using PlainConnection = Connection<beast::tcp_stream>;
   auto connection =
       std::make_shared<PlainConnection>(beast::tcp_stream(std::move(socket)), context);

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <memory>
 
 #include "core/http_message.h"
 #include "http/completion_batcher.h"
 #include "http/connection_tracker.h"
 #include "http/server.h"
 #include "http/worker_pool.h"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace cv::http {
 
@@ -22,8 +27,10 @@ struct ConnectionContext {
   CompletionBatcher& completions;  // runs Response::on_complete hooks on the workers
 };
 
-// Serves HTTP/1.1 on an accepted plain-TCP socket. Runs on the socket's executor, which must
+// Serves HTTP/1.1 on an accepted TCP socket: plain when `tls` is null, else over TLS with that
+// context (the connection holds it until it ends). Runs on the socket's executor, which must
 // be single-threaded (an io_context run by one thread).
-void spawn_connection(boost::asio::ip::tcp::socket socket, ConnectionContext& context);
+void spawn_connection(boost::asio::ip::tcp::socket socket, ConnectionContext& context,
+                      std::shared_ptr<boost::asio::ssl::context> tls);
 
 }  // namespace cv::http

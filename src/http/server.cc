@@ -18,6 +18,7 @@
 
 #include "http/connection.h"
 #include "http/connection_tracker.h"
+#include "http/tls_context.h"
 
 namespace cv::http {
 namespace {
@@ -50,14 +51,16 @@ struct Server::Impl {
     }
   }
 
-  asio::awaitable<void> accept_loop() {
+  // Accepts on `listener` until it closes; TLS listeners hand each connection the context
+  // current at accept time.
+  asio::awaitable<void> accept_loop(tcp::acceptor& listener, bool tls) {
     size_t next = 0;
     asio::steady_timer backoff(*contexts[0]);
     for (;;) {
       asio::io_context& target = *contexts[next];
       next = (next + 1) % contexts.size();
-      auto [ec, socket] = co_await acceptor->async_accept(target, kAsTuple);
-      if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
+      auto [ec, socket] = co_await listener.async_accept(target, kAsTuple);
+      if (ec == asio::error::operation_aborted || !listener.is_open()) co_return;
       if (ec) {
         // Out of descriptors or a connection reset before accept: back off briefly
         // instead of spinning on the error.
@@ -66,8 +69,22 @@ struct Server::Impl {
         co_await backoff.async_wait(kAsTuple);
         continue;
       }
-      spawn_connection(tcp::socket(std::move(socket)), connection_context);
+      spawn_connection(tcp::socket(std::move(socket)), connection_context,
+                       tls ? options.tls->current() : nullptr);
     }
+  }
+
+  // Binds and listens on address:port (on the first network thread's loop).
+  std::unique_ptr<tcp::acceptor> listen_on(const std::string& address, uint16_t port) {
+    const tcp::endpoint endpoint(parse_listen_address(address), port);
+    auto listener = std::make_unique<tcp::acceptor>(*contexts[0]);
+    boost::system::error_code ec;
+    listener->open(endpoint.protocol(), ec);
+    if (!ec) listener->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) listener->bind(endpoint, ec);
+    if (!ec) listener->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw std::system_error(ec, "cannot listen on " + address + ":" + std::to_string(port));
+    return listener;
   }
 
   const ServerOptions options;
@@ -77,14 +94,18 @@ struct Server::Impl {
   WorkerPool workers;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_guards;
   std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<tcp::acceptor> plain_acceptor;  // ServerOptions::plain_listen_address
   ConnectionTracker tracker{options.max_connections_per_address};
   // Joined workers before destruction: stop() joins them (~Server stops).
   CompletionBatcher completions{workers};
   ConnectionContext connection_context{options, handler, workers, tracker, completions};
   std::vector<std::thread> threads;
   uint16_t bound_port = 0;
+  uint16_t bound_plain_port = 0;
   std::promise<void> accept_loop_finished;
   std::future<void> accept_loop_done;
+  std::promise<void> plain_accept_loop_finished;
+  std::future<void> plain_accept_loop_done;
 
   enum class State { kCreated, kRunning, kStopping, kStopped };
   std::mutex state_mutex;
@@ -98,6 +119,7 @@ Server::Server(ServerOptions options, RequestHandler& handler)
 Server::~Server() {
   stop();
   impl_->acceptor.reset();
+  impl_->plain_acceptor.reset();
 }
 
 void Server::start() {
@@ -105,24 +127,26 @@ void Server::start() {
   std::lock_guard lock(impl.state_mutex);
   if (impl.state != Impl::State::kCreated) throw std::logic_error("Server::start called twice");
 
-  const tcp::endpoint endpoint(parse_listen_address(impl.options.listen_address),
-                               impl.options.port);
-  auto acceptor = std::make_unique<tcp::acceptor>(*impl.contexts[0]);
-  boost::system::error_code ec;
-  acceptor->open(endpoint.protocol(), ec);
-  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor->bind(endpoint, ec);
-  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    throw std::system_error(ec, "cannot listen on " + impl.options.listen_address + ":" +
-                                    std::to_string(impl.options.port));
+  if (impl.options.plain_listen_address && !impl.options.tls) {
+    throw std::logic_error("ServerOptions::plain_listen_address needs ServerOptions::tls");
   }
-  impl.bound_port = acceptor->local_endpoint().port();
-  impl.acceptor = std::move(acceptor);
+  impl.acceptor = impl.listen_on(impl.options.listen_address, impl.options.port);
+  impl.bound_port = impl.acceptor->local_endpoint().port();
+  if (impl.options.plain_listen_address) {
+    impl.plain_acceptor =
+        impl.listen_on(*impl.options.plain_listen_address, impl.options.plain_port);
+    impl.bound_plain_port = impl.plain_acceptor->local_endpoint().port();
+  }
 
   impl.accept_loop_done = impl.accept_loop_finished.get_future();
-  asio::co_spawn(*impl.contexts[0], impl.accept_loop(),
+  asio::co_spawn(*impl.contexts[0], impl.accept_loop(*impl.acceptor, impl.options.tls != nullptr),
                  [&impl](const std::exception_ptr&) { impl.accept_loop_finished.set_value(); });
+  if (impl.plain_acceptor) {
+    impl.plain_accept_loop_done = impl.plain_accept_loop_finished.get_future();
+    asio::co_spawn(
+        *impl.contexts[0], impl.accept_loop(*impl.plain_acceptor, false),
+        [&impl](const std::exception_ptr&) { impl.plain_accept_loop_finished.set_value(); });
+  }
   for (auto& context : impl.contexts) {
     impl.work_guards.push_back(asio::make_work_guard(*context));
   }
@@ -144,6 +168,8 @@ void Server::start() {
 }
 
 uint16_t Server::port() const { return impl_->bound_port; }
+
+uint16_t Server::plain_port() const { return impl_->bound_plain_port; }
 
 void Server::stop() {
   Impl& impl = *impl_;
@@ -171,8 +197,10 @@ void Server::stop() {
   asio::post(*impl.contexts[0], [&impl] {
     boost::system::error_code ignored;
     impl.acceptor->close(ignored);
+    if (impl.plain_acceptor) impl.plain_acceptor->close(ignored);
   });
   impl.accept_loop_done.wait();
+  if (impl.plain_acceptor) impl.plain_accept_loop_done.wait();
 
   // 3. Wait for the connections; after the grace period the rest lose their sockets, and
   //    handlers still running are waited for.

@@ -34,12 +34,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/http_message.h"
 
 namespace cv::http {
+
+class TlsCredentials;
 
 struct ServerOptions {
   // A numeric IPv4/IPv6 address or "localhost".
@@ -89,6 +92,15 @@ struct ServerOptions {
   // handler's does (the audit trail records these refusals). Connections refused over
   // max_connections_per_address are not reported here (only logged). Empty: nothing.
   std::function<void(const Request& request, Response& response)> on_refusal;
+  // HTTPS (http/tls_context.h): when set, the listener on listen_address:port speaks TLS
+  // only (a handshake within header_timeout, then HTTP/1.1 as above; Request::secure is
+  // true). Each connection keeps the context that was current when it was accepted, so
+  // TlsCredentials::reload() never touches a connection already open. Null: plain HTTP.
+  std::shared_ptr<TlsCredentials> tls;
+  // An extra plain-HTTP listener beside the TLS one (kept for loopback clients; only with
+  // `tls`): plain_listen_address:plain_port, 0 picking a free port (Server::plain_port()).
+  std::optional<std::string> plain_listen_address;
+  uint16_t plain_port = 0;
 };
 
 // Thread-safety: start(), stop(), wait() and port() may be called from any thread except the
@@ -108,6 +120,8 @@ class Server {
   void start();
   // The bound port; valid after start().
   uint16_t port() const;
+  // The extra plain listener's bound port (ServerOptions::plain_listen_address); 0 without one.
+  uint16_t plain_port() const;
   // Graceful stop: stops accepting, closes idle connections, lets requests in flight finish
   // (their responses say `Connection: close`) for up to shutdown_grace, then closes the
   // remaining sockets, waits for running handlers to return and joins every thread.

@@ -118,4 +118,16 @@ void add_encryption_headers(const meta::Encryption& encryption, Headers& headers
   }
 }
 
+Status require_secure_customer_key(const Request& request, PlainHttpSecrets policy) {
+  if (allows_secrets(request, policy)) return {};
+  for (const auto& [name, value] : request.headers.fields()) {
+    if (name.starts_with(kObjectPrefix) || name.starts_with(kCopySourcePrefix)) {
+      return fail(ErrorCode::kInvalidRequest,
+                  "Requests specifying Server Side Encryption with Customer provided keys must "
+                  "be made over a secure connection.");
+    }
+  }
+  return {};
+}
+
 }  // namespace cv::s3

@@ -31,6 +31,11 @@ enum class KeyHeaders { kObject, kCopySource };
 Result<std::optional<vault::CustomerKey>> customer_key(const Headers& headers, KeyHeaders which,
                                                        bool md5_required);
 
+// A request bringing an SSE-C key (either header family) over plain HTTP where `policy` does
+// not allow secrets there: 400 InvalidRequest "Requests specifying Server Side Encryption with
+// Customer provided keys must be made over a secure connection.", as S3 answers.
+Status require_secure_customer_key(const Request& request, PlainHttpSecrets policy);
+
 // GET and HEAD take no x-amz-server-side-encryption header (InvalidArgument, as S3).
 Status refuse_encryption_header_on_read(const Headers& headers);
 

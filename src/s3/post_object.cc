@@ -66,15 +66,16 @@ Result<Response> post_object(const Services& services, Call& call) {
   if (!file) {
     return fail(ErrorCode::kInvalidArgument, "POST requires exactly one file upload per request.");
   }
-  const auto grant = CV_TRY(auth::verify_post_policy(
-      fields, call.route.bucket, services.credentials, services.clock, services.options.region));
+  const auto grant = CV_TRY(
+      auth::verify_post_policy(fields, call.route.bucket, services.credentials, services.clock,
+                               services.options.region, services.options.sigv2));
   // The form's signer is the caller (the audit trail's identity).
   call.identity.anonymous = false;
   call.identity.user_id = grant.user_id;
   call.identity.access_key_id = grant.access_key_id;
   call.identity.user_name = grant.user_name;
   call.identity.is_root = grant.is_root;
-  call.identity.signature_version = "4";
+  call.identity.signature_version = grant.signature_version;
   call.identity.auth_type = "POST";
   const std::string* key_field = field(fields, "key");
   if (!key_field) {

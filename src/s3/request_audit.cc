@@ -15,6 +15,10 @@ bool is_secret_parameter(std::string_view name) {
 
 // The value of "Credential=<key>/<scope>" in an Authorization header, up to the first '/'.
 std::string_view header_credential_key(std::string_view authorization) {
+  if (authorization.starts_with("AWS ")) {  // SigV2: "AWS AKID:signature"
+    const std::string_view rest = authorization.substr(4);
+    return rest.substr(0, rest.rfind(':'));
+  }
   const size_t at = authorization.find("Credential=");
   if (at == std::string_view::npos) return {};
   std::string_view rest = authorization.substr(at + std::string_view("Credential=").size());
@@ -74,6 +78,7 @@ std::string claimed_access_key(const Request& request) {
   if (const std::string* credential = find_param(request.params, "X-Amz-Credential")) {
     return credential->substr(0, credential->find('/'));
   }
+  if (const std::string* key = find_param(request.params, "AWSAccessKeyId")) return *key;
   return {};
 }
 
@@ -86,11 +91,12 @@ void describe_caller(audit::AuditEvent& record, const Request& request, bool pos
   } else if (request.headers.contains("authorization")) {
     record.authentication_method = "AuthHeader";
   } else if (find_param(request.params, "X-Amz-Signature") ||
-             find_param(request.params, "X-Amz-Credential")) {
+             find_param(request.params, "X-Amz-Credential") ||
+             find_param(request.params, "AWSAccessKeyId")) {
     record.authentication_method = "QueryString";
   }
   if (verified && !verified->anonymous) {
-    record.signature_version = "SigV4";
+    record.signature_version = verified->signature_version == "2" ? "SigV2" : "SigV4";
     record.identity = audit::user_identity(account_id, verified->user_id, verified->user_name,
                                            verified->is_root, verified->access_key_id);
     return;

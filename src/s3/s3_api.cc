@@ -8,6 +8,7 @@
 #include "s3/access_checks.h"
 #include "s3/authorizer.h"
 #include "s3/call.h"
+#include "s3/encryption_headers.h"
 #include "s3/error_response.h"
 #include "s3/request_audit.h"
 
@@ -126,7 +127,9 @@ struct S3Api::Impl {
   Impl(vault::Vault& vault, auth::CredentialStore& credentials, OwnerDirectory& owners,
        iam::CallerPolicySource& callers, const Clock& clock, S3Options opts)
       : options(std::move(opts)),
-        verifier(credentials, clock, auth::VerifierOptions{.region = options.region}),
+        verifier(credentials, clock,
+                 auth::VerifierOptions{
+                     .region = options.region, .sigv2 = options.sigv2, .domain = options.domain}),
         authorizer(vault, callers, clock, options.account_id),
         services{vault, credentials, owners, clock, options, authorizer},
         routing{options.domain} {}
@@ -213,6 +216,7 @@ struct S3Api::Impl {
   // Admits and runs the routed call.
   Result<Response> answer(Call& call) {
     CV_TRY(admit(call));
+    CV_TRY(require_secure_customer_key(call.request, options.plain_http_secrets));
     const OperationHandler handler = handler_for(call.route.operation);
     if (handler == nullptr) return fail(ErrorCode::kNotImplemented);
     auto handled = handler(services, call);

@@ -32,6 +32,12 @@ struct S3Options {
   // record, handed to audit.sink after its response was sent (s3/request_audit.h), except
   // data events on audit.trail_bucket. No sink: nothing is recorded.
   audit::CaptureOptions audit;
+  // Whether SSE-C requests (customer keys in headers) are served over plain HTTP; refused
+  // otherwise with 400 InvalidRequest, as AWS refuses SSE-C without TLS.
+  PlainHttpSecrets plain_http_secrets = PlainHttpSecrets::kLoopback;
+  // Accept AWS Signature Version 2 (auth/sigv2.h); false: refused with InvalidRequest
+  // "Please use AWS4-HMAC-SHA256".
+  bool sigv2 = true;
 };
 
 // Thread-safe: handle() is called from many worker threads at once. With an audit sink, the

@@ -40,7 +40,7 @@ S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 NS = {"s3": S3_NS}
 MiB = 1024 * 1024
 KiB = 1024
-READY_LINE = re.compile(r"^listening on http://127\.0\.0\.1:(\d+)\s*$")
+READY_LINE = re.compile(r"^listening on (https?)://127\.0\.0\.1:(\d+)\s*$")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -75,11 +75,12 @@ class Server:
         self.extra_args = list(extra_args)
         self.proc = None
         self.port = None
+        self.scheme = "http"  # "https" when the server was started with a certificate
         self.stdout_lines = []
 
     @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     @property
     def pid(self):
@@ -145,7 +146,8 @@ class Server:
                 )
             match = READY_LINE.match(line)
             if match:
-                self.port = int(match.group(1))
+                self.scheme = match.group(1)
+                self.port = int(match.group(2))
                 return self
 
     def wait_for_stdout(self, pattern, timeout=30):

@@ -333,8 +333,8 @@ TEST_F(SigV4VerifierTest, HostMustBeSigned) {
 // x-amz-date, sent again with x-amz-* headers it does not cover.
 TEST_F(SigV4VerifierTest, UnsignedAmzHeadersAreRefused) {
   for (const std::string& payload : {hex_encode(sha256("")), std::string("UNSIGNED-PAYLOAD")}) {
-    const Request original = signed_request(
-        signing_request("PUT", std::string(kHost), "/probe/cpdst", {}, {}, payload));
+    const Request original =
+        signed_request(signing_request("PUT", std::string(kHost), "/probe/cpdst", {}, {}, payload));
     ASSERT_TRUE(verifier_.verify(original));
     for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
              {"x-amz-copy-source", "/probe/secret"},
@@ -369,14 +369,13 @@ TEST_F(SigV4VerifierTest, PresignedUrlsRefuseUnsignedAmzHeaders) {
                                                  {{"content-type", "text/plain"},
                                                   {"content-md5", "AAAAAAAAAAAAAAAAAAAAAA=="},
                                                   {"x-amz-content-sha256", "UNSIGNED-PAYLOAD"}})));
-  expect_error(presigned_request(request, std::chrono::seconds(60),
-                                 {{"x-amz-copy-source", "/b/secret"}}),
-               ErrorCode::kAccessDenied,
-               "There were headers present in the request which were not signed");
+  expect_error(
+      presigned_request(request, std::chrono::seconds(60), {{"x-amz-copy-source", "/b/secret"}}),
+      ErrorCode::kAccessDenied, "There were headers present in the request which were not signed");
   // x-amz-date is a query parameter of a pre-signed URL; as a header it is not signed.
-  expect_error(presigned_request(request, std::chrono::seconds(60),
-                                 {{"x-amz-date", "20250301T120000Z"}}),
-               ErrorCode::kAccessDenied);
+  expect_error(
+      presigned_request(request, std::chrono::seconds(60), {{"x-amz-date", "20250301T120000Z"}}),
+      ErrorCode::kAccessDenied);
   // A header the URL signed may be sent.
   const SigningRequest with_meta =
       signing_request("PUT", std::string(kHost), "/b/k", {}, {{"x-amz-meta-a", "1"}});
@@ -437,11 +436,21 @@ TEST_F(SigV4VerifierTest, AnonymousAndOtherSchemes) {
   EXPECT_TRUE(anonymous->anonymous);
   EXPECT_TRUE(anonymous->user_id.empty());
 
+  // SigV2 goes to its own verifier (auth/sigv2.h; tests in sigv2_test.cc) unless it is off.
   expect_error(make_request("GET", "/b/k", {{"host", "h"}, {"authorization", "AWS AKID:c2ln"}}),
-               ErrorCode::kInvalidRequest, "AWS4-HMAC-SHA256");
+               ErrorCode::kAccessDenied, "valid Date or x-amz-date");
   expect_error(
       make_request("GET", "/b/k?AWSAccessKeyId=AKID&Expires=1&Signature=abc", {{"host", "h"}}),
-      ErrorCode::kInvalidRequest, "AWS4-HMAC-SHA256");
+      ErrorCode::kAccessDenied, "Request has expired");
+  const SigV4Verifier v4_only(store_, clock_, VerifierOptions{.sigv2 = false});
+  for (const Request& v2 :
+       {make_request("GET", "/b/k", {{"host", "h"}, {"authorization", "AWS AKID:c2ln"}}),
+        make_request("GET", "/b/k?AWSAccessKeyId=AKID&Expires=1&Signature=abc", {{"host", "h"}})}) {
+    auto refused = v4_only.verify(v2);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidRequest);
+    EXPECT_NE(refused.error().message.find("AWS4-HMAC-SHA256"), std::string::npos);
+  }
   expect_error(make_request("GET", "/b/k", {{"host", "h"}, {"authorization", "Bearer token"}}),
                ErrorCode::kInvalidArgument, "Unsupported Authorization Type");
 }
