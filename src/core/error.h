@@ -74,6 +74,15 @@ enum class ErrorCode {
   kObjectAlreadyInActiveTierError,
   kReplicationConfigurationNotFoundError,
   kInvalidBucketState,
+  // IAM and STS (the query APIs; issue 14).
+  kNoSuchEntity,
+  kEntityAlreadyExists,
+  kDeleteConflict,
+  kLimitExceeded,
+  kMalformedPolicyDocument,
+  kValidationError,
+  kInvalidInput,
+  kInvalidAction,
 };
 
 struct Error {
