@@ -23,6 +23,10 @@ class CredentialStore {
  public:
   virtual ~CredentialStore() = default;
   virtual Result<std::optional<Credentials>> find(std::string_view access_key_id) = 0;
+  // Called after a request signed with the key verified (for IAM's "last used"); must be
+  // cheap and must not block on I/O. The default ignores it.
+  virtual void record_use(std::string_view access_key_id, std::string_view service,
+                          std::string_view region) {}
 };
 
 }  // namespace cv::auth
