@@ -36,9 +36,8 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 boost::json::object user_json(iam::IamDirectory& directory, const meta::User& user) {
-  return {{"user", user.name},        {"id", user.iam_id},
-          {"arn", directory.user_arn(user)}, {"path", user.path},
-          {"root", user.is_root},     {"display_name", user.display_name}};
+  return {{"user", user.name}, {"id", user.iam_id},    {"arn", directory.user_arn(user)},
+          {"path", user.path}, {"root", user.is_root}, {"display_name", user.display_name}};
 }
 
 // The principal named by --user / --group / --role (exactly one).
@@ -53,8 +52,7 @@ Result<iam::PrincipalName> principal_of(const IamAdminArgs& args) {
 }
 
 // One verb; prints its JSON and returns success, or the error.
-Status run_verb(iam::IamDirectory& directory, iam::UserDirectory& users,
-                const IamAdminArgs& args) {
+Status run_verb(iam::IamDirectory& directory, iam::UserDirectory& users, const IamAdminArgs& args) {
   const std::string& verb = args.verb;
   if (verb == "user list") {
     boost::json::array out;
@@ -87,8 +85,8 @@ Status run_verb(iam::IamDirectory& directory, iam::UserDirectory& users,
     CV_TRY(directory.remove_user_from_group(args.name, args.other));
   } else if (verb == "policy create") {
     const std::string document = CV_TRY(read_file(*args.file));
-    const auto policy = CV_TRY(directory.create_policy(args.name, args.path.value_or("/"),
-                                                       document, args.description.value_or("")));
+    const auto policy = CV_TRY(directory.create_policy(args.name, args.path.value_or("/"), document,
+                                                       args.description.value_or("")));
     print_json({{"policy", policy.name}, {"id", policy.id}, {"arn", directory.policy_arn(policy)}});
   } else if (verb == "policy list") {
     boost::json::array out;
@@ -128,9 +126,9 @@ Status run_verb(iam::IamDirectory& directory, iam::UserDirectory& users,
     print_json(out);
   } else if (verb == "role create") {
     const std::string trust = CV_TRY(read_file(*args.file));
-    const auto role = CV_TRY(directory.create_role(args.name, args.path.value_or("/"), trust,
-                                                   args.description.value_or(""),
-                                                   args.max_session_seconds));
+    const auto role =
+        CV_TRY(directory.create_role(args.name, args.path.value_or("/"), trust,
+                                     args.description.value_or(""), args.max_session_seconds));
     print_json({{"role", role.name}, {"id", role.id}, {"arn", directory.role_arn(role)}});
   } else if (verb == "role list") {
     boost::json::array out;

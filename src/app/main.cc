@@ -91,8 +91,7 @@ int main(int argc, char** argv) {
 
   // IAM administration (admin_iam_command.cc): every verb fills `iam_args` and runs admin_iam.
   cv::app::IamAdminArgs iam_args;
-  auto iam_verb = [&](CLI::App* parent, const char* name, const char* help,
-                      const char* verb) {
+  auto iam_verb = [&](CLI::App* parent, const char* name, const char* help, const char* verb) {
     auto* command = parent->add_subcommand(name, help)->fallthrough();
     command->callback([&, verb] {
       iam_args.verb = verb;
@@ -142,8 +141,8 @@ int main(int argc, char** argv) {
       ->add_option("name", iam_args.name, "group name")
       ->required();
   iam_verb(group, "list", "list groups with their users (JSON)", "group list");
-  for (auto [word, verb] : {std::pair{"add-user", "group add-user"},
-                            std::pair{"remove-user", "group remove-user"}}) {
+  for (auto [word, verb] :
+       {std::pair{"add-user", "group add-user"}, std::pair{"remove-user", "group remove-user"}}) {
     auto* command = iam_verb(group, word, verb, verb);
     command->add_option("group", iam_args.name, "group name")->required();
     command->add_option("user", iam_args.other, "user name")->required();
@@ -163,10 +162,10 @@ int main(int argc, char** argv) {
   iam_verb(policy, "delete", "delete a managed policy (refused while attached)", "policy delete")
       ->add_option("name", iam_args.name, "policy name")
       ->required();
-  for (auto [word, verb] : {std::pair{"attach", "policy attach"},
-                            std::pair{"detach", "policy detach"}}) {
-    auto* command = iam_verb(policy, word, "attach / detach a policy (--user, --group or --role)",
-                             verb);
+  for (auto [word, verb] :
+       {std::pair{"attach", "policy attach"}, std::pair{"detach", "policy detach"}}) {
+    auto* command =
+        iam_verb(policy, word, "attach / detach a policy (--user, --group or --role)", verb);
     command->add_option("name", iam_args.name, "policy name")->required();
     principal_flags(command);
   }
@@ -237,10 +236,11 @@ int main(int argc, char** argv) {
     }
   });
 
-  for (auto [word, verb] : {std::pair{"activate", "key activate"},
-                            std::pair{"deactivate", "key deactivate"}}) {
-    iam_verb(key, word, word == std::string("activate") ? "make a key Active again"
-                                                        : "make a key Inactive (refused at once)",
+  for (auto [word, verb] :
+       {std::pair{"activate", "key activate"}, std::pair{"deactivate", "key deactivate"}}) {
+    iam_verb(key, word,
+             word == std::string("activate") ? "make a key Active again"
+                                             : "make a key Inactive (refused at once)",
              verb)
         ->add_option("access_key", iam_args.name, "access key id")
         ->required();
