@@ -101,8 +101,8 @@ Result<meta::IamGroup> IamDirectory::create_group(std::string_view name, std::st
   CV_TRY(validate_name(NameKind::kGroup, name, "groupName"));
   const std::string_view group_path = path.empty() ? "/" : path;
   CV_TRY(validate_path(group_path));
-  meta::IamGroup group{std::string(name), std::string(group_path),
-                       new_unique_id(kGroupIdPrefix), to_unix_nanos(clock_.now())};
+  meta::IamGroup group{std::string(name), std::string(group_path), new_unique_id(kGroupIdPrefix),
+                       to_unix_nanos(clock_.now())};
   CV_TRY(meta_.create_group(group));
   changed();
   return group;
@@ -128,8 +128,7 @@ Result<std::vector<meta::IamGroup>> IamDirectory::list_groups(std::string_view p
   return groups;
 }
 
-Result<std::vector<meta::IamGroup>> IamDirectory::list_groups_for_user(
-    std::string_view user_name) {
+Result<std::vector<meta::IamGroup>> IamDirectory::list_groups_for_user(std::string_view user_name) {
   const meta::User user = CV_TRY(get_user(user_name));
   return meta_.list_user_groups(user.id);
 }
@@ -178,10 +177,10 @@ Result<meta::IamRole> IamDirectory::create_role(std::string_view name, std::stri
                     "value less than or equal to 43200 and greater than or equal to 3600");
   }
   CV_TRY(check_document(trust_policy, PolicyDocumentKind::kTrust));
-  meta::IamRole role{std::string(name),         std::string(role_path),
-                     new_unique_id(kRoleIdPrefix), std::string(trust_policy),
-                     std::string(description),  max_session_seconds,
-                     to_unix_nanos(clock_.now())};
+  meta::IamRole role{
+      std::string(name),          std::string(role_path),   new_unique_id(kRoleIdPrefix),
+      std::string(trust_policy),  std::string(description), max_session_seconds,
+      to_unix_nanos(clock_.now())};
   CV_TRY(meta_.create_role(role));
   changed();
   return role;
@@ -290,7 +289,8 @@ Result<std::vector<PolicyDocumentRef>> IamDirectory::identity_policies_for_user(
   }
   auto policies = CV_TRY(load_identity_policies(user_id));
   std::lock_guard lock(cache_mutex_);
-  if (generation == cached_generation_) user_policies_.insert_or_assign(std::string(user_id), policies);
+  if (generation == cached_generation_)
+    user_policies_.insert_or_assign(std::string(user_id), policies);
   return policies;
 }
 

@@ -77,8 +77,8 @@ class IamDirectory {
   // --- Users ----------------------------------------------------------------------------
   Result<meta::User> create_user(std::string_view name, std::string_view path,
                                  std::string_view tags);
-  Result<meta::User> get_user(std::string_view name);        // NoSuchEntity
-  Result<meta::User> get_user_by_id(std::string_view id);    // NoSuchEntity
+  Result<meta::User> get_user(std::string_view name);      // NoSuchEntity
+  Result<meta::User> get_user_by_id(std::string_view id);  // NoSuchEntity
   // Every user but root whose path starts with `path_prefix`, by name.
   Result<std::vector<meta::User>> list_users(std::string_view path_prefix = "/");
   // DeleteConflict while it has keys, groups or policies; root: InvalidInput.

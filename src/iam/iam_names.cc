@@ -29,7 +29,8 @@ bool printable(char c) { return c >= 0x21 && c <= 0x7e; }
 Error validation(std::string_view value, std::string_view field, std::string_view constraint) {
   return Error{ErrorCode::kValidationError,
                "1 validation error detected: Value '" + std::string(value) + "' at '" +
-                   std::string(field) + "' failed to satisfy constraint: " + std::string(constraint),
+                   std::string(field) +
+                   "' failed to satisfy constraint: " + std::string(constraint),
                ""};
 }
 
@@ -38,8 +39,8 @@ Error validation(std::string_view value, std::string_view field, std::string_vie
 Status validate_name(NameKind kind, std::string_view name, std::string_view field) {
   const size_t limit = name_limit(kind);
   if (name.empty() || name.size() > limit) {
-    return fail(validation(name, field,
-                           "Member must have length between 1 and " + std::to_string(limit)));
+    return fail(
+        validation(name, field, "Member must have length between 1 and " + std::to_string(limit)));
   }
   for (char c : name) {
     if (!name_char(c)) {

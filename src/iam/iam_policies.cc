@@ -122,9 +122,9 @@ Result<meta::ManagedPolicy> IamDirectory::create_policy(std::string_view name,
                 "constraint: Member must have length less than or equal to 1000");
   }
   CV_TRY(check_document(document, PolicyDocumentKind::kIdentity));
-  meta::ManagedPolicy policy{std::string(name),           std::string(policy_path),
-                             new_unique_id(kPolicyIdPrefix), std::string(document),
-                             std::string(description),    to_unix_nanos(clock_.now())};
+  meta::ManagedPolicy policy{
+      std::string(name),     std::string(policy_path), new_unique_id(kPolicyIdPrefix),
+      std::string(document), std::string(description), to_unix_nanos(clock_.now())};
   CV_TRY(meta_.create_managed_policy(policy));
   changed();
   return policy;
@@ -147,8 +147,8 @@ Result<meta::ManagedPolicy> IamDirectory::get_policy(std::string_view arn) {
 Result<meta::ManagedPolicy> IamDirectory::get_policy_by_name(std::string_view name) {
   CV_TRY(validate_name(NameKind::kPolicy, name, "policyName"));
   if (auto policy = CV_TRY(meta_.get_managed_policy(name))) return std::move(*policy);
-  return fail(ErrorCode::kNoSuchEntity, "The policy with name " + std::string(name) +
-                                            " cannot be found.");
+  return fail(ErrorCode::kNoSuchEntity,
+              "The policy with name " + std::string(name) + " cannot be found.");
 }
 
 Result<std::vector<meta::ManagedPolicy>> IamDirectory::list_policies(std::string_view path_prefix,
@@ -187,8 +187,7 @@ Status IamDirectory::detach_policy(const PrincipalName& owner, std::string_view 
   const std::string principal = CV_TRY(resolve(owner));
   if (auto detached = meta_.detach_policy(owner.kind, principal, policy.name); !detached) {
     if (detached.error().code == ErrorCode::kNoSuchEntity) {
-      return fail(ErrorCode::kNoSuchEntity,
-                  "Policy " + std::string(arn) + " was not found.");
+      return fail(ErrorCode::kNoSuchEntity, "Policy " + std::string(arn) + " was not found.");
     }
     return detached;
   }
@@ -201,7 +200,8 @@ Result<std::vector<meta::ManagedPolicy>> IamDirectory::list_attached_policies(
   const std::string principal = CV_TRY(resolve(owner));
   std::vector<meta::ManagedPolicy> policies;
   for (const auto& name : CV_TRY(meta_.list_attached_policies(owner.kind, principal))) {
-    if (auto policy = CV_TRY(meta_.get_managed_policy(name))) policies.push_back(std::move(*policy));
+    if (auto policy = CV_TRY(meta_.get_managed_policy(name)))
+      policies.push_back(std::move(*policy));
   }
   return policies;
 }
@@ -240,10 +240,17 @@ Result<std::vector<PolicyDocumentRef>> IamDirectory::load_identity_policies(
 Result<std::optional<RoleInfo>> IamDirectory::load_role(std::string_view name) {
   auto role = CV_TRY(meta_.get_role(name));
   if (!role) return std::optional<RoleInfo>();
-  RoleInfo info{role->name,         role->path,        role->id,
-                role_arn(*role),    role->trust_policy, role->description,
-                role->max_session_seconds, role->created_ns, {}};
-  for (auto& policy : CV_TRY(meta_.list_inline_policies(meta::IamPrincipalKind::kRole, role->name))) {
+  RoleInfo info{role->name,
+                role->path,
+                role->id,
+                role_arn(*role),
+                role->trust_policy,
+                role->description,
+                role->max_session_seconds,
+                role->created_ns,
+                {}};
+  for (auto& policy :
+       CV_TRY(meta_.list_inline_policies(meta::IamPrincipalKind::kRole, role->name))) {
     info.policies.push_back(
         {"role inline policy '" + policy.name + "'", std::move(policy.document)});
   }

@@ -18,8 +18,8 @@ Status default_policy_validator(std::string_view document, PolicyDocumentKind ki
   if (statement == nullptr) {
     return fail(ErrorCode::kMalformedPolicyDocument, "Missing required field Statement");
   }
-  const bool ok = statement->is_object() ||
-                  (statement->is_array() && !statement->as_array().empty());
+  const bool ok =
+      statement->is_object() || (statement->is_array() && !statement->as_array().empty());
   if (!ok) {
     return fail(ErrorCode::kMalformedPolicyDocument,
                 "Statement must be an object or a non-empty array.");

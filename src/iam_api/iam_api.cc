@@ -26,8 +26,8 @@ Result<std::string> read_body(Request& request, size_t limit) {
 Result<FormParams> form_params(const Request& request, std::string_view body) {
   FormParams params;
   const std::string* content_type = request.headers.find("content-type");
-  if (!body.empty() || (content_type && content_type->starts_with(
-                                              "application/x-www-form-urlencoded"))) {
+  if (!body.empty() ||
+      (content_type && content_type->starts_with("application/x-www-form-urlencoded"))) {
     auto parsed = parse_query(body, /*plus_as_space=*/true);
     if (!parsed) return fail(ErrorCode::kInvalidInput, "The form body is malformed.");
     for (auto& [name, value] : *parsed) params.emplace(std::move(name), std::move(value));

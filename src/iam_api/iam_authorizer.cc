@@ -31,8 +31,8 @@ Status default_iam_authorizer(const auth::Identity& caller, std::string_view act
   }
   return fail(ErrorCode::kAccessDenied,
               "User: " + (caller.anonymous ? std::string("anonymous") : caller.user_name) +
-                  " is not authorized to perform: " + std::string(action) + " on resource: " +
-                  std::string(resource_arn));
+                  " is not authorized to perform: " + std::string(action) +
+                  " on resource: " + std::string(resource_arn));
 }
 
 }  // namespace cv::iam_api

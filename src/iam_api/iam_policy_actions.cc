@@ -131,21 +131,20 @@ void add_principal_policy_actions(ActionTable& table, IamActionContext& context,
     CV_TRY(authorized(call, owner, "iam:Detach" + noun + "Policy"));
     return directory.detach_policy(owner, CV_TRY(call.required("PolicyArn")));
   });
-  table.add("iam", "ListAttached" + noun + "Policies",
-            [=, &directory](ActionCall& call) -> Status {
-              const PrincipalName owner = CV_TRY(owner_of(call));
-              CV_TRY(authorized(call, owner, "iam:ListAttached" + noun + "Policies"));
-              const auto policies = CV_TRY(directory.list_attached_policies(owner));
-              const Page page = CV_TRY(page_of(call, policies.size()));
-              auto list = call.result.append_child("AttachedPolicies");
-              for (size_t i = page.begin; i < page.end; ++i) {
-                auto member = list.append_child("member");
-                add_text(member, "PolicyName", policies[i].name);
-                add_text(member, "PolicyArn", directory.policy_arn(policies[i]));
-              }
-              finish_page(call, page, policies.size());
-              return {};
-            });
+  table.add("iam", "ListAttached" + noun + "Policies", [=, &directory](ActionCall& call) -> Status {
+    const PrincipalName owner = CV_TRY(owner_of(call));
+    CV_TRY(authorized(call, owner, "iam:ListAttached" + noun + "Policies"));
+    const auto policies = CV_TRY(directory.list_attached_policies(owner));
+    const Page page = CV_TRY(page_of(call, policies.size()));
+    auto list = call.result.append_child("AttachedPolicies");
+    for (size_t i = page.begin; i < page.end; ++i) {
+      auto member = list.append_child("member");
+      add_text(member, "PolicyName", policies[i].name);
+      add_text(member, "PolicyArn", directory.policy_arn(policies[i]));
+    }
+    finish_page(call, page, policies.size());
+    return {};
+  });
 }
 
 }  // namespace
@@ -187,8 +186,8 @@ void add_iam_policy_actions(ActionTable& table, IamActionContext& context) {
     CV_TRY(authorize(call, "iam:GetPolicyVersion", directory.policy_arn(policy)));
     const std::string version = CV_TRY(call.required("VersionId"));
     if (version != "v1") {
-      return fail(ErrorCode::kNoSuchEntity, "Policy " + directory.policy_arn(policy) +
-                                                " version " + version + " does not exist.");
+      return fail(ErrorCode::kNoSuchEntity, "Policy " + directory.policy_arn(policy) + " version " +
+                                                version + " does not exist.");
     }
     auto node = call.result.append_child("PolicyVersion");
     add_text(node, "Document", uri_encode(policy.document));
@@ -234,9 +233,9 @@ void add_iam_policy_actions(ActionTable& table, IamActionContext& context) {
     const std::string path = call.get_or("Path", "/");
     CV_TRY(authorize(call, "iam:CreateRole",
                      iam::iam_arn(directory.account_id(), "role", path, name)));
-    const meta::IamRole role = CV_TRY(directory.create_role(
-        name, path, CV_TRY(call.required("AssumeRolePolicyDocument")),
-        call.get_or("Description", ""), CV_TRY(session_seconds(call))));
+    const meta::IamRole role = CV_TRY(
+        directory.create_role(name, path, CV_TRY(call.required("AssumeRolePolicyDocument")),
+                              call.get_or("Description", ""), CV_TRY(session_seconds(call))));
     add_role(directory, call.result, role);
     return {};
   });
@@ -248,8 +247,8 @@ void add_iam_policy_actions(ActionTable& table, IamActionContext& context) {
   });
   add("ListRoles", [&directory, authorize](ActionCall& call) -> Status {
     const std::string prefix = call.get_or("PathPrefix", "/");
-    CV_TRY(authorize(call, "iam:ListRoles",
-                     iam::iam_arn(directory.account_id(), "role", prefix, "")));
+    CV_TRY(
+        authorize(call, "iam:ListRoles", iam::iam_arn(directory.account_id(), "role", prefix, "")));
     const auto roles = CV_TRY(directory.list_roles(prefix));
     const Page page = CV_TRY(page_of(call, roles.size()));
     auto list = call.result.append_child("Roles");

@@ -4,11 +4,10 @@
 // https://docs.aws.amazon.com/IAM/latest/APIReference/iam-api.pdf (Making query requests)
 #pragma once
 
-#include <pugixml.hpp>
-
 #include <functional>
 #include <map>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 

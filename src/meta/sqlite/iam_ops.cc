@@ -92,12 +92,15 @@ Status require_changed(Statement& stmt, std::string_view what, std::string_view 
 
 Status insert_group(Connection& db, const IamGroup& group) {
   if (CV_TRY(exists(db, "SELECT 1 FROM iam_groups WHERE name = ?1", group.name))) {
-    return fail(ErrorCode::kEntityAlreadyExists, "Group with name " + group.name + " already exists.",
-                group.name);
+    return fail(ErrorCode::kEntityAlreadyExists,
+                "Group with name " + group.name + " already exists.", group.name);
   }
   auto stmt = CV_TRY(
       db.prepare("INSERT INTO iam_groups(name, path, id, created_ns) VALUES(?1, ?2, ?3, ?4)"));
-  stmt.bind_text(1, group.name).bind_text(2, group.path).bind_text(3, group.id).bind_int(4, group.created_ns);
+  stmt.bind_text(1, group.name)
+      .bind_text(2, group.path)
+      .bind_text(3, group.id)
+      .bind_int(4, group.created_ns);
   return stmt.run();
 }
 
@@ -120,8 +123,8 @@ Result<std::vector<IamGroup>> read_groups(Connection& db) {
 Status remove_group(Connection& db, std::string_view name) {
   if (!CV_TRY(read_group(db, name))) return no_such("group", name);
   if (CV_TRY(exists(db, "SELECT 1 FROM iam_group_members WHERE group_name = ?1 LIMIT 1", name))) {
-    return fail(ErrorCode::kDeleteConflict, "Cannot delete entity, must remove users from group first.",
-                std::string(name));
+    return fail(ErrorCode::kDeleteConflict,
+                "Cannot delete entity, must remove users from group first.", std::string(name));
   }
   CV_TRY(require_no_policies(db, IamPrincipalKind::kGroup, name));
   auto stmt = CV_TRY(db.prepare("DELETE FROM iam_groups WHERE name = ?1"));
@@ -132,9 +135,9 @@ Status remove_group(Connection& db, std::string_view name) {
 Status insert_group_member(Connection& db, std::string_view group, std::string_view user_id) {
   CV_TRY(principal_exists(db, IamPrincipalKind::kGroup, group));
   CV_TRY(principal_exists(db, IamPrincipalKind::kUser, user_id));
-  auto stmt = CV_TRY(
-      db.prepare("INSERT OR IGNORE INTO iam_group_members(group_name, user_id) "
-                 "SELECT name, ?2 FROM iam_groups WHERE name = ?1"));
+  auto stmt =
+      CV_TRY(db.prepare("INSERT OR IGNORE INTO iam_group_members(group_name, user_id) "
+                        "SELECT name, ?2 FROM iam_groups WHERE name = ?1"));
   stmt.bind_text(1, group).bind_text(2, user_id);
   return stmt.run();
 }
@@ -153,9 +156,9 @@ Status remove_group_member(Connection& db, std::string_view group, std::string_v
 }
 
 Result<std::vector<std::string>> read_group_members(Connection& db, std::string_view group) {
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT m.user_id FROM iam_group_members m JOIN users u ON u.id = m.user_id "
-      "WHERE m.group_name = ?1 ORDER BY u.name"));
+  auto stmt = CV_TRY(
+      db.prepare("SELECT m.user_id FROM iam_group_members m JOIN users u ON u.id = m.user_id "
+                 "WHERE m.group_name = ?1 ORDER BY u.name"));
   stmt.bind_text(1, group);
   std::vector<std::string> ids;
   while (CV_TRY(stmt.step())) ids.push_back(stmt.column_string(0));
@@ -191,9 +194,9 @@ Status insert_role(Connection& db, const IamRole& role) {
 }
 
 Status update_role(Connection& db, const IamRole& role) {
-  auto stmt = CV_TRY(db.prepare(
-      "UPDATE iam_roles SET path = ?2, trust_policy = ?3, description = ?4, "
-      "max_session_seconds = ?5 WHERE name = ?1"));
+  auto stmt =
+      CV_TRY(db.prepare("UPDATE iam_roles SET path = ?2, trust_policy = ?3, description = ?4, "
+                        "max_session_seconds = ?5 WHERE name = ?1"));
   stmt.bind_text(1, role.name)
       .bind_text(2, role.path)
       .bind_text(3, role.trust_policy)
@@ -229,9 +232,10 @@ Status remove_role(Connection& db, std::string_view name) {
 
 Status insert_managed_policy(Connection& db, const ManagedPolicy& policy) {
   if (CV_TRY(exists(db, "SELECT 1 FROM iam_managed_policies WHERE name = ?1", policy.name))) {
-    return fail(ErrorCode::kEntityAlreadyExists,
-                "A policy called " + policy.name + " already exists. Duplicate names are not allowed.",
-                policy.name);
+    return fail(
+        ErrorCode::kEntityAlreadyExists,
+        "A policy called " + policy.name + " already exists. Duplicate names are not allowed.",
+        policy.name);
   }
   auto stmt = CV_TRY(db.prepare(
       "INSERT INTO iam_managed_policies(name, path, id, document, description, created_ns) "
@@ -262,7 +266,8 @@ Result<std::vector<ManagedPolicy>> read_managed_policies(Connection& db) {
 }
 
 Result<int64_t> count_policy_attachments(Connection& db, std::string_view name) {
-  auto stmt = CV_TRY(db.prepare("SELECT count(*) FROM iam_policy_attachments WHERE policy_name = ?1"));
+  auto stmt =
+      CV_TRY(db.prepare("SELECT count(*) FROM iam_policy_attachments WHERE policy_name = ?1"));
   stmt.bind_text(1, name);
   CV_TRY(stmt.step());
   return stmt.column_int(0);
@@ -305,9 +310,9 @@ Result<std::optional<InlinePolicy>> read_inline_policy(Connection& db, IamPrinci
 
 Result<std::vector<InlinePolicy>> read_inline_policies(Connection& db, IamPrincipalKind kind,
                                                        std::string_view principal) {
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT name, document FROM iam_inline_policies WHERE principal_kind = ?1 AND "
-      "principal = ?2 ORDER BY name"));
+  auto stmt = CV_TRY(
+      db.prepare("SELECT name, document FROM iam_inline_policies WHERE principal_kind = ?1 AND "
+                 "principal = ?2 ORDER BY name"));
   stmt.bind_int(1, static_cast<int64_t>(kind)).bind_text(2, principal);
   std::vector<InlinePolicy> policies;
   while (CV_TRY(stmt.step())) {
@@ -319,9 +324,9 @@ Result<std::vector<InlinePolicy>> read_inline_policies(Connection& db, IamPrinci
 
 Status remove_inline_policy(Connection& db, IamPrincipalKind kind, std::string_view principal,
                             std::string_view name) {
-  auto stmt = CV_TRY(db.prepare(
-      "DELETE FROM iam_inline_policies WHERE principal_kind = ?1 AND principal = ?2 AND "
-      "name = ?3"));
+  auto stmt = CV_TRY(
+      db.prepare("DELETE FROM iam_inline_policies WHERE principal_kind = ?1 AND principal = ?2 AND "
+                 "name = ?3"));
   stmt.bind_int(1, static_cast<int64_t>(kind)).bind_text(2, principal).bind_text(3, name);
   CV_TRY(stmt.run());
   return require_changed(stmt, "policy", name);
@@ -356,9 +361,9 @@ Status remove_attachment(Connection& db, IamPrincipalKind kind, std::string_view
 
 Result<std::vector<std::string>> read_attachments(Connection& db, IamPrincipalKind kind,
                                                   std::string_view principal) {
-  auto stmt = CV_TRY(db.prepare(
-      "SELECT policy_name FROM iam_policy_attachments WHERE principal_kind = ?1 AND "
-      "principal = ?2 ORDER BY policy_name"));
+  auto stmt = CV_TRY(
+      db.prepare("SELECT policy_name FROM iam_policy_attachments WHERE principal_kind = ?1 AND "
+                 "principal = ?2 ORDER BY policy_name"));
   stmt.bind_int(1, static_cast<int64_t>(kind)).bind_text(2, principal);
   std::vector<std::string> names;
   while (CV_TRY(stmt.step())) names.push_back(stmt.column_string(0));

@@ -135,8 +135,7 @@ Status remove_access_key(Connection& db, std::string_view access_key_id) {
 
 Status insert_access_key(Connection& db, const AccessKey& key, size_t max_keys_per_user) {
   if (CV_TRY(read_access_key(db, key.access_key_id))) {
-    return fail(ErrorCode::kEntityAlreadyExists, "The access key id is taken",
-                key.access_key_id);
+    return fail(ErrorCode::kEntityAlreadyExists, "The access key id is taken", key.access_key_id);
   }
   if (!CV_TRY(read_user(db, key.user_id))) {
     return fail(ErrorCode::kNoSuchEntity, "The user does not exist", key.user_id);
@@ -164,9 +163,9 @@ Status write_key_status(Connection& db, std::string_view access_key_id, bool act
 
 Status write_key_usage(Connection& db, const std::vector<KeyUsage>& usage) {
   for (const KeyUsage& use : usage) {
-    auto stmt = CV_TRY(
-        db.prepare("UPDATE access_keys SET last_used_ns = ?2, last_used_service = ?3, "
-                   "last_used_region = ?4 WHERE access_key_id = ?1 AND last_used_ns < ?2"));
+    auto stmt =
+        CV_TRY(db.prepare("UPDATE access_keys SET last_used_ns = ?2, last_used_service = ?3, "
+                          "last_used_region = ?4 WHERE access_key_id = ?1 AND last_used_ns < ?2"));
     stmt.bind_text(1, use.access_key_id)
         .bind_int(2, use.used_ns)
         .bind_text(3, use.service)

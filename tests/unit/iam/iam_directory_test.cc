@@ -139,11 +139,13 @@ TEST_F(IamDirectoryTest, PolicyDocumentsAreValidated) {
 }
 
 TEST_F(IamDirectoryTest, AnInjectedValidatorDecides) {
-  IamDirectory strict(*meta_, *users_, signal_, clock_,
-                      IamDirectoryOptions{"123456789012", [](std::string_view, PolicyDocumentKind kind) -> Status {
-                        if (kind == PolicyDocumentKind::kTrust) return {};
-                        return fail(ErrorCode::kMalformedPolicyDocument, "no identity policies");
-                      }});
+  IamDirectory strict(
+      *meta_, *users_, signal_, clock_,
+      IamDirectoryOptions{"123456789012", [](std::string_view, PolicyDocumentKind kind) -> Status {
+                            if (kind == PolicyDocumentKind::kTrust) return {};
+                            return fail(ErrorCode::kMalformedPolicyDocument,
+                                        "no identity policies");
+                          }});
   ASSERT_TRUE(strict.create_user("hal", "/", ""));
   auto refused = strict.put_inline_policy({meta::IamPrincipalKind::kUser, "hal"}, "p", kAllowAll);
   ASSERT_FALSE(refused);
@@ -156,7 +158,8 @@ TEST_F(IamDirectoryTest, IdentityPoliciesCoverTheUserAndItsGroupsAndFollowChange
   ASSERT_TRUE(iam_->create_group("devs", "/"));
   ASSERT_TRUE(iam_->add_user_to_group("devs", "ivy"));
   ASSERT_TRUE(iam_->put_inline_policy({meta::IamPrincipalKind::kUser, "ivy"}, "own", kAllowAll));
-  ASSERT_TRUE(iam_->put_inline_policy({meta::IamPrincipalKind::kGroup, "devs"}, "shared", kAllowAll));
+  ASSERT_TRUE(
+      iam_->put_inline_policy({meta::IamPrincipalKind::kGroup, "devs"}, "shared", kAllowAll));
   const auto managed = iam_->create_policy("ReadAll", "/", kAllowAll, "").value();
   const std::string arn = iam_->policy_arn(managed);
   EXPECT_EQ(arn, "arn:aws:iam::123456789012:policy/ReadAll");
@@ -167,10 +170,10 @@ TEST_F(IamDirectoryTest, IdentityPoliciesCoverTheUserAndItsGroupsAndFollowChange
   ASSERT_TRUE(policies);
   std::vector<std::string> sources;
   for (const auto& ref : *policies) sources.push_back(ref.source);
-  EXPECT_EQ(sources, (std::vector<std::string>{
-                         "user inline policy 'own'",
-                         "managed policy 'arn:aws:iam::123456789012:policy/ReadAll'",
-                         "group 'devs' inline policy 'shared'"}));
+  EXPECT_EQ(sources,
+            (std::vector<std::string>{"user inline policy 'own'",
+                                      "managed policy 'arn:aws:iam::123456789012:policy/ReadAll'",
+                                      "group 'devs' inline policy 'shared'"}));
   EXPECT_EQ(code_of(iam_->delete_policy(arn)), ErrorCode::kDeleteConflict);
   EXPECT_EQ(code_of(iam_->delete_group("devs")), ErrorCode::kDeleteConflict);
 

@@ -71,8 +71,7 @@ TEST(IamNames, PolicyArnsOfThisAccountParse) {
   auto top = parse_policy_arn("123456789012", "arn:aws:iam::123456789012:policy/Read");
   ASSERT_TRUE(top);
   EXPECT_EQ(top->path, "/");
-  EXPECT_EQ(parse_policy_arn("123456789012", "not-an-arn").error().code,
-            ErrorCode::kInvalidInput);
+  EXPECT_EQ(parse_policy_arn("123456789012", "not-an-arn").error().code, ErrorCode::kInvalidInput);
   EXPECT_EQ(parse_policy_arn("123456789012", "arn:aws:iam::aws:policy/ReadOnlyAccess").error().code,
             ErrorCode::kNoSuchEntity);
 }

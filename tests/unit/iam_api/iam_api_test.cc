@@ -55,8 +55,8 @@ class IamApiTest : public ::testing::Test {
     meta_ = meta::open_sqlite_meta_store({.path = dir_ / "meta.db"}).value();
     users_ = std::make_unique<iam::UserDirectory>(*meta_, std::string(32, 'm'), clock_, signal_);
     root_ = users_->ensure_root(std::nullopt).value();
-    directory_ = std::make_unique<iam::IamDirectory>(
-        *meta_, *users_, signal_, clock_, iam::IamDirectoryOptions{"123456789012", {}});
+    directory_ = std::make_unique<iam::IamDirectory>(*meta_, *users_, signal_, clock_,
+                                                     iam::IamDirectoryOptions{"123456789012", {}});
     api_ = std::make_unique<IamApi>(*directory_, *users_, clock_, IamApiOptions{});
   }
   void TearDown() override {
@@ -67,7 +67,8 @@ class IamApiTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  Reply call(const auth::Credentials& as, const std::vector<std::pair<std::string, std::string>>& form,
+  Reply call(const auth::Credentials& as,
+             const std::vector<std::pair<std::string, std::string>>& form,
              std::string service = "iam", std::string region = "us-east-1") {
     std::string body;
     for (const auto& [name, value] : form) {
@@ -145,8 +146,8 @@ TEST_F(IamApiTest, CreateUserAnswersInIamsXml) {
 }
 
 TEST_F(IamApiTest, AnyRegionIsAcceptedAndUnknownActionsAreInvalid) {
-  Reply listed = call(root_, {{"Action", "ListUsers"}, {"Version", "2010-05-08"}}, "iam",
-                      "eu-central-1");
+  Reply listed =
+      call(root_, {{"Action", "ListUsers"}, {"Version", "2010-05-08"}}, "iam", "eu-central-1");
   EXPECT_EQ(listed.status, 200) << listed.body;
   EXPECT_EQ(listed.text("ListUsersResult/IsTruncated"), "false");
   Reply unknown = iam({{"Action", "Fly"}});
@@ -176,7 +177,9 @@ TEST_F(IamApiTest, StsActionsCanBeAddedBesideIams) {
 
 TEST_F(IamApiTest, PolicyDocumentsComeBackUrlEncoded) {
   ASSERT_EQ(iam({{"Action", "CreateUser"}, {"UserName", "pat"}}).status, 200);
-  ASSERT_EQ(iam({{"Action", "PutUserPolicy"}, {"UserName", "pat"}, {"PolicyName", "p"},
+  ASSERT_EQ(iam({{"Action", "PutUserPolicy"},
+                 {"UserName", "pat"},
+                 {"PolicyName", "p"},
                  {"PolicyDocument", kPolicy}})
                 .status,
             200);
@@ -184,11 +187,14 @@ TEST_F(IamApiTest, PolicyDocumentsComeBackUrlEncoded) {
   ASSERT_EQ(got.status, 200) << got.body;
   EXPECT_EQ(percent_decode(got.text("GetUserPolicyResult/PolicyDocument")).value(), kPolicy);
   EXPECT_EQ(got.text("GetUserPolicyResult/PolicyDocument").find('{'), std::string::npos);
-  Reply bad = iam({{"Action", "PutUserPolicy"}, {"UserName", "pat"}, {"PolicyName", "q"},
+  Reply bad = iam({{"Action", "PutUserPolicy"},
+                   {"UserName", "pat"},
+                   {"PolicyName", "q"},
                    {"PolicyDocument", "{}"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.code(), "MalformedPolicyDocument");
-  Reply no_name = iam({{"Action", "PutUserPolicy"}, {"UserName", "pat"}, {"PolicyDocument", kPolicy}});
+  Reply no_name =
+      iam({{"Action", "PutUserPolicy"}, {"UserName", "pat"}, {"PolicyDocument", kPolicy}});
   EXPECT_EQ(no_name.code(), "ValidationError");
 }
 
@@ -211,8 +217,10 @@ TEST_F(IamApiTest, KeysLimitAndInactiveKeysAreRefused) {
   EXPECT_EQ(others.status, 403);
   EXPECT_EQ(others.code(), "AccessDenied");
 
-  ASSERT_EQ(iam({{"Action", "UpdateAccessKey"}, {"UserName", "kim"},
-                 {"AccessKeyId", kim.access_key_id}, {"Status", "Inactive"}})
+  ASSERT_EQ(iam({{"Action", "UpdateAccessKey"},
+                 {"UserName", "kim"},
+                 {"AccessKeyId", kim.access_key_id},
+                 {"Status", "Inactive"}})
                 .status,
             200);
   Reply refused = call(kim, {{"Action", "ListAccessKeys"}, {"Version", "2010-05-08"}});
@@ -221,8 +229,10 @@ TEST_F(IamApiTest, KeysLimitAndInactiveKeysAreRefused) {
   Reply used = iam({{"Action", "GetAccessKeyLastUsed"}, {"AccessKeyId", kim.access_key_id}});
   EXPECT_EQ(used.text("GetAccessKeyLastUsedResult/AccessKeyLastUsed/ServiceName"), "iam");
   EXPECT_EQ(iam({{"Action", "DeleteUser"}, {"UserName", "kim"}}).code(), "DeleteConflict");
-  EXPECT_EQ(iam({{"Action", "UpdateAccessKey"}, {"UserName", "kim"},
-                 {"AccessKeyId", kim.access_key_id}, {"Status", "Paused"}})
+  EXPECT_EQ(iam({{"Action", "UpdateAccessKey"},
+                 {"UserName", "kim"},
+                 {"AccessKeyId", kim.access_key_id},
+                 {"Status", "Paused"}})
                 .code(),
             "ValidationError");
 }
@@ -242,19 +252,22 @@ TEST_F(IamApiTest, ListsPageWithMarkerAndMaxItems) {
 }
 
 TEST_F(IamApiTest, RolesAndManagedPolicies) {
-  Reply role = iam({{"Action", "CreateRole"}, {"RoleName", "Reader"},
-                    {"AssumeRolePolicyDocument", kPolicy}, {"MaxSessionDuration", "7200"}});
+  Reply role = iam({{"Action", "CreateRole"},
+                    {"RoleName", "Reader"},
+                    {"AssumeRolePolicyDocument", kPolicy},
+                    {"MaxSessionDuration", "7200"}});
   ASSERT_EQ(role.status, 200) << role.body;
   EXPECT_EQ(role.text("CreateRoleResult/Role/MaxSessionDuration"), "7200");
   EXPECT_EQ(percent_decode(role.text("CreateRoleResult/Role/AssumeRolePolicyDocument")).value(),
             kPolicy);
-  Reply policy = iam({{"Action", "CreatePolicy"}, {"PolicyName", "Read"},
-                      {"PolicyDocument", kPolicy}});
+  Reply policy =
+      iam({{"Action", "CreatePolicy"}, {"PolicyName", "Read"}, {"PolicyDocument", kPolicy}});
   ASSERT_EQ(policy.status, 200) << policy.body;
   const std::string arn = policy.text("CreatePolicyResult/Policy/Arn");
   EXPECT_EQ(arn, "arn:aws:iam::123456789012:policy/Read");
-  ASSERT_EQ(iam({{"Action", "AttachRolePolicy"}, {"RoleName", "Reader"}, {"PolicyArn", arn}}).status,
-            200);
+  ASSERT_EQ(
+      iam({{"Action", "AttachRolePolicy"}, {"RoleName", "Reader"}, {"PolicyArn", arn}}).status,
+      200);
   EXPECT_EQ(iam({{"Action", "GetPolicy"}, {"PolicyArn", arn}})
                 .text("GetPolicyResult/Policy/AttachmentCount"),
             "1");
@@ -263,8 +276,10 @@ TEST_F(IamApiTest, RolesAndManagedPolicies) {
   Reply summary = iam({{"Action", "GetAccountSummary"}});
   ASSERT_EQ(summary.status, 200);
   bool found = false;
-  for (auto entry : summary.xml.document_element().child("GetAccountSummaryResult").child(
-           "SummaryMap").children("entry")) {
+  for (auto entry : summary.xml.document_element()
+                        .child("GetAccountSummaryResult")
+                        .child("SummaryMap")
+                        .children("entry")) {
     if (std::string(entry.child("key").text().get()) == "Roles") {
       EXPECT_STREQ(entry.child("value").text().get(), "1");
       found = true;

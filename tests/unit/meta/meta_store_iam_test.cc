@@ -66,8 +66,8 @@ TEST_P(MetaStoreConformance, AccessKeysAreLimitedPerUserAndKeepStatusAndLastUse)
   EXPECT_FALSE((*store().get_access_key("AKIAONE"))->active);
   EXPECT_EQ(error_of(store().set_access_key_active("AKIANONE", false)), ErrorCode::kNoSuchEntity);
 
-  ASSERT_TRUE(store().record_key_usage({{"AKIAONE", 500, "s3", "us-east-1"},
-                                        {"AKIAGONE", 500, "s3", "us-east-1"}}));
+  ASSERT_TRUE(store().record_key_usage(
+      {{"AKIAONE", 500, "s3", "us-east-1"}, {"AKIAGONE", 500, "s3", "us-east-1"}}));
   ASSERT_TRUE(store().record_key_usage({{"AKIAONE", 400, "iam", "eu-west-1"}}));  // older
   auto used = *store().get_access_key("AKIAONE");
   EXPECT_EQ(used->last_used_ns, 500);
@@ -125,8 +125,7 @@ TEST_P(MetaStoreConformance, GroupsAndMembers) {
   ASSERT_TRUE(store().add_group_member("Ops", ana.id));  // idempotent
   ASSERT_TRUE(store().add_group_member("devs", ana.id));
   EXPECT_EQ(*store().list_group_members("Ops"), (std::vector<std::string>{ana.id, bo.id}));
-  EXPECT_EQ(names_of(*store().list_user_groups(ana.id)),
-            (std::vector<std::string>{"devs", "Ops"}));
+  EXPECT_EQ(names_of(*store().list_user_groups(ana.id)), (std::vector<std::string>{"devs", "Ops"}));
   EXPECT_EQ(error_of(store().add_group_member("nope", ana.id)), ErrorCode::kNoSuchEntity);
   EXPECT_EQ(error_of(store().add_group_member("Ops", std::string(64, '7'))),
             ErrorCode::kNoSuchEntity);
