@@ -80,7 +80,9 @@ int admin_key_list(const Config& config) {
     if (!keys) return report(keys.error());
     boost::json::array out;
     for (const auto& key : *keys) {
-      out.push_back({{"user", key.user_name}, {"access_key_id", key.access_key_id}});
+      out.push_back({{"user", key.user_name},
+                     {"access_key_id", key.access_key_id},
+                     {"status", key.active ? "Active" : "Inactive"}});
     }
     print_json(out);
     return 0;

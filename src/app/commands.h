@@ -19,6 +19,22 @@ int admin_key_create(const Config& config, const std::string& user_name,
                      const std::optional<std::string>& access_key,
                      const std::optional<std::string>& secret_key);
 int admin_key_list(const Config& config);
+
+// IAM administration (admin_iam_command.cc), through the same iam::IamDirectory as the IAM
+// query API. `verb` is "user list", "user delete", "key activate", "key deactivate",
+// "group create|delete|list|add-user|remove-user", "policy create|list|get|delete|attach|
+// detach", "inline put|get|delete|list" (a user's, group's or role's inline policies), "role
+// create|list|get|delete". Prints JSON (a policy document as stored for the get verbs);
+// errors go to stderr with IAM's code, exit 1.
+struct IamAdminArgs {
+  std::string verb;
+  std::string name;   // the user, group, policy, role or key the verb is about
+  std::string other;  // group add-user/remove-user: the user
+  std::optional<std::string> file, path, description;
+  std::optional<std::string> user, group, role;  // the principal of attach/detach and inline
+  int64_t max_session_seconds = 3600;
+};
+int admin_iam(const Config& config, const IamAdminArgs& args);
 int admin_key_delete(const Config& config, const std::string& access_key);
 // Generates a new master key and reseals everything sealed under the old one, without
 // rewriting object bodies (app/master_key_rotation.h). Refuses while a server runs.

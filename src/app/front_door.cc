@@ -2,6 +2,7 @@
 
 #include "console/asset_server.h"
 #include "console/console_api.h"
+#include "iam_api/iam_api.h"
 
 namespace cv::app {
 
@@ -28,6 +29,7 @@ Response FrontDoor::handle(Request& request) {
   }
   if (console::ConsoleApi::owns(request)) return console_.handle(request);
   if (console::AssetServer::owns(request)) return assets_.handle(request);
+  if (query_api_ != nullptr && iam_api::IamApi::owns(request)) return query_api_->handle(request);
   return s3_.handle(request);
 }
 

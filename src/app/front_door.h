@@ -1,6 +1,7 @@
 // The first handler a request meets: CloudVault's own endpoints (health), the console API
 // (/_console/api/) and the console's web assets (/_console/, and a browser's visit to /) by
-// path, and everything else to the S3 API.
+// path, requests signed for IAM or STS (credential scope service "iam"/"sts") to the query
+// API, and everything else to the S3 API.
 #pragma once
 
 #include <string>
@@ -14,9 +15,15 @@ inline constexpr std::string_view kTrailPublicKeyPath = "/_cloudvault/trail/publ
 class FrontDoor final : public RequestHandler {
  public:
   // `trail_public_key`: the PEM published at kTrailPublicKeyPath; empty: the trail is off (404).
+  // `query_api`: the IAM/STS query API (iam_api::IamApi); null: such requests go to S3,
+  // which refuses their service.
   FrontDoor(RequestHandler& s3, RequestHandler& console, RequestHandler& assets,
-            std::string trail_public_key = {})
-      : s3_(s3), console_(console), assets_(assets), trail_public_key_(std::move(trail_public_key)) {}
+            std::string trail_public_key = {}, RequestHandler* query_api = nullptr)
+      : s3_(s3),
+        console_(console),
+        assets_(assets),
+        trail_public_key_(std::move(trail_public_key)),
+        query_api_(query_api) {}
   // GET /_cloudvault/health answers {"status":"ok"} and GET /_cloudvault/trail/public-key the
   // trail's digest signing key (PEM), both without authentication.
   Response handle(Request& request) override;
@@ -26,6 +33,7 @@ class FrontDoor final : public RequestHandler {
   RequestHandler& console_;
   RequestHandler& assets_;
   std::string trail_public_key_;
+  RequestHandler* query_api_;
 };
 
 }  // namespace cv::app

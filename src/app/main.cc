@@ -104,6 +104,119 @@ int main(int argc, char** argv) {
     }
   });
 
+  // IAM administration (admin_iam_command.cc): every verb fills `iam_args` and runs admin_iam.
+  cv::app::IamAdminArgs iam_args;
+  auto iam_verb = [&](CLI::App* parent, const char* name, const char* help, const char* verb) {
+    auto* command = parent->add_subcommand(name, help)->fallthrough();
+    command->callback([&, verb] {
+      iam_args.verb = verb;
+      if (auto config = resolve(flags)) {
+        exit_code = cv::app::admin_iam(*config, iam_args);
+      } else {
+        exit_code = 2;
+      }
+    });
+    return command;
+  };
+  auto principal_flags = [&](CLI::App* command) {
+    command->add_option("--user", iam_args.user, "a user");
+    command->add_option("--group", iam_args.group, "a group");
+    command->add_option("--role", iam_args.role, "a role");
+  };
+  iam_verb(user, "list", "list users (JSON)", "user list");
+  iam_verb(user, "delete", "delete a user (refused while it has keys, groups or policies)",
+           "user delete")
+      ->add_option("name", iam_args.name, "user name")
+      ->required();
+  auto* user_policy = user->add_subcommand("policy", "a user's inline policies")->fallthrough();
+  user_policy->require_subcommand(1);
+  for (auto [word, help] : {std::pair{"put", "add or replace an inline policy"},
+                            std::pair{"get", "print an inline policy"},
+                            std::pair{"delete", "delete an inline policy"}}) {
+    auto* command = iam_verb(user_policy, word, help,
+                             word == std::string("put")   ? "inline put"
+                             : word == std::string("get") ? "inline get"
+                                                          : "inline delete");
+    command->add_option("user", iam_args.user, "user name")->required();
+    command->add_option("policy", iam_args.name, "policy name")->required();
+    if (word == std::string("put")) {
+      command->add_option("--file", iam_args.file, "policy document (JSON)")->required();
+    }
+  }
+  iam_verb(user_policy, "list", "list a user's inline policies", "inline list")
+      ->add_option("user", iam_args.user, "user name")
+      ->required();
+
+  auto* group = admin->add_subcommand("group", "IAM groups")->fallthrough();
+  group->require_subcommand(1);
+  auto* group_create = iam_verb(group, "create", "create a group", "group create");
+  group_create->add_option("name", iam_args.name, "group name")->required();
+  group_create->add_option("--path", iam_args.path, "IAM path (default /)");
+  iam_verb(group, "delete", "delete an empty group", "group delete")
+      ->add_option("name", iam_args.name, "group name")
+      ->required();
+  iam_verb(group, "list", "list groups with their users (JSON)", "group list");
+  for (auto [word, verb] :
+       {std::pair{"add-user", "group add-user"}, std::pair{"remove-user", "group remove-user"}}) {
+    auto* command = iam_verb(group, word, verb, verb);
+    command->add_option("group", iam_args.name, "group name")->required();
+    command->add_option("user", iam_args.other, "user name")->required();
+  }
+
+  auto* policy = admin->add_subcommand("policy", "IAM managed policies")->fallthrough();
+  policy->require_subcommand(1);
+  auto* policy_create = iam_verb(policy, "create", "create a managed policy", "policy create");
+  policy_create->add_option("name", iam_args.name, "policy name")->required();
+  policy_create->add_option("--file", iam_args.file, "policy document (JSON)")->required();
+  policy_create->add_option("--path", iam_args.path, "IAM path (default /)");
+  policy_create->add_option("--description", iam_args.description, "description");
+  iam_verb(policy, "list", "list managed policies (JSON)", "policy list");
+  iam_verb(policy, "get", "print a managed policy's document", "policy get")
+      ->add_option("name", iam_args.name, "policy name")
+      ->required();
+  iam_verb(policy, "delete", "delete a managed policy (refused while attached)", "policy delete")
+      ->add_option("name", iam_args.name, "policy name")
+      ->required();
+  for (auto [word, verb] :
+       {std::pair{"attach", "policy attach"}, std::pair{"detach", "policy detach"}}) {
+    auto* command =
+        iam_verb(policy, word, "attach / detach a policy (--user, --group or --role)", verb);
+    command->add_option("name", iam_args.name, "policy name")->required();
+    principal_flags(command);
+  }
+
+  auto* role = admin->add_subcommand("role", "IAM roles")->fallthrough();
+  role->require_subcommand(1);
+  auto* role_create = iam_verb(role, "create", "create a role", "role create");
+  role_create->add_option("name", iam_args.name, "role name")->required();
+  role_create->add_option("--trust-file", iam_args.file, "trust policy document (JSON)")
+      ->required();
+  role_create->add_option("--path", iam_args.path, "IAM path (default /)");
+  role_create->add_option("--description", iam_args.description, "description");
+  role_create->add_option("--max-session", iam_args.max_session_seconds,
+                          "maximum session duration in seconds (3600-43200)");
+  iam_verb(role, "list", "list roles (JSON)", "role list");
+  iam_verb(role, "get", "show a role with its trust policy and policies (JSON)", "role get")
+      ->add_option("name", iam_args.name, "role name")
+      ->required();
+  iam_verb(role, "delete", "delete a role without policies", "role delete")
+      ->add_option("name", iam_args.name, "role name")
+      ->required();
+  auto* role_policy = role->add_subcommand("policy", "a role's inline policies")->fallthrough();
+  role_policy->require_subcommand(1);
+  for (auto [word, verb] : {std::pair{"put", "inline put"}, std::pair{"get", "inline get"},
+                            std::pair{"delete", "inline delete"}}) {
+    auto* command = iam_verb(role_policy, word, verb, verb);
+    command->add_option("role", iam_args.role, "role name")->required();
+    command->add_option("policy", iam_args.name, "policy name")->required();
+    if (word == std::string("put")) {
+      command->add_option("--file", iam_args.file, "policy document (JSON)")->required();
+    }
+  }
+  iam_verb(role_policy, "list", "list a role's inline policies", "inline list")
+      ->add_option("role", iam_args.role, "role name")
+      ->required();
+
   auto* key = admin->add_subcommand("key", "access keys")->fallthrough();
   key->require_subcommand(1);
   auto* key_create = key->add_subcommand("create", "create an access key")->fallthrough();
@@ -137,6 +250,16 @@ int main(int argc, char** argv) {
       exit_code = 2;
     }
   });
+
+  for (auto [word, verb] :
+       {std::pair{"activate", "key activate"}, std::pair{"deactivate", "key deactivate"}}) {
+    iam_verb(key, word,
+             word == std::string("activate") ? "make a key Active again"
+                                             : "make a key Inactive (refused at once)",
+             verb)
+        ->add_option("access_key", iam_args.name, "access key id")
+        ->required();
+  }
 
   auto* key_rotate = key->add_subcommand("rotate-master",
                                          "generate a new master key and reseal every secret "

@@ -39,7 +39,9 @@
 #include "http/server.h"
 #include "http/tls_context.h"
 #include "iam/caller_directory.h"
+#include "iam/iam_directory.h"
 #include "iam/user_directory.h"
+#include "iam_api/iam_api.h"
 #include "s3/s3_api.h"
 #include "vault/vault.h"
 #include "workers/garbage_collector.h"
@@ -218,8 +220,12 @@ int run_server(const Config& configured) {
   console_options.activity = &activity_reports;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
+  // The IAM query API (and later STS) on the same port.
+  iam::IamDirectory iam_directory(*stores->meta, users, credential_changes, clock,
+                                  iam::IamDirectoryOptions{*account_id, {}});
+  iam_api::IamApi iam_query_api(iam_directory, users, clock, iam_api::IamApiOptions{});
   FrontDoor front_door(s3_api, console_api, console_assets,
-                       trail ? trail->public_key_pem() : std::string());
+                       trail ? trail->public_key_pem() : std::string(), &iam_query_api);
 
   http::ServerOptions http_options;
   http_options.listen_address = config.listen_address;
@@ -266,6 +272,13 @@ int run_server(const Config& configured) {
       spdlog::error("garbage collection failed: {}", removed.error().message);
     } else if (*removed > 0) {
       spdlog::info("garbage collection removed {} blobs", *removed);
+    }
+  });
+  // IAM's "last used" of access keys: the verifier notes uses in memory (at most one per key
+  // and minute), written here off the request path.
+  PeriodicTask key_usage(std::chrono::seconds(10), [&] {
+    if (auto flushed = users.flush_key_usage(); !flushed) {
+      spdlog::error("recording access key use failed: {}", flushed.error().message);
     }
   });
   workers::LifecycleWorker lifecycle(vault);

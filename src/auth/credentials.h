@@ -40,6 +40,10 @@ class CredentialStore {
     (void)token;
     return std::nullopt;
   }
+  // Called after a request signed with the key verified (for IAM's "last used"); must be
+  // cheap and must not block on I/O. The default ignores it.
+  virtual void record_use(std::string_view access_key_id, std::string_view service,
+                          std::string_view region) {}
 };
 
 }  // namespace cv::auth

@@ -13,12 +13,13 @@
 namespace cv::auth {
 
 // Thread-safe (one mutex). Holds at most `capacity` keys; each entry is keyed by the secret,
-// date and region, so a rotated secret or a new day simply misses.
+// date, region and service, so a rotated secret or a new day simply misses.
 class SigningKeyCache {
  public:
   explicit SigningKeyCache(size_t capacity);
-  // The raw signing key for the "s3" service, derived on a miss.
-  std::string get(std::string_view secret, std::string_view date, std::string_view region);
+  // The raw signing key for `service` ("s3" unless given), derived on a miss.
+  std::string get(std::string_view secret, std::string_view date, std::string_view region,
+                  std::string_view service = "s3");
 
  private:
   using Entry = std::pair<std::string, std::string>;  // (lookup key, signing key)

@@ -60,6 +60,9 @@ struct Identity {
   // s3:authType condition key.
   std::string signature_version;
   std::string auth_type;
+  // The credential scope's service and region ("s3", "iam", "sts"); empty when anonymous.
+  std::string service;
+  std::string region;
 };
 
 struct VerifierOptions {
@@ -72,6 +75,19 @@ struct VerifierOptions {
   std::string domain;
   std::chrono::seconds max_clock_skew{15 * 60};
   std::chrono::seconds max_presign_expiry{604800};
+  // The services a credential scope may name; a request signed for another is refused
+  // (AuthorizationHeaderMalformed / AuthorizationQueryParametersError). The S3 API accepts
+  // "s3" only; the IAM/STS query API "iam" and "sts".
+  std::vector<std::string> services = {"s3"};
+  // Accept any region in the credential scope (IAM and STS are global: the aws CLI signs
+  // them for us-east-1 whatever its configured region).
+  bool any_region = false;
+};
+
+// For requests whose payload hash is the body's (the query APIs: no x-amz-content-sha256
+// header is sent): the caller reads the body first and passes its SHA-256 (lowercase hex).
+struct BodyDigest {
+  std::string sha256_hex;
 };
 
 class SigningKeyCache;
@@ -107,6 +123,11 @@ class SigV4Verifier {
  public:
   SigV4Verifier(CredentialStore& credentials, const Clock& clock, VerifierOptions options);
   Result<Identity> verify(const Request& request) const;
+  // As verify(), for a request whose body the caller has read: a header-signed request
+  // without x-amz-content-sha256 is verified against `body`'s digest (as AWS's query APIs
+  // are), and one with the header must carry that digest (XAmzContentSHA256Mismatch
+  // otherwise) or UNSIGNED-PAYLOAD.
+  Result<Identity> verify(const Request& request, const BodyDigest& body) const;
 
  private:
   CredentialStore& credentials_;

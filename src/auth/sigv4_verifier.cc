@@ -23,6 +23,7 @@ struct Context {
   const Clock& clock;
   const VerifierOptions& options;
   SigningKeyCache& signing_keys;
+  const BodyDigest* body = nullptr;  // set when the caller has read and hashed the body
 };
 
 // What the two forms have in common once their parameters are parsed.
@@ -90,15 +91,17 @@ std::optional<std::vector<std::string_view>> split_signed_headers(std::string_vi
   return names;
 }
 
-Status check_scope(const CredentialScope& credential, std::string_view region, ErrorCode code,
-                   std::string_view prefix) {
-  if (credential.region != region) {
+Status check_scope(const CredentialScope& credential, const VerifierOptions& options,
+                   ErrorCode code, std::string_view prefix) {
+  if (!options.any_region && credential.region != options.region) {
     return fail(code, std::string(prefix) + "the region '" + credential.region +
-                          "' is wrong; expecting '" + std::string(region) + "'");
+                          "' is wrong; expecting '" + options.region + "'");
   }
-  if (credential.service != kS3Service) {
+  if (std::find(options.services.begin(), options.services.end(), credential.service) ==
+      options.services.end()) {
+    const std::string expected = options.services.empty() ? "" : options.services.front();
     return fail(code, std::string(prefix) + "incorrect service '" + credential.service +
-                          "'. This endpoint belongs to 's3'.");
+                          "'. This endpoint belongs to '" + expected + "'.");
   }
   if (credential.terminator != kScopeTerminator) {
     return fail(code, std::string(prefix) + "incorrect terminal '" + credential.terminator +
@@ -194,7 +197,8 @@ void take_caller(Credentials& credentials, Identity& identity) {
 Result<std::string> check_signature(const Context& ctx, const Request& request,
                                     const SignedRequest& signed_request, std::string_view secret) {
   const CredentialScope& credential = signed_request.credential;
-  std::string signing_key = ctx.signing_keys.get(secret, credential.date, credential.region);
+  std::string signing_key =
+      ctx.signing_keys.get(secret, credential.date, credential.region, credential.service);
   const auto uri = canonical_uri(request.path);
   if (!uri) return fail(ErrorCode::kInvalidURI, "Couldn't parse the specified URI.");
   const std::string headers =
@@ -244,7 +248,7 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
                 std::string(kHeaderMalformed) + std::string(kCredentialShape));
   }
   signed_request.credential = std::move(*credential);
-  CV_TRY(check_scope(signed_request.credential, ctx.options.region,
+  CV_TRY(check_scope(signed_request.credential, ctx.options,
                      ErrorCode::kAuthorizationHeaderMalformed, kHeaderMalformed));
   auto names = split_signed_headers(parts.signed_headers);
   if (!names) {
@@ -262,12 +266,26 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
   identity.signature_version = "4";
   identity.auth_type = "REST-HEADER";
   const std::string* content_sha256 = request.headers.find("x-amz-content-sha256");
-  if (!content_sha256) {
+  if (!content_sha256 && ctx.body) {
+    // A query API's request: the payload hash is the body's, which the caller computed.
+    identity.payload = PayloadKind::kSha256;
+    identity.payload_sha256 = ctx.body->sha256_hex;
+    signed_request.payload_hash = ctx.body->sha256_hex;
+  } else if (!content_sha256) {
     return fail(ErrorCode::kInvalidRequest,
                 "Missing required header for this request: x-amz-content-sha256");
+  } else {
+    CV_TRY(apply_payload_kind(*content_sha256, identity));
+    if (ctx.body && identity.payload == PayloadKind::kSha256 &&
+        identity.payload_sha256 != ctx.body->sha256_hex) {
+      return fail(ErrorCode::kXAmzContentSHA256Mismatch);
+    }
+    if (ctx.body && identity.payload != PayloadKind::kSha256 &&
+        identity.payload != PayloadKind::kUnsigned) {
+      return fail(ErrorCode::kInvalidRequest, "This API does not accept a streaming payload.");
+    }
+    signed_request.payload_hash = *content_sha256;
   }
-  CV_TRY(apply_payload_kind(*content_sha256, identity));
-  signed_request.payload_hash = *content_sha256;
 
   auto [amz_date, when] = CV_TRY(request_time(request));
   if (std::string_view(amz_date).substr(0, 8) != signed_request.credential.date) {
@@ -290,6 +308,9 @@ Result<Identity> verify_header(const Context& ctx, const Request& request,
 
   take_caller(credentials, identity);
   identity.access_key_id = std::move(signed_request.credential.access_key_id);
+  identity.service = signed_request.credential.service;
+  identity.region = signed_request.credential.region;
+  ctx.credentials.record_use(identity.access_key_id, identity.service, identity.region);
   if (is_streaming(identity.payload)) {
     identity.seed_signature = to_lower(parts.signature);
     identity.signing_key = std::move(signing_key);
@@ -323,7 +344,7 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
     return fail(kQueryError, std::string(kCredentialMalformed) + std::string(kCredentialShape));
   }
   signed_request.credential = std::move(*credential);
-  CV_TRY(check_scope(signed_request.credential, ctx.options.region, kQueryError,
+  CV_TRY(check_scope(signed_request.credential, ctx.options, kQueryError,
                      kCredentialMalformed));
   const auto when = parse_amz_date(*date);
   if (!when) {
@@ -378,6 +399,9 @@ Result<Identity> verify_presigned(const Context& ctx, const Request& request) {
   identity.payload = PayloadKind::kUnsigned;
   take_caller(credentials, identity);
   identity.access_key_id = std::move(signed_request.credential.access_key_id);
+  identity.service = signed_request.credential.service;
+  identity.region = signed_request.credential.region;
+  ctx.credentials.record_use(identity.access_key_id, identity.service, identity.region);
   return identity;
 }
 
@@ -405,8 +429,23 @@ SigV4Verifier::SigV4Verifier(CredentialStore& credentials, const Clock& clock,
       options_(std::move(options)),
       signing_keys_(std::make_shared<SigningKeyCache>(kSigningKeyCacheSize)) {}
 
+namespace {
+Result<Identity> verify_with(const Context& ctx, const Request& request);
+}  // namespace
+
+Result<Identity> SigV4Verifier::verify(const Request& request, const BodyDigest& body) const {
+  const Context ctx{credentials_, clock_, options_, *signing_keys_, &body};
+  return verify_with(ctx, request);
+}
+
 Result<Identity> SigV4Verifier::verify(const Request& request) const {
   const Context ctx{credentials_, clock_, options_, *signing_keys_};
+  return verify_with(ctx, request);
+}
+
+namespace {
+
+Result<Identity> verify_with(const Context& ctx, const Request& request) {
   const std::string* authorization = request.headers.find("authorization");
   const bool query_v4 = find_param(request.params, "X-Amz-Algorithm") ||
                         find_param(request.params, "X-Amz-Credential") ||
@@ -445,5 +484,7 @@ Result<Identity> SigV4Verifier::verify(const Request& request) const {
   }
   return Identity{};
 }
+
+}  // namespace
 
 }  // namespace cv::auth

@@ -139,6 +139,28 @@ constexpr std::array kCodes = {
     CodeInfo{ErrorCode::kInvalidToken, "InvalidToken", 400,
              "The provided token is malformed or otherwise invalid."},
     CodeInfo{ErrorCode::kMalformedPolicy, "MalformedPolicy", 400, "Policies must be valid JSON."},
+    CodeInfo{ErrorCode::kNoSuchEntity, "NoSuchEntity", 404,
+             "The request was rejected because it referenced a resource entity that does not "
+             "exist."},
+    CodeInfo{ErrorCode::kEntityAlreadyExists, "EntityAlreadyExists", 409,
+             "The request was rejected because it attempted to create a resource that already "
+             "exists."},
+    CodeInfo{ErrorCode::kDeleteConflict, "DeleteConflict", 409,
+             "The request was rejected because it attempted to delete a resource that has "
+             "attached subordinate entities."},
+    CodeInfo{ErrorCode::kLimitExceeded, "LimitExceeded", 409,
+             "The request was rejected because it attempted to create resources beyond the "
+             "current AWS account limits."},
+    CodeInfo{ErrorCode::kMalformedPolicyDocument, "MalformedPolicyDocument", 400,
+             "The request was rejected because the policy document was malformed."},
+    CodeInfo{ErrorCode::kValidationError, "ValidationError", 400,
+             "The request was rejected because an input parameter is not valid."},
+    CodeInfo{ErrorCode::kInvalidInput, "InvalidInput", 400,
+             "The request was rejected because an invalid or out-of-range value was supplied "
+             "for an input parameter."},
+    CodeInfo{ErrorCode::kInvalidAction, "InvalidAction", 400,
+             "The action or operation requested is invalid. Verify that the action is typed "
+             "correctly."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

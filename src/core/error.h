@@ -78,6 +78,15 @@ enum class ErrorCode {
   kNoSuchPublicAccessBlockConfiguration,
   kInvalidToken,
   kMalformedPolicy,
+  // IAM and STS (the query APIs; issue 14).
+  kNoSuchEntity,
+  kEntityAlreadyExists,
+  kDeleteConflict,
+  kLimitExceeded,
+  kMalformedPolicyDocument,
+  kValidationError,
+  kInvalidInput,
+  kInvalidAction,
 };
 
 struct Error {

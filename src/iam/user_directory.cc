@@ -2,20 +2,10 @@
 
 #include "core/ids.h"
 #include "core/seal.h"
+#include "iam/iam_names.h"
 
 namespace cv::iam {
 namespace {
-
-bool valid_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.' || c == '@' || c == '+' || c == '=' ||
-                    c == ',';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 bool valid_access_key_id(std::string_view id) {
   if (id.size() < 3 || id.size() > 128) return false;
@@ -37,6 +27,15 @@ bool valid_secret(std::string_view secret) {
 
 constexpr std::string_view kRootName = "root";
 
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 UserDirectory::UserDirectory(meta::MetaStore& meta, std::string master_key, const Clock& clock,
@@ -55,13 +54,15 @@ void UserDirectory::refresh_cache_locked(uint64_t generation) {
 }
 
 Result<meta::User> UserDirectory::add_user(std::string_view name, std::string_view display_name,
-                                           std::string_view email) {
-  if (!valid_name(name)) {
-    return fail(ErrorCode::kInvalidArgument,
-                "User names are 1-64 characters of letters, digits and -_.@+=,");
-  }
-  if (CV_TRY(meta_.find_user_by_name(name))) {
-    return fail(ErrorCode::kInvalidArgument, "A user named '" + std::string(name) + "' exists");
+                                           std::string_view email, std::string_view path,
+                                           std::string_view tags) {
+  CV_TRY(validate_name(NameKind::kUser, name, "userName"));
+  CV_TRY(validate_path(path));
+  for (const auto& existing : CV_TRY(meta_.list_users())) {
+    if (equal_ignoring_case(existing.name, name)) {
+      return fail(ErrorCode::kEntityAlreadyExists,
+                  "User with name " + std::string(name) + " already exists.", std::string(name));
+    }
   }
   meta::User user;
   user.id = random_hex(32);
@@ -70,6 +71,9 @@ Result<meta::User> UserDirectory::add_user(std::string_view name, std::string_vi
   user.email = email;
   user.is_root = name == kRootName;
   user.created_ns = to_unix_nanos(clock_.now());
+  user.path = path;
+  user.iam_id = new_unique_id(kUserIdPrefix);
+  user.tags = tags;
   CV_TRY(meta_.put_user(user));
   changes_.announce();
   return user;
@@ -116,7 +120,8 @@ Result<auth::Credentials> UserDirectory::create_key(std::string_view user_name,
                                                     std::optional<std::string> secret_key) {
   const auto user = CV_TRY(meta_.find_user_by_name(user_name));
   if (!user) {
-    return fail(ErrorCode::kInvalidArgument, "No user named '" + std::string(user_name) + "'");
+    return fail(ErrorCode::kNoSuchEntity,
+                "The user with name " + std::string(user_name) + " cannot be found.");
   }
   std::string id = access_key_id.value_or(new_access_key_id());
   std::string secret = secret_key.value_or(new_secret_key());
@@ -130,15 +135,33 @@ Result<auth::Credentials> UserDirectory::create_key(std::string_view user_name,
   if (CV_TRY(meta_.get_access_key(id))) {
     return fail(ErrorCode::kInvalidArgument, "The access key id '" + id + "' is taken");
   }
-  return store_key(*user, std::move(id), std::move(secret));
+  meta::AccessKey key;
+  key.access_key_id = id;
+  key.user_id = user->id;
+  key.sealed_secret = seal(master_key_, secret, id);
+  key.created_ns = to_unix_nanos(clock_.now());
+  CV_TRY(meta_.add_access_key(key, kMaxAccessKeysPerUser));
+  changes_.announce();
+  return auth::Credentials{std::move(id), std::move(secret), user->id, user->name, user->is_root};
 }
 
-Result<std::vector<KeyInfo>> UserDirectory::list_keys() {
+Result<std::vector<KeyInfo>> UserDirectory::list_keys(std::optional<std::string_view> user_name) {
   std::map<std::string, std::string> names;
-  for (const auto& user : CV_TRY(meta_.list_users())) names[user.id] = user.name;
+  std::string user_id;
+  if (user_name) {
+    const auto user = CV_TRY(meta_.find_user_by_name(*user_name));
+    if (!user) {
+      return fail(ErrorCode::kNoSuchEntity,
+                  "The user with name " + std::string(*user_name) + " cannot be found.");
+    }
+    names[user->id] = user->name;
+    user_id = user->id;
+  } else {
+    for (const auto& user : CV_TRY(meta_.list_users())) names[user.id] = user.name;
+  }
   std::vector<KeyInfo> keys;
-  for (const auto& key : CV_TRY(meta_.list_access_keys(""))) {
-    keys.push_back({names[key.user_id], key.access_key_id});
+  for (const auto& key : CV_TRY(meta_.list_access_keys(user_id))) {
+    keys.push_back({names[key.user_id], key.access_key_id, key.active, key.created_ns});
   }
   return keys;
 }
@@ -147,6 +170,59 @@ Status UserDirectory::delete_key(std::string_view access_key_id) {
   CV_TRY(meta_.delete_access_key(access_key_id));
   changes_.announce();
   return {};
+}
+
+Status UserDirectory::set_key_active(std::string_view access_key_id, bool active) {
+  CV_TRY(meta_.set_access_key_active(access_key_id, active));
+  changes_.announce();
+  return {};
+}
+
+Result<KeyLastUse> UserDirectory::key_last_use(std::string_view access_key_id) {
+  const auto key = CV_TRY(meta_.get_access_key(access_key_id));
+  if (!key) {
+    return fail(ErrorCode::kNoSuchEntity,
+                "The Access Key with id " + std::string(access_key_id) + " cannot be found.");
+  }
+  const auto owner = CV_TRY(meta_.get_user(key->user_id));
+  KeyLastUse use{owner ? owner->name : std::string(), key->last_used_ns, key->last_used_service,
+                 key->last_used_region};
+  std::lock_guard lock(usage_mutex_);
+  if (auto it = pending_usage_.find(access_key_id);
+      it != pending_usage_.end() && it->second.used_ns > use.used_ns) {
+    use.used_ns = it->second.used_ns;
+    use.service = it->second.service;
+    use.region = it->second.region;
+  }
+  return use;
+}
+
+void UserDirectory::record_use(std::string_view access_key_id, std::string_view service,
+                               std::string_view region) {
+  constexpr int64_t kMinute = 60'000'000'000;
+  const int64_t now = to_unix_nanos(clock_.now());
+  std::lock_guard lock(usage_mutex_);
+  auto queued = usage_queued_ns_.find(access_key_id);
+  if (queued != usage_queued_ns_.end() && now - queued->second < kMinute) return;
+  if (queued == usage_queued_ns_.end()) {
+    queued = usage_queued_ns_.emplace(std::string(access_key_id), now).first;
+  }
+  queued->second = now;
+  pending_usage_.insert_or_assign(
+      std::string(access_key_id),
+      meta::KeyUsage{std::string(access_key_id), now, std::string(service), std::string(region)});
+}
+
+Result<size_t> UserDirectory::flush_key_usage() {
+  std::vector<meta::KeyUsage> batch;
+  {
+    std::lock_guard lock(usage_mutex_);
+    for (auto& [id, use] : pending_usage_) batch.push_back(std::move(use));
+    pending_usage_.clear();
+  }
+  if (batch.empty()) return size_t{0};
+  CV_TRY(meta_.record_key_usage(batch));
+  return batch.size();
 }
 
 std::string UserDirectory::display_name(std::string_view user_id) {
@@ -176,7 +252,7 @@ Result<std::optional<auth::Credentials>> UserDirectory::find(std::string_view ac
     }
   }
   const auto key = CV_TRY(meta_.get_access_key(access_key_id));
-  if (!key) return std::optional<auth::Credentials>();
+  if (!key || !key->active) return std::optional<auth::Credentials>();
   std::string secret = CV_TRY(unseal(master_key_, key->sealed_secret, key->access_key_id));
   // Who owns the key, for the audit trail; looked up once, then cached with the key.
   const auto owner = CV_TRY(meta_.get_user(key->user_id));

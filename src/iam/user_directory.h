@@ -19,11 +19,30 @@ namespace cv::iam {
 struct KeyInfo {
   std::string user_name;
   std::string access_key_id;
+  bool active = true;
+  int64_t created_ns = 0;
 };
 
+// When and where a key last signed a request (IAM's GetAccessKeyLastUsed); zero / empty when
+// never.
+struct KeyLastUse {
+  std::string user_name;
+  int64_t used_ns = 0;
+  std::string service;
+  std::string region;
+};
+
+// IAM's limit of access keys per user.
+inline constexpr size_t kMaxAccessKeysPerUser = 2;
+
 // Thread-safe. Credentials found are cached until `changes` reports a new generation; every
-// change made here is announced through it, so a key deleted by any process sharing the data
-// folder (the admin CLI) stops working at once.
+// change made here is announced through it, so a key deleted or made inactive by any process
+// sharing the data folder (the admin CLI) stops working at once. An inactive key is not
+// found (the verifier answers InvalidAccessKeyId, as S3 does).
+//
+// Key use (record_use, called by the verifier per request) is kept in memory and written by
+// flush_key_usage(), which the server runs periodically off the request path: at most one
+// write per key and minute.
 class UserDirectory final : public auth::CredentialStore {
  public:
   // `master_key` is 32 bytes. `changes` must outlive the directory.
@@ -34,21 +53,36 @@ class UserDirectory final : public auth::CredentialStore {
   // `access_key` is set (added if missing), else an existing key, else a new one.
   Result<auth::Credentials> ensure_root(const std::optional<auth::Credentials>& wanted);
 
-  // InvalidArgument when the name is taken or malformed.
+  // EntityAlreadyExists when the name is taken (case-insensitively, as IAM), ValidationError
+  // when it or the path is malformed. `path` is the IAM path ("/" by default), `tags` a JSON
+  // object text or empty.
   Result<meta::User> add_user(std::string_view name, std::string_view display_name,
-                              std::string_view email);
+                              std::string_view email, std::string_view path = "/",
+                              std::string_view tags = {});
+  // Every user, root included, by name.
+  Result<std::vector<meta::User>> list_users() { return meta_.list_users(); }
   // Creates a key for the named user; the given pair when set (InvalidArgument when the id is
-  // taken or malformed), else a generated one.
+  // taken or malformed), else a generated one. NoSuchEntity for an unknown user,
+  // LimitExceeded when the user holds kMaxAccessKeysPerUser keys already.
   Result<auth::Credentials> create_key(std::string_view user_name,
                                        std::optional<std::string> access_key_id,
                                        std::optional<std::string> secret_key);
-  Result<std::vector<KeyInfo>> list_keys();
+  // Every key (of one user when `user_name` is set: NoSuchEntity when unknown).
+  Result<std::vector<KeyInfo>> list_keys(std::optional<std::string_view> user_name = {});
   Status delete_key(std::string_view access_key_id);
+  // Active / Inactive; NoSuchEntity when the key is absent.
+  Status set_key_active(std::string_view access_key_id, bool active);
+  // The key's last use (the stored one, or a newer one not written yet); NoSuchEntity.
+  Result<KeyLastUse> key_last_use(std::string_view access_key_id);
+  // Writes the uses recorded since the last call; returns how many keys were updated.
+  Result<size_t> flush_key_usage();
 
   // The user's display name (its name when none was set), or the id when unknown.
   std::string display_name(std::string_view user_id);
 
   Result<std::optional<auth::Credentials>> find(std::string_view access_key_id) override;
+  void record_use(std::string_view access_key_id, std::string_view service,
+                  std::string_view region) override;
 
  private:
   Result<auth::Credentials> store_key(const meta::User& user, std::string access_key_id,
@@ -64,6 +98,10 @@ class UserDirectory final : public auth::CredentialStore {
   uint64_t cached_generation_ = 0;
   std::map<std::string, auth::Credentials, std::less<>> credentials_;  // by access key id
   std::map<std::string, std::string, std::less<>> display_names_;      // user id -> name
+  // Key use: pending writes, and when each key's use was last queued (one write a minute).
+  std::mutex usage_mutex_;
+  std::map<std::string, meta::KeyUsage, std::less<>> pending_usage_;
+  std::map<std::string, int64_t, std::less<>> usage_queued_ns_;
 };
 
 }  // namespace cv::iam

@@ -49,6 +49,74 @@ class MetaStore {
   virtual Result<std::vector<AccessKey>> list_access_keys(std::string_view user_id) = 0;
   virtual Status delete_access_key(std::string_view access_key_id) = 0;  // kInvalidAccessKeyId
 
+  // --- IAM (issue 14) --------------------------------------------------------------------
+  // Errors are IAM's: kNoSuchEntity, kEntityAlreadyExists, kDeleteConflict, kLimitExceeded.
+  // Group, role and policy names compare case-insensitively (as IAM's); the stored spelling
+  // is the one given at creation.
+  //
+  // delete_user: kNoSuchEntity; kDeleteConflict while the user has access keys, group
+  // memberships, inline or attached policies (nothing is removed then).
+  virtual Status delete_user(std::string_view user_id) = 0;
+  // Adds a key, never replacing one: kEntityAlreadyExists when the id is taken, kNoSuchEntity
+  // when the user is absent, kLimitExceeded when the user already holds max_keys_per_user.
+  virtual Status add_access_key(const AccessKey& key, size_t max_keys_per_user) = 0;
+  virtual Status set_access_key_active(std::string_view access_key_id, bool active) = 0;
+  // Moves each key's last use forward in one transaction (an older use than the stored one
+  // is ignored, so is an absent key).
+  virtual Status record_key_usage(const std::vector<KeyUsage>& usage) = 0;
+
+  // Groups. create: kEntityAlreadyExists. delete: kNoSuchEntity; kDeleteConflict while it
+  // has members, inline or attached policies. Members are user ids (ordered by user name);
+  // add is idempotent; remove of a non-member is kNoSuchEntity; both kNoSuchEntity for an
+  // absent group or user.
+  virtual Status create_group(const IamGroup& group) = 0;
+  virtual Result<std::optional<IamGroup>> get_group(std::string_view name) = 0;
+  virtual Result<std::vector<IamGroup>> list_groups() = 0;  // ordered by name
+  virtual Status delete_group(std::string_view name) = 0;
+  virtual Status add_group_member(std::string_view group, std::string_view user_id) = 0;
+  virtual Status remove_group_member(std::string_view group, std::string_view user_id) = 0;
+  virtual Result<std::vector<std::string>> list_group_members(std::string_view group) = 0;
+  virtual Result<std::vector<IamGroup>> list_user_groups(std::string_view user_id) = 0;
+
+  // Roles. create: kEntityAlreadyExists. update replaces path, trust policy, description and
+  // max session duration (kNoSuchEntity). delete: kNoSuchEntity; kDeleteConflict while it has
+  // inline or attached policies.
+  virtual Status create_role(const IamRole& role) = 0;
+  virtual Status update_role(const IamRole& role) = 0;
+  virtual Result<std::optional<IamRole>> get_role(std::string_view name) = 0;
+  virtual Result<std::vector<IamRole>> list_roles() = 0;  // ordered by name
+  virtual Status delete_role(std::string_view name) = 0;
+
+  // Managed policies. create: kEntityAlreadyExists. delete: kNoSuchEntity; kDeleteConflict
+  // while attached to anyone. policy_attachment_count: to how many principals it is attached.
+  virtual Status create_managed_policy(const ManagedPolicy& policy) = 0;
+  virtual Result<std::optional<ManagedPolicy>> get_managed_policy(std::string_view name) = 0;
+  virtual Result<std::vector<ManagedPolicy>> list_managed_policies() = 0;  // ordered by name
+  virtual Status delete_managed_policy(std::string_view name) = 0;
+  virtual Result<int64_t> policy_attachment_count(std::string_view name) = 0;
+
+  // Inline policies of a user (by id), group or role (by name). put inserts or replaces
+  // (kNoSuchEntity when the principal is absent); delete: kNoSuchEntity when absent. list:
+  // ordered by policy name.
+  virtual Status put_inline_policy(const InlinePolicy& policy) = 0;
+  virtual Result<std::optional<InlinePolicy>> get_inline_policy(IamPrincipalKind kind,
+                                                                std::string_view principal,
+                                                                std::string_view name) = 0;
+  virtual Result<std::vector<InlinePolicy>> list_inline_policies(IamPrincipalKind kind,
+                                                                 std::string_view principal) = 0;
+  virtual Status delete_inline_policy(IamPrincipalKind kind, std::string_view principal,
+                                      std::string_view name) = 0;
+
+  // Managed policies attached to a principal. attach is idempotent (kNoSuchEntity when the
+  // principal or the policy is absent); detach: kNoSuchEntity when not attached. list:
+  // policy names, ordered.
+  virtual Status attach_policy(IamPrincipalKind kind, std::string_view principal,
+                               std::string_view policy_name) = 0;
+  virtual Status detach_policy(IamPrincipalKind kind, std::string_view principal,
+                               std::string_view policy_name) = 0;
+  virtual Result<std::vector<std::string>> list_attached_policies(IamPrincipalKind kind,
+                                                                  std::string_view principal) = 0;
+
   // Buckets. create_bucket writes the bucket and its initial `configs` in one transaction; it
   // fails with BucketAlreadyOwnedByYou when the same owner holds the
   // name, BucketAlreadyExists when another does. delete_bucket fails with BucketNotEmpty

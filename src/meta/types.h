@@ -19,6 +19,9 @@ struct User {
   std::string email;
   bool is_root = false;
   int64_t created_ns = 0;
+  std::string path = "/";  // IAM path ("/", "/division/team/")
+  std::string iam_id;      // IAM unique id ("AIDA" + 17 characters)
+  std::string tags;        // IAM tags as a JSON object text; empty: none
 };
 
 struct AccessKey {
@@ -26,6 +29,59 @@ struct AccessKey {
   std::string user_id;
   std::string sealed_secret;  // the secret encrypted under the master key; opaque here
   int64_t created_ns = 0;
+  bool active = true;  // IAM status Active / Inactive; an inactive key authenticates nothing
+  // When, for which service and in which region the key last signed a request; 0 / empty
+  // when never (kept coarse: at most one update per minute per key).
+  int64_t last_used_ns = 0;
+  std::string last_used_service;
+  std::string last_used_region;
+};
+
+// One key's latest use, for MetaStore::record_key_usage.
+struct KeyUsage {
+  std::string access_key_id;
+  int64_t used_ns = 0;
+  std::string service;
+  std::string region;
+};
+
+// --- IAM (issue 14) ------------------------------------------------------------------------
+// Whom an inline policy or an attachment belongs to. A user is named by its canonical id
+// (User::id), a group or a role by its name.
+enum class IamPrincipalKind { kUser = 1, kGroup = 2, kRole = 3 };
+
+struct IamGroup {
+  std::string name;  // unique, case-insensitively
+  std::string path = "/";
+  std::string id;  // "AGPA..."
+  int64_t created_ns = 0;
+};
+
+struct IamRole {
+  std::string name;  // unique, case-insensitively
+  std::string path = "/";
+  std::string id;            // "AROA..."
+  std::string trust_policy;  // the assume-role policy document, as given
+  std::string description;
+  int64_t max_session_seconds = 3600;
+  int64_t created_ns = 0;
+};
+
+// A customer managed policy (one version: its default).
+struct ManagedPolicy {
+  std::string name;  // unique, case-insensitively
+  std::string path = "/";
+  std::string id;        // "ANPA..."
+  std::string document;  // the policy document, as given
+  std::string description;
+  int64_t created_ns = 0;
+};
+
+struct InlinePolicy {
+  IamPrincipalKind kind = IamPrincipalKind::kUser;
+  std::string principal;  // user id, group name or role name
+  std::string name;
+  std::string document;  // as given
 };
 
 // A notification target added with `cloudvault admin notify add` (the configuration file's

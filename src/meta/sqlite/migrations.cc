@@ -373,6 +373,66 @@ CREATE TABLE trail_chain(
 );
 )sql";
 
+// Version 9 (issue 14, IAM): users gain an IAM path, unique id (AIDA...) and tags; access keys
+// a status and when, where and for which service they were last used; groups and their
+// members, roles, managed policies, inline policies of users / groups / roles, and the
+// attachments of managed policies to them. A user is referred to by its canonical id, a
+// group, role or managed policy by its name (IAM names are unique per account, and neither
+// is renamed). Existing users get an IAM id derived from their canonical id.
+constexpr const char kSchemaV9[] = R"sql(
+ALTER TABLE users ADD COLUMN path TEXT NOT NULL DEFAULT '/';
+ALTER TABLE users ADD COLUMN iam_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+UPDATE users SET iam_id = 'AIDA' || upper(substr(id, 1, 17)) WHERE iam_id = '';
+ALTER TABLE access_keys ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE access_keys ADD COLUMN last_used_ns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE access_keys ADD COLUMN last_used_service TEXT NOT NULL DEFAULT '';
+ALTER TABLE access_keys ADD COLUMN last_used_region TEXT NOT NULL DEFAULT '';
+CREATE TABLE iam_groups(
+  name TEXT PRIMARY KEY COLLATE NOCASE,
+  path TEXT NOT NULL,
+  id TEXT NOT NULL UNIQUE,
+  created_ns INTEGER NOT NULL
+);
+CREATE TABLE iam_group_members(
+  group_name TEXT NOT NULL REFERENCES iam_groups(name) COLLATE NOCASE,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY(group_name, user_id)
+) WITHOUT ROWID;
+CREATE INDEX iam_group_members_by_user ON iam_group_members(user_id, group_name);
+CREATE TABLE iam_roles(
+  name TEXT PRIMARY KEY COLLATE NOCASE,
+  path TEXT NOT NULL,
+  id TEXT NOT NULL UNIQUE,
+  trust_policy TEXT NOT NULL,
+  description TEXT NOT NULL,
+  max_session_seconds INTEGER NOT NULL,
+  created_ns INTEGER NOT NULL
+);
+CREATE TABLE iam_managed_policies(
+  name TEXT PRIMARY KEY COLLATE NOCASE,
+  path TEXT NOT NULL,
+  id TEXT NOT NULL UNIQUE,
+  document TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_ns INTEGER NOT NULL
+);
+CREATE TABLE iam_inline_policies(
+  principal_kind INTEGER NOT NULL,
+  principal TEXT NOT NULL,
+  name TEXT NOT NULL,
+  document TEXT NOT NULL,
+  PRIMARY KEY(principal_kind, principal, name)
+) WITHOUT ROWID;
+CREATE TABLE iam_policy_attachments(
+  principal_kind INTEGER NOT NULL,
+  principal TEXT NOT NULL,
+  policy_name TEXT NOT NULL COLLATE NOCASE,
+  PRIMARY KEY(principal_kind, principal, policy_name)
+) WITHOUT ROWID;
+CREATE INDEX iam_policy_attachments_by_policy ON iam_policy_attachments(policy_name);
+)sql";
+
 // Version 13: account-wide configuration documents (the account's public access block),
 // one per kind, opaque text like bucket_configs.
 constexpr const char kSchemaV13[] = R"sql(
@@ -384,7 +444,8 @@ CREATE TABLE account_configs(
 
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {13, kSchemaV13},
+    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
+    {9, kSchemaV9}, {13, kSchemaV13},
 };
 
 }  // namespace

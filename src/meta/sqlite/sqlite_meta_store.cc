@@ -8,6 +8,7 @@
 #include "meta/sqlite/blob_ref_ops.h"
 #include "meta/sqlite/bucket_ops.h"
 #include "meta/sqlite/group_commit_writer.h"
+#include "meta/sqlite/iam_ops.h"
 #include "meta/sqlite/lifecycle_ops.h"
 #include "meta/sqlite/migrations.h"
 #include "meta/sqlite/multipart_ops.h"
@@ -67,6 +68,110 @@ class SqliteMetaStore final : public MetaStore {
   }
   Status delete_access_key(std::string_view access_key_id) override {
     return write([&](Connection& db) { return sqlite::remove_access_key(db, access_key_id); });
+  }
+
+  // IAM (sqlite/user_ops.cc, sqlite/iam_ops.cc).
+  Status delete_user(std::string_view user_id) override {
+    return write([&](Connection& db) { return sqlite::remove_user(db, user_id); });
+  }
+  Status add_access_key(const AccessKey& key, size_t max_keys_per_user) override {
+    return write(
+        [&](Connection& db) { return sqlite::insert_access_key(db, key, max_keys_per_user); });
+  }
+  Status set_access_key_active(std::string_view access_key_id, bool active) override {
+    return write(
+        [&](Connection& db) { return sqlite::write_key_status(db, access_key_id, active); });
+  }
+  Status record_key_usage(const std::vector<KeyUsage>& usage) override {
+    return write([&](Connection& db) { return sqlite::write_key_usage(db, usage); });
+  }
+  Status create_group(const IamGroup& group) override {
+    return write([&](Connection& db) { return sqlite::insert_group(db, group); });
+  }
+  Result<std::optional<IamGroup>> get_group(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::read_group(db, name); });
+  }
+  Result<std::vector<IamGroup>> list_groups() override {
+    return read([&](Connection& db) { return sqlite::read_groups(db); });
+  }
+  Status delete_group(std::string_view name) override {
+    return write([&](Connection& db) { return sqlite::remove_group(db, name); });
+  }
+  Status add_group_member(std::string_view group, std::string_view user_id) override {
+    return write([&](Connection& db) { return sqlite::insert_group_member(db, group, user_id); });
+  }
+  Status remove_group_member(std::string_view group, std::string_view user_id) override {
+    return write([&](Connection& db) { return sqlite::remove_group_member(db, group, user_id); });
+  }
+  Result<std::vector<std::string>> list_group_members(std::string_view group) override {
+    return read([&](Connection& db) { return sqlite::read_group_members(db, group); });
+  }
+  Result<std::vector<IamGroup>> list_user_groups(std::string_view user_id) override {
+    return read([&](Connection& db) { return sqlite::read_user_groups(db, user_id); });
+  }
+  Status create_role(const IamRole& role) override {
+    return write([&](Connection& db) { return sqlite::insert_role(db, role); });
+  }
+  Status update_role(const IamRole& role) override {
+    return write([&](Connection& db) { return sqlite::update_role(db, role); });
+  }
+  Result<std::optional<IamRole>> get_role(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::read_role(db, name); });
+  }
+  Result<std::vector<IamRole>> list_roles() override {
+    return read([&](Connection& db) { return sqlite::read_roles(db); });
+  }
+  Status delete_role(std::string_view name) override {
+    return write([&](Connection& db) { return sqlite::remove_role(db, name); });
+  }
+  Status create_managed_policy(const ManagedPolicy& policy) override {
+    return write([&](Connection& db) { return sqlite::insert_managed_policy(db, policy); });
+  }
+  Result<std::optional<ManagedPolicy>> get_managed_policy(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::read_managed_policy(db, name); });
+  }
+  Result<std::vector<ManagedPolicy>> list_managed_policies() override {
+    return read([&](Connection& db) { return sqlite::read_managed_policies(db); });
+  }
+  Status delete_managed_policy(std::string_view name) override {
+    return write([&](Connection& db) { return sqlite::remove_managed_policy(db, name); });
+  }
+  Result<int64_t> policy_attachment_count(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::count_policy_attachments(db, name); });
+  }
+  Status put_inline_policy(const InlinePolicy& policy) override {
+    return write([&](Connection& db) { return sqlite::write_inline_policy(db, policy); });
+  }
+  Result<std::optional<InlinePolicy>> get_inline_policy(IamPrincipalKind kind,
+                                                        std::string_view principal,
+                                                        std::string_view name) override {
+    return read(
+        [&](Connection& db) { return sqlite::read_inline_policy(db, kind, principal, name); });
+  }
+  Result<std::vector<InlinePolicy>> list_inline_policies(IamPrincipalKind kind,
+                                                         std::string_view principal) override {
+    return read([&](Connection& db) { return sqlite::read_inline_policies(db, kind, principal); });
+  }
+  Status delete_inline_policy(IamPrincipalKind kind, std::string_view principal,
+                              std::string_view name) override {
+    return write(
+        [&](Connection& db) { return sqlite::remove_inline_policy(db, kind, principal, name); });
+  }
+  Status attach_policy(IamPrincipalKind kind, std::string_view principal,
+                       std::string_view policy_name) override {
+    return write([&](Connection& db) {
+      return sqlite::insert_attachment(db, kind, principal, policy_name);
+    });
+  }
+  Status detach_policy(IamPrincipalKind kind, std::string_view principal,
+                       std::string_view policy_name) override {
+    return write([&](Connection& db) {
+      return sqlite::remove_attachment(db, kind, principal, policy_name);
+    });
+  }
+  Result<std::vector<std::string>> list_attached_policies(IamPrincipalKind kind,
+                                                          std::string_view principal) override {
+    return read([&](Connection& db) { return sqlite::read_attachments(db, kind, principal); });
   }
 
   Status create_bucket(const Bucket& bucket) override {

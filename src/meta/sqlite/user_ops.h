@@ -25,4 +25,16 @@ Result<std::vector<AccessKey>> read_access_keys(Connection& db, std::string_view
 // kInvalidAccessKeyId when absent.
 Status remove_access_key(Connection& db, std::string_view access_key_id);
 
+// Adds a key (never replaces): kEntityAlreadyExists when the id is taken, kNoSuchEntity when
+// the user is absent, kLimitExceeded when the user holds max_keys_per_user keys already.
+Status insert_access_key(Connection& db, const AccessKey& key, size_t max_keys_per_user);
+// kNoSuchEntity when the key is absent.
+Status write_key_status(Connection& db, std::string_view access_key_id, bool active);
+// Moves each key's last use forward (an older use than the stored one changes nothing;
+// absent keys are skipped).
+Status write_key_usage(Connection& db, const std::vector<KeyUsage>& usage);
+// kNoSuchEntity when absent; kDeleteConflict while the user has keys, group memberships,
+// inline or attached policies.
+Status remove_user(Connection& db, std::string_view user_id);
+
 }  // namespace cv::meta::sqlite
