@@ -10,6 +10,8 @@
 #include "app/trail_identity.h"
 #include "core/encoding.h"
 #include "iam/caller_directory.h"
+#include "iam/iam_directory.h"
+#include "iam/user_directory.h"
 #include "s3/access_checks.h"
 #include "s3/authorizer.h"
 
@@ -66,11 +68,20 @@ int admin_public_access_block(const Config& config, const std::string& verb,
 int admin_policy_simulate(const Config& config, const PolicySimulation& simulation) {
   auto account_id = trail_account_id(config);
   if (!account_id) return report_error(account_id.error());
-  return with_vault(config, [&](vault::Vault& vault, meta::MetaStore& meta) {
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  if (!stores) return report_error(stores.error());
+  meta::MetaStore& meta = *stores->meta;
+  SystemClock clock;
+  vault::Vault vault(meta, *stores->blobs, clock, vault_options_from(config));
+  {
     auto check = check_for(simulation.action, simulation.resource);
     if (!check) return report_error(check.error());
     std::shared_ptr<const iam::CallerPolicies> caller;
-    iam::CallerDirectory callers(*account_id);
+    ChangeFile changes(config.data_dir / "credentials.changed");
+    iam::UserDirectory users(meta, stores->master_key, clock, changes);
+    iam::IamDirectory directory(meta, users, changes, clock,
+                                iam::IamDirectoryOptions{*account_id, iam::validate_policy_document});
+    iam::CallerDirectory callers(*account_id, &directory, &changes);
     if (!simulation.user.empty()) {
       auto user = meta.find_user_by_name(simulation.user);
       if (!user) return report_error(user.error());
@@ -117,7 +128,7 @@ int admin_policy_simulate(const Config& config, const PolicySimulation& simulati
                             {"principal", caller ? caller->principal.arn : "anonymous"},
                             {"explanation", decision->explanation}});
     return decision->allowed ? 0 : 3;
-  });
+  }
 }
 
 }  // namespace cv::app

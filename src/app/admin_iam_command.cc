@@ -12,6 +12,7 @@
 #include "app/data_folder_lock.h"
 #include "app/trail_identity.h"
 #include "app/wiring.h"
+#include "iam/caller_directory.h"
 #include "iam/iam_directory.h"
 
 namespace cv::app {
@@ -173,8 +174,9 @@ int admin_iam(const Config& config, const IamAdminArgs& args) {
   SystemClock clock;
   ChangeFile changes(config.data_dir / "credentials.changed");
   iam::UserDirectory users(*stores->meta, stores->master_key, clock, changes);
-  iam::IamDirectory directory(*stores->meta, users, changes, clock,
-                              iam::IamDirectoryOptions{*account_id, {}});
+  iam::IamDirectory directory(
+      *stores->meta, users, changes, clock,
+      iam::IamDirectoryOptions{*account_id, iam::validate_policy_document});
   if (auto done = run_verb(directory, users, args); !done) return report(done.error());
   return 0;
 }

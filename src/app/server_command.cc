@@ -181,7 +181,12 @@ int run_server(const Config& configured) {
     std::fprintf(stderr, "cloudvault: %s\n", account_id.error().message.c_str());
     return 1;
   }
-  iam::CallerDirectory callers(*account_id);
+  // IAM: users, groups, roles and their policies (documents checked by the policy language's
+  // parser), and the identity policies every request is authorized with.
+  iam::IamDirectory iam_directory(
+      *stores->meta, users, credential_changes, clock,
+      iam::IamDirectoryOptions{*account_id, iam::validate_policy_document});
+  iam::CallerDirectory callers(*account_id, &iam_directory, &credential_changes);
   s3::S3Options s3_options;
   s3_options.region = config.region;
   s3_options.account_id = *account_id;
@@ -221,9 +226,9 @@ int run_server(const Config& configured) {
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
   // The IAM query API (and later STS) on the same port.
-  iam::IamDirectory iam_directory(*stores->meta, users, credential_changes, clock,
-                                  iam::IamDirectoryOptions{*account_id, {}});
-  iam_api::IamApi iam_query_api(iam_directory, users, clock, iam_api::IamApiOptions{});
+  iam_api::IamApiOptions iam_api_options;
+  iam_api_options.authorizer = iam_api::policy_iam_authorizer(callers, *account_id, clock);
+  iam_api::IamApi iam_query_api(iam_directory, users, clock, iam_api_options);
   FrontDoor front_door(s3_api, console_api, console_assets,
                        trail ? trail->public_key_pem() : std::string(), &iam_query_api);
 

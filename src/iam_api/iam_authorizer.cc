@@ -35,4 +35,40 @@ Status default_iam_authorizer(const auth::Identity& caller, std::string_view act
                   " on resource: " + std::string(resource_arn));
 }
 
+IamAuthorizer policy_iam_authorizer(iam::CallerPolicySource& callers, std::string account_id,
+                                    const Clock& clock) {
+  return [&callers, account_id = std::move(account_id), &clock](
+             const auth::Identity& caller, std::string_view action,
+             std::string_view resource_arn) -> Status {
+    if (caller.anonymous) return default_iam_authorizer(caller, action, resource_arn);
+    const auto policies = CV_TRY(callers.policies_for(caller));
+    policy::PolicySet set;
+    set.identity = policies->identity;
+    set.session = policies->session;
+    set.has_session = policies->has_session;
+    policy::ConditionKeys keys;
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock.now());
+    keys["aws:epochtime"] = {std::to_string(now.time_since_epoch().count())};
+    keys["aws:principalarn"] = {policies->principal.arn};
+    keys["aws:userid"] = {policies->principal.user_id};
+    if (!policies->principal.user_name.empty()) {
+      keys["aws:username"] = {policies->principal.user_name};
+    }
+    const policy::Decision decision = policy::decide(
+        set, policy::RequestContext{std::string(action), std::string(resource_arn),
+                                    policies->principal, std::move(keys)});
+    if (decision.allowed) return {};
+    if (decision.effect != policy::Effect::kDeny) {
+      if (default_iam_authorizer(caller, action, resource_arn)) return {};
+    }
+    return fail(ErrorCode::kAccessDenied,
+                "User: " + policies->principal.arn + " is not authorized to perform: " +
+                    std::string(action) + " on resource: " + std::string(resource_arn) +
+                    (decision.effect == policy::Effect::kDeny
+                         ? " with an explicit deny in an identity-based policy"
+                         : " because no identity-based policy allows the " +
+                               std::string(action) + " action"));
+  };
+}
+
 }  // namespace cv::iam_api

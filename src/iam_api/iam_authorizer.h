@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "auth/sigv4.h"
+#include "core/clock.h"
+#include "iam/caller_policies.h"
 #include "core/error.h"
 
 namespace cv::iam_api {
@@ -21,5 +23,11 @@ using IamAuthorizer = std::function<Status(const auth::Identity& caller, std::st
 // on its own user ARN. Anything else: AccessDenied.
 Status default_iam_authorizer(const auth::Identity& caller, std::string_view action,
                               std::string_view resource_arn);
+
+// The caller's identity policies decide, through the one evaluator (policy::decide): an
+// explicit Deny refuses; an Allow permits; root may do everything; otherwise the self-service
+// rule of default_iam_authorizer applies. `callers` must outlive the function.
+IamAuthorizer policy_iam_authorizer(iam::CallerPolicySource& callers, std::string account_id,
+                                    const Clock& clock);
 
 }  // namespace cv::iam_api
