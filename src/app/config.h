@@ -38,6 +38,17 @@ struct TrailSettings {
   std::string account_id;        // 12 digits; empty: derived once and kept (app/trail_identity.h)
 };
 
+// [access]: the access-control defaults of new buckets (issue 14). AWS's since 2023 are the
+// shipped ones; "ObjectWriter" and false give the permissive behaviour older tools and Ceph
+// RGW assume (ACLs and public grants work out of the box).
+struct AccessSettings {
+  // A new bucket's Object Ownership unless CreateBucket names one (x-amz-object-ownership):
+  // "BucketOwnerEnforced", "BucketOwnerPreferred" or "ObjectWriter".
+  std::string object_ownership_default = "BucketOwnerEnforced";
+  // Whether a new bucket's Block Public Access settings are all on.
+  bool block_public_access_default = true;
+};
+
 struct Config {
   // The TOML file these settings came from (the server re-reads its [notify.targets.*] on
   // SIGHUP); empty when there was none.
@@ -98,6 +109,7 @@ struct Config {
   int64_t activity_ingest_interval_seconds = 1800;
   std::vector<std::string> activity_sources;
   TrailSettings trail;
+  AccessSettings access;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
@@ -109,7 +121,8 @@ struct Config {
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,
 // sign_in_first_lockout_seconds, sign_in_max_lockout_seconds; [server] public_url;
 // [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h; [trail]
-// enabled, folder, bucket, roll_seconds, roll_records, account_id) over the
+// enabled, folder, bucket, roll_seconds, roll_records, account_id; [access]
+// object_ownership_default, block_public_access_default) over the
 // defaults. InvalidArgument
 // with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);

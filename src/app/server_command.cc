@@ -34,6 +34,7 @@
 #include "app/trail_service.h"
 #include "app/wiring.h"
 #include "audit/request_capture.h"
+#include "core/encoding.h"
 #include "console/asset_server.h"
 #include "console/console_api.h"
 #include "http/server.h"
@@ -52,13 +53,28 @@ namespace {
 
 class OwnerNames final : public s3::OwnerDirectory {
  public:
-  explicit OwnerNames(iam::UserDirectory& users) : users_(users) {}
+  OwnerNames(iam::UserDirectory& users, meta::MetaStore& meta) : users_(users), meta_(meta) {}
   std::string display_name(std::string_view user_id) override {
     return users_.display_name(user_id);
+  }
+  // A scan of the users: grants by e-mail are rare and users few.
+  std::optional<std::string> user_id_for_email(std::string_view email) override {
+    const auto users = meta_.list_users();
+    if (!users) return std::nullopt;
+    const std::string wanted = to_lower(email);
+    for (const auto& user : *users) {
+      if (!user.email.empty() && to_lower(user.email) == wanted) return user.id;
+    }
+    return std::nullopt;
+  }
+  bool user_exists(std::string_view user_id) override {
+    const auto user = meta_.get_user(user_id);
+    return user && user->has_value();
   }
 
  private:
   iam::UserDirectory& users_;
+  meta::MetaStore& meta_;
 };
 
 }  // namespace
@@ -171,13 +187,15 @@ int run_server(const Config& configured) {
     audit_capture = {audit_sink, *account_id, config.trail.bucket};
   }
 
-  OwnerNames owners(users);
+  OwnerNames owners(users, *stores->meta);
   s3::S3Options s3_options;
   s3_options.region = config.region;
   s3_options.domain = config.domain;
   s3_options.notification_targets = &target_names;
   s3_options.replication_remotes = &remote_names;
   s3_options.audit = audit_capture;
+  s3_options.access = {config.access.object_ownership_default,
+                       config.access.block_public_access_default};
   s3::S3Api s3_api(vault, users, owners, clock, s3_options);
   if (VIPS_INIT("cloudvault") != 0) {
     std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");

@@ -131,6 +131,18 @@ constexpr std::array kCodes = {
              "The replication configuration was not found"},
     CodeInfo{ErrorCode::kInvalidBucketState, "InvalidBucketState", 409,
              "The request is not valid with the current state of the bucket."},
+    CodeInfo{ErrorCode::kMalformedACLError, "MalformedACLError", 400,
+             "The XML you provided was not well-formed or did not validate against our "
+             "published schema."},
+    CodeInfo{ErrorCode::kUnresolvableGrantByEmailAddress, "UnresolvableGrantByEmailAddress", 400,
+             "The e-mail address you provided does not match any account on record."},
+    CodeInfo{ErrorCode::kAccessControlListNotSupported, "AccessControlListNotSupported", 400,
+             "The bucket does not allow ACLs"},
+    CodeInfo{ErrorCode::kInvalidBucketAclWithObjectOwnership,
+             "InvalidBucketAclWithObjectOwnership", 400,
+             "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+    CodeInfo{ErrorCode::kOwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404,
+             "The bucket ownership controls were not found"},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

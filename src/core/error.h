@@ -74,6 +74,12 @@ enum class ErrorCode {
   kObjectAlreadyInActiveTierError,
   kReplicationConfigurationNotFoundError,
   kInvalidBucketState,
+  // Access control lists and object ownership (s3/acl*.h).
+  kMalformedACLError,
+  kUnresolvableGrantByEmailAddress,
+  kAccessControlListNotSupported,
+  kInvalidBucketAclWithObjectOwnership,
+  kOwnershipControlsNotFoundError,
 };
 
 struct Error {

@@ -96,6 +96,15 @@ Result<Response> put_bucket_replication(const Services&, Call&);
 Result<Response> get_bucket_replication(const Services&, Call&);
 Result<Response> delete_bucket_replication(const Services&, Call&);
 
+// Access control lists and Object Ownership (acl_ops.cc).
+Result<Response> get_bucket_acl(const Services&, Call&);
+Result<Response> put_bucket_acl(const Services&, Call&);
+Result<Response> get_object_acl(const Services&, Call&);
+Result<Response> put_object_acl(const Services&, Call&);
+Result<Response> put_bucket_ownership_controls(const Services&, Call&);
+Result<Response> get_bucket_ownership_controls(const Services&, Call&);
+Result<Response> delete_bucket_ownership_controls(const Services&, Call&);
+
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.
 void apply_cors(const Services& services, const Call& call, Response& response);

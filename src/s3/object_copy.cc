@@ -1,6 +1,8 @@
 // CopyObject and UploadPartCopy: server-side copies from x-amz-copy-source.
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "s3/acl_access.h"
+#include "s3/acl_admission.h"
 #include "s3/call.h"
 #include "s3/conditions.h"
 #include "s3/encryption_headers.h"
@@ -12,7 +14,8 @@ namespace cv::s3 {
 namespace {
 
 // Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, optional
-// "?versionId=..."), checks the requester owns the source bucket, the copy-source
+// "?versionId=..."), checks the requester may read the source (owns its bucket, or its ACL
+// grants READ: acl_admission.h), the copy-source
 // conditions and the source's SSE-C key (x-amz-copy-source-server-side-encryption-customer-*,
 // returned in `source_key`), and loads the source version.
 Result<meta::ObjectVersion> load_copy_source(const Services& services, const Call& call,
@@ -38,10 +41,14 @@ Result<meta::ObjectVersion> load_copy_source(const Services& services, const Cal
   const std::string bucket(path.substr(0, slash));
   const std::string key(path.substr(slash + 1));
   const auto source_bucket = CV_TRY(services.vault.get_bucket(bucket));
-  if (source_bucket.owner_id != call.identity.user_id) {
-    return fail(ErrorCode::kAccessDenied, "Access Denied", bucket);
+  auto found = services.vault.get_object(bucket, key, version_id);
+  // Whether the source exists is for its bucket's owner (or whom its ACL lets read) to know.
+  if (!found && !call.identity.anonymous && source_bucket.owner_id == call.identity.user_id) {
+    return std::unexpected(found.error());
   }
-  auto object = CV_TRY(services.vault.get_object(bucket, key, version_id));
+  if (!found) return fail(ErrorCode::kAccessDenied, "Access Denied", bucket);
+  auto object = std::move(*found);
+  CV_TRY(admit_object_read(services, source_bucket, object, acl_caller(call.identity)));
   CV_TRY(vault::Vault::check_readable(object));
   CV_TRY(services.vault.check_customer_key(object, source_key ? &*source_key : nullptr));
   CV_TRY(check_conditions(call.request.headers, object, "x-amz-copy-source-"));
@@ -83,7 +90,11 @@ Result<Response> copy_object(const Services& services, Call& call) {
     attributes.user_metadata = source.user_metadata;
   }
   if (tagging_directive == "COPY") attributes.tags = source.tags;
-  attributes.owner_id = call.identity.user_id;
+  // The copy gets the request's ACL (x-amz-acl / x-amz-grant-*), never the source's.
+  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
+  auto access = CV_TRY(new_object_access(services, call, bucket));
+  attributes.owner_id = std::move(access.owner_id);
+  attributes.acl = std::move(access.acl);
   auto algorithm = CV_TRY(requested_checksum(headers));
   attributes.checksum_algorithm = algorithm == vault::ChecksumAlgorithm::kNone
                                       ? source.checksum_algorithm

@@ -58,6 +58,14 @@ enum class Operation {
   kPutBucketReplication,
   kGetBucketReplication,
   kDeleteBucketReplication,
+  // Access control lists and Object Ownership (acl_ops.cc).
+  kGetBucketAcl,
+  kPutBucketAcl,
+  kGetObjectAcl,
+  kPutObjectAcl,
+  kPutBucketOwnershipControls,
+  kGetBucketOwnershipControls,
+  kDeleteBucketOwnershipControls,
 };
 
 enum class Access {

@@ -2,6 +2,8 @@
 #include "auth/post_policy.h"
 #include "auth/sigv4.h"
 #include "core/encoding.h"
+#include "s3/acl_access.h"
+#include "s3/acl_admission.h"
 #include "s3/call.h"
 #include "s3/encryption_headers.h"
 #include "s3/form_data.h"
@@ -27,8 +29,11 @@ Headers headers_from_fields(const auth::FormFields& fields, const FormPart& file
     const std::string lower = to_lower(name);
     if (lower == "content-type" || lower == "cache-control" || lower == "content-disposition" ||
         lower == "content-encoding" || lower == "expires" || lower.starts_with("x-amz-meta-") ||
-        lower == "x-amz-storage-class" || lower.starts_with("x-amz-server-side-encryption")) {
+        lower == "x-amz-storage-class" || lower.starts_with("x-amz-server-side-encryption") ||
+        lower.starts_with("x-amz-grant-")) {
       headers.add(lower, value);
+    } else if (lower == "acl") {
+      headers.add("x-amz-acl", value);
     }
   }
   if (!headers.contains("content-type") && !file.content_type.empty()) {
@@ -74,7 +79,7 @@ Result<Response> post_object(const Services& services, Call& call) {
   call.identity.is_root = grant.is_root;
   const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
   if (bucket.owner_id != grant.user_id) {
-    return fail(ErrorCode::kAccessDenied, "Access Denied", call.route.bucket);
+    CV_TRY(admit_by_acl(services, call, bucket, AclCaller::user(grant.user_id)));
   }
   const std::string* key_field = field(fields, "key");
   if (!key_field) {
@@ -87,7 +92,11 @@ Result<Response> post_object(const Services& services, Call& call) {
   const Headers field_headers = headers_from_fields(fields, *file);
   auto attributes = CV_TRY(attributes_from_headers(field_headers));
   auto encryption = CV_TRY(encryption_request(field_headers));
-  attributes.owner_id = grant.user_id;
+  // The form's `acl` field (and x-amz-grant-* fields) as x-amz-acl would be.
+  auto access = CV_TRY(new_object_access(services, bucket, grant.user_id,
+                                         CV_TRY(acl_from_headers(field_headers))));
+  attributes.owner_id = std::move(access.owner_id);
+  attributes.acl = std::move(access.acl);
   const auto range = grant.content_length_range;
   vault::PutObjectInput input{call.route.bucket,
                               key,

@@ -373,9 +373,18 @@ CREATE TABLE trail_chain(
 );
 )sql";
 
+// Version 11: access control lists (s3/acl.h). objects.acl: the version's ACL document, NULL
+// for the default (its owner has FULL_CONTROL); uploads.acl: the one the completed object
+// gets. Bucket ACLs and object ownership are bucket_configs ("acl", "ownership").
+constexpr const char kSchemaV11[] = R"sql(
+ALTER TABLE objects ADD COLUMN acl TEXT;
+ALTER TABLE uploads ADD COLUMN acl TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
     {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
+    {11, kSchemaV11},
 };
 
 }  // namespace
