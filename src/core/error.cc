@@ -138,9 +138,8 @@ constexpr std::array kCodes = {
              "The e-mail address you provided does not match any account on record."},
     CodeInfo{ErrorCode::kAccessControlListNotSupported, "AccessControlListNotSupported", 400,
              "The bucket does not allow ACLs"},
-    CodeInfo{ErrorCode::kInvalidBucketAclWithObjectOwnership,
-             "InvalidBucketAclWithObjectOwnership", 400,
-             "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+    CodeInfo{ErrorCode::kInvalidBucketAclWithObjectOwnership, "InvalidBucketAclWithObjectOwnership",
+             400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
     CodeInfo{ErrorCode::kOwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404,
              "The bucket ownership controls were not found"},
 };

@@ -93,8 +93,8 @@ Result<Response> post_object(const Services& services, Call& call) {
   auto attributes = CV_TRY(attributes_from_headers(field_headers));
   auto encryption = CV_TRY(encryption_request(field_headers));
   // The form's `acl` field (and x-amz-grant-* fields) as x-amz-acl would be.
-  auto access = CV_TRY(new_object_access(services, bucket, grant.user_id,
-                                         CV_TRY(acl_from_headers(field_headers))));
+  auto access = CV_TRY(
+      new_object_access(services, bucket, grant.user_id, CV_TRY(acl_from_headers(field_headers))));
   attributes.owner_id = std::move(access.owner_id);
   attributes.acl = std::move(access.acl);
   const auto range = grant.content_length_range;

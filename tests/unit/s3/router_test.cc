@@ -69,8 +69,7 @@ TEST(Router, AclAndOwnershipControls) {
   EXPECT_EQ(op(make("PUT", "/b/k?acl&versionId=v")), Operation::kPutObjectAcl);
   EXPECT_EQ(op(make("PUT", "/b?ownershipControls")), Operation::kPutBucketOwnershipControls);
   EXPECT_EQ(op(make("GET", "/b?ownershipControls")), Operation::kGetBucketOwnershipControls);
-  EXPECT_EQ(op(make("DELETE", "/b?ownershipControls")),
-            Operation::kDeleteBucketOwnershipControls);
+  EXPECT_EQ(op(make("DELETE", "/b?ownershipControls")), Operation::kDeleteBucketOwnershipControls);
   // DELETE ?acl is no DeleteBucket in disguise.
   auto delete_acl = route_request(make("DELETE", "/b?acl"), {});
   ASSERT_FALSE(delete_acl);
