@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "app/notify_config.h"
+#include "s3/object_ownership.h"
 
 namespace cv::app {
 namespace {
@@ -111,6 +112,28 @@ Status load_tls(const toml::table& table, TlsSettings& tls) {
                   "tls.allow_plain_sensitive must be \"loopback\", \"always\" or \"never\"");
     }
     tls.allow_plain_sensitive = *parsed;
+  }
+  return {};
+}
+
+Status load_access(const toml::table& table, AccessSettings& access) {
+  const auto section = table["access"];
+  if (const toml::node* node = section["object_ownership_default"].node()) {
+    const auto name = node->value<std::string>();
+    if (!name || !s3::parse_ownership(*name)) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "access.object_ownership_default must be \"BucketOwnerEnforced\", "
+                  "\"BucketOwnerPreferred\" or \"ObjectWriter\"");
+    }
+    access.object_ownership_default = *name;
+  }
+  if (const toml::node* node = section["block_public_access_default"].node()) {
+    const auto value = node->value<bool>();
+    if (!value || !node->is_boolean()) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "access.block_public_access_default must be true or false");
+    }
+    access.block_public_access_default = *value;
   }
   return {};
 }
@@ -233,6 +256,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   CV_TRY(load_trail(table, config.trail));
   CV_TRY(load_tls(table, config.tls));
   config.sigv2 = table["auth"]["sigv2"].value_or(config.sigv2);
+  CV_TRY(load_access(table, config.access));
   CV_TRY(load_notify_targets(table, config.notify_targets));
   CV_TRY(load_replication_remotes(table, config.replication_remotes));
   return config;

@@ -49,6 +49,15 @@ struct TlsSettings {
   // Whether SSE-C requests and the console sign-in are served over plain HTTP (core/
   // http_message.h: "loopback" default, "always", "never").
   PlainHttpSecrets allow_plain_sensitive = PlainHttpSecrets::kLoopback;
+// [access]: the access-control defaults of new buckets (issue 14). AWS's since 2023 are the
+// shipped ones; "ObjectWriter" and false give the permissive behaviour older tools and Ceph
+// RGW assume (ACLs and public grants work out of the box).
+struct AccessSettings {
+  // A new bucket's Object Ownership unless CreateBucket names one (x-amz-object-ownership):
+  // "BucketOwnerEnforced", "BucketOwnerPreferred" or "ObjectWriter".
+  std::string object_ownership_default = "BucketOwnerEnforced";
+  // Whether a new bucket's Block Public Access settings are all on.
+  bool block_public_access_default = true;
 };
 
 struct Config {
@@ -114,6 +123,7 @@ struct Config {
   TlsSettings tls;
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
+  AccessSettings access;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
@@ -127,6 +137,8 @@ struct Config {
 // [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h; [trail]
 // enabled, folder, bucket, roll_seconds, roll_records, account_id; [tls] cert, key (both or
 // neither), plain_listen, allow_plain_sensitive; [auth] sigv2) over the
+// enabled, folder, bucket, roll_seconds, roll_records, account_id; [access]
+// object_ownership_default, block_public_access_default) over the
 // defaults. InvalidArgument
 // with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);

@@ -36,6 +36,7 @@
 #include "audit/request_capture.h"
 #include "console/asset_server.h"
 #include "console/console_api.h"
+#include "core/encoding.h"
 #include "http/server.h"
 #include "http/tls_context.h"
 #include "iam/caller_directory.h"
@@ -56,13 +57,28 @@ namespace {
 
 class OwnerNames final : public s3::OwnerDirectory {
  public:
-  explicit OwnerNames(iam::UserDirectory& users) : users_(users) {}
+  OwnerNames(iam::UserDirectory& users, meta::MetaStore& meta) : users_(users), meta_(meta) {}
   std::string display_name(std::string_view user_id) override {
     return users_.display_name(user_id);
+  }
+  // A scan of the users: grants by e-mail are rare and users few.
+  std::optional<std::string> user_id_for_email(std::string_view email) override {
+    const auto users = meta_.list_users();
+    if (!users) return std::nullopt;
+    const std::string wanted = to_lower(email);
+    for (const auto& user : *users) {
+      if (!user.email.empty() && to_lower(user.email) == wanted) return user.id;
+    }
+    return std::nullopt;
+  }
+  bool user_exists(std::string_view user_id) override {
+    const auto user = meta_.get_user(user_id);
+    return user && user->has_value();
   }
 
  private:
   iam::UserDirectory& users_;
+  meta::MetaStore& meta_;
 };
 
 }  // namespace
@@ -175,7 +191,7 @@ int run_server(const Config& configured) {
     audit_capture = {audit_sink, *trail_account, config.trail.bucket};
   }
 
-  OwnerNames owners(users);
+  OwnerNames owners(users, *stores->meta);
   auto account_id = trail_account_id(config);
   if (!account_id) {
     std::fprintf(stderr, "cloudvault: %s\n", account_id.error().message.c_str());
@@ -196,6 +212,8 @@ int run_server(const Config& configured) {
   s3_options.audit = audit_capture;
   s3_options.plain_http_secrets = config.tls.allow_plain_sensitive;
   s3_options.sigv2 = config.sigv2;
+  s3_options.access = {config.access.object_ownership_default,
+                       config.access.block_public_access_default};
   s3::S3Api s3_api(vault, users, owners, callers, clock, s3_options);
   if (VIPS_INIT("cloudvault") != 0) {
     std::fprintf(stderr, "cloudvault: cannot initialise libvips (thumbnails)\n");

@@ -161,6 +161,17 @@ constexpr std::array kCodes = {
     CodeInfo{ErrorCode::kInvalidAction, "InvalidAction", 400,
              "The action or operation requested is invalid. Verify that the action is typed "
              "correctly."},
+    CodeInfo{ErrorCode::kMalformedACLError, "MalformedACLError", 400,
+             "The XML you provided was not well-formed or did not validate against our "
+             "published schema."},
+    CodeInfo{ErrorCode::kUnresolvableGrantByEmailAddress, "UnresolvableGrantByEmailAddress", 400,
+             "The e-mail address you provided does not match any account on record."},
+    CodeInfo{ErrorCode::kAccessControlListNotSupported, "AccessControlListNotSupported", 400,
+             "The bucket does not allow ACLs"},
+    CodeInfo{ErrorCode::kInvalidBucketAclWithObjectOwnership, "InvalidBucketAclWithObjectOwnership",
+             400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+    CodeInfo{ErrorCode::kOwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404,
+             "The bucket ownership controls were not found"},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

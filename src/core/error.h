@@ -87,6 +87,12 @@ enum class ErrorCode {
   kValidationError,
   kInvalidInput,
   kInvalidAction,
+  // Access control lists and object ownership (s3/acl*.h).
+  kMalformedACLError,
+  kUnresolvableGrantByEmailAddress,
+  kAccessControlListNotSupported,
+  kInvalidBucketAclWithObjectOwnership,
+  kOwnershipControlsNotFoundError,
 };
 
 struct Error {

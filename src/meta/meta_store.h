@@ -191,6 +191,11 @@ class MetaStore {
                          const StringPairs& tags) {
     return put_object_tags(bucket, key, version_id, tags, std::nullopt);
   }
+  // Replaces the access control list of a version (current when version_id is empty; an
+  // empty `acl` is the default one). NoSuchBucket, NoSuchKey (NoSuchVersion with a
+  // version_id that names none). The version's other fields and its place stay.
+  virtual Status put_object_acl(std::string_view bucket, std::string_view key,
+                                std::string_view version_id, std::string_view acl) = 0;
   // One page of current versions that are not delete markers (noncurrent versions and
   // keys whose current version is a delete marker are never listed, nor do they make a
   // common prefix): an index range scan from start_after, never a scan of the whole

@@ -175,6 +175,9 @@ struct ObjectVersion {
   // S3's x-amz-replication-status: "" (no replication rule applies), "PENDING", "COMPLETED",
   // "FAILED" on a source version, "REPLICA" on a copy made by replication.
   std::string replication_status;
+  // The version's access control list, as the S3 layer stores it (an AccessControlPolicy
+  // document, s3/acl_xml.h); empty: the default, its owner has FULL_CONTROL. Opaque here.
+  std::string acl;
 };
 
 struct MultipartUpload {
@@ -184,8 +187,8 @@ struct MultipartUpload {
   int64_t initiated_ns = 0;
   std::string owner_id;
   // Everything the completed object inherits: content_type, headers, user_metadata, tags,
-  // storage_class, checksum_algorithm, encryption (the upload's data key). Body fields are
-  // unused.
+  // storage_class, checksum_algorithm, encryption (the upload's data key), acl. Body fields
+  // are unused.
   ObjectVersion object;
 };
 

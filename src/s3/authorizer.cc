@@ -72,7 +72,7 @@ Result<AccessDecision> Authorizer::decide(const iam::CallerPolicies* caller,
       return AccessDecision{true, "allowed: the bucket's owner may always manage its policy (" +
                                       decision.explanation + ")"};
     }
-    return AccessDecision{false, decision.explanation};
+    return AccessDecision{false, decision.explanation, true};
   }
   if (decision.allowed) return AccessDecision{true, decision.explanation};
   if (owner) return AccessDecision{true, "allowed: the caller owns bucket " + check.bucket};
@@ -107,6 +107,7 @@ Status Authorizer::authorize(Call& call, const AccessCheck& check) const {
   }
   const AccessDecision decision = CV_TRY(decide(caller, check, *call.condition_keys));
   if (decision.allowed) return {};
+  call.explicit_deny = call.explicit_deny || decision.explicit_deny;
   call.denial = check.action + " on " + check.resource + " for " + who(caller) + ": " +
                 decision.explanation;
   spdlog::info("request {} denied: {}", call.request.request_id, call.denial);

@@ -28,6 +28,7 @@ struct Call;
 struct AccessDecision {
   bool allowed = false;
   std::string explanation;  // "allowed by bucket policy statement 1 (Sid "PublicRead")"
+  bool explicit_deny = false;  // refused by a policy's Deny
 };
 
 // Thread-safe; the vault, policy source and clock must outlive it.

@@ -1,11 +1,48 @@
 // ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning.
 #include "core/byte_source.h"
 #include "core/clock.h"
+#include "s3/acl_access.h"
 #include "s3/call.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
 
 namespace cv::s3 {
+namespace {
+
+// A new bucket's Object Ownership (x-amz-object-ownership, else the server's default) and
+// stored ACL (x-amz-acl / x-amz-grant-*). As S3: an ACL other than private on a
+// BucketOwnerEnforced bucket is InvalidBucketAclWithObjectOwnership.
+struct BucketAccess {
+  ObjectOwnership ownership = ObjectOwnership::kBucketOwnerEnforced;
+  std::string acl;
+};
+
+Result<BucketAccess> new_bucket_access(const Services& services, const Call& call) {
+  BucketAccess access;
+  if (const std::string* named = call.request.headers.find("x-amz-object-ownership")) {
+    const auto ownership = parse_ownership(*named);
+    if (!ownership) {
+      return fail(ErrorCode::kInvalidArgument, "Invalid x-amz-object-ownership header", *named);
+    }
+    access.ownership = *ownership;
+  } else {
+    access.ownership = parse_ownership(services.options.access.object_ownership)
+                           .value_or(ObjectOwnership::kBucketOwnerEnforced);
+  }
+  const auto requested = CV_TRY(acl_from_headers(call.request.headers));
+  if (!requested) return access;
+  const std::string& owner = call.identity.user_id;
+  AccessControlList acl = requested_acl_for(*requested, owner, owner);
+  if (access.ownership == ObjectOwnership::kBucketOwnerEnforced &&
+      !acl_is_bucket_owner_full_control(acl, owner)) {
+    return fail(ErrorCode::kInvalidBucketAclWithObjectOwnership);
+  }
+  CV_TRY(resolve_grantees(services.owners, acl));
+  access.acl = acl_document(acl);
+  return access;
+}
+
+}  // namespace
 
 // A user governed by policies (an IAM user allowed s3:ListAllMyBuckets) sees every bucket of
 // the account, as on AWS; root and tenant users see the buckets they own.
@@ -42,7 +79,13 @@ Result<Response> create_bucket(const Services& services, Call& call) {
                       "specific endpoint this request was sent to.");
     }
   }
+  const BucketAccess access = CV_TRY(new_bucket_access(services, call));
   CV_TRY(services.vault.create_bucket(call.route.bucket, call.identity.user_id));
+  CV_TRY(services.vault.put_bucket_config(call.route.bucket, kOwnershipConfig,
+                                          ownership_name(access.ownership)));
+  if (!access.acl.empty()) {
+    CV_TRY(services.vault.put_bucket_config(call.route.bucket, kAclConfig, access.acl));
+  }
   Response response = empty_response(200);
   response.headers.add("location", "/" + call.route.bucket);
   return response;

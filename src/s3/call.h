@@ -35,6 +35,7 @@ struct Call {
   std::shared_ptr<const iam::CallerPolicies> caller;
   std::optional<policy::ConditionKeys> condition_keys;
   std::string denial;
+  bool explicit_deny = false;  // a policy's Deny refused it (ACLs cannot grant it then)
 
   // Who makes this request's changes, for their outbox events.
   vault::ChangeOrigin origin() const {
@@ -113,6 +114,15 @@ Result<Response> get_bucket_policy_status(const Services&, Call&);
 Result<Response> put_public_access_block(const Services&, Call&);
 Result<Response> get_public_access_block(const Services&, Call&);
 Result<Response> delete_public_access_block(const Services&, Call&);
+
+// Access control lists and Object Ownership (acl_ops.cc).
+Result<Response> get_bucket_acl(const Services&, Call&);
+Result<Response> put_bucket_acl(const Services&, Call&);
+Result<Response> get_object_acl(const Services&, Call&);
+Result<Response> put_object_acl(const Services&, Call&);
+Result<Response> put_bucket_ownership_controls(const Services&, Call&);
+Result<Response> get_bucket_ownership_controls(const Services&, Call&);
+Result<Response> delete_bucket_ownership_controls(const Services&, Call&);
 
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.

@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "s3/acl_access.h"
 #include "s3/call.h"
 #include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
@@ -34,7 +35,10 @@ Result<uint32_t> part_number_of(const Call& call) {
 
 Result<Response> create_multipart_upload(const Services& services, Call& call) {
   auto attributes = CV_TRY(attributes_from_headers(call.request.headers));
-  attributes.owner_id = call.identity.user_id;
+  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
+  auto access = CV_TRY(new_object_access(services, call, bucket));
+  attributes.owner_id = std::move(access.owner_id);
+  attributes.acl = std::move(access.acl);  // the completed object's
   const auto algorithm = CV_TRY(requested_checksum(call.request.headers));
   attributes.checksum_algorithm = std::string(vault::checksum_name(algorithm));
   const auto encryption = CV_TRY(encryption_request(call.request.headers));

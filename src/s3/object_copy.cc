@@ -3,6 +3,8 @@
 #include "core/encoding.h"
 #include "s3/access_checks.h"
 #include "s3/authorizer.h"
+#include "s3/acl_access.h"
+#include "s3/acl_admission.h"
 #include "s3/call.h"
 #include "s3/conditions.h"
 #include "s3/encryption_headers.h"
@@ -40,9 +42,21 @@ Result<meta::ObjectVersion> load_copy_source(const Services& services, Call& cal
   }
   const std::string bucket(path.substr(0, slash));
   const std::string key(path.substr(slash + 1));
-  CV_TRY(services.authorizer.authorize(
-      call, object_check(version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion", bucket, key)));
-  auto object = CV_TRY(services.vault.get_object(bucket, key, version_id));
+  const auto allowed = services.authorizer.authorize(
+      call, object_check(version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion", bucket, key));
+  if (!allowed && (allowed.error().code != ErrorCode::kAccessDenied || call.explicit_deny)) {
+    return fail(allowed.error());
+  }
+  auto found = services.vault.get_object(bucket, key, version_id);
+  // Whether the source exists is for those who may read it to know.
+  if (!found && allowed) return fail(found.error());
+  if (!found) return fail(allowed.error());
+  auto object = std::move(*found);
+  if (!allowed) {
+    // No policy allows it: the source's ACL may (acl_admission.h).
+    const auto source_bucket = CV_TRY(services.vault.get_bucket(bucket));
+    CV_TRY(admit_object_read(services, source_bucket, object, acl_caller(call.identity)));
+  }
   CV_TRY(vault::Vault::check_readable(object));
   CV_TRY(services.vault.check_customer_key(object, source_key ? &*source_key : nullptr));
   CV_TRY(check_conditions(call.request.headers, object, "x-amz-copy-source-"));
@@ -84,7 +98,11 @@ Result<Response> copy_object(const Services& services, Call& call) {
     attributes.user_metadata = source.user_metadata;
   }
   if (tagging_directive == "COPY") attributes.tags = source.tags;
-  attributes.owner_id = call.identity.user_id;
+  // The copy gets the request's ACL (x-amz-acl / x-amz-grant-*), never the source's.
+  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
+  auto access = CV_TRY(new_object_access(services, call, bucket));
+  attributes.owner_id = std::move(access.owner_id);
+  attributes.acl = std::move(access.acl);
   auto algorithm = CV_TRY(requested_checksum(headers));
   attributes.checksum_algorithm = algorithm == vault::ChecksumAlgorithm::kNone
                                       ? source.checksum_algorithm

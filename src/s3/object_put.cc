@@ -1,5 +1,6 @@
 // PutObject.
 #include "core/encoding.h"
+#include "s3/acl_access.h"
 #include "s3/call.h"
 #include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
@@ -10,8 +11,11 @@ namespace cv::s3 {
 Result<Response> put_object(const Services& services, Call& call) {
   auto attributes = CV_TRY(attributes_from_headers(call.request.headers));
   auto encryption = CV_TRY(encryption_request(call.request.headers));
+  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
+  auto access = CV_TRY(new_object_access(services, call, bucket));
   auto body = CV_TRY(RequestBody::open(call.request, call.identity));
-  attributes.owner_id = call.identity.user_id;
+  attributes.owner_id = std::move(access.owner_id);
+  attributes.acl = std::move(access.acl);
   attributes.checksum_algorithm = std::string(vault::checksum_name(body->checksum_algorithm()));
   vault::PutObjectInput input{call.route.bucket, call.route.key, std::move(attributes),
                               &body->source(),   body->length(), body->check()};

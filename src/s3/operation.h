@@ -66,6 +66,14 @@ enum class Operation {
   kPutPublicAccessBlock,
   kGetPublicAccessBlock,
   kDeletePublicAccessBlock,
+  // Access control lists and Object Ownership (acl_ops.cc).
+  kGetBucketAcl,
+  kPutBucketAcl,
+  kGetObjectAcl,
+  kPutObjectAcl,
+  kPutBucketOwnershipControls,
+  kGetBucketOwnershipControls,
+  kDeleteBucketOwnershipControls,
 };
 
 // Who may reach the authorizer (s3/authorizer.h), which then decides by policy.

@@ -4,6 +4,8 @@
 #include "core/encoding.h"
 #include "s3/access_checks.h"
 #include "s3/authorizer.h"
+#include "s3/acl_access.h"
+#include "s3/acl_admission.h"
 #include "s3/call.h"
 #include "s3/encryption_headers.h"
 #include "s3/form_data.h"
@@ -29,8 +31,11 @@ Headers headers_from_fields(const auth::FormFields& fields, const FormPart& file
     const std::string lower = to_lower(name);
     if (lower == "content-type" || lower == "cache-control" || lower == "content-disposition" ||
         lower == "content-encoding" || lower == "expires" || lower.starts_with("x-amz-meta-") ||
-        lower == "x-amz-storage-class" || lower.starts_with("x-amz-server-side-encryption")) {
+        lower == "x-amz-storage-class" || lower.starts_with("x-amz-server-side-encryption") ||
+        lower.starts_with("x-amz-grant-")) {
       headers.add(lower, value);
+    } else if (lower == "acl") {
+      headers.add("x-amz-acl", value);
     }
   }
   if (!headers.contains("content-type") && !file.content_type.empty()) {
@@ -85,11 +90,24 @@ Result<Response> post_object(const Services& services, Call& call) {
   if (const size_t at = key.find("${filename}"); at != std::string::npos) {
     key.replace(at, 11, file->filename.value_or(""));
   }
-  CV_TRY(services.authorizer.authorize(call, object_check("s3:PutObject", call.route.bucket, key)));
+  if (auto allowed =
+          services.authorizer.authorize(call, object_check("s3:PutObject", call.route.bucket, key));
+      !allowed) {
+    // No policy allows it: the bucket's ACL may (acl_admission.h).
+    if (allowed.error().code != ErrorCode::kAccessDenied || call.explicit_deny) {
+      return fail(allowed.error());
+    }
+    const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
+    CV_TRY(admit_by_acl(services, call, bucket, AclCaller::user(grant.user_id)));
+  }
   const Headers field_headers = headers_from_fields(fields, *file);
   auto attributes = CV_TRY(attributes_from_headers(field_headers));
   auto encryption = CV_TRY(encryption_request(field_headers));
-  attributes.owner_id = grant.user_id;
+  // The form's `acl` field (and x-amz-grant-* fields) as x-amz-acl would be.
+  auto access = CV_TRY(
+      new_object_access(services, bucket, grant.user_id, CV_TRY(acl_from_headers(field_headers))));
+  attributes.owner_id = std::move(access.owner_id);
+  attributes.acl = std::move(access.acl);
   const auto range = grant.content_length_range;
   vault::PutObjectInput input{call.route.bucket,
                               key,

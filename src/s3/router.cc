@@ -46,6 +46,11 @@ Result<Route> route_bucket(const Request& request) {
   const auto& p = request.params;
   const std::string& m = request.method;
   if (m == "GET") {
+    if (has(p, "acl")) return make(Operation::kGetBucketAcl, Access::kBucketOwner, "GetBucketAcl");
+    if (has(p, "ownershipControls")) {
+      return make(Operation::kGetBucketOwnershipControls, Access::kBucketOwner,
+                  "GetBucketOwnershipControls");
+    }
     if (has(p, "cors"))
       return make(Operation::kGetBucketCors, Access::kBucketOwner, "GetBucketCors");
     if (has(p, "encryption")) {
@@ -91,6 +96,11 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "publicAccessBlock")) {
       return make(Operation::kPutPublicAccessBlock, Access::kBucketOwner, "PutPublicAccessBlock");
     }
+    if (has(p, "acl")) return make(Operation::kPutBucketAcl, Access::kBucketOwner, "PutBucketAcl");
+    if (has(p, "ownershipControls")) {
+      return make(Operation::kPutBucketOwnershipControls, Access::kBucketOwner,
+                  "PutBucketOwnershipControls");
+    }
     if (has(p, "cors"))
       return make(Operation::kPutBucketCors, Access::kBucketOwner, "PutBucketCors");
     if (has(p, "encryption")) {
@@ -117,6 +127,10 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "publicAccessBlock")) {
       return make(Operation::kDeletePublicAccessBlock, Access::kBucketOwner,
                   "DeletePublicAccessBlock");
+    }
+    if (has(p, "ownershipControls")) {
+      return make(Operation::kDeleteBucketOwnershipControls, Access::kBucketOwner,
+                  "DeleteBucketOwnershipControls");
     }
     if (has(p, "cors")) {
       return make(Operation::kDeleteBucketCors, Access::kBucketOwner, "DeleteBucketCors");
@@ -170,6 +184,11 @@ Result<Route> route_object(const Request& request) {
     if (m == "DELETE") {
       return make(Operation::kDeleteObjectTagging, Access::kBucketOwner, "DeleteObjectTagging");
     }
+    return fail(ErrorCode::kMethodNotAllowed);
+  }
+  if (has(p, "acl")) {
+    if (m == "GET") return make(Operation::kGetObjectAcl, Access::kBucketOwner, "GetObjectAcl");
+    if (m == "PUT") return make(Operation::kPutObjectAcl, Access::kBucketOwner, "PutObjectAcl");
     return fail(ErrorCode::kMethodNotAllowed);
   }
   if (has(p, "restore")) {

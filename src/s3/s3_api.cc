@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "s3/access_checks.h"
 #include "s3/authorizer.h"
+#include "s3/acl_admission.h"
 #include "s3/call.h"
 #include "s3/encryption_headers.h"
 #include "s3/error_response.h"
@@ -117,6 +118,20 @@ OperationHandler handler_for(Operation operation) {
       return get_public_access_block;
     case Operation::kDeletePublicAccessBlock:
       return delete_public_access_block;
+    case Operation::kGetBucketAcl:
+      return get_bucket_acl;
+    case Operation::kPutBucketAcl:
+      return put_bucket_acl;
+    case Operation::kGetObjectAcl:
+      return get_object_acl;
+    case Operation::kPutObjectAcl:
+      return put_object_acl;
+    case Operation::kPutBucketOwnershipControls:
+      return put_bucket_ownership_controls;
+    case Operation::kGetBucketOwnershipControls:
+      return get_bucket_ownership_controls;
+    case Operation::kDeleteBucketOwnershipControls:
+      return delete_bucket_ownership_controls;
   }
   return nullptr;
 }
@@ -142,7 +157,16 @@ struct S3Api::Impl {
       return fail(ErrorCode::kAccessDenied, "Access Denied");
     }
     for (const AccessCheck& check : access_checks(call.route, call.request)) {
-      CV_TRY(authorizer.authorize(call, check));
+      auto allowed = authorizer.authorize(call, check);
+      if (allowed || allowed.error().code != ErrorCode::kAccessDenied || call.explicit_deny ||
+          check.bucket.empty() || !acl_action_of(call)) {
+        CV_TRY(std::move(allowed));
+        continue;
+      }
+      // No policy allows it and none denies it: the ACLs may grant it (acl_admission.h).
+      const auto bucket = CV_TRY(services.vault.get_bucket(check.bucket));
+      CV_TRY(admit_by_acl(services, call, bucket, acl_caller(call.identity)));
+      call.denial.clear();
     }
     return {};
   }

@@ -16,6 +16,15 @@
 
 namespace cv::s3 {
 
+// The access-control defaults of new buckets ([access] in the configuration).
+struct AccessDefaults {
+  // A new bucket's Object Ownership (s3/object_ownership.h) unless CreateBucket names one in
+  // x-amz-object-ownership: "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter".
+  std::string object_ownership = "BucketOwnerEnforced";
+  // Whether a new bucket's Block Public Access settings are all on (for Block Public Access).
+  bool block_public_access = true;
+};
+
 struct S3Options {
   // The targets notification configurations may name; not owned, must outlive the S3Api.
   // Null: none configured, every configuration naming a target is refused (unless the
@@ -38,6 +47,7 @@ struct S3Options {
   // Accept AWS Signature Version 2 (auth/sigv2.h); false: refused with InvalidRequest
   // "Please use AWS4-HMAC-SHA256".
   bool sigv2 = true;
+  AccessDefaults access;
 };
 
 // Thread-safe: handle() is called from many worker threads at once. With an audit sink, the

@@ -275,6 +275,11 @@ class Vault {
   // Event: s3:ObjectTagging:Put, or s3:ObjectTagging:Delete when `tags` is empty.
   Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
                          const meta::StringPairs& tags, const ChangeOrigin& origin = {});
+  // Replaces the ACL document of a version (the current one when version_id is empty; "" is
+  // the default ACL): NoSuchBucket, NoSuchKey, NoSuchVersion. No outbox event (the
+  // s3:ObjectAcl:Put notification is not implemented).
+  Status put_object_acl(std::string_view bucket, std::string_view key, std::string_view version_id,
+                        std::string_view acl);
   Result<meta::ListObjectsPage> list_objects(const meta::ListObjectsQuery& query);
   Result<meta::ListVersionsPage> list_object_versions(const meta::ListVersionsQuery& query);
 

@@ -169,6 +169,11 @@ Status Vault::put_object_tags(std::string_view bucket, std::string_view key,
   return replan_now(bucket, key, version_id);
 }
 
+Status Vault::put_object_acl(std::string_view bucket, std::string_view key,
+                             std::string_view version_id, std::string_view acl) {
+  return meta_.put_object_acl(bucket, key, version_id, acl);
+}
+
 Result<meta::ListObjectsPage> Vault::list_objects(const meta::ListObjectsQuery& query) {
   CV_TRY(get_bucket(query.bucket));
   return meta_.list_objects(query);

@@ -433,6 +433,14 @@ CREATE TABLE iam_policy_attachments(
 CREATE INDEX iam_policy_attachments_by_policy ON iam_policy_attachments(policy_name);
 )sql";
 
+// Version 11: access control lists (s3/acl.h). objects.acl: the version's ACL document, NULL
+// for the default (its owner has FULL_CONTROL); uploads.acl: the one the completed object
+// gets. Bucket ACLs and object ownership are bucket_configs ("acl", "ownership").
+constexpr const char kSchemaV11[] = R"sql(
+ALTER TABLE objects ADD COLUMN acl TEXT;
+ALTER TABLE uploads ADD COLUMN acl TEXT;
+)sql";
+
 // Version 13: account-wide configuration documents (the account's public access block),
 // one per kind, opaque text like bucket_configs.
 constexpr const char kSchemaV13[] = R"sql(
@@ -445,7 +453,7 @@ CREATE TABLE account_configs(
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
     {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
-    {9, kSchemaV9}, {13, kSchemaV13},
+    {9, kSchemaV9}, {11, kSchemaV11}, {13, kSchemaV13},
 };
 
 }  // namespace

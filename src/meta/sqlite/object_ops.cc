@@ -36,6 +36,7 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   object.lifecycle_due_ns = row.column_int(18);
   object.noncurrent_since_ns = row.column_int(19);
   object.replication_status = row.column_string(20);
+  object.acl = row.column_string(21);
   return object;
 }
 
@@ -122,13 +123,14 @@ Status write_object(Connection& db, const ObjectVersion& object) {
             "mtime_ns = ?7, owner_id = ?8, storage_class = ?9, content_type = ?10, "
             "checksum_algorithm = ?11, checksum_value = ?12, parts_count = ?13, "
             "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17, created_seq = ?19, "
-            "storage = ?20, due_ns = ?21, noncurrent_ns = 0, replication = ?22 WHERE id = ?18"
+            "storage = ?20, due_ns = ?21, noncurrent_ns = 0, replication = ?22, acl = ?23 "
+            "WHERE id = ?18"
           : "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, "
             "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
             "checksum_value, parts_count, attributes, tags, blobs, inline_data, created_seq, "
-            "storage, due_ns, replication) "
+            "storage, due_ns, replication, acl) "
             "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-            "?17, ?19, ?20, ?21, ?22)"));
+            "?17, ?19, ?20, ?21, ?22, ?23)"));
   if (rows.replaced_id) {
     stmt.bind_int(18, *rows.replaced_id);
   } else {
@@ -150,7 +152,8 @@ Status write_object(Connection& db, const ObjectVersion& object) {
       .bind_blob(17, object.inline_data)
       .bind_int(19, rows.next_seq)
       .bind_text_or_null(20, storage)
-      .bind_text(22, object.replication_status);
+      .bind_text(22, object.replication_status)
+      .bind_text_or_null(23, object.acl);
   if (object.lifecycle_due_ns != 0) {
     stmt.bind_int(21, object.lifecycle_due_ns);
   } else {
@@ -234,6 +237,22 @@ Status write_object_tags(Connection& db, std::string_view bucket, std::string_vi
   if (stmt.changes() > 0) return {};
   CV_TRY(require_bucket(db, bucket));
   return fail(ErrorCode::kNoSuchKey, {}, std::string(key));
+}
+
+Status write_object_acl(Connection& db, std::string_view bucket, std::string_view key,
+                        std::string_view version_id, std::string_view acl) {
+  auto stmt = CV_TRY(db.prepare(
+      version_id.empty() ? "UPDATE objects INDEXED BY object_versions_by_key SET acl = ?3 "
+                           "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
+                         : "UPDATE objects INDEXED BY object_versions_by_key SET acl = ?3 "
+                           "WHERE bucket = ?1 AND key = ?2 AND version_id = ?4"));
+  stmt.bind_text(1, bucket).bind_blob(2, key).bind_text_or_null(3, acl);
+  if (!version_id.empty()) stmt.bind_text(4, version_id);
+  CV_TRY(stmt.run());
+  if (stmt.changes() > 0) return {};
+  CV_TRY(require_bucket(db, bucket));
+  if (version_id.empty()) return fail(ErrorCode::kNoSuchKey, {}, std::string(key));
+  return fail(ErrorCode::kNoSuchVersion, {}, std::string(key));
 }
 
 #undef CV_OBJECT_COLUMNS

@@ -16,9 +16,9 @@ namespace cv::meta::sqlite {
 // The column list every full read of an object row selects, in this order; object_from_row
 // decodes a row of it. Callers add FROM/WHERE.
 #define CV_OBJECT_ROW_COLUMNS                                                                \
-  "key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, "        \
+  "key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, "       \
   "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, " \
-  "inline_data, is_latest, storage, due_ns, noncurrent_ns, replication"
+  "inline_data, is_latest, storage, due_ns, noncurrent_ns, replication, acl"
 Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket);
 
 // Every blob a version references (its body's and its restored copy's), from the row's blobs
@@ -42,6 +42,9 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
 // kNoSuchBucket, kNoSuchKey.
 Status write_object_tags(Connection& db, std::string_view bucket, std::string_view key,
                          std::string_view version_id, const StringPairs& tags);
+// kNoSuchBucket, kNoSuchKey (no current version), kNoSuchVersion (no such version_id).
+Status write_object_acl(Connection& db, std::string_view bucket, std::string_view key,
+                        std::string_view version_id, std::string_view acl);
 // One page of current, visible versions; kNoSuchBucket. (object_listing.cc)
 Result<ListObjectsPage> read_object_page(Connection& db, const ListObjectsQuery& query);
 // One page of all versions and delete markers; kNoSuchBucket. (object_version_listing.cc)

@@ -254,6 +254,12 @@ class SqliteMetaStore final : public MetaStore {
       return {};
     });
   }
+  Status put_object_acl(std::string_view bucket, std::string_view key, std::string_view version_id,
+                        std::string_view acl) override {
+    return write([&](Connection& db) {
+      return sqlite::write_object_acl(db, bucket, key, version_id, acl);
+    });
+  }
   Result<ListObjectsPage> list_objects(const ListObjectsQuery& query) override {
     return read([&](Connection& db) { return sqlite::read_object_page(db, query); });
   }

@@ -76,9 +76,14 @@ TEST(SqliteMetaStore, NewDatabaseHasTheLatestSchemaVersion) {
   ScopedTempDir dir;
   ASSERT_TRUE(open_store(dir.path()));
   EXPECT_EQ(read_user_version(dir.path() / "meta.db"), sqlite::latest_schema_version());
-  // Steps are numbered 1, 2, 3... in order.
-  int expected = 1;
-  for (const auto& step : sqlite::schema_migrations()) EXPECT_EQ(step.version, expected++);
+  // Steps are numbered from 1 and applied in increasing order (issue 14's schema versions
+  // 9-12 are added on separate branches, so one branch may skip a number).
+  int previous = 0;
+  for (const auto& step : sqlite::schema_migrations()) {
+    EXPECT_GT(step.version, previous);
+    previous = step.version;
+  }
+  EXPECT_EQ(sqlite::schema_migrations().front().version, 1);
 }
 
 TEST(SqliteMetaStore, RefusesADatabaseFromANewerProgram) {

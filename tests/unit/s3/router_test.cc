@@ -62,6 +62,20 @@ TEST(Router, ObjectOperationsAndDecodedKeys) {
   EXPECT_EQ(op(make("OPTIONS", "/b/k")), Operation::kPreflight);
 }
 
+TEST(Router, AclAndOwnershipControls) {
+  EXPECT_EQ(op(make("GET", "/b?acl")), Operation::kGetBucketAcl);
+  EXPECT_EQ(op(make("PUT", "/b?acl")), Operation::kPutBucketAcl);
+  EXPECT_EQ(op(make("GET", "/b/k?acl")), Operation::kGetObjectAcl);
+  EXPECT_EQ(op(make("PUT", "/b/k?acl&versionId=v")), Operation::kPutObjectAcl);
+  EXPECT_EQ(op(make("PUT", "/b?ownershipControls")), Operation::kPutBucketOwnershipControls);
+  EXPECT_EQ(op(make("GET", "/b?ownershipControls")), Operation::kGetBucketOwnershipControls);
+  EXPECT_EQ(op(make("DELETE", "/b?ownershipControls")), Operation::kDeleteBucketOwnershipControls);
+  // DELETE ?acl is no DeleteBucket in disguise.
+  auto delete_acl = route_request(make("DELETE", "/b?acl"), {});
+  ASSERT_FALSE(delete_acl);
+  EXPECT_EQ(delete_acl.error().code, ErrorCode::kNotImplemented);
+}
+
 TEST(Router, VirtualHostedStyle) {
   RoutingOptions options{"s3.example.test"};
   auto route = route_request(
@@ -75,9 +89,9 @@ TEST(Router, VirtualHostedStyle) {
 }
 
 TEST(Router, UnknownAndUnsupported) {
-  auto acl = route_request(make("PUT", "/b/k?acl"), {});
+  auto acl = route_request(make("POST", "/b/k?acl"), {});
   ASSERT_FALSE(acl);
-  EXPECT_EQ(acl.error().code, ErrorCode::kNotImplemented);
+  EXPECT_EQ(acl.error().code, ErrorCode::kMethodNotAllowed);
   auto website = route_request(make("GET", "/b?website"), {});
   ASSERT_FALSE(website);
   EXPECT_EQ(website.error().code, ErrorCode::kNotImplemented);
