@@ -9,6 +9,7 @@ vault::VaultOptions vault_options_from(const Config& config) {
   options.inline_threshold = config.inline_threshold;
   options.region = config.region;
   options.lifecycle_day_ns = std::llround(config.lifecycle_day_seconds * 1e9);
+  options.block_public_access_default = config.access.block_public_access_default;
   return options;
 }
 
