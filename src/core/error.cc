@@ -131,6 +131,12 @@ constexpr std::array kCodes = {
              "The replication configuration was not found"},
     CodeInfo{ErrorCode::kInvalidBucketState, "InvalidBucketState", 409,
              "The request is not valid with the current state of the bucket."},
+    CodeInfo{ErrorCode::kIllegalLocationConstraintException, "IllegalLocationConstraintException",
+             400, "The location constraint is incompatible for the region specific endpoint."},
+    CodeInfo{ErrorCode::kConditionalRequestConflict, "ConditionalRequestConflict", 409,
+             "A conflicting operation occurred. If using PutObject you can retry the request. If "
+             "using multipart upload you should initiate another CreateMultipartUpload request "
+             "and re-upload each part."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

@@ -74,6 +74,9 @@ enum class ErrorCode {
   kObjectAlreadyInActiveTierError,
   kReplicationConfigurationNotFoundError,
   kInvalidBucketState,
+  // S3 behaviours (issue 14, s3gaps).
+  kIllegalLocationConstraintException,
+  kConditionalRequestConflict,
 };
 
 struct Error {

@@ -58,6 +58,12 @@ enum class Operation {
   kPutBucketReplication,
   kGetBucketReplication,
   kDeleteBucketReplication,
+  // Bucket tagging (bucket_tagging.cc).
+  kPutBucketTagging,
+  kGetBucketTagging,
+  kDeleteBucketTagging,
+  // GetObjectAttributes (object_attributes.cc).
+  kGetObjectAttributes,
 };
 
 enum class Access {

@@ -100,6 +100,14 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_replication;
     case Operation::kDeleteBucketReplication:
       return delete_bucket_replication;
+    case Operation::kPutBucketTagging:
+      return put_bucket_tagging;
+    case Operation::kGetBucketTagging:
+      return get_bucket_tagging;
+    case Operation::kDeleteBucketTagging:
+      return delete_bucket_tagging;
+    case Operation::kGetObjectAttributes:
+      return get_object_attributes;
   }
   return nullptr;
 }

@@ -373,9 +373,19 @@ CREATE TABLE trail_chain(
 );
 )sql";
 
+// Version 12: S3's additional checksums (issue 14). checksum_type: "FULL_OBJECT",
+// "COMPOSITE" or "" (older rows: a value ending in "-N" is composite); part_checksums: a
+// multipart object's part checksums, space-separated ("-": none). Versions 9-11 are other
+// parts of issue 14; the runner applies whatever the array holds, in order.
+constexpr const char kSchemaV12[] = R"sql(
+ALTER TABLE objects ADD COLUMN checksum_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE objects ADD COLUMN part_checksums TEXT NOT NULL DEFAULT '';
+ALTER TABLE uploads ADD COLUMN checksum_type TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},   {5, kSchemaV5},
+    {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8}, {12, kSchemaV12},
 };
 
 }  // namespace
