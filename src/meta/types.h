@@ -144,8 +144,8 @@ struct MultipartUpload {
   int64_t initiated_ns = 0;
   std::string owner_id;
   // Everything the completed object inherits: content_type, headers, user_metadata, tags,
-  // storage_class, checksum_algorithm, checksum_type, encryption (the upload's data key). Body fields are
-  // unused.
+  // storage_class, checksum_algorithm, checksum_type, encryption (the upload's data key). Body
+  // fields are unused.
   ObjectVersion object;
 };
 

@@ -16,9 +16,9 @@ namespace cv::meta::sqlite {
 // The column list every full read of an object row selects, in this order; object_from_row
 // decodes a row of it. Callers add FROM/WHERE.
 #define CV_OBJECT_ROW_COLUMNS                                                                \
-  "key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, "        \
+  "key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, "       \
   "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, " \
-  "inline_data, is_latest, storage, due_ns, noncurrent_ns, replication, checksum_type, "      \
+  "inline_data, is_latest, storage, due_ns, noncurrent_ns, replication, checksum_type, "     \
   "part_checksums"
 Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket);
 // The part_checksums column: the values space-separated, "-" for a part without one.
