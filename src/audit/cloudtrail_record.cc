@@ -85,15 +85,29 @@ bool is_read_only(std::string_view event_name) {
 }
 
 bool is_data_event(std::string_view event_name) {
-  static constexpr std::array<std::string_view, 22> kData = {
-      "GetObject",           "PutObject",          "CopyObject",
-      "DeleteObject",        "DeleteObjects",      "HeadObject",
-      "GetObjectTagging",    "PutObjectTagging",   "DeleteObjectTagging",
-      "CreateMultipartUpload", "UploadPart",       "UploadPartCopy",
-      "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
-      "RestoreObject",       "ListObjects",        "ListObjectsV2",
-      "ListObjectVersions",  "ListMultipartUploads", "PostObject",
-      "SelectObjectContent"};
+  static constexpr std::array<std::string_view, 23> kData = {"GetObject",
+                                                             "PutObject",
+                                                             "CopyObject",
+                                                             "DeleteObject",
+                                                             "DeleteObjects",
+                                                             "HeadObject",
+                                                             "GetObjectTagging",
+                                                             "PutObjectTagging",
+                                                             "DeleteObjectTagging",
+                                                             "CreateMultipartUpload",
+                                                             "UploadPart",
+                                                             "UploadPartCopy",
+                                                             "CompleteMultipartUpload",
+                                                             "AbortMultipartUpload",
+                                                             "ListParts",
+                                                             "RestoreObject",
+                                                             "ListObjects",
+                                                             "ListObjectsV2",
+                                                             "ListObjectVersions",
+                                                             "ListMultipartUploads",
+                                                             "PostObject",
+                                                             "SelectObjectContent",
+                                                             "GetObjectAttributes"};
   for (std::string_view name : kData) {
     if (name == event_name) return true;
   }

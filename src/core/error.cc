@@ -172,6 +172,12 @@ constexpr std::array kCodes = {
              400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
     CodeInfo{ErrorCode::kOwnershipControlsNotFoundError, "OwnershipControlsNotFoundError", 404,
              "The bucket ownership controls were not found"},
+    CodeInfo{ErrorCode::kIllegalLocationConstraintException, "IllegalLocationConstraintException",
+             400, "The location constraint is incompatible for the region specific endpoint."},
+    CodeInfo{ErrorCode::kConditionalRequestConflict, "ConditionalRequestConflict", 409,
+             "A conflicting operation occurred. If using PutObject you can retry the request. If "
+             "using multipart upload you should initiate another CreateMultipartUpload request "
+             "and re-upload each part."},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

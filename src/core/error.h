@@ -93,6 +93,9 @@ enum class ErrorCode {
   kAccessControlListNotSupported,
   kInvalidBucketAclWithObjectOwnership,
   kOwnershipControlsNotFoundError,
+  // S3 behaviours (issue 14, s3gaps).
+  kIllegalLocationConstraintException,
+  kConditionalRequestConflict,
 };
 
 struct Error {

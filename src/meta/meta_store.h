@@ -162,7 +162,14 @@ class MetaStore {
   // NoSuchBucket when the bucket is absent.
   // With `event`, the event is appended to the outbox in the same transaction (its seq is
   // assigned then; see "The outbox" below).
-  virtual Status put_object(const ObjectVersion& object, const std::optional<Event>& event) = 0;
+  // With a non-empty `condition`, it is checked against the key's current version in the
+  // same transaction as the write (see WriteCondition), so of two conditional writers of a
+  // key at most one passes; nothing is written when it fails.
+  virtual Status put_object(const ObjectVersion& object, const std::optional<Event>& event,
+                            const WriteCondition& condition) = 0;
+  Status put_object(const ObjectVersion& object, const std::optional<Event>& event) {
+    return put_object(object, event, WriteCondition{});
+  }
   Status put_object(const ObjectVersion& object) { return put_object(object, std::nullopt); }
   // The current version when version_id is empty (even when it is a delete marker), else
   // that version; with its body fields and is_latest.
@@ -218,8 +225,16 @@ class MetaStore {
   virtual Result<ListPartsPage> list_parts(std::string_view upload_id, uint32_t part_number_marker,
                                            uint32_t max_parts) = 0;
   virtual Result<ListUploadsPage> list_uploads(const ListUploadsQuery& query) = 0;
+  // With a non-empty `condition` (checked as put_object does), an upload that is gone by the
+  // time the transaction runs fails with kConditionalRequestConflict, as S3 answers a
+  // conditional completion that raced an abort.
   virtual Status complete_upload(std::string_view upload_id, const ObjectVersion& object,
-                                 const std::optional<Event>& event) = 0;
+                                 const std::optional<Event>& event,
+                                 const WriteCondition& condition) = 0;
+  Status complete_upload(std::string_view upload_id, const ObjectVersion& object,
+                         const std::optional<Event>& event) {
+    return complete_upload(upload_id, object, event, WriteCondition{});
+  }
   Status complete_upload(std::string_view upload_id, const ObjectVersion& object) {
     return complete_upload(upload_id, object, std::nullopt);
   }

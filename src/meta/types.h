@@ -158,8 +158,15 @@ struct ObjectVersion {
   // x-amz-meta-* with the prefix removed, lowercase names.
   StringPairs user_metadata;
   StringPairs tags;
-  std::string checksum_algorithm;  // "", "CRC32", "CRC32C", "SHA1", "SHA256"
+  std::string checksum_algorithm;  // "", "CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"
   std::string checksum_value;      // base64; "<b64>-N" for multipart composites
+  // S3's x-amz-checksum-type: "FULL_OBJECT" (of the whole body) or "COMPOSITE" (of the
+  // parts' checksums); "" when there is no checksum or for rows written before it was kept
+  // (readers: a value ending in "-N" is composite). On an upload: the type asked for.
+  std::string checksum_type;
+  // A multipart object's part checksums (base64, of checksum_algorithm), by part number
+  // from 1; empty for other objects or when the parts had none.
+  std::vector<std::string> part_checksums;
   uint32_t parts_count = 0;        // 0 unless the object came from a multipart upload
   // The body: inline bytes when `blobs` is empty, else the concatenation of `blobs`. Inline
   // bytes are stored as the encryption mode says (sealed when encrypted), never compressed.
@@ -180,6 +187,18 @@ struct ObjectVersion {
   std::string acl;
 };
 
+// S3's conditional writes (If-None-Match: *, If-Match), checked by the store inside the
+// transaction that makes the new version current, so two writers cannot both pass.
+struct WriteCondition {
+  // If-None-Match: *: the key must have no current version (a delete marker counts as none);
+  // kPreconditionFailed otherwise.
+  bool if_none_match = false;
+  // If-Match: the current version must exist and not be a delete marker (kNoSuchKey) and
+  // have this ETag, without quotes (kPreconditionFailed). Empty: no condition.
+  std::string if_match;
+  bool empty() const { return !if_none_match && if_match.empty(); }
+};
+
 struct MultipartUpload {
   std::string upload_id;
   std::string bucket;
@@ -189,6 +208,8 @@ struct MultipartUpload {
   // Everything the completed object inherits: content_type, headers, user_metadata, tags,
   // storage_class, checksum_algorithm, encryption (the upload's data key), acl. Body fields
   // are unused.
+  // storage_class, checksum_algorithm, checksum_type, encryption (the upload's data key). Body
+  // fields are unused.
   ObjectVersion object;
 };
 

@@ -95,6 +95,26 @@ std::string_view action_of(Operation operation, bool version) {
       return "s3:PutBucketPublicAccessBlock";
     case Operation::kGetPublicAccessBlock:
       return "s3:GetBucketPublicAccessBlock";
+    case Operation::kPutBucketTagging:
+    case Operation::kDeleteBucketTagging:
+      return "s3:PutBucketTagging";
+    case Operation::kGetBucketTagging:
+      return "s3:GetBucketTagging";
+    case Operation::kGetObjectAttributes:
+      return version ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes";
+    case Operation::kGetBucketAcl:
+      return "s3:GetBucketAcl";
+    case Operation::kPutBucketAcl:
+      return "s3:PutBucketAcl";
+    case Operation::kGetObjectAcl:
+      return version ? "s3:GetObjectVersionAcl" : "s3:GetObjectAcl";
+    case Operation::kPutObjectAcl:
+      return version ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl";
+    case Operation::kPutBucketOwnershipControls:
+    case Operation::kDeleteBucketOwnershipControls:
+      return "s3:PutBucketOwnershipControls";
+    case Operation::kGetBucketOwnershipControls:
+      return "s3:GetBucketOwnershipControls";
   }
   return "";
 }
@@ -116,6 +136,9 @@ bool object_operation(Operation operation) {
     case Operation::kAbortMultipartUpload:
     case Operation::kListParts:
     case Operation::kRestoreObject:
+    case Operation::kGetObjectAttributes:
+    case Operation::kGetObjectAcl:
+    case Operation::kPutObjectAcl:
       return true;
     default:
       return false;
@@ -126,6 +149,15 @@ bool object_operation(Operation operation) {
 bool writes_tags(Operation operation) {
   return operation == Operation::kPutObject || operation == Operation::kCopyObject ||
          operation == Operation::kCreateMultipartUpload;
+}
+
+// A canned ACL or a grant header: the write sets an ACL, which needs s3:PutObjectAcl too.
+bool sets_acl(const Request& request) {
+  for (std::string_view header : {"x-amz-acl", "x-amz-grant-read", "x-amz-grant-read-acp",
+                                  "x-amz-grant-write-acp", "x-amz-grant-full-control"}) {
+    if (request.headers.contains(header)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -167,6 +199,9 @@ std::vector<AccessCheck> access_checks(const Route& route, const Request& reques
   checks.push_back(object_check(action, route.bucket, route.key));
   if (writes_tags(route.operation) && request.headers.contains("x-amz-tagging")) {
     checks.push_back(object_check("s3:PutObjectTagging", route.bucket, route.key));
+  }
+  if (writes_tags(route.operation) && sets_acl(request)) {
+    checks.push_back(object_check("s3:PutObjectAcl", route.bucket, route.key));
   }
   return checks;
 }

@@ -73,21 +73,29 @@ Result<Response> create_bucket(const Services& services, Call& call) {
     auto root = CV_TRY(parse_xml(doc, body, "CreateBucketConfiguration"));
     const std::string location = child_text(root, "LocationConstraint");
     if (!location.empty() && location != services.options.region) {
-      return fail(ErrorCode::kInvalidArgument /* S3: IllegalLocationConstraintException */,
+      return fail(ErrorCode::kIllegalLocationConstraintException,
                   "The " + location +
                       " location constraint is incompatible for the region "
                       "specific endpoint this request was sent to.");
     }
   }
   const BucketAccess access = CV_TRY(new_bucket_access(services, call));
-  CV_TRY(services.vault.create_bucket(call.route.bucket, call.identity.user_id));
-  CV_TRY(services.vault.put_bucket_config(call.route.bucket, kOwnershipConfig,
-                                          ownership_name(access.ownership)));
-  if (!access.acl.empty()) {
-    CV_TRY(services.vault.put_bucket_config(call.route.bucket, kAclConfig, access.acl));
-  }
+  // Its ownership and ACL are written with the bucket, in one transaction.
+  meta::StringPairs configs{{std::string(kOwnershipConfig), ownership_name(access.ownership)}};
+  if (!access.acl.empty()) configs.emplace_back(std::string(kAclConfig), access.acl);
   Response response = empty_response(200);
   response.headers.add("location", "/" + call.route.bucket);
+  if (auto created =
+          services.vault.create_bucket(call.route.bucket, call.identity.user_id, std::move(configs));
+      !created) {
+    // S3's legacy us-east-1 answers the owner's re-creation with success; every other region
+    // with BucketAlreadyOwnedByYou.
+    if (created.error().code == ErrorCode::kBucketAlreadyOwnedByYou &&
+        services.options.region == "us-east-1") {
+      return response;
+    }
+    return fail(created.error());
+  }
   return response;
 }
 
@@ -103,11 +111,11 @@ Result<Response> delete_bucket(const Services& services, Call& call) {
 }
 
 Result<Response> get_bucket_location(const Services& services, Call& call) {
+  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
+  const std::string& region = bucket.region.empty() ? services.options.region : bucket.region;
   XmlWriter xml("LocationConstraint");
   // S3 answers an empty constraint for us-east-1.
-  if (services.options.region != "us-east-1") {
-    xml.root().append_child(pugi::node_pcdata).set_value(services.options.region.c_str());
-  }
+  if (region != "us-east-1") xml.root().append_child(pugi::node_pcdata).set_value(region.c_str());
   return xml_response(xml.str());
 }
 

@@ -124,6 +124,13 @@ Result<Response> put_bucket_ownership_controls(const Services&, Call&);
 Result<Response> get_bucket_ownership_controls(const Services&, Call&);
 Result<Response> delete_bucket_ownership_controls(const Services&, Call&);
 
+// Bucket tagging (bucket_tagging.cc).
+Result<Response> put_bucket_tagging(const Services&, Call&);
+Result<Response> get_bucket_tagging(const Services&, Call&);
+Result<Response> delete_bucket_tagging(const Services&, Call&);
+// GetObjectAttributes (object_attributes.cc).
+Result<Response> get_object_attributes(const Services&, Call&);
+
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.
 void apply_cors(const Services& services, const Call& call, Response& response);

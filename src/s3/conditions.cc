@@ -53,4 +53,27 @@ Status check_conditions(const Headers& headers, const meta::ObjectVersion& objec
   return {};
 }
 
+Result<meta::WriteCondition> write_condition(const Headers& headers) {
+  meta::WriteCondition condition;
+  if (const std::string* value = headers.find("if-none-match")) {
+    if (trim(*value) != "*") {
+      return fail(ErrorCode::kNotImplemented,
+                  "A header you provided implies functionality that is not implemented",
+                  "If-None-Match");
+    }
+    condition.if_none_match = true;
+  }
+  if (const std::string* value = headers.find("if-match")) {
+    std::string_view etag = trim(*value);
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+      etag = etag.substr(1, etag.size() - 2);
+    }
+    if (etag.empty()) {
+      return fail(ErrorCode::kInvalidArgument, "The If-Match header must not be empty", "If-Match");
+    }
+    condition.if_match = std::string(etag);
+  }
+  return condition;
+}
+
 }  // namespace cv::s3

@@ -15,4 +15,9 @@ namespace cv::s3 {
 Status check_conditions(const Headers& headers, const meta::ObjectVersion& object,
                         std::string_view prefix = "");
 
+// The condition of a conditional write (PutObject, CompleteMultipartUpload, CopyObject's
+// destination): If-None-Match: * and If-Match: "etag". NotImplemented (501) for an
+// If-None-Match other than "*", as S3 answers. The store checks it when it commits.
+Result<meta::WriteCondition> write_condition(const Headers& headers);
+
 }  // namespace cv::s3

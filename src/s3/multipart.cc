@@ -1,14 +1,17 @@
 // CreateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts.
+#include <array>
 #include <charconv>
 
 #include "core/clock.h"
 #include "core/encoding.h"
 #include "s3/acl_access.h"
 #include "s3/call.h"
+#include "s3/conditions.h"
 #include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
+#include "vault/checksum.h"
 
 namespace cv::s3 {
 namespace {
@@ -16,6 +19,38 @@ namespace {
 std::string upload_id_param(const Call& call) {
   const std::string* id = find_param(call.request.params, "uploadId");
   return id ? *id : std::string();
+}
+
+constexpr std::array kChecksumElements = {"ChecksumCRC32", "ChecksumCRC32C", "ChecksumSHA1",
+                                          "ChecksumSHA256", "ChecksumCRC64NVME"};
+
+// x-amz-checksum-type as S3 spells it (FULL_OBJECT, COMPOSITE), "" when absent;
+// InvalidRequest for another value.
+Result<std::string> checksum_type_header(const Headers& headers) {
+  const std::string* value = headers.find("x-amz-checksum-type");
+  if (!value) return std::string();
+  const std::string type = std::string(trim(*value));
+  if (type != vault::kFullObject && type != vault::kComposite) {
+    return fail(ErrorCode::kInvalidRequest, "Value for x-amz-checksum-type header is invalid.");
+  }
+  return type;
+}
+
+// CompleteMultipartUpload's x-amz-checksum-<algorithm> names the whole object's checksum, not
+// the request document's: taken out of the headers before the document is read. Returns the
+// algorithm's name and the value ("", "" when none).
+std::pair<std::string, std::string> take_object_checksum(Headers& headers) {
+  for (const auto& [name, value] : headers.fields()) {
+    if (!name.starts_with("x-amz-checksum-") || name == "x-amz-checksum-type" ||
+        name == "x-amz-checksum-algorithm" || name == "x-amz-checksum-mode") {
+      continue;
+    }
+    const std::string header = name;  // `name` lives in the list remove() edits
+    std::pair<std::string, std::string> found{header.substr(15), std::string(trim(value))};
+    headers.remove(header);
+    return found;
+  }
+  return {};
 }
 
 }  // namespace
@@ -41,6 +76,7 @@ Result<Response> create_multipart_upload(const Services& services, Call& call) {
   attributes.acl = std::move(access.acl);  // the completed object's
   const auto algorithm = CV_TRY(requested_checksum(call.request.headers));
   attributes.checksum_algorithm = std::string(vault::checksum_name(algorithm));
+  attributes.checksum_type = CV_TRY(checksum_type_header(call.request.headers));
   const auto encryption = CV_TRY(encryption_request(call.request.headers));
   const auto upload = CV_TRY(
       services.vault.create_upload(call.route.bucket, call.route.key, attributes, encryption));
@@ -51,6 +87,7 @@ Result<Response> create_multipart_upload(const Services& services, Call& call) {
   Response response = xml_response(xml.str());
   if (algorithm != vault::ChecksumAlgorithm::kNone) {
     response.headers.add("x-amz-checksum-algorithm", vault::checksum_name(algorithm));
+    response.headers.add("x-amz-checksum-type", upload.object.checksum_type);
   }
   add_encryption_headers(upload.object.encryption, response.headers);
   return response;
@@ -78,6 +115,9 @@ Result<Response> upload_part(const Services& services, Call& call) {
 }
 
 Result<Response> complete_multipart_upload(const Services& services, Call& call) {
+  const auto condition = CV_TRY(write_condition(call.request.headers));
+  const std::string checksum_type = CV_TRY(checksum_type_header(call.request.headers));
+  const auto [whole_algorithm, whole_checksum] = take_object_checksum(call.request.headers);
   const std::string body =
       CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
                                    IntegrityHeader::kOptional));
@@ -95,14 +135,35 @@ Result<Response> complete_multipart_upload(const Services& services, Call& call)
       return fail(ErrorCode::kMalformedXML);
     }
     part.etag = child_text(node, "ETag");
-    for (const char* name : {"ChecksumCRC32", "ChecksumCRC32C", "ChecksumSHA1", "ChecksumSHA256"}) {
+    for (const char* name : kChecksumElements) {
       if (auto value = child_text(node, name); !value.empty()) part.checksum = value;
     }
     parts.push_back(std::move(part));
   }
-  const auto object = CV_TRY(services.vault.complete_upload(call.route.bucket, call.route.key,
-                                                            upload_id_param(call), parts,
-                                                            call.origin()));
+  if (!checksum_type.empty() || !whole_algorithm.empty()) {
+    // What the request says of the whole must agree with how the upload was created.
+    const auto upload =
+        CV_TRY(services.vault.get_upload(call.route.bucket, call.route.key, upload_id_param(call)));
+    if (!checksum_type.empty() && checksum_type != upload.object.checksum_type) {
+      return fail(ErrorCode::kInvalidRequest,
+                  "The upload was created using the " +
+                      (upload.object.checksum_type.empty() ? std::string("null")
+                                                           : upload.object.checksum_type) +
+                      " checksum mode. The complete request must use the same checksum mode.");
+    }
+    if (!whole_algorithm.empty() &&
+        !ascii_iequals(whole_algorithm, upload.object.checksum_algorithm)) {
+      return fail(ErrorCode::kInvalidRequest,
+                  "The upload was created using a " +
+                      (upload.object.checksum_algorithm.empty()
+                           ? std::string("null")
+                           : to_lower(upload.object.checksum_algorithm)) +
+                      " checksum. The complete request must use the same checksum algorithm.");
+    }
+  }
+  const auto object = CV_TRY(
+      services.vault.complete_upload(call.route.bucket, call.route.key, upload_id_param(call),
+                                     parts, call.origin(), condition, whole_checksum));
   XmlWriter xml("CompleteMultipartUploadResult");
   add_text(xml.root(), "Location",
            "/" + call.route.bucket + "/" + uri_encode(call.route.key, false));
@@ -112,6 +173,7 @@ Result<Response> complete_multipart_upload(const Services& services, Call& call)
   if (!object.checksum_value.empty()) {
     add_text(xml.root(), "Checksum" + std::string(object.checksum_algorithm),
              object.checksum_value);
+    add_text(xml.root(), "ChecksumType", object.checksum_type);
   }
   Response response = xml_response(xml.str());
   add_version_header(services, call.route.bucket, object.version_id, response.headers);
@@ -162,6 +224,7 @@ Result<Response> list_parts(const Services& services, Call& call) {
            upload.object.storage_class.empty() ? "STANDARD" : upload.object.storage_class);
   if (!upload.object.checksum_algorithm.empty()) {
     add_text(root, "ChecksumAlgorithm", upload.object.checksum_algorithm);
+    add_text(root, "ChecksumType", upload.object.checksum_type);
   }
   for (const auto& part : page.parts) {
     auto node = root.append_child("Part");

@@ -113,6 +113,7 @@ Result<Response> copy_object(const Services& services, Call& call) {
                               body.get(),        source.size,    {}};
   input.encryption = std::move(encryption);
   input.event_name = "s3:ObjectCreated:Copy";
+  input.condition = CV_TRY(write_condition(headers));
   input.origin = call.origin();
   const auto object = CV_TRY(services.vault.put_object(input));
 
@@ -121,6 +122,7 @@ Result<Response> copy_object(const Services& services, Call& call) {
   add_text(xml.root(), "ETag", quoted_etag(object.etag));
   if (!object.checksum_value.empty()) {
     add_text(xml.root(), "Checksum" + object.checksum_algorithm, object.checksum_value);
+    add_text(xml.root(), "ChecksumType", object.checksum_type);
   }
   Response response = xml_response(xml.str());
   add_version_header(services, call.route.bucket, object.version_id, response.headers);

@@ -94,6 +94,10 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
     return response;
   }
   const auto part_number = CV_TRY(part_number_param(call));
+  if (part_number && call.request.headers.contains("range")) {
+    return fail(ErrorCode::kInvalidRequest,
+                "Cannot specify both Range header and partNumber query parameter");
+  }
   std::optional<ByteRange> range;
   if (part_number) {
     range = CV_TRY(part_range(object, *part_number));
@@ -106,9 +110,18 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
     }
     range = *resolved;
   }
-  const bool checksum_mode = call.request.headers.get("x-amz-checksum-mode") == "ENABLED" &&
-                             (!range || (part_number && object.parts_count == 0));
-  write_object_headers(object, checksum_mode, response.headers);
+  const bool checksum_mode = call.request.headers.get("x-amz-checksum-mode") == "ENABLED";
+  // A whole object (or part 1 of a simple one) answers its checksum; a part of a multipart
+  // object the part's; a byte range none.
+  const bool whole = !range || (part_number && object.parts_count == 0);
+  write_object_headers(object, checksum_mode && whole, response.headers);
+  if (checksum_mode && part_number && object.parts_count > 0 &&
+      *part_number <= object.part_checksums.size() &&
+      !object.part_checksums[*part_number - 1].empty()) {
+    response.headers.add("x-amz-checksum-" + to_lower(object.checksum_algorithm),
+                         object.part_checksums[*part_number - 1]);
+    response.headers.add("x-amz-checksum-type", "COMPOSITE");
+  }
   add_encryption_headers(object.encryption, response.headers);
   for (const auto& [param, header] : kOverrides) {
     if (const std::string* value = find_param(call.request.params, param)) {
@@ -118,7 +131,7 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
   isolate_from_the_console(response.headers);
   uint64_t offset = 0;
   uint64_t length = object.size;
-  if (range) {
+  if (range && range->length > 0) {
     offset = range->offset;
     length = range->length;
     response.status = 206;

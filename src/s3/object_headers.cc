@@ -16,12 +16,25 @@ constexpr std::array kStoredHeaders = {"cache-control", "content-disposition", "
                                        "content-language", "expires"};
 constexpr std::string_view kMetaPrefix = "x-amz-meta-";
 
-// Removes "aws-chunked" from a Content-Encoding list; it describes the transfer, not the object.
-std::string strip_aws_chunked(std::string_view value) {
+// The Content-Encoding the object keeps: every Content-Encoding field of the request (repeated
+// fields joined with ", ", as one list), byte for byte, except "aws-chunked", which describes
+// the transfer and not the object (when present, the other codings are kept in order).
+std::string stored_content_encoding(const Headers& headers) {
+  std::string joined;
+  for (const auto& [name, value] : headers.fields()) {
+    if (name != "content-encoding") continue;
+    if (!joined.empty()) joined += ", ";
+    joined += value;
+  }
+  bool chunked = false;
+  for (const std::string_view item : split_list(joined)) {
+    if (ascii_iequals(item, "aws-chunked")) chunked = true;
+  }
+  if (!chunked) return joined;
   std::string out;
-  for (const std::string_view item : split_list(value)) {
-    if (to_lower(item) == "aws-chunked") continue;
-    if (!out.empty()) out += ",";
+  for (const std::string_view item : split_list(joined)) {
+    if (ascii_iequals(item, "aws-chunked")) continue;
+    if (!out.empty()) out += ", ";
     out += item;
   }
   return out;
@@ -30,6 +43,12 @@ std::string strip_aws_chunked(std::string_view value) {
 }  // namespace
 
 std::string quoted_etag(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
+
+std::string_view checksum_type_of(const meta::ObjectVersion& object) {
+  if (!object.checksum_type.empty()) return object.checksum_type;
+  // Rows from before the type was kept: composite values end in "-<parts>".
+  return object.checksum_value.find('-') != std::string::npos ? "COMPOSITE" : "FULL_OBJECT";
+}
 
 Status validate_tags(const meta::StringPairs& tags) {
   if (tags.size() > 10)
@@ -64,8 +83,8 @@ Result<meta::ObjectVersion> attributes_from_headers(const Headers& headers) {
   for (const char* name : kStoredHeaders) {
     const std::string* value = headers.find(name);
     if (!value) continue;
-    std::string stored = *value;
-    if (std::string_view(name) == "content-encoding") stored = strip_aws_chunked(stored);
+    std::string stored =
+        std::string_view(name) == "content-encoding" ? stored_content_encoding(headers) : *value;
     if (!stored.empty()) attributes.headers.emplace_back(name, std::move(stored));
   }
   for (const auto& [name, value] : headers.fields()) {
@@ -116,6 +135,7 @@ void write_object_headers(const meta::ObjectVersion& object, bool with_checksum,
   }
   if (with_checksum && !object.checksum_algorithm.empty() && !object.checksum_value.empty()) {
     headers.add("x-amz-checksum-" + to_lower(object.checksum_algorithm), object.checksum_value);
+    headers.add("x-amz-checksum-type", checksum_type_of(object));
   }
 }
 

@@ -23,4 +23,7 @@ void write_object_headers(const meta::ObjectVersion& object, bool with_checksum,
 
 std::string quoted_etag(std::string_view etag);
 
+// S3's x-amz-checksum-type of a version that has a checksum: FULL_OBJECT or COMPOSITE.
+std::string_view checksum_type_of(const meta::ObjectVersion& object);
+
 }  // namespace cv::s3

@@ -2,6 +2,7 @@
 #include "core/encoding.h"
 #include "s3/acl_access.h"
 #include "s3/call.h"
+#include "s3/conditions.h"
 #include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
 #include "s3/request_body.h"
@@ -9,6 +10,7 @@
 namespace cv::s3 {
 
 Result<Response> put_object(const Services& services, Call& call) {
+  const auto condition = CV_TRY(write_condition(call.request.headers));
   auto attributes = CV_TRY(attributes_from_headers(call.request.headers));
   auto encryption = CV_TRY(encryption_request(call.request.headers));
   const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
@@ -21,6 +23,7 @@ Result<Response> put_object(const Services& services, Call& call) {
                               &body->source(),   body->length(), body->check()};
   input.encryption = std::move(encryption);
   input.origin = call.origin();
+  input.condition = condition;
   const auto object = CV_TRY(services.vault.put_object(input));
   Response response = empty_response(200);
   response.headers.add("etag", quoted_etag(object.etag));
@@ -29,6 +32,7 @@ Result<Response> put_object(const Services& services, Call& call) {
   if (!object.checksum_value.empty()) {
     response.headers.add("x-amz-checksum-" + to_lower(object.checksum_algorithm),
                          object.checksum_value);
+    response.headers.add("x-amz-checksum-type", object.checksum_type);
   }
   return response;
 }

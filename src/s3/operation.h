@@ -74,6 +74,12 @@ enum class Operation {
   kPutBucketOwnershipControls,
   kGetBucketOwnershipControls,
   kDeleteBucketOwnershipControls,
+  // Bucket tagging (bucket_tagging.cc).
+  kPutBucketTagging,
+  kGetBucketTagging,
+  kDeleteBucketTagging,
+  // GetObjectAttributes (object_attributes.cc).
+  kGetObjectAttributes,
 };
 
 // Who may reach the authorizer (s3/authorizer.h), which then decides by policy.

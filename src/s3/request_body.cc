@@ -46,6 +46,35 @@ std::optional<uint64_t> parse_length(std::string_view text) {
   return value;
 }
 
+// Bytes of a raw checksum of `algorithm`.
+size_t checksum_size(vault::ChecksumAlgorithm algorithm) {
+  switch (algorithm) {
+    case vault::ChecksumAlgorithm::kCrc32:
+    case vault::ChecksumAlgorithm::kCrc32c:
+      return 4;
+    case vault::ChecksumAlgorithm::kCrc64Nvme:
+      return 8;
+    case vault::ChecksumAlgorithm::kSha1:
+      return 20;
+    case vault::ChecksumAlgorithm::kSha256:
+      return 32;
+    case vault::ChecksumAlgorithm::kNone:
+      return 0;
+  }
+  return 0;
+}
+
+// InvalidRequest, as S3 words it, unless `value` is the base64 of a checksum of `algorithm`.
+Status check_checksum_value(vault::ChecksumAlgorithm algorithm, std::string_view value) {
+  const auto raw = base64_decode(trim(value));
+  if (!raw || raw->size() != checksum_size(algorithm)) {
+    return fail(ErrorCode::kInvalidRequest, "Value for x-amz-checksum-" +
+                                                to_lower(vault::checksum_name(algorithm)) +
+                                                " header is invalid.");
+  }
+  return {};
+}
+
 bool is_streaming(auth::PayloadKind kind) {
   return kind == auth::PayloadKind::kStreamingSigned ||
          kind == auth::PayloadKind::kStreamingSignedTrailer ||
@@ -119,6 +148,13 @@ Result<std::unique_ptr<RequestBody>> RequestBody::open(Request& request,
     body->top_ = body->sha256_.get();
   }
   body->algorithm_ = CV_TRY(requested_checksum(request.headers));
+  if (body->algorithm_ != vault::ChecksumAlgorithm::kNone) {
+    const std::string header =
+        std::string(kChecksumPrefix) + to_lower(vault::checksum_name(body->algorithm_));
+    if (const std::string* value = request.headers.find(header)) {
+      CV_TRY(check_checksum_value(body->algorithm_, *value));
+    }
+  }
   if (const std::string* md5 = request.headers.find("content-md5")) {
     auto raw = base64_decode(trim(*md5));
     if (!raw || raw->size() != 16) {
@@ -177,6 +213,7 @@ vault::BodyCheck RequestBody::check() const {
       }
     }
     if (!expected) return {};  // algorithm named without a value: compute and store only
+    CV_TRY(check_checksum_value(algorithm_, *expected));
     if (base64_encode(digests.checksum) != trim(*expected)) {
       return fail(ErrorCode::kBadDigest,
                   "The " + std::string(vault::checksum_name(algorithm_)) +

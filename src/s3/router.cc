@@ -12,6 +12,7 @@ constexpr std::array kUnimplementedSubresources = {
     "acl",
     "accelerate",
     "analytics",
+    // Object-level GET ?attributes is routed (GetObjectAttributes); a bucket has none.
     "attributes",
     "intelligent-tiering",
     "inventory",
@@ -62,6 +63,9 @@ Result<Route> route_bucket(const Request& request) {
     }
     if (has(p, "replication")) {
       return make(Operation::kGetBucketReplication, Access::kBucketOwner, "GetBucketReplication");
+    }
+    if (has(p, "tagging")) {
+      return make(Operation::kGetBucketTagging, Access::kBucketOwner, "GetBucketTagging");
     }
     if (has(p, "location")) {
       return make(Operation::kGetBucketLocation, Access::kBucketOwner, "GetBucketLocation");
@@ -117,6 +121,9 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "replication")) {
       return make(Operation::kPutBucketReplication, Access::kBucketOwner, "PutBucketReplication");
     }
+    if (has(p, "tagging")) {
+      return make(Operation::kPutBucketTagging, Access::kBucketOwner, "PutBucketTagging");
+    }
     if (has(p, "versioning")) {
       return make(Operation::kPutBucketVersioning, Access::kBucketOwner, "PutBucketVersioning");
     }
@@ -141,6 +148,9 @@ Result<Route> route_bucket(const Request& request) {
     }
     if (has(p, "lifecycle")) {
       return make(Operation::kDeleteBucketLifecycle, Access::kBucketOwner, "DeleteBucketLifecycle");
+    }
+    if (has(p, "tagging")) {
+      return make(Operation::kDeleteBucketTagging, Access::kBucketOwner, "DeleteBucketTagging");
     }
     if (has(p, "replication")) {
       return make(Operation::kDeleteBucketReplication, Access::kBucketOwner,
@@ -189,6 +199,12 @@ Result<Route> route_object(const Request& request) {
   if (has(p, "acl")) {
     if (m == "GET") return make(Operation::kGetObjectAcl, Access::kBucketOwner, "GetObjectAcl");
     if (m == "PUT") return make(Operation::kPutObjectAcl, Access::kBucketOwner, "PutObjectAcl");
+    return fail(ErrorCode::kMethodNotAllowed);
+  }
+  if (has(p, "attributes")) {
+    if (m == "GET") {
+      return make(Operation::kGetObjectAttributes, Access::kBucketOwner, "GetObjectAttributes");
+    }
     return fail(ErrorCode::kMethodNotAllowed);
   }
   if (has(p, "restore")) {

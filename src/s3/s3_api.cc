@@ -132,6 +132,14 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_ownership_controls;
     case Operation::kDeleteBucketOwnershipControls:
       return delete_bucket_ownership_controls;
+    case Operation::kPutBucketTagging:
+      return put_bucket_tagging;
+    case Operation::kGetBucketTagging:
+      return get_bucket_tagging;
+    case Operation::kDeleteBucketTagging:
+      return delete_bucket_tagging;
+    case Operation::kGetObjectAttributes:
+      return get_object_attributes;
   }
   return nullptr;
 }

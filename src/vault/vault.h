@@ -58,7 +58,7 @@ struct VaultOptions {
 enum class Versioning { kUnversioned, kEnabled, kSuspended };
 
 // Checksum algorithms S3 accepts in x-amz-checksum-*.
-enum class ChecksumAlgorithm { kNone, kCrc32, kCrc32c, kSha1, kSha256 };
+enum class ChecksumAlgorithm { kNone, kCrc32, kCrc32c, kSha1, kSha256, kCrc64Nvme };
 std::string_view checksum_name(ChecksumAlgorithm algorithm);  // "CRC32", ... , "" for none
 std::optional<ChecksumAlgorithm> parse_checksum_name(std::string_view name);  // case-insensitive
 
@@ -108,6 +108,8 @@ struct PutObjectInput {
   // The outbox event written with the new version: s3:ObjectCreated:Put, :Post or :Copy.
   std::string event_name = "s3:ObjectCreated:Put";
   ChangeOrigin origin;
+  // If-None-Match / If-Match (conditional writes), checked when the version commits.
+  meta::WriteCondition condition;
 };
 
 struct CompletedPart {
@@ -128,7 +130,9 @@ class Vault {
   // Buckets. create_bucket validates the name (InvalidBucketName).
   // The bucket starts with every public access block setting on when
   // options.block_public_access_default says so (written with it, one transaction).
-  Status create_bucket(std::string_view name, std::string_view owner_id);
+  // `configs` (kind, document) are written with it too.
+  Status create_bucket(std::string_view name, std::string_view owner_id,
+                       meta::StringPairs configs = {});
   Result<meta::Bucket> get_bucket(std::string_view name);  // NoSuchBucket
   Result<std::vector<meta::Bucket>> list_buckets(std::string_view owner_id);
   Status delete_bucket(std::string_view name);
@@ -137,6 +141,12 @@ class Vault {
   Result<std::optional<std::string>> get_bucket_config(std::string_view bucket,
                                                        std::string_view kind);
   Status delete_bucket_config(std::string_view bucket, std::string_view kind);
+  // A bucket's tag set (vault_bucket_tags.cc; rules and stored form in bucket_tags.h).
+  // put_bucket_tags validates (InvalidTag) and replaces the set; an empty set removes it.
+  // bucket_tags answers nullopt when the bucket has none. All fail with NoSuchBucket.
+  Status put_bucket_tags(std::string_view bucket, const meta::StringPairs& tags);
+  Result<std::optional<meta::StringPairs>> bucket_tags(std::string_view bucket);
+  Status delete_bucket_tags(std::string_view bucket);
   // Versioning state (cached like buckets). set_versioning accepts kEnabled and kSuspended;
   // suspending fails with InvalidBucketState while the bucket has a replication configuration.
   Result<Versioning> versioning(std::string_view bucket);
@@ -300,10 +310,18 @@ class Vault {
   // Validates the list (InvalidPartOrder, InvalidPart, EntityTooSmall) and the composite
   // checksum, then makes the object current.
   // Event: s3:ObjectCreated:CompleteMultipartUpload.
+  // The object's checksum follows the upload's checksum type: COMPOSITE, the checksum of the
+  // parts' raw checksums + "-N"; FULL_OBJECT (CRC kinds only), the parts' CRCs combined into
+  // the CRC of the whole body (no re-read). `expected_checksum` (base64; empty: none), when
+  // given, must equal the result (BadDigest). `condition` (If-None-Match / If-Match) is
+  // checked when the object commits; an upload aborted meanwhile then answers
+  // ConditionalRequestConflict.
   Result<meta::ObjectVersion> complete_upload(std::string_view bucket, std::string_view key,
                                               std::string_view upload_id,
                                               const std::vector<CompletedPart>& parts,
-                                              const ChangeOrigin& origin = {});
+                                              const ChangeOrigin& origin = {},
+                                              const meta::WriteCondition& condition = {},
+                                              std::string_view expected_checksum = {});
   Status abort_upload(std::string_view bucket, std::string_view key, std::string_view upload_id);
   Result<meta::ListPartsPage> list_parts(std::string_view bucket, std::string_view key,
                                          std::string_view upload_id, uint32_t marker,

@@ -10,7 +10,8 @@ Vault::Vault(meta::MetaStore& meta, blob::BlobStore& blobs, const Clock& clock,
       options_(std::move(options)),
       master_key_(std::move(master_key)) {}
 
-Status Vault::create_bucket(std::string_view name, std::string_view owner_id) {
+Status Vault::create_bucket(std::string_view name, std::string_view owner_id,
+                            meta::StringPairs configs) {
   if (!is_valid_bucket_name(name)) {
     return fail(ErrorCode::kInvalidBucketName, "The specified bucket is not valid.",
                 std::string(name));
@@ -20,6 +21,7 @@ Status Vault::create_bucket(std::string_view name, std::string_view owner_id) {
   bucket.owner_id = owner_id;
   bucket.region = options_.region;
   bucket.created_ns = to_unix_nanos(clock_.now());
+  bucket.configs = std::move(configs);
   if (options_.block_public_access_default) {
     bucket.configs.emplace_back(std::string(kPublicAccessBlockConfig),
                                 to_json(PublicAccessBlock::all_on()));

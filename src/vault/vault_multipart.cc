@@ -29,6 +29,20 @@ Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std:
                 attributes.storage_class);
   }
   CV_TRY(get_bucket(bucket));
+  const auto algorithm =
+      parse_checksum_name(attributes.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
+  std::string checksum_type = attributes.checksum_type;
+  if (checksum_type.empty()) {
+    checksum_type = default_checksum_type(algorithm);
+  } else if (algorithm == ChecksumAlgorithm::kNone) {
+    return fail(ErrorCode::kInvalidRequest,
+                "The x-amz-checksum-type header can only be used with the "
+                "x-amz-checksum-algorithm header.");
+  } else if (!checksum_type_allowed(algorithm, checksum_type)) {
+    return fail(ErrorCode::kInvalidRequest,
+                "The " + checksum_type + " checksum type cannot be used with the " +
+                    std::string(checksum_name(algorithm)) + " checksum algorithm.");
+  }
   meta::MultipartUpload upload;
   upload.upload_id = new_upload_id();
   upload.bucket = bucket;
@@ -38,6 +52,7 @@ Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std:
   upload.object = attributes;
   upload.object.bucket = bucket;
   upload.object.key = key;
+  upload.object.checksum_type = std::move(checksum_type);
   std::string data_key;  // shared by the parts; kept wrapped in upload.object.encryption
   upload.object.encryption = CV_TRY(new_encryption(bucket, encryption, data_key));
   CV_TRY(meta_.create_upload(upload));
@@ -64,9 +79,16 @@ Result<meta::Part> Vault::upload_part(std::string_view bucket, std::string_view 
                 "Part number must be an integer between 1 and 10000, inclusive");
   }
   const auto upload = CV_TRY(get_upload(bucket, key, upload_id));
+  const auto upload_algorithm =
+      parse_checksum_name(upload.object.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
   if (algorithm == ChecksumAlgorithm::kNone) {
-    algorithm =
-        parse_checksum_name(upload.object.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
+    algorithm = upload_algorithm;
+  } else if (upload_algorithm != ChecksumAlgorithm::kNone && algorithm != upload_algorithm) {
+    // The parts of an upload carry the checksum its creation named, as S3 requires.
+    return fail(ErrorCode::kInvalidRequest,
+                "Checksum Type mismatch occurred, expected checksum Type: " +
+                    to_lower(checksum_name(upload_algorithm)) +
+                    ", actual checksum Type: " + to_lower(checksum_name(algorithm)));
   }
   const StorageClass storage_class =
       parse_storage_class(upload.object.storage_class).value_or(StorageClass::kStandard);
@@ -95,7 +117,9 @@ Result<meta::Part> Vault::upload_part(std::string_view bucket, std::string_view 
 Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std::string_view key,
                                                    std::string_view upload_id,
                                                    const std::vector<CompletedPart>& parts,
-                                                   const ChangeOrigin& origin) {
+                                                   const ChangeOrigin& origin,
+                                                   const meta::WriteCondition& condition,
+                                                   std::string_view expected_checksum) {
   const auto upload = CV_TRY(get_upload(bucket, key, upload_id));
   if (parts.empty()) {
     return fail(ErrorCode::kMalformedXML, "You must specify at least one part");
@@ -113,7 +137,8 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
       parse_storage_class(upload.object.storage_class).value_or(StorageClass::kStandard);
   meta::ObjectVersion object = upload.object;
   Digest etag_md5(Digest::Algorithm::kMd5);
-  ChecksumHasher composite(algorithm);
+  std::vector<PartChecksum> part_checksums;
+  object.part_checksums.clear();
   uint64_t total = 0;
   for (size_t i = 0; i < parts.size(); ++i) {
     const auto& wanted = parts[i];
@@ -132,7 +157,8 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
     if (!found->blob) return fail(ErrorCode::kInternalError, "part without a body");
     etag_md5.update(*hex_decode(found->etag));
     if (algorithm != ChecksumAlgorithm::kNone) {
-      composite.update(base64_decode(found->checksum_value).value_or(""));
+      part_checksums.push_back({base64_decode(found->checksum_value).value_or(""), found->size});
+      object.part_checksums.push_back(found->checksum_value);
     }
     total += found->size;
     object.blobs.push_back(*found->blob);
@@ -163,13 +189,37 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
   object.mtime_ns = to_unix_nanos(clock_.now());
   object.parts_count = static_cast<uint32_t>(parts.size());
   object.inline_data.clear();
-  object.checksum_value =
-      algorithm == ChecksumAlgorithm::kNone ? "" : base64_encode(composite.finish()) + "-" + count;
+  object.checksum_value.clear();
+  if (algorithm != ChecksumAlgorithm::kNone) {
+    if (object.checksum_type.empty()) object.checksum_type = default_checksum_type(algorithm);
+    const std::string raw =
+        CV_TRY(multipart_checksum(algorithm, object.checksum_type, part_checksums));
+    object.checksum_value = base64_encode(raw);
+    if (object.checksum_type == kComposite) object.checksum_value += "-" + count;
+  } else {
+    object.checksum_type.clear();
+  }
+  if (!expected_checksum.empty()) {
+    // The client's value of the whole: composite values may come with or without "-N".
+    const std::string_view ours = object.checksum_value;
+    const std::string_view bare = ours.substr(0, ours.find('-'));
+    if (algorithm == ChecksumAlgorithm::kNone) {
+      return fail(ErrorCode::kInvalidRequest,
+                  "The upload was created without a checksum algorithm; the complete request "
+                  "cannot carry a checksum.");
+    }
+    if (expected_checksum != ours && expected_checksum != bare) {
+      return fail(ErrorCode::kBadDigest,
+                  "The " + std::string(checksum_name(algorithm)) +
+                      " you specified did not match the calculated checksum.");
+    }
+  }
   object.lifecycle_due_ns = CV_TRY(first_due(object));
   object.replication_status = CV_TRY(initial_replication_status(object));
   CV_TRY(meta_.complete_upload(
       upload_id, object,
-      event_of(object, "s3:ObjectCreated:CompleteMultipartUpload", object.mtime_ns, origin)));
+      event_of(object, "s3:ObjectCreated:CompleteMultipartUpload", object.mtime_ns, origin),
+      condition));
   return object;
 }
 

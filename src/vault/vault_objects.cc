@@ -63,6 +63,8 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   object.mtime_ns = to_unix_nanos(clock_.now());
   object.checksum_value =
       stored.digests.checksum.empty() ? "" : base64_encode(stored.digests.checksum);
+  object.checksum_type = object.checksum_value.empty() ? "" : "FULL_OBJECT";
+  object.part_checksums.clear();
   object.parts_count = 0;
   object.inline_data = std::move(stored.inline_data);
   object.blobs.clear();
@@ -70,7 +72,7 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   object.lifecycle_due_ns = CV_TRY(first_due(object));
   object.replication_status = CV_TRY(initial_replication_status(object));
   const meta::Event event = event_of(object, input.event_name, object.mtime_ns, input.origin);
-  if (auto status = meta_.put_object(object, event); !status) {
+  if (auto status = meta_.put_object(object, event, input.condition); !status) {
     if (stored.blob) (void)blobs_.remove(stored.blob->blob_id);
     return fail(status.error());
   }

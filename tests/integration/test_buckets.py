@@ -44,7 +44,9 @@ def test_list_buckets_is_sorted_and_has_owner(s3, unique_name):
 
 
 def test_create_existing_own_bucket(s3, bucket):
-    expect_error(s3.create_bucket, "BucketAlreadyOwnedByYou", 409, Bucket=bucket)
+    # In us-east-1 S3 answers the owner's re-creation with 200 (other regions: see
+    # test_s3_gaps_buckets.py).
+    assert s3.create_bucket(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 
 def test_create_bucket_owned_by_someone_else(s3, other_user, bucket):

@@ -216,6 +216,8 @@ def test_checksum_header_malformed(raw, s3, bucket):
         "PUT", bucket, "bad-sum", headers={"x-amz-checksum-crc32": "not-a-crc"}, body=b"data"
     )
     assert response.status == 400, response.body
+    assert response.error_code() == "InvalidRequest"
+    assert response.error()["Message"] == "Value for x-amz-checksum-crc32 header is invalid."
     assert not object_exists(s3, bucket, "bad-sum")
 
 

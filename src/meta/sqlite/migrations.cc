@@ -441,6 +441,16 @@ ALTER TABLE objects ADD COLUMN acl TEXT;
 ALTER TABLE uploads ADD COLUMN acl TEXT;
 )sql";
 
+// Version 12: S3's additional checksums (issue 14). checksum_type: "FULL_OBJECT",
+// "COMPOSITE" or "" (older rows: a value ending in "-N" is composite); part_checksums: a
+// multipart object's part checksums, space-separated ("-": none). Versions 9-11 are other
+// parts of issue 14; the runner applies whatever the array holds, in order.
+constexpr const char kSchemaV12[] = R"sql(
+ALTER TABLE objects ADD COLUMN checksum_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE objects ADD COLUMN part_checksums TEXT NOT NULL DEFAULT '';
+ALTER TABLE uploads ADD COLUMN checksum_type TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Version 13: account-wide configuration documents (the account's public access block),
 // one per kind, opaque text like bucket_configs.
 constexpr const char kSchemaV13[] = R"sql(
@@ -453,7 +463,7 @@ CREATE TABLE account_configs(
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
     {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
-    {9, kSchemaV9}, {11, kSchemaV11}, {13, kSchemaV13},
+    {9, kSchemaV9}, {11, kSchemaV11}, {12, kSchemaV12}, {13, kSchemaV13},
 };
 
 }  // namespace

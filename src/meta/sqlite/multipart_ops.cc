@@ -81,13 +81,14 @@ Result<MultipartUpload> upload_from_row(const Statement& row, std::string_view b
   object.tags = CV_TRY(decode_pairs(row.column_bytes(8)));
   std::optional<Restore> no_restore;
   CV_TRY(decode_storage(row.column_bytes(9), object.encryption, no_restore));
-  object.acl = row.column_string(10);
+  object.checksum_type = row.column_string(10);
+  object.acl = row.column_string(11);
   return upload;
 }
 
 #define CV_UPLOAD_COLUMNS                                                        \
   "SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, " \
-  "checksum_algorithm, attributes, tags, storage, acl FROM uploads "
+  "checksum_algorithm, attributes, tags, storage, checksum_type, acl FROM uploads "
 
 // Uploads of one bucket ordered by (key, initiated_ns, upload_id), below an optional
 // exclusive key bound. Positioned by seek() (at a key) or resume_after() (after an upload).
@@ -180,8 +181,8 @@ Status insert_upload(Connection& db, const MultipartUpload& upload) {
   std::string storage = encode_storage(object.encryption, std::nullopt);
   auto stmt = CV_TRY(db.prepare(
       "INSERT INTO uploads(upload_id, bucket, key, initiated_ns, owner_id, storage_class, "
-      "content_type, checksum_algorithm, attributes, tags, storage, acl) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+      "content_type, checksum_algorithm, attributes, tags, storage, checksum_type, acl) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
   stmt.bind_text(1, upload.upload_id)
       .bind_text(2, upload.bucket)
       .bind_blob(3, upload.key)
@@ -193,7 +194,8 @@ Status insert_upload(Connection& db, const MultipartUpload& upload) {
       .bind_text_or_null(9, attributes)
       .bind_text_or_null(10, tags)
       .bind_text_or_null(11, storage)
-      .bind_text_or_null(12, object.acl);
+      .bind_text(12, object.checksum_type)
+      .bind_text_or_null(13, object.acl);
   return stmt.run();
 }
 
@@ -201,7 +203,7 @@ Result<std::optional<MultipartUpload>> read_upload(Connection& db, std::string_v
                                                    std::string_view upload_id) {
   auto stmt = CV_TRY(
       db.prepare("SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, "
-                 "checksum_algorithm, attributes, tags, storage, acl FROM uploads "
+                 "checksum_algorithm, attributes, tags, storage, checksum_type, acl FROM uploads "
                  "WHERE upload_id = ?1 AND bucket = ?2"));
   stmt.bind_text(1, upload_id).bind_text(2, bucket);
   if (!CV_TRY(stmt.step())) return std::nullopt;

@@ -36,8 +36,55 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   object.lifecycle_due_ns = row.column_int(18);
   object.noncurrent_since_ns = row.column_int(19);
   object.replication_status = row.column_string(20);
-  object.acl = row.column_string(21);
+  object.checksum_type = row.column_string(21);
+  object.part_checksums = decode_part_checksums(row.column_string(22));
+  object.acl = row.column_string(23);
   return object;
+}
+
+std::string encode_part_checksums(const std::vector<std::string>& checksums) {
+  std::string out;
+  for (const std::string& checksum : checksums) {
+    if (!out.empty()) out += ' ';
+    out += checksum.empty() ? "-" : checksum;  // base64 has neither ' ' nor a lone '-'
+  }
+  return out;
+}
+
+std::vector<std::string> decode_part_checksums(std::string_view column) {
+  std::vector<std::string> checksums;
+  while (!column.empty()) {
+    const size_t space = column.find(' ');
+    const std::string_view item = column.substr(0, space);
+    checksums.emplace_back(item == "-" ? std::string_view() : item);
+    if (space == std::string_view::npos) break;
+    column.remove_prefix(space + 1);
+  }
+  return checksums;
+}
+
+Status check_write_condition(Connection& db, std::string_view bucket, std::string_view key,
+                             const WriteCondition& condition) {
+  if (condition.empty()) return {};
+  auto stmt = CV_TRY(
+      db.prepare("SELECT etag, is_delete_marker FROM objects INDEXED BY object_versions_by_key "
+                 "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"));
+  stmt.bind_text(1, bucket).bind_blob(2, key);
+  const bool exists = CV_TRY(stmt.step()) && stmt.column_int(1) == 0;
+  if (condition.if_none_match && exists) {
+    return fail(ErrorCode::kPreconditionFailed,
+                "At least one of the pre-conditions you specified did not hold", "If-None-Match");
+  }
+  if (!condition.if_match.empty()) {
+    if (!exists) {
+      return fail(ErrorCode::kNoSuchKey, "The specified key does not exist.", std::string(key));
+    }
+    if (condition.if_match != "*" && stmt.column_string(0) != condition.if_match) {
+      return fail(ErrorCode::kPreconditionFailed,
+                  "At least one of the pre-conditions you specified did not hold", "If-Match");
+    }
+  }
+  return {};
 }
 
 namespace {
@@ -115,6 +162,8 @@ Status write_object(Connection& db, const ObjectVersion& object) {
   std::string tags = encode_pairs(object.tags);
   std::string blobs = encode_blobs(object.blobs);
   std::string storage = encode_storage(object.encryption, object.restore);
+  // Bound without a copy: must outlive the statement's run.
+  std::string part_checksums = encode_part_checksums(object.part_checksums);
   // Replacing a version updates its row in place (it moves to the front of its key's
   // history); a new version is a new row.
   auto stmt = CV_TRY(db.prepare(
@@ -123,14 +172,14 @@ Status write_object(Connection& db, const ObjectVersion& object) {
             "mtime_ns = ?7, owner_id = ?8, storage_class = ?9, content_type = ?10, "
             "checksum_algorithm = ?11, checksum_value = ?12, parts_count = ?13, "
             "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17, created_seq = ?19, "
-            "storage = ?20, due_ns = ?21, noncurrent_ns = 0, replication = ?22, acl = ?23 "
-            "WHERE id = ?18"
+            "storage = ?20, due_ns = ?21, noncurrent_ns = 0, replication = ?22, "
+            "checksum_type = ?23, part_checksums = ?24, acl = ?25 WHERE id = ?18"
           : "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, "
             "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
             "checksum_value, parts_count, attributes, tags, blobs, inline_data, created_seq, "
-            "storage, due_ns, replication, acl) "
+            "storage, due_ns, replication, checksum_type, part_checksums, acl) "
             "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-            "?17, ?19, ?20, ?21, ?22, ?23)"));
+            "?17, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"));
   if (rows.replaced_id) {
     stmt.bind_int(18, *rows.replaced_id);
   } else {
@@ -153,7 +202,9 @@ Status write_object(Connection& db, const ObjectVersion& object) {
       .bind_int(19, rows.next_seq)
       .bind_text_or_null(20, storage)
       .bind_text(22, object.replication_status)
-      .bind_text_or_null(23, object.acl);
+      .bind_text(23, object.checksum_type)
+      .bind_text(24, part_checksums)
+      .bind_text_or_null(25, object.acl);
   if (object.lifecycle_due_ns != 0) {
     stmt.bind_int(21, object.lifecycle_due_ns);
   } else {

@@ -18,14 +18,23 @@ namespace cv::meta::sqlite {
 #define CV_OBJECT_ROW_COLUMNS                                                                \
   "key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, "       \
   "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, " \
-  "inline_data, is_latest, storage, due_ns, noncurrent_ns, replication, acl"
+  "inline_data, is_latest, storage, due_ns, noncurrent_ns, replication, checksum_type, "     \
+  "part_checksums, acl"
 Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket);
+// The part_checksums column: the values space-separated, "-" for a part without one.
+std::string encode_part_checksums(const std::vector<std::string>& checksums);
+std::vector<std::string> decode_part_checksums(std::string_view column);
 
 // Every blob a version references (its body's and its restored copy's), from the row's blobs
 // and storage columns or from the record.
 Result<std::vector<BlobRef>> referenced_blobs(std::string_view blobs_column,
                                               std::string_view storage_column);
 std::vector<BlobRef> referenced_blobs(const ObjectVersion& object);
+
+// Checks `condition` against the key's current version (see WriteCondition):
+// kPreconditionFailed or kNoSuchKey when it does not hold. Run in the writing transaction.
+Status check_write_condition(Connection& db, std::string_view bucket, std::string_view key,
+                             const WriteCondition& condition);
 
 // Makes `object` the current version of its key (with created_seq one above the key's
 // current version): any other current version becomes non-current, a version with the

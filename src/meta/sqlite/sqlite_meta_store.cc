@@ -220,8 +220,10 @@ class SqliteMetaStore final : public MetaStore {
   using MetaStore::put_object;
   using MetaStore::put_object_tags;
 
-  Status put_object(const ObjectVersion& object, const std::optional<Event>& event) override {
+  Status put_object(const ObjectVersion& object, const std::optional<Event>& event,
+                    const WriteCondition& condition) override {
     return write([&](Connection& db) -> Status {
+      CV_TRY(sqlite::check_write_condition(db, object.bucket, object.key, condition));
       CV_TRY(sqlite::write_object(db, object));
       if (event) CV_TRY(sqlite::append_event(db, *event));
       return {};
@@ -290,8 +292,16 @@ class SqliteMetaStore final : public MetaStore {
     return read([&](Connection& db) { return sqlite::read_upload_page(db, query); });
   }
   Status complete_upload(std::string_view upload_id, const ObjectVersion& object,
-                         const std::optional<Event>& event) override {
+                         const std::optional<Event>& event,
+                         const WriteCondition& condition) override {
     return write([&](Connection& db) -> Status {
+      if (!condition.empty()) {
+        auto upload = CV_TRY(sqlite::read_upload(db, object.bucket, upload_id));
+        if (!upload) {
+          return fail(ErrorCode::kConditionalRequestConflict, {}, std::string(object.key));
+        }
+        CV_TRY(sqlite::check_write_condition(db, object.bucket, object.key, condition));
+      }
       CV_TRY(sqlite::finish_upload(db, upload_id, object));
       if (event) CV_TRY(sqlite::append_event(db, *event));
       return {};

@@ -76,6 +76,19 @@ TEST(Router, AclAndOwnershipControls) {
   EXPECT_EQ(delete_acl.error().code, ErrorCode::kNotImplemented);
 }
 
+TEST(Router, BucketTaggingAndObjectAttributes) {
+  EXPECT_EQ(op(make("PUT", "/b?tagging")), Operation::kPutBucketTagging);
+  EXPECT_EQ(op(make("GET", "/b?tagging")), Operation::kGetBucketTagging);
+  EXPECT_EQ(op(make("DELETE", "/b?tagging")), Operation::kDeleteBucketTagging);
+  EXPECT_EQ(op(make("GET", "/b/k?attributes")), Operation::kGetObjectAttributes);
+  EXPECT_EQ(op(make("GET", "/b/k?attributes&versionId=v")), Operation::kGetObjectAttributes);
+  EXPECT_EQ(route_request(make("PUT", "/b/k?attributes"), {}).error().code,
+            ErrorCode::kMethodNotAllowed);
+  // A bucket has no attributes sub-resource.
+  EXPECT_EQ(route_request(make("GET", "/b?attributes"), {}).error().code,
+            ErrorCode::kNotImplemented);
+}
+
 TEST(Router, VirtualHostedStyle) {
   RoutingOptions options{"s3.example.test"};
   auto route = route_request(
