@@ -43,10 +43,6 @@ struct Identity {
   std::string session_name;
   std::string session_policy;
   bool presigned = false;
-  // For the s3:signatureversion and s3:authType condition keys: "4" (or "2"), and
-  // "REST-HEADER", "REST-QUERY-STRING" or "POST"; empty for anonymous requests.
-  std::string signature_version;
-  std::string auth_type;
   PayloadKind payload = PayloadKind::kUnsigned;
   std::string payload_sha256;  // lowercase hex, for kSha256
   // For the streaming kinds: what AwsChunkedSource needs to verify chunk signatures.
