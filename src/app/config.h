@@ -49,6 +49,8 @@ struct TlsSettings {
   // Whether SSE-C requests and the console sign-in are served over plain HTTP (core/
   // http_message.h: "loopback" default, "always", "never").
   PlainHttpSecrets allow_plain_sensitive = PlainHttpSecrets::kLoopback;
+};
+
 // [access]: the access-control defaults of new buckets (issue 14). AWS's since 2023 are the
 // shipped ones; "ObjectWriter" and false give the permissive behaviour older tools and Ceph
 // RGW assume (ACLs and public grants work out of the box).
@@ -136,8 +138,7 @@ struct Config {
 // sign_in_first_lockout_seconds, sign_in_max_lockout_seconds; [server] public_url;
 // [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h; [trail]
 // enabled, folder, bucket, roll_seconds, roll_records, account_id; [tls] cert, key (both or
-// neither), plain_listen, allow_plain_sensitive; [auth] sigv2) over the
-// enabled, folder, bucket, roll_seconds, roll_records, account_id; [access]
+// neither), plain_listen, allow_plain_sensitive; [auth] sigv2; [access]
 // object_ownership_default, block_public_access_default) over the
 // defaults. InvalidArgument
 // with the file's own error message when it does not parse or a value is out of range.

@@ -470,17 +470,17 @@ Result<Identity> verify_with(const Context& ctx, const Request& request) {
       return verify_header(ctx, request, value.substr(space + 1));
     }
     if (scheme == "AWS") {
-      if (!options_.sigv2) return fail(sigv2);
+      if (!ctx.options.sigv2) return fail(sigv2);
       const std::string_view credential =
           space == std::string_view::npos ? std::string_view() : value.substr(space + 1);
-      return verify_sigv2_header(request, credential, credentials_, clock_, options_);
+      return verify_sigv2_header(request, credential, ctx.credentials, ctx.clock, ctx.options);
     }
     return fail(ErrorCode::kInvalidArgument, "Unsupported Authorization Type");
   }
   if (query_v4) return verify_presigned(ctx, request);
   if (query_v2) {
-    if (!options_.sigv2) return fail(sigv2);
-    return verify_sigv2_query(request, credentials_, clock_, options_);
+    if (!ctx.options.sigv2) return fail(sigv2);
+    return verify_sigv2_query(request, ctx.credentials, ctx.clock, ctx.options);
   }
   return Identity{};
 }

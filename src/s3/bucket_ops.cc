@@ -81,7 +81,8 @@ Result<Response> create_bucket(const Services& services, Call& call) {
   }
   const BucketAccess access = CV_TRY(new_bucket_access(services, call));
   // Its ownership and ACL are written with the bucket, in one transaction.
-  meta::StringPairs configs{{std::string(kOwnershipConfig), ownership_name(access.ownership)}};
+  meta::StringPairs configs;
+  configs.emplace_back(std::string(kOwnershipConfig), std::string(ownership_name(access.ownership)));
   if (!access.acl.empty()) configs.emplace_back(std::string(kAclConfig), access.acl);
   Response response = empty_response(200);
   response.headers.add("location", "/" + call.route.bucket);

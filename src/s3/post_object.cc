@@ -90,6 +90,7 @@ Result<Response> post_object(const Services& services, Call& call) {
   if (const size_t at = key.find("${filename}"); at != std::string::npos) {
     key.replace(at, 11, file->filename.value_or(""));
   }
+  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
   if (auto allowed =
           services.authorizer.authorize(call, object_check("s3:PutObject", call.route.bucket, key));
       !allowed) {
@@ -97,7 +98,6 @@ Result<Response> post_object(const Services& services, Call& call) {
     if (allowed.error().code != ErrorCode::kAccessDenied || call.explicit_deny) {
       return fail(allowed.error());
     }
-    const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
     CV_TRY(admit_by_acl(services, call, bucket, AclCaller::user(grant.user_id)));
   }
   const Headers field_headers = headers_from_fields(fields, *file);

@@ -162,7 +162,9 @@ class ConsoleApiTest : public ::testing::Test {
   ThumbnailCache thumbnails_{temp_.dir() / "thumbnails"};
   FixedDestinations destinations_;
   ConsoleApi api_{temp_.vault(), keys_, sessions_, thumbnails_,
-                  ConsoleOptions{.destinations = &destinations_}};
+                  ConsoleOptions{.destinations = &destinations_,
+                                 // Requests come from 198.51.100.4 over plain HTTP.
+                                 .plain_http_secrets = PlainHttpSecrets::kAlways}};
 };
 
 }  // namespace cv::console::testing

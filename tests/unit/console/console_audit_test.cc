@@ -45,7 +45,8 @@ class ConsoleAuditTest : public ConsoleApiTest {
   ConsoleApi audited_{temp_.vault(), keys_, sessions_, thumbnails_,
                       ConsoleOptions{.destinations = &destinations_,
                                      .audit = {&sink_, "123456789012", {}},
-                                     .region = "eu-central-1"}};
+                                     .region = "eu-central-1",
+                                     .plain_http_secrets = PlainHttpSecrets::kAlways}};
   Completing completing_{audited_};
 };
 
