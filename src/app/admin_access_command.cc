@@ -2,6 +2,8 @@
 // settings) and `cloudvault admin policy simulate` (the authorizer's decision, explained).
 #include <fmt/chrono.h>
 
+#include <thread>
+
 #include <boost/json.hpp>
 
 #include "app/admin_support.h"
@@ -56,6 +58,10 @@ int admin_public_access_block(const Config& config, const std::string& verb,
           verb == "put" ? std::optional(settings) : std::nullopt);
       if (!changed) return report_error(changed.error());
       ChangeFile(config.data_dir / std::string(kBucketChangesFile)).announce();
+      // A running server looks at the announcement at most every other_changes_interval;
+      // returning once that has passed means the next request sees the new settings.
+      std::this_thread::sleep_for(vault::VaultOptions{}.other_changes_interval +
+                                  std::chrono::milliseconds(50));
     }
     const auto block = vault.account_public_access_block();
     if (!block) return report_error(block.error());

@@ -163,7 +163,9 @@ int main(int argc, char** argv) {
     command->add_option("user", iam_args.other, "user name")->required();
   }
 
-  auto* policy = admin->add_subcommand("policy", "IAM managed policies")->fallthrough();
+  auto* policy =
+      admin->add_subcommand("policy", "IAM managed policies, and access decisions explained")
+          ->fallthrough();
   policy->require_subcommand(1);
   auto* policy_create = iam_verb(policy, "create", "create a managed policy", "policy create");
   policy_create->add_option("name", iam_args.name, "policy name")->required();
@@ -302,10 +304,8 @@ int main(int argc, char** argv) {
       exit_code = 2;
     }
   });
-  auto* access_policy = admin->add_subcommand("policy", "access policies")->fallthrough();
-  access_policy->require_subcommand(1);
   auto* simulate =
-      access_policy
+      policy
           ->add_subcommand("simulate",
                            "explain whether a user may do an action on a resource (exit code 0: "
                            "allowed, 3: denied)")

@@ -5,6 +5,7 @@ evaluated against the bucket policy, conditions (aws:SourceIp, aws:SecureTranspo
 deny over allow, and `cloudvault admin policy simulate`."""
 
 import json
+import re
 
 import pytest
 
@@ -39,8 +40,8 @@ def grant_to(user_arn, bucket, actions, condition=None, effect="Allow", resource
 
 
 def user_arn(server, name):
-    out = server.admin("policy", "simulate", "--user", name, "--action", "s3:ListBucket",
-                       "--resource", "arn:aws:s3:::no-such-bucket-for-arn", check=False)
+    out = server.admin("policy", "simulate", "--user", name, "--action", "s3:ListAllMyBuckets",
+                       "--resource", "*", check=False)
     return json.loads(out.stdout)["principal"]
 
 
@@ -285,4 +286,6 @@ def test_policy_simulate_explains_the_statement(server, s3, bucket, other_user):
 def test_a_denied_request_is_explained_in_the_trail_not_to_the_client(server, bucket):
     denied = fetch(f"{server.endpoint}/{bucket}/k")
     assert denied.error()["Message"] == "Access Denied"
-    assert f"s3:GetObject on arn:aws:s3:::{bucket}/k for anonymous" in server.log_tail(200000)
+    # The reason is in the server's log (and in the trail's record, test_trail_s3.py).
+    server.wait_for_stdout(re.escape(f"s3:GetObject on arn:aws:s3:::{bucket}/k for anonymous"),
+                           timeout=10)
