@@ -185,8 +185,8 @@ def test_inline_user_policy_round_trips(cli):
     user = name("pat")
     cli("create-user", "--user-name", user)
     document = {"Version": "2012-10-17", "Statement": [
-        {"Sid": "Mine é", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
-         "Resource": "arn:aws:s3:::b/${aws:username}/*"}]}
+        {"Sid": "Mine", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+         "Resource": "arn:aws:s3:::b/café/${aws:username}/*"}]}
     cli("put-user-policy", "--user-name", user, "--policy-name", "own",
         "--policy-document", json.dumps(document))
     got = cli("get-user-policy", "--user-name", user, "--policy-name", "own")
