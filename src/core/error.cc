@@ -131,6 +131,11 @@ constexpr std::array kCodes = {
              "The replication configuration was not found"},
     CodeInfo{ErrorCode::kInvalidBucketState, "InvalidBucketState", 409,
              "The request is not valid with the current state of the bucket."},
+    CodeInfo{ErrorCode::kObjectLockConfigurationNotFoundError,
+             "ObjectLockConfigurationNotFoundError", 404,
+             "Object Lock configuration does not exist for this bucket"},
+    CodeInfo{ErrorCode::kNoSuchObjectLockConfiguration, "NoSuchObjectLockConfiguration", 404,
+             "The specified object does not have a ObjectLock configuration"},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

@@ -74,6 +74,9 @@ enum class ErrorCode {
   kObjectAlreadyInActiveTierError,
   kReplicationConfigurationNotFoundError,
   kInvalidBucketState,
+  // Object lock (S3's GetObjectLockConfiguration / GetObjectRetention / GetObjectLegalHold).
+  kObjectLockConfigurationNotFoundError,
+  kNoSuchObjectLockConfiguration,
 };
 
 struct Error {

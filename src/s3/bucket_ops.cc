@@ -1,6 +1,7 @@
 // ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, GetBucketVersioning.
 #include "core/byte_source.h"
 #include "core/clock.h"
+#include "core/encoding.h"
 #include "s3/call.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
@@ -38,7 +39,10 @@ Result<Response> create_bucket(const Services& services, Call& call) {
                       "specific endpoint this request was sent to.");
     }
   }
-  CV_TRY(services.vault.create_bucket(call.route.bucket, call.identity.user_id));
+  // x-amz-bucket-object-lock-enabled: true turns versioning and object lock on for good.
+  const bool object_lock =
+      to_lower(call.request.headers.get("x-amz-bucket-object-lock-enabled")) == "true";
+  CV_TRY(services.vault.create_bucket(call.route.bucket, call.identity.user_id, object_lock));
   Response response = empty_response(200);
   response.headers.add("location", "/" + call.route.bucket);
   return response;

@@ -1,5 +1,6 @@
 // DeleteObject and DeleteObjects.
 #include "s3/call.h"
+#include "s3/object_lock_headers.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
 
@@ -9,7 +10,7 @@ Result<Response> delete_object(const Services& services, Call& call) {
   const std::string* version = find_param(call.request.params, "versionId");
   const auto outcome = CV_TRY(
       services.vault.delete_object(call.route.bucket, call.route.key, version ? *version : "",
-                                   call.origin()));
+                                   call.origin(), bypass_governance_requested(services, call)));
   Response response = empty_response(204);
   if (outcome.delete_marker) response.headers.add("x-amz-delete-marker", "true");
   if (version || outcome.delete_marker) {
@@ -39,9 +40,10 @@ Result<Response> delete_objects(const Services& services, Call& call) {
   if (targets.empty() || targets.size() > 1000) return fail(ErrorCode::kMalformedXML);
 
   XmlWriter xml("DeleteResult");
+  const bool bypass_governance = bypass_governance_requested(services, call);
   for (const auto& target : targets) {
     auto outcome = services.vault.delete_object(call.route.bucket, target.key, target.version_id,
-                                                call.origin());
+                                                call.origin(), bypass_governance);
     if (outcome) {
       if (quiet) continue;
       auto deleted = xml.root().append_child("Deleted");

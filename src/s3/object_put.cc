@@ -3,12 +3,14 @@
 #include "s3/call.h"
 #include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
+#include "s3/object_lock_headers.h"
 #include "s3/request_body.h"
 
 namespace cv::s3 {
 
 Result<Response> put_object(const Services& services, Call& call) {
   auto attributes = CV_TRY(attributes_from_headers(call.request.headers));
+  CV_TRY(require_lock_integrity(services, call, attributes.lock));
   auto encryption = CV_TRY(encryption_request(call.request.headers));
   auto body = CV_TRY(RequestBody::open(call.request, call.identity));
   attributes.owner_id = call.identity.user_id;

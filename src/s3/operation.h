@@ -58,6 +58,13 @@ enum class Operation {
   kPutBucketReplication,
   kGetBucketReplication,
   kDeleteBucketReplication,
+  // Object lock (object_lock_config.cc).
+  kPutObjectLockConfiguration,
+  kGetObjectLockConfiguration,
+  kPutObjectRetention,
+  kGetObjectRetention,
+  kPutObjectLegalHold,
+  kGetObjectLegalHold,
 };
 
 enum class Access {

@@ -27,7 +27,8 @@ Headers headers_from_fields(const auth::FormFields& fields, const FormPart& file
     const std::string lower = to_lower(name);
     if (lower == "content-type" || lower == "cache-control" || lower == "content-disposition" ||
         lower == "content-encoding" || lower == "expires" || lower.starts_with("x-amz-meta-") ||
-        lower == "x-amz-storage-class" || lower.starts_with("x-amz-server-side-encryption")) {
+        lower == "x-amz-storage-class" || lower.starts_with("x-amz-server-side-encryption") ||
+        lower.starts_with("x-amz-object-lock-")) {
       headers.add(lower, value);
     }
   }

@@ -100,6 +100,18 @@ OperationHandler handler_for(Operation operation) {
       return get_bucket_replication;
     case Operation::kDeleteBucketReplication:
       return delete_bucket_replication;
+    case Operation::kPutObjectLockConfiguration:
+      return put_object_lock_configuration;
+    case Operation::kGetObjectLockConfiguration:
+      return get_object_lock_configuration;
+    case Operation::kPutObjectRetention:
+      return put_object_retention;
+    case Operation::kGetObjectRetention:
+      return get_object_retention;
+    case Operation::kPutObjectLegalHold:
+      return put_object_legal_hold;
+    case Operation::kGetObjectLegalHold:
+      return get_object_legal_hold;
   }
   return nullptr;
 }

@@ -148,6 +148,12 @@ Status Vault::set_versioning(std::string_view bucket, Versioning state) {
                 "configuration.",
                 std::string(bucket));
   }
+  if (state == Versioning::kSuspended && CV_TRY(object_lock(bucket)).has_value()) {
+    return fail(ErrorCode::kInvalidBucketState,
+                "An Object Lock configuration is present on this bucket, so the versioning state "
+                "cannot be changed.",
+                std::string(bucket));
+  }
   CV_TRY(meta_.put_bucket_config(bucket, kVersioningConfig,
                                  state == Versioning::kEnabled ? "Enabled" : "Suspended"));
   std::lock_guard lock(bucket_cache_mutex_);

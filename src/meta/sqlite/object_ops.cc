@@ -36,6 +36,9 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   object.lifecycle_due_ns = row.column_int(18);
   object.noncurrent_since_ns = row.column_int(19);
   object.replication_status = row.column_string(20);
+  object.lock.mode = row.column_string(21);
+  object.lock.retain_until_ns = row.column_int(22);
+  object.lock.legal_hold = row.column_int(23) != 0;
   return object;
 }
 
@@ -46,13 +49,15 @@ namespace {
 struct KeyRows {
   std::optional<int64_t> current_id;
   std::optional<int64_t> replaced_id;
+  ObjectLock replaced_lock;
   int64_t next_seq = 1;
 };
 
 Result<KeyRows> find_key_rows(Connection& db, const ObjectVersion& object) {
   // Every column is in the index: only the key's index entries are read.
   auto stmt =
-      CV_TRY(db.prepare("SELECT id, is_latest, created_seq, version_id = ?3 FROM objects "
+      CV_TRY(db.prepare("SELECT id, is_latest, created_seq, version_id = ?3, lock_mode, "
+                        "lock_until_ns, legal_hold FROM objects "
                         "INDEXED BY object_versions_by_key "
                         "WHERE bucket = ?1 AND key = ?2 AND (is_latest = 1 OR version_id = ?3)"));
   stmt.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
@@ -62,7 +67,11 @@ Result<KeyRows> find_key_rows(Connection& db, const ObjectVersion& object) {
       rows.current_id = stmt.column_int(0);
       rows.next_seq = stmt.column_int(2) + 1;
     }
-    if (stmt.column_int(3) != 0) rows.replaced_id = stmt.column_int(0);
+    if (stmt.column_int(3) != 0) {
+      rows.replaced_id = stmt.column_int(0);
+      rows.replaced_lock =
+          ObjectLock{stmt.column_string(4), stmt.column_int(5), stmt.column_int(6) != 0};
+    }
   }
   return rows;
 }
@@ -98,6 +107,11 @@ std::vector<BlobRef> referenced_blobs(const ObjectVersion& object) {
 Status write_object(Connection& db, const ObjectVersion& object) {
   CV_TRY(require_bucket(db, object.bucket));
   KeyRows rows = CV_TRY(find_key_rows(db, object));
+  // A version under object lock is never overwritten in place (its id is kept by a new
+  // write only in unversioned or suspended buckets, which a lock bucket never is).
+  if (rows.replaced_id && lock_blocks_removal(rows.replaced_lock, object.mtime_ns, false)) {
+    return fail(ErrorCode::kAccessDenied, "the version is protected by object lock", object.key);
+  }
   std::vector<BlobRef> replaced_blobs;
   if (rows.replaced_id) replaced_blobs = CV_TRY(blobs_of_row(db, *rows.replaced_id));
   if (rows.current_id && rows.current_id != rows.replaced_id) {
@@ -122,13 +136,14 @@ Status write_object(Connection& db, const ObjectVersion& object) {
             "mtime_ns = ?7, owner_id = ?8, storage_class = ?9, content_type = ?10, "
             "checksum_algorithm = ?11, checksum_value = ?12, parts_count = ?13, "
             "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17, created_seq = ?19, "
-            "storage = ?20, due_ns = ?21, noncurrent_ns = 0, replication = ?22 WHERE id = ?18"
+            "storage = ?20, due_ns = ?21, noncurrent_ns = 0, replication = ?22, lock_mode = ?23, "
+            "lock_until_ns = ?24, legal_hold = ?25 WHERE id = ?18"
           : "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, "
             "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
             "checksum_value, parts_count, attributes, tags, blobs, inline_data, created_seq, "
-            "storage, due_ns, replication) "
+            "storage, due_ns, replication, lock_mode, lock_until_ns, legal_hold) "
             "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-            "?17, ?19, ?20, ?21, ?22)"));
+            "?17, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"));
   if (rows.replaced_id) {
     stmt.bind_int(18, *rows.replaced_id);
   } else {
@@ -150,7 +165,10 @@ Status write_object(Connection& db, const ObjectVersion& object) {
       .bind_blob(17, object.inline_data)
       .bind_int(19, rows.next_seq)
       .bind_text_or_null(20, storage)
-      .bind_text(22, object.replication_status);
+      .bind_text(22, object.replication_status)
+      .bind_text(23, object.lock.mode)
+      .bind_int(24, object.lock.retain_until_ns)
+      .bind_int(25, object.lock.legal_hold ? 1 : 0);
   if (object.lifecycle_due_ns != 0) {
     stmt.bind_int(21, object.lifecycle_due_ns);
   } else {
@@ -175,7 +193,7 @@ Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_vie
 }
 
 Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std::string_view key,
-                                    std::string_view version_id) {
+                                    std::string_view version_id, const LockGuard& guard) {
   CV_TRY(require_bucket(db, bucket));
   DeleteOutcome outcome;
   int64_t row_id = 0;
@@ -184,10 +202,11 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
   {
     auto stmt = CV_TRY(db.prepare(
         version_id.empty()
-            ? "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage FROM objects "
+            ? "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage, lock_mode, "
+              "lock_until_ns, legal_hold FROM objects "
               "INDEXED BY object_versions_by_key WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-            : "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage FROM objects "
-              "INDEXED BY object_versions_by_key "
+            : "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage, lock_mode, "
+              "lock_until_ns, legal_hold FROM objects INDEXED BY object_versions_by_key "
               "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
     stmt.bind_text(1, bucket).bind_blob(2, key);
     if (!version_id.empty()) stmt.bind_text(3, version_id);
@@ -200,6 +219,11 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
     was_latest = stmt.column_int(2) != 0;
     outcome.delete_marker = stmt.column_int(3) != 0;
     blobs = CV_TRY(referenced_blobs(stmt.column_bytes(4), stmt.column_bytes(5)));
+    const ObjectLock lock{stmt.column_string(6), stmt.column_int(7), stmt.column_int(8) != 0};
+    if (lock_blocks_removal(lock, guard.now_ns, guard.bypass_governance)) {
+      return fail(ErrorCode::kAccessDenied, "the version is protected by object lock",
+                  std::string(key));
+    }
   }
   {
     auto stmt = CV_TRY(db.prepare("DELETE FROM objects WHERE id = ?1"));
