@@ -111,10 +111,9 @@ json::object rule_status(const vault::ReplicationRule& rule, const meta::Replica
       {"skipped", stats.skipped},
       {"failures", stats.failed},
       {"lag_seconds", lag_seconds},
-      {"latency_avg_seconds",
-       stats.replicated ? static_cast<double>(stats.latency_sum_ns) / 1e9 /
-                              static_cast<double>(stats.replicated)
-                        : 0.0},
+      {"latency_avg_seconds", stats.replicated ? static_cast<double>(stats.latency_sum_ns) / 1e9 /
+                                                     static_cast<double>(stats.replicated)
+                                               : 0.0},
       {"latency_max_seconds", static_cast<double>(stats.latency_max_ns) / 1e9},
       {"last_error", load.last_error.empty() ? stats.last_error : load.last_error},
       // AWS's replication metrics, by their names.
@@ -123,7 +122,8 @@ json::object rule_status(const vault::ReplicationRule& rule, const meta::Replica
       {"ReplicationLatency", lag_seconds},
       {"receipt", names(receipt.receipt_targets)},
       {"failure", names(receipt.failure_targets)},
-      {"digest_seconds", receipt.digest_seconds}};
+      {"digest_seconds", receipt.digest_seconds},
+      {"lock_days", receipt.lock_days}};
 }
 
 void print_human(const json::object& bucket) {
@@ -185,6 +185,7 @@ int admin_backup_create(const Config& config, const vault::BackupRequest& reques
                             {"receipt", std::move(receipt)},
                             {"failure", std::move(failure)},
                             {"digest_seconds", request.digest_seconds},
+                            {"lock_days", request.lock_days},
                             {"versioning", "Enabled"}});
     return 0;
   });

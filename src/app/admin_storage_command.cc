@@ -34,6 +34,7 @@ int admin_lifecycle_run(const Config& config, double days_ahead) {
                 {"restores_expired", report->restores_expired},
                 {"uploads_aborted", report->uploads_aborted},
                 {"conflicts", report->conflicts},
+                {"locked_deferred", report->locked_deferred},
                 {"failures", report->failures}});
     return report->failures == 0 ? 0 : 1;
   });

@@ -518,6 +518,12 @@ int main(int argc, char** argv) {
                    "instead of one per object")
       ->check(CLI::Range(int64_t{1}, cv::vault::kMaxDigestSeconds))
       ->option_text("SECONDS");
+  backup_create
+      ->add_option("--lock-days", backup_request.lock_days,
+                   "immutable backups: every copy gets COMPLIANCE object lock retention for N "
+                   "days (the destination needs object lock; a new destination gets it)")
+      ->check(CLI::Range(1, 36500))
+      ->option_text("N");
   backup_create->callback([&] {
     backup_request.receipt_targets = backup_receipts;
     backup_request.failure_targets = backup_failures;

@@ -243,9 +243,11 @@ int run_server(const Config& configured) {
   console_options.activity = &activity_reports;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
-  // The IAM query API (and later STS) on the same port.
+  // The IAM and STS query APIs on the same port.
+  iam::SessionIssuer session_issuer(iam_directory, users, callers, clock, *account_id);
   iam_api::IamApiOptions iam_api_options;
   iam_api_options.authorizer = iam_api::policy_iam_authorizer(callers, *account_id, clock);
+  iam_api_options.sessions = &session_issuer;
   iam_api::IamApi iam_query_api(iam_directory, users, clock, iam_api_options);
   FrontDoor front_door(s3_api, console_api, console_assets,
                        trail ? trail->public_key_pem() : std::string(), &iam_query_api);

@@ -178,6 +178,11 @@ constexpr std::array kCodes = {
              "A conflicting operation occurred. If using PutObject you can retry the request. If "
              "using multipart upload you should initiate another CreateMultipartUpload request "
              "and re-upload each part."},
+    CodeInfo{ErrorCode::kObjectLockConfigurationNotFoundError,
+             "ObjectLockConfigurationNotFoundError", 404,
+             "Object Lock configuration does not exist for this bucket"},
+    CodeInfo{ErrorCode::kNoSuchObjectLockConfiguration, "NoSuchObjectLockConfiguration", 404,
+             "The specified object does not have a ObjectLock configuration"},
 };
 
 static_assert(kCodes[11].code == ErrorCode::kInternalError);

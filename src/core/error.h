@@ -96,6 +96,9 @@ enum class ErrorCode {
   // S3 behaviours (issue 14, s3gaps).
   kIllegalLocationConstraintException,
   kConditionalRequestConflict,
+  // Object lock (S3's GetObjectLockConfiguration / GetObjectRetention / GetObjectLegalHold).
+  kObjectLockConfigurationNotFoundError,
+  kNoSuchObjectLockConfiguration,
 };
 
 struct Error {

@@ -107,7 +107,7 @@ Result<std::shared_ptr<const CallerPolicies>> CallerDirectory::load(
     caller->session.push_back(CV_TRY(
         parse_stored({"session policy", identity.session_policy}, policy::PolicyKind::kSession)));
   }
-  caller->tenant = !identity.is_root && !identity.session && caller->identity.empty();
+  caller->tenant = !identity.is_root && identity.role_name.empty() && caller->identity.empty();
   return std::shared_ptr<const CallerPolicies>(std::move(caller));
 }
 

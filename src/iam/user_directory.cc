@@ -3,9 +3,13 @@
 #include "core/ids.h"
 #include "core/seal.h"
 #include "iam/iam_names.h"
+#include "iam/session_token.h"
 
 namespace cv::iam {
 namespace {
+
+// Opened session tokens kept at most (each is opened again after the cache is dropped).
+constexpr size_t kMaxCachedSessions = 10000;
 
 bool valid_access_key_id(std::string_view id) {
   if (id.size() < 3 || id.size() > 128) return false;
@@ -50,6 +54,7 @@ void UserDirectory::refresh_cache_locked(uint64_t generation) {
   if (generation == cached_generation_) return;
   credentials_.clear();
   display_names_.clear();
+  sessions_.clear();
   cached_generation_ = generation;
 }
 
@@ -261,6 +266,36 @@ Result<std::optional<auth::Credentials>> UserDirectory::find(std::string_view ac
   std::lock_guard lock(mutex_);
   if (generation == cached_generation_)
     credentials_.insert_or_assign(key->access_key_id, credentials);
+  return std::optional<auth::Credentials>(std::move(credentials));
+}
+
+Result<std::optional<auth::Credentials>> UserDirectory::find_session(
+    std::string_view access_key_id, std::string_view token) {
+  const uint64_t generation = changes_.generation();
+  {
+    std::lock_guard lock(mutex_);
+    refresh_cache_locked(generation);
+    if (auto it = sessions_.find(access_key_id); it != sessions_.end() && it->second.first == token) {
+      return std::optional<auth::Credentials>(it->second.second);
+    }
+  }
+  SessionGrant grant = CV_TRY(open_session_token(token, master_key_));
+  if (grant.access_key_id != access_key_id) return std::optional<auth::Credentials>();
+  const auto user = CV_TRY(meta_.get_user(grant.user_id));
+  if (!user) return std::optional<auth::Credentials>();
+  auth::Credentials credentials{grant.access_key_id, std::move(grant.secret_key), user->id,
+                                user->name, user->is_root};
+  credentials.expires_ns = grant.expires_ns;
+  credentials.role_name = std::move(grant.role_name);
+  credentials.role_id = std::move(grant.role_id);
+  credentials.session_name = std::move(grant.session_name);
+  credentials.session_policy = std::move(grant.session_policy);
+  std::lock_guard lock(mutex_);
+  if (generation == cached_generation_) {
+    if (sessions_.size() >= kMaxCachedSessions) sessions_.clear();
+    sessions_.insert_or_assign(std::string(access_key_id),
+                               std::pair{std::string(token), credentials});
+  }
   return std::optional<auth::Credentials>(std::move(credentials));
 }
 

@@ -81,6 +81,14 @@ class UserDirectory final : public auth::CredentialStore {
   std::string display_name(std::string_view user_id);
 
   Result<std::optional<auth::Credentials>> find(std::string_view access_key_id) override;
+  // An STS session (iam/session_token.h): the token opened with the master key, issued for
+  // `access_key_id`, whose user still exists with the same id (nullopt otherwise: the
+  // verifier answers InvalidAccessKeyId). A role session's role is checked by the policy
+  // source (CallerDirectory), which knows roles. Expiry is the verifier's to check.
+  Result<std::optional<auth::Credentials>> find_session(std::string_view access_key_id,
+                                                        std::string_view token) override;
+  // The master key sessions are sealed with (for the STS issuer).
+  const std::string& master_key() const { return master_key_; }
   void record_use(std::string_view access_key_id, std::string_view service,
                   std::string_view region) override;
 
@@ -98,6 +106,8 @@ class UserDirectory final : public auth::CredentialStore {
   uint64_t cached_generation_ = 0;
   std::map<std::string, auth::Credentials, std::less<>> credentials_;  // by access key id
   std::map<std::string, std::string, std::less<>> display_names_;      // user id -> name
+  // Opened sessions by access key id, with their token (a token is opened once per generation).
+  std::map<std::string, std::pair<std::string, auth::Credentials>, std::less<>> sessions_;
   // Key use: pending writes, and when each key's use was last queued (one write a minute).
   std::mutex usage_mutex_;
   std::map<std::string, meta::KeyUsage, std::less<>> pending_usage_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "iam/iam_directory.h"
+#include "iam/session_issuer.h"
 #include "iam/user_directory.h"
 #include "iam_api/iam_authorizer.h"
 #include "iam_api/query_protocol.h"
@@ -22,6 +23,8 @@ struct IamActionContext {
 
 void add_iam_user_actions(ActionTable& table, IamActionContext& context);
 void add_iam_policy_actions(ActionTable& table, IamActionContext& context);
+// STS: AssumeRole, GetSessionToken, GetCallerIdentity (sts_actions.cc).
+void add_sts_actions(ActionTable& table, iam::SessionIssuer& sessions);
 
 // Paging of IAM's List* actions: Marker (an opaque position: the index of the next item) and
 // MaxItems (1..1000, default 100). Sets IsTruncated and Marker in the result.

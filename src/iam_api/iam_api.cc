@@ -56,6 +56,7 @@ struct IamApi::Impl {
     table.add_service("sts", std::string(kStsNamespace));
     add_iam_user_actions(table, context);
     add_iam_policy_actions(table, context);
+    if (this->options.sessions != nullptr) add_sts_actions(table, *this->options.sessions);
   }
 
   Response handle(Request& request);
@@ -100,7 +101,7 @@ Response IamApi::Impl::handle(Request& request) {
   auto root = document.append_child((action->second + "Response").c_str());
   root.append_attribute("xmlns") = std::string(xml_namespace).c_str();
   auto result = root.append_child((action->second + "Result").c_str());
-  ActionCall call{*caller, *params, result};
+  ActionCall call{*caller, *params, result, &request};
   if (auto done = (*handler)(call); !done) return refuse(done.error());
   if (!result.first_child()) root.remove_child(result);
   root.append_child("ResponseMetadata").append_child("RequestId").text() =

@@ -4,6 +4,8 @@
 #include <array>
 #include <string>
 
+#include "policy/global_keys.h"
+
 namespace cv::iam_api {
 namespace {
 
@@ -46,14 +48,7 @@ IamAuthorizer policy_iam_authorizer(iam::CallerPolicySource& callers, std::strin
     set.identity = policies->identity;
     set.session = policies->session;
     set.has_session = policies->has_session;
-    policy::ConditionKeys keys;
-    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock.now());
-    keys["aws:epochtime"] = {std::to_string(now.time_since_epoch().count())};
-    keys["aws:principalarn"] = {policies->principal.arn};
-    keys["aws:userid"] = {policies->principal.user_id};
-    if (!policies->principal.user_name.empty()) {
-      keys["aws:username"] = {policies->principal.user_name};
-    }
+    policy::ConditionKeys keys = policy::global_condition_keys(policies->principal, clock.now());
     const policy::Decision decision = policy::decide(
         set, policy::RequestContext{std::string(action), std::string(resource_arn),
                                     policies->principal, std::move(keys)});

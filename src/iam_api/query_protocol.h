@@ -33,6 +33,8 @@ struct ActionCall {
   const auth::Identity& caller;
   const FormParams& params;
   pugi::xml_node result;
+  // The HTTP request (its remote address and transport, for condition keys); may be null.
+  const Request* request = nullptr;
 
   // The parameter's value, or nullptr.
   const std::string* find(std::string_view name) const;

@@ -182,13 +182,32 @@ class MetaStore {
   // put_object of one, decided by the caller.) With `event`, the event is appended in the
   // same transaction when a version was removed (none otherwise); an empty
   // event.version_id becomes the removed version's.
+  // Object lock is judged inside the same transaction: a version its lock protects under
+  // `guard` (lock_blocks_removal) is not removed, kAccessDenied. Without a guard every
+  // retention counts as running (LockGuard's default). put_object refuses (kAccessDenied) to
+  // replace in place a version whose lock protects it at the new version's mtime.
   virtual Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
                                               std::string_view version_id,
-                                              const std::optional<Event>& event) = 0;
+                                              const std::optional<Event>& event,
+                                              const LockGuard& guard) = 0;
+  Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id,
+                                      const std::optional<Event>& event) {
+    return delete_object(bucket, key, version_id, event, LockGuard{});
+  }
   Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
                                       std::string_view version_id) {
-    return delete_object(bucket, key, version_id, std::nullopt);
+    return delete_object(bucket, key, version_id, std::nullopt, LockGuard{});
   }
+  // Object lock of one version (the current one when version_id is empty), changed
+  // atomically: put_object_retention under the rules of RetentionChange (kAccessDenied when
+  // they refuse), put_object_legal_hold places or removes the legal hold. Both: NoSuchBucket,
+  // NoSuchKey (no current version), NoSuchVersion, MethodNotAllowed for a delete marker.
+  virtual Status put_object_retention(std::string_view bucket, std::string_view key,
+                                      std::string_view version_id,
+                                      const RetentionChange& change) = 0;
+  virtual Status put_object_legal_hold(std::string_view bucket, std::string_view key,
+                                       std::string_view version_id, bool on) = 0;
   // Replaces the tag set of a version (current when version_id is empty). NoSuchKey. With
   // `event`, the event is appended in the same transaction.
   virtual Status put_object_tags(std::string_view bucket, std::string_view key,

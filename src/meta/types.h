@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -137,6 +138,44 @@ struct Restore {
   std::vector<BlobRef> blobs;
 };
 
+// S3 Object Lock on one version: a retention (mode and retain-until date) and a legal hold.
+// A version is protected while it has a legal hold, or a retention whose retain-until is
+// still ahead; a protected version cannot be removed (see lock_blocks_removal).
+struct ObjectLock {
+  std::string mode;             // "", "GOVERNANCE" or "COMPLIANCE"
+  int64_t retain_until_ns = 0;  // 0 exactly when mode is ""
+  bool legal_hold = false;
+  bool operator==(const ObjectLock&) const = default;
+};
+inline constexpr std::string_view kGovernanceMode = "GOVERNANCE";
+inline constexpr std::string_view kComplianceMode = "COMPLIANCE";
+
+// Whether `lock` forbids removing its version at `now_ns`: a legal hold always; a retention
+// until its retain-until date, except a GOVERNANCE one when `bypass_governance`.
+bool lock_blocks_removal(const ObjectLock& lock, int64_t now_ns, bool bypass_governance);
+
+// How a removal of a version treats its object lock: refused (kAccessDenied) when
+// lock_blocks_removal(lock, now_ns, bypass_governance). The default judges every retention
+// as still running (now 0): a caller must say what time it is to remove a version whose
+// retention has passed.
+struct LockGuard {
+  int64_t now_ns = 0;
+  bool bypass_governance = false;
+};
+
+// A change of a version's retention (MetaStore::put_object_retention). Judged at now_ns
+// against the version's current retention while it runs (retain_until_ns > now_ns):
+// COMPLIANCE can only be kept or extended (same mode, retain-until not earlier); GOVERNANCE
+// can be kept or extended in the same mode, and anything else (shortened, removed, turned
+// into COMPLIANCE, as AWS answers) only with bypass_governance. A retention that has passed
+// can be replaced freely. Refusals are kAccessDenied.
+struct RetentionChange {
+  std::string mode;             // "" removes the retention
+  int64_t retain_until_ns = 0;  // 0 when mode is ""
+  int64_t now_ns = 0;
+  bool bypass_governance = false;
+};
+
 // One version of an object (the only version, "null", until versioning is enabled).
 struct ObjectVersion {
   std::string bucket;
@@ -185,6 +224,9 @@ struct ObjectVersion {
   // The version's access control list, as the S3 layer stores it (an AccessControlPolicy
   // document, s3/acl_xml.h); empty: the default, its owner has FULL_CONTROL. Opaque here.
   std::string acl;
+  // Object lock (retention and legal hold); changed after the write only through
+  // MetaStore::put_object_retention / put_object_legal_hold.
+  ObjectLock lock;
 };
 
 // S3's conditional writes (If-None-Match: *, If-Match), checked by the store inside the
@@ -206,10 +248,8 @@ struct MultipartUpload {
   int64_t initiated_ns = 0;
   std::string owner_id;
   // Everything the completed object inherits: content_type, headers, user_metadata, tags,
-  // storage_class, checksum_algorithm, encryption (the upload's data key), acl. Body fields
-  // are unused.
-  // storage_class, checksum_algorithm, checksum_type, encryption (the upload's data key). Body
-  // fields are unused.
+  // storage_class, checksum_algorithm, checksum_type, encryption (the upload's data key), acl,
+  // lock (the retention and legal hold the request asked for). Body fields are unused.
   ObjectVersion object;
 };
 
@@ -437,6 +477,9 @@ struct VersionChange {
   std::optional<std::vector<BlobRef>> blobs;      // the body is now these blobs (inline dropped)
   std::optional<std::optional<Restore>> restore;  // the restore state is now this
   int64_t due_ns = 0;                             // the version's next lifecycle_due_ns
+  // kDelete: the time the version's object lock is judged at; a version the lock protects
+  // then (lock_blocks_removal, no bypass) is not removed: kAccessDenied, nothing changes.
+  int64_t now_ns = 0;
   // kAddDeleteMarker:
   ObjectVersion marker;
   std::optional<Event> event;  // appended to the outbox in the same transaction

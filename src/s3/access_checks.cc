@@ -102,6 +102,18 @@ std::string_view action_of(Operation operation, bool version) {
       return "s3:GetBucketTagging";
     case Operation::kGetObjectAttributes:
       return version ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes";
+    case Operation::kPutObjectLockConfiguration:
+      return "s3:PutBucketObjectLockConfiguration";
+    case Operation::kGetObjectLockConfiguration:
+      return "s3:GetBucketObjectLockConfiguration";
+    case Operation::kPutObjectRetention:
+      return "s3:PutObjectRetention";
+    case Operation::kGetObjectRetention:
+      return "s3:GetObjectRetention";
+    case Operation::kPutObjectLegalHold:
+      return "s3:PutObjectLegalHold";
+    case Operation::kGetObjectLegalHold:
+      return "s3:GetObjectLegalHold";
     case Operation::kGetBucketAcl:
       return "s3:GetBucketAcl";
     case Operation::kPutBucketAcl:
@@ -139,14 +151,18 @@ bool object_operation(Operation operation) {
     case Operation::kGetObjectAttributes:
     case Operation::kGetObjectAcl:
     case Operation::kPutObjectAcl:
+    case Operation::kPutObjectRetention:
+    case Operation::kGetObjectRetention:
+    case Operation::kPutObjectLegalHold:
+    case Operation::kGetObjectLegalHold:
       return true;
     default:
       return false;
   }
 }
 
-// Writes that carry tags need s3:PutObjectTagging too, as on S3.
-bool writes_tags(Operation operation) {
+// The requests that write a new object and may set its tags, ACL and lock with it.
+bool creates_version(Operation operation) {
   return operation == Operation::kPutObject || operation == Operation::kCopyObject ||
          operation == Operation::kCreateMultipartUpload;
 }
@@ -197,11 +213,18 @@ std::vector<AccessCheck> access_checks(const Route& route, const Request& reques
     return checks;
   }
   checks.push_back(object_check(action, route.bucket, route.key));
-  if (writes_tags(route.operation) && request.headers.contains("x-amz-tagging")) {
+  if (creates_version(route.operation) && request.headers.contains("x-amz-tagging")) {
     checks.push_back(object_check("s3:PutObjectTagging", route.bucket, route.key));
   }
-  if (writes_tags(route.operation) && sets_acl(request)) {
+  if (creates_version(route.operation) && sets_acl(request)) {
     checks.push_back(object_check("s3:PutObjectAcl", route.bucket, route.key));
+  }
+  // A write that sets a retention or a legal hold needs those permissions too, as on S3.
+  if (creates_version(route.operation) && request.headers.contains("x-amz-object-lock-mode")) {
+    checks.push_back(object_check("s3:PutObjectRetention", route.bucket, route.key));
+  }
+  if (creates_version(route.operation) && request.headers.contains("x-amz-object-lock-legal-hold")) {
+    checks.push_back(object_check("s3:PutObjectLegalHold", route.bucket, route.key));
   }
   return checks;
 }

@@ -2,6 +2,7 @@
 #include "core/byte_source.h"
 #include "core/clock.h"
 #include "s3/acl_access.h"
+#include "core/encoding.h"
 #include "s3/call.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
@@ -84,10 +85,14 @@ Result<Response> create_bucket(const Services& services, Call& call) {
   meta::StringPairs configs;
   configs.emplace_back(std::string(kOwnershipConfig), std::string(ownership_name(access.ownership)));
   if (!access.acl.empty()) configs.emplace_back(std::string(kAclConfig), access.acl);
+  // x-amz-bucket-object-lock-enabled: true turns versioning and object lock on for good.
+  const bool object_lock =
+      to_lower(call.request.headers.get("x-amz-bucket-object-lock-enabled")) == "true";
   Response response = empty_response(200);
   response.headers.add("location", "/" + call.route.bucket);
   if (auto created =
-          services.vault.create_bucket(call.route.bucket, call.identity.user_id, std::move(configs));
+          services.vault.create_bucket(call.route.bucket, call.identity.user_id,
+                                    object_lock, std::move(configs));
       !created) {
     // S3's legacy us-east-1 answers the owner's re-creation with success; every other region
     // with BucketAlreadyOwnedByYou.

@@ -131,6 +131,14 @@ Result<Response> delete_bucket_tagging(const Services&, Call&);
 // GetObjectAttributes (object_attributes.cc).
 Result<Response> get_object_attributes(const Services&, Call&);
 
+// Object lock (object_lock_config.cc).
+Result<Response> put_object_lock_configuration(const Services&, Call&);
+Result<Response> get_object_lock_configuration(const Services&, Call&);
+Result<Response> put_object_retention(const Services&, Call&);
+Result<Response> get_object_retention(const Services&, Call&);
+Result<Response> put_object_legal_hold(const Services&, Call&);
+Result<Response> get_object_legal_hold(const Services&, Call&);
+
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.
 void apply_cors(const Services& services, const Call& call, Response& response);

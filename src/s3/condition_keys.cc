@@ -1,9 +1,9 @@
 #include "s3/condition_keys.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "core/encoding.h"
+#include "policy/global_keys.h"
 
 namespace cv::s3 {
 namespace {
@@ -30,31 +30,14 @@ bool is_listing(Operation operation) {
          operation == Operation::kListObjectVersions;
 }
 
-std::string_view principal_type(const policy::Principal& principal) {
-  if (principal.anonymous) return "Anonymous";
-  if (principal.is_root) return "Account";
-  if (!principal.role_arn.empty()) return "AssumedRole";
-  return "User";
-}
-
 }  // namespace
 
 policy::ConditionKeys request_condition_keys(const Call& call, const policy::Principal& principal,
                                              TimePoint now) {
-  policy::ConditionKeys keys;
+  policy::ConditionKeys keys = policy::global_condition_keys(principal, now);
   const Request& request = call.request;
   if (!request.remote_address.empty()) set(keys, "aws:sourceip", request.remote_address);
   set(keys, "aws:securetransport", request.secure ? "true" : "false");
-  const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  set(keys, "aws:currenttime", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", seconds));
-  set(keys, "aws:epochtime", std::to_string(seconds.time_since_epoch().count()));
-  set(keys, "aws:principaltype", std::string(principal_type(principal)));
-  if (!principal.anonymous) {
-    set(keys, "aws:principalarn", principal.arn);
-    set(keys, "aws:principalaccount", principal.account_id);
-    set(keys, "aws:userid", principal.user_id);
-    if (!principal.user_name.empty()) set(keys, "aws:username", principal.user_name);
-  }
   if (request.headers.contains("user-agent")) {
     set(keys, "aws:useragent", std::string(request.headers.get("user-agent")));
   }

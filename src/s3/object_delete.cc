@@ -2,6 +2,7 @@
 #include "s3/access_checks.h"
 #include "s3/authorizer.h"
 #include "s3/call.h"
+#include "s3/object_lock_headers.h"
 #include "s3/request_body.h"
 #include "s3/xml.h"
 
@@ -11,7 +12,7 @@ Result<Response> delete_object(const Services& services, Call& call) {
   const std::string* version = find_param(call.request.params, "versionId");
   const auto outcome = CV_TRY(
       services.vault.delete_object(call.route.bucket, call.route.key, version ? *version : "",
-                                   call.origin()));
+                                   call.origin(), bypass_governance_requested(services, call)));
   Response response = empty_response(204);
   if (outcome.delete_marker) response.headers.add("x-amz-delete-marker", "true");
   if (version || outcome.delete_marker) {
@@ -42,13 +43,15 @@ Result<Response> delete_objects(const Services& services, Call& call) {
   if (targets.empty() || targets.size() > 1000) return fail(ErrorCode::kMalformedXML);
 
   XmlWriter xml("DeleteResult");
+  const bool bypass_governance = bypass_governance_requested(services, call);
   for (const auto& target : targets) {
     // Each key is authorized on its own, as on S3: a denied key is an <Error> entry.
     const auto allowed = services.authorizer.authorize(
         call, object_check(target.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion",
                            call.route.bucket, target.key));
     auto outcome = allowed ? services.vault.delete_object(call.route.bucket, target.key,
-                                                          target.version_id, call.origin())
+                                                          target.version_id, call.origin(),
+                                                          bypass_governance)
                            : Result<meta::DeleteOutcome>(fail(allowed.error()));
     if (outcome) {
       if (quiet) continue;

@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "s3/object_lock_headers.h"
 #include "vault/storage_class.h"
 #include "vault/vault.h"
 
@@ -104,6 +105,7 @@ Result<meta::ObjectVersion> attributes_from_headers(const Headers& headers) {
     }
     attributes.storage_class = *storage_class;
   }
+  attributes.lock = CV_TRY(lock_from_headers(headers));
   return attributes;
 }
 
@@ -117,6 +119,7 @@ void write_object_headers(const meta::ObjectVersion& object, bool with_checksum,
     headers.add(std::string(kMetaPrefix) + name, value);
   }
   if (!object.tags.empty()) headers.add("x-amz-tagging-count", std::to_string(object.tags.size()));
+  write_lock_headers(object.lock, headers);
   if (object.storage_class != "STANDARD" && !object.storage_class.empty()) {
     headers.add("x-amz-storage-class", object.storage_class);
   }

@@ -5,6 +5,7 @@
 #include "s3/conditions.h"
 #include "s3/encryption_headers.h"
 #include "s3/object_headers.h"
+#include "s3/object_lock_headers.h"
 #include "s3/request_body.h"
 
 namespace cv::s3 {
@@ -12,6 +13,7 @@ namespace cv::s3 {
 Result<Response> put_object(const Services& services, Call& call) {
   const auto condition = CV_TRY(write_condition(call.request.headers));
   auto attributes = CV_TRY(attributes_from_headers(call.request.headers));
+  CV_TRY(require_lock_integrity(services, call, attributes.lock));
   auto encryption = CV_TRY(encryption_request(call.request.headers));
   const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
   auto access = CV_TRY(new_object_access(services, call, bucket));

@@ -80,6 +80,13 @@ enum class Operation {
   kDeleteBucketTagging,
   // GetObjectAttributes (object_attributes.cc).
   kGetObjectAttributes,
+  // Object lock (object_lock_config.cc).
+  kPutObjectLockConfiguration,
+  kGetObjectLockConfiguration,
+  kPutObjectRetention,
+  kGetObjectRetention,
+  kPutObjectLegalHold,
+  kGetObjectLegalHold,
 };
 
 // Who may reach the authorizer (s3/authorizer.h), which then decides by policy.

@@ -32,7 +32,7 @@ Headers headers_from_fields(const auth::FormFields& fields, const FormPart& file
     if (lower == "content-type" || lower == "cache-control" || lower == "content-disposition" ||
         lower == "content-encoding" || lower == "expires" || lower.starts_with("x-amz-meta-") ||
         lower == "x-amz-storage-class" || lower.starts_with("x-amz-server-side-encryption") ||
-        lower.starts_with("x-amz-grant-")) {
+        lower.starts_with("x-amz-grant-") || lower.starts_with("x-amz-object-lock-")) {
       headers.add(lower, value);
     } else if (lower == "acl") {
       headers.add("x-amz-acl", value);

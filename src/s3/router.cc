@@ -16,17 +16,14 @@ constexpr std::array kUnimplementedSubresources = {
     "attributes",
     "intelligent-tiering",
     "inventory",
-    "legal-hold",
     "lifecycle",
     "logging",
     "metrics",
     // GET and PUT on a bucket are routed before this list is consulted.
     "notification",
-    "object-lock",
     "ownershipControls",
     "replication",
     "requestPayment",
-    "retention",
     "select",
     "tagging",
     "torrent",
@@ -77,6 +74,10 @@ Result<Route> route_bucket(const Request& request) {
     if (has(p, "versioning")) {
       return make(Operation::kGetBucketVersioning, Access::kBucketOwner, "GetBucketVersioning");
     }
+    if (has(p, "object-lock")) {
+      return make(Operation::kGetObjectLockConfiguration, Access::kBucketOwner,
+                  "GetObjectLockConfiguration");
+    }
     if (has(p, "uploads")) {
       return make(Operation::kListMultipartUploads, Access::kBucketOwner, "ListMultipartUploads");
     }
@@ -126,6 +127,10 @@ Result<Route> route_bucket(const Request& request) {
     }
     if (has(p, "versioning")) {
       return make(Operation::kPutBucketVersioning, Access::kBucketOwner, "PutBucketVersioning");
+    }
+    if (has(p, "object-lock")) {
+      return make(Operation::kPutObjectLockConfiguration, Access::kBucketOwner,
+                  "PutObjectLockConfiguration");
     }
   } else if (m == "DELETE") {
     if (has(p, "policy")) {
@@ -205,6 +210,20 @@ Result<Route> route_object(const Request& request) {
     if (m == "GET") {
       return make(Operation::kGetObjectAttributes, Access::kBucketOwner, "GetObjectAttributes");
     }
+    return fail(ErrorCode::kMethodNotAllowed);
+  }
+  if (has(p, "retention")) {
+    if (m == "GET")
+      return make(Operation::kGetObjectRetention, Access::kBucketOwner, "GetObjectRetention");
+    if (m == "PUT")
+      return make(Operation::kPutObjectRetention, Access::kBucketOwner, "PutObjectRetention");
+    return fail(ErrorCode::kMethodNotAllowed);
+  }
+  if (has(p, "legal-hold")) {
+    if (m == "GET")
+      return make(Operation::kGetObjectLegalHold, Access::kBucketOwner, "GetObjectLegalHold");
+    if (m == "PUT")
+      return make(Operation::kPutObjectLegalHold, Access::kBucketOwner, "PutObjectLegalHold");
     return fail(ErrorCode::kMethodNotAllowed);
   }
   if (has(p, "restore")) {

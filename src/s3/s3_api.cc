@@ -140,6 +140,18 @@ OperationHandler handler_for(Operation operation) {
       return delete_bucket_tagging;
     case Operation::kGetObjectAttributes:
       return get_object_attributes;
+    case Operation::kPutObjectLockConfiguration:
+      return put_object_lock_configuration;
+    case Operation::kGetObjectLockConfiguration:
+      return get_object_lock_configuration;
+    case Operation::kPutObjectRetention:
+      return put_object_retention;
+    case Operation::kGetObjectRetention:
+      return get_object_retention;
+    case Operation::kPutObjectLegalHold:
+      return put_object_legal_hold;
+    case Operation::kGetObjectLegalHold:
+      return get_object_legal_hold;
   }
   return nullptr;
 }

@@ -33,6 +33,7 @@ std::string to_json(const BackupReceipts& receipts) {
     json::object entry{{"receipt", names_to_json(receipt.receipt_targets)},
                        {"failure", names_to_json(receipt.failure_targets)}};
     if (receipt.digest_seconds > 0) entry["digest_seconds"] = receipt.digest_seconds;
+    if (receipt.lock_days > 0) entry["lock_days"] = receipt.lock_days;
     rules[rule_id] = std::move(entry);
   }
   return json::serialize(json::object{{"rules", std::move(rules)}});
@@ -58,6 +59,10 @@ Result<BackupReceipts> backup_receipts_from_json(std::string_view text) {
     if (const json::value* digest = entry.get_object().if_contains("digest_seconds")) {
       if (!digest->is_int64() || digest->get_int64() < 0) return unreadable();
       receipt.digest_seconds = digest->get_int64();
+    }
+    if (const json::value* lock_days = entry.get_object().if_contains("lock_days")) {
+      if (!lock_days->is_int64() || lock_days->get_int64() < 0) return unreadable();
+      receipt.lock_days = static_cast<int32_t>(lock_days->get_int64());
     }
     receipts.emplace(std::string(rule_id), std::move(receipt));
   }

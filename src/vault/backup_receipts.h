@@ -38,6 +38,9 @@ struct BackupReceipt {
   // 0: one receipt per replicated version; N (1..kMaxDigestSeconds): one message per target
   // for each N-second window (aligned on multiples of N since the epoch) with receipts.
   int64_t digest_seconds = 0;
+  // `--lock-days N`: every replica the rule writes gets COMPLIANCE retention for N days from
+  // its copy (the destination has object lock); 0: none.
+  int32_t lock_days = 0;
 };
 
 using BackupReceipts = std::map<std::string, BackupReceipt, std::less<>>;  // by rule id

@@ -22,10 +22,11 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "meta/meta_store.h"
+#include "vault/backup_receipts.h"
 #include "vault/encryption.h"
 #include "vault/lifecycle_rules.h"
 #include "vault/notification_config.h"
-#include "vault/backup_receipts.h"
+#include "vault/object_lock.h"
 #include "vault/replication_config.h"
 #include "vault/bucket_access.h"
 #include "vault/storage_class.h"
@@ -87,6 +88,10 @@ struct BackupRequest {
   // Receipts as one digest per this many seconds (BackupReceipt::digest_seconds); 0: one
   // receipt per object. Needs receipt_targets; at most kMaxDigestSeconds.
   int64_t digest_seconds = 0;
+  // Backups that cannot be deleted: every copy gets COMPLIANCE retention for this many days
+  // (1..36500; 0: none). The destination must have object lock (a destination bucket this
+  // call creates gets it); remote destinations are refused.
+  int32_t lock_days = 0;
 };
 
 struct ChangeOrigin {
@@ -230,9 +235,12 @@ class Vault {
   // InvalidRequest for a source encrypted with a customer key (SSE-C is not replicated).
   // With `settle`, the replication task's end is recorded with the replica in one
   // transaction (MetaStore::put_replica), also when it was there already.
+  // With `lock_days` > 0 the replica gets COMPLIANCE retention for that many days from now
+  // (a backup's --lock-days; InvalidRequest when the bucket has no object lock).
   Result<ReplicaResult> put_replica(std::string_view bucket, const meta::ObjectVersion& source,
                                     std::string_view storage_class,
-                                    const meta::ReplicationOutcome* settle = nullptr);
+                                    const meta::ReplicationOutcome* settle = nullptr,
+                                    int32_t lock_days = 0);
   // MetaStore's replication bookkeeping, passed through.
   Status settle_replication(const meta::ReplicationOutcome& outcome);
   Status set_replication_status(std::string_view bucket, std::string_view key,
@@ -246,7 +254,8 @@ class Vault {
   // under `prefix` ending in `suffix`, existing ones included, delete markers not; records its
   // receipt and failure targets and the receipts' digest interval. Errors as put_replication;
   // InvalidArgument for an unknown target, or a digest interval out of range or without
-  // receipt targets (checked before anything changes). Returns the rule.
+  // receipt targets (checked before anything changes); with lock_days, InvalidRequest for a
+  // remote destination or an existing destination without object lock. Returns the rule.
   Result<ReplicationRule> set_up_backup(const BackupRequest& request,
                                         const ReplicationRemoteCatalog& remotes,
                                         const NotificationTargetCatalog& targets);
@@ -279,9 +288,14 @@ class Vault {
   // version id: removes that version for good.
   // Events: s3:ObjectRemoved:Delete (a version removed; none when there was nothing to
   // remove) or s3:ObjectRemoved:DeleteMarkerCreated.
+  // A version under object lock is not removed (AccessDenied, judged in the store's
+  // transaction at the clock's now): GOVERNANCE retention only with `bypass_governance`
+  // (which the caller sets only for a caller allowed s3:BypassGovernanceRetention),
+  // COMPLIANCE retention and a legal hold never. A delete marker is always allowed.
   Result<meta::DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
                                             std::string_view version_id = {},
-                                            const ChangeOrigin& origin = {});
+                                            const ChangeOrigin& origin = {},
+                                            bool bypass_governance = false);
   // Event: s3:ObjectTagging:Put, or s3:ObjectTagging:Delete when `tags` is empty.
   Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
                          const meta::StringPairs& tags, const ChangeOrigin& origin = {});
@@ -402,6 +416,39 @@ class Vault {
   Status set_default_encryption(std::string_view bucket,
                                 const std::optional<DefaultEncryption>& config);
 
+  // --- Object lock (vault_object_lock.cc; model in object_lock.h) ------------------------
+  // Creates a bucket as create_bucket; with `object_lock` its versioning is Enabled and object
+  // lock on (no default retention) from the start, written with the bucket in one transaction.
+  Status create_bucket(std::string_view name, std::string_view owner_id, bool object_lock,
+                       meta::StringPairs configs = {});
+  // The bucket's object lock configuration, nullopt when object lock is not enabled (cached
+  // like lifecycle). NoSuchBucket.
+  Result<std::optional<ObjectLockConfiguration>> object_lock(std::string_view bucket);
+  // Enables object lock (versioning must be Enabled: InvalidBucketState) or replaces the
+  // default retention of a bucket that has it. validate()'s errors.
+  Status put_object_lock(std::string_view bucket, const ObjectLockConfiguration& config);
+  // The lock a new version written at `written_ns` gets (PUT, POST, COPY, CreateMultipartUpload,
+  // CompleteMultipartUpload): `requested` with the bucket's default retention when it names
+  // none. InvalidRequest "Bucket is missing Object Lock Configuration" when `requested` asks
+  // for anything on a bucket without object lock; InvalidArgument for a retention without a
+  // valid mode, or a retain-until not in the future.
+  Result<meta::ObjectLock> lock_for_new_version(std::string_view bucket,
+                                                const meta::ObjectLock& requested,
+                                                int64_t written_ns);
+  // The version whose lock GetObjectRetention / GetObjectLegalHold show: InvalidRequest on a
+  // bucket without object lock; NoSuchKey, NoSuchVersion, MethodNotAllowed (a delete marker).
+  Result<meta::ObjectVersion> locked_version(std::string_view bucket, std::string_view key,
+                                             std::string_view version_id);
+  // PutObjectRetention: `mode` "" (with retain_until_ns 0) removes the retention. The rules
+  // are meta::RetentionChange's at the clock's now (AccessDenied); InvalidArgument for a
+  // retain-until not in the future; errors as locked_version.
+  Status put_object_retention(std::string_view bucket, std::string_view key,
+                              std::string_view version_id, std::string_view mode,
+                              int64_t retain_until_ns, bool bypass_governance);
+  // PutObjectLegalHold; errors as locked_version.
+  Status put_object_legal_hold(std::string_view bucket, std::string_view key,
+                               std::string_view version_id, bool on);
+
   // Blob reclamation. garbage() lists up to `max` blobs no metadata references any more;
   // reclaim() deletes those blobs and forgets them. The collector (workers/) decides when.
   Result<std::vector<std::string>> garbage(size_t max);
@@ -491,6 +538,12 @@ class Vault {
     NotificationConfiguration config;
   };
   std::map<std::string, CachedNotification, std::less<>> notification_cache_;
+  // Object lock configurations by bucket, kept exact like lifecycle_cache_.
+  struct CachedObjectLock {
+    uint64_t cache_changes = 0;
+    std::optional<ObjectLockConfiguration> config;
+  };
+  std::map<std::string, CachedObjectLock, std::less<>> object_lock_cache_;
   void forget_notification(std::string_view bucket);
   // Access state by bucket (bucket_access), and the account's public access block, kept
   // exact like lifecycle_cache_.

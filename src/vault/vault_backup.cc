@@ -57,10 +57,24 @@ Result<ReplicationRule> Vault::set_up_backup(const BackupRequest& request,
                       "]).");
     }
   }
+  if (request.lock_days < 0 || request.lock_days > 36500) {
+    return fail(ErrorCode::kInvalidArgument, "--lock-days is 1 to 36500 days.");
+  }
+  if (request.lock_days > 0 && !request.remote.empty()) {
+    return fail(ErrorCode::kInvalidRequest,
+                "--lock-days needs a destination bucket on this server (object lock of a remote "
+                "destination is not managed from here).");
+  }
   if (request.remote.empty()) {
     if (auto found = get_bucket(request.destination); !found) {
       if (found.error().code != ErrorCode::kNoSuchBucket) return fail(found.error());
-      CV_TRY(create_bucket(request.destination, source.owner_id));
+      CV_TRY(create_bucket(request.destination, source.owner_id, request.lock_days > 0));
+    } else if (request.lock_days > 0 && !CV_TRY(object_lock(request.destination))) {
+      return fail(ErrorCode::kInvalidRequest,
+                  "The destination bucket \"" + request.destination +
+                      "\" does not have object lock enabled, which --lock-days needs (create it "
+                      "with object lock, or enable it with PutObjectLockConfiguration).",
+                  request.destination);
     }
     CV_TRY(set_versioning(request.destination, Versioning::kEnabled));
   }
@@ -88,9 +102,10 @@ Result<ReplicationRule> Vault::set_up_backup(const BackupRequest& request,
 
   BackupReceipts receipts = CV_TRY(backup_receipts(request.source));
   receipts.erase(id);
-  if (!request.receipt_targets.empty() || !request.failure_targets.empty()) {
-    receipts[id] =
-        BackupReceipt{request.receipt_targets, request.failure_targets, request.digest_seconds};
+  if (!request.receipt_targets.empty() || !request.failure_targets.empty() ||
+      request.lock_days > 0) {
+    receipts[id] = BackupReceipt{request.receipt_targets, request.failure_targets,
+                                 request.digest_seconds, request.lock_days};
   }
   CV_TRY(put_backup_receipts(request.source, receipts));
   return rule;

@@ -125,6 +125,17 @@ namespace {
 constexpr std::string_view kVersioningConfig = "versioning";
 }  // namespace
 
+Status Vault::create_bucket(std::string_view name, std::string_view owner_id, bool object_lock,
+                            meta::StringPairs configs) {
+  if (object_lock) {
+    // Versioning and object lock are written with the bucket, in its one transaction.
+    configs.emplace_back(std::string(kVersioningConfig), "Enabled");
+    configs.emplace_back(std::string(kObjectLockConfigKind),
+                         object_lock_json(ObjectLockConfiguration{}));
+  }
+  return create_bucket(name, owner_id, std::move(configs));
+}
+
 Result<Versioning> Vault::versioning(std::string_view bucket) {
   follow_other_changes();
   uint64_t deletions_before = 0;
@@ -153,6 +164,12 @@ Status Vault::set_versioning(std::string_view bucket, Versioning state) {
                 "A replication configuration is present on this bucket, so you cannot change the "
                 "versioning state. To change the versioning state, first delete the replication "
                 "configuration.",
+                std::string(bucket));
+  }
+  if (state == Versioning::kSuspended && CV_TRY(object_lock(bucket)).has_value()) {
+    return fail(ErrorCode::kInvalidBucketState,
+                "An Object Lock configuration is present on this bucket, so the versioning state "
+                "cannot be changed.",
                 std::string(bucket));
   }
   CV_TRY(meta_.put_bucket_config(bucket, kVersioningConfig,

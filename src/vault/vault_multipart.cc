@@ -43,6 +43,9 @@ Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std:
                 "The " + checksum_type + " checksum type cannot be used with the " +
                     std::string(checksum_name(algorithm)) + " checksum algorithm.");
   }
+  // The lock asked for is checked now and kept with the upload; the default retention is
+  // applied when the object is completed.
+  CV_TRY(lock_for_new_version(bucket, attributes.lock, to_unix_nanos(clock_.now())));
   meta::MultipartUpload upload;
   upload.upload_id = new_upload_id();
   upload.bucket = bucket;
@@ -187,6 +190,7 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
   object.size = total;
   object.etag = hex_encode(etag_md5.finish()) + "-" + count;
   object.mtime_ns = to_unix_nanos(clock_.now());
+  object.lock = new_version_lock(upload.object.lock, CV_TRY(object_lock(bucket)), object.mtime_ns);
   object.parts_count = static_cast<uint32_t>(parts.size());
   object.inline_data.clear();
   object.checksum_value.clear();

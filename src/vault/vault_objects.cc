@@ -43,6 +43,11 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   }
   input.attributes.storage_class = storage_class_name(*storage_class);
   const std::string version_id = CV_TRY(next_version_id(input.bucket));
+  // The lock asked for is checked before the body is read; the default retention counts
+  // from the version's write time.
+  const meta::ObjectLock requested_lock = input.attributes.lock;
+  CV_TRY(lock_for_new_version(input.bucket, requested_lock, to_unix_nanos(clock_.now())));
+  const auto lock_config = CV_TRY(object_lock(input.bucket));
   const auto algorithm =
       parse_checksum_name(input.attributes.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
   std::string data_key;  // the new body's, empty when it is stored plain
@@ -61,6 +66,7 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
                     : hex_encode(stored.digests.md5);
   object.encryption = encryption;
   object.mtime_ns = to_unix_nanos(clock_.now());
+  object.lock = new_version_lock(requested_lock, lock_config, object.mtime_ns);
   object.checksum_value =
       stored.digests.checksum.empty() ? "" : base64_encode(stored.digests.checksum);
   object.checksum_type = object.checksum_value.empty() ? "" : "FULL_OBJECT";
@@ -126,7 +132,8 @@ Result<std::unique_ptr<ByteSource>> Vault::open_body(const meta::ObjectVersion& 
 
 Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::string_view key,
                                                  std::string_view version_id,
-                                                 const ChangeOrigin& origin) {
+                                                 const ChangeOrigin& origin,
+                                                 bool bypass_governance) {
   CV_TRY(get_bucket(bucket));
   const Versioning state = CV_TRY(versioning(bucket));
   if (!version_id.empty() || state == Versioning::kUnversioned) {
@@ -136,7 +143,8 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
     removed.version_id = version_id;  // the store names the removed version when empty
     const meta::Event event = event_of(removed, "s3:ObjectRemoved:Delete",
                                        to_unix_nanos(clock_.now()), origin);
-    const auto outcome = CV_TRY(meta_.delete_object(bucket, key, version_id, event));
+    const meta::LockGuard guard{.now_ns = event.time_ns, .bypass_governance = bypass_governance};
+    const auto outcome = CV_TRY(meta_.delete_object(bucket, key, version_id, event, guard));
     // The key's remaining versions may now be due (a delete marker left alone).
     if (outcome.existed && !version_id.empty()) CV_TRY(replan_now(bucket, key, ""));
     return outcome;

@@ -1,5 +1,7 @@
 // Replication's data side: which new versions start PENDING, replicas copied server-side
 // into a local destination, and the store's replication bookkeeping (see vault.h).
+#include <algorithm>
+
 #include "core/encoding.h"
 #include "core/hash.h"
 #include "vault/object_body_source.h"
@@ -33,7 +35,8 @@ Result<std::string> Vault::initial_replication_status(const meta::ObjectVersion&
 Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
                                                 const meta::ObjectVersion& source,
                                                 std::string_view storage_class,
-                                                const meta::ReplicationOutcome* settle) {
+                                                const meta::ReplicationOutcome* settle,
+                                                int32_t lock_days) {
   const meta::Bucket destination = CV_TRY(get_bucket(bucket));
   if (CV_TRY(meta_.get_object(bucket, source.key, source.version_id))) {
     if (settle) CV_TRY(meta_.settle_replication(settle->skipped()));
@@ -49,6 +52,26 @@ Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
   replica.inline_data.clear();
   replica.blobs.clear();
   replica.encryption = {};
+  // The source's retention and legal hold go with it where the destination has object lock
+  // (its default retention for a version without one), as S3 replicates them; else none.
+  const auto destination_lock = CV_TRY(object_lock(bucket));
+  const int64_t now_ns = to_unix_nanos(clock_.now());
+  replica.lock = destination_lock && !replica.is_delete_marker
+                     ? new_version_lock(source.lock, destination_lock, now_ns)
+                     : meta::ObjectLock{};
+  if (lock_days > 0 && !replica.is_delete_marker) {
+    if (!destination_lock) {
+      return fail(ErrorCode::kInvalidRequest, "Bucket is missing Object Lock Configuration",
+                  std::string(bucket));
+    }
+    const int64_t until = default_retain_until(
+        DefaultRetention{std::string(meta::kComplianceMode), lock_days, 0}, now_ns);
+    // A longer retention the source or the default gives is kept.
+    if (replica.lock.mode != meta::kComplianceMode || replica.lock.retain_until_ns < until) {
+      replica.lock.mode = meta::kComplianceMode;
+      replica.lock.retain_until_ns = std::max(until, replica.lock.retain_until_ns);
+    }
+  }
   meta::Event event;
   std::optional<meta::BlobRef> stored_blob;
   uint64_t copied = 0;

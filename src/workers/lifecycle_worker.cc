@@ -98,7 +98,16 @@ Status LifecycleWorker::process_key(const std::string& bucket, const std::string
         case vault::LifecycleAction::kDeleteNoncurrent:
         case vault::LifecycleAction::kDeleteExpiredMarker: {
           meta::VersionChange change = vault::Vault::change_of(version);
+          if (meta::lock_blocks_removal(version.lock, now_ns, false)) {
+            // Object lock: never removed while protected; looked at again when the retention
+            // ends (a legal hold's removal plans the key again).
+            change.due_ns = version.lock.legal_hold ? 0 : version.lock.retain_until_ns;
+            done = vault_.apply_change(change);
+            if (done) ++report.locked_deferred;
+            break;
+          }
           change.kind = meta::VersionChange::Kind::kDelete;
+          change.now_ns = now_ns;  // the store judges the lock again, in the delete's transaction
           change.event =
               lifecycle_event(version, "s3:LifecycleExpiration:Delete", plan.rule_id, now_ns);
           done = vault_.apply_change(change);

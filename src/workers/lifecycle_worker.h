@@ -35,6 +35,9 @@ struct LifecycleReport {
   uint64_t restores_expired = 0;
   uint64_t uploads_aborted = 0;
   uint64_t conflicts = 0;  // actions skipped because a client changed the version meanwhile
+  // Expirations not done because object lock protects the version: deferred to its
+  // retain-until date (a legal hold: until it is removed, which plans the key again).
+  uint64_t locked_deferred = 0;
   uint64_t failures = 0;   // actions that failed otherwise (logged; retried next pass)
 
   LifecycleReport& operator+=(const LifecycleReport& other) {
@@ -47,6 +50,7 @@ struct LifecycleReport {
     restores_expired += other.restores_expired;
     uploads_aborted += other.uploads_aborted;
     conflicts += other.conflicts;
+    locked_deferred += other.locked_deferred;
     failures += other.failures;
     return *this;
   }

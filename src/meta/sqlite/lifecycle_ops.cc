@@ -104,7 +104,7 @@ Result<std::vector<ObjectVersion>> read_key_versions(Connection& db, std::string
       "SELECT key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, "
       "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, "
       "x'', is_latest, storage, due_ns, noncurrent_ns, replication, checksum_type, "
-      "part_checksums, acl FROM objects "
+      "part_checksums, acl, lock_mode, lock_until_ns, legal_hold FROM objects "
       "INDEXED BY object_versions_by_key WHERE bucket = ?1 AND key = ?2 "
       "ORDER BY is_latest DESC, created_seq DESC"));
   stmt.bind_text(1, bucket).bind_blob(2, key);
@@ -120,7 +120,8 @@ Status write_change(Connection& db, const VersionChange& change) {
       CV_TRY(update_version(db, change, row));
       break;
     case VersionChange::Kind::kDelete:
-      CV_TRY(remove_object(db, change.bucket, change.key, change.version_id));
+      CV_TRY(remove_object(db, change.bucket, change.key, change.version_id,
+                           LockGuard{.now_ns = change.now_ns}));
       break;
     case VersionChange::Kind::kAddDeleteMarker:
       if (!row.is_latest) {

@@ -460,10 +460,23 @@ CREATE TABLE account_configs(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 14: S3 Object Lock. Per version: the retention (mode "", GOVERNANCE or COMPLIANCE,
+// and its retain-until time) and the legal hold; uploads keep what the request asked for,
+// for the completed object. The bucket's lock configuration is a bucket_configs document
+// (kind "object-lock").
+constexpr const char kSchemaV14[] = R"sql(
+ALTER TABLE objects ADD COLUMN lock_mode TEXT NOT NULL DEFAULT '';
+ALTER TABLE objects ADD COLUMN lock_until_ns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE objects ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE uploads ADD COLUMN lock_mode TEXT NOT NULL DEFAULT '';
+ALTER TABLE uploads ADD COLUMN lock_until_ns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}, {4, kSchemaV4},
-    {5, kSchemaV5}, {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},
-    {9, kSchemaV9}, {11, kSchemaV11}, {12, kSchemaV12}, {13, kSchemaV13},
+    {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},   {4, kSchemaV4},   {5, kSchemaV5},
+    {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},   {9, kSchemaV9},   {11, kSchemaV11},
+    {12, kSchemaV12}, {13, kSchemaV13}, {14, kSchemaV14},
 };
 
 }  // namespace

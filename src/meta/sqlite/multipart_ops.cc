@@ -83,12 +83,16 @@ Result<MultipartUpload> upload_from_row(const Statement& row, std::string_view b
   CV_TRY(decode_storage(row.column_bytes(9), object.encryption, no_restore));
   object.checksum_type = row.column_string(10);
   object.acl = row.column_string(11);
+  object.lock.mode = row.column_string(12);
+  object.lock.retain_until_ns = row.column_int(13);
+  object.lock.legal_hold = row.column_int(14) != 0;
   return upload;
 }
 
-#define CV_UPLOAD_COLUMNS                                                        \
-  "SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, " \
-  "checksum_algorithm, attributes, tags, storage, checksum_type, acl FROM uploads "
+#define CV_UPLOAD_COLUMNS                                                                  \
+  "SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, "           \
+  "checksum_algorithm, attributes, tags, storage, checksum_type, acl, lock_mode, "         \
+  "lock_until_ns, legal_hold FROM uploads "
 
 // Uploads of one bucket ordered by (key, initiated_ns, upload_id), below an optional
 // exclusive key bound. Positioned by seek() (at a key) or resume_after() (after an upload).
@@ -181,8 +185,9 @@ Status insert_upload(Connection& db, const MultipartUpload& upload) {
   std::string storage = encode_storage(object.encryption, std::nullopt);
   auto stmt = CV_TRY(db.prepare(
       "INSERT INTO uploads(upload_id, bucket, key, initiated_ns, owner_id, storage_class, "
-      "content_type, checksum_algorithm, attributes, tags, storage, checksum_type, acl) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+      "content_type, checksum_algorithm, attributes, tags, storage, checksum_type, acl, "
+      "lock_mode, lock_until_ns, legal_hold) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
   stmt.bind_text(1, upload.upload_id)
       .bind_text(2, upload.bucket)
       .bind_blob(3, upload.key)
@@ -195,7 +200,10 @@ Status insert_upload(Connection& db, const MultipartUpload& upload) {
       .bind_text_or_null(10, tags)
       .bind_text_or_null(11, storage)
       .bind_text(12, object.checksum_type)
-      .bind_text_or_null(13, object.acl);
+      .bind_text_or_null(13, object.acl)
+      .bind_text(14, object.lock.mode)
+      .bind_int(15, object.lock.retain_until_ns)
+      .bind_int(16, object.lock.legal_hold ? 1 : 0);
   return stmt.run();
 }
 
@@ -203,8 +211,8 @@ Result<std::optional<MultipartUpload>> read_upload(Connection& db, std::string_v
                                                    std::string_view upload_id) {
   auto stmt = CV_TRY(
       db.prepare("SELECT upload_id, key, initiated_ns, owner_id, storage_class, content_type, "
-                 "checksum_algorithm, attributes, tags, storage, checksum_type, acl FROM uploads "
-                 "WHERE upload_id = ?1 AND bucket = ?2"));
+                 "checksum_algorithm, attributes, tags, storage, checksum_type, acl, lock_mode, "
+                 "lock_until_ns, legal_hold FROM uploads WHERE upload_id = ?1 AND bucket = ?2"));
   stmt.bind_text(1, upload_id).bind_text(2, bucket);
   if (!CV_TRY(stmt.step())) return std::nullopt;
   return CV_TRY(upload_from_row(stmt, bucket));

@@ -39,6 +39,9 @@ Result<ObjectVersion> object_from_row(const Statement& row, std::string_view buc
   object.checksum_type = row.column_string(21);
   object.part_checksums = decode_part_checksums(row.column_string(22));
   object.acl = row.column_string(23);
+  object.lock.mode = row.column_string(24);
+  object.lock.retain_until_ns = row.column_int(25);
+  object.lock.legal_hold = row.column_int(26) != 0;
   return object;
 }
 
@@ -94,13 +97,15 @@ namespace {
 struct KeyRows {
   std::optional<int64_t> current_id;
   std::optional<int64_t> replaced_id;
+  ObjectLock replaced_lock;
   int64_t next_seq = 1;
 };
 
 Result<KeyRows> find_key_rows(Connection& db, const ObjectVersion& object) {
   // Every column is in the index: only the key's index entries are read.
   auto stmt =
-      CV_TRY(db.prepare("SELECT id, is_latest, created_seq, version_id = ?3 FROM objects "
+      CV_TRY(db.prepare("SELECT id, is_latest, created_seq, version_id = ?3, lock_mode, "
+                        "lock_until_ns, legal_hold FROM objects "
                         "INDEXED BY object_versions_by_key "
                         "WHERE bucket = ?1 AND key = ?2 AND (is_latest = 1 OR version_id = ?3)"));
   stmt.bind_text(1, object.bucket).bind_blob(2, object.key).bind_text(3, object.version_id);
@@ -110,7 +115,11 @@ Result<KeyRows> find_key_rows(Connection& db, const ObjectVersion& object) {
       rows.current_id = stmt.column_int(0);
       rows.next_seq = stmt.column_int(2) + 1;
     }
-    if (stmt.column_int(3) != 0) rows.replaced_id = stmt.column_int(0);
+    if (stmt.column_int(3) != 0) {
+      rows.replaced_id = stmt.column_int(0);
+      rows.replaced_lock =
+          ObjectLock{stmt.column_string(4), stmt.column_int(5), stmt.column_int(6) != 0};
+    }
   }
   return rows;
 }
@@ -146,6 +155,11 @@ std::vector<BlobRef> referenced_blobs(const ObjectVersion& object) {
 Status write_object(Connection& db, const ObjectVersion& object) {
   CV_TRY(require_bucket(db, object.bucket));
   KeyRows rows = CV_TRY(find_key_rows(db, object));
+  // A version under object lock is never overwritten in place (its id is kept by a new
+  // write only in unversioned or suspended buckets, which a lock bucket never is).
+  if (rows.replaced_id && lock_blocks_removal(rows.replaced_lock, object.mtime_ns, false)) {
+    return fail(ErrorCode::kAccessDenied, "the version is protected by object lock", object.key);
+  }
   std::vector<BlobRef> replaced_blobs;
   if (rows.replaced_id) replaced_blobs = CV_TRY(blobs_of_row(db, *rows.replaced_id));
   if (rows.current_id && rows.current_id != rows.replaced_id) {
@@ -173,13 +187,15 @@ Status write_object(Connection& db, const ObjectVersion& object) {
             "checksum_algorithm = ?11, checksum_value = ?12, parts_count = ?13, "
             "attributes = ?14, tags = ?15, blobs = ?16, inline_data = ?17, created_seq = ?19, "
             "storage = ?20, due_ns = ?21, noncurrent_ns = 0, replication = ?22, "
-            "checksum_type = ?23, part_checksums = ?24, acl = ?25 WHERE id = ?18"
+            "checksum_type = ?23, part_checksums = ?24, acl = ?25, lock_mode = ?26, "
+            "lock_until_ns = ?27, legal_hold = ?28 WHERE id = ?18"
           : "INSERT INTO objects(bucket, key, version_id, is_latest, is_delete_marker, size, "
             "etag, mtime_ns, owner_id, storage_class, content_type, checksum_algorithm, "
             "checksum_value, parts_count, attributes, tags, blobs, inline_data, created_seq, "
-            "storage, due_ns, replication, checksum_type, part_checksums, acl) "
+            "storage, due_ns, replication, checksum_type, part_checksums, acl, lock_mode, "
+            "lock_until_ns, legal_hold) "
             "VALUES(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-            "?17, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"));
+            "?17, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"));
   if (rows.replaced_id) {
     stmt.bind_int(18, *rows.replaced_id);
   } else {
@@ -204,7 +220,10 @@ Status write_object(Connection& db, const ObjectVersion& object) {
       .bind_text(22, object.replication_status)
       .bind_text(23, object.checksum_type)
       .bind_text(24, part_checksums)
-      .bind_text_or_null(25, object.acl);
+      .bind_text_or_null(25, object.acl)
+      .bind_text(26, object.lock.mode)
+      .bind_int(27, object.lock.retain_until_ns)
+      .bind_int(28, object.lock.legal_hold ? 1 : 0);
   if (object.lifecycle_due_ns != 0) {
     stmt.bind_int(21, object.lifecycle_due_ns);
   } else {
@@ -229,7 +248,7 @@ Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_vie
 }
 
 Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std::string_view key,
-                                    std::string_view version_id) {
+                                    std::string_view version_id, const LockGuard& guard) {
   CV_TRY(require_bucket(db, bucket));
   DeleteOutcome outcome;
   int64_t row_id = 0;
@@ -238,10 +257,11 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
   {
     auto stmt = CV_TRY(db.prepare(
         version_id.empty()
-            ? "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage FROM objects "
+            ? "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage, lock_mode, "
+              "lock_until_ns, legal_hold FROM objects "
               "INDEXED BY object_versions_by_key WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"
-            : "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage FROM objects "
-              "INDEXED BY object_versions_by_key "
+            : "SELECT id, version_id, is_latest, is_delete_marker, blobs, storage, lock_mode, "
+              "lock_until_ns, legal_hold FROM objects INDEXED BY object_versions_by_key "
               "WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"));
     stmt.bind_text(1, bucket).bind_blob(2, key);
     if (!version_id.empty()) stmt.bind_text(3, version_id);
@@ -254,6 +274,11 @@ Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std
     was_latest = stmt.column_int(2) != 0;
     outcome.delete_marker = stmt.column_int(3) != 0;
     blobs = CV_TRY(referenced_blobs(stmt.column_bytes(4), stmt.column_bytes(5)));
+    const ObjectLock lock{stmt.column_string(6), stmt.column_int(7), stmt.column_int(8) != 0};
+    if (lock_blocks_removal(lock, guard.now_ns, guard.bypass_governance)) {
+      return fail(ErrorCode::kAccessDenied, "the version is protected by object lock",
+                  std::string(key));
+    }
   }
   {
     auto stmt = CV_TRY(db.prepare("DELETE FROM objects WHERE id = ?1"));

@@ -19,7 +19,7 @@ namespace cv::meta::sqlite {
   "key, version_id, is_delete_marker, size, etag, mtime_ns, owner_id, storage_class, "       \
   "content_type, checksum_algorithm, checksum_value, parts_count, attributes, tags, blobs, " \
   "inline_data, is_latest, storage, due_ns, noncurrent_ns, replication, checksum_type, "     \
-  "part_checksums, acl"
+  "part_checksums, acl, lock_mode, lock_until_ns, legal_hold"
 Result<ObjectVersion> object_from_row(const Statement& row, std::string_view bucket);
 // The part_checksums column: the values space-separated, "-" for a part without one.
 std::string encode_part_checksums(const std::vector<std::string>& checksums);
@@ -45,9 +45,10 @@ Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_vie
                                                  std::string_view key, std::string_view version_id);
 // Removes one version; the newest remaining version (greatest created_seq) of the key
 // becomes current when the removed one was. kNoSuchBucket; a missing version is not an
-// error.
+// error; kAccessDenied (nothing removed) when the version's object lock protects it under
+// `guard`.
 Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std::string_view key,
-                                    std::string_view version_id);
+                                    std::string_view version_id, const LockGuard& guard);
 // kNoSuchBucket, kNoSuchKey.
 Status write_object_tags(Connection& db, std::string_view bucket, std::string_view key,
                          std::string_view version_id, const StringPairs& tags);

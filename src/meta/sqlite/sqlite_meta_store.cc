@@ -13,6 +13,7 @@
 #include "meta/sqlite/migrations.h"
 #include "meta/sqlite/multipart_ops.h"
 #include "meta/sqlite/notify_target_ops.h"
+#include "meta/sqlite/object_lock_ops.h"
 #include "meta/sqlite/object_ops.h"
 #include "meta/sqlite/outbox_ops.h"
 #include "meta/sqlite/reader_pool.h"
@@ -235,10 +236,11 @@ class SqliteMetaStore final : public MetaStore {
   }
   Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
                                       std::string_view version_id,
-                                      const std::optional<Event>& event) override {
+                                      const std::optional<Event>& event,
+                                      const LockGuard& guard) override {
     DeleteOutcome outcome;
     CV_TRY(write([&](Connection& db) -> Status {
-      outcome = CV_TRY(sqlite::remove_object(db, bucket, key, version_id));
+      outcome = CV_TRY(sqlite::remove_object(db, bucket, key, version_id, guard));
       if (event && outcome.existed) {
         Event removed = *event;
         if (removed.version_id.empty()) removed.version_id = outcome.version_id;
@@ -247,6 +249,18 @@ class SqliteMetaStore final : public MetaStore {
       return {};
     }));
     return outcome;
+  }
+  Status put_object_retention(std::string_view bucket, std::string_view key,
+                              std::string_view version_id, const RetentionChange& change) override {
+    return write([&](Connection& db) {
+      return sqlite::write_object_retention(db, bucket, key, version_id, change);
+    });
+  }
+  Status put_object_legal_hold(std::string_view bucket, std::string_view key,
+                               std::string_view version_id, bool on) override {
+    return write([&](Connection& db) {
+      return sqlite::write_object_legal_hold(db, bucket, key, version_id, on);
+    });
   }
   Status put_object_tags(std::string_view bucket, std::string_view key, std::string_view version_id,
                          const StringPairs& tags, const std::optional<Event>& event) override {

@@ -255,8 +255,14 @@ TaskOutcome ReplicationWorker::replicate(const meta::OutboxTask& task) {
     // The copy and the task's end commit together (kSkipped when it was there already).
     const meta::ReplicationOutcome ended = outcome_of(
         task, rule->id, &destination, &*source, false, Copy{Copy::Kind::kCopied, source->size});
-    auto copied = vault_.put_replica(destination.bucket_name(), *source,
-                                     destination.storage_class, &ended);
+    int32_t lock_days = 0;  // a backup's --lock-days
+    if (auto receipts = vault_.backup_receipts(event.bucket); receipts) {
+      if (auto found = receipts->find(rule->id); found != receipts->end()) {
+        lock_days = found->second.lock_days;
+      }
+    }
+    auto copied = vault_.put_replica(destination.bucket_name(), *source, destination.storage_class,
+                                     &ended, lock_days);
     if (!copied) {
       const Error& error = copied.error();
       const std::string why = std::string(error_code_name(error.code)) + ": " + error.message;
