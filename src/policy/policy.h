@@ -68,6 +68,10 @@ const std::string& original_text(const Policy& policy);
 // The document as compact JSON (whitespace removed, keys in their original order).
 const std::string& canonical_text(const Policy& policy);
 
+// Whether any statement has a condition on a key whose lower-case name starts with `prefix`
+// ("s3:existingobjecttag/"): callers fetch keys that cost a lookup only when a policy reads them.
+bool uses_condition_key(const Policy& policy, std::string_view prefix);
+
 // Whether a bucket policy is "public" as S3 defines it for Block Public Access and
 // GetBucketPolicyStatus: an Allow statement whose Principal is a wildcard ("*",
 // {"AWS":"*"}, or any NotPrincipal) and that no condition fixes to a non-wildcard value of

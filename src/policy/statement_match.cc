@@ -118,3 +118,16 @@ Match evaluate(const Policy& policy, const RequestContext& context) {
 }
 
 }  // namespace cv::policy
+
+namespace cv::policy {
+
+bool uses_condition_key(const Policy& policy, std::string_view prefix) {
+  for (const Statement& statement : policy.statements()) {
+    for (const Condition& condition : statement.conditions) {
+      if (condition.key.starts_with(prefix)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace cv::policy

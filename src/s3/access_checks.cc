@@ -191,9 +191,10 @@ std::string object_arn(std::string_view bucket, std::string_view key) {
   return arn;
 }
 
-AccessCheck object_check(std::string_view action, std::string_view bucket, std::string_view key) {
+AccessCheck object_check(std::string_view action, std::string_view bucket, std::string_view key,
+                         std::string_view version_id) {
   return AccessCheck{std::string(action), std::string(bucket), std::string(key),
-                     object_arn(bucket, key), true};
+                     object_arn(bucket, key), true, std::string(version_id)};
 }
 
 std::vector<AccessCheck> access_checks(const Route& route, const Request& request) {
@@ -212,7 +213,8 @@ std::vector<AccessCheck> access_checks(const Route& route, const Request& reques
                                  false});
     return checks;
   }
-  checks.push_back(object_check(action, route.bucket, route.key));
+  const std::string* version = find_param(request.params, "versionId");
+  checks.push_back(object_check(action, route.bucket, route.key, version ? *version : ""));
   if (creates_version(route.operation) && request.headers.contains("x-amz-tagging")) {
     checks.push_back(object_check("s3:PutObjectTagging", route.bucket, route.key));
   }

@@ -19,6 +19,8 @@ struct AccessCheck {
   std::string key;       // the object's key for object actions, else empty
   std::string resource;  // "arn:aws:s3:::bucket/key", "arn:aws:s3:::bucket", "arn:aws:s3:::*"
   bool on_object = false;
+  // The version the request names (versionId), for s3:ExistingObjectTag; empty: the current one.
+  std::string version_id;
 };
 
 // "arn:aws:s3:::bucket" and "arn:aws:s3:::bucket/key" (the key as it is, not encoded).
@@ -33,6 +35,7 @@ std::string object_arn(std::string_view bucket, std::string_view key);
 std::vector<AccessCheck> access_checks(const Route& route, const Request& request);
 
 // The check for one object action ("s3:DeleteObject", ...).
-AccessCheck object_check(std::string_view action, std::string_view bucket, std::string_view key);
+AccessCheck object_check(std::string_view action, std::string_view bucket, std::string_view key,
+                         std::string_view version_id = {});
 
 }  // namespace cv::s3

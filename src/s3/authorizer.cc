@@ -17,6 +17,29 @@ bool is_tenant_action(std::string_view action) {
   return action == "s3:CreateBucket" || action == "s3:ListAllMyBuckets";
 }
 
+// Actions on an object that exists, whose tags s3:ExistingObjectTag/<key> offers (not writes
+// of a new object, nor the parts of an upload).
+bool reads_existing_object(const AccessCheck& check) {
+  return check.on_object && !check.key.empty() && check.action != "s3:PutObject" &&
+         check.action != "s3:AbortMultipartUpload" &&
+         check.action != "s3:ListMultipartUploadParts";
+}
+
+bool uses_existing_object_tags(const policy::PolicySet& policies) {
+  constexpr std::string_view kPrefix = "s3:existingobjecttag/";
+  auto uses = [&](const policy::NamedPolicy& named) {
+    return named.policy && policy::uses_condition_key(*named.policy, kPrefix);
+  };
+  if (policies.resource && uses(*policies.resource)) return true;
+  for (const auto& named : policies.identity) {
+    if (uses(named)) return true;
+  }
+  for (const auto& named : policies.session) {
+    if (uses(named)) return true;
+  }
+  return false;
+}
+
 policy::Principal anonymous_principal(const std::string& account_id) {
   policy::Principal principal;
   principal.anonymous = true;
@@ -60,9 +83,16 @@ Result<AccessDecision> Authorizer::decide(const iam::CallerPolicies* caller,
       if (!restricted) policies.resource = policy::NamedPolicy{"bucket policy", access->policy};
     }
   }
-  const policy::RequestContext context{
-      check.action, check.resource,
-      caller ? caller->principal : anonymous_principal(account_id_), keys};
+  policy::RequestContext context{check.action, check.resource,
+                                 caller ? caller->principal : anonymous_principal(account_id_),
+                                 keys};
+  // s3:ExistingObjectTag/<key> costs a metadata read: made only when a policy reads it. A
+  // missing object has no tags (the keys are absent).
+  if (reads_existing_object(check) && uses_existing_object_tags(policies)) {
+    if (auto existing = vault_.get_version(check.bucket, check.key, check.version_id)) {
+      add_existing_object_tags(*existing, context.keys);
+    }
+  }
   const policy::Decision decision = policy::decide(policies, context);
   const bool owner = caller && access && !caller->principal.canonical_id.empty() &&
                      caller->principal.canonical_id == access->bucket.owner_id;

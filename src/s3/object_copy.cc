@@ -43,7 +43,8 @@ Result<meta::ObjectVersion> load_copy_source(const Services& services, Call& cal
   const std::string bucket(path.substr(0, slash));
   const std::string key(path.substr(slash + 1));
   const auto allowed = services.authorizer.authorize(
-      call, object_check(version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion", bucket, key));
+      call, object_check(version_id.empty() ? "s3:GetObject" : "s3:GetObjectVersion", bucket, key,
+                         version_id));
   if (!allowed && (allowed.error().code != ErrorCode::kAccessDenied || call.explicit_deny)) {
     return fail(allowed.error());
   }

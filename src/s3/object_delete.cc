@@ -48,7 +48,7 @@ Result<Response> delete_objects(const Services& services, Call& call) {
     // Each key is authorized on its own, as on S3: a denied key is an <Error> entry.
     const auto allowed = services.authorizer.authorize(
         call, object_check(target.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion",
-                           call.route.bucket, target.key));
+                           call.route.bucket, target.key, target.version_id));
     auto outcome = allowed ? services.vault.delete_object(call.route.bucket, target.key,
                                                           target.version_id, call.origin(),
                                                           bypass_governance)

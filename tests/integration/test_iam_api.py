@@ -317,9 +317,9 @@ def test_errors_are_iam_error_documents(server):
         "InvalidAction"
 
     sts = raw_iam(server, server.access_key, server.secret_key,
-                  {"Action": "GetSessionToken", "Version": "2011-06-15"}, service="sts")
+                  {"Action": "AssumeRoleWithSAML", "Version": "2011-06-15"}, service="sts")
     assert sts.status_code == 400
-    assert b"InvalidAction" in sts.content and b"sts.amazonaws.com" in sts.content
+    assert b"InvalidAction" in sts.content and b"sts.amazonaws.com" in sts.content  # not served
 
     forged = raw_iam(server, server.access_key, "wrong" * 8,
                      {"Action": "ListUsers", "Version": "2010-05-08"})

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 
+import boto3
 import pytest
 
 from cvharness import error_of, expect_error
@@ -35,6 +36,14 @@ def put_version(s3, bucket, key, body=b"data", **kwargs):
 def version_ids(s3, bucket, key):
     listed = s3.list_object_versions(Bucket=bucket, Prefix=key)
     return [v["VersionId"] for v in listed.get("Versions", []) if v["Key"] == key]
+
+
+def boto3_user_arn(s3, user):
+    """The IAM ARN of `user` (sts:GetCallerIdentity with its own key)."""
+    return boto3.session.Session(
+        aws_access_key_id=user.access_key, aws_secret_access_key=user.secret_key,
+        region_name="us-east-1",
+    ).client("sts", endpoint_url=s3.meta.endpoint_url).get_caller_identity()["Arn"]
 
 
 def md5_b64(body):
@@ -204,15 +213,28 @@ def test_governance_bypass_needs_the_header(s3, lock_bucket):
     assert version_ids(s3, lock_bucket, "g") == []
 
 
-def test_governance_bypass_is_refused_to_a_caller_that_may_not_bypass(s3, other_user,
-                                                                        lock_bucket):
+def test_governance_bypass_needs_the_permission(s3, other_user, lock_bucket):
     version = put_version(s3, lock_bucket, "g2", ObjectLockMode="GOVERNANCE",
                           ObjectLockRetainUntilDate=in_days(2))
-    # Another user than the bucket's owner is refused before the lock is even looked at today;
-    # the owner-only rule lives in s3::may_bypass_governance.
+    user_arn = boto3_user_arn(s3, other_user)
+    deleter = {"Effect": "Allow", "Principal": {"AWS": user_arn},
+               "Action": ["s3:DeleteObjectVersion", "s3:GetObjectRetention"],
+               "Resource": f"arn:aws:s3:::{lock_bucket}/*"}
+    s3.put_bucket_policy(Bucket=lock_bucket,
+                         Policy=json.dumps({"Version": "2012-10-17", "Statement": [deleter]}))
+    # May delete versions, may not bypass governance: the header changes nothing.
     expect_error(other_user.client.delete_object, "AccessDenied", 403, Bucket=lock_bucket,
                  Key="g2", VersionId=version, BypassGovernanceRetention=True)
     assert version_ids(s3, lock_bucket, "g2") == [version]
+    # Granted s3:BypassGovernanceRetention by the bucket policy, the same request removes it.
+    bypass = dict(deleter, Action=["s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"])
+    s3.put_bucket_policy(Bucket=lock_bucket,
+                         Policy=json.dumps({"Version": "2012-10-17", "Statement": [bypass]}))
+    expect_error(other_user.client.delete_object, "AccessDenied", 403, Bucket=lock_bucket,
+                 Key="g2", VersionId=version)  # still needs the header
+    other_user.client.delete_object(Bucket=lock_bucket, Key="g2", VersionId=version,
+                                    BypassGovernanceRetention=True)
+    assert version_ids(s3, lock_bucket, "g2") == []
 
 
 def test_legal_hold_refuses_deletes_until_removed(s3, aws_cli, lock_bucket):
