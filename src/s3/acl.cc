@@ -1,5 +1,6 @@
 #include "s3/acl.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -152,14 +153,23 @@ bool acl_permits(const AccessControlList& acl, const AclCaller& caller, AclPermi
   return false;
 }
 
+namespace {
+
+bool is_public_grant(const Grant& grant) {
+  return grant.grantee.type == GranteeType::kGroup &&
+         (grant.grantee.uri == kAllUsersGroup || grant.grantee.uri == kAuthenticatedUsersGroup);
+}
+
+}  // namespace
+
 bool acl_is_public(const AccessControlList& acl) {
-  for (const Grant& grant : acl.grants) {
-    if (grant.grantee.type == GranteeType::kGroup &&
-        (grant.grantee.uri == kAllUsersGroup || grant.grantee.uri == kAuthenticatedUsersGroup)) {
-      return true;
-    }
-  }
-  return false;
+  return std::any_of(acl.grants.begin(), acl.grants.end(), is_public_grant);
+}
+
+AccessControlList without_public_grants(const AccessControlList& acl) {
+  AccessControlList kept = acl;
+  std::erase_if(kept.grants, is_public_grant);
+  return kept;
 }
 
 std::optional<AclPermission> acl_permission_for(std::string_view s3_action, bool on_object) {

@@ -105,6 +105,8 @@ bool acl_permits(const AccessControlList& acl, const AclCaller& caller, AclPermi
 // Whether the ACL grants anything to AllUsers or AuthenticatedUsers (what S3's Block Public
 // Access calls a public ACL).
 bool acl_is_public(const AccessControlList& acl);
+// The ACL without its grants to AllUsers and AuthenticatedUsers (IgnorePublicAcls).
+AccessControlList without_public_grants(const AccessControlList& acl);
 
 // The ACL permission S3 maps an IAM action to ("s3:GetObject" on an object is READ,
 // "s3:PutObject" on a bucket is WRITE, ...), per S3's "Mapping of ACL permissions and access

@@ -64,6 +64,34 @@ std::string writer_id(const auth::Identity& identity, const meta::Bucket& bucket
   return identity.anonymous ? bucket.owner_id : identity.user_id;
 }
 
+Status refuse_public_acl(const Services& services, std::string_view bucket,
+                         const AccessControlList& acl) {
+  if (!acl_is_public(acl)) return {};
+  const auto access = CV_TRY(services.vault.bucket_access(bucket));
+  if (CV_TRY(services.vault.public_access_in_force(*access)).block_public_acls) {
+    return fail(ErrorCode::kAccessDenied, "Access Denied", std::string(bucket));
+  }
+  return {};
+}
+
+Status refuse_public_acl_of_new_bucket(const Services& services, const AccessControlList& acl) {
+  if (!acl_is_public(acl)) return {};
+  std::optional<vault::PublicAccessBlock> initial;
+  if (services.vault.options().block_public_access_default) {
+    initial = vault::PublicAccessBlock::all_on();
+  }
+  const auto account = CV_TRY(services.vault.account_public_access_block());
+  if (vault::combine(initial, account).block_public_acls) {
+    return fail(ErrorCode::kAccessDenied, "Access Denied");
+  }
+  return {};
+}
+
+Result<bool> ignores_public_acls(const Services& services, std::string_view bucket) {
+  const auto access = CV_TRY(services.vault.bucket_access(bucket));
+  return CV_TRY(services.vault.public_access_in_force(*access)).ignore_public_acls;
+}
+
 Result<NewObjectAccess> new_object_access(const Services& services, const meta::Bucket& bucket,
                                           std::string_view writer,
                                           const std::optional<RequestedAcl>& requested) {
@@ -89,6 +117,7 @@ Result<NewObjectAccess> new_object_access(const Services& services, const meta::
   }
   if (requested) {
     AccessControlList acl = requested_acl_for(*requested, access.owner_id, bucket.owner_id);
+    CV_TRY(refuse_public_acl(services, bucket.name, acl));
     CV_TRY(resolve_grantees(services.owners, acl));
     access.acl = acl_document(acl);
   }

@@ -34,6 +34,15 @@ Result<AccessControlList> stored_bucket_acl(const Services& services, const meta
 // version's owner_id.
 AccessControlList stored_object_acl(const meta::ObjectVersion& object);
 
+// Block Public Access on ACLs. refuse_public_acl: AccessDenied when `acl` is public
+// (acl_is_public) and BlockPublicAcls is in force for the bucket (its block with the
+// account's; for a bucket being created, the block it will start with). ignores_public_acls:
+// whether IgnorePublicAcls is in force, so public grants count for nothing.
+Status refuse_public_acl(const Services& services, std::string_view bucket,
+                         const AccessControlList& acl);
+Status refuse_public_acl_of_new_bucket(const Services& services, const AccessControlList& acl);
+Result<bool> ignores_public_acls(const Services& services, std::string_view bucket);
+
 // The stored form of an ACL: "" for the default (exactly owner FULL_CONTROL), else the
 // AccessControlPolicy document without display names.
 std::string acl_document(const AccessControlList& acl);

@@ -70,9 +70,14 @@ Status admit_by_acl(const Services& services, const Call& call, const meta::Buck
   if (CV_TRY(bucket_ownership(services, bucket.name)) == ObjectOwnership::kBucketOwnerEnforced) {
     return access_denied(call);
   }
+  // IgnorePublicAcls: grants to AllUsers and AuthenticatedUsers count for nothing.
+  const bool ignore_public = CV_TRY(ignores_public_acls(services, bucket.name));
+  auto permits = [&](const AccessControlList& acl, AclPermission needed) {
+    return acl_permits(ignore_public ? without_public_grants(acl) : acl, caller, needed);
+  };
   if (const auto needed = acl_permission_for(*action, false)) {
     const AccessControlList acl = CV_TRY(stored_bucket_acl(services, bucket));
-    if (acl_permits(acl, caller, *needed)) return {};
+    if (permits(acl, *needed)) return {};
     return access_denied(call);
   }
   const auto needed = acl_permission_for(*action, true);
@@ -86,18 +91,23 @@ Status admit_by_acl(const Services& services, const Call& call, const meta::Buck
     }
     // Only who may list the bucket learns that a key is not there.
     const AccessControlList acl = CV_TRY(stored_bucket_acl(services, bucket));
-    if (acl_permits(acl, caller, AclPermission::kRead)) return std::unexpected(object.error());
+    if (permits(acl, AclPermission::kRead)) return std::unexpected(object.error());
     return access_denied(call);
   }
-  if (acl_permits(stored_object_acl(*object), caller, *needed)) return {};
+  if (permits(stored_object_acl(*object), *needed)) return {};
   return access_denied(call);
 }
 
 Status admit_object_read(const Services& services, const meta::Bucket& bucket,
                          const meta::ObjectVersion& object, const AclCaller& caller) {
   if (!caller.anonymous && caller.user_id == bucket.owner_id) return {};
-  if (CV_TRY(bucket_ownership(services, bucket.name)) != ObjectOwnership::kBucketOwnerEnforced &&
-      acl_permits(stored_object_acl(object), caller, AclPermission::kRead)) {
+  if (CV_TRY(bucket_ownership(services, bucket.name)) == ObjectOwnership::kBucketOwnerEnforced) {
+    return fail(ErrorCode::kAccessDenied, "Access Denied", bucket.name);
+  }
+  const AccessControlList acl = stored_object_acl(object);
+  if (acl_permits(CV_TRY(ignores_public_acls(services, bucket.name)) ? without_public_grants(acl)
+                                                                     : acl,
+                  caller, AclPermission::kRead)) {
     return {};
   }
   return fail(ErrorCode::kAccessDenied, "Access Denied", bucket.name);

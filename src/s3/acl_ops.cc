@@ -61,6 +61,7 @@ Result<Response> put_bucket_acl(const Services& services, Call& call) {
       !acl_is_bucket_owner_full_control(acl, bucket.owner_id)) {
     return fail(ErrorCode::kAccessControlListNotSupported);
   }
+  CV_TRY(refuse_public_acl(services, bucket.name, acl));
   const std::string document = acl_document(acl);
   if (document.empty()) {
     CV_TRY(services.vault.delete_bucket_config(bucket.name, kAclConfig));
@@ -92,6 +93,7 @@ Result<Response> put_object_acl(const Services& services, Call& call) {
       !acl_is_bucket_owner_full_control(acl, bucket.owner_id)) {
     return fail(ErrorCode::kAccessControlListNotSupported);
   }
+  CV_TRY(refuse_public_acl(services, bucket.name, acl));
   CV_TRY(services.vault.put_object_acl(call.route.bucket, call.route.key, object.version_id,
                                        acl_document(acl)));
   Response response = empty_response(200);

@@ -38,6 +38,7 @@ Result<BucketAccess> new_bucket_access(const Services& services, const Call& cal
       !acl_is_bucket_owner_full_control(acl, owner)) {
     return fail(ErrorCode::kInvalidBucketAclWithObjectOwnership);
   }
+  CV_TRY(refuse_public_acl_of_new_bucket(services, acl));
   CV_TRY(resolve_grantees(services.owners, acl));
   access.acl = acl_document(acl);
   return access;

@@ -142,7 +142,11 @@ def test_ownership_controls_put_get_delete_with_the_aws_cli(aws_cli, s3, unique_
                  Bucket=bucket)
     failed = aws_cli("s3api", "get-bucket-ownership-controls", "--bucket", bucket, check=False)
     assert failed.returncode != 0 and "OwnershipControlsNotFoundError" in failed.stderr
-    # Without controls the bucket behaves as ObjectWriter: ACLs are accepted.
+    # Without controls the bucket behaves as ObjectWriter: ACLs are accepted, public ones once
+    # the bucket's Block Public Access is lifted.
+    expect_error(s3.put_object, "AccessDenied", 403, Bucket=bucket, Key="k", Body=b"x",
+                 ACL="public-read")
+    s3.delete_public_access_block(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="k", Body=b"x", ACL="public-read")
     assert ("Group", ALL_USERS, "READ") in grants_of(s3.get_object_acl(Bucket=bucket, Key="k"))
 
@@ -194,9 +198,15 @@ def test_bucket_owner_enforced_refuses_acls(s3, bucket, unique_name):
     expect_error(s3.create_bucket, "InvalidBucketAclWithObjectOwnership", 400, Bucket=refused,
                  ACL="public-read")
     expect_error(s3.head_bucket, "404", 404, Bucket=refused)
+    # With ObjectWriter named, a public ACL still meets the Block Public Access every new bucket
+    # starts with here (as on AWS since 2023); a private one is accepted.
+    blocked = unique_name("writer")
+    expect_error(s3.create_bucket, "AccessDenied", 403, Bucket=blocked, ACL="public-read",
+                 ObjectOwnership="ObjectWriter")
+    expect_error(s3.head_bucket, "404", 404, Bucket=blocked)
     opted_in = unique_name("writer")
-    s3.create_bucket(Bucket=opted_in, ACL="public-read", ObjectOwnership="ObjectWriter")
-    assert ("Group", ALL_USERS, "READ") in grants_of(s3.get_bucket_acl(Bucket=opted_in))
+    s3.create_bucket(Bucket=opted_in, ACL="private", ObjectOwnership="ObjectWriter")
+    assert grants_of(s3.get_bucket_acl(Bucket=opted_in)) == [("CanonicalUser", owner, "FULL_CONTROL")]
     expect_error(s3.create_bucket, "InvalidArgument", 400, Bucket=unique_name("bad"),
                  ObjectOwnership="Everyone")
 
@@ -204,6 +214,7 @@ def test_bucket_owner_enforced_refuses_acls(s3, bucket, unique_name):
 def test_turning_acls_off_needs_a_private_bucket_acl(s3, unique_name):
     bucket = unique_name()
     s3.create_bucket(Bucket=bucket, ObjectOwnership="ObjectWriter")
+    s3.delete_public_access_block(Bucket=bucket)
     s3.put_bucket_acl(Bucket=bucket, ACL="public-read")
     expect_error(
         s3.put_bucket_ownership_controls, "InvalidBucketAclWithObjectOwnership", 400,
@@ -219,6 +230,7 @@ def test_turning_acls_off_needs_a_private_bucket_acl(s3, unique_name):
 def test_enforced_acls_are_ignored_for_others(s3, other_user, unique_name):
     bucket = unique_name()
     s3.create_bucket(Bucket=bucket, ObjectOwnership="ObjectWriter")
+    s3.delete_public_access_block(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="k", Body=b"shared", ACL="public-read")
     assert other_user.client.get_object(Bucket=bucket, Key="k")["Body"].read() == b"shared"
     # Turning ACLs off needs only the bucket's ACL private; the object's stays, unused.
@@ -274,6 +286,53 @@ def test_public_read_object_is_served_to_anonymous_curl(rgw):
     # The object ACL still decides reads of objects.
     status, _ = curl(url_of(rgw.server, bucket, "secret.txt"))
     assert status == 403
+
+
+def test_block_public_acls_refuses_writes_that_set_public_acls(rgw):
+    bucket = "bpa-block-" + uuid.uuid4().hex[:8]
+    rgw.root.create_bucket(Bucket=bucket)
+    rgw.root.put_object(Bucket=bucket, Key="k", Body=b"x")
+    rgw.root.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": False, "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False})
+    for call, kwargs in (
+        (rgw.root.put_object, {"Key": "p", "Body": b"p", "ACL": "public-read"}),
+        (rgw.root.put_object, {"Key": "p", "Body": b"p", "GrantRead": f'uri="{ALL_USERS}"'}),
+        (rgw.root.put_object_acl, {"Key": "k", "ACL": "public-read"}),
+        (rgw.root.put_bucket_acl, {"ACL": "authenticated-read"}),
+        (rgw.root.create_multipart_upload, {"Key": "m", "ACL": "public-read-write"}),
+        (rgw.root.copy_object, {"Key": "c", "CopySource": {"Bucket": bucket, "Key": "k"},
+                                "ACL": "public-read"}),
+    ):
+        expect_error(call, "AccessDenied", 403, Bucket=bucket, **kwargs)
+    expect_error(rgw.root.head_object, "404", 404, Bucket=bucket, Key="p")
+    # Private ACLs and grants to users still go through.
+    rgw.root.put_object(Bucket=bucket, Key="q", Body=b"q", ACL="private")
+    rgw.root.put_object_acl(Bucket=bucket, Key="k", GrantRead=f'id="{rgw.reader.id}"')
+    assert rgw.reader.client.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+
+
+def test_ignore_public_acls_makes_public_grants_count_for_nothing(rgw):
+    bucket = "bpa-ignore-" + uuid.uuid4().hex[:8]
+    rgw.root.create_bucket(Bucket=bucket, ACL="public-read")
+    rgw.root.put_object(Bucket=bucket, Key="open.txt", Body=b"open", ACL="public-read")
+    rgw.root.put_object(Bucket=bucket, Key="shared.txt", Body=b"shared",
+                        GrantRead=f'id="{rgw.reader.id}"')
+    assert curl(url_of(rgw.server, bucket, "open.txt")) == (200, b"open")
+    rgw.root.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": False, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False})
+    status, _ = curl(url_of(rgw.server, bucket, "open.txt"))
+    assert status == 403
+    status, _ = curl(url_of(rgw.server, bucket) + "?list-type=2")
+    assert status == 403
+    # A grant to a named user is not public: it still counts.
+    assert rgw.reader.client.get_object(Bucket=bucket, Key="shared.txt")["Body"].read() == b"shared"
+    # The ACLs themselves are kept: lifting the block opens the object again.
+    assert ("Group", ALL_USERS, "READ") in grants_of(
+        rgw.root.get_object_acl(Bucket=bucket, Key="open.txt"))
+    rgw.root.delete_public_access_block(Bucket=bucket)
+    assert curl(url_of(rgw.server, bucket, "open.txt")) == (200, b"open")
 
 
 def test_grants_by_id_email_and_uri_with_the_aws_cli(rgw):
