@@ -215,18 +215,19 @@ std::vector<AccessCheck> access_checks(const Route& route, const Request& reques
   }
   const std::string* version = find_param(request.params, "versionId");
   checks.push_back(object_check(action, route.bucket, route.key, version ? *version : ""));
-  if (creates_version(route.operation) && request.headers.contains("x-amz-tagging")) {
-    checks.push_back(object_check("s3:PutObjectTagging", route.bucket, route.key));
-  }
-  if (creates_version(route.operation) && sets_acl(request)) {
-    checks.push_back(object_check("s3:PutObjectAcl", route.bucket, route.key));
-  }
-  // A write that sets a retention or a legal hold needs those permissions too, as on S3.
-  if (creates_version(route.operation) && request.headers.contains("x-amz-object-lock-mode")) {
-    checks.push_back(object_check("s3:PutObjectRetention", route.bucket, route.key));
-  }
-  if (creates_version(route.operation) && request.headers.contains("x-amz-object-lock-legal-hold")) {
-    checks.push_back(object_check("s3:PutObjectLegalHold", route.bucket, route.key));
+  if (creates_version(route.operation)) {
+    auto companion = [&](std::string_view companion_action) {
+      AccessCheck check = object_check(companion_action, route.bucket, route.key);
+      check.acl_action = "s3:PutObject";
+      checks.push_back(std::move(check));
+    };
+    if (request.headers.contains("x-amz-tagging")) companion("s3:PutObjectTagging");
+    if (sets_acl(request)) companion("s3:PutObjectAcl");
+    // A write that sets a retention or a legal hold needs those permissions too, as on S3.
+    if (request.headers.contains("x-amz-object-lock-mode")) companion("s3:PutObjectRetention");
+    if (request.headers.contains("x-amz-object-lock-legal-hold")) {
+      companion("s3:PutObjectLegalHold");
+    }
   }
   return checks;
 }

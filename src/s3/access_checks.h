@@ -21,6 +21,10 @@ struct AccessCheck {
   bool on_object = false;
   // The version the request names (versionId), for s3:ExistingObjectTag; empty: the current one.
   std::string version_id;
+  // The action whose ACL permission admits this check when no policy decides it; empty: the
+  // check's own. A write that creates an object also sets its ACL, tags and lock, which its
+  // writer (the new object's owner) may do wherever the bucket's ACL lets it write.
+  std::string acl_action;
 };
 
 // "arn:aws:s3:::bucket" and "arn:aws:s3:::bucket/key" (the key as it is, not encoded).

@@ -1,5 +1,6 @@
 // DeleteObject and DeleteObjects.
 #include "s3/access_checks.h"
+#include "s3/acl_admission.h"
 #include "s3/authorizer.h"
 #include "s3/call.h"
 #include "s3/object_lock_headers.h"
@@ -46,9 +47,10 @@ Result<Response> delete_objects(const Services& services, Call& call) {
   const bool bypass_governance = bypass_governance_requested(services, call);
   for (const auto& target : targets) {
     // Each key is authorized on its own, as on S3: a denied key is an <Error> entry.
-    const auto allowed = services.authorizer.authorize(
-        call, object_check(target.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion",
-                           call.route.bucket, target.key, target.version_id));
+    const auto allowed = authorize_with_acls(
+        services, call,
+        object_check(target.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion",
+                     call.route.bucket, target.key, target.version_id));
     auto outcome = allowed ? services.vault.delete_object(call.route.bucket, target.key,
                                                           target.version_id, call.origin(),
                                                           bypass_governance)

@@ -91,15 +91,8 @@ Result<Response> post_object(const Services& services, Call& call) {
     key.replace(at, 11, file->filename.value_or(""));
   }
   const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
-  if (auto allowed =
-          services.authorizer.authorize(call, object_check("s3:PutObject", call.route.bucket, key));
-      !allowed) {
-    // No policy allows it: the bucket's ACL may (acl_admission.h).
-    if (allowed.error().code != ErrorCode::kAccessDenied || call.explicit_deny) {
-      return fail(allowed.error());
-    }
-    CV_TRY(admit_by_acl(services, call, bucket, AclCaller::user(grant.user_id)));
-  }
+  CV_TRY(authorize_with_acls(services, call, object_check("s3:PutObject", call.route.bucket, key),
+                             AclCaller::user(grant.user_id)));
   const Headers field_headers = headers_from_fields(fields, *file);
   auto attributes = CV_TRY(attributes_from_headers(field_headers));
   auto encryption = CV_TRY(encryption_request(field_headers));

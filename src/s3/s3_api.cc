@@ -177,16 +177,7 @@ struct S3Api::Impl {
       return fail(ErrorCode::kAccessDenied, "Access Denied");
     }
     for (const AccessCheck& check : access_checks(call.route, call.request)) {
-      auto allowed = authorizer.authorize(call, check);
-      if (allowed || allowed.error().code != ErrorCode::kAccessDenied || call.explicit_deny ||
-          check.bucket.empty() || !acl_action_of(call)) {
-        CV_TRY(std::move(allowed));
-        continue;
-      }
-      // No policy allows it and none denies it: the ACLs may grant it (acl_admission.h).
-      const auto bucket = CV_TRY(services.vault.get_bucket(check.bucket));
-      CV_TRY(admit_by_acl(services, call, bucket, acl_caller(call.identity)));
-      call.denial.clear();
+      CV_TRY(authorize_with_acls(services, call, check));
     }
     return {};
   }

@@ -435,6 +435,23 @@ def test_authenticated_read(rgw):
     ])
 
 
+def test_a_bucket_write_grant_lets_delete_objects_remove_keys(rgw):
+    bucket = "multi-delete-" + uuid.uuid4().hex[:8]
+    rgw.root.create_bucket(Bucket=bucket)
+    for key in ("a", "b"):
+        rgw.root.put_object(Bucket=bucket, Key=key, Body=b"x")
+    refused = rgw.writer.client.delete_objects(
+        Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "b"}]})
+    assert sorted((e["Key"], e["Code"]) for e in refused["Errors"]) == [
+        ("a", "AccessDenied"), ("b", "AccessDenied")]
+    rgw.root.put_bucket_acl(Bucket=bucket, GrantWrite=f'id="{rgw.writer.id}"',
+                            GrantFullControl=f'id="{rgw.root_id}"')
+    done = rgw.writer.client.delete_objects(
+        Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "b"}]})
+    assert sorted(d["Key"] for d in done["Deleted"]) == ["a", "b"] and not done.get("Errors")
+    assert rgw.root.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
 def test_bucket_owner_preferred_takes_objects_written_with_full_control(rgw):
     bucket = "preferred-" + uuid.uuid4().hex[:8]
     rgw.root.create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerPreferred")
