@@ -248,6 +248,7 @@ int run_server(const Config& configured) {
   iam_api::IamApiOptions iam_api_options;
   iam_api_options.authorizer = iam_api::policy_iam_authorizer(callers, *account_id, clock);
   iam_api_options.sessions = &session_issuer;
+  iam_api_options.audit = audit_capture;
   iam_api::IamApi iam_query_api(iam_directory, users, clock, iam_api_options);
   FrontDoor front_door(s3_api, console_api, console_assets,
                        trail ? trail->public_key_pem() : std::string(), &iam_query_api);

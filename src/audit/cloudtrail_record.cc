@@ -56,6 +56,17 @@ json::object user_identity(const Identity& identity) {
   if (identity.type == IdentityType::kIAMUser && !identity.user_name.empty()) {
     out["userName"] = identity.user_name;
   }
+  if (identity.session) {
+    json::object context{{"attributes", json::object{{"mfaAuthenticated", "false"}}}};
+    if (identity.type == IdentityType::kAssumedRole) {
+      context["sessionIssuer"] = json::object{{"type", "Role"},
+                                              {"principalId", identity.role_id},
+                                              {"arn", identity.role_arn},
+                                              {"accountId", identity.account_id},
+                                              {"userName", identity.role_name}};
+    }
+    out["sessionContext"] = std::move(context);
+  }
   return out;
 }
 

@@ -34,6 +34,12 @@ struct Identity {
   std::string account_id;
   std::string access_key_id;  // empty for anonymous requests
   std::string user_name;      // IAMUser (and Root: omitted, as CloudTrail does)
+  // STS sessions: sessionContext. For an AssumedRole, the role (sessionIssuer); every
+  // session (GetSessionToken's too) gets sessionContext.attributes.
+  bool session = false;
+  std::string role_id;   // "AROA..."
+  std::string role_arn;  // "arn:aws:iam::ACCOUNT:role/NAME"
+  std::string role_name;
 };
 
 struct AuditEvent {

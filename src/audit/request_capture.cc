@@ -26,6 +26,23 @@ Identity user_identity(std::string_view account_id, std::string_view user_id,
   return identity;
 }
 
+Identity assumed_role_identity(std::string_view account_id, std::string_view role_id,
+                               std::string_view role_name, std::string_view session_name,
+                               std::string_view access_key_id) {
+  Identity identity;
+  identity.type = IdentityType::kAssumedRole;
+  identity.account_id = account_id;
+  identity.access_key_id = access_key_id;
+  identity.principal_id = std::string(role_id) + ":" + std::string(session_name);
+  identity.arn = "arn:aws:sts::" + std::string(account_id) + ":assumed-role/" +
+                 std::string(role_name) + "/" + std::string(session_name);
+  identity.session = true;
+  identity.role_id = role_id;
+  identity.role_name = role_name;
+  identity.role_arn = "arn:aws:iam::" + std::string(account_id) + ":role/" + std::string(role_name);
+  return identity;
+}
+
 Identity anonymous_identity() {
   Identity identity;
   identity.type = IdentityType::kAnonymous;

@@ -30,6 +30,11 @@ struct CaptureOptions {
 // arn:aws:iam::<account>:user/<name>, userName).
 Identity user_identity(std::string_view account_id, std::string_view user_id,
                        std::string_view user_name, bool is_root, std::string_view access_key_id);
+// An STS role session: type AssumedRole, principalId "ROLEID:SESSION", arn
+// arn:aws:sts::<account>:assumed-role/<role>/<session>, the role as sessionIssuer.
+Identity assumed_role_identity(std::string_view account_id, std::string_view role_id,
+                               std::string_view role_name, std::string_view session_name,
+                               std::string_view access_key_id);
 // An unsigned request, as CloudTrail shows one: type AWSAccount, principalId
 // ANONYMOUS_PRINCIPAL (left to the record builder), accountId "anonymous".
 Identity anonymous_identity();

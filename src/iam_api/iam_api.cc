@@ -1,7 +1,9 @@
 #include "iam_api/iam_api.h"
 
+#include "audit/request_capture.h"
 #include "core/encoding.h"
 #include "core/hash.h"
+#include "iam/audit_identity.h"
 #include "iam_api/iam_actions.h"
 
 namespace cv::iam_api {
@@ -21,6 +23,20 @@ Result<std::string> read_body(Request& request, size_t limit) {
     }
   }
   return body;
+}
+
+// requestParameters as CloudTrail writes them for IAM and STS: each parameter but Action and
+// Version, its name in lower camel case ("UserName" -> "userName"); secrets never appear.
+std::vector<std::pair<std::string, std::string>> audit_parameters(const FormParams& params) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : params) {
+    if (name == "Action" || name == "Version" || name.empty()) continue;
+    if (name == "SecretAccessKey" || name == "Password" || name == "TokenCode") continue;
+    std::string camel = name;
+    camel[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(camel[0])));
+    out.emplace_back(std::move(camel), value);
+  }
+  return out;
 }
 
 Result<FormParams> form_params(const Request& request, std::string_view body) {
@@ -45,6 +61,7 @@ struct IamApi::Impl {
   Impl(iam::IamDirectory& directory, iam::UserDirectory& users, const Clock& clock,
        IamApiOptions options)
       : options(std::move(options)),
+        clock(clock),
         verifier(users, clock,
                  auth::VerifierOptions{.region = "us-east-1",
                                        .max_clock_skew = this->options.max_clock_skew,
@@ -59,18 +76,25 @@ struct IamApi::Impl {
     if (this->options.sessions != nullptr) add_sts_actions(table, *this->options.sessions);
   }
 
-  Response handle(Request& request);
+  // `record` (may be null) gets what only the API knows: the caller, the action, its
+  // parameters and the error.
+  Response handle(Request& request, audit::AuditEvent* record);
 
   IamApiOptions options;
+  const Clock& clock;
   auth::SigV4Verifier verifier;
   IamActionContext context;
   ActionTable table;
 };
 
-Response IamApi::Impl::handle(Request& request) {
+Response IamApi::Impl::handle(Request& request, audit::AuditEvent* record) {
   const std::string service = query_service_of(request).value_or("iam");
   const std::string_view xml_namespace = table.xml_namespace(service);
   auto refuse = [&](const Error& error) {
+    if (record) {
+      record->error_code = error_code_name(error.code);
+      record->error_message = error.message;
+    }
     return error_response(error, xml_namespace, request.request_id);
   };
   if (request.method != "POST" && request.method != "GET") {
@@ -80,6 +104,12 @@ Response IamApi::Impl::handle(Request& request) {
   if (!body) return refuse(body.error());
   auto caller = verifier.verify(request, auth::BodyDigest{hex_encode(sha256(*body))});
   if (!caller) return refuse(caller.error());
+  if (record && !caller->anonymous) {
+    record->identity = iam::audit_identity(options.audit.account_id, *caller);
+    record->signature_version = "SigV4";
+    record->authentication_method =
+        request.headers.contains("authorization") ? "AuthHeader" : "QueryString";
+  }
   if (caller->anonymous) {
     return refuse(Error{ErrorCode::kAccessDenied, "Request is missing Authentication Token", ""});
   }
@@ -88,6 +118,10 @@ Response IamApi::Impl::handle(Request& request) {
   const auto action = params->find("Action");
   if (action == params->end() || action->second.empty()) {
     return refuse(Error{ErrorCode::kInvalidAction, "Missing Action", ""});
+  }
+  if (record) {
+    record->event_name = action->second;
+    record->parameters = audit_parameters(*params);
   }
   const ActionHandler* handler = table.find(service, action->second);
   if (handler == nullptr) {
@@ -118,8 +152,21 @@ IamApi::~IamApi() = default;
 ActionTable& IamApi::actions() { return impl_->table; }
 
 Response IamApi::handle(Request& request) {
-  Response response = impl_->handle(request);
+  const audit::CaptureOptions& capture = impl_->options.audit;
+  if (capture.sink == nullptr) {
+    Response response = impl_->handle(request, nullptr);
+    response.headers.add("x-amzn-requestid", request.request_id);
+    return response;
+  }
+  const bool sts = query_service_of(request).value_or("iam") == "sts";
+  audit::AuditEvent record = audit::begin_record(
+      request, sts ? "sts.amazonaws.com" : "iam.amazonaws.com", "us-east-1", capture.account_id,
+      to_unix_nanos(impl_->clock.now()));
+  record.host.clear();  // requestParameters.Host is S3's alone
+  Response response = impl_->handle(request, &record);
   response.headers.add("x-amzn-requestid", request.request_id);
+  if (record.event_name.empty()) record.event_name = "UnknownOperation";
+  audit::record_on_completion(response, std::move(record), *capture.sink);
   return response;
 }
 

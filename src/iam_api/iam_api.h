@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/request_capture.h"
 #include "auth/sigv4.h"
 #include "core/clock.h"
 #include "core/http_message.h"
@@ -27,6 +28,9 @@ struct IamApiOptions {
   IamAuthorizer authorizer;
   // STS's rules; the STS actions are served when set. Must outlive the API.
   iam::SessionIssuer* sessions = nullptr;
+  // The audit trail: every call yields one record (eventSource iam.amazonaws.com or
+  // sts.amazonaws.com, eventName the Action), handed over once its response was sent.
+  audit::CaptureOptions audit;
   size_t max_body = 512 * 1024;  // form bodies larger than this are refused
   std::chrono::seconds max_clock_skew{15 * 60};
 };

@@ -4,6 +4,7 @@
 
 #include "audit/request_capture.h"
 #include "core/encoding.h"
+#include "iam/audit_identity.h"
 
 namespace cv::s3 {
 namespace {
@@ -97,8 +98,7 @@ void describe_caller(audit::AuditEvent& record, const Request& request, bool pos
   }
   if (verified && !verified->anonymous) {
     record.signature_version = verified->signature_version == "2" ? "SigV2" : "SigV4";
-    record.identity = audit::user_identity(account_id, verified->user_id, verified->user_name,
-                                           verified->is_root, verified->access_key_id);
+    record.identity = iam::audit_identity(account_id, *verified);
     return;
   }
   const std::string key = claimed_access_key(request);

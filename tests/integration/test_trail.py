@@ -282,3 +282,73 @@ def test_flush_without_a_server_rolls_the_stored_records_itself(fresh_server):
     assert names.count("AdminUserAdd") == 2
     assert len(trail_files(fresh_server, "CloudTrail-Digest")) >= 1
     assert trail(fresh_server, "validate").returncode == 0
+
+
+def test_iam_and_sts_calls_are_recorded_with_who_made_them(fresh_server):
+    import time
+    import uuid
+
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    def client(service, key, secret, token=None):
+        return boto3.session.Session(
+            aws_access_key_id=key, aws_secret_access_key=secret, aws_session_token=token,
+            region_name="us-east-1",
+        ).client(service, endpoint_url=fresh_server.endpoint,
+                 config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+
+    iam = client("iam", fresh_server.access_key, fresh_server.secret_key)
+    user = f"trail-{uuid.uuid4().hex[:6]}"
+    user_arn = iam.create_user(UserName=user)["User"]["Arn"]
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    role = f"auditor-{uuid.uuid4().hex[:6]}"
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": user_arn},
+                                                "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName=role, PolicyName="list", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets",
+                                                "Resource": "*"}]}))
+    credentials = client("sts", key["AccessKeyId"], key["SecretAccessKey"]).assume_role(
+        RoleArn=f"{user_arn.split(':user/')[0]}:role/{role}", RoleSessionName="audit")["Credentials"]
+    client("s3", credentials["AccessKeyId"], credentials["SecretAccessKey"],
+           credentials["SessionToken"]).list_buckets()
+    with pytest.raises(ClientError):
+        iam.get_user(UserName="nobody-" + user)
+
+    def records_of(event):
+        deadline = time.monotonic() + 30
+        while True:
+            found, _ = lookup(fresh_server, "--event", event)
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)
+
+    created = records_of("CreateUser")
+    assert len(created) == 1
+    assert created[0]["eventSource"] == "iam.amazonaws.com"
+    assert created[0]["userIdentity"]["type"] == "Root"
+    assert created[0]["requestParameters"] == {"userName": user}
+    assert created[0]["readOnly"] is False and created[0]["managementEvent"] is True
+
+    assumed = records_of("AssumeRole")
+    assert len(assumed) == 1
+    assert assumed[0]["eventSource"] == "sts.amazonaws.com"
+    assert assumed[0]["userIdentity"]["type"] == "IAMUser"
+    assert assumed[0]["userIdentity"]["userName"] == user
+    assert assumed[0]["requestParameters"]["roleSessionName"] == "audit"
+
+    listed = [r for r in records_of("ListBuckets")
+              if r["userIdentity"].get("accessKeyId") == credentials["AccessKeyId"]]
+    assert len(listed) == 1
+    identity = listed[0]["userIdentity"]
+    assert identity["type"] == "AssumedRole"
+    assert identity["arn"].endswith(f":assumed-role/{role}/audit")
+    assert identity["principalId"].startswith("AROA") and identity["principalId"].endswith(":audit")
+    assert identity["sessionContext"]["sessionIssuer"]["userName"] == role
+    assert identity["sessionContext"]["sessionIssuer"]["type"] == "Role"
+
+    failed = records_of("GetUser")
+    assert [(r["errorCode"], r["eventSource"]) for r in failed] == [
+        ("NoSuchEntity", "iam.amazonaws.com")]

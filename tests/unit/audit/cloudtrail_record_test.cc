@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "audit/cloudtrail_record.h"
+#include "audit/request_capture.h"
 #include "audit/trail_files.h"
 
 namespace cv::audit {
@@ -122,6 +123,30 @@ TEST(CloudTrailRecordTest, IdentitiesAreWrittenAsCloudTrailDoes) {
   identity = to_cloudtrail_record(event).at("userIdentity").as_object();
   EXPECT_EQ(identity.at("type"), "AssumedRole");
   EXPECT_EQ(identity.at("accessKeyId"), "ASIAEXAMPLE");
+  EXPECT_FALSE(identity.contains("sessionContext"));
+}
+
+TEST(CloudTrailRecordTest, ARoleSessionNamesItsRoleAsSessionIssuer) {
+  AuditEvent event = put_object();
+  event.identity = assumed_role_identity("111122223333", "AROAEXAMPLE", "reader", "nightly",
+                                         "ASIAEXAMPLE");
+  const json::object identity = to_cloudtrail_record(event).at("userIdentity").as_object();
+  EXPECT_EQ(identity.at("type"), "AssumedRole");
+  EXPECT_EQ(identity.at("principalId"), "AROAEXAMPLE:nightly");
+  EXPECT_EQ(identity.at("arn"), "arn:aws:sts::111122223333:assumed-role/reader/nightly");
+  const json::object& issuer =
+      identity.at("sessionContext").as_object().at("sessionIssuer").as_object();
+  EXPECT_EQ(issuer.at("type"), "Role");
+  EXPECT_EQ(issuer.at("principalId"), "AROAEXAMPLE");
+  EXPECT_EQ(issuer.at("arn"), "arn:aws:iam::111122223333:role/reader");
+  EXPECT_EQ(issuer.at("userName"), "reader");
+  // A GetSessionToken session of a user: an IAMUser with session attributes, no issuer.
+  event.identity = user_identity("111122223333", "AIDAEXAMPLE", "ann", false, "ASIAOTHER");
+  event.identity.session = true;
+  const json::object user = to_cloudtrail_record(event).at("userIdentity").as_object();
+  EXPECT_EQ(user.at("type"), "IAMUser");
+  EXPECT_TRUE(user.at("sessionContext").as_object().contains("attributes"));
+  EXPECT_FALSE(user.at("sessionContext").as_object().contains("sessionIssuer"));
 }
 
 TEST(CloudTrailRecordTest, ClassifiesS3Calls) {
