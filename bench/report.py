@@ -431,6 +431,61 @@ def tls_section(rows, now):
     return text
 
 
+POLICY_HEADING = "## Access control: GET with policies (issue 14)"
+# 4 KiB GETs decided by a 20-statement bucket policy and a 10-statement user policy must keep
+# this share of the owner-only rate (no policy anywhere), same server, same run.
+POLICY_TARGET = 0.95
+
+
+def policy_section(rows, now):
+    """4 KiB GET by an IAM user under policies against the bucket owner without any (phases
+    get-4k-owner-only and get-4k-with-policies of measure_policy in bench/run.sh), or ""."""
+    owner, governed = rows.get("get-4k-owner-only"), rows.get("get-4k-with-policies")
+    after = rows.get("get-4k-owner-only-after")
+    if not owner or not governed:
+        return ""
+    # The owner's figures: the mean of the runs before and after the governed one.
+    owner_rates = [r for r in (rate(rows, "get-4k-owner-only"),
+                               rate(rows, "get-4k-owner-only-after")) if r is not None]
+    owner_rate = sum(owner_rates) / len(owner_rates) if owner_rates else None
+    if after and after.get("requests") and owner.get("requests"):
+        owner = dict(owner, requests=owner["requests"] + after["requests"],
+                     server_cpu_seconds=(owner.get("server_cpu_seconds") or 0) +
+                     (after.get("server_cpu_seconds") or 0))
+    governed_rate = rate(rows, "get-4k-with-policies")
+    ratio = governed_rate / owner_rate if governed_rate is not None and owner_rate else None
+    met = {True: "yes", False: "**no**", None: "not measured"}[
+        None if ratio is None else ratio >= POLICY_TARGET]
+    cpu = [row.get("server_cpu_seconds") for row in (owner, governed)]
+    per_request = [c / row["requests"] * 1e6 if c and row.get("requests") else None
+                   for c, row in zip(cpu, (owner, governed))]
+    extra = (per_request[1] - per_request[0]
+             if None not in per_request else None)
+    table_rows = [[
+        f"4 KiB GET, {governed.get('bucket_statements', '?')}-statement bucket policy + "
+        f"{governed.get('user_statements', '?')}-statement user policy / owner-only",
+        number(governed_rate, "req/s"),
+        number(owner_rate, "req/s"),
+        f"{ratio:.0%}" if ratio is not None else "—",
+        f">= {POLICY_TARGET:.0%}",
+        met,
+    ]]
+    text = (f"{POLICY_HEADING}\n\nMeasured {now}: one server, the same 4 KiB keys read by the "
+            f"bucket's owner with no policy anywhere (the authorizer's fast path; the mean of a "
+            f"run before and one after), and by an IAM "
+            f"user whose user policy's last statement allows the read, under a bucket policy "
+            f"whose statements all have to be looked at (bench/policy_setup.py); "
+            f"{governed.get('connections', '?')} keep-alive connections each. Server CPU per "
+            f"request: {number(per_request[1], 'µs')} with policies, "
+            f"{number(per_request[0], 'µs')} owner-only "
+            f"({number(extra, 'µs')} more per request: the decision, its condition keys and the "
+            f"policy cache lookups). This machine's 2 cores are shared, so the figures are "
+            f"noisy.\n\n")
+    text += table(["metric", "with policies", "owner-only", "ratio", "target", "met"],
+                  table_rows) + "\n"
+    return text
+
+
 def sections_of(lines):
     """Indices of the lines that start a `## ` section."""
     return [i for i, line in enumerate(lines) if line.startswith("## ")]
@@ -443,7 +498,7 @@ def update_console_section(report, section, analysis, heading=CONSOLE_HEADING):
     by `analysis` (None keeps it); every other line is kept as it was."""
     generated = {"## Against the ceilings", "## Phases", "## Ceilings and reference figures",
                  CONSOLE_HEADING, NOTIFY_HEADING, REPLICATION_HEADING, ACTIVITY_HEADING,
-                 TLS_HEADING, "## Errors"}
+                 TLS_HEADING, POLICY_HEADING, "## Errors"}
     lines = report.split("\n")
     starts = sections_of(lines)
     if "## Ceilings and reference figures" not in lines:
@@ -491,6 +546,8 @@ def main():
                         help="rewrite only the audit trail and activity section of --output")
     parser.add_argument("--only-tls", action="store_true",
                         help="rewrite only the TLS section of --output")
+    parser.add_argument("--only-policy", action="store_true",
+                        help="rewrite only the access control section of --output")
     parser.add_argument("--repo")
     parser.add_argument("--work")
     parser.add_argument("--duration", type=float)
@@ -516,7 +573,9 @@ def main():
              "replication"),
             (args.only_activity, lambda: activity_section(rows), ACTIVITY_HEADING,
              "activity or trail"),
-            (args.only_tls, lambda: tls_section(rows, now), TLS_HEADING, "get-4k-tls")]
+            (args.only_tls, lambda: tls_section(rows, now), TLS_HEADING, "get-4k-tls"),
+            (args.only_policy, lambda: policy_section(rows, now), POLICY_HEADING,
+             "get-4k-with-policies")]
     for wanted, make_section, heading, what in only:
         if not wanted:
             continue
@@ -658,6 +717,9 @@ repeatedly for the phase. Ceilings are measured in the same run: nginx serving a
     tls = tls_section(rows, now)
     if tls:
         text += "\n" + tls
+    policy = policy_section(rows, now)
+    if policy:
+        text += "\n" + policy
     if problems:
         text += "\n## Errors\n\n" + "\n".join(problems) + "\n"
     # The analysis of where the time goes is prose kept beside this script, so it survives

@@ -25,6 +25,7 @@
 #   BENCH_REPLICATION_OBJECTS=1000  small objects replicated (and copied) per phase
 #   BENCH_ONLY=audit        run only the audit trail on/off and activity phases (their own
 #                           servers) and rewrite only that section of the report
+#   BENCH_ONLY=policy       run only the access control phase (GET with policies vs owner-only)
 #   BENCH_ONLY=tls          run only the TLS phase (its own server) and rewrite only that
 #                           section of the report
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
@@ -55,8 +56,8 @@ die() { log "error: $*"; exit 1; }
 [[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
 [[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ||
-  "$ONLY" == audit || "$ONLY" == tls ]] ||
-  die "BENCH_ONLY knows only: console, notify, replication, audit, tls"
+  "$ONLY" == audit || "$ONLY" == tls || "$ONLY" == policy ]] ||
+  die "BENCH_ONLY knows only: console, notify, replication, audit, tls, policy"
 if [[ -z "$ONLY" ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
@@ -520,6 +521,36 @@ measure_tls() {
   SERVER_PID=""
 }
 
+# Access control: 4 KiB GET by the bucket's owner with no policy anywhere (the authorizer's
+# fast path), before and after the same keys read by an IAM user governed by a 10-statement user policy under
+# a 20-statement bucket policy (bench/policy_setup.py), same server, same run.
+measure_policy() {
+  local written keys user
+  start_server data-policy
+  local common=(--connections "$CONNECTIONS" --duration "$DURATION")
+  bench_server create-bucket-policy create-bucket --bucket bench-policy >/dev/null
+  bench_server put-4k-policy-fill put --bucket bench-policy --size 4096 --prefix small/ \
+    --count 10000 --connections "$CONNECTIONS" --duration 600
+  written=$(json_field "$LAST_LINE" requests)
+  keys=$((written < 10000 ? written : 10000))
+  ((keys > 0)) || die "the policy fill phase wrote nothing"
+  bench_server get-4k-owner-only get --bucket bench-policy --prefix small/ --keys "$keys" \
+    --no-prefill "${common[@]}"
+  user=$("$PYTHON" "$REPO_DIR/bench/policy_setup.py" "http://127.0.0.1:$SERVER_PORT" bench-policy)
+  local extra
+  extra=$("$PYTHON" -c 'import json,sys; u=json.loads(sys.argv[1]); print(json.dumps({k: u[k] for k in ("user_statements", "bucket_statements")}))' "$user")
+  PHASE_EXTRA=$extra bench_server get-4k-with-policies get --bucket bench-policy --prefix small/ \
+    --keys "$keys" --no-prefill --access-key "$(json_field "$user" access_key)" \
+    --secret-key "$(json_field "$user" secret_key)" "${common[@]}"
+  # Owner-only again, the bucket policy removed: the server's state drifts during a run (the
+  # trail grows), so the owner's rate is the mean of one run before and one after the governed one.
+  "$PYTHON" "$REPO_DIR/bench/policy_setup.py" "http://127.0.0.1:$SERVER_PORT" bench-policy --remove
+  bench_server get-4k-owner-only-after get --bucket bench-policy --prefix small/ --keys "$keys" \
+    --no-prefill "${common[@]}"
+  stop_process "$SERVER_PID"
+  SERVER_PID=""
+}
+
 # ---- run ------------------------------------------------------------------------------------
 
 log "work folder $WORK"
@@ -541,6 +572,12 @@ if [[ "$ONLY" == audit ]]; then
   measure_activity
   "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-activity
   log "rewrote the audit trail and activity section of $REPORT"
+  exit 0
+fi
+if [[ "$ONLY" == policy ]]; then
+  measure_policy
+  "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-policy
+  log "rewrote the access control section of $REPORT"
   exit 0
 fi
 if [[ "$ONLY" == tls ]]; then
@@ -569,6 +606,7 @@ if [[ "$NGINX_ONLY" != 1 ]]; then
   measure_trail
   measure_activity
   measure_tls
+  measure_policy
 fi
 
 "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \

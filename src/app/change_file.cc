@@ -1,6 +1,7 @@
 #include "app/change_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -9,13 +10,28 @@
 
 namespace cv::app {
 
+ChangeFile::~ChangeFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
 uint64_t ChangeFile::generation() {
+  std::lock_guard lock(mutex_);
+  if (fd_ >= 0) {
+    struct stat held {};
+    if (::fstat(fd_, &held) == 0 && held.st_nlink > 0) return value_;
+    ::close(fd_);
+    fd_ = -1;
+  }
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
   uint64_t value = 0;
-  const ssize_t n = ::pread(fd, &value, sizeof value, 0);
-  ::close(fd);
-  return n == static_cast<ssize_t>(sizeof value) ? value : 0;
+  if (::pread(fd, &value, sizeof value, 0) != static_cast<ssize_t>(sizeof value)) {
+    ::close(fd);
+    return 0;
+  }
+  fd_ = fd;
+  value_ = value;
+  return value;
 }
 
 void ChangeFile::announce() {

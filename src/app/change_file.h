@@ -1,9 +1,13 @@
 // iam::ChangeSignal over a file in the data folder: announce() replaces the file with 8 fresh
 // random bytes (atomically, by rename); generation() reads them. Every process that shares the
-// folder sees a change at its next lookup.
+// folder sees a change at its next lookup. generation() keeps the file it read open: while that
+// file is still linked (fstat's link count; an announce renames a new file over it, unlinking
+// it) the value has not changed, so a lookup costs one fstat(); the bytes are read again only
+// from a new file.
 #pragma once
 
 #include <filesystem>
+#include <mutex>
 
 #include "iam/change_signal.h"
 
@@ -16,6 +20,9 @@ inline constexpr std::string_view kBucketChangesFile = "buckets.changed";
 class ChangeFile final : public iam::ChangeSignal {
  public:
   explicit ChangeFile(std::filesystem::path path) : path_(std::move(path)) {}
+  ~ChangeFile() override;
+  ChangeFile(const ChangeFile&) = delete;
+  ChangeFile& operator=(const ChangeFile&) = delete;
   // 0 when the file is absent or unreadable.
   uint64_t generation() override;
   // Best effort: a failure leaves caches as they are until the next successful announce. Not
@@ -24,6 +31,9 @@ class ChangeFile final : public iam::ChangeSignal {
 
  private:
   std::filesystem::path path_;
+  std::mutex mutex_;
+  int fd_ = -1;         // the file last read, kept open (-1: none)
+  uint64_t value_ = 0;  // what it holds
 };
 
 }  // namespace cv::app

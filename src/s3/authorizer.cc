@@ -66,6 +66,13 @@ Result<const iam::CallerPolicies*> Authorizer::caller_of(Call& call) const {
 Result<AccessDecision> Authorizer::decide(const iam::CallerPolicies* caller,
                                           const AccessCheck& check,
                                           const policy::ConditionKeys& keys) const {
+  policy::ConditionKeys copy = keys;
+  return decide_with(caller, check, copy);
+}
+
+Result<AccessDecision> Authorizer::decide_with(const iam::CallerPolicies* caller,
+                                               const AccessCheck& check,
+                                               policy::ConditionKeys& keys) const {
   policy::PolicySet policies;
   if (caller) {
     policies.identity = caller->identity;
@@ -83,17 +90,20 @@ Result<AccessDecision> Authorizer::decide(const iam::CallerPolicies* caller,
       if (!restricted) policies.resource = policy::NamedPolicy{"bucket policy", access->policy};
     }
   }
+  // The keys are lent to the context (a request's checks share them) and given back below;
+  // s3:ExistingObjectTag/<key> costs a metadata read and belongs to this check alone, so a
+  // check a policy reads it for gets a copy with the tags (a missing object has none).
+  const bool with_tags = reads_existing_object(check) && uses_existing_object_tags(policies);
   policy::RequestContext context{check.action, check.resource,
                                  caller ? caller->principal : anonymous_principal(account_id_),
-                                 keys};
-  // s3:ExistingObjectTag/<key> costs a metadata read: made only when a policy reads it. A
-  // missing object has no tags (the keys are absent).
-  if (reads_existing_object(check) && uses_existing_object_tags(policies)) {
+                                 with_tags ? keys : std::move(keys)};
+  if (with_tags) {
     if (auto existing = vault_.get_version(check.bucket, check.key, check.version_id)) {
       add_existing_object_tags(*existing, context.keys);
     }
   }
   const policy::Decision decision = policy::decide(policies, context);
+  if (!with_tags) keys = std::move(context.keys);
   const bool owner = caller && access && !caller->principal.canonical_id.empty() &&
                      caller->principal.canonical_id == access->bucket.owner_id;
   const bool root = caller && caller->principal.is_root;
@@ -135,7 +145,7 @@ Status Authorizer::authorize(Call& call, const AccessCheck& check) const {
     call.condition_keys = request_condition_keys(
         call, caller ? caller->principal : anonymous_principal(account_id_), clock_.now());
   }
-  const AccessDecision decision = CV_TRY(decide(caller, check, *call.condition_keys));
+  const AccessDecision decision = CV_TRY(decide_with(caller, check, *call.condition_keys));
   if (decision.allowed) return {};
   call.explicit_deny = call.explicit_deny || decision.explicit_deny;
   call.denial = check.action + " on " + check.resource + " for " + who(caller) + ": " +

@@ -51,6 +51,9 @@ class Authorizer {
   const std::string& account_id() const { return account_id_; }
 
  private:
+  // decide() with `keys` lent to the evaluator and given back unchanged (no copy per check).
+  Result<AccessDecision> decide_with(const iam::CallerPolicies* caller, const AccessCheck& check,
+                                     policy::ConditionKeys& keys) const;
   // The caller's policies (cached in the call), or null for an anonymous caller.
   Result<const iam::CallerPolicies*> caller_of(Call& call) const;
 

@@ -277,7 +277,16 @@ TEST(ChangeFile, EveryAnnouncementChangesTheGeneration) {
     const uint64_t generation = reader.generation();
     EXPECT_NE(generation, 0u);
     EXPECT_TRUE(seen.insert(generation).second);
+    // Asked again without a change: the same value (from the file it keeps open).
+    EXPECT_EQ(reader.generation(), generation);
   }
+  // The reader's own announcements and a removed file are seen too.
+  reader.announce();
+  EXPECT_TRUE(seen.insert(reader.generation()).second);
+  fs::remove(dir / "credentials.changed");
+  EXPECT_EQ(reader.generation(), 0u);
+  writer.announce();
+  EXPECT_TRUE(seen.insert(reader.generation()).second);
   fs::remove_all(dir);
 }
 
