@@ -51,7 +51,10 @@ export function UserPanel({ api, name, onBack }: { api: ConsoleApi; name: string
         ← All users
       </button>
       <h1>{user.name}</h1>
-      <p className="hint mono">{user.arn}</p>
+      <p className="hint mono">
+        {user.arn} · {user.id}
+        {user.created ? ` · created ${user.created}` : ""}
+      </p>
       <Notices error={error} />
 
       <h2>Access keys</h2>
