@@ -128,6 +128,36 @@ std::string_view iam_event_name(std::string_view method, std::string_view route)
   return "ConsoleUnknownRoute";
 }
 
+// The names an IAM route's path holds, as CloudTrail's requestParameters of the IAM call:
+// iam/users/U[/keys/K|/policies/P|/groups/G], iam/roles/R[/policies/P], iam/policies/P,
+// keys/K. Nothing for other routes.
+std::vector<std::pair<std::string, std::string>> iam_parameters(std::string_view route) {
+  std::vector<std::string_view> parts;
+  for (size_t start = 0; start <= route.size();) {
+    const size_t slash = std::min(route.find('/', start), route.size());
+    parts.push_back(route.substr(start, slash - start));
+    start = slash + 1;
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto add = [&out](std::string_view name, std::string_view value) {
+    if (!value.empty()) out.emplace_back(name, value);
+  };
+  if (parts.size() == 2 && parts[0] == "keys") {
+    add("accessKeyId", parts[1]);
+    return out;
+  }
+  if (parts.size() < 3 || parts[0] != "iam") return out;
+  if (parts[1] == "users") add("userName", parts[2]);
+  if (parts[1] == "roles") add("roleName", parts[2]);
+  if (parts[1] == "policies") add("policyName", parts[2]);
+  if (parts.size() == 5 && (parts[1] == "users" || parts[1] == "roles")) {
+    if (parts[3] == "keys") add("accessKeyId", parts[4]);
+    if (parts[3] == "policies") add("policyName", parts[4]);
+    if (parts[3] == "groups") add("groupName", parts[4]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view console_event_name(std::string_view method, std::string_view route) {
@@ -182,6 +212,7 @@ audit::AuditEvent begin_console_record(const Request& request, std::string_view 
     record.bucket = *bucket;
   }
   if (const std::string* key = find_param(request.params, "key")) record.key = *key;
+  for (auto& parameter : iam_parameters(route)) record.parameters.push_back(std::move(parameter));
   return record;
 }
 

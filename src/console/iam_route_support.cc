@@ -79,6 +79,10 @@ Result<boost::json::object> managed_policy_json(iam::IamDirectory& iam,
   return out;
 }
 
+void note_parameter(RouteContext& context, std::string_view name, std::string_view value) {
+  if (context.audit) context.audit->parameters.emplace_back(name, value);
+}
+
 Response method_not_allowed() {
   return json_error(405, "MethodNotAllowed", "That method is not allowed here.");
 }

@@ -52,6 +52,10 @@ Result<bool> key_status_from(RouteContext& context);
 Result<std::string> policy_document_from(RouteContext& context,
                                          std::string_view member = "document");
 
+// Adds `name`=`value` to the call's audit record (when the trail is on): the name a creating
+// call gives in its body, as CloudTrail's requestParameters of the IAM call.
+void note_parameter(RouteContext& context, std::string_view name, std::string_view value);
+
 // 405 MethodNotAllowed.
 Response method_not_allowed();
 // 404 NotFound for a path under iam/ or keys/ that names no route.

@@ -77,6 +77,7 @@ Response create_user(RouteContext& context, IamAccess& access) {
   if (!body) return json_error(400, "InvalidRequest", body.error().message);
   auto name = string_member(*body, "name");
   if (!name) return json_error(400, "InvalidRequest", "Give the new user's name.");
+  note_parameter(context, "userName", *name);
   auto path = optional_string_member(*body, "path");
   if (!path) return json_error(400, "InvalidRequest", path.error().message);
   auto created = access.iam.create_user(*name, *path, {});
@@ -234,6 +235,7 @@ Response groups(RouteContext& context, IamAccess& access) {
     if (!body) return json_error(400, "InvalidRequest", body.error().message);
     auto name = string_member(*body, "name");
     if (!name) return json_error(400, "InvalidRequest", "Give the new group's name.");
+    note_parameter(context, "groupName", *name);
     if (auto created = access.iam.create_group(*name, "/"); !created) {
       return json_error(created.error());
     }

@@ -42,6 +42,7 @@ Response create_policy(RouteContext& context, IamAccess& access) {
   if (!name || !document) {
     return json_error(400, "InvalidRequest", "Give the policy's name and its document.");
   }
+  note_parameter(context, "policyName", *name);
   auto description = optional_string_member(*body, "description");
   if (!description) return json_error(400, "InvalidRequest", description.error().message);
   auto created = access.iam.create_policy(*name, "/", *document, *description);
@@ -118,6 +119,7 @@ Response create_role(RouteContext& context, IamAccess& access) {
   if (!name || !trust) {
     return json_error(400, "InvalidRequest", "Give the role's name and its trust policy.");
   }
+  note_parameter(context, "roleName", *name);
   auto description = optional_string_member(*body, "description");
   if (!description) return json_error(400, "InvalidRequest", description.error().message);
   int64_t max_session = 3600;

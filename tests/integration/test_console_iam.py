@@ -6,6 +6,7 @@ refusals come back with their codes and messages, only root manages users and po
 every user manages their own keys."""
 
 import json
+import time
 import uuid
 
 import pytest
@@ -361,3 +362,44 @@ def test_only_the_bucket_owner_sees_its_permissions(server, s3, root):
     assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"][
         "BlockPublicPolicy"] is True
     assert root.call("DELETE", f"iam/users/{key['user']}?force=true")[0] == 204
+
+
+def test_each_call_is_in_the_audit_trail_without_documents_or_secrets(server, root):
+    user = name("audited")
+    key = create_user(root, user)
+    marker = name("Sid")
+    document = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": marker.replace("-", ""), "Effect": "Allow", "Action": "s3:ListAllMyBuckets",
+        "Resource": "*"}]})
+    assert root.call("PUT", f"iam/users/{user}/policies/p", {"document": document})[0] == 200
+    browser = Browser(server)
+    assert browser.sign_in(key["accessKeyId"], key["secretAccessKey"])[0] == 201
+    assert browser.call("GET", "iam/users")[0] == 403
+
+    def records(event):
+        status, _, body = root.call("GET", f"trail?event={event}&max=50")
+        assert status == 200, body
+        return body["records"]
+
+    # Who did it, to whom (the path's names as requestParameters), and a refusal's code.
+    wanted = {
+        "ConsoleCreateUser": lambda r: r["requestParameters"].get("userName") == user,
+        "ConsoleCreateAccessKey": lambda r: r["requestParameters"].get("userName") == user,
+        "ConsolePutUserPolicy": lambda r: r["requestParameters"].get("userName") == user
+        and r["requestParameters"].get("policyName") == "p",
+        "ConsoleListUsers": lambda r: r["userIdentity"].get("accessKeyId") == key["accessKeyId"],
+    }
+    deadline = time.monotonic() + 20
+    found = {}
+    while time.monotonic() < deadline and len(found) < len(wanted):
+        for event, matches in wanted.items():
+            mine = [r for r in records(event) if matches(r)]
+            if mine:
+                found[event] = mine[0]
+        time.sleep(0.1)
+    assert set(found) == set(wanted), found.keys()
+    assert found["ConsoleListUsers"]["errorCode"] == "AccessDenied"
+    assert found["ConsolePutUserPolicy"]["userIdentity"]["type"] == "Root"
+    everything = json.dumps(found)
+    assert key["secretAccessKey"] not in everything
+    assert marker.replace("-", "") not in everything

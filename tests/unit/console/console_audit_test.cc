@@ -149,6 +149,28 @@ TEST(ConsoleEventNames, EveryRouteHasItsName) {
   EXPECT_EQ(console_event_name("GET", "delete"), "ConsoleUnknownRoute");
 }
 
+TEST(ConsoleRecords, IamRoutesRecordTheNamesInTheirPath) {
+  const auto parameters_of = [](std::string path) {
+    Request request;
+    request.method = "PUT";
+    request.path = std::string(kApiPrefix) + path;
+    return begin_console_record(request, "us-east-1", "123456789012", 0).parameters;
+  };
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(parameters_of("iam/users/ann/keys/AKIA1"),
+            (Pairs{{"userName", "ann"}, {"accessKeyId", "AKIA1"}}));
+  EXPECT_EQ(parameters_of("iam/users/ann/policies/files"),
+            (Pairs{{"userName", "ann"}, {"policyName", "files"}}));
+  EXPECT_EQ(parameters_of("iam/users/ann/groups/ops"),
+            (Pairs{{"userName", "ann"}, {"groupName", "ops"}}));
+  EXPECT_EQ(parameters_of("iam/roles/deploy/policies/p"),
+            (Pairs{{"roleName", "deploy"}, {"policyName", "p"}}));
+  EXPECT_EQ(parameters_of("iam/policies/ReadAll"), (Pairs{{"policyName", "ReadAll"}}));
+  EXPECT_EQ(parameters_of("keys/AKIA2"), (Pairs{{"accessKeyId", "AKIA2"}}));
+  EXPECT_EQ(parameters_of("iam/users"), Pairs{});
+  EXPECT_EQ(parameters_of("buckets/b/policy"), Pairs{});
+}
+
 TEST(ConsoleEventNames, TheAccessControlRoutesAreNamedAfterTheirIamAndS3Actions) {
   EXPECT_EQ(console_event_name("GET", "iam/users"), "ConsoleListUsers");
   EXPECT_EQ(console_event_name("POST", "iam/users"), "ConsoleCreateUser");
