@@ -133,6 +133,10 @@ test("root creates a managed policy and a role on the Policies page", async ({ w
   await page.getByRole("button", { name: `Open role ${role}` }).click();
   const dialog = page.getByRole("dialog", { name: `Role ${role}` });
   await expect(dialog).toContainText("sts:AssumeRole");
+  // The trust policy started out naming this server's account.
+  const account = /arn:aws:iam::(\d{12}):role\//.exec((await dialog.textContent()) ?? "")?.[1];
+  expect(account).toBeTruthy();
+  await expect(dialog).toContainText(`arn:aws:iam::${account}:root`);
   await dialog.getByLabel("Policy name").fill("read");
   await dialog.getByRole("button", { name: "Save policy" }).click();
   await expect(dialog.getByRole("list", { name: "Role policies" })).toContainText("read");

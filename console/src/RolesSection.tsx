@@ -1,6 +1,6 @@
 import { FormEvent, useCallback, useEffect, useState } from "react";
 
-import { accountOf, bucketAccessTemplate, formatDocument, trustTemplate } from "./access";
+import { bucketAccessTemplate, formatDocument, trustTemplate } from "./access";
 import { ConsoleApi, RoleDetail, RoleSummary } from "./api";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Dialog, messageOf } from "./Dialog";
@@ -11,12 +11,19 @@ import { Notices } from "./RulePanel";
 // policies (what its sessions may do), deleted with them.
 export function RolesSection({ api }: { api: ConsoleApi }) {
   const [roles, setRoles] = useState<RoleSummary[] | null>(null);
+  const [account, setAccount] = useState("");
   const [error, setError] = useState("");
   const [open, setOpen] = useState<RoleDetail | null>(null);
   const [deleting, setDeleting] = useState<RoleSummary | null>(null);
 
   const load = useCallback(() => {
-    api.roles().then(setRoles, (caught) => setError(messageOf(caught)));
+    api.roles().then(
+      (listed) => {
+        setRoles(listed.roles);
+        setAccount(listed.accountId);
+      },
+      (caught) => setError(messageOf(caught)),
+    );
   }, [api]);
   useEffect(load, [load]);
 
@@ -77,7 +84,8 @@ export function RolesSection({ api }: { api: ConsoleApi }) {
           </tbody>
         </table>
       )}
-      <NewRoleForm api={api} account={accountOf(roles?.[0]?.arn ?? "")} onCreated={load} />
+      {/* Made once the account is known: the trust policy starts out naming it. */}
+      {account && <NewRoleForm key={account} api={api} account={account} onCreated={load} />}
       {open && <RoleDialog api={api} role={open} onChanged={setOpen} onClose={() => setOpen(null)} />}
       {deleting && (
         <ConfirmDialog

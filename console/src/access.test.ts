@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
 import {
-  accountOf,
   accountSettingsOn,
   allBlocked,
   blockSettings,
@@ -73,11 +72,6 @@ describe("documents", () => {
   it("indents valid JSON and leaves anything else alone", () => {
     expect(formatDocument('{"a":[1]}')).toBe('{\n  "a": [\n    1\n  ]\n}');
     expect(formatDocument("{ not json")).toBe("{ not json");
-  });
-  it("finds the account of an ARN", () => {
-    expect(accountOf("arn:aws:iam::123456789012:user/ann")).toBe("123456789012");
-    expect(accountOf("arn:aws:s3:::bucket")).toBe("");
-    expect(accountOf("nonsense")).toBe("");
   });
   it("fills the templates with the bucket and account", () => {
     const bucket = JSON.parse(bucketAccessTemplate("pics"));

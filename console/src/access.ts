@@ -81,12 +81,6 @@ export function formatDocument(text: string): string {
   }
 }
 
-// The 12-digit account of an ARN ("arn:aws:iam::123456789012:user/ann"); "" when none.
-export function accountOf(arn: string): string {
-  const parts = arn.split(":");
-  return parts.length >= 6 && /^\d{12}$/.test(parts[4]) ? parts[4] : "";
-}
-
 function document(statements: object[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2);
 }
@@ -111,7 +105,7 @@ export function publicReadTemplate(bucket: string): string {
   ]);
 }
 
-// A role's trust policy letting the account's users assume it (the account from any ARN).
+// A role's trust policy letting the account's users assume it.
 export function trustTemplate(account: string): string {
   return document([
     { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account || "000000000000"}:root` }, Action: "sts:AssumeRole" },

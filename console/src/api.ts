@@ -454,8 +454,9 @@ export class ConsoleApi {
     return this.call("DELETE", `iam/policies/${encodeURIComponent(name)}`);
   }
 
-  async roles(): Promise<RoleSummary[]> {
-    return (await this.call<{ roles: RoleSummary[] }>("GET", "iam/roles")).roles;
+  // The roles, and the account a trust policy names.
+  roles(): Promise<{ roles: RoleSummary[]; accountId: string }> {
+    return this.call("GET", "iam/roles");
   }
 
   role(name: string): Promise<RoleDetail> {

@@ -108,7 +108,9 @@ Response list_roles(IamAccess& access) {
   if (!roles) return json_error(roles.error());
   boost::json::array out;
   for (const meta::IamRole& role : *roles) out.push_back(role_summary(access, role));
-  return json_reply(boost::json::object{{"roles", std::move(out)}});
+  // The account, for a trust policy naming it (arn:aws:iam::ACCOUNT:root).
+  return json_reply(
+      boost::json::object{{"roles", std::move(out)}, {"accountId", access.iam.account_id()}});
 }
 
 Response create_role(RouteContext& context, IamAccess& access) {

@@ -198,7 +198,9 @@ def test_roles_with_a_trust_policy_and_an_inline_policy(server, root):
     assert status == 201, created
     assert created["arn"].endswith(f":role/{role}") and created["maxSessionSeconds"] == 3600
     assert json.loads(created["trustPolicy"]) == json.loads(trust)
-    assert any(r["name"] == role for r in root.call("GET", "iam/roles")[2]["roles"])
+    listed = root.call("GET", "iam/roles")[2]
+    assert any(r["name"] == role for r in listed["roles"])
+    assert created["arn"].startswith(f"arn:aws:iam::{listed['accountId']}:role/")
 
     policy = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]})
