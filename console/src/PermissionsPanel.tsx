@@ -129,7 +129,6 @@ function BlockForm({
   const [block, setBlock] = useState<PublicAccessBlock>(access.block ?? falseAll());
   const [error, setError] = useState("");
   const [status, setStatus] = useState("");
-  const account = accountSettingsOn(access.account);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -162,19 +161,27 @@ function BlockForm({
           </label>
         ))}
       </fieldset>
-      {account.length > 0 && (
-        <div>
-          <p className="hint">On for the whole account (cloudvault admin public-access-block), whatever this bucket says:</p>
-          <ul aria-label="Account-wide settings">
-            {account.map((setting) => (
-              <li key={setting.name}>{setting.label}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <AccountSettings account={access.account} />
       <Notices error={error} status={status} />
       <button type="submit">Save settings</button>
     </form>
+  );
+}
+
+// The account-wide settings that are on, read-only (they are set with `cloudvault admin
+// public-access-block`); nothing when none is.
+export function AccountSettings({ account }: { account: PublicAccessBlock | null }) {
+  const on = accountSettingsOn(account);
+  if (on.length === 0) return null;
+  return (
+    <div>
+      <p className="hint">On for the whole account (cloudvault admin public-access-block), whatever this bucket says:</p>
+      <ul aria-label="Account-wide settings">
+        {on.map((setting) => (
+          <li key={setting.name}>{setting.label}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
