@@ -74,4 +74,32 @@ test("the main views pass axe's WCAG A/AA checks", async ({ watched: page, serve
   await page.getByRole("button", { name: "Remove backup rule copies" }).click();
   await expect(page.getByRole("dialog", { name: "Remove backup rule" })).toBeVisible();
   expect(await violations(page)).toEqual([]);
+  await page.keyboard.press("Escape");
+
+  // The bucket's Permissions panel, the Users page (the list, one user, a new key's secret),
+  // the Policies page and My access keys.
+  await bucketPage.getByRole("button", { name: "Permissions" }).click();
+  await expect(page.getByTestId("public-badge")).toHaveText("Not public");
+  expect(await violations(page)).toEqual([]);
+  const user = `a11y-user-${Date.now()}`;
+  expect(
+    (await page.request.post(`${server.url}/_console/api/iam/users`, { headers, data: { name: user } })).status(),
+  ).toBe(201);
+  const consoleNav = page.getByRole("navigation", { name: "Console" });
+  await consoleNav.getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("table", { name: "Users" })).toContainText(user);
+  expect(await violations(page)).toEqual([]);
+  await page.getByRole("button", { name: user, exact: true }).click();
+  await expect(page.getByRole("heading", { name: user })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Create access key" }).click();
+  await expect(page.getByRole("dialog", { name: "New access key" })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Done" }).click();
+  await consoleNav.getByRole("link", { name: "Policies" }).click();
+  await expect(page.getByRole("form", { name: "Create a role" })).toBeVisible();
+  expect(await violations(page)).toEqual([]);
+  await consoleNav.getByRole("link", { name: "My access keys" }).click();
+  await expect(page.getByRole("table", { name: "Access keys" })).toContainText("(this session)");
+  expect(await violations(page)).toEqual([]);
 });

@@ -4,8 +4,11 @@ import { ConsoleApi, Session } from "./api";
 import { Buckets } from "./Buckets";
 import { Folder } from "./Folder";
 import { Place, formatPlace, parsePlace, publicToken } from "./location";
+import { MyKeysPage } from "./MyKeysPage";
+import { PoliciesPage } from "./PoliciesPage";
 import { SignIn } from "./SignIn";
 import { TrailPage } from "./TrailPage";
+import { UsersPage } from "./UsersPage";
 
 // The heatmap and charts load only when an activity page is opened.
 const ActivityPage = lazy(() => import("./ActivityPage").then((m) => ({ default: m.ActivityPage })));
@@ -14,8 +17,8 @@ const PublicActivity = lazy(() =>
 );
 
 // The whole console: a public activity page (no sign-in), else sign-in, then the bucket list,
-// one folder of a bucket, the activity heatmap or the audit trail, following the address's
-// fragment (see location.ts).
+// one folder of a bucket, the activity heatmap, the audit trail, the Users and Policies pages
+// (root) or the user's own access keys, following the address's fragment (see location.ts).
 export function App() {
   const api = useMemo(() => new ConsoleApi(), []);
   const token = useMemo(() => publicToken(window.location.hash), []);
@@ -65,6 +68,19 @@ function SignedInConsole({ api }: { api: ConsoleApi }) {
           <a href="#/trail" aria-current={place.page === "trail" ? "page" : undefined}>
             Audit trail
           </a>
+          {session.root && (
+            <>
+              <a href="#/users" aria-current={place.page === "users" ? "page" : undefined}>
+                Users
+              </a>
+              <a href="#/policies" aria-current={place.page === "policies" ? "page" : undefined}>
+                Policies
+              </a>
+            </>
+          )}
+          <a href="#/keys" aria-current={place.page === "keys" ? "page" : undefined}>
+            My access keys
+          </a>
         </nav>
         <span className="who" title="Signed in with this access key">
           {session.accessKeyId}
@@ -90,6 +106,16 @@ function SignedInConsole({ api }: { api: ConsoleApi }) {
           </Suspense>
         ) : place.page === "trail" ? (
           <TrailPage api={api} />
+        ) : place.page === "users" ? (
+          <UsersPage
+            api={api}
+            user={place.user}
+            onUser={(user) => go({ bucket: null, prefix: "", page: "users", user })}
+          />
+        ) : place.page === "policies" ? (
+          <PoliciesPage api={api} />
+        ) : place.page === "keys" ? (
+          <MyKeysPage api={api} />
         ) : place.bucket === null ? (
           <Buckets api={api} onOpen={(bucket) => go({ bucket, prefix: "" })} />
         ) : (

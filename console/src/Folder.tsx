@@ -12,17 +12,19 @@ import { Gallery } from "./Gallery";
 import { NewFolderDialog } from "./NewFolderDialog";
 import { Preview } from "./Preview";
 import { RenameDialog } from "./RenameDialog";
+import { PermissionsPanel } from "./PermissionsPanel";
 import { Notices } from "./RulePanel";
 import { ShareDialog } from "./ShareDialog";
 import { Uploader } from "./Uploader";
 
 type View = "list" | "gallery";
 // What the bucket page shows: the objects, or one of the bucket's settings panels.
-type Panel = "files" | "events" | "backup";
+type Panel = "files" | "events" | "backup" | "permissions";
 const panels: { panel: Panel; label: string }[] = [
   { panel: "files", label: "Files" },
   { panel: "events", label: "Events" },
   { panel: "backup", label: "Backup" },
+  { panel: "permissions", label: "Permissions" },
 ];
 
 // What is open over the folder, at most one at a time.
@@ -40,7 +42,7 @@ const pageSize = 200;
 
 // One folder of a bucket: breadcrumbs, a toolbar (upload, new folder, search, sort, view,
 // delete the selected), the listing as a table or a gallery, paged; and the dialogs that act
-// on one object. Beside the breadcrumbs, the bucket's Events and Backup panels in its place.
+// on one object. Beside the breadcrumbs, the bucket's Events, Backup and Permissions panels in its place.
 export function Folder({
   api,
   bucket,
@@ -218,6 +220,7 @@ export function Folder({
       </div>
       {panel === "events" && <EventsPanel api={api} bucket={bucket} />}
       {panel === "backup" && <BackupPanel api={api} bucket={bucket} />}
+      {panel === "permissions" && <PermissionsPanel api={api} bucket={bucket} />}
       {panel === "files" && (
         <>
           <div className="toolbar" role="toolbar" aria-label="Folder actions">

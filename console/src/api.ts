@@ -26,7 +26,96 @@ export class ApiError extends Error {
 export interface Session {
   accessKeyId: string;
   userId: string;
+  userName?: string; // "Root" for the root user
+  root?: boolean; // root sees the Users and Policies pages
   csrfToken: string;
+}
+
+// An access key as the Users and "My access keys" pages show it (never its secret).
+export interface AccessKeySummary {
+  accessKeyId: string;
+  status: "Active" | "Inactive";
+  created: string | null;
+  lastUsed: string | null;
+  lastUsedService: string;
+  lastUsedRegion: string;
+}
+
+// A key just created: the only answer that holds its secret.
+export interface NewAccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  user: string;
+}
+
+export interface IamUserSummary {
+  name: string;
+  id: string;
+  arn: string;
+  path: string;
+  created: string | null;
+  groups: string[];
+  keys: number;
+}
+
+export interface PolicyRef {
+  name: string;
+  arn: string;
+}
+
+export interface IamUserDetail extends IamUserSummary {
+  accessKeys: AccessKeySummary[];
+  inlinePolicies: string[];
+  attachedPolicies: PolicyRef[];
+}
+
+export interface ManagedPolicy extends PolicyRef {
+  path: string;
+  id: string;
+  description: string;
+  created: string | null;
+  attachments: number;
+  document?: string;
+}
+
+export interface RoleSummary {
+  name: string;
+  arn: string;
+  id: string;
+  path: string;
+  description: string;
+  maxSessionSeconds: number;
+  created: string | null;
+}
+
+export interface RoleDetail extends RoleSummary {
+  trustPolicy: string;
+  inlinePolicies: string[];
+  attachedPolicies: PolicyRef[];
+}
+
+export interface OwnKeys {
+  user: string;
+  sessionKey: string; // the key this session signed in with
+  keys: AccessKeySummary[];
+}
+
+// S3's four Block Public Access settings.
+export interface PublicAccessBlock {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+// A bucket's Permissions panel: its policy (as given), whether that policy is public, its own
+// block, the account's (read-only here), and what is in force (each setting on in either).
+export interface BucketAccess {
+  policy: string | null;
+  public: boolean;
+  block: PublicAccessBlock | null;
+  account: PublicAccessBlock | null;
+  inForce: PublicAccessBlock;
 }
 
 export interface BucketSummary {
@@ -276,6 +365,164 @@ export class ConsoleApi {
   trail(query: TrailQuery): Promise<TrailPage> {
     const search = trailQueryString(query);
     return this.call("GET", search ? `trail?${search}` : "trail");
+  }
+
+  // --- Users, keys and policies (root; own keys: anyone) ---------------------------------
+
+  async users(): Promise<IamUserSummary[]> {
+    return (await this.call<{ users: IamUserSummary[] }>("GET", "iam/users")).users;
+  }
+
+  createUser(name: string): Promise<IamUserDetail> {
+    return this.call("POST", "iam/users", { name });
+  }
+
+  user(name: string): Promise<IamUserDetail> {
+    return this.call("GET", `iam/users/${encodeURIComponent(name)}`);
+  }
+
+  // `force`: remove its keys, policies and group memberships first (else DeleteConflict).
+  deleteUser(name: string, force = false): Promise<unknown> {
+    return this.call("DELETE", `iam/users/${encodeURIComponent(name)}${force ? "?force=true" : ""}`);
+  }
+
+  createUserKey(name: string): Promise<NewAccessKey> {
+    return this.call("POST", `iam/users/${encodeURIComponent(name)}/keys`);
+  }
+
+  setUserKeyStatus(name: string, key: string, status: AccessKeySummary["status"]): Promise<IamUserDetail> {
+    return this.call("PUT", `iam/users/${encodeURIComponent(name)}/keys/${encodeURIComponent(key)}`, { status });
+  }
+
+  deleteUserKey(name: string, key: string): Promise<IamUserDetail> {
+    return this.call("DELETE", `iam/users/${encodeURIComponent(name)}/keys/${encodeURIComponent(key)}`);
+  }
+
+  async userPolicy(name: string, policy: string): Promise<string> {
+    const route = `iam/users/${encodeURIComponent(name)}/policies/${encodeURIComponent(policy)}`;
+    return (await this.call<{ document: string }>("GET", route)).document;
+  }
+
+  putUserPolicy(name: string, policy: string, document: string): Promise<IamUserDetail> {
+    const route = `iam/users/${encodeURIComponent(name)}/policies/${encodeURIComponent(policy)}`;
+    return this.call("PUT", route, { document });
+  }
+
+  deleteUserPolicy(name: string, policy: string): Promise<IamUserDetail> {
+    const route = `iam/users/${encodeURIComponent(name)}/policies/${encodeURIComponent(policy)}`;
+    return this.call("DELETE", route);
+  }
+
+  attachUserPolicy(name: string, arn: string): Promise<IamUserDetail> {
+    return this.call("POST", `iam/users/${encodeURIComponent(name)}/attached`, { arn });
+  }
+
+  detachUserPolicy(name: string, arn: string): Promise<IamUserDetail> {
+    const query = new URLSearchParams({ arn });
+    return this.call("DELETE", `iam/users/${encodeURIComponent(name)}/attached?${query}`);
+  }
+
+  addUserToGroup(name: string, group: string): Promise<IamUserDetail> {
+    return this.call("PUT", `iam/users/${encodeURIComponent(name)}/groups/${encodeURIComponent(group)}`);
+  }
+
+  removeUserFromGroup(name: string, group: string): Promise<IamUserDetail> {
+    return this.call("DELETE", `iam/users/${encodeURIComponent(name)}/groups/${encodeURIComponent(group)}`);
+  }
+
+  async groups(): Promise<{ name: string; arn: string }[]> {
+    return (await this.call<{ groups: { name: string; arn: string }[] }>("GET", "iam/groups")).groups;
+  }
+
+  createGroup(name: string): Promise<unknown> {
+    return this.call("POST", "iam/groups", { name });
+  }
+
+  async managedPolicies(): Promise<ManagedPolicy[]> {
+    return (await this.call<{ policies: ManagedPolicy[] }>("GET", "iam/policies")).policies;
+  }
+
+  managedPolicy(name: string): Promise<ManagedPolicy> {
+    return this.call("GET", `iam/policies/${encodeURIComponent(name)}`);
+  }
+
+  createManagedPolicy(name: string, document: string, description = ""): Promise<ManagedPolicy> {
+    return this.call("POST", "iam/policies", { name, document, description });
+  }
+
+  deleteManagedPolicy(name: string): Promise<unknown> {
+    return this.call("DELETE", `iam/policies/${encodeURIComponent(name)}`);
+  }
+
+  // The roles, and the account a trust policy names.
+  roles(): Promise<{ roles: RoleSummary[]; accountId: string }> {
+    return this.call("GET", "iam/roles");
+  }
+
+  role(name: string): Promise<RoleDetail> {
+    return this.call("GET", `iam/roles/${encodeURIComponent(name)}`);
+  }
+
+  createRole(name: string, trustPolicy: string, description = ""): Promise<RoleDetail> {
+    return this.call("POST", "iam/roles", { name, trustPolicy, description });
+  }
+
+  // `force`: remove its policies first (else DeleteConflict).
+  deleteRole(name: string, force = false): Promise<unknown> {
+    return this.call("DELETE", `iam/roles/${encodeURIComponent(name)}${force ? "?force=true" : ""}`);
+  }
+
+  async rolePolicy(role: string, policy: string): Promise<string> {
+    const route = `iam/roles/${encodeURIComponent(role)}/policies/${encodeURIComponent(policy)}`;
+    return (await this.call<{ document: string }>("GET", route)).document;
+  }
+
+  putRolePolicy(role: string, policy: string, document: string): Promise<RoleDetail> {
+    const route = `iam/roles/${encodeURIComponent(role)}/policies/${encodeURIComponent(policy)}`;
+    return this.call("PUT", route, { document });
+  }
+
+  deleteRolePolicy(role: string, policy: string): Promise<RoleDetail> {
+    const route = `iam/roles/${encodeURIComponent(role)}/policies/${encodeURIComponent(policy)}`;
+    return this.call("DELETE", route);
+  }
+
+  ownKeys(): Promise<OwnKeys> {
+    return this.call("GET", "keys");
+  }
+
+  createOwnKey(): Promise<NewAccessKey> {
+    return this.call("POST", "keys");
+  }
+
+  setOwnKeyStatus(key: string, status: AccessKeySummary["status"]): Promise<OwnKeys> {
+    return this.call("PUT", `keys/${encodeURIComponent(key)}`, { status });
+  }
+
+  deleteOwnKey(key: string): Promise<OwnKeys> {
+    return this.call("DELETE", `keys/${encodeURIComponent(key)}`);
+  }
+
+  // --- A bucket's Permissions panel -----------------------------------------------------
+
+  bucketAccess(bucket: string): Promise<BucketAccess> {
+    return this.call("GET", `buckets/${encodeURIComponent(bucket)}/access`);
+  }
+
+  putBucketPolicy(bucket: string, document: string): Promise<BucketAccess> {
+    return this.call("PUT", `buckets/${encodeURIComponent(bucket)}/policy`, { document });
+  }
+
+  deleteBucketPolicy(bucket: string): Promise<BucketAccess> {
+    return this.call("DELETE", `buckets/${encodeURIComponent(bucket)}/policy`);
+  }
+
+  putPublicAccessBlock(bucket: string, block: PublicAccessBlock): Promise<BucketAccess> {
+    return this.call("PUT", `buckets/${encodeURIComponent(bucket)}/public-access-block`, block);
+  }
+
+  deletePublicAccessBlock(bucket: string): Promise<BucketAccess> {
+    return this.call("DELETE", `buckets/${encodeURIComponent(bucket)}/public-access-block`);
   }
 
   async buckets(): Promise<BucketSummary[]> {

@@ -88,4 +88,16 @@ describe("places in the address", () => {
     expect(parsePlace("#/b/photos/%E0%A4%A/")).toEqual({ bucket: "photos", prefix: "" });
     expect(parsePlace("")).toEqual({ bucket: null, prefix: "" });
   });
+  it("round-trip the Users (with a user), Policies and My access keys pages", () => {
+    for (const place of [
+      { bucket: null, prefix: "", page: "users" as const, user: undefined },
+      { bucket: null, prefix: "", page: "users" as const, user: "ann+ops@example.com" },
+      { bucket: null, prefix: "", page: "policies" as const },
+      { bucket: null, prefix: "", page: "keys" as const },
+    ]) {
+      expect(parsePlace(formatPlace(place))).toEqual(place);
+    }
+    expect(formatPlace({ bucket: null, prefix: "", page: "users", user: "a/b" })).toBe("#/users/a%2Fb");
+    expect(parsePlace("#/users/%E0%A4%A")).toEqual({ bucket: null, prefix: "", page: "users" });
+  });
 });

@@ -1,13 +1,16 @@
 // Where the page is, kept in the address's fragment so that Back, Forward and reloading work:
 // "#/" is the bucket list, "#/b/<bucket>/<folder prefix>" one folder (each segment
 // percent-encoded), "#/activity[/<profile>]" the activity heatmap, "#/trail" the audit
-// trail, and "#/p/<token>" a profile's public page (seen without signing in).
+// trail, "#/users[/<name>]" the Users page (one user's), "#/policies" the Policies page,
+// "#/keys" the signed-in user's access keys, and "#/p/<token>" a profile's public page (seen
+// without signing in).
 
 export interface Place {
   bucket: string | null;
   prefix: string;
-  page?: "activity" | "trail";
+  page?: "activity" | "trail" | "users" | "policies" | "keys";
   profile?: string;
+  user?: string; // the Users page's chosen user
 }
 
 // The token of a public activity page's address, or null.
@@ -19,6 +22,16 @@ export function publicToken(hash: string): string | null {
 export function parsePlace(hash: string): Place {
   const path = hash.replace(/^#/, "");
   if (path === "/trail") return { bucket: null, prefix: "", page: "trail" };
+  if (path === "/policies") return { bucket: null, prefix: "", page: "policies" };
+  if (path === "/keys") return { bucket: null, prefix: "", page: "keys" };
+  if (path === "/users" || path.startsWith("/users/")) {
+    const rest = path.slice("/users/".length);
+    try {
+      return { bucket: null, prefix: "", page: "users", user: rest ? decodeURIComponent(rest) : undefined };
+    } catch {
+      return { bucket: null, prefix: "", page: "users" };
+    }
+  }
   if (path === "/activity" || path.startsWith("/activity/")) {
     const rest = path.slice("/activity/".length);
     let profile: string | undefined;
@@ -42,6 +55,9 @@ export function parsePlace(hash: string): Place {
 
 export function formatPlace(place: Place): string {
   if (place.page === "trail") return "#/trail";
+  if (place.page === "policies") return "#/policies";
+  if (place.page === "keys") return "#/keys";
+  if (place.page === "users") return place.user ? `#/users/${encodeURIComponent(place.user)}` : "#/users";
   if (place.page === "activity") {
     return place.profile ? `#/activity/${encodeURIComponent(place.profile)}` : "#/activity";
   }

@@ -241,6 +241,8 @@ int run_server(const Config& configured) {
   StoredActivityReports activity_reports(*stores->meta, clock, std::move(*activity_rules),
                                          *signing_key);
   console_options.activity = &activity_reports;
+  console_options.iam = &iam_directory;
+  console_options.users = &users;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
   // The IAM and STS query APIs on the same port.

@@ -21,6 +21,8 @@
 #include "console/sign_in_throttle.h"
 #include "console/thumbnailer.h"
 #include "core/http_message.h"
+#include "iam/iam_directory.h"
+#include "iam/user_directory.h"
 #include "vault/vault.h"
 
 namespace cv::console {
@@ -50,6 +52,10 @@ struct ConsoleOptions {
   // Whether the sign-in (a secret in the body) is served over plain HTTP; refused otherwise
   // with 403 InsecureTransport.
   PlainHttpSecrets plain_http_secrets = PlainHttpSecrets::kLoopback;
+  // IAM (issue 14): the Users, Policies and access-key pages' routes (iam/..., keys/...)
+  // call these; null: those routes answer 404 IamOff. Both must outlive the ConsoleApi.
+  iam::IamDirectory* iam = nullptr;
+  iam::UserDirectory* users = nullptr;
 };
 
 class ConsoleApi final : public RequestHandler {

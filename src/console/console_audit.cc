@@ -1,5 +1,6 @@
 #include "console/console_audit.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "audit/request_capture.h"
@@ -32,6 +33,15 @@ std::string_view bucket_event_name(std::string_view method, const BucketRoute& r
     if (method == "PUT") return "ConsolePutBucketNotificationRule";
     if (method == "DELETE") return "ConsoleDeleteBucketNotificationRule";
   }
+  if (route.rest == "access" && method == "GET") return "ConsoleGetBucketAccess";
+  if (route.rest == "policy") {
+    if (method == "PUT") return "ConsolePutBucketPolicy";
+    if (method == "DELETE") return "ConsoleDeleteBucketPolicy";
+  }
+  if (route.rest == "public-access-block") {
+    if (method == "PUT") return "ConsolePutPublicAccessBlock";
+    if (method == "DELETE") return "ConsoleDeletePublicAccessBlock";
+  }
   if (route.rest == "backup") {
     if (method == "GET") return "ConsoleGetBucketBackupRules";
     if (method == "POST") return "ConsolePutBucketBackupRule";
@@ -52,6 +62,100 @@ std::string_view activity_event_name(std::string_view method, std::string_view r
     return method == "DELETE" ? "ConsoleDeleteActivityPublicPage" : "ConsolePutActivityPublicPage";
   }
   return "ConsoleUnknownRoute";
+}
+
+// The IAM pages' routes, named after the IAM action each performs: iam/users...,
+// iam/groups, iam/policies..., iam/roles..., keys... (the caller's own keys).
+std::string_view iam_event_name(std::string_view method, std::string_view route) {
+  struct Entry {
+    std::string_view method;
+    std::string_view pattern;  // segments; "*" matches any one
+    std::string_view name;
+  };
+  static constexpr Entry kRoutes[] = {
+      {"GET", "iam/users", "ConsoleListUsers"},
+      {"POST", "iam/users", "ConsoleCreateUser"},
+      {"GET", "iam/users/*", "ConsoleGetUser"},
+      {"DELETE", "iam/users/*", "ConsoleDeleteUser"},
+      {"POST", "iam/users/*/keys", "ConsoleCreateAccessKey"},
+      {"PUT", "iam/users/*/keys/*", "ConsoleUpdateAccessKey"},
+      {"DELETE", "iam/users/*/keys/*", "ConsoleDeleteAccessKey"},
+      {"GET", "iam/users/*/policies/*", "ConsoleGetUserPolicy"},
+      {"PUT", "iam/users/*/policies/*", "ConsolePutUserPolicy"},
+      {"DELETE", "iam/users/*/policies/*", "ConsoleDeleteUserPolicy"},
+      {"POST", "iam/users/*/attached", "ConsoleAttachUserPolicy"},
+      {"DELETE", "iam/users/*/attached", "ConsoleDetachUserPolicy"},
+      {"PUT", "iam/users/*/groups/*", "ConsoleAddUserToGroup"},
+      {"DELETE", "iam/users/*/groups/*", "ConsoleRemoveUserFromGroup"},
+      {"GET", "iam/groups", "ConsoleListGroups"},
+      {"POST", "iam/groups", "ConsoleCreateGroup"},
+      {"GET", "iam/policies", "ConsoleListPolicies"},
+      {"POST", "iam/policies", "ConsoleCreatePolicy"},
+      {"GET", "iam/policies/*", "ConsoleGetPolicy"},
+      {"DELETE", "iam/policies/*", "ConsoleDeletePolicy"},
+      {"GET", "iam/roles", "ConsoleListRoles"},
+      {"POST", "iam/roles", "ConsoleCreateRole"},
+      {"GET", "iam/roles/*", "ConsoleGetRole"},
+      {"DELETE", "iam/roles/*", "ConsoleDeleteRole"},
+      {"GET", "iam/roles/*/policies/*", "ConsoleGetRolePolicy"},
+      {"PUT", "iam/roles/*/policies/*", "ConsolePutRolePolicy"},
+      {"DELETE", "iam/roles/*/policies/*", "ConsoleDeleteRolePolicy"},
+      {"POST", "iam/roles/*/attached", "ConsoleAttachRolePolicy"},
+      {"DELETE", "iam/roles/*/attached", "ConsoleDetachRolePolicy"},
+      {"GET", "keys", "ConsoleListOwnAccessKeys"},
+      {"POST", "keys", "ConsoleCreateOwnAccessKey"},
+      {"PUT", "keys/*", "ConsoleUpdateOwnAccessKey"},
+      {"DELETE", "keys/*", "ConsoleDeleteOwnAccessKey"},
+  };
+  const auto matches = [route](std::string_view pattern) {
+    std::string_view rest = route;
+    while (true) {
+      const size_t pattern_end = std::min(pattern.find('/'), pattern.size());
+      const size_t rest_end = std::min(rest.find('/'), rest.size());
+      const std::string_view want = pattern.substr(0, pattern_end);
+      const std::string_view got = rest.substr(0, rest_end);
+      if (want == "*" ? got.empty() : want != got) return false;
+      const bool pattern_done = pattern_end == pattern.size();
+      const bool rest_done = rest_end == rest.size();
+      if (pattern_done || rest_done) return pattern_done && rest_done;
+      pattern.remove_prefix(pattern_end + 1);
+      rest.remove_prefix(rest_end + 1);
+    }
+  };
+  for (const Entry& entry : kRoutes) {
+    if (entry.method == method && matches(entry.pattern)) return entry.name;
+  }
+  return "ConsoleUnknownRoute";
+}
+
+// The names an IAM route's path holds, as CloudTrail's requestParameters of the IAM call:
+// iam/users/U[/keys/K|/policies/P|/groups/G], iam/roles/R[/policies/P], iam/policies/P,
+// keys/K. Nothing for other routes.
+std::vector<std::pair<std::string, std::string>> iam_parameters(std::string_view route) {
+  std::vector<std::string_view> parts;
+  for (size_t start = 0; start <= route.size();) {
+    const size_t slash = std::min(route.find('/', start), route.size());
+    parts.push_back(route.substr(start, slash - start));
+    start = slash + 1;
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto add = [&out](std::string_view name, std::string_view value) {
+    if (!value.empty()) out.emplace_back(name, value);
+  };
+  if (parts.size() == 2 && parts[0] == "keys") {
+    add("accessKeyId", parts[1]);
+    return out;
+  }
+  if (parts.size() < 3 || parts[0] != "iam") return out;
+  if (parts[1] == "users") add("userName", parts[2]);
+  if (parts[1] == "roles") add("roleName", parts[2]);
+  if (parts[1] == "policies") add("policyName", parts[2]);
+  if (parts.size() == 5 && (parts[1] == "users" || parts[1] == "roles")) {
+    if (parts[3] == "keys") add("accessKeyId", parts[4]);
+    if (parts[3] == "policies") add("policyName", parts[4]);
+    if (parts[3] == "groups") add("groupName", parts[4]);
+  }
+  return out;
 }
 
 }  // namespace
@@ -86,6 +190,9 @@ std::string_view console_event_name(std::string_view method, std::string_view ro
   if (route.starts_with("activity/") || route.starts_with("public/activity/")) {
     return activity_event_name(method, route);
   }
+  if (route.starts_with("iam/") || route == "keys" || route.starts_with("keys/")) {
+    return iam_event_name(method, route);
+  }
   return "ConsoleUnknownRoute";
 }
 
@@ -105,6 +212,7 @@ audit::AuditEvent begin_console_record(const Request& request, std::string_view 
     record.bucket = *bucket;
   }
   if (const std::string* key = find_param(request.params, "key")) record.key = *key;
+  for (auto& parameter : iam_parameters(route)) record.parameters.push_back(std::move(parameter));
   return record;
 }
 

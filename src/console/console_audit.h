@@ -24,7 +24,9 @@ std::string_view console_event_name(std::string_view method, std::string_view ro
 // The record's start: eventTime (the arrival, else `now_ns`), eventSource, eventName, region,
 // source address, user agent, Host, requestID, recipient account, the query parameters, and
 // the bucket and key the call names (a "buckets/<name>" route, or the bucket= and key= query
-// parameters). The caller is anonymous until the session (or a sign-in) names a user.
+// parameters), and the names an IAM route's path holds, as the IAM call's requestParameters
+// (userName, roleName, policyName, groupName, accessKeyId; never a document or a secret). The
+// caller is anonymous until the session (or a sign-in) names a user.
 audit::AuditEvent begin_console_record(const Request& request, std::string_view region,
                                        std::string_view account_id, int64_t now_ns);
 

@@ -1,7 +1,8 @@
 // The console API's routes (internal to console/): what each receives and the functions, one
 // file per family (session_routes.cc, bucket_routes.cc, object_routes.cc, upload_routes.cc,
 // folder_routes.cc, version_routes.cc, thumbnail_routes.cc, event_rule_routes.cc,
-// backup_rule_routes.cc).
+// backup_rule_routes.cc, iam_routes.cc, policy_routes.cc, own_key_routes.cc,
+// bucket_access_routes.cc).
 #pragma once
 
 #include <chrono>
@@ -125,6 +126,21 @@ Response public_activity(RouteContext& context, std::string_view token);
 // trail_routes.cc: GET trail?user=&accessKey=&bucket=&prefix=&event=&error=&readOnly=&from=&to=
 // &max=&next=: the audit trail's records, newest first, paged (root: all; others: their own).
 Response lookup_trail(RouteContext& context);
+// The IAM pages' routes (docs/CONSOLE_API.md, "Users, keys and policies"), on
+// options.iam / options.users (404 IamOff without them). iam_routes.cc: iam/users... and
+// iam/groups (root only: 403 AccessDenied for others).
+Response iam_users_route(RouteContext& context);
+// policy_routes.cc: iam/policies... (managed policies) and iam/roles... (root only).
+Response iam_policies_route(RouteContext& context);
+// own_key_routes.cc: keys and keys/<id>: the signed-in user's own access keys (any user, as
+// IAM lets a user manage its own keys).
+Response own_keys_route(RouteContext& context);
+// bucket_access_routes.cc (bucket owner): GET buckets/<name>/access: the bucket's policy,
+// whether it is public, its Block Public Access and the account's; PUT/DELETE
+// buckets/<name>/policy and buckets/<name>/public-access-block. Each answers as GET access.
+Response bucket_access(RouteContext& context, std::string_view bucket);
+Response bucket_policy_route(RouteContext& context, std::string_view bucket);
+Response public_access_block_route(RouteContext& context, std::string_view bucket);
 // thumbnail_routes.cc: GET thumbnail?bucket=&key=&size= (128, 256 or 512): image/jpeg.
 Response thumbnail(RouteContext& context);
 

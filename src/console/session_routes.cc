@@ -32,9 +32,13 @@ std::string session_cookie(const RouteContext& context, std::string_view value,
   return cookie;
 }
 
-Response session_body(const Session& session, int status) {
+// The session and who it belongs to: "userName" (the audit trail's: "Root" for root) and
+// "root", which the page uses to show the Users and Policies pages.
+Response session_body(const Session& session, const auth::Credentials& key, int status) {
   return json_reply(boost::json::object{{"accessKeyId", session.access_key_id},
                                         {"userId", session.user_id},
+                                        {"userName", key.user_name},
+                                        {"root", key.is_root},
                                         {"csrfToken", session.csrf_token}},
                     status);
 }
@@ -109,13 +113,18 @@ Response sign_in(RouteContext& context) {
   }
   context.sign_ins.succeeded(address, *access_key);
   const Session session = context.sessions.open((*found)->user_id, *access_key);
-  Response response = session_body(session, 201);
+  Response response = session_body(session, **found, 201);
   response.headers.add("set-cookie",
                        session_cookie(context, session.token, context.sessions.limits().lifetime));
   return response;
 }
 
-Response current_session(RouteContext& context) { return session_body(*context.session, 200); }
+Response current_session(RouteContext& context) {
+  auto key = context.credentials.find(context.session->access_key_id);
+  if (!key) return json_error(key.error());
+  if (!*key) return signed_out(Error{ErrorCode::kAccessDenied, {}});
+  return session_body(*context.session, **key, 200);
+}
 
 Response sign_out(RouteContext& context) {
   context.sessions.close(context.session->token);
@@ -143,6 +152,13 @@ Response dispatch(RouteContext& context) {
     if (method == "GET") return bucket_notifications(context, named);
     if (method == "PUT") return put_notification_rule(context, named);
     if (method == "DELETE") return delete_notification_rule(context, named);
+  } else if (const std::string_view named = bucket_of(route, "/access"); !named.empty()) {
+    return bucket_access(context, named);
+  } else if (const std::string_view named = bucket_of(route, "/policy"); !named.empty()) {
+    return bucket_policy_route(context, named);
+  } else if (const std::string_view named = bucket_of(route, "/public-access-block");
+             !named.empty()) {
+    return public_access_block_route(context, named);
   } else if (const std::string_view named = bucket_of(route, "/backup"); !named.empty()) {
     if (method == "GET") return bucket_backup(context, named);
     if (method == "POST") return add_backup_rule(context, named);
@@ -169,6 +185,13 @@ Response dispatch(RouteContext& context) {
     if (method == "GET") return thumbnail(context);
   } else if (route.starts_with("activity/")) {
     return activity_route(context);
+  } else if (route == "iam/users" || route.starts_with("iam/users/") || route == "iam/groups") {
+    return iam_users_route(context);
+  } else if (route == "iam/policies" || route.starts_with("iam/policies/") ||
+             route == "iam/roles" || route.starts_with("iam/roles/")) {
+    return iam_policies_route(context);
+  } else if (route == "keys" || route.starts_with("keys/")) {
+    return own_keys_route(context);
   } else if (route == "uploads/sign") {
     if (method == "POST") return sign_upload_request(context);
   } else {

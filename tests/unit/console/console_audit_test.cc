@@ -149,5 +149,53 @@ TEST(ConsoleEventNames, EveryRouteHasItsName) {
   EXPECT_EQ(console_event_name("GET", "delete"), "ConsoleUnknownRoute");
 }
 
+TEST(ConsoleRecords, IamRoutesRecordTheNamesInTheirPath) {
+  const auto parameters_of = [](std::string path) {
+    Request request;
+    request.method = "PUT";
+    request.path = std::string(kApiPrefix) + path;
+    return begin_console_record(request, "us-east-1", "123456789012", 0).parameters;
+  };
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(parameters_of("iam/users/ann/keys/AKIA1"),
+            (Pairs{{"userName", "ann"}, {"accessKeyId", "AKIA1"}}));
+  EXPECT_EQ(parameters_of("iam/users/ann/policies/files"),
+            (Pairs{{"userName", "ann"}, {"policyName", "files"}}));
+  EXPECT_EQ(parameters_of("iam/users/ann/groups/ops"),
+            (Pairs{{"userName", "ann"}, {"groupName", "ops"}}));
+  EXPECT_EQ(parameters_of("iam/roles/deploy/policies/p"),
+            (Pairs{{"roleName", "deploy"}, {"policyName", "p"}}));
+  EXPECT_EQ(parameters_of("iam/policies/ReadAll"), (Pairs{{"policyName", "ReadAll"}}));
+  EXPECT_EQ(parameters_of("keys/AKIA2"), (Pairs{{"accessKeyId", "AKIA2"}}));
+  EXPECT_EQ(parameters_of("iam/users"), Pairs{});
+  EXPECT_EQ(parameters_of("buckets/b/policy"), Pairs{});
+}
+
+TEST(ConsoleEventNames, TheAccessControlRoutesAreNamedAfterTheirIamAndS3Actions) {
+  EXPECT_EQ(console_event_name("GET", "iam/users"), "ConsoleListUsers");
+  EXPECT_EQ(console_event_name("POST", "iam/users"), "ConsoleCreateUser");
+  EXPECT_EQ(console_event_name("DELETE", "iam/users/ann"), "ConsoleDeleteUser");
+  EXPECT_EQ(console_event_name("POST", "iam/users/ann/keys"), "ConsoleCreateAccessKey");
+  EXPECT_EQ(console_event_name("PUT", "iam/users/ann/keys/AKIA1"), "ConsoleUpdateAccessKey");
+  EXPECT_EQ(console_event_name("PUT", "iam/users/ann/policies/p"), "ConsolePutUserPolicy");
+  EXPECT_EQ(console_event_name("DELETE", "iam/users/ann/attached"), "ConsoleDetachUserPolicy");
+  EXPECT_EQ(console_event_name("PUT", "iam/users/ann/groups/g"), "ConsoleAddUserToGroup");
+  EXPECT_EQ(console_event_name("POST", "iam/policies"), "ConsoleCreatePolicy");
+  EXPECT_EQ(console_event_name("DELETE", "iam/roles/r"), "ConsoleDeleteRole");
+  EXPECT_EQ(console_event_name("PUT", "iam/roles/r/policies/p"), "ConsolePutRolePolicy");
+  EXPECT_EQ(console_event_name("POST", "keys"), "ConsoleCreateOwnAccessKey");
+  EXPECT_EQ(console_event_name("DELETE", "keys/AKIA1"), "ConsoleDeleteOwnAccessKey");
+  EXPECT_EQ(console_event_name("GET", "buckets/b/access"), "ConsoleGetBucketAccess");
+  EXPECT_EQ(console_event_name("PUT", "buckets/b/policy"), "ConsolePutBucketPolicy");
+  EXPECT_EQ(console_event_name("DELETE", "buckets/b/public-access-block"),
+            "ConsoleDeletePublicAccessBlock");
+  EXPECT_TRUE(audit::is_read_only(console_event_name("GET", "iam/users/ann")));
+  EXPECT_FALSE(audit::is_read_only(console_event_name("PUT", "iam/users/ann/keys/AKIA1")));
+  // A name in the wrong place, an empty segment or a longer path is no route.
+  EXPECT_EQ(console_event_name("GET", "iam/users//keys"), "ConsoleUnknownRoute");
+  EXPECT_EQ(console_event_name("POST", "iam/users/ann/keys/AKIA1"), "ConsoleUnknownRoute");
+  EXPECT_EQ(console_event_name("GET", "iam/users/ann/policies/p/x"), "ConsoleUnknownRoute");
+}
+
 }  // namespace
 }  // namespace cv::console::testing
