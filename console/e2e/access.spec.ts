@@ -146,6 +146,27 @@ test("root creates a managed policy and a role on the Policies page", async ({ w
   await expect(page.getByRole("table", { name: "Roles" })).toHaveCount(0);
 });
 
+test("root sets and removes the account-wide Block Public Access on the Policies page", async ({
+  watched: page,
+  server,
+}) => {
+  await signIn(page, server);
+  await nav(page).getByRole("link", { name: "Policies" }).click();
+  const form = page.getByRole("form", { name: "Account Block Public Access" });
+  const policyBox = form.getByRole("checkbox", { name: /Block public bucket policies/ });
+  await expect(policyBox).not.toBeChecked();
+  await policyBox.check();
+  await form.getByRole("button", { name: "Save account settings" }).click();
+  await expect(form.getByRole("status")).toContainText("Saved");
+  // A fresh page load shows what the server keeps.
+  await page.reload();
+  const reloaded = page.getByRole("form", { name: "Account Block Public Access" });
+  await expect(reloaded.getByRole("checkbox", { name: /Block public bucket policies/ })).toBeChecked();
+  await reloaded.getByRole("button", { name: "Remove account settings" }).click();
+  await expect(reloaded.getByRole("status")).toContainText("Removed");
+  await expect(reloaded.getByRole("checkbox", { name: /Block public bucket policies/ })).not.toBeChecked();
+});
+
 test("a bucket's policy is edited (malformed, blocked, then public) and Block Public Access toggled", async ({
   watched: page,
   server,

@@ -1,7 +1,8 @@
 import { FormEvent, useCallback, useEffect, useId, useState } from "react";
 
-import { accountSettingsOn, blockSettings, formatDocument, publicReadTemplate } from "./access";
+import { accountSettingsOn, formatDocument, publicReadTemplate } from "./access";
 import { BucketAccess, ConsoleApi, PublicAccessBlock } from "./api";
+import { BlockSettingsFieldset } from "./BlockSettingsFieldset";
 import { messageOf } from "./Dialog";
 import { PolicyEditor } from "./PolicyEditor";
 import { Notices } from "./RulePanel";
@@ -9,7 +10,7 @@ import { Notices } from "./RulePanel";
 // A bucket's Permissions panel: whether its policy makes it public (GetBucketPolicyStatus),
 // the policy's JSON editor (the server's MalformedPolicy reason, or the AccessDenied of a
 // public policy while public policies are blocked, shown under it), and its four Block Public
-// Access settings, with the account-wide ones (set by `cloudvault admin
+// Access settings, with the account-wide ones (set on the Policies page or by `cloudvault admin
 // public-access-block`) shown read-only when on.
 export function PermissionsPanel({ api, bucket }: { api: ConsoleApi; bucket: string }) {
   const titleId = useId();
@@ -146,21 +147,7 @@ function BlockForm({
   return (
     <form className="rule-form" onSubmit={save} aria-label="Block Public Access">
       <h3>Block Public Access</h3>
-      <fieldset>
-        <legend>This bucket</legend>
-        {blockSettings.map((setting) => (
-          <label className="compact" key={setting.name}>
-            <input
-              type="checkbox"
-              checked={block[setting.name]}
-              onChange={(event) => setBlock({ ...block, [setting.name]: event.target.checked })}
-            />
-            <span>
-              {setting.label} <span className="hint">— {setting.help}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
+      <BlockSettingsFieldset legend="This bucket" block={block} onChange={setBlock} />
       <AccountSettings account={access.account} />
       <Notices error={error} status={status} />
       <button type="submit">Save settings</button>
@@ -175,7 +162,7 @@ export function AccountSettings({ account }: { account: PublicAccessBlock | null
   if (on.length === 0) return null;
   return (
     <div>
-      <p className="hint">On for the whole account (cloudvault admin public-access-block), whatever this bucket says:</p>
+      <p className="hint">On for the whole account (the Policies page, or cloudvault admin public-access-block), whatever this bucket says:</p>
       <ul aria-label="Account-wide settings">
         {on.map((setting) => (
           <li key={setting.name}>{setting.label}</li>

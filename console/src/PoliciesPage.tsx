@@ -1,5 +1,6 @@
 import { FormEvent, useCallback, useEffect, useState } from "react";
 
+import { AccountBlockSection } from "./AccountBlockSection";
 import { bucketAccessTemplate, formatDocument } from "./access";
 import { ConsoleApi, ManagedPolicy } from "./api";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -9,7 +10,8 @@ import { RolesSection } from "./RolesSection";
 import { Notices } from "./RulePanel";
 
 // The Policies page (root only): managed policies (create from a JSON document, view,
-// delete; attach them on a user's page) and roles (RolesSection).
+// delete; attach them on a user's page), roles (RolesSection) and the account-wide Block
+// Public Access (AccountBlockSection).
 export function PoliciesPage({ api }: { api: ConsoleApi }) {
   const [policies, setPolicies] = useState<ManagedPolicy[] | null>(null);
   const [error, setError] = useState("");
@@ -82,6 +84,7 @@ export function PoliciesPage({ api }: { api: ConsoleApi }) {
         <NewPolicyForm api={api} onCreated={load} />
       </section>
       <RolesSection api={api} />
+      <AccountBlockSection api={api} />
       {viewing && (
         <Dialog title={viewing.name} onClose={() => setViewing(null)} wide>
           <p className="hint mono">{viewing.arn}</p>

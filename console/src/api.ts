@@ -525,6 +525,23 @@ export class ConsoleApi {
     return this.call("DELETE", `buckets/${encodeURIComponent(bucket)}/public-access-block`);
   }
 
+  // --- The account-wide Block Public Access (root) ------------------------------------------
+
+  async accountPublicAccessBlock(): Promise<PublicAccessBlock | null> {
+    return (await this.call<{ account: PublicAccessBlock | null }>(
+      "GET", "account/public-access-block")).account;
+  }
+
+  async putAccountPublicAccessBlock(block: PublicAccessBlock): Promise<PublicAccessBlock | null> {
+    return (await this.call<{ account: PublicAccessBlock | null }>(
+      "PUT", "account/public-access-block", block)).account;
+  }
+
+  async deleteAccountPublicAccessBlock(): Promise<PublicAccessBlock | null> {
+    return (await this.call<{ account: PublicAccessBlock | null }>(
+      "DELETE", "account/public-access-block")).account;
+  }
+
   async buckets(): Promise<BucketSummary[]> {
     return (await this.call<{ buckets: BucketSummary[] }>("GET", "buckets")).buckets;
   }

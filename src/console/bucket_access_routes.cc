@@ -5,6 +5,7 @@
 //   {"policy": text|null, "public": GetBucketPolicyStatus's IsPublic,
 //    "block": the bucket's four settings|null, "account": the account's|null,
 //    "inForce": each setting on in either}
+// And the account's own Block Public Access (root only): {"account": the settings|null}.
 #include <boost/json.hpp>
 
 #include "console/console_routes.h"
@@ -101,6 +102,31 @@ Response public_access_block_route(RouteContext& context, std::string_view bucke
   }
   if (!changed) return json_error(changed.error());
   return state_reply(context, bucket);
+}
+
+Response account_public_access_block_route(RouteContext& context) {
+  // Who may change it: root, as with `cloudvault admin public-access-block`.
+  auto key = context.credentials.find(context.session->access_key_id);
+  if (!key) return json_error(key.error());
+  if (!*key || !(*key)->is_root) {
+    return json_error(403, "AccessDenied",
+                      "Only the root user may change the account's Block Public Access.");
+  }
+  const std::string_view method = context.request.method;
+  Status changed;
+  if (method == "PUT") {
+    auto block = block_from(context);
+    if (!block) return json_error(400, "InvalidRequest", block.error().message);
+    changed = context.vault.set_account_public_access_block(*block);
+  } else if (method == "DELETE") {
+    changed = context.vault.set_account_public_access_block(std::nullopt);
+  } else if (method != "GET") {
+    return json_error(405, "MethodNotAllowed", "That method is not allowed here.");
+  }
+  if (!changed) return json_error(changed.error());
+  auto account = context.vault.account_public_access_block();
+  if (!account) return json_error(account.error());
+  return json_reply(boost::json::object{{"account", block_json(*account)}});
 }
 
 }  // namespace cv::console

@@ -182,6 +182,9 @@ std::string_view console_event_name(std::string_view method, std::string_view ro
       {"POST", "versions/restore", "ConsoleRestoreObjectVersion"},
       {"GET", "thumbnail", "ConsoleGetThumbnail"},
       {"POST", "uploads/sign", "ConsolePresignUpload"},
+      {"GET", "account/public-access-block", "ConsoleGetAccountPublicAccessBlock"},
+      {"PUT", "account/public-access-block", "ConsolePutAccountPublicAccessBlock"},
+      {"DELETE", "account/public-access-block", "ConsoleDeleteAccountPublicAccessBlock"},
   };
   for (const Entry& entry : kRoutes) {
     if (entry.route == route && entry.method == method) return entry.name;

@@ -141,6 +141,9 @@ Response own_keys_route(RouteContext& context);
 Response bucket_access(RouteContext& context, std::string_view bucket);
 Response bucket_policy_route(RouteContext& context, std::string_view bucket);
 Response public_access_block_route(RouteContext& context, std::string_view bucket);
+// GET / PUT (the four settings) / DELETE account/public-access-block: the account-wide Block
+// Public Access, root only (403 otherwise); answers {"account": settings|null}.
+Response account_public_access_block_route(RouteContext& context);
 // thumbnail_routes.cc: GET thumbnail?bucket=&key=&size= (128, 256 or 512): image/jpeg.
 Response thumbnail(RouteContext& context);
 

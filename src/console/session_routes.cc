@@ -192,6 +192,8 @@ Response dispatch(RouteContext& context) {
     return iam_policies_route(context);
   } else if (route == "keys" || route.starts_with("keys/")) {
     return own_keys_route(context);
+  } else if (route == "account/public-access-block") {
+    return account_public_access_block_route(context);
   } else if (route == "uploads/sign") {
     if (method == "POST") return sign_upload_request(context);
   } else {

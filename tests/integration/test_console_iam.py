@@ -350,6 +350,36 @@ def test_the_account_block_is_shown_and_applies(server, s3, root):
     assert root.call("GET", f"buckets/{bucket}/access")[2]["account"] is None
 
 
+def test_root_sets_the_account_block_in_the_console(server, s3, root):
+    bucket = name("acct-console")
+    s3.create_bucket(Bucket=bucket)
+    s3.delete_public_access_block(Bucket=bucket)
+    assert root.call("GET", "account/public-access-block")[2] == {"account": None}
+    status, _, body = root.call("PUT", "account/public-access-block",
+                                dict(ALL_OFF, blockPublicPolicy=True))
+    try:
+        assert status == 200 and body == {"account": dict(ALL_OFF, blockPublicPolicy=True)}
+        # It binds every bucket at once, through S3 too.
+        with pytest.raises(ClientError) as refused:
+            s3.put_bucket_policy(Bucket=bucket, Policy=public_read(bucket))
+        assert refused.value.response["Error"]["Code"] == "AccessDenied"
+        assert root.call("GET", f"buckets/{bucket}/access")[2]["inForce"]["blockPublicPolicy"]
+        # Only root may see or change it; a malformed body changes nothing.
+        key = create_user(root, name("mallory"))
+        other = Browser(server)
+        assert other.sign_in(key["accessKeyId"], key["secretAccessKey"])[0] == 201
+        for method, payload in (("GET", None), ("PUT", ALL_OFF), ("DELETE", None)):
+            status, _, answer = other.call(method, "account/public-access-block", payload)
+            assert status == 403 and answer["error"]["code"] == "AccessDenied", method
+        status, _, answer = root.call("PUT", "account/public-access-block", {"blockPublicAcls": 1})
+        assert status == 400 and answer["error"]["code"] == "InvalidRequest"
+        assert root.call("DELETE", f"iam/users/{key['user']}?force=true")[0] == 204
+    finally:
+        status, _, body = root.call("DELETE", "account/public-access-block")
+    assert status == 200 and body == {"account": None}
+    s3.put_bucket_policy(Bucket=bucket, Policy=public_read(bucket))
+
+
 def test_only_the_bucket_owner_sees_its_permissions(server, s3, root):
     bucket = name("mine")
     s3.create_bucket(Bucket=bucket)
