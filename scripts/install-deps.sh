@@ -8,9 +8,9 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-16 libclang-rt-16-dev
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libssl-dev libpugixml-dev libsqlite3-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev
-  libzstd-dev zlib1g-dev libvips-dev
+  libzstd-dev zlib1g-dev libvips-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-pytest python3-boto3 python3-aiosmtpd python3-jsonschema python3-yaml awscli rclone s3cmd curl sqlite3
+  python3-pytest python3-boto3 python3-aiosmtpd python3-jsonschema python3-yaml awscli rclone s3cmd curl sqlite3 prometheus
   nginx-light wrk procps chromium fonts-dejavu-core openssl
 )
 missing=()

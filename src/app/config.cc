@@ -191,6 +191,8 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   if (auto path = table["tiers"]["standard_ia"].value<std::string>())
     config.standard_ia_dir = *path;
   if (auto path = table["tiers"]["glacier"].value<std::string>()) config.glacier_dir = *path;
+  config.metrics_bearer_token =
+      table["metrics"]["bearer_token"].value_or(config.metrics_bearer_token);
   if (auto path = table["console"]["assets"].value<std::string>()) {
     config.console_assets_dir = *path;
   }

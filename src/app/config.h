@@ -123,6 +123,9 @@ struct Config {
   std::vector<std::string> activity_sources;
   TrailSettings trail;
   TlsSettings tls;
+  // [metrics] bearer_token: GET /metrics needs "Authorization: Bearer <token>"; empty: served
+  // to loopback peers only. $CLOUDVAULT_METRICS_TOKEN, when set, takes precedence.
+  std::string metrics_bearer_token;
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
   AccessSettings access;

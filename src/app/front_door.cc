@@ -1,12 +1,94 @@
 #include "app/front_door.h"
 
+#include <chrono>
+#include <memory>
+
 #include "console/asset_server.h"
 #include "console/console_api.h"
 #include "iam_api/iam_api.h"
 
 namespace cv::app {
+namespace {
+
+// Signed for S3 (header or presigned, SigV4 or SigV2): a request for the S3 API.
+bool signed_for_s3(const Request& request) {
+  if (const std::string* authorization = request.headers.find("authorization")) {
+    if (authorization->starts_with("AWS")) return true;
+  }
+  return find_param(request.params, "X-Amz-Signature") != nullptr ||
+         find_param(request.params, "Signature") != nullptr;
+}
+
+Response json_status(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.headers.add("content-type", "application/json");
+  response.body = std::move(body);
+  return response;
+}
+
+// Ends one in-flight request when the exchange's completion hook runs or is dropped.
+struct InFlight {
+  Metrics* metrics;
+  explicit InFlight(Metrics* m) : metrics(m) { metrics->request_started(); }
+  ~InFlight() { metrics->request_finished(); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+};
+
+}  // namespace
+
+void FrontDoor::serve_metrics(Metrics& metrics, std::string bearer_token) {
+  metrics_ = &metrics;
+  metrics_token_ = std::move(bearer_token);
+}
+
+Response FrontDoor::metrics_response(const Request& request) const {
+  if (!metrics_token_.empty()) {
+    const std::string* authorization = request.headers.find("authorization");
+    if (authorization == nullptr || *authorization != "Bearer " + metrics_token_) {
+      Response refused = json_status(401, R"({"error":"a bearer token is required"})");
+      refused.headers.add("www-authenticate", "Bearer");
+      return refused;
+    }
+  } else if (!from_loopback(request)) {
+    return json_status(403, R"({"error":"metrics are served to loopback peers only"})");
+  }
+  Response response;
+  response.headers.add("content-type", "text/plain; version=0.0.4; charset=utf-8");
+  response.body = metrics_->exposition();
+  return response;
+}
 
 Response FrontDoor::handle(Request& request) {
+  if (metrics_ == nullptr) {
+    std::string_view api;
+    return dispatch(request, api);
+  }
+  auto in_flight = std::make_unique<InFlight>(metrics_);
+  const auto started = std::chrono::steady_clock::now();
+  std::string_view api = "other";
+  Response response = dispatch(request, api);
+  response.on_complete = [metrics = metrics_, in_flight = std::move(in_flight), started, api,
+                          operation = response.operation, status = response.status,
+                          previous = std::move(response.on_complete)](
+                             const ExchangeTotals& totals) mutable {
+    if (previous) previous(totals);
+    metrics->observe_request(RequestSample{
+        api, operation, status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+        totals.body_bytes_in, totals.body_bytes_out});
+  };
+  return response;
+}
+
+Response FrontDoor::dispatch(Request& request, std::string_view& api) {
+  if (metrics_ != nullptr && request.path == "/metrics" && request.method == "GET" &&
+      !signed_for_s3(request)) {
+    Response response = metrics_response(request);
+    response.operation = "GetMetrics";
+    return response;
+  }
   if (request.path == "/_cloudvault/health" &&
       (request.method == "GET" || request.method == "HEAD")) {
     Response response;
@@ -27,9 +109,21 @@ Response FrontDoor::handle(Request& request) {
     response.body = trail_public_key_;
     return response;
   }
-  if (console::ConsoleApi::owns(request)) return console_.handle(request);
-  if (console::AssetServer::owns(request)) return assets_.handle(request);
-  if (query_api_ != nullptr && iam_api::IamApi::owns(request)) return query_api_->handle(request);
+  if (console::ConsoleApi::owns(request)) {
+    api = "console";
+    return console_.handle(request);
+  }
+  if (console::AssetServer::owns(request)) {
+    api = "console";
+    Response response = assets_.handle(request);
+    response.operation = "ConsoleAsset";
+    return response;
+  }
+  if (query_api_ != nullptr && iam_api::IamApi::owns(request)) {
+    api = iam_api::query_service_of(request) == "sts" ? "sts" : "iam";
+    return query_api_->handle(request);
+  }
+  api = "s3";
   return s3_.handle(request);
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/http_message.h"
+#include "core/metrics.h"
 
 namespace cv::app {
 
@@ -24,6 +25,13 @@ class FrontDoor final : public RequestHandler {
         assets_(assets),
         trail_public_key_(std::move(trail_public_key)),
         query_api_(query_api) {}
+  // Records every request into `metrics` (count, latency, bytes by API and operation; in
+  // flight) and serves GET /metrics: with `bearer_token` set, to a request carrying
+  // "Authorization: Bearer <token>" only (401 otherwise); without, to loopback peers only
+  // (403 otherwise). A GET /metrics signed for S3 (an anonymous or signed ListObjects of a
+  // bucket named "metrics") still goes to S3. Call before serving; `metrics` must outlive it.
+  void serve_metrics(Metrics& metrics, std::string bearer_token);
+
   // GET /_cloudvault/health answers {"status":"ok"} and GET /_cloudvault/trail/public-key the
   // trail's digest signing key (PEM), both without authentication.
   Response handle(Request& request) override;
@@ -34,6 +42,11 @@ class FrontDoor final : public RequestHandler {
   RequestHandler& assets_;
   std::string trail_public_key_;
   RequestHandler* query_api_;
+  Metrics* metrics_ = nullptr;
+  std::string metrics_token_;
+
+  Response dispatch(Request& request, std::string_view& api);
+  Response metrics_response(const Request& request) const;
 };
 
 }  // namespace cv::app

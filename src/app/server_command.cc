@@ -9,6 +9,7 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -254,6 +255,13 @@ int run_server(const Config& configured) {
   iam_api::IamApi iam_query_api(iam_directory, users, clock, iam_api_options);
   FrontDoor front_door(s3_api, console_api, console_assets,
                        trail ? trail->public_key_pem() : std::string(), &iam_query_api);
+  // Prometheus metrics on GET /metrics (issue 15).
+  Metrics metrics;
+  std::string metrics_token = config.metrics_bearer_token;
+  if (const char* from_env = std::getenv("CLOUDVAULT_METRICS_TOKEN"); from_env && *from_env) {
+    metrics_token = from_env;
+  }
+  front_door.serve_metrics(metrics, std::move(metrics_token));
 
   http::ServerOptions http_options;
   http_options.listen_address = config.listen_address;

@@ -63,6 +63,11 @@ std::optional<PlainHttpSecrets> parse_plain_http_secrets(std::string_view text) 
   return std::nullopt;
 }
 
+bool from_loopback(const Request& request) {
+  const std::string_view address = request.remote_address;
+  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
+}
+
 bool allows_secrets(const Request& request, PlainHttpSecrets policy) {
   if (request.secure) return true;
   switch (policy) {
@@ -70,10 +75,8 @@ bool allows_secrets(const Request& request, PlainHttpSecrets policy) {
       return true;
     case PlainHttpSecrets::kNever:
       return false;
-    case PlainHttpSecrets::kLoopback: {
-      const std::string_view address = request.remote_address;
-      return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
-    }
+    case PlainHttpSecrets::kLoopback:
+      return from_loopback(request);
   }
   return false;
 }

@@ -85,6 +85,10 @@ struct Response {
   // briefly (the audit trail's queue). Empty: nothing to tell. Whoever sends the response
   // calls it (http::Server does); a response dropped unsent destroys it uncalled.
   std::move_only_function<void(const ExchangeTotals&)> on_complete;
+  // The operation the front-end served ("GetObject", "ConsoleListFolder", "CreateUser"), for
+  // metrics and logs; one of a fixed set of names, never text from the request. Empty:
+  // unknown.
+  std::string_view operation;
 };
 
 // Whether requests carrying secrets (SSE-C keys, console sign-in) are served over plain HTTP:
@@ -93,6 +97,8 @@ struct Response {
 enum class PlainHttpSecrets { kLoopback, kAlways, kNever };
 // Parses "loopback", "always", "never".
 std::optional<PlainHttpSecrets> parse_plain_http_secrets(std::string_view text);
+// Whether the peer is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x).
+bool from_loopback(const Request& request);
 // True when `request` may carry secrets under `policy` (secure, or plain HTTP as allowed).
 bool allows_secrets(const Request& request, PlainHttpSecrets policy);
 

@@ -236,16 +236,21 @@ struct S3Api::Impl {
       describe_request_caller(request, call.identity,
                               call.route.operation == Operation::kPostObject, *record);
     }
+    Response answered;
     if (!response) {
       if (record && !call.denial.empty()) {
         describe_error(*record, response.error());
         record->error_message += ": " + call.denial;  // the client sees only "Access Denied"
-        return error_response(response.error(), request);
+        answered = error_response(response.error(), request);
+      } else {
+        answered = refuse(response.error(), request, call.route.name, record);
       }
-      return refuse(response.error(), request, call.route.name, record);
+    } else {
+      if (record) describe_response(*record, *response);
+      answered = std::move(*response);
     }
-    if (record) describe_response(*record, *response);
-    return std::move(*response);
+    answered.operation = call.route.name;
+    return answered;
   }
 
   // Admits and runs the routed call.
