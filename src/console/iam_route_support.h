@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <expected>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -51,6 +52,14 @@ Result<bool> key_status_from(RouteContext& context);
 // The string member `member` of the JSON body (a policy document, as text). (iam_routes.cc)
 Result<std::string> policy_document_from(RouteContext& context,
                                          std::string_view member = "document");
+
+// GET / PUT {"document"} / DELETE of `owner`'s inline policy `policy` (a user's or a role's):
+// the GET's answer {"name","document"}, or the response to an error or another method; nullopt
+// after a PUT or DELETE that changed it, for the caller to answer its own detail.
+// (iam_routes.cc)
+std::optional<Response> inline_policy_route(RouteContext& context, IamAccess& access,
+                                            const iam::PrincipalName& owner,
+                                            std::string_view policy);
 
 // Adds `name`=`value` to the call's audit record (when the trail is on): the name a creating
 // call gives in its body, as CloudTrail's requestParameters of the IAM call.

@@ -167,25 +167,8 @@ Response user_key(RouteContext& context, IamAccess& access, std::string_view nam
 
 Response inline_policy(RouteContext& context, IamAccess& access, std::string_view name,
                        std::string_view policy) {
-  const iam::PrincipalName owner = user_principal(name);
-  const std::string_view method = context.request.method;
-  if (method == "GET") {
-    auto found = access.iam.get_inline_policy(owner, policy);
-    if (!found) return json_error(found.error());
-    return json_reply(boost::json::object{{"name", found->name}, {"document", found->document}});
-  }
-  if (method == "PUT") {
-    auto document = policy_document_from(context);
-    if (!document) return json_error(400, "InvalidRequest", document.error().message);
-    if (auto put = access.iam.put_inline_policy(owner, policy, *document); !put) {
-      return json_error(put.error());
-    }
-  } else if (method == "DELETE") {
-    if (auto deleted = access.iam.delete_inline_policy(owner, policy); !deleted) {
-      return json_error(deleted.error());
-    }
-  } else {
-    return method_not_allowed();
+  if (auto answered = inline_policy_route(context, access, user_principal(name), policy)) {
+    return std::move(*answered);
   }
   return detail_reply(access, name);
 }
@@ -285,6 +268,31 @@ Result<bool> key_status_from(RouteContext& context) {
   if (status == "Active") return true;
   if (status == "Inactive") return false;
   return fail(ErrorCode::kValidationError, "The status must be \"Active\" or \"Inactive\".");
+}
+
+std::optional<Response> inline_policy_route(RouteContext& context, IamAccess& access,
+                                            const iam::PrincipalName& owner,
+                                            std::string_view policy) {
+  const std::string_view method = context.request.method;
+  if (method == "GET") {
+    auto found = access.iam.get_inline_policy(owner, policy);
+    if (!found) return json_error(found.error());
+    return json_reply(boost::json::object{{"name", found->name}, {"document", found->document}});
+  }
+  if (method == "PUT") {
+    auto document = policy_document_from(context);
+    if (!document) return json_error(400, "InvalidRequest", document.error().message);
+    if (auto put = access.iam.put_inline_policy(owner, policy, *document); !put) {
+      return json_error(put.error());
+    }
+  } else if (method == "DELETE") {
+    if (auto deleted = access.iam.delete_inline_policy(owner, policy); !deleted) {
+      return json_error(deleted.error());
+    }
+  } else {
+    return method_not_allowed();
+  }
+  return std::nullopt;
 }
 
 Result<std::string> policy_document_from(RouteContext& context, std::string_view member) {

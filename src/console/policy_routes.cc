@@ -166,25 +166,8 @@ Response delete_role(RouteContext& context, IamAccess& access, std::string_view 
 
 Response role_inline_policy(RouteContext& context, IamAccess& access, std::string_view role,
                             std::string_view policy) {
-  const iam::PrincipalName owner = role_principal(role);
-  const std::string_view method = context.request.method;
-  if (method == "GET") {
-    auto found = access.iam.get_inline_policy(owner, policy);
-    if (!found) return json_error(found.error());
-    return json_reply(boost::json::object{{"name", found->name}, {"document", found->document}});
-  }
-  if (method == "PUT") {
-    auto document = policy_document_from(context);
-    if (!document) return json_error(400, "InvalidRequest", document.error().message);
-    if (auto put = access.iam.put_inline_policy(owner, policy, *document); !put) {
-      return json_error(put.error());
-    }
-  } else if (method == "DELETE") {
-    if (auto deleted = access.iam.delete_inline_policy(owner, policy); !deleted) {
-      return json_error(deleted.error());
-    }
-  } else {
-    return method_not_allowed();
+  if (auto answered = inline_policy_route(context, access, role_principal(role), policy)) {
+    return std::move(*answered);
   }
   return role_reply(access, role);
 }
