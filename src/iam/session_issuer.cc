@@ -151,21 +151,11 @@ Result<IssuedSession> SessionIssuer::assume_role(const auth::Identity& caller,
   }
 
   SessionGrant grant;
-  grant.access_key_id = new_session_access_key_id();
-  grant.secret_key = new_secret_key();
-  grant.issued_ns = to_unix_nanos(clock_.now());
-  grant.expires_ns = grant.issued_ns + seconds * 1'000'000'000;
-  grant.user_id = caller.user_id;
-  grant.user_name = caller.user_name;
   grant.role_name = role->name;
   grant.role_id = role->id;
   grant.session_name = request.session_name;
   grant.session_policy = request.policy;
-  IssuedSession issued;
-  issued.session_token = seal_session_token(grant, users_.master_key());
-  issued.access_key_id = std::move(grant.access_key_id);
-  issued.secret_key = std::move(grant.secret_key);
-  issued.expires_ns = grant.expires_ns;
+  IssuedSession issued = issue(caller, std::move(grant), seconds);
   issued.assumed_role_arn =
       "arn:aws:sts::" + account_id_ + ":assumed-role/" + role->name + "/" + request.session_name;
   issued.assumed_role_id = role->id + ":" + request.session_name;
@@ -186,7 +176,11 @@ Result<IssuedSession> SessionIssuer::get_session_token(const auth::Identity& cal
                   "satisfy constraint: Member must have value less than or equal to {}",
                   duration_seconds.value_or(0),
                   caller.is_root ? kMaxRootSessionSeconds : kMaxUserSessionSeconds)));
-  SessionGrant grant;
+  return issue(caller, SessionGrant{}, seconds);
+}
+
+IssuedSession SessionIssuer::issue(const auth::Identity& caller, SessionGrant grant,
+                                   int64_t seconds) const {
   grant.access_key_id = new_session_access_key_id();
   grant.secret_key = new_secret_key();
   grant.issued_ns = to_unix_nanos(clock_.now());

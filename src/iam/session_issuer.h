@@ -23,6 +23,7 @@
 #include "core/error.h"
 #include "iam/caller_policies.h"
 #include "iam/iam_directory.h"
+#include "iam/session_token.h"
 #include "iam/user_directory.h"
 #include "policy/request_context.h"
 
@@ -79,6 +80,10 @@ class SessionIssuer {
   Result<CallerIdentity> caller_identity(const auth::Identity& caller);
 
  private:
+  // Fresh keys for `grant` (its role fields set or empty), acting for `caller`, valid for
+  // `seconds` from now, sealed into the token.
+  IssuedSession issue(const auth::Identity& caller, SessionGrant grant, int64_t seconds) const;
+
   IamDirectory& directory_;
   UserDirectory& users_;
   CallerPolicySource& callers_;
