@@ -55,12 +55,19 @@ bool ConsoleApi::owns(const Request& request) { return request.path.starts_with(
 
 Response ConsoleApi::handle(Request& request) {
   audit::AuditSink* const sink = options_.audit.sink;
-  if (!sink) return serve(request, nullptr);
-  audit::AuditEvent record = begin_console_record(
-      request, options_.region, options_.audit.account_id, to_unix_nanos(vault_.clock().now()));
-  Response response = serve(request, &record);
-  describe_console_outcome(record, response);
-  audit::record_on_completion(response, std::move(record), *sink);
+  std::optional<audit::AuditEvent> record;
+  if (sink) {
+    record = begin_console_record(request, options_.region, options_.audit.account_id,
+                                  to_unix_nanos(vault_.clock().now()));
+  }
+  Response response = serve(request, record ? &*record : nullptr);
+  // The route's name (one of a fixed set), for metrics and logs.
+  const auto route = percent_decode(std::string_view(request.path).substr(kApiPrefix.size()));
+  response.operation = route ? console_event_name(request.method, *route) : "ConsoleUnknownRoute";
+  if (record) {
+    describe_console_outcome(*record, response);
+    audit::record_on_completion(response, std::move(*record), *sink);
+  }
   return response;
 }
 

@@ -79,6 +79,8 @@ struct IamApi::Impl {
   // `record` (may be null) gets what only the API knows: the caller, the action, its
   // parameters and the error.
   Response handle(Request& request, audit::AuditEvent* record);
+  // handle()'s work; `operation` becomes the action's registered name once it is known.
+  Response serve(Request& request, audit::AuditEvent* record, std::string_view& operation);
 
   IamApiOptions options;
   const Clock& clock;
@@ -88,6 +90,14 @@ struct IamApi::Impl {
 };
 
 Response IamApi::Impl::handle(Request& request, audit::AuditEvent* record) {
+  std::string_view operation = "UnknownOperation";
+  Response response = serve(request, record, operation);
+  response.operation = operation;
+  return response;
+}
+
+Response IamApi::Impl::serve(Request& request, audit::AuditEvent* record,
+                             std::string_view& operation) {
   const std::string service = query_service_of(request).value_or("iam");
   const std::string_view xml_namespace = table.xml_namespace(service);
   auto refuse = [&](const Error& error) {
@@ -124,6 +134,7 @@ Response IamApi::Impl::handle(Request& request, audit::AuditEvent* record) {
     record->parameters = audit_parameters(*params);
   }
   const ActionHandler* handler = table.find(service, action->second);
+  operation = table.known_action(service, action->second);
   if (handler == nullptr) {
     return refuse(Error{ErrorCode::kInvalidAction,
                         "Could not find operation " + action->second + " for version " +

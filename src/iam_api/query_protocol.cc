@@ -68,6 +68,15 @@ void ActionTable::add(std::string_view service, std::string action, ActionHandle
   it->second.actions.insert_or_assign(std::move(action), std::move(handler));
 }
 
+std::string_view ActionTable::known_action(std::string_view service,
+                                          std::string_view action) const {
+  const auto found = services_.find(service);
+  if (found == services_.end()) return "UnknownOperation";
+  const auto named = found->second.actions.find(action);
+  if (named == found->second.actions.end()) return "UnknownOperation";
+  return named->first;
+}
+
 const ActionHandler* ActionTable::find(std::string_view service, std::string_view action) const {
   auto it = services_.find(service);
   if (it == services_.end()) return nullptr;

@@ -52,6 +52,9 @@ class ActionTable {
   void add_service(std::string service, std::string xml_namespace);
   void add(std::string_view service, std::string action, ActionHandler handler);
   const ActionHandler* find(std::string_view service, std::string_view action) const;
+  // The action's name as registered (it lives as long as the table), or "UnknownOperation":
+  // a bounded name for metrics and logs, never the client's text.
+  std::string_view known_action(std::string_view service, std::string_view action) const;
   std::string_view xml_namespace(std::string_view service) const;
 
  private:

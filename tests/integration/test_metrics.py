@@ -99,3 +99,24 @@ def test_a_signed_get_of_metrics_is_s3s(s3):
     s3.put_object(Bucket="metrics", Key="a", Body=b"a")
     listed = s3.list_objects_v2(Bucket="metrics")
     assert [o["Key"] for o in listed["Contents"]] == ["a"]
+
+
+def test_console_and_iam_requests_are_named(server):
+    import boto3
+    from botocore.config import Config
+
+    console_before = value(scrape(server)[2], "cloudvault_requests_total", api="console",
+                           operation="ConsoleGetSession", status_class="4xx")
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(f"{server.endpoint}/_console/api/session", timeout=30)
+    iam_before = value(scrape(server)[2], "cloudvault_requests_total", api="iam",
+                       operation="ListUsers", status_class="2xx")
+    boto3.session.Session(
+        aws_access_key_id=server.access_key, aws_secret_access_key=server.secret_key,
+        region_name="us-east-1",
+    ).client("iam", endpoint_url=server.endpoint,
+             config=Config(retries={"total_max_attempts": 1, "mode": "standard"})).list_users()
+    assert eventually(lambda: value(scrape(server)[2], "cloudvault_requests_total", api="iam",
+                                    operation="ListUsers", status_class="2xx") == iam_before + 1)
+    assert value(scrape(server)[2], "cloudvault_requests_total", api="console",
+                 operation="ConsoleGetSession", status_class="4xx") == console_before + 1
