@@ -72,7 +72,12 @@ def _start_server(base_dir, data_dir=None, extra_args=(), access_key=None, secre
 def server(tmp_path_factory):
     """The shared server: started once, fresh data folder, stopped with SIGTERM at the end."""
     base = tmp_path_factory.mktemp("cloudvault")
-    instance = _start_server(base)
+    # Lifecycle passes on the shared server are driven by the tests (`admin lifecycle run`): a
+    # background pass landing between a RestoreObject and the HEAD that checks it "ongoing"
+    # would finish the restore early.
+    config = base / "shared.toml"
+    config.write_text("[lifecycle]\ninterval_seconds = 86400\n")
+    instance = _start_server(base, extra_args=("--config", str(config)))
     yield instance
     instance.terminate()
     shutil.rmtree(instance.data_dir, ignore_errors=True)
