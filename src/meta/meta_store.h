@@ -23,6 +23,7 @@
 
 #include "core/error.h"
 #include "meta/activity_types.h"
+#include "meta/alarm_types.h"
 #include "meta/trail_types.h"
 #include "meta/types.h"
 
@@ -366,6 +367,33 @@ class MetaStore {
   virtual Status add_notify_target(const NotifyTarget& target) = 0;
   virtual Result<std::vector<NotifyTarget>> list_notify_targets() = 0;
   virtual Result<bool> remove_notify_target(std::string_view name) = 0;
+
+  // --- Alarms and the dashboard's time series (issue 15) ---------------------------------
+  // put_alarm_rule inserts or replaces a rule by name; delete_alarm_rule removes the rule and
+  // its state (its history stays) and returns whether a rule was there. Rules are listed by
+  // name. record_alarm_updates writes every update in one transaction: each state replaces
+  // the alarm's stored one, each transition is added to the history (id assigned) and each
+  // event appended to the outbox, so a state change and its notification commit together.
+  // list_alarm_history: newest first, one alarm's (every alarm's when `name` is empty), at
+  // most `max`. prune_alarm_history removes entries older than before_ns; returns how many.
+  virtual Status put_alarm_rule(const AlarmRuleDocument& rule) = 0;
+  virtual Result<std::vector<AlarmRuleDocument>> list_alarm_rules() = 0;
+  virtual Result<bool> delete_alarm_rule(std::string_view name) = 0;
+  virtual Result<std::vector<AlarmState>> list_alarm_states() = 0;  // ordered by name
+  virtual Status record_alarm_updates(const std::vector<AlarmUpdate>& updates) = 0;
+  virtual Result<std::vector<AlarmHistoryEntry>> list_alarm_history(std::string_view name,
+                                                                    size_t max) = 0;
+  virtual Result<uint64_t> prune_alarm_history(int64_t before_ns) = 0;
+  // Metric points: append replaces a point with the same (series, resolution, time);
+  // list returns the points of one resolution whose series starts with `series_prefix`, at or
+  // after since_ns, ordered by series then time; prune removes a resolution's points older
+  // than before_ns and returns how many.
+  virtual Status append_metric_points(const std::vector<MetricPoint>& points) = 0;
+  virtual Result<std::vector<MetricPoint>> list_metric_points(std::string_view series_prefix,
+                                                              int64_t resolution_seconds,
+                                                              int64_t since_ns) = 0;
+  virtual Result<uint64_t> prune_metric_points(int64_t resolution_seconds,
+                                               int64_t before_ns) = 0;
 
   // --- Activity (src/activity: CloudTrail ingest and daily scores) -----------------------
   // put_activity_events stores each event whose event_id is new, with its actor, and adds

@@ -26,6 +26,11 @@ Statement::~Statement() {
   if (in_use_) *in_use_ = false;
 }
 
+Statement& Statement::bind_double(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
 Statement& Statement::bind_int(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
   return *this;

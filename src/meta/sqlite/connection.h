@@ -54,6 +54,7 @@ class Statement {
   // Binds NULL when `value` is empty, else text.
   Statement& bind_text_or_null(int index, std::string_view value);
   Statement& bind_null(int index);
+  Statement& bind_double(int index, double value);
 
   // Advances: true when a row is available, false when done.
   Result<bool> step();
@@ -63,6 +64,7 @@ class Statement {
   void rewind();
 
   int64_t column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+  double column_double(int index) const { return sqlite3_column_double(stmt_, index); }
   bool column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
   // Text or blob bytes of a column; valid until the next step/reset.
   std::string_view column_bytes(int index) const;

@@ -473,10 +473,47 @@ ALTER TABLE uploads ADD COLUMN lock_until_ns INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 15: operations (issue 15). Alarm rules added at run time (a JSON document each),
+// every alarm's last evaluated state, the history of its state changes, and the server's own
+// downsampled metric series for the console's dashboard.
+constexpr const char kSchemaV15[] = R"sql(
+CREATE TABLE alarm_rules(
+  name TEXT PRIMARY KEY,
+  document TEXT NOT NULL,
+  updated_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE alarm_states(
+  name TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  since_ns INTEGER NOT NULL,
+  evaluated_ns INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  value REAL
+) WITHOUT ROWID;
+CREATE TABLE alarm_history(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  time_ns INTEGER NOT NULL,
+  old_state TEXT NOT NULL,
+  new_state TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX alarm_history_by_name ON alarm_history(name, id);
+CREATE INDEX alarm_history_by_time ON alarm_history(time_ns);
+CREATE TABLE metric_points(
+  series TEXT NOT NULL,
+  resolution INTEGER NOT NULL,
+  time_ns INTEGER NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY(resolution, series, time_ns)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},   {4, kSchemaV4},   {5, kSchemaV5},
     {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},   {9, kSchemaV9},   {11, kSchemaV11},
-    {12, kSchemaV12}, {13, kSchemaV13}, {14, kSchemaV14},
+    {12, kSchemaV12}, {13, kSchemaV13}, {14, kSchemaV14}, {15, kSchemaV15},
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "meta/sqlite/migrations.h"
 #include "meta/sqlite/multipart_ops.h"
 #include "meta/sqlite/notify_target_ops.h"
+#include "meta/sqlite/alarm_ops.h"
 #include "meta/sqlite/object_lock_ops.h"
 #include "meta/sqlite/object_ops.h"
 #include "meta/sqlite/outbox_ops.h"
@@ -473,6 +474,59 @@ class SqliteMetaStore final : public MetaStore {
       return {};
     }));
     return removed;
+  }
+
+  Status put_alarm_rule(const AlarmRuleDocument& rule) override {
+    return write([&](Connection& db) { return sqlite::write_alarm_rule(db, rule); });
+  }
+  Result<std::vector<AlarmRuleDocument>> list_alarm_rules() override {
+    return read([&](Connection& db) { return sqlite::read_alarm_rules(db); });
+  }
+  Result<bool> delete_alarm_rule(std::string_view name) override {
+    bool removed = false;
+    CV_TRY(write([&](Connection& db) -> Status {
+      removed = CV_TRY(sqlite::remove_alarm_rule(db, name));
+      return {};
+    }));
+    return removed;
+  }
+  Result<std::vector<AlarmState>> list_alarm_states() override {
+    return read([&](Connection& db) { return sqlite::read_alarm_states(db); });
+  }
+  Status record_alarm_updates(const std::vector<AlarmUpdate>& updates) override {
+    if (updates.empty()) return {};
+    return write([&](Connection& db) { return sqlite::write_alarm_updates(db, updates); });
+  }
+  Result<std::vector<AlarmHistoryEntry>> list_alarm_history(std::string_view name,
+                                                            size_t max) override {
+    return read([&](Connection& db) { return sqlite::read_alarm_history(db, name, max); });
+  }
+  Result<uint64_t> prune_alarm_history(int64_t before_ns) override {
+    uint64_t count = 0;
+    CV_TRY(write([&](Connection& db) -> Status {
+      count = CV_TRY(sqlite::remove_alarm_history(db, before_ns));
+      return {};
+    }));
+    return count;
+  }
+  Status append_metric_points(const std::vector<MetricPoint>& points) override {
+    if (points.empty()) return {};
+    return write([&](Connection& db) { return sqlite::write_metric_points(db, points); });
+  }
+  Result<std::vector<MetricPoint>> list_metric_points(std::string_view series_prefix,
+                                                      int64_t resolution_seconds,
+                                                      int64_t since_ns) override {
+    return read([&](Connection& db) {
+      return sqlite::read_metric_points(db, series_prefix, resolution_seconds, since_ns);
+    });
+  }
+  Result<uint64_t> prune_metric_points(int64_t resolution_seconds, int64_t before_ns) override {
+    uint64_t count = 0;
+    CV_TRY(write([&](Connection& db) -> Status {
+      count = CV_TRY(sqlite::remove_metric_points(db, resolution_seconds, before_ns));
+      return {};
+    }));
+    return count;
   }
 
   Result<ActivityWriteCount> put_activity_events(
