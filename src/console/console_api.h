@@ -30,7 +30,8 @@ namespace cv::console {
 inline constexpr std::string_view kApiPrefix = "/_console/api/";
 inline constexpr std::string_view kSessionCookie = "cv_session";
 
-class ActivityReports;  // console/activity_reports.h
+class ActivityReports;    // console/activity_reports.h
+class OperationsReports;  // console/operations_reports.h
 
 struct ConsoleOptions {
   // Adds Secure to the session cookie and makes the console's pre-signed URLs https:// for
@@ -49,6 +50,9 @@ struct ConsoleOptions {
   // The activity pages' data (console/activity_reports.h); null: no activity routes (404).
   // Must outlive the ConsoleApi.
   ActivityReports* activity = nullptr;
+  // The Dashboard page's data (console/operations_reports.h); null: operations/ routes
+  // answer 404. Must outlive the ConsoleApi.
+  OperationsReports* operations = nullptr;
   // Whether the sign-in (a secret in the body) is served over plain HTTP; refused otherwise
   // with 403 InsecureTransport.
   PlainHttpSecrets plain_http_secrets = PlainHttpSecrets::kLoopback;

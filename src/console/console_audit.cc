@@ -185,6 +185,9 @@ std::string_view console_event_name(std::string_view method, std::string_view ro
       {"GET", "account/public-access-block", "ConsoleGetAccountPublicAccessBlock"},
       {"PUT", "account/public-access-block", "ConsolePutAccountPublicAccessBlock"},
       {"DELETE", "account/public-access-block", "ConsoleDeleteAccountPublicAccessBlock"},
+      {"GET", "operations/dashboard", "ConsoleGetDashboard"},
+      {"GET", "operations/alarms", "ConsoleListAlarms"},
+      {"GET", "operations/alarms/history", "ConsoleGetAlarmHistory"},
   };
   for (const Entry& entry : kRoutes) {
     if (entry.route == route && entry.method == method) return entry.name;

@@ -122,6 +122,9 @@ Response delete_backup_rule(RouteContext& context, std::string_view bucket);
 // activity_routes.cc (docs/API.md): every route under activity/ (signed in), and
 // public/activity/TOKEN (no session).
 Response activity_route(RouteContext& context);
+// operations_routes.cc: operations/dashboard, operations/alarms, operations/alarms/history
+// (root only; console/operations_reports.h).
+Response operations_route(RouteContext& context);
 Response public_activity(RouteContext& context, std::string_view token);
 // trail_routes.cc: GET trail?user=&accessKey=&bucket=&prefix=&event=&error=&readOnly=&from=&to=
 // &max=&next=: the audit trail's records, newest first, paged (root: all; others: their own).

@@ -185,6 +185,8 @@ Response dispatch(RouteContext& context) {
     if (method == "GET") return thumbnail(context);
   } else if (route.starts_with("activity/")) {
     return activity_route(context);
+  } else if (route.starts_with("operations/")) {
+    return operations_route(context);
   } else if (route == "iam/users" || route.starts_with("iam/users/") || route == "iam/groups") {
     return iam_users_route(context);
   } else if (route == "iam/policies" || route.starts_with("iam/policies/") ||

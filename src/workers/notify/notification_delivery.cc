@@ -6,6 +6,7 @@
 #include "core/encoding.h"
 #include "vault/backup_receipts.h"
 #include "vault/notification_config.h"
+#include "workers/notify/alarm_message.h"
 #include "workers/notify/digest_message.h"
 #include "workers/notify/event_message.h"
 #include "workers/notify/targets/delivery_outcome.h"
@@ -69,6 +70,10 @@ NotificationDelivery::NotificationDelivery(vault::Vault& vault, LiveTargetCatalo
 
 Result<std::vector<meta::OutboxTask>> NotificationDelivery::plan(const meta::Event& event) {
   std::vector<meta::OutboxTask> tasks;
+  if (is_alarm_event(event)) {  // no bucket: the targets the alarm names
+    for (std::string& target : alarm_targets(event)) tasks.push_back(task_for(std::move(target), {}));
+    return tasks;
+  }
   auto bucket = vault_.get_bucket(event.bucket);
   if (!bucket) {
     if (bucket.error().code == ErrorCode::kNoSuchBucket) return tasks;
@@ -116,6 +121,11 @@ TaskOutcome NotificationDelivery::deliver(const meta::OutboxTask& task) {
     return deliver_digest(*target, task, *window);
   }
   const meta::Event& event = task.event;
+  if (is_alarm_event(event)) {
+    std::optional<NotificationMessage> alarm = alarm_message(event);
+    if (!alarm) return TaskOutcome::permanent("the alarm event's detail is not an alarm message");
+    return to_task_outcome(target->deliver(*alarm));
+  }
   const TaskPayload payload = read_payload(task.payload);
   NotificationMessage message;
   if (event.name == vault::kTestEventName) {

@@ -69,6 +69,13 @@ bool is_test_event(const NotificationMessage& message) {
 }
 
 std::string headline(const NotificationMessage& message) {
+  if (message.alarm) {
+    const AlarmNotice& alarm = *message.alarm;
+    if (alarm.new_state == "ALARM") {
+      return "ALARM: " + alarm.name + (alarm.description.empty() ? "" : " - " + alarm.description);
+    }
+    return alarm.new_state + ": " + alarm.name + " is back to normal";
+  }
   if (message.digest) {
     const size_t count = message.digest->entries.size();
     std::string line = "Backed up ";
@@ -105,6 +112,22 @@ std::vector<std::pair<std::string, std::string>> summary_fields(
   auto add = [&](std::string label, std::string value) {
     if (!value.empty()) fields.emplace_back(std::move(label), std::move(value));
   };
+  if (message.alarm) {
+    const AlarmNotice& alarm = *message.alarm;
+    add("What", "Alarm " + alarm.new_state);
+    add("Alarm", alarm.name);
+    add("Watches", alarm.description);
+    add("State", alarm.old_state + " -> " + alarm.new_state);
+    if (alarm.since.time_since_epoch().count() != 0) {
+      add(alarm.new_state == "ALARM" ? "Since" : "In alarm since", format_when(alarm.since));
+    }
+    add("Value", alarm.value + " (alarms when " + alarm.comparison + " " + alarm.threshold + ")");
+    add("Metric", alarm.metric);
+    add("Reason", alarm.reason);
+    if (message.time.time_since_epoch().count() != 0) add("When", format_when(message.time));
+    add("Dashboard", alarm.dashboard_url);
+    return fields;
+  }
   add("What", std::string(short_name(message.event_name)));
   add("Bucket", message.bucket);
   add("Backed up to", message.destination);

@@ -29,6 +29,21 @@ struct ReceiptDigest {
   std::vector<DigestEntry> entries;  // every version, in the order they were copied
 };
 
+// An alarm's change of state (workers/alarms), in words people read.
+struct AlarmNotice {
+  std::string name;         // "disk-free-low"
+  std::string description;  // "Free space in a data folder is below 10%"
+  std::string old_state;    // "OK", "ALARM", "INSUFFICIENT_DATA"
+  std::string new_state;
+  std::string reason;      // "1 of the last 1 datapoints was less than the threshold (10%): 4%"
+  std::string value;       // "4%" or "no data"
+  std::string threshold;   // "10%"
+  std::string comparison;  // "less than"
+  std::string metric;      // "Minimum of cloudvault_disk_free_ratio over 1 minute"
+  TimePoint since{};       // ALARM: when the breach began; OK: when the alarm had begun
+  std::string dashboard_url;
+};
+
 // One event as targets deliver it: the machine-readable document and a human summary.
 struct NotificationMessage {
   // The AWS event message ({"Records": [...]}, or the s3:TestEvent document), built by the
@@ -48,6 +63,10 @@ struct NotificationMessage {
   // A digest of backup receipts: many versions in one message (event_document is then
   // CloudVault's digest document); key, version_id and etag are empty, size is the total.
   std::optional<ReceiptDigest> digest;
+  // An alarm's change of state (event_document is then the alarm message: CloudWatch's
+  // fields, AlarmName, NewStateValue, NewStateReason, Trigger..., with CloudVault's
+  // additions); bucket and key are empty.
+  std::optional<AlarmNotice> alarm;
 };
 
 // Why a delivery failed, and whether trying again later can help.
