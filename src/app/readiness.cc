@@ -1,6 +1,7 @@
 #include "app/readiness.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -104,7 +105,8 @@ FolderCheck Readiness::check_folder(const WatchedFolder& folder) const {
   if (!check.writable) {
     check.detail = "not writable: " + write_failure;
   } else if (!roomy) {
-    check.detail = "free space below the minimum ratio " + std::to_string(options_.min_free_ratio);
+    check.detail = fmt::format("free space below the minimum: {:.2f}% free, {:.2f}% required",
+                               check.free_ratio * 100, options_.min_free_ratio * 100);
   }
   return check;
 }
