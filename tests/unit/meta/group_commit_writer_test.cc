@@ -190,8 +190,7 @@ TEST_F(GroupCommitWriterTest, ADatabaseOutOfRoomFailsCleanlyAndRecovers) {
   }
   ASSERT_FALSE(full) << "the page limit was never reached";
   EXPECT_TRUE(is_storage_full(full.error())) << full.error().message;
-  EXPECT_NE(full.error().message.find("the metadata store could not be written"),
-            std::string::npos)
+  EXPECT_NE(full.error().message.find("the metadata store could not be written"), std::string::npos)
       << full.error().message;
   EXPECT_GT(stored, 0);
   EXPECT_EQ(committed_values().size(), static_cast<size_t>(stored));  // no half of a change
