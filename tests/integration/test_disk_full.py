@@ -1,6 +1,6 @@
 """Running out of room (issue 15): a server whose data folder is a small tmpfs the test mounts
 is filled until writes are refused. A PUT, an inline PUT (a metadata commit), a multipart
-upload (aws CLI) and a CopyObject that cannot be written get 503 SlowDown "Storage is full";
+upload (aws CLI), a POST upload and a CopyObject that cannot be written get 503 SlowDown "Storage is full";
 nothing half-written is listed or left in tmp/; GET, HEAD, LIST and DELETE keep working;
 /_cloudvault/ready and cloudvault_disk_free_ratio say the folder is full; once space is freed
 writes succeed again without a restart; a kill -9 while full loses no acknowledged object."""
@@ -16,6 +16,7 @@ from conftest import AWS_BIN
 from cvharness import make_client, md5_hex, random_bytes
 from test_health import checks_by_name, ready, until
 from test_metrics import scrape, value
+from test_presign_auth import post_form
 
 MiB = 1024 * 1024
 STORAGE_FULL = "Storage is full"
@@ -146,6 +147,11 @@ def test_a_full_data_folder_refuses_writes_keeps_reads_and_deletes_and_recovers(
         "written. Retry once space has been freed.")
     assert storage_full_refusal(s3.copy_object, Bucket="full", Key="big/copy",
                                 CopySource={"Bucket": "full", "Key": "big/000"})
+    post = s3.generate_presigned_post(Bucket="full", Key="posted/big", ExpiresIn=600)
+    posted = post_form(post["url"], post["fields"], "big.bin", random_bytes(MiB, seed=98))
+    assert posted.status == 503, posted.body
+    assert posted.error()["Code"] == "SlowDown"
+    assert posted.error()["Message"].startswith(STORAGE_FULL), posted.body
     upload_file = tmp_path / "nine-mib"
     upload_file.write_bytes(random_bytes(9 * MiB, seed=7))
     aws = aws_cli_for(instance, tmp_path)
