@@ -6,7 +6,9 @@ cloudvault_master_key_readable are on /metrics and follow the live state."""
 
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import time
 import urllib.error
@@ -150,3 +152,46 @@ def test_a_bad_min_free_ratio_is_refused_at_start(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "health.min_free_ratio must be 0-1" in result.stderr
+
+
+def own_address():
+    """A non-loopback address of this host (the source of a connection to itself)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks a route
+        return probe.getsockname()[0]
+
+
+def test_peers_not_on_loopback_see_only_names_and_outcomes(tmp_path):
+    address = own_address()
+    assert not address.startswith("127."), address
+    from cvharness import server_binary
+    process = subprocess.Popen(
+        [server_binary(), "server", "--listen", "0.0.0.0:0", "--data", str(tmp_path / "data")],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = None
+        for line in process.stdout:
+            if match := re.match(r"listening on http://0\.0\.0\.0:(\d+)", line):
+                port = int(match.group(1))
+                break
+        assert port, "the server did not say where it listens"
+
+        def body_from(host):
+            with urllib.request.urlopen(f"http://{host}:{port}/_cloudvault/ready",
+                                        timeout=30) as response:
+                assert response.status == 200
+                return response.read().decode()
+
+        full = json.loads(body_from("127.0.0.1"))
+        assert checks_by_name(full)[("data_folder", "data")]["path"] == str(tmp_path / "data")
+        brief_text = body_from(address)
+        assert str(tmp_path) not in brief_text, brief_text
+        brief = json.loads(brief_text)
+        assert brief["status"] == "ready"
+        assert [(c["name"], c.get("folder")) for c in brief["checks"]] == \
+            [(c["name"], c.get("folder")) for c in full["checks"]]
+        for check in brief["checks"]:
+            assert set(check) <= {"name", "folder", "ok"}, check
+    finally:
+        process.kill()
+        process.wait()
