@@ -193,6 +193,17 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   if (auto path = table["tiers"]["glacier"].value<std::string>()) config.glacier_dir = *path;
   config.metrics_bearer_token =
       table["metrics"]["bearer_token"].value_or(config.metrics_bearer_token);
+  config.health_min_free_ratio =
+      table["health"]["min_free_ratio"].value_or(config.health_min_free_ratio);
+  if (!(config.health_min_free_ratio >= 0 && config.health_min_free_ratio <= 1)) {
+    return fail(ErrorCode::kInvalidArgument, "health.min_free_ratio must be 0-1");
+  }
+  const int64_t reserve =
+      table["health"]["reserve_bytes"].value_or(static_cast<int64_t>(config.health_reserve_bytes));
+  if (reserve < 0 || reserve > (int64_t{1} << 30)) {
+    return fail(ErrorCode::kInvalidArgument, "health.reserve_bytes must be 0-1073741824");
+  }
+  config.health_reserve_bytes = static_cast<uint64_t>(reserve);
   if (auto path = table["console"]["assets"].value<std::string>()) {
     config.console_assets_dir = *path;
   }

@@ -129,6 +129,12 @@ struct Config {
   std::string metrics_bearer_token;
   // [metrics] sample_seconds / history_hours and [alarms] (app/alarm_config.h).
   AlarmSettings alarms;
+  // [health] min_free_ratio: /_cloudvault/ready fails when a data folder's file system has
+  // less than this share free (0-1; app/readiness.h).
+  double health_min_free_ratio = 0.02;
+  // [health] reserve_bytes: room the server keeps on the data folder's file system for
+  // metadata commits (deletes) once the disk is full (app/space_reserve.h); 0: none.
+  uint64_t health_reserve_bytes = 16 * 1024 * 1024;
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
   AccessSettings access;
@@ -144,10 +150,10 @@ struct Config {
 // sign_in_first_lockout_seconds, sign_in_max_lockout_seconds; [server] public_url;
 // [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h; [trail]
 // enabled, folder, bucket, roll_seconds, roll_records, account_id; [tls] cert, key (both or
-// neither), plain_listen, allow_plain_sensitive; [auth] sigv2; [access]
-// object_ownership_default, block_public_access_default) over the
-// defaults. InvalidArgument
-// with the file's own error message when it does not parse or a value is out of range.
+// neither), plain_listen, allow_plain_sensitive; [auth] sigv2; [health] min_free_ratio,
+// reserve_bytes; [access] object_ownership_default, block_public_access_default) over the defaults.
+// InvalidArgument with the file's own error message when it does not parse or a value is out of
+// range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
 
 // public_url, or http://<listen address>:<port> when it is empty; no trailing slash.

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "app/master_key.h"
 #include "blob/local/local_blob_store.h"
@@ -16,8 +18,14 @@
 
 namespace cv::app {
 
+TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const TierFolders& tiers) {
+  return {tiers.standard_ia.empty() ? data_dir / "tiers" / "standard_ia" : tiers.standard_ia,
+          tiers.glacier.empty() ? data_dir / "tiers" / "glacier" : tiers.glacier};
+}
+
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers,
-                           const std::filesystem::path& master_key_file) {
+                           const std::filesystem::path& master_key_file,
+                           meta::FullDiskPolicy full_disk) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) {
@@ -29,13 +37,11 @@ Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFold
   stores.master_key = CV_TRY(load_or_create_master_key(master_key_path(data_dir, master_key_file)));
   meta::SqliteOptions sqlite;
   sqlite.path = data_dir / "meta.db";
+  sqlite.full_disk = std::move(full_disk);
   stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
   auto tiered =
       std::make_unique<blob::TieredBlobStore>(CV_TRY(blob::open_local_blob_store(data_dir)));
-  const std::filesystem::path ia =
-      tiers.standard_ia.empty() ? data_dir / "tiers" / "standard_ia" : tiers.standard_ia;
-  const std::filesystem::path glacier =
-      tiers.glacier.empty() ? data_dir / "tiers" / "glacier" : tiers.glacier;
+  const auto [ia, glacier] = resolved_tier_folders(data_dir, tiers);
   for (const auto& folder : {ia, glacier}) {
     std::filesystem::create_directories(folder, ec);
     if (ec) {
@@ -62,9 +68,13 @@ Result<std::optional<auth::Credentials>> root_credentials_from_env() {
 
 Status save_root_credentials(const std::filesystem::path& data_dir,
                              const auth::Credentials& credentials) {
-  return write_secret_file(data_dir / "root.credentials",
-                           "access_key_id = " + credentials.access_key_id +
-                               "\nsecret_key = " + credentials.secret_key + "\n");
+  const std::filesystem::path path = data_dir / "root.credentials";
+  const std::string content = "access_key_id = " + credentials.access_key_id +
+                              "\nsecret_key = " + credentials.secret_key + "\n";
+  // Unchanged: nothing to write (a server restarting on a full disk gets this far).
+  std::ifstream existing(path, std::ios::binary);
+  if (existing && std::string(std::istreambuf_iterator<char>(existing), {}) == content) return {};
+  return write_secret_file(path, content);
 }
 
 }  // namespace cv::app

@@ -4,7 +4,8 @@
 // Layout: meta.db (SQLite), blobs/ and tmp/ (blob store), tiers/standard_ia/ and
 // tiers/glacier/ (the colder tiers' blob stores unless configured elsewhere), master.key,
 // root.credentials, credentials.changed, buckets.changed and notify.changed (see
-// change_file.h).
+// change_file.h), space.reserve (the server's room for metadata commits on a full disk,
+// app/space_reserve.h).
 #pragma once
 
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "blob/blob_store.h"
 #include "core/error.h"
 #include "meta/meta_store.h"
+#include "meta/sqlite/sqlite_meta_store.h"
 
 namespace cv::app {
 
@@ -30,17 +32,23 @@ struct TierFolders {
   std::filesystem::path glacier;
 };
 
+// The tier folders with the defaults filled in: <data>/tiers/standard_ia, <data>/tiers/glacier.
+TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const TierFolders& tiers);
+
 // Creates the folder (mode 0700) and the master key as needed, and opens both stores. The
 // blob store is tiered: the data folder's blobs/ for STANDARD, a folder per colder class.
 // The master key is read from master_key_path(data_dir, master_key_file) (app/master_key.h).
+// `full_disk`: how the metadata store copes with a full disk (the server's SpaceReserve).
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers = {},
-                           const std::filesystem::path& master_key_file = {});
+                           const std::filesystem::path& master_key_file = {},
+                           meta::FullDiskPolicy full_disk = {});
 
 // Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
 // set; InvalidArgument when only one is.
 Result<std::optional<auth::Credentials>> root_credentials_from_env();
 
-// Writes the root credentials file (mode 0600) so `make run` can show them again.
+// Writes the root credentials file (mode 0600) so `make run` can show them again; a file
+// that holds them already is left as it is.
 Status save_root_credentials(const std::filesystem::path& data_dir,
                              const auth::Credentials& credentials);
 

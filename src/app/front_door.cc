@@ -96,6 +96,15 @@ Response FrontDoor::dispatch(Request& request, std::string_view& api) {
     response.body = R"({"status":"ok"})";
     return response;
   }
+  if (readiness_ != nullptr && request.path == "/_cloudvault/ready" &&
+      (request.method == "GET" || request.method == "HEAD")) {
+    const ReadinessReport report = readiness_->report();
+    Response response =
+        json_status(report.ready() ? 200 : 503, readiness_json(report, from_loopback(request)));
+    response.headers.add("cache-control", "no-store");
+    response.operation = "GetReadiness";
+    return response;
+  }
   if (request.path == kTrailPublicKeyPath &&
       (request.method == "GET" || request.method == "HEAD")) {
     Response response;

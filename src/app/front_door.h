@@ -1,4 +1,5 @@
-// The first handler a request meets: CloudVault's own endpoints (health), the console API
+// The first handler a request meets: CloudVault's own endpoints (health, readiness, metrics),
+// the console API
 // (/_console/api/) and the console's web assets (/_console/, and a browser's visit to /) by
 // path, requests signed for IAM or STS (credential scope service "iam"/"sts") to the query
 // API, and everything else to the S3 API.
@@ -6,6 +7,7 @@
 
 #include <string>
 
+#include "app/readiness.h"
 #include "core/http_message.h"
 #include "core/metrics.h"
 
@@ -32,6 +34,12 @@ class FrontDoor final : public RequestHandler {
   // bucket named "metrics") still goes to S3. Call before serving; `metrics` must outlive it.
   void serve_metrics(Metrics& metrics, std::string bearer_token);
 
+  // Serves GET/HEAD /_cloudvault/ready from `readiness` (app/readiness.h): 200 when ready,
+  // 503 when not, the JSON of readiness_json; in full (paths, free space, what failed) to
+  // loopback peers, only each check's name and outcome to others. Unserved (404 from S3)
+  // until called. Call before serving; `readiness` must outlive it.
+  void serve_readiness(const Readiness& readiness) { readiness_ = &readiness; }
+
   // GET /_cloudvault/health answers {"status":"ok"} and GET /_cloudvault/trail/public-key the
   // trail's digest signing key (PEM), both without authentication.
   Response handle(Request& request) override;
@@ -44,6 +52,7 @@ class FrontDoor final : public RequestHandler {
   RequestHandler* query_api_;
   Metrics* metrics_ = nullptr;
   std::string metrics_token_;
+  const Readiness* readiness_ = nullptr;
 
   Response dispatch(Request& request, std::string_view& api);
   Response metrics_response(const Request& request) const;

@@ -31,8 +31,10 @@
 #include "app/master_key_rotation.h"
 #include "app/notify_targets.h"
 #include "app/periodic_task.h"
+#include "app/readiness.h"
 #include "app/remote_clients.h"
 #include "app/sealed_values.h"
+#include "app/space_reserve.h"
 #include "app/trail_identity.h"
 #include "app/trail_service.h"
 #include "app/wiring.h"
@@ -111,7 +113,11 @@ int run_server(const Config& configured) {
     std::fprintf(stderr, "cloudvault: %s\n", folder_lock.error().message.c_str());
     return 1;
   }
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  // Room for metadata commits (deletes) once the disk is full: released by the metadata
+  // store when a commit finds none, set aside again when there is room.
+  SpaceReserve reserve(config.data_dir / "space.reserve", config.health_reserve_bytes);
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file,
+                            reserve.full_disk_policy());
   if (!stores) {
     std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
     return 1;
@@ -272,6 +278,17 @@ int run_server(const Config& configured) {
     metrics_token = from_env;
   }
   front_door.serve_metrics(metrics, std::move(metrics_token));
+  // Readiness (GET /_cloudvault/ready) and the disk, readiness and master-key gauges.
+  const TierFolders tier_folders =
+      resolved_tier_folders(config.data_dir, tier_folders_from(config));
+  auto readiness = std::make_shared<Readiness>(
+      *stores->meta,
+      std::vector<WatchedFolder>{{"data", config.data_dir},
+                                 {"standard_ia", tier_folders.standard_ia},
+                                 {"glacier", tier_folders.glacier}},
+      key_path, stores->master_key, ReadinessOptions{config.health_min_free_ratio});
+  metrics.add_collectable(readiness);
+  front_door.serve_readiness(*readiness);
 
   http::ServerOptions http_options;
   http_options.listen_address = config.listen_address;
@@ -312,6 +329,8 @@ int run_server(const Config& configured) {
                  config.listen_port, e.what());
     return 1;
   }
+  reserve.replenish();
+  PeriodicTask reserving(std::chrono::seconds(1), [&reserve] { reserve.replenish(); });
   workers::GarbageCollector collector(vault);
   PeriodicTask collecting(std::chrono::seconds(config.gc_interval_seconds), [&] {
     if (auto removed = collector.run_once(); !removed) {

@@ -90,8 +90,31 @@ void Metrics::authentication_failed(std::string_view api) {
   auth_failures_.Add({{"api", std::string(api)}}).Increment();
 }
 
+void Metrics::add_collectable(std::weak_ptr<const prometheus::Collectable> collectable) {
+  std::unique_lock lock(mutex_);
+  collectables_.push_back(std::move(collectable));
+}
+
+std::vector<prometheus::MetricFamily> Metrics::collect() const {
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  auto append = [&families](std::vector<prometheus::MetricFamily> more) {
+    families.insert(families.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+  };
+  append(process_.Collect());
+  std::vector<std::shared_ptr<const prometheus::Collectable>> added;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& weak : collectables_) {
+      if (auto collectable = weak.lock()) added.push_back(std::move(collectable));
+    }
+  }
+  for (const auto& collectable : added) append(collectable->Collect());
+  return families;
+}
+
 std::string Metrics::exposition() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  return prometheus::TextSerializer().Serialize(collect());
 }
 
 }  // namespace cv

@@ -3,11 +3,13 @@
 // answers. Labels are bounded by construction: an API ("s3", "console", "iam", "sts",
 // "other"), an operation name from a fixed set (the router's, the console's route names, the
 // query APIs' known actions; anything else "UnknownOperation"), and a status class ("2xx"..
-// "5xx"). No key, bucket or request id is ever a label.
+// "5xx"). No key, bucket or request id is ever a label. The standard process metrics and the
+// host's CPU time (core/process_collector.h) are always included.
 //
 // Thread-safe: record from any thread; exposition() may run concurrently.
 #pragma once
 
+#include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -21,6 +23,9 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
+
+#include "core/process_collector.h"
 
 namespace cv {
 
@@ -47,7 +52,13 @@ class Metrics {
 
   // The registry, for layers that add families of their own.
   prometheus::Registry& registry() { return *registry_; }
-  // Every family in Prometheus' text exposition format (version 0.0.4).
+  // Adds families computed when collected (figures read at scrape time: disk space,
+  // readiness). Held weakly: a collectable destroyed first is skipped. Thread-safe.
+  void add_collectable(std::weak_ptr<const prometheus::Collectable> collectable);
+  // Every family: the registry's, the process collector's and the added collectables'.
+  // Read this (not registry().Collect()) for the live values.
+  std::vector<prometheus::MetricFamily> collect() const;
+  // collect() in Prometheus' text exposition format (version 0.0.4).
   std::string exposition() const;
 
   // "2xx" .. "5xx" ("1xx" and anything odd as "other").
@@ -70,7 +81,9 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& bytes_out_;
   prometheus::Family<prometheus::Counter>& auth_failures_;
   prometheus::Gauge& in_flight_;
-  std::shared_mutex mutex_;
+  ProcessCollector process_;
+  mutable std::shared_mutex mutex_;  // guards series_ and collectables_
+  std::vector<std::weak_ptr<const prometheus::Collectable>> collectables_;
   std::map<std::tuple<std::string, std::string, std::string>, RequestSeries, std::less<>> series_;
 };
 

@@ -10,6 +10,8 @@
 #include <memory>
 #include <system_error>
 
+#include "core/storage_full.h"
+
 namespace cv::blob::posix {
 namespace {
 
@@ -46,6 +48,9 @@ void UniqueFd::reset(int fd) {
 }
 
 Error errno_error(std::string_view what, std::string_view path, int error_number) {
+  if (error_number == ENOSPC || error_number == EDQUOT) {
+    return storage_full_error("an object's data", error_number == EDQUOT);
+  }
   std::string message(what);
   message += ' ';
   message += path;

@@ -1,6 +1,7 @@
 // Thin, error-returning wrappers over the POSIX calls the local blob store needs. This is the
 // one place the store touches the operating system (LevelDB's "Env" seam): every failure comes
-// back as kInternalError carrying the call, the path and the errno text.
+// back as kInternalError carrying the call, the path and the errno text, except a full file
+// system (ENOSPC, EDQUOT): storage_full_error (core/storage_full.h), SlowDown without the path.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +41,8 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-// kInternalError "<what> <path>: <strerror(error_number)>".
+// kInternalError "<what> <path>: <strerror(error_number)>"; storage_full_error for ENOSPC and
+// EDQUOT.
 Error errno_error(std::string_view what, std::string_view path, int error_number);
 
 // open(2) with O_CLOEXEC added; retries on EINTR.

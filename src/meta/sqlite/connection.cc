@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+
+#include "core/storage_full.h"
+
 namespace cv::meta::sqlite {
 namespace {
 
@@ -10,7 +14,18 @@ const char kEmpty[] = "";
 
 }  // namespace
 
+bool sqlite_storage_full(sqlite3* db, int rc) {
+  if ((rc & 0xff) == SQLITE_FULL) return true;
+  if (db == nullptr || (rc & 0xff) != SQLITE_IOERR) return false;
+  const int system_errno = sqlite3_system_errno(db);
+  return system_errno == ENOSPC || system_errno == EDQUOT;
+}
+
 Error sqlite_error(sqlite3* db, std::string_view context) {
+  if (db != nullptr && sqlite_storage_full(db, sqlite3_extended_errcode(db))) {
+    return storage_full_error("the metadata store", (sqlite3_errcode(db) & 0xff) == SQLITE_IOERR &&
+                                                        sqlite3_system_errno(db) == EDQUOT);
+  }
   std::string detail = db ? sqlite3_errmsg(db) : "out of memory";
   return Error{
       ErrorCode::kInternalError, fmt::format("metadata store: {}: {}", context, detail), {}};
@@ -148,6 +163,7 @@ Status Connection::execute_script(const char* sql) {
   if (rc == SQLITE_OK) return {};
   std::string detail = message ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
+  if (sqlite_storage_full(db_.get(), rc)) return fail(storage_full_error("the metadata store"));
   return fail(ErrorCode::kInternalError, fmt::format("metadata store: {}", detail));
 }
 

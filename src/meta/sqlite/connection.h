@@ -29,7 +29,8 @@ struct StatementFinalizer {
 using DatabasePtr = std::unique_ptr<sqlite3, DatabaseCloser>;
 using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-// An Error (kInternalError) describing the connection's last SQLite failure.
+// An Error (kInternalError) describing the connection's last SQLite failure; a full disk
+// (SQLITE_FULL, or an I/O error with ENOSPC/EDQUOT) is storage_full_error (core/storage_full.h).
 Error sqlite_error(sqlite3* db, std::string_view context);
 
 class Connection;

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 
+#include "core/storage_full.h"
+
 namespace cv::meta::sqlite {
 
-GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch)
-    : connection_(std::move(connection)), max_batch_(std::max<size_t>(max_batch, 1)) {
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
+                                     FullDiskPolicy full_disk)
+    : connection_(std::move(connection)),
+      max_batch_(std::max<size_t>(max_batch, 1)),
+      full_disk_(std::move(full_disk)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -61,23 +66,68 @@ void GroupCommitWriter::finish(PendingChange& change, Status outcome) {
   change.finished_.notify_one();
 }
 
-// Applies batch_ in as few transactions as possible. Normally one: every change in its own
-// savepoint. If SQLite aborts the whole transaction (I/O error, disk full), the changes
-// applied before it are reported failed and the rest continue in a fresh transaction.
+// Applies batch_. While the reserve is released, changes that take space are refused
+// untried; the changes that free space and that a full disk refused are applied once more
+// when releasing the reserve freed room (a change that failed was rolled back, so applying
+// it again starts afresh).
 void GroupCommitWriter::apply_batch() {
-  Connection& db = *connection_;
-  std::vector<std::pair<PendingChange*, Status>> applied;
-  applied.reserve(batch_.size());
+  Outcomes outcomes;
+  outcomes.reserve(batch_.size());
+  std::vector<PendingChange*> tried;
+  const bool short_of_room = full_disk_.reserve_released && full_disk_.reserve_released();
+  for (PendingChange* change : batch_) {
+    if (short_of_room && change->space_use_ == SpaceUse::kTakes) {
+      outcomes.emplace_back(change, fail(storage_full_error("the metadata store")));
+    } else {
+      outcomes.emplace_back(change, Status());
+      tried.push_back(change);
+    }
+  }
+  merge(outcomes, apply_in_transactions(tried));
+  std::vector<PendingChange*> refused;
+  for (const auto& [change, outcome] : outcomes) {
+    if (!outcome && is_storage_full(outcome.error()) && change->space_use_ == SpaceUse::kFrees) {
+      refused.push_back(change);
+    }
+  }
+  if (!refused.empty() && full_disk_.release_reserve && full_disk_.release_reserve()) {
+    merge(outcomes, apply_in_transactions(refused));
+  }
+  for (auto& [change, outcome] : outcomes) finish(*change, std::move(outcome));
+  batch_.clear();
+}
+
+// Replaces the outcomes of the changes in `newer` (a subsequence of `outcomes`, in order).
+void GroupCommitWriter::merge(Outcomes& outcomes, Outcomes newer) {
   size_t next = 0;
-  while (next < batch_.size()) {
+  for (auto& [change, outcome] : outcomes) {
+    if (next < newer.size() && newer[next].first == change) {
+      outcome = std::move(newer[next++].second);
+    }
+  }
+}
+
+// Normally one transaction: every change in its own savepoint. If SQLite aborts the whole
+// transaction (I/O error, disk full), the changes applied before it are reported failed
+// and the rest continue in a fresh transaction. A failed COMMIT is rolled back, so the
+// connection is ready for the next batch: a disk that was full accepts commits again as
+// soon as space is freed.
+GroupCommitWriter::Outcomes GroupCommitWriter::apply_in_transactions(
+    const std::vector<PendingChange*>& changes) {
+  Connection& db = *connection_;
+  Outcomes outcomes;
+  outcomes.reserve(changes.size());
+  std::vector<std::pair<PendingChange*, Status>> applied;
+  size_t next = 0;
+  while (next < changes.size()) {
     if (auto begun = db.execute("BEGIN IMMEDIATE"); !begun) {
-      for (; next < batch_.size(); ++next) finish(*batch_[next], begun);
+      for (; next < changes.size(); ++next) outcomes.emplace_back(changes[next], begun);
       break;
     }
     applied.clear();
     bool transaction_lost = false;
-    for (; next < batch_.size() && !transaction_lost; ++next) {
-      PendingChange* change = batch_[next];
+    for (; next < changes.size() && !transaction_lost; ++next) {
+      PendingChange* change = changes[next];
       Status outcome = db.execute("SAVEPOINT change");
       if (outcome) {
         outcome = change->apply(db);
@@ -92,7 +142,11 @@ void GroupCommitWriter::apply_batch() {
     }
     Status committed;
     if (transaction_lost) {
-      committed = fail(ErrorCode::kInternalError, "metadata store: transaction aborted");
+      // The change that lost the transaction says why (a full disk: storage_full_error).
+      const Status& cause = applied.back().second;
+      committed = !cause && is_storage_full(cause.error())
+                      ? Status(fail(cause.error()))
+                      : fail(ErrorCode::kInternalError, "metadata store: transaction aborted");
     } else {
       committed = db.execute("COMMIT");
       if (!committed) (void)db.execute_script("ROLLBACK");
@@ -102,10 +156,10 @@ void GroupCommitWriter::apply_batch() {
       ++committed_batches_;  // before anyone waiting on this batch can look
     }
     for (auto& [change, outcome] : applied) {
-      finish(*change, outcome && !committed ? committed : std::move(outcome));
+      outcomes.emplace_back(change, outcome && !committed ? committed : std::move(outcome));
     }
   }
-  batch_.clear();
+  return outcomes;
 }
 
 }  // namespace cv::meta::sqlite

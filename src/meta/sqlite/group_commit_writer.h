@@ -5,11 +5,19 @@
 // BEGIN IMMEDIATE ... COMMIT (one fsync for all of them), each inside its own SAVEPOINT: a
 // change that fails is rolled back alone and reports its error; the others commit.
 // Destruction stops accepting changes, drains the queue and joins the thread.
+//
+// A full disk (meta::FullDiskPolicy): a change that frees space (SpaceUse::kFrees, a delete)
+// and failed because SQLite found no room (storage_full_error, core/storage_full.h) is
+// applied once more, in a fresh transaction, when the policy released its reserve; while the
+// reserve is released, changes that take space are refused without being tried. Either way
+// the connection is left outside any transaction, ready for the next batch, so commits
+// succeed again by themselves once there is room.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -18,8 +26,12 @@
 
 #include "core/error.h"
 #include "meta/sqlite/connection.h"
+#include "meta/sqlite/sqlite_meta_store.h"
 
 namespace cv::meta::sqlite {
+
+// Whether a change takes space (most) or frees it (deletes), for a full disk.
+enum class SpaceUse { kTakes, kFrees };
 
 // One queued change; lives on the stack of the thread waiting for it.
 class PendingChange {
@@ -39,25 +51,30 @@ class PendingChange {
   std::condition_variable finished_;
   bool done_ = false;  // guarded by mutex_
   Status outcome_;
+  SpaceUse space_use_ = SpaceUse::kTakes;
 };
 
 class GroupCommitWriter {
  public:
   // Takes ownership of the (migrated) write connection and starts the writer thread.
-  GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch);
+  GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
+                    FullDiskPolicy full_disk = {});
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
   ~GroupCommitWriter();
 
   // Runs `change(Connection&) -> Status` on the writer thread and returns once it has
   // committed (or failed). Thread-safe; blocks.
+  // `space_use`: kFrees for a change that frees space (it may be applied twice on a full
+  // disk, the first attempt rolled back).
   template <class Change>
-  Status execute(Change&& change) {
+  Status execute(Change&& change, SpaceUse space_use = SpaceUse::kTakes) {
     struct Queued final : PendingChange {
       explicit Queued(Change& fn) : fn(fn) {}
       Status apply(Connection& connection) override { return fn(connection); }
       Change& fn;
     } queued(change);
+    queued.space_use_ = space_use;
     return submit(queued);
   }
 
@@ -69,10 +86,15 @@ class GroupCommitWriter {
   Status submit(PendingChange& change);
   void run();
   void apply_batch();
+  using Outcomes = std::vector<std::pair<PendingChange*, Status>>;
+  // Applies `changes` in as few transactions as possible; the outcome of each.
+  Outcomes apply_in_transactions(const std::vector<PendingChange*>& changes);
+  static void merge(Outcomes& outcomes, Outcomes newer);
   void finish(PendingChange& change, Status outcome);
 
   std::unique_ptr<Connection> connection_;
   const size_t max_batch_;
+  const FullDiskPolicy full_disk_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -39,6 +39,11 @@ class SqliteMetaStore final : public MetaStore {
   Status write(Change&& change) {
     return writer_->execute(change);
   }
+  // A change that frees space (deletes): on a full disk it may use the room kept back.
+  template <class Change>
+  Status write_freeing(Change&& change) {
+    return writer_->execute(change, sqlite::SpaceUse::kFrees);
+  }
 
   template <class Query>
   auto read(Query&& query) -> decltype(query(std::declval<Connection&>())) {
@@ -186,7 +191,7 @@ class SqliteMetaStore final : public MetaStore {
     return read([&](Connection& db) { return sqlite::read_buckets(db); });
   }
   Status delete_bucket(std::string_view name) override {
-    return write([&](Connection& db) { return sqlite::remove_bucket(db, name); });
+    return write_freeing([&](Connection& db) { return sqlite::remove_bucket(db, name); });
   }
   Result<BucketUsage> bucket_usage(std::string_view name) override {
     return read([&](Connection& db) { return sqlite::read_bucket_usage(db, name); });
@@ -240,7 +245,7 @@ class SqliteMetaStore final : public MetaStore {
                                       const std::optional<Event>& event,
                                       const LockGuard& guard) override {
     DeleteOutcome outcome;
-    CV_TRY(write([&](Connection& db) -> Status {
+    CV_TRY(write_freeing([&](Connection& db) -> Status {
       outcome = CV_TRY(sqlite::remove_object(db, bucket, key, version_id, guard));
       if (event && outcome.existed) {
         Event removed = *event;
@@ -323,7 +328,8 @@ class SqliteMetaStore final : public MetaStore {
     });
   }
   Status abort_upload(std::string_view bucket, std::string_view upload_id) override {
-    return write([&](Connection& db) { return sqlite::remove_upload(db, bucket, upload_id); });
+    return write_freeing(
+        [&](Connection& db) { return sqlite::remove_upload(db, bucket, upload_id); });
   }
 
   // Lifecycle and restore.
@@ -335,7 +341,7 @@ class SqliteMetaStore final : public MetaStore {
     return read([&](Connection& db) { return sqlite::read_key_versions(db, bucket, key); });
   }
   Status apply_change(const VersionChange& change) override {
-    return write([&](Connection& db) { return sqlite::write_change(db, change); });
+    return write_freeing([&](Connection& db) { return sqlite::write_change(db, change); });
   }
   Status reschedule_bucket(std::string_view bucket, int64_t due_ns) override {
     return write([&](Connection& db) { return sqlite::write_bucket_due(db, bucket, due_ns); });
@@ -379,7 +385,7 @@ class SqliteMetaStore final : public MetaStore {
   }
   Status finish_tasks(const std::vector<int64_t>& task_ids) override {
     if (task_ids.empty()) return {};
-    return write([&](Connection& db) { return sqlite::remove_tasks(db, task_ids); });
+    return write_freeing([&](Connection& db) { return sqlite::remove_tasks(db, task_ids); });
   }
   Status set_task_payload(int64_t task_id, std::string_view payload) override {
     return write([&](Connection& db) { return sqlite::write_task_payload(db, task_id, payload); });
@@ -450,7 +456,7 @@ class SqliteMetaStore final : public MetaStore {
   }
   Result<uint64_t> prune_events(int64_t before_ns, size_t max) override {
     uint64_t count = 0;
-    CV_TRY(write([&](Connection& db) -> Status {
+    CV_TRY(write_freeing([&](Connection& db) -> Status {
       count = CV_TRY(sqlite::remove_old_events(db, before_ns, max));
       return {};
     }));
@@ -675,7 +681,7 @@ class SqliteMetaStore final : public MetaStore {
   }
   Status forget_garbage(const std::vector<std::string>& blob_ids) override {
     if (blob_ids.empty()) return {};
-    return write([&](Connection& db) { return sqlite::remove_garbage(db, blob_ids); });
+    return write_freeing([&](Connection& db) { return sqlite::remove_garbage(db, blob_ids); });
   }
   Result<bool> blob_in_use(std::string_view blob_id) override {
     return read([&](Connection& db) { return sqlite::read_blob_in_use(db, blob_id); });
@@ -694,8 +700,8 @@ Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& o
                                                     /*read_only=*/false));
   CV_TRY(sqlite::migrate(*connection));
   auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
-  auto writer =
-      std::make_unique<sqlite::GroupCommitWriter>(std::move(connection), options.max_batch);
+  auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(connection),
+                                                            options.max_batch, options.full_disk);
   return std::unique_ptr<MetaStore>(
       std::make_unique<SqliteMetaStore>(std::move(writer), std::move(readers)));
 }

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "blob/local/posix_io.h"
 #include "blob_store_conformance.h"
+#include "core/storage_full.h"
 
 namespace cv::blob {
 namespace {
@@ -176,6 +178,25 @@ TEST(LocalBlobStoreTest, ErrorsCarryPathAndErrnoText) {
   EXPECT_NE(reader.error().message.find("0123456789abcdef0123456789abcdef"), std::string::npos);
   EXPECT_NE(reader.error().message.find("No such file or directory"), std::string::npos)
       << reader.error().message;
+}
+
+// A full file system (ENOSPC; /dev/full answers every write with it) or an exhausted quota
+// is the storage-full error: SlowDown, without the path, which the client sees.
+TEST(LocalBlobStoreTest, AFullFileSystemIsStorageFullWithoutThePath) {
+  auto full = posix::open_file("/dev/full", O_WRONLY);
+  ASSERT_TRUE(full.has_value()) << full.error().message;
+  auto written = posix::pwrite_all(full->get(), 0, "data", "/srv/secret/tmp/blob");
+  ASSERT_FALSE(written.has_value());
+  EXPECT_TRUE(is_storage_full(written.error())) << written.error().message;
+  EXPECT_EQ(written.error().code, ErrorCode::kSlowDown);
+  EXPECT_EQ(written.error().message.find("/srv/secret"), std::string::npos);
+  EXPECT_EQ(written.error().message,
+            "Storage is full: no space is left on the device; an object's data could not be "
+            "written. Retry once space has been freed.");
+  const Error quota = posix::errno_error("write", "/srv/secret/x", EDQUOT);
+  EXPECT_TRUE(is_storage_full(quota));
+  EXPECT_NE(quota.message.find("disk quota is exhausted"), std::string::npos) << quota.message;
+  EXPECT_FALSE(is_storage_full(posix::errno_error("write", "/srv/x", EIO)));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/storage_full.h"
 #include "meta_store_conformance.h"
 
 namespace cv::meta::sqlite {
@@ -157,6 +158,111 @@ TEST_F(GroupCommitWriterTest, DestructionAppliesEverythingQueued) {
   for (auto& client : clients) client.join();
   EXPECT_EQ(succeeded.load(), 10);
   EXPECT_EQ(committed_values().size(), 10u);
+}
+
+// SQLite out of room (SQLITE_FULL, here from max_page_count as from a full disk): the change
+// fails with the storage-full error, nothing of it is committed, and once there is room
+// again the next commits go through on the same connection.
+TEST_F(GroupCommitWriterTest, ADatabaseOutOfRoomFailsCleanlyAndRecovers) {
+  ASSERT_TRUE(writer_->execute([](Connection& db) {
+    return db.execute_script("CREATE TABLE b(v INTEGER PRIMARY KEY, data BLOB)");
+  }));
+  auto insert_blob = [](Connection& db, int64_t value) -> Status {
+    auto stmt = CV_TRY(db.prepare("INSERT INTO b(v, data) VALUES(?1, zeroblob(65536))"));
+    stmt.bind_int(1, value);
+    return stmt.run();
+  };
+  auto limit_pages = [](Connection& db, int64_t extra) -> Status {
+    auto count = CV_TRY(db.prepare("PRAGMA page_count"));
+    CV_TRY(count.step());
+    const int64_t pages = count.column_int(0);
+    return db.execute_script(("PRAGMA max_page_count=" + std::to_string(pages + extra)).c_str());
+  };
+  ASSERT_TRUE(writer_->execute([&](Connection& db) { return limit_pages(db, 40); }));
+  int stored = 0;
+  Status full;
+  for (int i = 0; i < 100 && full; ++i) {
+    full = writer_->execute([&](Connection& db) -> Status {
+      CV_TRY(insert(db, 1000 + i));  // written, then rolled back with the rest of the change
+      return insert_blob(db, i);
+    });
+    if (full) ++stored;
+  }
+  ASSERT_FALSE(full) << "the page limit was never reached";
+  EXPECT_TRUE(is_storage_full(full.error())) << full.error().message;
+  EXPECT_NE(full.error().message.find("the metadata store could not be written"), std::string::npos)
+      << full.error().message;
+  EXPECT_GT(stored, 0);
+  EXPECT_EQ(committed_values().size(), static_cast<size_t>(stored));  // no half of a change
+
+  ASSERT_TRUE(writer_->execute([&](Connection& db) { return limit_pages(db, 1000); }));
+  EXPECT_TRUE(writer_->execute([&](Connection& db) -> Status {
+    CV_TRY(insert(db, 5000));
+    return insert_blob(db, 5000);
+  }));
+  EXPECT_EQ(committed_values().size(), static_cast<size_t>(stored) + 1);
+}
+
+// A full disk (FullDiskPolicy): a freeing change refused for want of room is applied once
+// more after the reserve is released; meanwhile changes that take space are refused untried.
+class FullDiskWriterTest : public GroupCommitWriterTest {
+ protected:
+  void SetUp() override {
+    GroupCommitWriterTest::SetUp();
+    writer_.reset();
+    auto connection = Connection::open(dir_.path() / "w.db", false, false);
+    ASSERT_TRUE(connection);
+    FullDiskPolicy policy{[this] { return releases_++ == 0; }, [this] { return releases_ > 0; }};
+    writer_ = std::make_unique<GroupCommitWriter>(std::move(*connection), 64, policy);
+  }
+  std::atomic<int> releases_{0};
+};
+
+TEST_F(FullDiskWriterTest, AFreeingChangeIsRetriedOnceTheReserveIsReleased) {
+  int attempts = 0;
+  // The first attempt writes, then finds the disk full: rolled back, then applied again.
+  Status freed = writer_->execute(
+      [&](Connection& db) -> Status {
+        CV_TRY(insert(db, 10 + attempts));
+        if (attempts++ == 0) return fail(storage_full_error("the metadata store"));
+        return {};
+      },
+      SpaceUse::kFrees);
+  ASSERT_TRUE(freed) << freed.error().message;
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(releases_, 1);
+  EXPECT_EQ(committed_values(), (std::vector<int64_t>{11}));
+
+  // The reserve is released: a change that takes space is refused without being run, one
+  // that frees space still commits.
+  bool ran = false;
+  Status taken = writer_->execute([&](Connection& db) {
+    ran = true;
+    return insert(db, 20);
+  });
+  ASSERT_FALSE(taken);
+  EXPECT_TRUE(is_storage_full(taken.error())) << taken.error().message;
+  EXPECT_EQ(error_http_status(taken.error().code), 503);
+  EXPECT_FALSE(ran);
+  EXPECT_TRUE(writer_->execute([&](Connection& db) { return insert(db, 30); }, SpaceUse::kFrees));
+  EXPECT_EQ(committed_values(), (std::vector<int64_t>{11, 30}));
+}
+
+TEST_F(FullDiskWriterTest, ATakingChangeRefusedForRoomIsNotRetried) {
+  int attempts = 0;
+  Status taken = writer_->execute([&](Connection& db) -> Status {
+    ++attempts;
+    CV_TRY(insert(db, 1));
+    return fail(storage_full_error("the metadata store"));
+  });
+  ASSERT_FALSE(taken);
+  EXPECT_TRUE(is_storage_full(taken.error()));
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(releases_, 0);  // the reserve is kept for deletes
+  EXPECT_TRUE(committed_values().empty());
+  // The connection is not stuck: the next change commits.
+  EXPECT_TRUE(writer_->execute([&](Connection& db) { return insert(db, 2); }));
+  EXPECT_EQ(committed_values(), (std::vector<int64_t>{2}));
 }
 
 }  // namespace
