@@ -193,6 +193,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   if (auto path = table["tiers"]["glacier"].value<std::string>()) config.glacier_dir = *path;
   config.metrics_bearer_token =
       table["metrics"]["bearer_token"].value_or(config.metrics_bearer_token);
+  config.metrics_enabled = table["metrics"]["enabled"].value_or(config.metrics_enabled);
   if (auto path = table["console"]["assets"].value<std::string>()) {
     config.console_assets_dir = *path;
   }

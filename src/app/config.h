@@ -126,6 +126,9 @@ struct Config {
   // [metrics] bearer_token: GET /metrics needs "Authorization: Bearer <token>"; empty: served
   // to loopback peers only. $CLOUDVAULT_METRICS_TOKEN, when set, takes precedence.
   std::string metrics_bearer_token;
+  // [metrics] enabled = false: no GET /metrics and no per-request recording (the benchmark
+  // measures the cost of metrics with it).
+  bool metrics_enabled = true;
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
   AccessSettings access;

@@ -17,7 +17,8 @@
 namespace cv::app {
 
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers,
-                           const std::filesystem::path& master_key_file) {
+                           const std::filesystem::path& master_key_file,
+                           meta::CommitObserver* commits) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) {
@@ -29,6 +30,7 @@ Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFold
   stores.master_key = CV_TRY(load_or_create_master_key(master_key_path(data_dir, master_key_file)));
   meta::SqliteOptions sqlite;
   sqlite.path = data_dir / "meta.db";
+  sqlite.commits = commits;
   stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
   auto tiered =
       std::make_unique<blob::TieredBlobStore>(CV_TRY(blob::open_local_blob_store(data_dir)));

@@ -14,6 +14,7 @@
 #include "auth/credentials.h"
 #include "blob/blob_store.h"
 #include "core/error.h"
+#include "meta/commit_observer.h"
 #include "meta/meta_store.h"
 
 namespace cv::app {
@@ -33,8 +34,10 @@ struct TierFolders {
 // Creates the folder (mode 0700) and the master key as needed, and opens both stores. The
 // blob store is tiered: the data folder's blobs/ for STANDARD, a folder per colder class.
 // The master key is read from master_key_path(data_dir, master_key_file) (app/master_key.h).
+// `commits` (optional, must outlive the stores) is told of every metadata group commit.
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers = {},
-                           const std::filesystem::path& master_key_file = {});
+                           const std::filesystem::path& master_key_file = {},
+                           meta::CommitObserver* commits = nullptr);
 
 // Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
 // set; InvalidArgument when only one is.

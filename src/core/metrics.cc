@@ -90,8 +90,22 @@ void Metrics::authentication_failed(std::string_view api) {
   auth_failures_.Add({{"api", std::string(api)}}).Increment();
 }
 
+void Metrics::add_collectable(std::shared_ptr<prometheus::Collectable> collectable) {
+  std::lock_guard lock(collectables_mutex_);
+  collectables_.push_back(std::move(collectable));
+}
+
 std::string Metrics::exposition() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables;
+  {
+    std::lock_guard lock(collectables_mutex_);
+    collectables = collectables_;
+  }
+  for (const auto& collectable : collectables) {
+    for (auto& family : collectable->Collect()) families.push_back(std::move(family));
+  }
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 }  // namespace cv

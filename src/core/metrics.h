@@ -17,10 +17,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace cv {
 
@@ -47,6 +49,10 @@ class Metrics {
 
   // The registry, for layers that add families of their own.
   prometheus::Registry& registry() { return *registry_; }
+  // A source of families computed when scraped (gauges read from the metadata store, the
+  // file system); its Collect() runs on the scraping thread, after the registry's, and must
+  // be thread-safe. Shared so it lives as long as the longer of the two.
+  void add_collectable(std::shared_ptr<prometheus::Collectable> collectable);
   // Every family in Prometheus' text exposition format (version 0.0.4).
   std::string exposition() const;
 
@@ -71,6 +77,8 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& auth_failures_;
   prometheus::Gauge& in_flight_;
   std::shared_mutex mutex_;
+  mutable std::mutex collectables_mutex_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;  // collectables_mutex_
   std::map<std::tuple<std::string, std::string, std::string>, RequestSeries, std::less<>> series_;
 };
 

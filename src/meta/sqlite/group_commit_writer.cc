@@ -1,11 +1,15 @@
 #include "meta/sqlite/group_commit_writer.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace cv::meta::sqlite {
 
-GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch)
-    : connection_(std::move(connection)), max_batch_(std::max<size_t>(max_batch, 1)) {
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
+                                     CommitObserver* commits)
+    : connection_(std::move(connection)),
+      max_batch_(std::max<size_t>(max_batch, 1)),
+      commits_(commits) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -94,8 +98,13 @@ void GroupCommitWriter::apply_batch() {
     if (transaction_lost) {
       committed = fail(ErrorCode::kInternalError, "metadata store: transaction aborted");
     } else {
+      const auto commit_started = std::chrono::steady_clock::now();
       committed = db.execute("COMMIT");
       if (!committed) (void)db.execute_script("ROLLBACK");
+      if (committed && commits_ != nullptr) {
+        commits_->batch_committed(applied.size(),
+                                  std::chrono::steady_clock::now() - commit_started);
+      }
     }
     if (committed) {
       std::lock_guard lock(mutex_);

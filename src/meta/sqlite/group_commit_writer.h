@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "meta/commit_observer.h"
 #include "meta/sqlite/connection.h"
 
 namespace cv::meta::sqlite {
@@ -44,7 +45,9 @@ class PendingChange {
 class GroupCommitWriter {
  public:
   // Takes ownership of the (migrated) write connection and starts the writer thread.
-  GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch);
+  // `commits` (optional, not owned) is told of every committed batch.
+  GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
+                    CommitObserver* commits = nullptr);
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
   ~GroupCommitWriter();
@@ -73,6 +76,7 @@ class GroupCommitWriter {
 
   std::unique_ptr<Connection> connection_;
   const size_t max_batch_;
+  CommitObserver* const commits_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -6,14 +6,16 @@
 #include <memory>
 
 #include "core/error.h"
+#include "meta/commit_observer.h"
 #include "meta/meta_store.h"
 
 namespace cv::meta {
 
 struct SqliteOptions {
-  std::filesystem::path path;     // database file; created with its schema when absent
-  size_t max_batch = 256;         // changes per group-commit transaction at most
-  size_t reader_connections = 8;  // pooled read connections
+  std::filesystem::path path;         // database file; created with its schema when absent
+  size_t max_batch = 256;             // changes per group-commit transaction at most
+  size_t reader_connections = 8;      // pooled read connections
+  CommitObserver* commits = nullptr;  // told of every committed batch; null: nobody
 };
 
 // Opens (creating and migrating as needed) the database. Fails with kInternalError when the
