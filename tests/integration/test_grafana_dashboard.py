@@ -7,7 +7,9 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
+from botocore.exceptions import ClientError
 
 from cvharness import make_client
 from test_metrics import scrape
@@ -15,10 +17,12 @@ from test_notify_targets import WEBHOOK_SECRET
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "docs" / "grafana-dashboard.json"
 
-# Families of another part of issue 15 (disk free per data folder), which this branch does not
-# export yet. TODO(issue 15 merge): drop this set once that part is merged, so the check
-# covers them too.
-OTHER_PARTS = {"cloudvault_disk_free_bytes", "cloudvault_disk_size_bytes"}
+# Families of other parts of issue 15 that this branch does not export yet: disk free per data
+# folder, and authentication failures (declared in core/metrics.h, recorded by the other part;
+# a labelled family shows once it has a series). TODO(issue 15 merge): drop this set once those
+# parts are merged (the test makes a badly signed request first), so the check covers them.
+OTHER_PARTS = {"cloudvault_disk_free_bytes", "cloudvault_disk_size_bytes",
+               "cloudvault_authentication_failures_total"}
 
 HISTOGRAM_SUFFIXES = ("_bucket", "_sum", "_count")
 
@@ -81,6 +85,9 @@ def test_every_expression_parses_and_names_exported_families(server_factory, tmp
     s3 = make_client(instance.endpoint, instance.access_key, instance.secret_key)
     s3.create_bucket(Bucket="dash")
     s3.put_object(Bucket="dash", Key="k", Body=b"v")
+    forged = make_client(instance.endpoint, instance.access_key, "not-the-secret-key")
+    with pytest.raises(ClientError):
+        forged.list_buckets()  # an authentication failure, for its family
     text = scrape(instance)[2]
     exported = {line.split()[2] for line in text.splitlines() if line.startswith("# TYPE ")}
     for title, expr in expressions(dashboard):

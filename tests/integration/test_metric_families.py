@@ -175,10 +175,11 @@ def test_deliveries_and_parked_tasks_per_target(server_factory, tmp_path):
         s3 = make_client(instance.endpoint, instance.access_key, instance.secret_key)
         s3.create_bucket(Bucket="photos")
         s3.put_bucket_notification_configuration(Bucket="photos", NotificationConfiguration={
-            "QueueConfigurations": [queue_rule("good", ["s3:ObjectCreated:*"]),
-                                    queue_rule("bad", ["s3:ObjectCreated:*"])]})
+            "QueueConfigurations": [queue_rule("good", ["s3:ObjectCreated:*"], prefix="good/"),
+                                    queue_rule("bad", ["s3:ObjectCreated:*"], prefix="bad/")]})
         for i in range(3):
-            s3.put_object(Bucket="photos", Key=f"p{i}.jpg", Body=b"jpeg")
+            s3.put_object(Bucket="photos", Key=f"good/p{i}.jpg", Body=b"jpeg")
+            s3.put_object(Bucket="photos", Key=f"bad/p{i}.jpg", Body=b"jpeg")
 
         def counted(text, target, outcome):
             return sample(text, "cloudvault_notification_deliveries_total", target=target,
