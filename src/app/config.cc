@@ -204,6 +204,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
     return fail(ErrorCode::kInvalidArgument, "health.reserve_bytes must be 0-1073741824");
   }
   config.health_reserve_bytes = static_cast<uint64_t>(reserve);
+  config.metrics_enabled = table["metrics"]["enabled"].value_or(config.metrics_enabled);
   if (auto path = table["console"]["assets"].value<std::string>()) {
     config.console_assets_dir = *path;
   }

@@ -135,6 +135,9 @@ struct Config {
   // [health] reserve_bytes: room the server keeps on the data folder's file system for
   // metadata commits (deletes) once the disk is full (app/space_reserve.h); 0: none.
   uint64_t health_reserve_bytes = 16 * 1024 * 1024;
+  // [metrics] enabled = false: no GET /metrics and no per-request recording (the benchmark
+  // measures the cost of metrics with it).
+  bool metrics_enabled = true;
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
   AccessSettings access;

@@ -15,6 +15,7 @@
 #include "auth/credentials.h"
 #include "blob/blob_store.h"
 #include "core/error.h"
+#include "meta/commit_observer.h"
 #include "meta/meta_store.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 
@@ -39,9 +40,11 @@ TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const T
 // blob store is tiered: the data folder's blobs/ for STANDARD, a folder per colder class.
 // The master key is read from master_key_path(data_dir, master_key_file) (app/master_key.h).
 // `full_disk`: how the metadata store copes with a full disk (the server's SpaceReserve).
+// `commits` (optional, must outlive the stores) is told of every metadata group commit.
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers = {},
                            const std::filesystem::path& master_key_file = {},
-                           meta::FullDiskPolicy full_disk = {});
+                           meta::FullDiskPolicy full_disk = {},
+                           meta::CommitObserver* commits = nullptr);
 
 // Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
 // set; InvalidArgument when only one is.

@@ -27,12 +27,14 @@
 #include "app/data_dir.h"
 #include "app/data_folder_lock.h"
 #include "app/front_door.h"
+#include "app/job_metrics.h"
 #include "app/master_key.h"
 #include "app/master_key_rotation.h"
 #include "app/notify_targets.h"
 #include "app/periodic_task.h"
 #include "app/readiness.h"
 #include "app/remote_clients.h"
+#include "app/scrape_gauges.h"
 #include "app/sealed_values.h"
 #include "app/space_reserve.h"
 #include "app/trail_identity.h"
@@ -113,11 +115,14 @@ int run_server(const Config& configured) {
     std::fprintf(stderr, "cloudvault: %s\n", folder_lock.error().message.c_str());
     return 1;
   }
+  // Prometheus metrics on GET /metrics (issue 15); the store reports its group commits.
+  Metrics metrics;
+  JobMetrics job_metrics(metrics.registry());
   // Room for metadata commits (deletes) once the disk is full: released by the metadata
   // store when a commit finds none, set aside again when there is room.
   SpaceReserve reserve(config.data_dir / "space.reserve", config.health_reserve_bytes);
   auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file,
-                            reserve.full_disk_policy());
+                            reserve.full_disk_policy(), &job_metrics);
   if (!stores) {
     std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
     return 1;
@@ -271,13 +276,11 @@ int run_server(const Config& configured) {
   iam_api::IamApi iam_query_api(iam_directory, users, clock, iam_api_options);
   FrontDoor front_door(s3_api, console_api, console_assets,
                        trail ? trail->public_key_pem() : std::string(), &iam_query_api);
-  // Prometheus metrics on GET /metrics (issue 15).
-  Metrics metrics;
   std::string metrics_token = config.metrics_bearer_token;
   if (const char* from_env = std::getenv("CLOUDVAULT_METRICS_TOKEN"); from_env && *from_env) {
     metrics_token = from_env;
   }
-  front_door.serve_metrics(metrics, std::move(metrics_token));
+  if (config.metrics_enabled) front_door.serve_metrics(metrics, std::move(metrics_token));
   // Readiness (GET /_cloudvault/ready) and the disk, readiness and master-key gauges.
   const TierFolders tier_folders =
       resolved_tier_folders(config.data_dir, tier_folders_from(config));
@@ -322,6 +325,14 @@ int run_server(const Config& configured) {
     return 1;
   }
   http::Server server(http_options, front_door);
+  metrics.add_collectable(std::make_shared<ScrapeGauges>(ScrapeSources{
+      .meta = stores->meta.get(),
+      .clock = &clock,
+      .wal_file = config.data_dir / "meta.db-wal",
+      .replicate_consumer = std::string(workers::replicate::kReplicateConsumer),
+      .trail = trail ? &trail->writer() : nullptr,
+      .connections = [&server] { return server.connections(); },
+  }));
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -349,8 +360,13 @@ int run_server(const Config& configured) {
   workers::LifecycleWorker lifecycle(vault);
   PeriodicTask lifecycle_passes(
       std::chrono::milliseconds(std::llround(config.lifecycle_interval_seconds * 1000)), [&] {
+        const auto started = std::chrono::steady_clock::now();
         auto report = lifecycle.run_once(to_unix_nanos(clock.now()));
-        if (!report) spdlog::error("lifecycle pass failed: {}", report.error().message);
+        if (!report) {
+          spdlog::error("lifecycle pass failed: {}", report.error().message);
+        } else {
+          job_metrics.lifecycle_pass(std::chrono::steady_clock::now() - started, *report);
+        }
       });
 
   // Event notifications: the outbox's "notify" consumer (workers/notify/notification_delivery.h).
@@ -360,11 +376,17 @@ int run_server(const Config& configured) {
   outbox_options.retry.max_delay =
       std::chrono::milliseconds(std::llround(config.events_retry_max_seconds * 1000));
   outbox_options.retry.max_attempts = static_cast<int>(config.events_max_attempts);
+  job_metrics.notification_targets(target_names.names());
+  workers::OutboxConsumerOptions notify_options = outbox_options;
+  notify_options.on_report = [&job_metrics](const std::string& target,
+                                            const workers::OutboxTaskRunner::Report& run) {
+    job_metrics.notification_run(target, run);
+  };
   workers::notify::NotificationDelivery notifications(
       vault, **notify_targets, {.region = config.region, .public_url = console_base_url(config)});
   workers::OutboxConsumer notifying(
       *stores->meta, clock, std::string(workers::notify::kNotifyConsumer), notifications.planner(),
-      notifications.executors(), outbox_options);
+      notifications.executors(), notify_options);
   if (auto started = notifying.start(); !started) {
     std::fprintf(stderr, "cloudvault: cannot start notification delivery: %s\n",
                  started.error().message.c_str());
@@ -382,7 +404,7 @@ int run_server(const Config& configured) {
        .fine_retention_ns = config.alarms.history_hours * 3600 * int64_t{1'000'000'000}});
   PeriodicTask sampling(std::chrono::seconds(config.alarms.sample_seconds), [&] {
     const auto snapshot =
-        workers::alarms::take_snapshot(metrics.registry(), to_unix_nanos(clock.now()));
+        workers::alarms::take_snapshot(metrics.collect(), to_unix_nanos(clock.now()));
     if (config.alarms.enabled) {
       auto changed = alarm_engine.run_once(snapshot);
       if (!changed) {

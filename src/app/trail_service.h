@@ -31,6 +31,7 @@ class TrailService {
   ~TrailService();
 
   audit::AuditSink& sink() { return *writer_; }
+  audit::TrailWriter& writer() { return *writer_; }
   std::string public_key_pem() const { return setup_.key.public_pem(); }
 
  private:

@@ -198,7 +198,14 @@ Status TrailWriter::write_claimed(const meta::TrailLogFile& file) {
     newest = std::max(newest, record.event_time_ns);
   }
   CV_TRY(deliver(file.key, gzip_compress(body), {}));
-  return meta_.mark_trail_file_written(file.id, hex_encode(sha256(body)), oldest, newest);
+  CV_TRY(meta_.mark_trail_file_written(file.id, hex_encode(sha256(body)), oldest, newest));
+  files_written_.fetch_add(1, std::memory_order_relaxed);
+  return {};
+}
+
+size_t TrailWriter::queued_records() {
+  std::lock_guard lock(mutex_);
+  return queue_.size() + unsaved_.size();
 }
 
 Status TrailWriter::deliver(std::string_view key, std::string_view bytes,

@@ -30,6 +30,7 @@
 // time and not while the thread runs.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -82,6 +83,11 @@ class TrailWriter final : public AuditSink {
   // ending now; on the writer's thread when it runs (waiting for it), else on the caller's.
   Status flush();
 
+  // For metrics (thread-safe): records held in memory not yet appended to the store, and log
+  // files this writer has written since it was made.
+  size_t queued_records();
+  uint64_t files_written() const { return files_written_.load(std::memory_order_relaxed); }
+
   // One step each (see the contract above); each returns how many it did.
   Result<size_t> append_once();
   Result<size_t> recover_once();
@@ -117,6 +123,7 @@ class TrailWriter final : public AuditSink {
   uint64_t flush_asked_ = 0;
   uint64_t flush_done_ = 0;
   Status flush_status_;
+  std::atomic<uint64_t> files_written_{0};
   std::thread thread_;
 };
 

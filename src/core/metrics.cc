@@ -90,7 +90,7 @@ void Metrics::authentication_failed(std::string_view api) {
   auth_failures_.Add({{"api", std::string(api)}}).Increment();
 }
 
-void Metrics::add_collectable(std::weak_ptr<const prometheus::Collectable> collectable) {
+void Metrics::add_collectable(std::shared_ptr<const prometheus::Collectable> collectable) {
   std::unique_lock lock(mutex_);
   collectables_.push_back(std::move(collectable));
 }
@@ -105,9 +105,7 @@ std::vector<prometheus::MetricFamily> Metrics::collect() const {
   std::vector<std::shared_ptr<const prometheus::Collectable>> added;
   {
     std::shared_lock lock(mutex_);
-    for (const auto& weak : collectables_) {
-      if (auto collectable = weak.lock()) added.push_back(std::move(collectable));
-    }
+    added = collectables_;
   }
   for (const auto& collectable : added) append(collectable->Collect());
   return families;

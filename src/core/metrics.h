@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -53,8 +54,9 @@ class Metrics {
   // The registry, for layers that add families of their own.
   prometheus::Registry& registry() { return *registry_; }
   // Adds families computed when collected (figures read at scrape time: disk space,
-  // readiness). Held weakly: a collectable destroyed first is skipped. Thread-safe.
-  void add_collectable(std::weak_ptr<const prometheus::Collectable> collectable);
+  // readiness, gauges read from the metadata store). Its Collect() runs on the collecting
+  // thread and must be thread-safe; it is kept alive as long as this. Thread-safe.
+  void add_collectable(std::shared_ptr<const prometheus::Collectable> collectable);
   // Every family: the registry's, the process collector's and the added collectables'.
   // Read this (not registry().Collect()) for the live values.
   std::vector<prometheus::MetricFamily> collect() const;
@@ -83,7 +85,7 @@ class Metrics {
   prometheus::Gauge& in_flight_;
   ProcessCollector process_;
   mutable std::shared_mutex mutex_;  // guards series_ and collectables_
-  std::vector<std::weak_ptr<const prometheus::Collectable>> collectables_;
+  std::vector<std::shared_ptr<const prometheus::Collectable>> collectables_;
   std::map<std::tuple<std::string, std::string, std::string>, RequestSeries, std::less<>> series_;
 };
 

@@ -63,6 +63,11 @@ size_t ConnectionTracker::size() const {
   return connections_.size();
 }
 
+uint64_t ConnectionTracker::admitted() const {
+  std::lock_guard lock(mutex_);
+  return next_id_ - 1;
+}
+
 size_t ConnectionTracker::count_for(std::string_view address) const {
   std::lock_guard lock(mutex_);
   auto it = per_address_.find(std::string(address));

@@ -49,6 +49,8 @@ class ConnectionTracker {
   bool wait_until_empty(std::chrono::steady_clock::duration timeout);
   void wait_until_empty();
   size_t size() const;
+  // Connections registered since construction (refused ones included).
+  uint64_t admitted() const;
   // Connections counted for `address` (refused ones are not).
   size_t count_for(std::string_view address) const;
 

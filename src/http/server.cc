@@ -171,6 +171,10 @@ uint16_t Server::port() const { return impl_->bound_port; }
 
 uint16_t Server::plain_port() const { return impl_->bound_plain_port; }
 
+ConnectionCounts Server::connections() const {
+  return {impl_->tracker.size(), impl_->tracker.admitted()};
+}
+
 void Server::stop() {
   Impl& impl = *impl_;
   {

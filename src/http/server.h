@@ -103,6 +103,12 @@ struct ServerOptions {
   uint16_t plain_port = 0;
 };
 
+// Connections of a running server (for metrics): open now, and accepted since start.
+struct ConnectionCounts {
+  size_t open = 0;
+  uint64_t accepted = 0;
+};
+
 // Thread-safety: start(), stop(), wait() and port() may be called from any thread except the
 // server's own network and worker threads (stop() and wait() block until the network
 // threads have ended). The handler must outlive the Server and be safe to call from many
@@ -122,6 +128,8 @@ class Server {
   uint16_t port() const;
   // The extra plain listener's bound port (ServerOptions::plain_listen_address); 0 without one.
   uint16_t plain_port() const;
+  // Thread-safe, from any thread (a handler's too); zeros before start().
+  ConnectionCounts connections() const;
   // Graceful stop: stops accepting, closes idle connections, lets requests in flight finish
   // (their responses say `Connection: close`) for up to shutdown_grace, then closes the
   // remaining sockets, waits for running handlers to return and joins every thread.

@@ -360,6 +360,18 @@ class MetaStore {
   // What each storage class of the bucket holds, ordered by class name. NoSuchBucket.
   virtual Result<std::vector<ClassUsage>> usage_by_class(std::string_view bucket) = 0;
 
+  // --- Operations (metrics, issue 15): cheap reads of counters the store keeps ------------
+  // Every bucket's usage per storage class (see StorageUsage), ordered by bucket then class;
+  // a (bucket, class) holding nothing is absent. Reads the maintained counters, never the
+  // objects: exact in every transaction that changes a version.
+  virtual Result<std::vector<StorageUsage>> storage_usage() = 0;
+  // Multipart uploads created and neither completed nor aborted.
+  virtual Result<uint64_t> uploads_in_progress() = 0;
+  // Each registered consumer's backlog, ordered by consumer.
+  virtual Result<std::vector<OutboxBacklog>> outbox_backlog() = 0;
+  // `consumer`'s tasks, pending and parked, by the bucket of their events, ordered by bucket.
+  virtual Result<std::vector<BucketBacklog>> task_backlog_by_bucket(std::string_view consumer) = 0;
+
   // --- Notification targets added at run time (`cloudvault admin notify add`) ------------
   // add_notify_target inserts a target; kInvalidArgument when one with the name exists (the
   // stored one is left as it was). list_notify_targets returns them all, ordered by name.

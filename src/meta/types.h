@@ -495,4 +495,36 @@ struct ClassUsage {
   uint64_t restored_bytes = 0;  // temporary restored copies of archived versions
 };
 
+// What one storage class of a bucket holds, kept up to date by every change of a version (so
+// reading it costs no scan). Sizes are logical (the bytes a client wrote); a restored copy of
+// an archived version is not counted.
+struct StorageUsage {
+  std::string bucket;
+  std::string storage_class;
+  uint64_t objects = 0;              // current versions that are not delete markers
+  uint64_t bytes = 0;                // their sizes
+  uint64_t noncurrent_versions = 0;  // noncurrent versions that are not delete markers
+  uint64_t noncurrent_bytes = 0;     // their sizes
+  uint64_t delete_markers = 0;       // current and noncurrent
+};
+
+// The work an outbox consumer has not done yet.
+struct OutboxBacklog {
+  std::string consumer;
+  uint64_t untaken_events = 0;  // events after the consumer's position
+  uint64_t pending_tasks = 0;   // tasks waiting for (another) try
+  uint64_t failed_tasks = 0;    // tasks parked after their last try failed
+  // Event time of the oldest untaken event or pending task (parked ones not counted); 0 when
+  // there is none.
+  int64_t oldest_ns = 0;
+};
+
+// One consumer's tasks (pending and parked) by the bucket of their events.
+struct BucketBacklog {
+  std::string bucket;
+  uint64_t tasks = 0;
+  uint64_t bytes = 0;     // sum of their events' object sizes
+  int64_t oldest_ns = 0;  // event time of the oldest of them
+};
+
 }  // namespace cv::meta

@@ -86,7 +86,10 @@ Status LifecycleWorker::process_key(const std::string& bucket, const std::string
           done = vault_.transition(version, plan.storage_class, plan.next_due_ns,
                                    lifecycle_event(version, "s3:LifecycleTransition", plan.rule_id,
                                                    now_ns, plan.storage_class));
-          if (done) ++report.transitioned;
+          if (done) {
+            ++report.transitioned;
+            ++report.transitioned_to[plan.storage_class];
+          }
           break;
         case vault::LifecycleAction::kExpireCurrent:
           done = vault_.expire_current(

@@ -28,6 +28,7 @@ namespace cv::workers {
 struct LifecycleReport {
   uint64_t keys_examined = 0;
   uint64_t transitioned = 0;
+  std::map<std::string, uint64_t> transitioned_to;  // `transitioned` by target storage class
   uint64_t expired = 0;  // current versions removed or covered by a delete marker
   uint64_t noncurrent_deleted = 0;
   uint64_t delete_markers_removed = 0;
@@ -43,6 +44,9 @@ struct LifecycleReport {
   LifecycleReport& operator+=(const LifecycleReport& other) {
     keys_examined += other.keys_examined;
     transitioned += other.transitioned;
+    for (const auto& [storage_class, count] : other.transitioned_to) {
+      transitioned_to[storage_class] += count;
+    }
     expired += other.expired;
     noncurrent_deleted += other.noncurrent_deleted;
     delete_markers_removed += other.delete_markers_removed;

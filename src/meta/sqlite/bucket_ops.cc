@@ -84,11 +84,11 @@ Status remove_bucket(Connection& db, std::string_view name) {
 Result<BucketUsage> read_bucket_usage(Connection& db, std::string_view name) {
   auto transaction = CV_TRY(ReadTransaction::begin(db));
   CV_TRY(require_bucket(db, name));
-  // One pass over the bucket's rows (usage is a report, not a request-path query).
-  auto stmt = CV_TRY(
-      db.prepare("SELECT sum(is_latest = 1 AND is_delete_marker = 0), "
-                 "sum(CASE WHEN is_latest = 1 AND is_delete_marker = 0 THEN size ELSE 0 END), "
-                 "count(*), sum(size) FROM objects WHERE bucket = ?1"));
+  // The counters the objects triggers keep (migration 15): one row per storage class.
+  auto stmt =
+      CV_TRY(db.prepare("SELECT sum(objects), sum(bytes), "
+                        "sum(objects + noncurrent_versions + delete_markers), "
+                        "sum(bytes + noncurrent_bytes) FROM storage_usage WHERE bucket = ?1"));
   stmt.bind_text(1, name);
   BucketUsage usage;
   if (CV_TRY(stmt.step())) {  // sums of no rows are NULL, read as 0

@@ -1,16 +1,18 @@
 #include "meta/sqlite/group_commit_writer.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/storage_full.h"
 
 namespace cv::meta::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
-                                     FullDiskPolicy full_disk)
+                                     FullDiskPolicy full_disk, CommitObserver* commits)
     : connection_(std::move(connection)),
       max_batch_(std::max<size_t>(max_batch, 1)),
-      full_disk_(std::move(full_disk)) {
+      full_disk_(std::move(full_disk)),
+      commits_(commits) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -148,8 +150,13 @@ GroupCommitWriter::Outcomes GroupCommitWriter::apply_in_transactions(
                       ? Status(fail(cause.error()))
                       : fail(ErrorCode::kInternalError, "metadata store: transaction aborted");
     } else {
+      const auto commit_started = std::chrono::steady_clock::now();
       committed = db.execute("COMMIT");
       if (!committed) (void)db.execute_script("ROLLBACK");
+      if (committed && commits_ != nullptr) {
+        commits_->batch_committed(applied.size(),
+                                  std::chrono::steady_clock::now() - commit_started);
+      }
     }
     if (committed) {
       std::lock_guard lock(mutex_);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "meta/commit_observer.h"
 #include "meta/sqlite/connection.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 
@@ -57,8 +58,9 @@ class PendingChange {
 class GroupCommitWriter {
  public:
   // Takes ownership of the (migrated) write connection and starts the writer thread.
+  // `commits` (optional, not owned) is told of every committed batch.
   GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
-                    FullDiskPolicy full_disk = {});
+                    FullDiskPolicy full_disk = {}, CommitObserver* commits = nullptr);
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
   ~GroupCommitWriter();
@@ -95,6 +97,7 @@ class GroupCommitWriter {
   std::unique_ptr<Connection> connection_;
   const size_t max_batch_;
   const FullDiskPolicy full_disk_;
+  CommitObserver* const commits_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

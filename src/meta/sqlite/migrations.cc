@@ -473,6 +473,95 @@ ALTER TABLE uploads ADD COLUMN lock_until_ns INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 15: storage usage per (bucket, storage class), kept exact by triggers on `objects`
+// in the same transaction as every change of a version (issue 15: usage metrics without
+// scanning). Every path that writes `objects` (put, delete, version promotion, transitions,
+// replicas, multipart completion, lifecycle expiry) inserts, deletes or updates rows, so the
+// triggers see them all. A version counts by its storage class: current versions that are not
+// delete markers as objects/bytes, noncurrent ones as noncurrent_versions/noncurrent_bytes,
+// delete markers (current or not) as delete_markers. A restored copy of an archived version
+// lives in the version's own row (objects.storage) and is not counted. Rows whose counters all
+// drop to zero are removed, so an emptied (and deleted) bucket leaves nothing behind. The
+// backfill counts the rows already there.
+constexpr const char kSchemaV15[] = R"sql(
+CREATE TABLE storage_usage(
+  bucket TEXT NOT NULL,
+  storage_class TEXT NOT NULL,
+  objects INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  noncurrent_versions INTEGER NOT NULL DEFAULT 0,
+  noncurrent_bytes INTEGER NOT NULL DEFAULT 0,
+  delete_markers INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(bucket, storage_class)
+) WITHOUT ROWID;
+INSERT INTO storage_usage(bucket, storage_class, objects, bytes, noncurrent_versions,
+                          noncurrent_bytes, delete_markers)
+  SELECT bucket, storage_class,
+         sum(is_latest != 0 AND is_delete_marker = 0),
+         sum(CASE WHEN is_latest != 0 AND is_delete_marker = 0 THEN size ELSE 0 END),
+         sum(is_latest = 0 AND is_delete_marker = 0),
+         sum(CASE WHEN is_latest = 0 AND is_delete_marker = 0 THEN size ELSE 0 END),
+         sum(is_delete_marker != 0)
+  FROM objects GROUP BY bucket, storage_class;
+CREATE TRIGGER storage_usage_on_insert AFTER INSERT ON objects BEGIN
+  INSERT INTO storage_usage(bucket, storage_class, objects, bytes, noncurrent_versions,
+                            noncurrent_bytes, delete_markers)
+  VALUES(NEW.bucket, NEW.storage_class,
+         NEW.is_latest != 0 AND NEW.is_delete_marker = 0,
+         CASE WHEN NEW.is_latest != 0 AND NEW.is_delete_marker = 0 THEN NEW.size ELSE 0 END,
+         NEW.is_latest = 0 AND NEW.is_delete_marker = 0,
+         CASE WHEN NEW.is_latest = 0 AND NEW.is_delete_marker = 0 THEN NEW.size ELSE 0 END,
+         NEW.is_delete_marker != 0)
+  ON CONFLICT(bucket, storage_class) DO UPDATE SET
+    objects = objects + excluded.objects, bytes = bytes + excluded.bytes,
+    noncurrent_versions = noncurrent_versions + excluded.noncurrent_versions,
+    noncurrent_bytes = noncurrent_bytes + excluded.noncurrent_bytes,
+    delete_markers = delete_markers + excluded.delete_markers;
+END;
+CREATE TRIGGER storage_usage_on_delete AFTER DELETE ON objects BEGIN
+  UPDATE storage_usage SET
+    objects = objects - (OLD.is_latest != 0 AND OLD.is_delete_marker = 0),
+    bytes = bytes - CASE WHEN OLD.is_latest != 0 AND OLD.is_delete_marker = 0 THEN OLD.size
+                         ELSE 0 END,
+    noncurrent_versions = noncurrent_versions - (OLD.is_latest = 0 AND OLD.is_delete_marker = 0),
+    noncurrent_bytes = noncurrent_bytes - CASE WHEN OLD.is_latest = 0 AND OLD.is_delete_marker = 0
+                                               THEN OLD.size ELSE 0 END,
+    delete_markers = delete_markers - (OLD.is_delete_marker != 0)
+  WHERE bucket = OLD.bucket AND storage_class = OLD.storage_class;
+  DELETE FROM storage_usage
+  WHERE bucket = OLD.bucket AND storage_class = OLD.storage_class AND objects = 0 AND bytes = 0
+    AND noncurrent_versions = 0 AND noncurrent_bytes = 0 AND delete_markers = 0;
+END;
+CREATE TRIGGER storage_usage_on_update
+AFTER UPDATE OF bucket, storage_class, size, is_latest, is_delete_marker ON objects BEGIN
+  UPDATE storage_usage SET
+    objects = objects - (OLD.is_latest != 0 AND OLD.is_delete_marker = 0),
+    bytes = bytes - CASE WHEN OLD.is_latest != 0 AND OLD.is_delete_marker = 0 THEN OLD.size
+                         ELSE 0 END,
+    noncurrent_versions = noncurrent_versions - (OLD.is_latest = 0 AND OLD.is_delete_marker = 0),
+    noncurrent_bytes = noncurrent_bytes - CASE WHEN OLD.is_latest = 0 AND OLD.is_delete_marker = 0
+                                               THEN OLD.size ELSE 0 END,
+    delete_markers = delete_markers - (OLD.is_delete_marker != 0)
+  WHERE bucket = OLD.bucket AND storage_class = OLD.storage_class;
+  INSERT INTO storage_usage(bucket, storage_class, objects, bytes, noncurrent_versions,
+                            noncurrent_bytes, delete_markers)
+  VALUES(NEW.bucket, NEW.storage_class,
+         NEW.is_latest != 0 AND NEW.is_delete_marker = 0,
+         CASE WHEN NEW.is_latest != 0 AND NEW.is_delete_marker = 0 THEN NEW.size ELSE 0 END,
+         NEW.is_latest = 0 AND NEW.is_delete_marker = 0,
+         CASE WHEN NEW.is_latest = 0 AND NEW.is_delete_marker = 0 THEN NEW.size ELSE 0 END,
+         NEW.is_delete_marker != 0)
+  ON CONFLICT(bucket, storage_class) DO UPDATE SET
+    objects = objects + excluded.objects, bytes = bytes + excluded.bytes,
+    noncurrent_versions = noncurrent_versions + excluded.noncurrent_versions,
+    noncurrent_bytes = noncurrent_bytes + excluded.noncurrent_bytes,
+    delete_markers = delete_markers + excluded.delete_markers;
+  DELETE FROM storage_usage
+  WHERE bucket = OLD.bucket AND storage_class = OLD.storage_class AND objects = 0 AND bytes = 0
+    AND noncurrent_versions = 0 AND noncurrent_bytes = 0 AND delete_markers = 0;
+END;
+)sql";
+
 // Version 16: operations (issue 15). Alarm rules added at run time (a JSON document each),
 // every alarm's last evaluated state, the history of its state changes, and the server's own
 // downsampled metric series for the console's dashboard.
@@ -513,7 +602,8 @@ CREATE TABLE metric_points(
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},   {4, kSchemaV4},   {5, kSchemaV5},
     {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},   {9, kSchemaV9},   {11, kSchemaV11},
-    {12, kSchemaV12}, {13, kSchemaV13}, {14, kSchemaV14}, {16, kSchemaV16},
+    {12, kSchemaV12}, {13, kSchemaV13}, {14, kSchemaV14}, {15, kSchemaV15},
+    {16, kSchemaV16},
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "meta/sqlite/alarm_ops.h"
 #include "meta/sqlite/object_lock_ops.h"
 #include "meta/sqlite/object_ops.h"
+#include "meta/sqlite/operations_ops.h"
 #include "meta/sqlite/outbox_ops.h"
 #include "meta/sqlite/reader_pool.h"
 #include "meta/sqlite/replication_ops.h"
@@ -467,6 +468,20 @@ class SqliteMetaStore final : public MetaStore {
     return read([&](Connection& db) { return sqlite::read_usage_by_class(db, bucket); });
   }
 
+  // Operations (sqlite/operations_ops.cc).
+  Result<std::vector<StorageUsage>> storage_usage() override {
+    return read([&](Connection& db) { return sqlite::read_storage_usage(db); });
+  }
+  Result<uint64_t> uploads_in_progress() override {
+    return read([&](Connection& db) { return sqlite::read_uploads_in_progress(db); });
+  }
+  Result<std::vector<OutboxBacklog>> outbox_backlog() override {
+    return read([&](Connection& db) { return sqlite::read_outbox_backlog(db); });
+  }
+  Result<std::vector<BucketBacklog>> task_backlog_by_bucket(std::string_view consumer) override {
+    return read([&](Connection& db) { return sqlite::read_task_backlog_by_bucket(db, consumer); });
+  }
+
   Status add_notify_target(const NotifyTarget& target) override {
     return write([&](Connection& db) { return sqlite::insert_notify_target(db, target); });
   }
@@ -701,7 +716,8 @@ Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& o
   CV_TRY(sqlite::migrate(*connection));
   auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
   auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(connection),
-                                                            options.max_batch, options.full_disk);
+                                                            options.max_batch, options.full_disk,
+                                                            options.commits);
   return std::unique_ptr<MetaStore>(
       std::make_unique<SqliteMetaStore>(std::move(writer), std::move(readers)));
 }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "meta/commit_observer.h"
 #include "meta/meta_store.h"
 
 namespace cv::meta {
@@ -28,6 +29,7 @@ struct SqliteOptions {
   size_t max_batch = 256;         // changes per group-commit transaction at most
   size_t reader_connections = 8;  // pooled read connections
   FullDiskPolicy full_disk;
+  CommitObserver* commits = nullptr;  // told of every committed batch; null: nobody
 };
 
 // Opens (creating and migrating as needed) the database. Fails with kInternalError when the

@@ -5,9 +5,14 @@
 namespace cv::workers::alarms {
 
 MetricSnapshot take_snapshot(prometheus::Collectable& registry, int64_t now_ns) {
+  return take_snapshot(registry.Collect(), now_ns);
+}
+
+MetricSnapshot take_snapshot(const std::vector<prometheus::MetricFamily>& families,
+                             int64_t now_ns) {
   MetricSnapshot snapshot;
   snapshot.time_ns = now_ns;
-  for (const prometheus::MetricFamily& family : registry.Collect()) {
+  for (const prometheus::MetricFamily& family : families) {
     std::vector<SeriesValue>& series = snapshot.families[family.name];
     for (const prometheus::ClientMetric& metric : family.metric) {
       SeriesValue value;

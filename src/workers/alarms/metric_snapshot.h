@@ -3,6 +3,7 @@
 #pragma once
 
 #include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include <cstdint>
 #include <map>
@@ -27,7 +28,10 @@ struct MetricSnapshot {
   std::map<std::string, std::vector<SeriesValue>, std::less<>> families;  // by family name
 };
 
-// Collects `registry` (prometheus-cpp's Collect) at `now_ns`. Thread-safe as the registry is.
+// The families collected at `now_ns` (Metrics::collect(), or a registry's Collect()).
+MetricSnapshot take_snapshot(const std::vector<prometheus::MetricFamily>& families,
+                             int64_t now_ns);
+// Collects `registry` at `now_ns`. Thread-safe as the registry is.
 MetricSnapshot take_snapshot(prometheus::Collectable& registry, int64_t now_ns);
 
 }  // namespace cv::workers::alarms

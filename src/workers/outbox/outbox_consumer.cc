@@ -99,6 +99,8 @@ void OutboxConsumer::target_loop(const std::string& target) {
     if (!report) {
       spdlog::error("{} to {}: running tasks failed (retrying): {}", consumer_, target,
                     report.error().message);
+    } else if (options_.on_report) {
+      options_.on_report(target, *report);
     }
     const bool more =
         report && report->done + report->retried + report->parked >= options_.task_batch;

@@ -33,6 +33,10 @@ struct OutboxConsumerOptions {
   size_t task_batch = 256;
   size_t task_parallelism = 1;  // lanes per target (OutboxTaskRunner); executors thread-safe
   RetryPolicy retry;
+  // Told how each run of a target's tasks ended once its outcomes are recorded (for metrics:
+  // deliveries done, retried, parked per target); called on that target's thread, so it must
+  // be thread-safe. Empty: nobody.
+  std::function<void(const std::string& target, const OutboxTaskRunner::Report& report)> on_report;
 };
 
 class OutboxConsumer {

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <latch>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -263,6 +265,64 @@ TEST_F(FullDiskWriterTest, ATakingChangeRefusedForRoomIsNotRetried) {
   // The connection is not stuck: the next change commits.
   EXPECT_TRUE(writer_->execute([&](Connection& db) { return insert(db, 2); }));
   EXPECT_EQ(committed_values(), (std::vector<int64_t>{2}));
+}
+
+}  // namespace
+}  // namespace cv::meta::sqlite
+
+namespace cv::meta::sqlite {
+namespace {
+
+// Records what the writer reports; called on the writer thread.
+class RecordingObserver final : public CommitObserver {
+ public:
+  void batch_committed(size_t changes, std::chrono::nanoseconds commit_time) override {
+    std::lock_guard lock(mutex);
+    batches.push_back(changes);
+    times.push_back(commit_time);
+  }
+  std::mutex mutex;
+  std::vector<size_t> batches;
+  std::vector<std::chrono::nanoseconds> times;
+};
+
+TEST(GroupCommitObserverTest, IsToldTheSizeAndCommitTimeOfEveryCommittedBatch) {
+  conformance::ScopedTempDir dir;
+  auto connection = Connection::open(dir.path() / "o.db", true, false);
+  ASSERT_TRUE(connection) << connection.error().message;
+  ASSERT_TRUE((*connection)->execute_script("CREATE TABLE t(v INTEGER PRIMARY KEY)"));
+  RecordingObserver observer;
+  GroupCommitWriter writer(std::move(*connection), /*max_batch=*/64, &observer);
+
+  // Hold the writer so that ten changes queue up and commit together.
+  std::latch running(1), release(1);
+  std::thread blocker([&] {
+    (void)writer.execute([&](Connection&) -> Status {
+      running.count_down();
+      release.wait();
+      return {};
+    });
+  });
+  running.wait();
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 10; ++i) {
+    clients.emplace_back([&, i] {
+      (void)writer.execute([&](Connection& db) -> Status {
+        auto stmt = CV_TRY(db.prepare("INSERT INTO t(v) VALUES(?1)"));
+        stmt.bind_int(1, i);
+        return stmt.run();
+      });
+    });
+  }
+  while (writer.queued_changes() < 10) std::this_thread::yield();
+  release.count_down();
+  blocker.join();
+  for (auto& client : clients) client.join();
+
+  std::lock_guard lock(observer.mutex);
+  EXPECT_EQ(observer.batches, (std::vector<size_t>{1, 10}));
+  ASSERT_EQ(observer.times.size(), 2u);
+  for (auto time : observer.times) EXPECT_GT(time.count(), 0);
 }
 
 }  // namespace
