@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/log_settings.h"
 #include "console/sign_in_throttle.h"
 #include "core/error.h"
 #include "core/http_message.h"
@@ -129,6 +130,8 @@ struct Config {
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
   AccessSettings access;
+  // [log]: level, format, access, file, max_size_mb, max_files (app/log_settings.h).
+  LogSettings log;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
@@ -142,7 +145,9 @@ struct Config {
 // [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h; [trail]
 // enabled, folder, bucket, roll_seconds, roll_records, account_id; [tls] cert, key (both or
 // neither), plain_listen, allow_plain_sensitive; [auth] sigv2; [access]
-// object_ownership_default, block_public_access_default) over the
+// object_ownership_default, block_public_access_default; [log] level (trace, debug, info,
+// warn, error, off), format ("json", "text"), access (bool), file, max_size_mb (a number
+// above 0, fractions allowed, at most 1048576), max_files (1-1000)) over the
 // defaults. InvalidArgument
 // with the file's own error message when it does not parse or a value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "app/access_log.h"
 #include "core/http_message.h"
 #include "core/metrics.h"
 
@@ -30,7 +31,12 @@ class FrontDoor final : public RequestHandler {
   // "Authorization: Bearer <token>" only (401 otherwise); without, to loopback peers only
   // (403 otherwise). A GET /metrics signed for S3 (an anonymous or signed ListObjects of a
   // bucket named "metrics") still goes to S3. Call before serving; `metrics` must outlive it.
+  // Requests refused for their credentials (Response::authentication_failed) are counted in
+  // cloudvault_authentication_failures_total by API.
   void serve_metrics(Metrics& metrics, std::string bearer_token);
+  // Writes one access record per request into `log` when its exchange has ended (when
+  // log.enabled()). Call before serving; `log` must outlive it.
+  void log_access(AccessLog& log) { access_log_ = log.enabled() ? &log : nullptr; }
 
   // GET /_cloudvault/health answers {"status":"ok"} and GET /_cloudvault/trail/public-key the
   // trail's digest signing key (PEM), both without authentication.
@@ -44,6 +50,7 @@ class FrontDoor final : public RequestHandler {
   RequestHandler* query_api_;
   Metrics* metrics_ = nullptr;
   std::string metrics_token_;
+  AccessLog* access_log_ = nullptr;
 
   Response dispatch(Request& request, std::string_view& api);
   Response metrics_response(const Request& request) const;

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "activity/scheduled_ingest.h"
+#include "app/access_log.h"
 #include "app/activity_reports.h"
 #include "app/activity_sources.h"
 #include "app/catalogs.h"
@@ -25,12 +26,14 @@
 #include "app/data_dir.h"
 #include "app/data_folder_lock.h"
 #include "app/front_door.h"
+#include "app/job_log.h"
 #include "app/master_key.h"
 #include "app/master_key_rotation.h"
 #include "app/notify_targets.h"
 #include "app/periodic_task.h"
 #include "app/remote_clients.h"
 #include "app/sealed_values.h"
+#include "app/server_log.h"
 #include "app/trail_identity.h"
 #include "app/trail_service.h"
 #include "app/wiring.h"
@@ -82,6 +85,37 @@ class OwnerNames final : public s3::OwnerDirectory {
   meta::MetaStore& meta_;
 };
 
+// A lifecycle pass's counts, for its "end" record.
+JobCounts lifecycle_counts(const workers::LifecycleReport& report) {
+  return {{"keys_examined", report.keys_examined},
+          {"transitioned", report.transitioned},
+          {"expired", report.expired},
+          {"noncurrent_deleted", report.noncurrent_deleted},
+          {"delete_markers_removed", report.delete_markers_removed},
+          {"restores_finished", report.restores_finished},
+          {"restores_expired", report.restores_expired},
+          {"uploads_aborted", report.uploads_aborted},
+          {"conflicts", report.conflicts},
+          {"locked_deferred", report.locked_deferred},
+          {"failures", report.failures}};
+}
+
+// Logs each batch of an outbox consumer's target (notification deliveries, replications).
+auto outbox_batch_logger(ServerLog& log, std::string_view job) {
+  return [&log, job](const std::string& target,
+                     const Result<workers::OutboxTaskRunner::Report>& report,
+                     std::chrono::steady_clock::duration took) {
+    const JobLabels labels{{"target", target}};
+    if (!report) {
+      log_job_outcome(log, job, labels, took, {}, report.error().message);
+      return;
+    }
+    log_job_outcome(
+        log, job, labels, took,
+        {{"done", report->done}, {"retried", report->retried}, {"parked", report->parked}});
+  };
+}
+
 }  // namespace
 
 int run_server(const Config& configured) {
@@ -99,6 +133,14 @@ int run_server(const Config& configured) {
   // the first such block is freed and keep later ones in the workers' malloc arenas, so RSS
   // would stay at its peak after a burst of large requests (docs/OPERATIONS.md, Memory).
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+
+  // The log ([log]): every spdlog line from here on, and the access records, go to it.
+  auto server_log = ServerLog::open(config.log);
+  if (!server_log) {
+    std::fprintf(stderr, "cloudvault: %s\n", server_log.error().message.c_str());
+    return 1;
+  }
+  AccessLog access_log(**server_log);
 
   // Held until exit: a master key rotation refuses to run while a server uses the folder.
   auto folder_lock =
@@ -262,6 +304,7 @@ int run_server(const Config& configured) {
     metrics_token = from_env;
   }
   front_door.serve_metrics(metrics, std::move(metrics_token));
+  front_door.log_access(access_log);
 
   http::ServerOptions http_options;
   http_options.listen_address = config.listen_address;
@@ -303,11 +346,13 @@ int run_server(const Config& configured) {
     return 1;
   }
   workers::GarbageCollector collector(vault);
+  ServerLog& log = **server_log;
   PeriodicTask collecting(std::chrono::seconds(config.gc_interval_seconds), [&] {
+    JobPass pass(log, "gc");
     if (auto removed = collector.run_once(); !removed) {
-      spdlog::error("garbage collection failed: {}", removed.error().message);
-    } else if (*removed > 0) {
-      spdlog::info("garbage collection removed {} blobs", *removed);
+      pass.failed(removed.error().message);
+    } else {
+      pass.end({{"blobs_removed", *removed}});
     }
   });
   // IAM's "last used" of access keys: the verifier notes uses in memory (at most one per key
@@ -320,8 +365,13 @@ int run_server(const Config& configured) {
   workers::LifecycleWorker lifecycle(vault);
   PeriodicTask lifecycle_passes(
       std::chrono::milliseconds(std::llround(config.lifecycle_interval_seconds * 1000)), [&] {
+        JobPass pass(log, "lifecycle");
         auto report = lifecycle.run_once(to_unix_nanos(clock.now()));
-        if (!report) spdlog::error("lifecycle pass failed: {}", report.error().message);
+        if (!report) {
+          pass.failed(report.error().message);
+        } else {
+          pass.end(lifecycle_counts(*report));
+        }
       });
 
   // Event notifications: the outbox's "notify" consumer (workers/notify/notification_delivery.h).
@@ -331,6 +381,7 @@ int run_server(const Config& configured) {
   outbox_options.retry.max_delay =
       std::chrono::milliseconds(std::llround(config.events_retry_max_seconds * 1000));
   outbox_options.retry.max_attempts = static_cast<int>(config.events_max_attempts);
+  outbox_options.on_batch = outbox_batch_logger(log, "notify");
   workers::notify::NotificationDelivery notifications(
       vault, **notify_targets, {.region = config.region, .public_url = console_base_url(config)});
   workers::OutboxConsumer notifying(
@@ -355,6 +406,7 @@ int run_server(const Config& configured) {
   // concurrent uploads: BENCHMARKS.md, replication.)
   workers::OutboxConsumerOptions replication_options = outbox_options;
   replication_options.task_parallelism = 8;
+  replication_options.on_batch = outbox_batch_logger(log, "replicate");
   workers::OutboxConsumer replicating(
       *stores->meta, clock, std::string(workers::replicate::kReplicateConsumer),
       replication.planner(), replication.executors(), replication_options);
@@ -373,21 +425,30 @@ int run_server(const Config& configured) {
   std::optional<PeriodicTask> activity_passes;
   if (!config.activity_sources.empty()) {
     activity_passes.emplace(std::chrono::seconds(config.activity_ingest_interval_seconds), [&] {
+      const auto started = std::chrono::steady_clock::now();
       for (const activity::SourceRun& run : activity_ingest.run_once()) {
+        const JobLabels source{{"source", run.source}};
+        const auto took = std::chrono::steady_clock::now() - started;
         if (!run.report) {
-          spdlog::error("activity ingest of {} failed: {}", run.source, run.report.error().message);
+          log_job_outcome(log, "activity_ingest", source, took, {}, run.report.error().message);
         } else {
-          spdlog::info("activity ingest of {}: {} files read, {} records new, {} malformed files",
-                       run.source, run.report->files_read, run.report->records_new,
-                       run.report->malformed_files);
+          log_job_outcome(log, "activity_ingest", source, took,
+                          {{"files_read", run.report->files_read},
+                           {"records_new", run.report->records_new},
+                           {"malformed_files", run.report->malformed_files}});
         }
       }
     });
   }
 
   PeriodicTask pruning(std::chrono::seconds(60), [&] {
+    JobPass pass(log, "prune_events");
     auto pruned = vault.prune_events(std::chrono::seconds(config.events_retention_seconds));
-    if (!pruned) spdlog::error("pruning outbox events failed: {}", pruned.error().message);
+    if (!pruned) {
+      pass.failed(pruned.error().message);
+    } else {
+      pass.end({{"events_pruned", *pruned}});
+    }
   });
 
   const std::string host = config.listen_address.find(':') != std::string::npos

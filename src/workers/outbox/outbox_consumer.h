@@ -33,6 +33,13 @@ struct OutboxConsumerOptions {
   size_t task_batch = 256;
   size_t task_parallelism = 1;  // lanes per target (OutboxTaskRunner); executors thread-safe
   RetryPolicy retry;
+  // Told of every batch a target's thread ran that tried a task (done, retried or parked) or
+  // failed: the target, the batch's report or error, and how long it took; on that target's
+  // thread. Idle polls are not reported. Empty: nothing is told (the server logs them:
+  // app/job_log.h).
+  std::function<void(const std::string& target, const Result<OutboxTaskRunner::Report>& report,
+                     std::chrono::steady_clock::duration took)>
+      on_batch;
 };
 
 class OutboxConsumer {
