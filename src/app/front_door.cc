@@ -111,6 +111,22 @@ Response FrontDoor::handle(Request& request) {
   return response;
 }
 
+void FrontDoor::log_refusal(const Request& request, Response& response) {
+  if (access_log_ == nullptr) return;
+  const auto started = std::chrono::steady_clock::now();
+  response.on_complete =
+      [access_log = access_log_, started, record = access_record(request, response, "other"),
+       previous = std::move(response.on_complete)](const ExchangeTotals& totals) mutable {
+        if (previous) previous(totals);
+        record.bytes_in = totals.body_bytes_in;
+        record.bytes_out = totals.body_bytes_out;
+        record.duration_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
+        access_log->write(record);
+      };
+}
+
 Response FrontDoor::dispatch(Request& request, std::string_view& api) {
   if (metrics_ != nullptr && request.path == "/metrics" && request.method == "GET" &&
       !signed_for_s3(request)) {

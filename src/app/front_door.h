@@ -37,6 +37,10 @@ class FrontDoor final : public RequestHandler {
   // Writes one access record per request into `log` when its exchange has ended (when
   // log.enabled()). Call before serving; `log` must outlive it.
   void log_access(AccessLog& log) { access_log_ = log.enabled() ? &log : nullptr; }
+  // The access record of a request the http layer refused before any handler saw it (not
+  // valid HTTP/1.1: http::ServerOptions::on_refusal), under api "other", written when the
+  // refusal has been sent. Not counted in the metrics.
+  void log_refusal(const Request& request, Response& response);
 
   // GET /_cloudvault/health answers {"status":"ok"} and GET /_cloudvault/trail/public-key the
   // trail's digest signing key (PEM), both without authentication.

@@ -199,7 +199,18 @@ int run_server(const Config& configured) {
   // The audit trail ([trail], src/audit): every request's record goes to `audit_sink`.
   std::unique_ptr<TrailService> trail;
   if (config.trail.enabled) {
-    auto started = TrailService::start(config, vault, *stores->meta, root->user_id, clock);
+    auto started = TrailService::start(
+        config, vault, *stores->meta, root->user_id, clock,
+        [&log = **server_log](const Result<audit::TrailRollReport>& report,
+                              std::chrono::steady_clock::duration took) {
+          if (!report) {
+            log_job_outcome(log, "trail_roll", {}, took, {}, report.error().message);
+          } else {
+            log_job_outcome(
+                log, "trail_roll", {}, took,
+                {{"files_written", report->files}, {"digests_written", report->digests}});
+          }
+        });
     if (!started) {
       std::fprintf(stderr, "cloudvault: cannot start the audit trail: %s\n",
                    started.error().message.c_str());
@@ -318,8 +329,10 @@ int run_server(const Config& configured) {
   http_options.max_connections_per_address = config.max_connections_per_address;
   http_options.log_error = [](std::string_view message) { spdlog::error("{}", message); };
   // Requests refused as malformed HTTP are recorded in the trail too.
-  http_options.on_refusal = [&audit_capture, &config](const Request& request, Response& response) {
+  http_options.on_refusal = [&audit_capture, &config, &front_door](const Request& request,
+                                                                   Response& response) {
     audit::record_refusal(request, response, audit_capture, config.region);
+    front_door.log_refusal(request, response);
   };
   // HTTPS ([tls] or --tls-cert/--tls-key): the certificate is reloaded on SIGHUP.
   std::shared_ptr<http::TlsCredentials> tls;

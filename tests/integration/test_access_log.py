@@ -6,6 +6,7 @@ the level silencing access records; background jobs' start/end records with coun
 import http.client
 import json
 import re
+import socket
 import time
 import urllib.request
 from pathlib import Path
@@ -218,3 +219,41 @@ def test_a_lifecycle_pass_logs_start_and_end_with_counts(server_factory, tmp_pat
     # Passes that did nothing end at debug only, so a log at info stays readable.
     idle = [r for r in records if r["event"] == "end" and r["keys_examined"] == 0]
     assert idle and all(r["level"] == "debug" for r in idle)
+
+
+def test_requests_the_http_layer_refuses_have_records_too(server):
+    # Two Content-Length headers: refused as ambiguous framing before any handler sees it.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(b"PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+                     b"Content-Length: 2\r\n\r\nxy")
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = sock.recv(4096)
+            assert chunk, reply
+            reply += chunk
+    head = reply.split(b"\r\n\r\n")[0].decode()
+    assert head.startswith("HTTP/1.1 400")
+    request_id = re.search(r"(?im)^x-amz-request-id: (\w+)", head).group(1)
+    record = access_record(server, request_id)
+    assert (record["api"], record["operation"], record["status"]) == ("other",
+                                                                      "UnknownOperation", 400)
+    assert record["error"] == "BadRequest" and record["user"] == "anonymous"
+
+
+def test_the_audit_trail_rolling_a_file_is_a_job_record(server_factory, tmp_path):
+    instance = server_factory(name="trail-job-log", extra_args=("--config", str(config_file(
+        tmp_path, "[trail]\nroll_seconds = 1\n", "trail.toml"))))
+    make_client(instance.endpoint, instance.access_key, instance.secret_key).list_buckets()
+
+    def rolled():
+        return [r for r in json_records(instance.log_path)
+                if r.get("type") == "job" and r.get("job") == "trail_roll"
+                and r["event"] == "end" and r["files_written"] >= 1]
+
+    deadline = time.monotonic() + 30
+    while not rolled():
+        assert time.monotonic() < deadline, instance.log_tail()
+        time.sleep(0.05)
+    record = rolled()[0]
+    assert record["level"] == "info" and record["duration_ms"] >= 0
+    assert "digests_written" in record
