@@ -9,6 +9,7 @@
 #include "app/data_folder_lock.h"
 #include "app/master_key.h"
 #include "app/master_key_rotation.h"
+#include "app/progress_bar.h"
 #include "app/wiring.h"
 #include "iam/user_directory.h"
 
@@ -96,8 +97,10 @@ int admin_key_rotate_master(const Config& config) {
   auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
   if (!stores) return report(stores.error());
   const auto key_path = master_key_path(config.data_dir, config.master_key_file);
-  auto rotated = rotate_master_key(*stores->meta, key_path);
+  ProgressBar progress = ProgressBar::on_stderr("rotate-master", "secrets");
+  auto rotated = rotate_master_key(*stores->meta, key_path, 256, progress.callback());
   if (!rotated) return report(rotated.error());
+  progress.finish();
   print_json({{"rotated", true},
               {"master_key_file", key_path.string()},
               {"secrets_resealed", rotated->secrets},

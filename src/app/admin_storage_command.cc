@@ -8,6 +8,7 @@
 #include "app/admin_support.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
+#include "app/progress_bar.h"
 #include "app/wiring.h"
 #include "vault/vault.h"
 #include "workers/lifecycle_worker.h"
@@ -23,8 +24,10 @@ int admin_lifecycle_run(const Config& config, double days_ahead) {
         to_unix_nanos(vault.clock().now()) +
         std::llround(days_ahead * static_cast<double>(vault.options().lifecycle_day_ns));
     workers::LifecycleWorker worker(vault);
-    auto report = worker.run_once(now);
+    ProgressBar progress = ProgressBar::on_stderr("lifecycle run", "keys");
+    auto report = worker.run_once(now, progress.callback());
     if (!report) return report_error(report.error());
+    progress.finish();
     print_json({{"keys_examined", report->keys_examined},
                 {"transitioned", report->transitioned},
                 {"expired", report->expired},

@@ -138,6 +138,57 @@ Status load_access(const toml::table& table, AccessSettings& access) {
   return {};
 }
 
+Status load_log(const toml::table& table, LogSettings& log) {
+  const auto section = table["log"];
+  if (const toml::node* node = section["level"].node()) {
+    const auto text = node->value<std::string>();
+    const auto level = text ? parse_log_level(*text) : std::nullopt;
+    if (!level) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "log.level must be \"trace\", \"debug\", \"info\", \"warn\", \"error\" or "
+                  "\"off\"");
+    }
+    log.level = *level;
+  }
+  if (const toml::node* node = section["format"].node()) {
+    const auto text = node->value<std::string>();
+    const auto format = text ? parse_log_format(*text) : std::nullopt;
+    if (!format) {
+      return fail(ErrorCode::kInvalidArgument, "log.format must be \"json\" or \"text\"");
+    }
+    log.format = *format;
+  }
+  if (const toml::node* node = section["access"].node()) {
+    if (!node->is_boolean()) {
+      return fail(ErrorCode::kInvalidArgument, "log.access must be true or false");
+    }
+    log.access = *node->value<bool>();
+  }
+  if (const toml::node* node = section["file"].node()) {
+    const auto path = node->value<std::string>();
+    if (!node->is_string() || path->empty()) {
+      return fail(ErrorCode::kInvalidArgument, "log.file must be a file name");
+    }
+    log.file = *path;
+  }
+  if (const toml::node* node = section["max_size_mb"].node()) {
+    const auto megabytes = node->is_number() ? node->value<double>() : std::nullopt;
+    if (!megabytes || !(*megabytes > 0 && *megabytes <= 1024 * 1024)) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "log.max_size_mb must be a number above 0 and at most 1048576");
+    }
+    log.max_size_bytes = std::max<uint64_t>(1, static_cast<uint64_t>(*megabytes * 1024 * 1024));
+  }
+  if (const toml::node* node = section["max_files"].node()) {
+    const auto count = node->value<int64_t>();
+    if (!node->is_integer() || *count < 1 || *count > 1000) {
+      return fail(ErrorCode::kInvalidArgument, "log.max_files must be 1-1000");
+    }
+    log.max_files = static_cast<uint64_t>(*count);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
@@ -271,6 +322,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   CV_TRY(load_tls(table, config.tls));
   config.sigv2 = table["auth"]["sigv2"].value_or(config.sigv2);
   CV_TRY(load_access(table, config.access));
+  CV_TRY(load_log(table, config.log));
   CV_TRY(load_notify_targets(table, config.notify_targets));
   CV_TRY(load_alarm_settings(table, config.alarms));
   CV_TRY(load_replication_remotes(table, config.replication_remotes));

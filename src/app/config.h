@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/alarm_config.h"
+#include "app/log_settings.h"
 #include "console/sign_in_throttle.h"
 #include "core/error.h"
 #include "core/http_message.h"
@@ -141,6 +142,8 @@ struct Config {
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
   AccessSettings access;
+  // [log]: level, format, access, file, max_size_mb, max_files (app/log_settings.h).
+  LogSettings log;
 };
 
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
@@ -154,9 +157,11 @@ struct Config {
 // [notify.targets.NAME] and [replication.remotes.NAME], see app/notify_config.h; [trail]
 // enabled, folder, bucket, roll_seconds, roll_records, account_id; [tls] cert, key (both or
 // neither), plain_listen, allow_plain_sensitive; [auth] sigv2; [health] min_free_ratio,
-// reserve_bytes; [access] object_ownership_default, block_public_access_default) over the defaults.
-// InvalidArgument with the file's own error message when it does not parse or a value is out of
-// range.
+// reserve_bytes; [access] object_ownership_default, block_public_access_default; [log] level
+// (trace, debug, info, warn, error, off), format ("json", "text"), access (bool), file,
+// max_size_mb (a number above 0, fractions allowed, at most 1048576), max_files (1-1000)) over
+// the defaults. InvalidArgument with the file's own error message when it does not parse or a
+// value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
 
 // public_url, or http://<listen address>:<port> when it is empty; no trailing slash.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "console/asset_server.h"
 #include "console/console_api.h"
@@ -36,6 +37,22 @@ struct InFlight {
   InFlight& operator=(const InFlight&) = delete;
 };
 
+// The access record of a response about to be sent; byte counts and duration come later.
+AccessRecord access_record(const Request& request, Response& response, std::string_view api) {
+  AccessRecord record;
+  record.request_id = request.request_id;
+  record.remote_address = request.remote_address;
+  record.user = std::move(response.user);
+  record.api = api;
+  record.operation = response.operation;
+  record.bucket = std::move(response.bucket);
+  record.key = std::move(response.key);
+  record.status = response.status;
+  record.error_code = std::move(response.error_code);
+  record.user_agent = request.headers.get("user-agent");
+  return record;
+}
+
 }  // namespace
 
 void FrontDoor::serve_metrics(Metrics& metrics, std::string bearer_token) {
@@ -61,25 +78,53 @@ Response FrontDoor::metrics_response(const Request& request) const {
 }
 
 Response FrontDoor::handle(Request& request) {
-  if (metrics_ == nullptr) {
+  if (metrics_ == nullptr && access_log_ == nullptr) {
     std::string_view api;
     return dispatch(request, api);
   }
-  auto in_flight = std::make_unique<InFlight>(metrics_);
+  std::unique_ptr<InFlight> in_flight;
+  if (metrics_ != nullptr) in_flight = std::make_unique<InFlight>(metrics_);
   const auto started = std::chrono::steady_clock::now();
   std::string_view api = "other";
   Response response = dispatch(request, api);
-  response.on_complete = [metrics = metrics_, in_flight = std::move(in_flight), started, api,
-                          operation = response.operation, status = response.status,
-                          previous = std::move(response.on_complete)](
-                             const ExchangeTotals& totals) mutable {
-    if (previous) previous(totals);
-    metrics->observe_request(RequestSample{
-        api, operation, status,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-        totals.body_bytes_in, totals.body_bytes_out});
-  };
+  if (metrics_ != nullptr && response.authentication_failed) metrics_->authentication_failed(api);
+  std::optional<AccessRecord> record;
+  if (access_log_ != nullptr) record = access_record(request, response, api);
+  response.on_complete =
+      [metrics = metrics_, access_log = access_log_, in_flight = std::move(in_flight), started, api,
+       operation = response.operation, status = response.status, record = std::move(record),
+       previous = std::move(response.on_complete)](const ExchangeTotals& totals) mutable {
+        if (previous) previous(totals);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (metrics != nullptr) {
+          metrics->observe_request(RequestSample{api, operation, status, seconds,
+                                                 totals.body_bytes_in, totals.body_bytes_out});
+        }
+        if (record) {
+          record->bytes_in = totals.body_bytes_in;
+          record->bytes_out = totals.body_bytes_out;
+          record->duration_ms = seconds * 1000;
+          access_log->write(*record);
+        }
+      };
   return response;
+}
+
+void FrontDoor::log_refusal(const Request& request, Response& response) {
+  if (access_log_ == nullptr) return;
+  const auto started = std::chrono::steady_clock::now();
+  response.on_complete =
+      [access_log = access_log_, started, record = access_record(request, response, "other"),
+       previous = std::move(response.on_complete)](const ExchangeTotals& totals) mutable {
+        if (previous) previous(totals);
+        record.bytes_in = totals.body_bytes_in;
+        record.bytes_out = totals.body_bytes_out;
+        record.duration_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
+        access_log->write(record);
+      };
 }
 
 Response FrontDoor::dispatch(Request& request, std::string_view& api) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/readiness.h"
+#include "app/access_log.h"
 #include "core/http_message.h"
 #include "core/metrics.h"
 
@@ -32,7 +33,16 @@ class FrontDoor final : public RequestHandler {
   // "Authorization: Bearer <token>" only (401 otherwise); without, to loopback peers only
   // (403 otherwise). A GET /metrics signed for S3 (an anonymous or signed ListObjects of a
   // bucket named "metrics") still goes to S3. Call before serving; `metrics` must outlive it.
+  // Requests refused for their credentials (Response::authentication_failed) are counted in
+  // cloudvault_authentication_failures_total by API.
   void serve_metrics(Metrics& metrics, std::string bearer_token);
+  // Writes one access record per request into `log` when its exchange has ended (when
+  // log.enabled()). Call before serving; `log` must outlive it.
+  void log_access(AccessLog& log) { access_log_ = log.enabled() ? &log : nullptr; }
+  // The access record of a request the http layer refused before any handler saw it (not
+  // valid HTTP/1.1: http::ServerOptions::on_refusal), under api "other", written when the
+  // refusal has been sent. Not counted in the metrics.
+  void log_refusal(const Request& request, Response& response);
 
   // Serves GET/HEAD /_cloudvault/ready from `readiness` (app/readiness.h): 200 when ready,
   // 503 when not, the JSON of readiness_json; in full (paths, free space, what failed) to
@@ -53,6 +63,7 @@ class FrontDoor final : public RequestHandler {
   Metrics* metrics_ = nullptr;
   std::string metrics_token_;
   const Readiness* readiness_ = nullptr;
+  AccessLog* access_log_ = nullptr;
 
   Response dispatch(Request& request, std::string_view& api);
   Response metrics_response(const Request& request) const;

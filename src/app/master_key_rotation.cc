@@ -46,8 +46,10 @@ std::string_view kind_name(SealedSecret::Kind kind) {
 
 Result<RotationReport> reseal_all(meta::MetaStore& meta, const std::filesystem::path& key_path,
                                   const std::string& current, const std::string& next, bool resumed,
-                                  size_t batch_size) {
+                                  size_t batch_size, const ProgressCallback& progress) {
+  uint64_t visited = 0;
   auto reseal = [&](const SealedSecret& secret) -> Result<std::string> {
+    if (progress) progress(++visited, 0);
     const std::string context = context_of(secret);
     if (auto opened = unseal(current, secret.sealed, context)) {
       return seal(next, *opened, context);
@@ -72,8 +74,11 @@ std::filesystem::path next_master_key_path(const std::filesystem::path& key_path
 }
 
 Result<RotationReport> rotate_master_key(meta::MetaStore& meta,
-                                         const std::filesystem::path& key_path, size_t batch_size) {
-  if (auto finished = CV_TRY(finish_interrupted_rotation(meta, key_path))) return *finished;
+                                         const std::filesystem::path& key_path, size_t batch_size,
+                                         const ProgressCallback& progress) {
+  if (auto finished = CV_TRY(finish_interrupted_rotation(meta, key_path, progress))) {
+    return *finished;
+  }
   const std::string current = CV_TRY(read_master_key(key_path));
   std::string next(kMasterKeyBytes, '\0');
   do {
@@ -81,11 +86,12 @@ Result<RotationReport> rotate_master_key(meta::MetaStore& meta,
         std::span<unsigned char>(reinterpret_cast<unsigned char*>(next.data()), next.size()));
   } while (next == current);
   CV_TRY(write_secret_file(next_master_key_path(key_path), next));
-  return reseal_all(meta, key_path, current, next, false, batch_size);
+  return reseal_all(meta, key_path, current, next, false, batch_size, progress);
 }
 
 Result<std::optional<RotationReport>> finish_interrupted_rotation(
-    meta::MetaStore& meta, const std::filesystem::path& key_path) {
+    meta::MetaStore& meta, const std::filesystem::path& key_path,
+    const ProgressCallback& progress) {
   const std::filesystem::path next_path = next_master_key_path(key_path);
   if (::access(next_path.c_str(), F_OK) != 0) {
     if (errno == ENOENT) return std::optional<RotationReport>();
@@ -95,7 +101,7 @@ Result<std::optional<RotationReport>> finish_interrupted_rotation(
   const std::string current = CV_TRY(read_master_key(key_path));
   const std::string next = CV_TRY(read_master_key(next_path));
   return std::optional<RotationReport>(
-      CV_TRY(reseal_all(meta, key_path, current, next, true, 256)));
+      CV_TRY(reseal_all(meta, key_path, current, next, true, 256, progress)));
 }
 
 }  // namespace cv::app

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/progress.h"
 #include "meta/meta_store.h"
 
 namespace cv::app {
@@ -35,13 +36,16 @@ struct RotationReport {
 std::filesystem::path next_master_key_path(const std::filesystem::path& key_path);
 
 // Rotates (or, when <key>.next exists, finishes rotating) the master key in `key_path`.
-// `batch_size` secrets are resealed per transaction.
+// `batch_size` secrets are resealed per transaction; `progress` hears of each secret visited
+// (the total is not known in advance: 0).
 Result<RotationReport> rotate_master_key(meta::MetaStore& meta,
                                          const std::filesystem::path& key_path,
-                                         size_t batch_size = 256);
+                                         size_t batch_size = 256,
+                                         const ProgressCallback& progress = {});
 
 // Finishes an interrupted rotation (when <key>.next exists); nullopt when there is none.
 Result<std::optional<RotationReport>> finish_interrupted_rotation(
-    meta::MetaStore& meta, const std::filesystem::path& key_path);
+    meta::MetaStore& meta, const std::filesystem::path& key_path,
+    const ProgressCallback& progress = {});
 
 }  // namespace cv::app

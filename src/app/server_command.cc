@@ -18,6 +18,7 @@
 #include "activity/scheduled_ingest.h"
 #include "app/alarm_rule_book.h"
 #include "app/operations_view.h"
+#include "app/access_log.h"
 #include "app/activity_reports.h"
 #include "app/activity_sources.h"
 #include "app/catalogs.h"
@@ -28,6 +29,7 @@
 #include "app/data_folder_lock.h"
 #include "app/front_door.h"
 #include "app/job_metrics.h"
+#include "app/job_log.h"
 #include "app/master_key.h"
 #include "app/master_key_rotation.h"
 #include "app/notify_targets.h"
@@ -37,6 +39,7 @@
 #include "app/scrape_gauges.h"
 #include "app/sealed_values.h"
 #include "app/space_reserve.h"
+#include "app/server_log.h"
 #include "app/trail_identity.h"
 #include "app/trail_service.h"
 #include "app/wiring.h"
@@ -90,6 +93,37 @@ class OwnerNames final : public s3::OwnerDirectory {
   meta::MetaStore& meta_;
 };
 
+// A lifecycle pass's counts, for its "end" record.
+JobCounts lifecycle_counts(const workers::LifecycleReport& report) {
+  return {{"keys_examined", report.keys_examined},
+          {"transitioned", report.transitioned},
+          {"expired", report.expired},
+          {"noncurrent_deleted", report.noncurrent_deleted},
+          {"delete_markers_removed", report.delete_markers_removed},
+          {"restores_finished", report.restores_finished},
+          {"restores_expired", report.restores_expired},
+          {"uploads_aborted", report.uploads_aborted},
+          {"conflicts", report.conflicts},
+          {"locked_deferred", report.locked_deferred},
+          {"failures", report.failures}};
+}
+
+// Logs each batch of an outbox consumer's target (notification deliveries, replications).
+auto outbox_batch_logger(ServerLog& log, std::string_view job) {
+  return [&log, job](const std::string& target,
+                     const Result<workers::OutboxTaskRunner::Report>& report,
+                     std::chrono::steady_clock::duration took) {
+    const JobLabels labels{{"target", target}};
+    if (!report) {
+      log_job_outcome(log, job, labels, took, {}, report.error().message);
+      return;
+    }
+    log_job_outcome(
+        log, job, labels, took,
+        {{"done", report->done}, {"retried", report->retried}, {"parked", report->parked}});
+  };
+}
+
 }  // namespace
 
 int run_server(const Config& configured) {
@@ -107,6 +141,14 @@ int run_server(const Config& configured) {
   // the first such block is freed and keep later ones in the workers' malloc arenas, so RSS
   // would stay at its peak after a burst of large requests (docs/OPERATIONS.md, Memory).
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+
+  // The log ([log]): every spdlog line from here on, and the access records, go to it.
+  auto server_log = ServerLog::open(config.log);
+  if (!server_log) {
+    std::fprintf(stderr, "cloudvault: %s\n", server_log.error().message.c_str());
+    return 1;
+  }
+  AccessLog access_log(**server_log);
 
   // Held until exit: a master key rotation refuses to run while a server uses the folder.
   auto folder_lock =
@@ -172,7 +214,18 @@ int run_server(const Config& configured) {
   // The audit trail ([trail], src/audit): every request's record goes to `audit_sink`.
   std::unique_ptr<TrailService> trail;
   if (config.trail.enabled) {
-    auto started = TrailService::start(config, vault, *stores->meta, root->user_id, clock);
+    auto started = TrailService::start(
+        config, vault, *stores->meta, root->user_id, clock,
+        [&log = **server_log](const Result<audit::TrailRollReport>& report,
+                              std::chrono::steady_clock::duration took) {
+          if (!report) {
+            log_job_outcome(log, "trail_roll", {}, took, {}, report.error().message);
+          } else {
+            log_job_outcome(
+                log, "trail_roll", {}, took,
+                {{"files_written", report->files}, {"digests_written", report->digests}});
+          }
+        });
     if (!started) {
       std::fprintf(stderr, "cloudvault: cannot start the audit trail: %s\n",
                    started.error().message.c_str());
@@ -292,6 +345,7 @@ int run_server(const Config& configured) {
       key_path, stores->master_key, ReadinessOptions{config.health_min_free_ratio});
   metrics.add_collectable(readiness);
   front_door.serve_readiness(*readiness);
+  front_door.log_access(access_log);
 
   http::ServerOptions http_options;
   http_options.listen_address = config.listen_address;
@@ -305,8 +359,10 @@ int run_server(const Config& configured) {
   http_options.max_connections_per_address = config.max_connections_per_address;
   http_options.log_error = [](std::string_view message) { spdlog::error("{}", message); };
   // Requests refused as malformed HTTP are recorded in the trail too.
-  http_options.on_refusal = [&audit_capture, &config](const Request& request, Response& response) {
+  http_options.on_refusal = [&audit_capture, &config, &front_door](const Request& request,
+                                                                   Response& response) {
     audit::record_refusal(request, response, audit_capture, config.region);
+    front_door.log_refusal(request, response);
   };
   // HTTPS ([tls] or --tls-cert/--tls-key): the certificate is reloaded on SIGHUP.
   std::shared_ptr<http::TlsCredentials> tls;
@@ -343,11 +399,13 @@ int run_server(const Config& configured) {
   reserve.replenish();
   PeriodicTask reserving(std::chrono::seconds(1), [&reserve] { reserve.replenish(); });
   workers::GarbageCollector collector(vault);
+  ServerLog& log = **server_log;
   PeriodicTask collecting(std::chrono::seconds(config.gc_interval_seconds), [&] {
+    JobPass pass(log, "gc");
     if (auto removed = collector.run_once(); !removed) {
-      spdlog::error("garbage collection failed: {}", removed.error().message);
-    } else if (*removed > 0) {
-      spdlog::info("garbage collection removed {} blobs", *removed);
+      pass.failed(removed.error().message);
+    } else {
+      pass.end({{"blobs_removed", *removed}});
     }
   });
   // IAM's "last used" of access keys: the verifier notes uses in memory (at most one per key
@@ -361,11 +419,13 @@ int run_server(const Config& configured) {
   PeriodicTask lifecycle_passes(
       std::chrono::milliseconds(std::llround(config.lifecycle_interval_seconds * 1000)), [&] {
         const auto started = std::chrono::steady_clock::now();
+        JobPass pass(log, "lifecycle");
         auto report = lifecycle.run_once(to_unix_nanos(clock.now()));
         if (!report) {
-          spdlog::error("lifecycle pass failed: {}", report.error().message);
+          pass.failed(report.error().message);
         } else {
           job_metrics.lifecycle_pass(std::chrono::steady_clock::now() - started, *report);
+          pass.end(lifecycle_counts(*report));
         }
       });
 
@@ -376,6 +436,7 @@ int run_server(const Config& configured) {
   outbox_options.retry.max_delay =
       std::chrono::milliseconds(std::llround(config.events_retry_max_seconds * 1000));
   outbox_options.retry.max_attempts = static_cast<int>(config.events_max_attempts);
+  outbox_options.on_batch = outbox_batch_logger(log, "notify");
   job_metrics.notification_targets(target_names.names());
   workers::OutboxConsumerOptions notify_options = outbox_options;
   notify_options.on_report = [&job_metrics](const std::string& target,
@@ -435,6 +496,7 @@ int run_server(const Config& configured) {
   // concurrent uploads: BENCHMARKS.md, replication.)
   workers::OutboxConsumerOptions replication_options = outbox_options;
   replication_options.task_parallelism = 8;
+  replication_options.on_batch = outbox_batch_logger(log, "replicate");
   workers::OutboxConsumer replicating(
       *stores->meta, clock, std::string(workers::replicate::kReplicateConsumer),
       replication.planner(), replication.executors(), replication_options);
@@ -453,21 +515,30 @@ int run_server(const Config& configured) {
   std::optional<PeriodicTask> activity_passes;
   if (!config.activity_sources.empty()) {
     activity_passes.emplace(std::chrono::seconds(config.activity_ingest_interval_seconds), [&] {
+      const auto started = std::chrono::steady_clock::now();
       for (const activity::SourceRun& run : activity_ingest.run_once()) {
+        const JobLabels source{{"source", run.source}};
+        const auto took = std::chrono::steady_clock::now() - started;
         if (!run.report) {
-          spdlog::error("activity ingest of {} failed: {}", run.source, run.report.error().message);
+          log_job_outcome(log, "activity_ingest", source, took, {}, run.report.error().message);
         } else {
-          spdlog::info("activity ingest of {}: {} files read, {} records new, {} malformed files",
-                       run.source, run.report->files_read, run.report->records_new,
-                       run.report->malformed_files);
+          log_job_outcome(log, "activity_ingest", source, took,
+                          {{"files_read", run.report->files_read},
+                           {"records_new", run.report->records_new},
+                           {"malformed_files", run.report->malformed_files}});
         }
       }
     });
   }
 
   PeriodicTask pruning(std::chrono::seconds(60), [&] {
+    JobPass pass(log, "prune_events");
     auto pruned = vault.prune_events(std::chrono::seconds(config.events_retention_seconds));
-    if (!pruned) spdlog::error("pruning outbox events failed: {}", pruned.error().message);
+    if (!pruned) {
+      pass.failed(pruned.error().message);
+    } else {
+      pass.end({{"events_pruned", *pruned}});
+    }
   });
 
   const std::string host = config.listen_address.find(':') != std::string::npos

@@ -23,11 +23,12 @@ namespace cv::app {
 class TrailService {
  public:
   // Writes files a crash left claimed but unwritten, then starts the writer. `root_user_id`
-  // owns the trail bucket when it has to be made.
-  static Result<std::unique_ptr<TrailService>> start(const Config& config, vault::Vault& vault,
-                                                     meta::MetaStore& meta,
-                                                     const std::string& root_user_id,
-                                                     const Clock& clock);
+  // owns the trail bucket when it has to be made. `on_roll`: told of the writer's periodic
+  // rolls (audit::TrailWriterOptions::on_roll).
+  static Result<std::unique_ptr<TrailService>> start(
+      const Config& config, vault::Vault& vault, meta::MetaStore& meta,
+      const std::string& root_user_id, const Clock& clock,
+      decltype(audit::TrailWriterOptions::on_roll) on_roll = {});
   ~TrailService();
 
   audit::AuditSink& sink() { return *writer_; }

@@ -122,10 +122,23 @@ void TrailWriter::loop() {
     if (std::chrono::steady_clock::now() >= next_roll) {
       next_roll = std::chrono::steady_clock::now() + options_.roll_check_interval;
       const int64_t now = to_unix_nanos(clock_.now());
+      const auto started = std::chrono::steady_clock::now();
+      Result<TrailRollReport> report = TrailRollReport{};
       if (auto rolled = roll_once(now, false); !rolled) {
-        spdlog::error("audit trail: cannot roll a log file: {}", rolled.error().message);
+        report = fail(
+            Error{rolled.error().code, "cannot roll a log file: " + rolled.error().message, {}});
       } else if (auto digested = digest_once(now, false); !digested) {
-        spdlog::error("audit trail: cannot write a digest: {}", digested.error().message);
+        report = fail(
+            Error{digested.error().code, "cannot write a digest: " + digested.error().message, {}});
+      } else {
+        report = TrailRollReport{*rolled, *digested};
+      }
+      if (options_.on_roll) {
+        if (!report || report->files + report->digests > 0) {
+          options_.on_roll(report, std::chrono::steady_clock::now() - started);
+        }
+      } else if (!report) {
+        spdlog::error("audit trail: {}", report.error().message);
       }
     }
     lock.lock();

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -52,6 +53,12 @@ namespace cv::audit {
 
 inline constexpr std::string_view kTrailName = "cloudvault";
 
+// What one periodic roll of the writer's thread did: log files and digests written.
+struct TrailRollReport {
+  size_t files = 0;
+  size_t digests = 0;
+};
+
 struct TrailWriterOptions {
   std::filesystem::path folder;  // the files go under <folder>/AWSLogs/...
   std::string account_id;
@@ -62,6 +69,11 @@ struct TrailWriterOptions {
   std::chrono::milliseconds append_interval{100};
   // How often the thread considers rolling and digests (it always appends first).
   std::chrono::milliseconds roll_check_interval{1000};
+  // Told of each periodic roll (on the writer's thread) that wrote a file or a digest, or
+  // failed, with how long it took. Empty: failures are logged with spdlog::error instead.
+  std::function<void(const Result<TrailRollReport>& report,
+                     std::chrono::steady_clock::duration took)>
+      on_roll;
 };
 
 class TrailWriter final : public AuditSink {

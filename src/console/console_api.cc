@@ -64,6 +64,7 @@ Response ConsoleApi::handle(Request& request) {
   // The route's name (one of a fixed set), for metrics and logs.
   const auto route = percent_decode(std::string_view(request.path).substr(kApiPrefix.size()));
   response.operation = route ? console_event_name(request.method, *route) : "ConsoleUnknownRoute";
+  if (route) describe_console_subject(request, *route, response);
   if (record) {
     describe_console_outcome(*record, response);
     audit::record_on_completion(response, std::move(*record), *sink);
@@ -89,13 +90,17 @@ Response ConsoleApi::serve(Request& request, audit::AuditEvent* record) {
 
   const std::string_view token = cookie_value(request.headers, kSessionCookie);
   context.session = token.empty() ? std::nullopt : sessions_.find(token);
+  std::string user_name;
   if (context.session) {
     // A deleted key ends its sessions at once.
     auto key = credentials_.find(context.session->access_key_id);
     if (!key || !*key) {
       sessions_.close_key(context.session->access_key_id);
       context.session.reset();
-    } else if (record) {
+    } else {
+      user_name = (*key)->user_name;
+    }
+    if (context.session && record) {
       record->identity =
           audit::user_identity(options_.audit.account_id, (*key)->user_id, (*key)->user_name,
                                (*key)->is_root, context.session->access_key_id);
@@ -104,12 +109,16 @@ Response ConsoleApi::serve(Request& request, audit::AuditEvent* record) {
   if (!context.session) {
     return json_error(401, "SignInRequired", "Sign in to continue: your session has ended.");
   }
+  Response response;
   if (changes_state(request.method) &&
       !constant_time_equal(request.headers.get("x-csrf-token"), context.session->csrf_token)) {
-    return json_error(403, "CsrfTokenMismatch",
-                      "This page is out of date: reload it and try again.");
+    response =
+        json_error(403, "CsrfTokenMismatch", "This page is out of date: reload it and try again.");
+  } else {
+    response = dispatch(context);
   }
-  return dispatch(context);
+  response.user = std::move(user_name);
+  return response;
 }
 
 }  // namespace cv::console

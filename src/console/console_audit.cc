@@ -222,6 +222,15 @@ audit::AuditEvent begin_console_record(const Request& request, std::string_view 
   return record;
 }
 
+void describe_console_subject(const Request& request, std::string_view route, Response& response) {
+  if (const auto named = bucket_route(route)) {
+    response.bucket = named->bucket;
+  } else if (const std::string* bucket = find_param(request.params, "bucket")) {
+    response.bucket = *bucket;
+  }
+  if (const std::string* key = find_param(request.params, "key")) response.key = *key;
+}
+
 void describe_console_outcome(audit::AuditEvent& record, const Response& response) {
   if (response.status < 400) return;
   boost::system::error_code ec;

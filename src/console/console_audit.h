@@ -30,6 +30,11 @@ std::string_view console_event_name(std::string_view method, std::string_view ro
 audit::AuditEvent begin_console_record(const Request& request, std::string_view region,
                                        std::string_view account_id, int64_t now_ns);
 
+// The bucket and key a call names (a "buckets/<name>" route, or the bucket= and key= query
+// parameters), as the record above has them: into response.bucket and response.key (the
+// access log's).
+void describe_console_subject(const Request& request, std::string_view route, Response& response);
+
 // errorCode and errorMessage of a refused or failed call, from the console's error document
 // ({"error":{"code","message"}}); nothing for a success.
 void describe_console_outcome(audit::AuditEvent& record, const Response& response);

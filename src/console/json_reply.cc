@@ -17,7 +17,9 @@ Response json_reply(const boost::json::value& body, int status) {
 
 Response json_error(int status, std::string_view code, std::string_view message) {
   boost::json::object error{{"code", code}, {"message", message}};
-  return json_reply(boost::json::object{{"error", std::move(error)}}, status);
+  Response response = json_reply(boost::json::object{{"error", std::move(error)}}, status);
+  response.error_code = code;
+  return response;
 }
 
 Response json_error(const Error& error) {

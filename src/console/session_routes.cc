@@ -108,12 +108,16 @@ Response sign_in(RouteContext& context) {
         "address_failures={} locked_for={}s",
         address, loggable(*access_key), attempt.key_failures, attempt.address_failures,
         attempt.lockout.count());
-    return json_error(401, "InvalidCredentials",
-                      "The access key or the secret is not right. Check both and try again.");
+    Response refused =
+        json_error(401, "InvalidCredentials",
+                   "The access key or the secret is not right. Check both and try again.");
+    refused.authentication_failed = true;
+    return refused;
   }
   context.sign_ins.succeeded(address, *access_key);
   const Session session = context.sessions.open((*found)->user_id, *access_key);
   Response response = session_body(session, **found, 201);
+  response.user = (*found)->user_name;
   response.headers.add("set-cookie",
                        session_cookie(context, session.token, context.sessions.limits().lifetime));
   return response;

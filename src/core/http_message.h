@@ -89,6 +89,18 @@ struct Response {
   // metrics and logs; one of a fixed set of names, never text from the request. Empty:
   // unknown.
   std::string_view operation;
+  // For the access log, filled by the front-end that served the request: the verified
+  // caller's user name (empty: anonymous or not verified), the bucket and key it named
+  // (decoded; empty: none), and the code of its error document (S3's "NoSuchKey", the
+  // console's "SignInRequired"; empty on success).
+  std::string user;
+  std::string bucket;
+  std::string key;
+  std::string error_code;
+  // The request was refused for its credentials (a signature that does not match, an unknown
+  // access key, an expired token or pre-signed URL, a failed console sign-in); counted as an
+  // authentication failure.
+  bool authentication_failed = false;
 };
 
 // Whether requests carrying secrets (SSE-C keys, console sign-in) are served over plain HTTP:

@@ -268,6 +268,7 @@ Response make_error_response(int status, std::string_view code, std::string_view
   response.status = status;
   response.headers.add("content-type", "application/xml");
   response.body = error_xml(code, message, resource, request_id);
+  response.error_code = code;
   return response;
 }
 

@@ -100,12 +100,15 @@ Response IamApi::Impl::serve(Request& request, audit::AuditEvent* record,
                              std::string_view& operation) {
   const std::string service = query_service_of(request).value_or("iam");
   const std::string_view xml_namespace = table.xml_namespace(service);
+  std::string user;  // the verified caller's name, for the access log
   auto refuse = [&](const Error& error) {
     if (record) {
       record->error_code = error_code_name(error.code);
       record->error_message = error.message;
     }
-    return error_response(error, xml_namespace, request.request_id);
+    Response refused = error_response(error, xml_namespace, request.request_id);
+    refused.user = user;
+    return refused;
   };
   if (request.method != "POST" && request.method != "GET") {
     return refuse(Error{ErrorCode::kInvalidAction, "The query API accepts GET and POST only.", ""});
@@ -113,7 +116,14 @@ Response IamApi::Impl::serve(Request& request, audit::AuditEvent* record,
   auto body = read_body(request, options.max_body);
   if (!body) return refuse(body.error());
   auto caller = verifier.verify(request, auth::BodyDigest{hex_encode(sha256(*body))});
-  if (!caller) return refuse(caller.error());
+  if (!caller) {
+    Response refused = refuse(caller.error());
+    refused.authentication_failed = true;
+    return refused;
+  }
+  user = caller->role_name.empty()
+             ? caller->user_name
+             : "assumed-role/" + caller->role_name + "/" + caller->session_name;
   if (record && !caller->anonymous) {
     record->identity = iam::audit_identity(options.audit.account_id, *caller);
     record->signature_version = "SigV4";
@@ -151,7 +161,9 @@ Response IamApi::Impl::serve(Request& request, audit::AuditEvent* record,
   if (!result.first_child()) root.remove_child(result);
   root.append_child("ResponseMetadata").append_child("RequestId").text() =
       request.request_id.c_str();
-  return xml_response(document);
+  Response response = xml_response(document);
+  response.user = std::move(user);
+  return response;
 }
 
 IamApi::IamApi(iam::IamDirectory& directory, iam::UserDirectory& users, const Clock& clock,

@@ -114,6 +114,7 @@ Response error_response(const Error& error, std::string_view xml_namespace,
   root.append_child("RequestId").text() = std::string(request_id).c_str();
   Response response = xml_response(document);
   response.status = status;
+  response.error_code = error_code_name(error.code);
   return response;
 }
 

@@ -35,7 +35,8 @@ struct Call {
   std::shared_ptr<const iam::CallerPolicies> caller;
   std::optional<policy::ConditionKeys> condition_keys;
   std::string denial;
-  bool explicit_deny = false;  // a policy's Deny refused it (ACLs cannot grant it then)
+  bool explicit_deny = false;          // a policy's Deny refused it (ACLs cannot grant it then)
+  bool authentication_failed = false;  // the signature verifier refused the request
 
   // Who makes this request's changes, for their outbox events.
   vault::ChangeOrigin origin() const {

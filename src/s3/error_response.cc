@@ -7,6 +7,7 @@ namespace cv::s3 {
 Response error_response(const Error& error, const Request& request) {
   Response response;
   response.status = error_http_status(error.code);
+  response.error_code = error_code_name(error.code);
   if (request.method == "HEAD" || response.status == 304) return response;
   XmlWriter xml("Error", false);
   add_text(xml.root(), "Code", error_code_name(error.code));

@@ -172,7 +172,12 @@ struct S3Api::Impl {
   // Authenticates, then asks the authorizer for every permission the route needs.
   Status admit(Call& call) {
     if (call.route.access == Access::kAnonymous) return {};
-    call.identity = CV_TRY(verifier.verify(call.request));
+    auto identity = verifier.verify(call.request);
+    if (!identity) {
+      call.authentication_failed = true;
+      return fail(std::move(identity).error());
+    }
+    call.identity = std::move(*identity);
     if (call.identity.anonymous && call.route.access == Access::kAuthenticated) {
       return fail(ErrorCode::kAccessDenied, "Access Denied");
     }
@@ -219,6 +224,27 @@ struct S3Api::Impl {
     describe_caller(record, request, post_form, &identity, claimed_owner, options.audit.account_id);
   }
 
+  // The access log's view of the call: who (the verified caller), what bucket and key, and
+  // whether its credentials were refused.
+  static void describe_subject(const Call& call, Response& response) {
+    response.bucket = call.route.bucket;
+    response.key = call.route.key;
+    response.authentication_failed = call.authentication_failed;
+    if (call.identity.anonymous) return;
+    if (!call.identity.role_name.empty()) {
+      response.user = "assumed-role/" + call.identity.role_name + "/" + call.identity.session_name;
+    } else {
+      response.user = call.identity.user_name;
+    }
+  }
+
+  // Errors that refuse the request's credentials wherever they are found after the signature
+  // check: the chunk signatures of an aws-chunked body, a POST form's policy signature.
+  static bool refuses_credentials(ErrorCode code) {
+    return code == ErrorCode::kSignatureDoesNotMatch || code == ErrorCode::kInvalidAccessKeyId ||
+           code == ErrorCode::kExpiredToken || code == ErrorCode::kInvalidToken;
+  }
+
   // Serves the request; fills `record` (when the trail is on) as it goes.
   Response serve(Request& request, audit::AuditEvent* record) {
     auto route = route_request(request, routing);
@@ -250,6 +276,10 @@ struct S3Api::Impl {
       answered = std::move(*response);
     }
     answered.operation = call.route.name;
+    describe_subject(call, answered);
+    if (!response && refuses_credentials(response.error().code)) {
+      answered.authentication_failed = true;
+    }
     return answered;
   }
 

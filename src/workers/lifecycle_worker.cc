@@ -219,7 +219,8 @@ Status LifecycleWorker::process_keys(const std::vector<std::pair<std::string, st
   return {};
 }
 
-Result<LifecycleReport> LifecycleWorker::run_once(int64_t now_ns) {
+Result<LifecycleReport> LifecycleWorker::run_once(int64_t now_ns,
+                                                  const ProgressCallback& progress) {
   rules_cache_.clear();
   LifecycleReport report;
   std::set<std::pair<std::string, std::string>> processed;
@@ -232,6 +233,7 @@ Result<LifecycleReport> LifecycleWorker::run_once(int64_t now_ns) {
     }
     const bool progressed = !keys.empty();
     CV_TRY(process_keys(keys, now_ns, report));
+    if (progress) progress(report.keys_examined, 0);
     // Every version of a processed key got a due time after now (or none), so a batch of
     // only processed keys means what is left could not be applied (counted as failures).
     if (!progressed || due.size() < kDueBatch) break;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/progress.h"
 #include "vault/lifecycle_rules.h"
 #include "vault/vault.h"
 
@@ -69,7 +70,8 @@ class LifecycleWorker {
 
   // One pass as of `now_ns` (normally the clock's now; `cloudvault admin lifecycle run
   // --days-ahead` passes a later time). Fails only when the catalogue cannot be read.
-  Result<LifecycleReport> run_once(int64_t now_ns);
+  // `progress` hears of the keys examined after each batch (the total is not known: 0).
+  Result<LifecycleReport> run_once(int64_t now_ns, const ProgressCallback& progress = {});
 
  private:
   using Rules = std::optional<vault::LifecycleConfiguration>;

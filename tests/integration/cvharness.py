@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import http.client
 import importlib
+import json
 import os
 import queue
 import random
@@ -164,6 +165,39 @@ class Server:
             match = regex.search(line)
             if match:
                 return match
+
+    def log_messages(self):
+        """The server's log (its stderr) as text lines: a JSON line's "msg" (a structured record,
+        which has none, as its JSON), any other line as it is."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return []
+        messages = []
+        for line in text.splitlines():
+            if line.startswith("{"):
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    messages.append(line)
+                    continue
+                messages.append(record.get("msg", line) if isinstance(record, dict) else line)
+            else:
+                messages.append(line)
+        return messages
+
+    def wait_for_log(self, pattern, timeout=30):
+        """The first message of the server's log (log_messages) matching regex `pattern`."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in self.log_messages():
+                match = regex.search(message)
+                if match:
+                    return match
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no log line matching {pattern!r}\n" + self.log_tail())
+            time.sleep(0.05)
 
     def log_tail(self, limit=6000):
         try:

@@ -287,5 +287,5 @@ def test_a_denied_request_is_explained_in_the_trail_not_to_the_client(server, bu
     denied = fetch(f"{server.endpoint}/{bucket}/k")
     assert denied.error()["Message"] == "Access Denied"
     # The reason is in the server's log (and in the trail's record, test_trail_s3.py).
-    server.wait_for_stdout(re.escape(f"s3:GetObject on arn:aws:s3:::{bucket}/k for anonymous"),
-                           timeout=10)
+    server.wait_for_log(re.escape(f"s3:GetObject on arn:aws:s3:::{bucket}/k for anonymous"),
+                        timeout=10)

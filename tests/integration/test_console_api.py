@@ -116,11 +116,11 @@ def test_repeated_wrong_secrets_are_throttled_per_key_and_per_address(server_fac
         assert status == 401, (i, body)
     assert throttled(*Browser(instance).sign_in(second["access_key_id"], second["secret_key"]))
 
-    # Each failure is logged (spdlog, on stdout) with the address and the key.
-    instance.wait_for_stdout(re.escape(
+    # Each failure is logged (the server's log, on stderr) with the address and the key.
+    instance.wait_for_log(re.escape(
         f'console sign-in failed: address=127.0.0.1 access_key="{instance.access_key}" '
         'key_failures=1 address_failures=1 locked_for=0s'))
-    instance.wait_for_stdout(re.escape(
+    instance.wait_for_log(re.escape(
         'access_key="CVSPRAY0000000000008" key_failures=1 address_failures=9 locked_for=600s'))
 
 

@@ -252,7 +252,7 @@ def test_sighup_rereads_the_targets_of_the_configuration_file(server_factory, tm
         config.write_text('[notify.targets.three]\ntype = "pigeon"\n')
         server.proc.send_signal(signal.SIGHUP)
         wait_until(lambda: any("configuration not reloaded" in line
-                               for line in list(server.stdout_lines)),
+                               for line in server.log_messages()),
                    what="the refusal in the log")
         assert server.running()
         notify_on(s3, "sighup", "two")

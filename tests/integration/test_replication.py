@@ -238,7 +238,7 @@ def test_a_missing_destination_fails_visibly_and_alerts(server_factory, tmp_path
     status = backup_status(server, config, "docs")[0]["rules"][0]
     assert status["failed"] == 1 and "NoSuchBucket" in status["last_error"]
     assert any("lost.pdf" in line and "FAILED" in line and "NoSuchBucket" in line
-               for line in server.stdout_lines)
+               for line in server.log_messages())
     # Fixed and retried: COMPLETED.
     versioned(s3, "backup")
     assert json.loads(server.admin("backup", "retry", "docs").stdout)["retried"] == 1

@@ -184,7 +184,7 @@ def test_a_1_gib_object_goes_multipart_and_resumes_after_kill_9(server_factory, 
     server.start()
     s3 = make_client(server.endpoint, server.access_key, server.secret_key)
     wait_status(s3, "media", "big.bin", "COMPLETED", timeout=300)
-    line = server.wait_for_stdout(r"in (\d+) parts, (\d+) reused", timeout=10)
+    line = server.wait_for_log(r"in (\d+) parts, (\d+) reused", timeout=10)
     assert int(line.group(1)) == 64 and int(line.group(2)) >= 3
     assert md5_of_object(remote_s3, "offsite-backup", "big.bin") == expected
     # Memory stayed bounded while a gigabyte went through.

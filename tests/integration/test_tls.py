@@ -424,8 +424,8 @@ def test_sighup_with_a_broken_certificate_keeps_the_old_one(server_factory, tmp_
     old_der = cert_der(cert)
     cert.write_text("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n")
     os.kill(server.pid, signal.SIGHUP)
-    # spdlog writes to the server's stdout.
-    poll(lambda: any("TLS certificate not reloaded" in line for line in server.stdout_lines))
+    # The server's log is its stderr.
+    poll(lambda: any("TLS certificate not reloaded" in line for line in server.log_messages()))
     assert server.running()
     trust = tmp_path / "old.pem"
     trust.write_text(ssl.DER_cert_to_PEM_cert(old_der))

@@ -95,7 +95,11 @@ void OutboxConsumer::target_loop(const std::string& target) {
                           options_.task_batch, options_.task_parallelism);
   uint64_t seen = 0;
   while (true) {
+    const auto started = std::chrono::steady_clock::now();
     auto report = runner.run_once();
+    if (options_.on_batch && (!report || report->done + report->retried + report->parked > 0)) {
+      options_.on_batch(target, report, std::chrono::steady_clock::now() - started);
+    }
     if (!report) {
       spdlog::error("{} to {}: running tasks failed (retrying): {}", consumer_, target,
                     report.error().message);

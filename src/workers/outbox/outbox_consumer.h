@@ -37,6 +37,13 @@ struct OutboxConsumerOptions {
   // deliveries done, retried, parked per target); called on that target's thread, so it must
   // be thread-safe. Empty: nobody.
   std::function<void(const std::string& target, const OutboxTaskRunner::Report& report)> on_report;
+  // Told of every batch a target's thread ran that tried a task (done, retried or parked) or
+  // failed: the target, the batch's report or error, and how long it took; on that target's
+  // thread. Idle polls are not reported. Empty: nothing is told (the server logs them:
+  // app/job_log.h).
+  std::function<void(const std::string& target, const Result<OutboxTaskRunner::Report>& report,
+                     std::chrono::steady_clock::duration took)>
+      on_batch;
 };
 
 class OutboxConsumer {
