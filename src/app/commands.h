@@ -35,6 +35,22 @@ struct IamAdminArgs {
   int64_t max_session_seconds = 3600;
 };
 int admin_iam(const Config& config, const IamAdminArgs& args);
+
+// `admin alarm put|list|delete|history` (admin_alarm_command.cc): verb is "put", "list",
+// "delete" or "history"; put takes the rule's keys as flags or a JSON document (json_file).
+struct AlarmAdminArgs {
+  std::string verb;
+  std::string name;
+  std::optional<std::string> json_file;
+  std::optional<std::string> metric, statistic, over, comparison, treat_missing_data,
+      description, unit;
+  std::vector<std::string> labels, over_labels, targets;  // NAME=VALUE; target names
+  std::optional<int64_t> period_seconds, evaluation_periods, datapoints_to_alarm;
+  std::optional<double> threshold;
+  bool disabled = false;
+  size_t limit = 100;  // history
+};
+int admin_alarm(const Config& config, const AlarmAdminArgs& args);
 int admin_key_delete(const Config& config, const std::string& access_key);
 // Generates a new master key and reseals everything sealed under the old one, without
 // rewriting object bodies (app/master_key_rotation.h). Refuses while a server runs.

@@ -260,6 +260,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   config.sigv2 = table["auth"]["sigv2"].value_or(config.sigv2);
   CV_TRY(load_access(table, config.access));
   CV_TRY(load_notify_targets(table, config.notify_targets));
+  CV_TRY(load_alarm_settings(table, config.alarms));
   CV_TRY(load_replication_remotes(table, config.replication_remotes));
   return config;
 }

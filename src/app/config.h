@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/alarm_config.h"
 #include "console/sign_in_throttle.h"
 #include "core/error.h"
 #include "core/http_message.h"
@@ -126,6 +127,8 @@ struct Config {
   // [metrics] bearer_token: GET /metrics needs "Authorization: Bearer <token>"; empty: served
   // to loopback peers only. $CLOUDVAULT_METRICS_TOKEN, when set, takes precedence.
   std::string metrics_bearer_token;
+  // [metrics] sample_seconds / history_hours and [alarms] (app/alarm_config.h).
+  AlarmSettings alarms;
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
   AccessSettings access;

@@ -104,6 +104,55 @@ int main(int argc, char** argv) {
     }
   });
 
+  // Alarms (admin_alarm_command.cc): every verb fills `alarm_args` and runs admin_alarm.
+  auto* alarm = admin->add_subcommand("alarm", "alarm rules, their states and history")
+                    ->fallthrough();
+  alarm->require_subcommand(1);
+  cv::app::AlarmAdminArgs alarm_args;
+  auto alarm_verb = [&](const char* name, const char* help) {
+    auto* command = alarm->add_subcommand(name, help)->fallthrough();
+    command->callback([&, name] {
+      alarm_args.verb = name;
+      if (auto config = resolve(flags)) {
+        exit_code = cv::app::admin_alarm(*config, alarm_args);
+      } else {
+        exit_code = 2;
+      }
+    });
+    return command;
+  };
+  auto* alarm_put = alarm_verb("put", "add or replace an alarm rule (kept in the data folder)");
+  alarm_put->add_option("name", alarm_args.name, "alarm name")->required();
+  alarm_put->add_option("--json", alarm_args.json_file, "the rule as JSON (a file, - for stdin)");
+  alarm_put->add_option("--metric", alarm_args.metric, "metric name (see GET /metrics)");
+  alarm_put->add_option("--label", alarm_args.labels, "NAME=VALUE the series must have");
+  alarm_put->add_option("--statistic", alarm_args.statistic,
+                        "Average, Minimum, Maximum, Sum, Rate, Ratio or pNN (default Average)");
+  alarm_put->add_option("--over", alarm_args.over, "Ratio: the denominator's metric");
+  alarm_put->add_option("--over-label", alarm_args.over_labels, "Ratio: NAME=VALUE of it");
+  alarm_put->add_option("--period-seconds", alarm_args.period_seconds, "period (default 60)");
+  alarm_put->add_option("--evaluation-periods", alarm_args.evaluation_periods, "N (default 1)");
+  alarm_put->add_option("--datapoints-to-alarm", alarm_args.datapoints_to_alarm,
+                        "M of N breaching to alarm (default 1)");
+  alarm_put->add_option("--comparison", alarm_args.comparison,
+                        "GreaterThanThreshold, GreaterThanOrEqualToThreshold, LessThanThreshold "
+                        "or LessThanOrEqualToThreshold");
+  alarm_put->add_option("--threshold", alarm_args.threshold, "the threshold");
+  alarm_put->add_option("--treat-missing-data", alarm_args.treat_missing_data,
+                        "missing, notBreaching, breaching or ignore (default missing)");
+  alarm_put->add_option("--target", alarm_args.targets, "notification target (repeatable)");
+  alarm_put->add_option("--description", alarm_args.description, "what it watches, in words");
+  alarm_put->add_option("--unit", alarm_args.unit, "ratio, seconds, bytes or a unit's name");
+  alarm_put->add_flag("--disabled", alarm_args.disabled, "keep it, but do not evaluate it");
+  alarm_verb("list", "every alarm in force with its state (JSON lines)");
+  alarm_verb("delete", "remove a stored alarm rule")
+      ->add_option("name", alarm_args.name, "alarm name")
+      ->required();
+  auto* alarm_history = alarm_verb("history", "state changes, newest first (JSON lines)");
+  alarm_history->add_option("name", alarm_args.name, "one alarm's (default: every alarm's)");
+  alarm_history->add_option("--limit", alarm_args.limit, "at most this many (default 100)")
+      ->check(CLI::Range(1, 1000));
+
   // IAM administration (admin_iam_command.cc): every verb fills `iam_args` and runs admin_iam.
   cv::app::IamAdminArgs iam_args;
   auto iam_verb = [&](CLI::App* parent, const char* name, const char* help, const char* verb) {

@@ -16,6 +16,8 @@
 #include <thread>
 
 #include "activity/scheduled_ingest.h"
+#include "app/alarm_rule_book.h"
+#include "app/operations_view.h"
 #include "app/activity_reports.h"
 #include "app/activity_sources.h"
 #include "app/catalogs.h"
@@ -46,6 +48,8 @@
 #include "iam_api/iam_api.h"
 #include "s3/s3_api.h"
 #include "vault/vault.h"
+#include "workers/alarms/alarm_engine.h"
+#include "workers/alarms/metric_history.h"
 #include "workers/garbage_collector.h"
 #include "workers/lifecycle_worker.h"
 #include "workers/notify/notification_delivery.h"
@@ -244,6 +248,12 @@ int run_server(const Config& configured) {
   console_options.activity = &activity_reports;
   console_options.iam = &iam_directory;
   console_options.users = &users;
+  // Alarms and the dashboard's history (issue 15): the rules in force, and the console's
+  // Dashboard page over them and the stored points.
+  AlarmRuleBook alarm_rules(config.alarms, *stores->meta);
+  OperationsView operations_view(*stores->meta, alarm_rules, clock, config.alarms.sample_seconds,
+                                 config.alarms.history_hours);
+  console_options.operations = &operations_view;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);
   // The IAM and STS query APIs on the same port.
@@ -341,6 +351,35 @@ int run_server(const Config& configured) {
                  started.error().message.c_str());
     return 1;
   }
+
+  // Every [metrics] sample_seconds: one snapshot of the metrics feeds the alarms (whose state
+  // changes the notify consumer above delivers) and the dashboard's history.
+  workers::alarms::AlarmEngine alarm_engine(
+      *stores->meta, [&] { return alarm_rules.current(); },
+      {.dashboard_url = console_base_url(config) + "/_console/#/dashboard"});
+  workers::alarms::MetricHistory metric_history(
+      *stores->meta,
+      {.resolution_seconds = config.alarms.sample_seconds,
+       .fine_retention_ns = config.alarms.history_hours * 3600 * int64_t{1'000'000'000}});
+  PeriodicTask sampling(std::chrono::seconds(config.alarms.sample_seconds), [&] {
+    const auto snapshot =
+        workers::alarms::take_snapshot(metrics.registry(), to_unix_nanos(clock.now()));
+    if (config.alarms.enabled) {
+      auto changed = alarm_engine.run_once(snapshot);
+      if (!changed) {
+        spdlog::error("alarm evaluation failed: {}", changed.error().message);
+      } else {
+        for (const meta::AlarmHistoryEntry& change : *changed) {
+          spdlog::log(change.new_state == "ALARM" ? spdlog::level::warn : spdlog::level::info,
+                      "alarm {}: {} -> {}: {}", change.name, change.old_state, change.new_state,
+                      change.reason);
+        }
+      }
+    }
+    if (auto recorded = metric_history.run_once(snapshot); !recorded) {
+      spdlog::error("recording the dashboard's history failed: {}", recorded.error().message);
+    }
+  });
 
   // Replication (backup): the outbox's "replicate" consumer (workers/replicate/).
   auto remote_clients = RemoteClients::create(config.replication_remotes, clock);
