@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import AxeBuilder from "@axe-core/playwright";
 import { Page } from "@playwright/test";
 
 import { Server, csrfToken, expect, putThroughApi, signIn, test } from "./fixtures";
 
-// The bucket page's Events and Backup panels against the real server, whose configuration
+// The bucket page's Usage, Events and Backup panels against the real server, whose configuration
 // (global-setup.ts) names the notification target "ops-hook" and the replication remote
 // "offsite". Screenshots for the README.
 const shots = fileURLToPath(new URL("../../docs/screenshots", import.meta.url));
@@ -26,7 +27,7 @@ async function openNewBuckets(page: Page, server: Server, names: string[]) {
   await expect(page.getByText("This folder is empty.")).toBeVisible();
 }
 
-function panel(page: Page, name: "Events" | "Backup") {
+function panel(page: Page, name: "Usage" | "Events" | "Backup") {
   return page.getByRole("group", { name: "Bucket page" }).getByRole("button", { name, exact: true });
 }
 
@@ -188,4 +189,47 @@ test("a person backs a bucket up to another bucket and to a remote, and removes 
       await expect(row).toContainText("Enabled");
     }
   });
+});
+
+test("the Usage panel shows the bucket's size, versions, classes and an AWS cost estimate", async ({
+  watched: page,
+  server,
+}) => {
+  const bucket = `usage-${Date.now()}`;
+  await openNewBuckets(page, server, [bucket]);
+  await putThroughApi(page, server, bucket, "a.txt", "a".repeat(2048), "text/plain");
+  const versioned = await page.request.put(`${server.url}/_console/api/buckets/${bucket}/versioning`, {
+    headers: { "X-CSRF-Token": await csrfToken(page, server) },
+    data: { status: "Enabled" },
+  });
+  expect(versioned.status(), await versioned.text()).toBe(200);
+  await putThroughApi(page, server, bucket, "a.txt", "A".repeat(1024), "text/plain"); // the old one stays
+  await putThroughApi(page, server, bucket, "b.txt", "b".repeat(512), "text/plain");
+
+  await panel(page, "Usage").click();
+  const usage = page.getByRole("region", { name: "Usage", exact: true });
+  const totals = usage.getByTestId("usage-totals");
+  const total = (label: string) => totals.locator("div").filter({ has: page.getByText(label, { exact: true }) }).locator("dd");
+  await expect(total("Size")).toHaveText("1.5 KiB");
+  await expect(total("Size")).toHaveAttribute("title", "1536 bytes");
+  await expect(total("Objects")).toHaveText("2");
+  await expect(total("Versions")).toHaveText("3");
+  await expect(total("Noncurrent versions")).toHaveText("2.0 KiB");
+  // (2048 + 1024 + 512) bytes at $0.023 per 2^30-byte GB-month.
+  await expect(total("Estimated cost on AWS")).toHaveText("$0.000000077 / month");
+
+  const classes = usage.getByRole("table", { name: "By storage class" });
+  const standard = classes.getByRole("row", { name: /Standard \(STANDARD\)/ });
+  await expect(standard.getByRole("cell")).toHaveText(["2", "3", "3.5 KiB", "3.5 KiB", "$0.023/GB", "$0.000000077"]);
+  await expect(usage).toContainText("an estimate of storage only, at AWS's list prices");
+  await expect(usage.getByRole("link", { name: "aws.amazon.com/s3/pricing" })).toHaveAttribute(
+    "href",
+    "https://aws.amazon.com/s3/pricing/",
+  );
+
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(
+    results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
+  ).toEqual([]);
+  await page.screenshot({ path: join(shots, "usage.png"), fullPage: true });
 });

@@ -10,15 +10,17 @@ import { SignIn } from "./SignIn";
 import { TrailPage } from "./TrailPage";
 import { UsersPage } from "./UsersPage";
 
-// The heatmap and charts load only when an activity page is opened.
+// The heatmap and charts load only when an activity page or the dashboard is opened.
 const ActivityPage = lazy(() => import("./ActivityPage").then((m) => ({ default: m.ActivityPage })));
+const DashboardPage = lazy(() => import("./DashboardPage").then((m) => ({ default: m.DashboardPage })));
 const PublicActivity = lazy(() =>
   import("./PublicActivity").then((m) => ({ default: m.PublicActivity })),
 );
 
 // The whole console: a public activity page (no sign-in), else sign-in, then the bucket list,
-// one folder of a bucket, the activity heatmap, the audit trail, the Users and Policies pages
-// (root) or the user's own access keys, following the address's fragment (see location.ts).
+// one folder of a bucket, the activity heatmap, the audit trail, the Users, Policies and
+// Dashboard pages (root) or the user's own access keys, following the address's fragment (see
+// location.ts).
 export function App() {
   const api = useMemo(() => new ConsoleApi(), []);
   const token = useMemo(() => publicToken(window.location.hash), []);
@@ -70,6 +72,9 @@ function SignedInConsole({ api }: { api: ConsoleApi }) {
           </a>
           {session.root && (
             <>
+              <a href="#/dashboard" aria-current={place.page === "dashboard" ? "page" : undefined}>
+                Dashboard
+              </a>
               <a href="#/users" aria-current={place.page === "users" ? "page" : undefined}>
                 Users
               </a>
@@ -104,6 +109,16 @@ function SignedInConsole({ api }: { api: ConsoleApi }) {
               onProfile={(profile) => go({ bucket: null, prefix: "", page: "activity", profile })}
             />
           </Suspense>
+        ) : place.page === "dashboard" ? (
+          session.root ? (
+            <Suspense fallback={<p>Loading…</p>}>
+              <DashboardPage api={api} />
+            </Suspense>
+          ) : (
+            <p className="error" role="alert">
+              Only the root user sees the server's dashboard.
+            </p>
+          )
         ) : place.page === "trail" ? (
           <TrailPage api={api} />
         ) : place.page === "users" ? (

@@ -16,12 +16,14 @@ import { PermissionsPanel } from "./PermissionsPanel";
 import { Notices } from "./RulePanel";
 import { ShareDialog } from "./ShareDialog";
 import { Uploader } from "./Uploader";
+import { UsagePanel } from "./UsagePanel";
 
 type View = "list" | "gallery";
 // What the bucket page shows: the objects, or one of the bucket's settings panels.
-type Panel = "files" | "events" | "backup" | "permissions";
+type Panel = "files" | "usage" | "events" | "backup" | "permissions";
 const panels: { panel: Panel; label: string }[] = [
   { panel: "files", label: "Files" },
+  { panel: "usage", label: "Usage" },
   { panel: "events", label: "Events" },
   { panel: "backup", label: "Backup" },
   { panel: "permissions", label: "Permissions" },
@@ -42,7 +44,8 @@ const pageSize = 200;
 
 // One folder of a bucket: breadcrumbs, a toolbar (upload, new folder, search, sort, view,
 // delete the selected), the listing as a table or a gallery, paged; and the dialogs that act
-// on one object. Beside the breadcrumbs, the bucket's Events, Backup and Permissions panels in its place.
+// on one object. Beside the breadcrumbs, the bucket's Usage, Events, Backup and Permissions panels in
+// its place.
 export function Folder({
   api,
   bucket,
@@ -218,6 +221,7 @@ export function Folder({
           ))}
         </div>
       </div>
+      {panel === "usage" && <UsagePanel api={api} bucket={bucket} />}
       {panel === "events" && <EventsPanel api={api} bucket={bucket} />}
       {panel === "backup" && <BackupPanel api={api} bucket={bucket} />}
       {panel === "permissions" && <PermissionsPanel api={api} bucket={bucket} />}

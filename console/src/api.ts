@@ -118,6 +118,39 @@ export interface BucketAccess {
   inForce: PublicAccessBlock;
 }
 
+// A bucket's usage panel (GET buckets/<name>/usage): what it holds, by storage class, and what
+// the same storage would cost a month on AWS (the server's one price table,
+// src/console/storage_prices.h).
+export interface ClassUsage {
+  storage_class: string;
+  objects: number; // current versions
+  versions: number; // every stored version (not delete markers)
+  logical_bytes: number; // their sizes
+  stored_bytes: number; // what they occupy here, after compression
+  restored_bytes: number; // temporary restored copies of archived versions
+  monthly: number; // USD
+}
+
+export interface BucketUsage {
+  bucket: string;
+  objects: number;
+  bytes: number;
+  versions: number;
+  version_bytes: number;
+  noncurrent_bytes: number;
+  delete_markers: number;
+  classes: ClassUsage[];
+  estimate: {
+    currency: "USD";
+    monthly: number;
+    unit: string;
+    region: string;
+    as_of: string;
+    prices: Record<string, number>;
+    source: string;
+  };
+}
+
 export interface BucketSummary {
   name: string;
   created: string;
@@ -523,6 +556,10 @@ export class ConsoleApi {
 
   deletePublicAccessBlock(bucket: string): Promise<BucketAccess> {
     return this.call("DELETE", `buckets/${encodeURIComponent(bucket)}/public-access-block`);
+  }
+
+  bucketUsage(bucket: string): Promise<BucketUsage> {
+    return this.call("GET", `buckets/${encodeURIComponent(bucket)}/usage`);
   }
 
   // --- The account-wide Block Public Access (root) ------------------------------------------

@@ -2,13 +2,13 @@
 // "#/" is the bucket list, "#/b/<bucket>/<folder prefix>" one folder (each segment
 // percent-encoded), "#/activity[/<profile>]" the activity heatmap, "#/trail" the audit
 // trail, "#/users[/<name>]" the Users page (one user's), "#/policies" the Policies page,
-// "#/keys" the signed-in user's access keys, and "#/p/<token>" a profile's public page (seen
-// without signing in).
+// "#/keys" the signed-in user's access keys, "#/dashboard" the server's Dashboard (root; the
+// link in alarm messages), and "#/p/<token>" a profile's public page (seen without signing in).
 
 export interface Place {
   bucket: string | null;
   prefix: string;
-  page?: "activity" | "trail" | "users" | "policies" | "keys";
+  page?: "activity" | "trail" | "users" | "policies" | "keys" | "dashboard";
   profile?: string;
   user?: string; // the Users page's chosen user
 }
@@ -24,6 +24,7 @@ export function parsePlace(hash: string): Place {
   if (path === "/trail") return { bucket: null, prefix: "", page: "trail" };
   if (path === "/policies") return { bucket: null, prefix: "", page: "policies" };
   if (path === "/keys") return { bucket: null, prefix: "", page: "keys" };
+  if (path === "/dashboard") return { bucket: null, prefix: "", page: "dashboard" };
   if (path === "/users" || path.startsWith("/users/")) {
     const rest = path.slice("/users/".length);
     try {
@@ -57,6 +58,7 @@ export function formatPlace(place: Place): string {
   if (place.page === "trail") return "#/trail";
   if (place.page === "policies") return "#/policies";
   if (place.page === "keys") return "#/keys";
+  if (place.page === "dashboard") return "#/dashboard";
   if (place.page === "users") return place.user ? `#/users/${encodeURIComponent(place.user)}` : "#/users";
   if (place.page === "activity") {
     return place.profile ? `#/activity/${encodeURIComponent(place.profile)}` : "#/activity";

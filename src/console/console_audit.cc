@@ -13,7 +13,7 @@ namespace {
 // The "<name>" of a route "buckets/<name>" or "buckets/<name>/<rest>", and "<rest>".
 struct BucketRoute {
   std::string_view bucket;
-  std::string_view rest;  // "" or "versioning", "notifications", "backup"
+  std::string_view rest;  // "" or "versioning", "notifications", "backup", "usage", ...
 };
 
 std::optional<BucketRoute> bucket_route(std::string_view route) {
@@ -34,6 +34,7 @@ std::string_view bucket_event_name(std::string_view method, const BucketRoute& r
     if (method == "DELETE") return "ConsoleDeleteBucketNotificationRule";
   }
   if (route.rest == "access" && method == "GET") return "ConsoleGetBucketAccess";
+  if (route.rest == "usage" && method == "GET") return "ConsoleGetBucketUsage";
   if (route.rest == "policy") {
     if (method == "PUT") return "ConsolePutBucketPolicy";
     if (method == "DELETE") return "ConsoleDeleteBucketPolicy";

@@ -2,7 +2,7 @@
 // file per family (session_routes.cc, bucket_routes.cc, object_routes.cc, upload_routes.cc,
 // folder_routes.cc, version_routes.cc, thumbnail_routes.cc, event_rule_routes.cc,
 // backup_rule_routes.cc, iam_routes.cc, policy_routes.cc, own_key_routes.cc,
-// bucket_access_routes.cc).
+// bucket_access_routes.cc, bucket_usage_routes.cc).
 #pragma once
 
 #include <chrono>
@@ -144,6 +144,12 @@ Response own_keys_route(RouteContext& context);
 Response bucket_access(RouteContext& context, std::string_view bucket);
 Response bucket_policy_route(RouteContext& context, std::string_view bucket);
 Response public_access_block_route(RouteContext& context, std::string_view bucket);
+// bucket_usage_routes.cc (bucket owner): GET buckets/<name>/usage: {"bucket","objects","bytes",
+// "versions","version_bytes","noncurrent_bytes","delete_markers","classes":[{"storage_class",
+// "objects","versions","logical_bytes","stored_bytes","restored_bytes","monthly"}],
+// "estimate":{"currency","monthly","unit","region","as_of","prices":{class: USD},"source"}}
+// (the prices of console/storage_prices.h).
+Response bucket_usage_route(RouteContext& context, std::string_view bucket);
 // GET / PUT (the four settings) / DELETE account/public-access-block: the account-wide Block
 // Public Access, root only (403 otherwise); answers {"account": settings|null}.
 Response account_public_access_block_route(RouteContext& context);

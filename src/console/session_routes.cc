@@ -156,6 +156,8 @@ Response dispatch(RouteContext& context) {
     if (method == "GET") return bucket_notifications(context, named);
     if (method == "PUT") return put_notification_rule(context, named);
     if (method == "DELETE") return delete_notification_rule(context, named);
+  } else if (const std::string_view named = bucket_of(route, "/usage"); !named.empty()) {
+    return bucket_usage_route(context, named);
   } else if (const std::string_view named = bucket_of(route, "/access"); !named.empty()) {
     return bucket_access(context, named);
   } else if (const std::string_view named = bucket_of(route, "/policy"); !named.empty()) {

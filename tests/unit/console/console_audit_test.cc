@@ -186,6 +186,9 @@ TEST(ConsoleEventNames, TheAccessControlRoutesAreNamedAfterTheirIamAndS3Actions)
   EXPECT_EQ(console_event_name("POST", "keys"), "ConsoleCreateOwnAccessKey");
   EXPECT_EQ(console_event_name("DELETE", "keys/AKIA1"), "ConsoleDeleteOwnAccessKey");
   EXPECT_EQ(console_event_name("GET", "buckets/b/access"), "ConsoleGetBucketAccess");
+  EXPECT_EQ(console_event_name("GET", "buckets/b/usage"), "ConsoleGetBucketUsage");
+  EXPECT_TRUE(audit::is_read_only(console_event_name("GET", "buckets/b/usage")));
+  EXPECT_EQ(console_event_name("PUT", "buckets/b/usage"), "ConsoleUnknownRoute");
   EXPECT_EQ(console_event_name("PUT", "buckets/b/policy"), "ConsolePutBucketPolicy");
   EXPECT_EQ(console_event_name("DELETE", "buckets/b/public-access-block"),
             "ConsoleDeletePublicAccessBlock");
