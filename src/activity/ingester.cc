@@ -195,7 +195,7 @@ Ingester::Ingester(meta::MetaStore& store, const ScoringRules& rules, Clock& clo
       batch_size_(batch_size),
       reader_threads_(std::max<size_t>(reader_threads, 1)) {}
 
-Result<IngestReport> Ingester::ingest(TrailSource& source) {
+Result<IngestReport> Ingester::ingest(TrailSource& source, const ProgressCallback& progress) {
   IngestReport report;
   const std::string source_name = source.name();
   const std::vector<SourceFile> files = CV_TRY(source.list());
@@ -205,6 +205,10 @@ Result<IngestReport> Ingester::ingest(TrailSource& source) {
   std::mutex mutex;
   std::atomic<size_t> next{0};
   std::optional<Error> failure;  // guarded by mutex
+  // Under mutex: one file more is done.
+  const auto file_done = [&] {
+    if (progress) progress(report.files_read + report.files_skipped, files.size());
+  };
   auto read_files = [&] {
     for (size_t i = next++; i < files.size(); i = next++) {
       const SourceFile& file = files[i];
@@ -221,6 +225,7 @@ Result<IngestReport> Ingester::ingest(TrailSource& source) {
       if (*checkpoint && (*checkpoint)->size == file.size && (*checkpoint)->etag == file.etag) {
         std::lock_guard lock(mutex);
         ++report.files_skipped;
+        file_done();
         continue;
       }
       StoringSink sink(writer, rules_, batch_size_, report, file.path);
@@ -233,6 +238,7 @@ Result<IngestReport> Ingester::ingest(TrailSource& source) {
       }
       std::lock_guard lock(mutex);
       ++report.files_read;
+      file_done();
       if (!problem) {
         failure = problem.error();
         return;

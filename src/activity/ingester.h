@@ -15,6 +15,7 @@
 #include "activity/scoring_rules.h"
 #include "activity/trail_source.h"
 #include "core/clock.h"
+#include "core/progress.h"
 #include "meta/meta_store.h"
 
 namespace cv::activity {
@@ -42,7 +43,9 @@ class Ingester {
            size_t batch_size = 8192, size_t reader_threads = 2);
 
   // Reads the source. Fails only when the source cannot be listed or the store fails.
-  Result<IngestReport> ingest(TrailSource& source);
+  // `progress` hears of the files done (read or skipped) out of the source's files, from
+  // the reading threads one at a time.
+  Result<IngestReport> ingest(TrailSource& source, const ProgressCallback& progress = {});
 
  private:
   meta::MetaStore& store_;

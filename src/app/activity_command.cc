@@ -11,6 +11,7 @@
 #include "app/activity_sources.h"
 #include "app/admin_support.h"
 #include "app/commands.h"
+#include "app/progress_bar.h"
 #include "app/sealed_values.h"
 
 namespace cv::app {
@@ -56,8 +57,10 @@ int activity_ingest(const Config& config, const ActivityIngestFlags& flags) {
     auto source = open_trail_source(opened, vault, flags, clock);
     if (!source) return report_error(source.error());
     activity::Ingester ingester(meta, *rules, clock);
-    auto report = ingester.ingest(**source);
+    ProgressBar progress = ProgressBar::on_stderr("activity ingest", "files");
+    auto report = ingester.ingest(**source, progress.callback());
     if (!report) return report_error(report.error());
+    progress.finish();
     print_report(*report);
     return 0;
   }
@@ -162,11 +165,15 @@ int activity_rescore(const Config& config) {
   auto rules = activity::ScoringRules::load(config.activity_rules_file);
   if (!rules) return report_error(rules.error());
   return with_vault(config, [&](vault::Vault&, meta::MetaStore& meta) {
+    ProgressBar progress = ProgressBar::on_stderr("activity rescore", "events");
+    uint64_t scored_so_far = 0;
     auto scored = meta.rescore_activity(
         [&](const meta::ActivityEvent& event) -> Result<meta::ActivityScoring> {
+          progress.update(++scored_so_far, 0);
           return rules->score(event);
         });
     if (!scored) return report_error(scored.error());
+    progress.finish();
     std::printf("rescored %llu events\n", static_cast<unsigned long long>(*scored));
     return 0;
   });

@@ -257,3 +257,33 @@ def test_the_audit_trail_rolling_a_file_is_a_job_record(server_factory, tmp_path
     record = rolled()[0]
     assert record["level"] == "info" and record["duration_ms"] >= 0
     assert "digests_written" in record
+
+
+def test_notification_deliveries_are_job_records_per_target(server_factory, tmp_path):
+    from test_notifications import Receiver, queue_rule, start, webhook_target
+
+    receiver = Receiver()
+    try:
+        server, s3 = start(server_factory, tmp_path, {"hook": webhook_target(receiver)},
+                           name="notify-job-log")
+        s3.create_bucket(Bucket="photos")
+        s3.put_bucket_notification_configuration(
+            Bucket="photos", NotificationConfiguration={"QueueConfigurations": [
+                queue_rule("hook", ["s3:ObjectCreated:*"])]})
+        s3.put_object(Bucket="photos", Key="cat.jpg", Body=b"x")
+
+        def delivered():
+            return sum(r["done"] for r in json_records(server.log_path)
+                       if r.get("type") == "job" and r.get("job") == "notify"
+                       and r.get("target") == "hook" and r["event"] == "end")
+
+        deadline = time.monotonic() + 30
+        while delivered() < 2:  # the test event and the upload's
+            assert time.monotonic() < deadline, server.log_tail()
+            time.sleep(0.05)
+        assert len(receiver.requests) == 2
+        ends = [r for r in json_records(server.log_path) if r.get("job") == "notify"]
+        assert all(r["level"] == "info" and r["retried"] == 0 and r["parked"] == 0
+                   and r["duration_ms"] >= 0 for r in ends)
+    finally:
+        receiver.stop()

@@ -92,6 +92,19 @@ def test_s3_credential_refusals_count_once_each(server, s3, bucket):
     assert delta(server, tampered_presigned_url) == {"s3": 1}
 
 
+def test_a_bad_chunk_signature_counts(server, raw, bucket):
+    from test_chunked import chunked_put
+
+    def bad_chunk():
+        response = chunked_put(raw, bucket, "chunked", b"x" * (200 * 1024),
+                               corrupt_signature_of=1)
+        assert response.status == 403 and response.error_code() == "SignatureDoesNotMatch"
+
+    assert delta(server, bad_chunk) == {"s3": 1}
+    # A good one does not.
+    assert delta(server, lambda: chunked_put(raw, bucket, "chunked", b"x" * 100)) == {}
+
+
 def test_requests_refused_for_other_reasons_do_not_count(server, s3, bucket):
     def others():
         s3.put_object(Bucket=bucket, Key="k", Body=b"data")  # signed, accepted

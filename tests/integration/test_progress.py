@@ -8,7 +8,7 @@ import pty
 import re
 import subprocess
 
-from cvharness import make_client, server_binary
+from cvharness import REPO_ROOT, make_client, server_binary
 
 
 def run_on_terminal(args, env):
@@ -85,3 +85,32 @@ def test_rotate_master_shows_its_progress(server_factory):
     assert json.loads(stdout)["secrets_resealed"] == visited
     assert f"\rrotate-master {visited} secrets" in shown, repr(shown)
     assert re.search(rf"\nrotate-master: {visited} secrets in ", shown), repr(shown)
+
+
+def test_activity_ingest_and_rescore_show_their_progress(tmp_path):
+    trail = REPO_ROOT / "tests" / "fixtures" / "cloudtrail" / "trail"
+    data = tmp_path / "data"
+    ingest = [server_binary(), "activity", "ingest", "--from", str(trail), "--data", str(data)]
+    code, stdout, shown = run_on_terminal(ingest, os.environ.copy())
+    assert code == 0, shown
+    assert re.search(r"^files: 6 read, 0 skipped$", stdout, re.M), stdout
+    # Six files known in advance: a bar with the total, then the summary.
+    assert re.search(r"\ractivity ingest \[#+\] 6/6 files  100%  \S+  done\x1b\[K", shown), \
+        repr(shown)
+    assert re.search(r"\nactivity ingest: 6 files in ", shown), repr(shown)
+
+    # Not a terminal: the summary alone on stderr (this time the four good files are skipped
+    # as unchanged, the two malformed ones read again).
+    again = subprocess.run(ingest, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"^files: 2 read, 4 skipped$", again.stdout, re.M), again.stdout
+    assert re.fullmatch(r"activity ingest: 6 files in \d+\.\ds \([^)]*\)\n", again.stderr), \
+        again.stderr
+
+    rescore = subprocess.run([server_binary(), "activity", "rescore", "--data", str(data)],
+                             capture_output=True, text=True, timeout=120)
+    assert rescore.returncode == 0, rescore.stderr
+    scored = int(re.search(r"rescored (\d+) events", rescore.stdout).group(1))
+    assert scored == 50
+    assert re.fullmatch(rf"activity rescore: {scored} events in \d+\.\ds \([^)]*\)\n",
+                        rescore.stderr), rescore.stderr
