@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from cvharness import make_client
 from test_notifications import Receiver, wait_until
-from test_notify_targets import MailSink, free_port
+from test_notify_targets import WEBHOOK_SECRET, MailSink, free_port
 from test_replication import replicate, rule, versioned
 from test_replication_remote import Forwarder, remote_config
 
@@ -57,6 +57,7 @@ def write_config(tmp_path, hook, mail, defaults=None, extra=""):
         text += f"[alarms.defaults.{name}]\n"
         text += "".join(f"{k} = {toml_value(v)}\n" for k, v in changes.items())
     text += (f'[notify.targets.hook]\ntype = "webhook"\nurl = "{hook.url("/alarms")}"\n'
+             f'secret = "{WEBHOOK_SECRET}"\n'
              f'[notify.targets.mail]\ntype = "smtp"\nurl = "smtp://127.0.0.1:{controller.port}"\n'
              'from = "cloudvault@example.com"\nto = ["ops@example.com"]\n')
     text += extra
@@ -65,9 +66,20 @@ def write_config(tmp_path, hook, mail, defaults=None, extra=""):
     return path
 
 
+def admin(server, *args, check=True):
+    """`cloudvault admin ...` with the server's configuration (its alarm settings)."""
+    return server.admin(*args, "--config", str(server.alarm_config), check=check)
+
+
+def start(server_factory, name, config, data_dir=None):
+    server = server_factory(name=name, data_dir=data_dir, extra_args=["--config", str(config)])
+    server.alarm_config = config
+    return server
+
+
 def alarms_of(server):
     return {a["name"]: a for a in
-            (json.loads(line) for line in server.admin("alarm", "list").stdout.splitlines())}
+            (json.loads(line) for line in admin(server, "alarm", "list").stdout.splitlines())}
 
 
 def state_of(server, name):
@@ -109,7 +121,7 @@ def test_error_rate_alarm_from_failing_blob_writes_notifies_and_recovers(
     defaults = only_alarm("error-rate-high")
     defaults["error-rate-high"] = {"period_seconds": 3}
     config = write_config(tmp_path, hook, mail, defaults)
-    server = server_factory(name="errors", extra_args=["--config", str(config)])
+    server = start(server_factory, "errors", config)
     s3 = make_client(server.endpoint, server.access_key, server.secret_key)
     s3.create_bucket(Bucket="photos")
     wait_state(server, "error-rate-high", "OK")
@@ -142,7 +154,7 @@ def test_error_rate_alarm_from_failing_blob_writes_notifies_and_recovers(
     assert message["OldStateValue"] == "ALARM"
     assert "back to normal" in email
     history = [json.loads(line) for line in
-               server.admin("alarm", "history", "error-rate-high").stdout.splitlines()]
+               admin(server, "alarm", "history", "error-rate-high").stdout.splitlines()]
     assert [(h["old_state"], h["new_state"]) for h in history[:2]] == [
         ("ALARM", "OK"), ("OK", "ALARM")]
 
@@ -168,8 +180,7 @@ def small_tmpfs(tmp_path):
 def test_disk_free_alarm_on_a_filled_tmpfs(server_factory, tmp_path, hook, mail, small_tmpfs):
     defaults = only_alarm("disk-free-low")
     config = write_config(tmp_path, hook, mail, defaults)
-    server = server_factory(name="disk", data_dir=small_tmpfs / "data",
-                            extra_args=["--config", str(config)])
+    server = start(server_factory, "disk", config, data_dir=small_tmpfs / "data")
     wait_state(server, "disk-free-low", "OK")
     filler = small_tmpfs / "filler"
     free = shutil.disk_usage(small_tmpfs).free
@@ -197,7 +208,7 @@ def test_host_cpu_alarm_while_every_core_is_busy(server_factory, tmp_path, hook,
     defaults["host-cpu-high"] = {"period_seconds": 1, "evaluation_periods": 2,
                                  "datapoints_to_alarm": 2, "threshold": 0.9}
     config = write_config(tmp_path, hook, mail, defaults)
-    server = server_factory(name="cpu", extra_args=["--config", str(config)])
+    server = start(server_factory, "cpu", config)
     burners = [multiprocessing.Process(target=burn, args=(60,), daemon=True)
                for _ in range(2 * (os.cpu_count() or 2))]
     for process in burners:
@@ -209,14 +220,14 @@ def test_host_cpu_alarm_while_every_core_is_busy(server_factory, tmp_path, hook,
             process.terminate()
     assert message["Value"] > 0.9
     assert "Host CPU above 80% for 10 minutes" in email
-    server.admin("alarm", "put", "host-cpu-high", "--metric", "cloudvault_host_cpu_seconds_total",
+    admin(server, "alarm", "put", "host-cpu-high", "--metric", "cloudvault_host_cpu_seconds_total",
                  "--label", "mode=busy", "--statistic", "Ratio",
                  "--over", "cloudvault_host_cpu_seconds_total", "--period-seconds", "1",
                  "--comparison", "GreaterThanThreshold", "--threshold", "1.01",
                  "--unit", "ratio", "--target", "hook", "--target", "mail",
                  "--description", "Host CPU above 101% (never)")
     expect_notified(hook, mail, "host-cpu-high", "OK", timeout=60)
-    server.admin("alarm", "delete", "host-cpu-high")
+    admin(server, "alarm", "delete", "host-cpu-high")
     assert alarms_of(server)["host-cpu-high"]["source"] == "default"
 
 
@@ -233,7 +244,7 @@ def test_replication_lag_alarm_while_the_remote_is_held_down(server_factory, tmp
         extra = "[replication.remotes.offsite]\n" + "".join(
             f"{k} = {toml_value(v)}\n" for k, v in remote.items())
         config = write_config(tmp_path, hook, mail, defaults, extra)
-        server = server_factory(name="lag", extra_args=["--config", str(config)])
+        server = start(server_factory, "lag", config)
         s3 = make_client(server.endpoint, server.access_key, server.secret_key)
         versioned(s3, "docs")
         replicate(s3, "docs", rule("offsite-backup", account="offsite"))
@@ -253,9 +264,10 @@ def test_parked_deliveries_alarm_until_they_are_retried(server_factory, tmp_path
     refusing = Receiver(status=404)  # a permanent refusal: parked at the first try
     try:
         defaults = only_alarm("deliveries-parked")
-        extra = f'[notify.targets.events]\ntype = "webhook"\nurl = "{refusing.url()}"\n'
+        extra = (f'[notify.targets.events]\ntype = "webhook"\nurl = "{refusing.url()}"\n'
+                 f'secret = "{WEBHOOK_SECRET}"\n')
         config = write_config(tmp_path, hook, mail, defaults, extra)
-        server = server_factory(name="parked", extra_args=["--config", str(config)])
+        server = start(server_factory, "parked", config)
         s3 = make_client(server.endpoint, server.access_key, server.secret_key)
         s3.create_bucket(Bucket="inbox")
         s3.put_bucket_notification_configuration(
@@ -268,7 +280,7 @@ def test_parked_deliveries_alarm_until_they_are_retried(server_factory, tmp_path
         assert message["Value"] >= 1
         assert "admin events list --failed" in email
         refusing.status = 200
-        server.admin("events", "retry", "--all")
+        admin(server, "events", "retry", "--all")
         expect_notified(hook, mail, "deliveries-parked", "OK")
         assert any(path == "/events" for path, _, _ in refusing.requests)
     finally:
@@ -278,7 +290,7 @@ def test_parked_deliveries_alarm_until_they_are_retried(server_factory, tmp_path
 def test_master_key_and_health_alarms_when_the_key_file_goes(server_factory, tmp_path, hook, mail):
     defaults = only_alarm("master-key-unreadable", "health-check-failing")
     config = write_config(tmp_path, hook, mail, defaults)
-    server = server_factory(name="key", extra_args=["--config", str(config)])
+    server = start(server_factory, "key", config)
     wait_state(server, "master-key-unreadable", "OK")
     key = server.data_dir / "master.key"
     away = tmp_path / "master.key.away"
@@ -296,7 +308,7 @@ def test_master_key_and_health_alarms_when_the_key_file_goes(server_factory, tmp
 
 def test_admin_alarm_put_list_delete_history(server_factory, tmp_path, hook, mail):
     config = write_config(tmp_path, hook, mail, only_alarm())
-    server = server_factory(name="admin", extra_args=["--config", str(config)])
+    server = start(server_factory, "admin", config)
     listed = alarms_of(server)
     assert {"disk-free-low", "error-rate-high", "host-cpu-high", "replication-lag-high",
             "deliveries-parked", "health-check-failing", "master-key-unreadable"} <= set(listed)
@@ -304,13 +316,14 @@ def test_admin_alarm_put_list_delete_history(server_factory, tmp_path, hook, mai
     assert listed["disk-free-low"]["targets"] == ["hook", "mail"]
 
     # A rule of one's own: many requests per second, on a counter the test drives.
-    put = server.admin("alarm", "put", "busy", "--metric", "cloudvault_requests_total",
+    put = admin(server, "alarm", "put", "busy", "--metric", "cloudvault_requests_total",
                        "--label", "api=s3", "--statistic", "Rate", "--period-seconds", "2",
                        "--comparison", "GreaterThanThreshold", "--threshold", "5",
                        "--target", "hook", "--description", "More than 5 S3 requests a second")
     assert json.loads(put.stdout)["statistic"] == "Rate"
     assert alarms_of(server)["busy"]["source"] == "stored"
     s3 = make_client(server.endpoint, server.access_key, server.secret_key)
+    s3.list_buckets()  # the counter exists from its first request on: no data before
     wait_state(server, "busy", "OK")
     for _ in range(60):
         s3.list_buckets()
@@ -331,18 +344,18 @@ def test_admin_alarm_put_list_delete_history(server_factory, tmp_path, hook, mai
           "--evaluation-periods", "2", "--datapoints-to-alarm", "3"], "datapoints_to_alarm"),
     ]
     for flags, why in bad:
-        refused = server.admin("alarm", "put", "bad", *flags, check=False)
+        refused = admin(server, "alarm", "put", "bad", *flags, check=False)
         assert refused.returncode == 2, (flags, refused.stderr)
         assert why in refused.stderr, (flags, refused.stderr)
     assert "bad" not in alarms_of(server)
 
     history = [json.loads(line) for line in
-               server.admin("alarm", "history", "busy").stdout.splitlines()]
+               admin(server, "alarm", "history", "busy").stdout.splitlines()]
     assert [h["new_state"] for h in history][:3] == ["OK", "ALARM", "OK"]
-    deleted = server.admin("alarm", "delete", "busy")
+    deleted = admin(server, "alarm", "delete", "busy")
     assert deleted.returncode == 0
     assert "busy" not in alarms_of(server)
-    refused = server.admin("alarm", "delete", "disk-free-low", check=False)
+    refused = admin(server, "alarm", "delete", "disk-free-low", check=False)
     assert refused.returncode == 2 and "[alarms.defaults.disk-free-low]" in refused.stderr
 
 

@@ -473,10 +473,10 @@ ALTER TABLE uploads ADD COLUMN lock_until_ns INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE uploads ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-// Version 15: operations (issue 15). Alarm rules added at run time (a JSON document each),
+// Version 16: operations (issue 15). Alarm rules added at run time (a JSON document each),
 // every alarm's last evaluated state, the history of its state changes, and the server's own
 // downsampled metric series for the console's dashboard.
-constexpr const char kSchemaV15[] = R"sql(
+constexpr const char kSchemaV16[] = R"sql(
 CREATE TABLE alarm_rules(
   name TEXT PRIMARY KEY,
   document TEXT NOT NULL,
@@ -513,7 +513,7 @@ CREATE TABLE metric_points(
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},   {4, kSchemaV4},   {5, kSchemaV5},
     {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},   {9, kSchemaV9},   {11, kSchemaV11},
-    {12, kSchemaV12}, {13, kSchemaV13}, {14, kSchemaV14}, {15, kSchemaV15},
+    {12, kSchemaV12}, {13, kSchemaV13}, {14, kSchemaV14}, {16, kSchemaV16},
 };
 
 }  // namespace

@@ -87,8 +87,8 @@ Result<std::vector<meta::AlarmHistoryEntry>> AlarmEngine::run_once(
       update.state.since_ns =
           stored != states_.end() && stored->second.state == evaluation.state
               ? stored->second.since_ns
-              : now;
-      if (stored == states_.end() || stored->second.state != evaluation.state) {
+              : (current == evaluation.state ? watch.started_ns : now);
+      if (current != evaluation.state) {
         int64_t since = now;
         if (evaluation.state == kStateAlarm) {
           since = breaching_since(rule, points);

@@ -196,6 +196,13 @@ Reading read(const MetricQuery& query, const MetricSnapshot& snapshot) {
   if (query.statistic == Statistic::kRatio && query.denominator) {
     reading.denominator = sum_of(snapshot, *query.denominator);
   }
+  // A counter's series appears with its first increment: until then it stands at 0 (else the
+  // increments that create it would never be counted).
+  const bool counting = query.statistic == Statistic::kRate || query.statistic == Statistic::kRatio;
+  if (counting && !reading.value &&
+      (family != snapshot.families.end() || reading.denominator)) {
+    reading.value = 0;
+  }
   return reading;
 }
 

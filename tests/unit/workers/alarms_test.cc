@@ -77,6 +77,20 @@ TEST(MetricQuery, RatesUseTheBaselineBeforeThePeriodAndSurviveResets) {
       << "no requests: no ratio";
 }
 
+TEST(MetricQuery, ACounterSeriesThatAppearsCountsFromZero) {
+  prometheus::Registry registry;
+  auto& requests = prometheus::BuildCounter().Name("requests").Register(registry);
+  requests.Add({{"class", "2xx"}}).Increment(10);
+  MetricQuery errors{{"requests", {{"class", "5xx"}}}, Statistic::kRatio, 0,
+                     MetricSelector{"requests", {}}};
+  const MetricSnapshot before = take_snapshot(registry, kStart);
+  requests.Add({{"class", "5xx"}}).Increment(3);
+  requests.Add({{"class", "2xx"}}).Increment(7);
+  const MetricSnapshot after = take_snapshot(registry, kStart + kSecond);
+  const std::vector<Reading> readings{read(errors, before), read(errors, after)};
+  EXPECT_DOUBLE_EQ(*datapoint(errors, readings, kStart - 1, kStart + kSecond), 0.3);
+}
+
 TEST(MetricQuery, PercentilesInterpolateWithinTheBucketAsPromQlDoes) {
   prometheus::Registry registry;
   auto& family = prometheus::BuildHistogram().Name("latency").Register(registry);
