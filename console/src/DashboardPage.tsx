@@ -51,23 +51,32 @@ export function DashboardPage({ api }: { api: ConsoleApi }) {
   const [range, setRange] = useState<DashboardRange>("6h");
   const [dashboard, setDashboard] = useState<Dashboard | null>(null);
   const [error, setError] = useState("");
+  const [loading, setLoading] = useState(true);
   const generation = useRef(0);
 
+  // The answer for the range; a later request's answer wins over an earlier one's.
   const load = useCallback(() => {
     const mine = ++generation.current;
+    setLoading(true);
     fetchDashboard(api, range).then(
       (next) => {
         if (mine !== generation.current) return;
         setDashboard(next);
         setError("");
+        setLoading(false);
       },
-      (caught) => mine === generation.current && setError(messageOf(caught)),
+      (caught) => {
+        if (mine !== generation.current) return;
+        setError(messageOf(caught));
+        setLoading(false);
+      },
     );
   }, [api, range]);
 
   useEffect(() => {
     load();
-    const timer = window.setInterval(load, kRefreshMs);
+    // Not while the tab is hidden: nobody is looking.
+    const timer = window.setInterval(() => document.visibilityState !== "hidden" && load(), kRefreshMs);
     return () => window.clearInterval(timer);
   }, [load]);
 
@@ -76,26 +85,28 @@ export function DashboardPage({ api }: { api: ConsoleApi }) {
       dashboard={dashboard}
       range={range}
       error={error}
-      onRange={(next) => {
-        setDashboard(null);
-        setRange(next);
-      }}
+      loading={loading}
+      onRange={setRange}
       loadHistory={(name) => fetchAlarmHistory(api, name)}
     />
   );
 }
 
 // What the page shows for one answer of the server (no fetching here, so it renders in tests).
+// While another range loads, the last answer stays (the alarms keep their open histories) and
+// the charts say they are busy.
 export function DashboardView({
   dashboard,
   range,
   error,
+  loading = false,
   onRange,
   loadHistory,
 }: {
   dashboard: Dashboard | null;
   range: DashboardRange;
   error: string;
+  loading?: boolean;
   onRange: (range: DashboardRange) => void;
   loadHistory: (name: string) => Promise<AlarmTransition[]>;
 }) {
@@ -108,7 +119,7 @@ export function DashboardView({
             <button
               key={choice.range}
               aria-pressed={range === choice.range}
-              aria-label={`Last ${choice.label}`}
+              aria-label={`${choice.range}: last ${choice.label}`}
               onClick={() => onRange(choice.range)}
             >
               {choice.range}
@@ -134,9 +145,9 @@ export function DashboardView({
               Collecting data: the first points appear after one sample interval.
             </p>
           )}
-          <div className="charts">
+          <div className="charts" aria-busy={loading}>
             {chartSpecs.map((spec) => (
-              <Chart key={spec.id} spec={spec} data={chartData(dashboard.series, spec)} range={dashboard.range} />
+              <Chart key={spec.id} spec={spec} data={chartData(dashboard.series, spec)} />
             ))}
           </div>
         </>
@@ -221,7 +232,7 @@ function AlarmItem({
       </div>
       <p className="alarm-description">{alarm.description}</p>
       <p className="hint">
-        Value {valueAgainstThreshold(alarm)}
+        Value: {valueAgainstThreshold(alarm)}
         {alarm.since !== null && alarm.since !== undefined && <>, {stateLabels[alarm.state]} {sinceText(alarm)}</>}
         {alarm.reason && <> · {alarm.reason}</>}
       </p>
@@ -263,7 +274,7 @@ export function AlarmHistoryTable({ name, history }: { name: string; history: Al
 
 // One chart: a heading, what it shows, the chart (described by both), and the latest value of
 // each line in text.
-export function Chart({ spec, data, range }: { spec: ChartSpec; data: ChartData; range: DashboardRange }) {
+export function Chart({ spec, data }: { spec: ChartSpec; data: ChartData }) {
   const titleId = useId();
   const descriptionId = useId();
   const latest = latestValues(data);
@@ -288,8 +299,8 @@ export function Chart({ spec, data, range }: { spec: ChartSpec; data: ChartData;
                 aria-label={`${spec.title} chart`}
               >
                 <CartesianGrid stroke="#e3e6ea" />
-                {timeAxis(range)}
-                <YAxis tickFormatter={spec.format} width={72} stroke="#4f5a66" />
+                {timeAxis(data.rows)}
+                <YAxis tickFormatter={spec.format} width={88} stroke="#4f5a66" fontSize={12} />
                 <Tooltip labelFormatter={(time) => formatWhen(Number(time))} formatter={tooltipValue(spec)} />
                 <Legend />
                 {data.keys.map((key, i) => (
@@ -315,8 +326,8 @@ export function Chart({ spec, data, range }: { spec: ChartSpec; data: ChartData;
                 aria-label={`${spec.title} chart`}
               >
                 <CartesianGrid stroke="#e3e6ea" />
-                {timeAxis(range)}
-                <YAxis tickFormatter={spec.format} width={72} stroke="#4f5a66" />
+                {timeAxis(data.rows)}
+                <YAxis tickFormatter={spec.format} width={88} stroke="#4f5a66" fontSize={12} />
                 <Tooltip labelFormatter={(time) => formatWhen(Number(time))} formatter={tooltipValue(spec)} />
                 {data.keys.length > 1 && <Legend />}
                 {data.keys.map((key, i) => (
@@ -351,16 +362,18 @@ export function Chart({ spec, data, range }: { spec: ChartSpec; data: ChartData;
   );
 }
 
-function timeAxis(range: DashboardRange) {
+function timeAxis(rows: ChartData["rows"]) {
+  const span = rows.length > 1 ? rows[rows.length - 1].time - rows[0].time : 0;
   return (
     <XAxis
       dataKey="time"
       type="number"
       scale="time"
       domain={["dataMin", "dataMax"]}
-      tickFormatter={(time) => formatTick(Number(time), range)}
-      minTickGap={32}
+      tickFormatter={(time) => formatTick(Number(time), span)}
+      minTickGap={40}
       stroke="#4f5a66"
+      fontSize={12}
     />
   );
 }

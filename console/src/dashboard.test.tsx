@@ -28,8 +28,8 @@ describe("the Dashboard page", () => {
     expect(html).toContain("INSUFFICIENT DATA");
     expect(html).toContain("No points in this range.");
     // The range buttons: the chosen one pressed.
-    expect(html).toMatch(/<button aria-pressed="true" aria-label="Last 6 hours">6h<\/button>/);
-    expect(html).toContain('aria-label="Last 30 days"');
+    expect(html).toMatch(/<button aria-pressed="true" aria-label="6h: last 6 hours">6h<\/button>/);
+    expect(html).toContain('aria-label="30d: last 30 days"');
   });
 
   it("shows an error instead of loading forever", () => {
@@ -47,7 +47,7 @@ describe("the Dashboard page", () => {
     expect(html).not.toContain("Collecting data");
     for (const spec of chartSpecs) expect(html).toContain(`>${spec.title}</h3>`);
     const requests = renderToStaticMarkup(
-      <Chart spec={chartSpecs[1]} data={chartData(series, chartSpecs[1])} range="6h" />,
+      <Chart spec={chartSpecs[1]} data={chartData(series, chartSpecs[1])} />,
     );
     expect(requests).toContain('aria-label="Request rate by API, latest values"');
     expect(requests).toContain("<dt>s3</dt><dd>3.5 req/s</dd>");
@@ -66,7 +66,7 @@ describe("the Dashboard page", () => {
             state: "ALARM",
             value_text: "4.2%",
             threshold_text: "1%",
-            comparison: "GreaterThanThreshold",
+            comparison: "greater than",
             reason: "3 of 3 datapoints breached",
           }),
         ]}
@@ -77,7 +77,7 @@ describe("the Dashboard page", () => {
     expect(html.indexOf("error-rate-high")).toBeLessThan(html.indexOf("disk-free-low"));
     expect(html).toContain('<span class="badge state-alarm" data-testid="alarm-state">ALARM</span>');
     expect(html).toContain('<span class="badge state-ok" data-testid="alarm-state">OK</span>');
-    expect(html).toContain("Value 4.2% (alarm when &gt; 1%)");
+    expect(html).toContain("Value: 4.2% (alarm when &gt; 1%)");
     expect(html).toContain("3 of 3 datapoints breached");
     expect(html).toContain('aria-label="History of error-rate-high"');
     expect(html).toContain('aria-expanded="false"');

@@ -11,6 +11,7 @@ import {
   fetchDashboard,
   formatNumber,
   formatSeconds,
+  formatTick,
   hasPoints,
   latestValues,
   quantileName,
@@ -156,9 +157,18 @@ describe("words", () => {
     expect([12, 200, 7260, 90000].map(formatSeconds)).toEqual(["12 s", "3 min 20 s", "2 h 1 min", "1 d 1 h"]);
   });
 
+  it("label the time axis as finely as the span needs", () => {
+    const time = Date.UTC(2026, 11, 7, 2, 10, 5);
+    expect(formatTick(time, 60_000)).toMatch(/^\d\d:\d\d:\d\d$/);
+    expect(formatTick(time, 3_600_000)).toMatch(/^\d\d:\d\d$/);
+    expect(formatTick(time, 7 * 86_400_000)).toMatch(/^\d{1,2} Dec$/);
+  });
+
   it("put an alarm's value against its threshold", () => {
     expect(valueAgainstThreshold(alarm())).toBe("42% (alarm when < 10%)");
     expect(valueAgainstThreshold(alarm({ value: null, value_text: "" }))).toBe("no value (alarm when < 10%)");
+    expect(valueAgainstThreshold(alarm({ value: null, value_text: "no data" }))).toBe("no data (alarm when < 10%)");
+    expect(valueAgainstThreshold(alarm({ comparison: "greater than or equal to" }))).toBe("42% (alarm when ≥ 10%)");
     expect(
       valueAgainstThreshold(alarm({ value: 1200, value_text: "", threshold: 900, threshold_text: "", comparison: "GreaterThanThreshold" })),
     ).toBe("1,200 (alarm when > 900)");

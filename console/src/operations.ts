@@ -36,7 +36,7 @@ export interface Alarm {
   value_text: string;
   threshold: number;
   threshold_text: string;
-  comparison: string; // CloudWatch's: "GreaterThanThreshold", ...
+  comparison: string; // in words: "greater than", "less than or equal to", ...
   metric: string;
   statistic: string;
   period_seconds: number;
@@ -288,13 +288,13 @@ export function formatSeconds(seconds: number): string {
   return `${Math.floor(seconds / 86400)} d ${Math.round((seconds % 86400) / 3600)} h`;
 }
 
-// A time axis tick: hours and minutes within a day's range, the day beyond.
-export function formatTick(time: number, range: DashboardRange): string {
+// A time axis tick, as fine as the chart's span of time needs: seconds within a quarter of an
+// hour, minutes within two days, else the day.
+export function formatTick(time: number, spanMs: number): string {
   const date = new Date(time);
-  if (range === "7d" || range === "30d") {
-    return date.toLocaleDateString("en-GB", { day: "numeric", month: "short" });
-  }
-  return date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  if (spanMs >= 2 * 86_400_000) return date.toLocaleDateString("en-GB", { day: "numeric", month: "short" });
+  if (spanMs >= 15 * 60_000) return date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
 export function formatWhen(time: number): string {
@@ -313,7 +313,12 @@ export const stateLabels: Record<AlarmState, string> = {
   INSUFFICIENT_DATA: "INSUFFICIENT DATA",
 };
 
+// The server's words, and CloudWatch's names.
 const comparisonSymbols: Record<string, string> = {
+  "greater than": ">",
+  "greater than or equal to": "≥",
+  "less than": "<",
+  "less than or equal to": "≤",
   GreaterThanThreshold: ">",
   GreaterThanOrEqualToThreshold: "≥",
   LessThanThreshold: "<",

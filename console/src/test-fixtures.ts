@@ -14,7 +14,7 @@ export const alarm = (overrides: Partial<Alarm> = {}): Alarm => ({
   value_text: "42%",
   threshold: 0.1,
   threshold_text: "10%",
-  comparison: "LessThanThreshold",
+  comparison: "less than",
   metric: "cloudvault_disk_free_ratio",
   statistic: "Minimum",
   period_seconds: 60,

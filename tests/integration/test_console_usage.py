@@ -2,14 +2,16 @@
 bucket's totals, its breakdown by storage class and the monthly cost estimate at AWS's list
 prices, against a real server, with exact numbers after puts in two classes, a versioned
 overwrite and a delete marker; the totals agree with what S3's listings show; only the
-bucket's owner may look."""
+bucket's owner may look. Every answer is checked against docs/openapi.yaml."""
 
 import pytest
 
+from openapi_check import OpenApi
 from test_console_api import Browser
 from test_metrics import eventually, scrape, value
 
 GB = 1024 ** 3
+API = OpenApi()
 PRICES = {"STANDARD": 0.023, "STANDARD_IA": 0.0125, "GLACIER": 0.0036, "DEEP_ARCHIVE": 0.00099}
 
 
@@ -21,8 +23,10 @@ def root_browser(server):
 
 
 def usage_of(browser, bucket):
+    """The usage answer, checked against docs/openapi.yaml."""
     status, _, body = browser.call("GET", f"buckets/{bucket}/usage")
     assert status == 200, body
+    API.check("GET", f"buckets/{bucket}/usage", status, body)
     return body
 
 
@@ -103,6 +107,7 @@ def test_only_the_owner_sees_a_buckets_usage(server, bucket, root_browser, other
     assert other.sign_in(other_user.access_key, other_user.secret_key)[0] == 201
     status, _, body = other.call("GET", f"buckets/{bucket}/usage")
     assert status == 404 and body["error"]["code"] == "NoSuchBucket"
+    API.check("GET", f"buckets/{bucket}/usage", status, body)
     status, _, body = root_browser.call("GET", "buckets/no-such-bucket-here/usage")
     assert status == 404 and body["error"]["code"] == "NoSuchBucket"
     status, _, body = root_browser.call("POST", f"buckets/{bucket}/usage", {})
