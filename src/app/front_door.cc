@@ -1,6 +1,7 @@
 #include "app/front_door.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "console/asset_server.h"
@@ -60,15 +61,36 @@ Response FrontDoor::metrics_response(const Request& request) const {
   return response;
 }
 
+Response FrontDoor::MetricsListener::handle(Request& request) {
+  const bool metrics = request.path == "/metrics" && request.method == "GET";
+  const bool health = request.path == "/_cloudvault/health" &&
+                      (request.method == "GET" || request.method == "HEAD");
+  if (door_.metrics_ == nullptr || (!metrics && !health)) {
+    return json_status(404, R"({"error":"this listener serves /metrics only"})");
+  }
+  if (health) return door_.handle(request);
+  // Signed or not, never S3 here.
+  return door_.recorded(request, [&](std::string_view&) {
+    Response response = door_.metrics_response(request);
+    response.operation = "GetMetrics";
+    return response;
+  });
+}
+
 Response FrontDoor::handle(Request& request) {
   if (metrics_ == nullptr) {
     std::string_view api;
     return dispatch(request, api);
   }
+  return recorded(request, [&](std::string_view& api) { return dispatch(request, api); });
+}
+
+Response FrontDoor::recorded(Request& request,
+                             const std::function<Response(std::string_view& api)>& serve) {
   auto in_flight = std::make_unique<InFlight>(metrics_);
   const auto started = std::chrono::steady_clock::now();
   std::string_view api = "other";
-  Response response = dispatch(request, api);
+  Response response = serve(api);
   response.on_complete = [metrics = metrics_, in_flight = std::move(in_flight), started, api,
                           operation = response.operation, status = response.status,
                           previous = std::move(response.on_complete)](
