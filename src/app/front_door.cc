@@ -91,16 +91,16 @@ Response FrontDoor::recorded(Request& request,
   const auto started = std::chrono::steady_clock::now();
   std::string_view api = "other";
   Response response = serve(api);
-  response.on_complete = [metrics = metrics_, in_flight = std::move(in_flight), started, api,
-                          operation = response.operation, status = response.status,
-                          previous = std::move(response.on_complete)](
-                             const ExchangeTotals& totals) mutable {
-    if (previous) previous(totals);
-    metrics->observe_request(RequestSample{
-        api, operation, status,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-        totals.body_bytes_in, totals.body_bytes_out});
-  };
+  response.on_complete =
+      [metrics = metrics_, in_flight = std::move(in_flight), started, api,
+       operation = response.operation, status = response.status,
+       previous = std::move(response.on_complete)](const ExchangeTotals& totals) mutable {
+        if (previous) previous(totals);
+        metrics->observe_request(RequestSample{
+            api, operation, status,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+            totals.body_bytes_in, totals.body_bytes_out});
+      };
   return response;
 }
 
