@@ -256,6 +256,11 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   }
   config.health_reserve_bytes = static_cast<uint64_t>(reserve);
   config.metrics_enabled = table["metrics"]["enabled"].value_or(config.metrics_enabled);
+  if (auto listen = table["metrics"]["listen"].value<std::string>(); listen && !listen->empty()) {
+    auto [address, port] = CV_TRY(split_listen(*listen));
+    config.metrics_listen_address = std::move(address);
+    config.metrics_listen_port = port;
+  }
   if (auto path = table["console"]["assets"].value<std::string>()) {
     config.console_assets_dir = *path;
   }

@@ -139,6 +139,10 @@ struct Config {
   // [metrics] enabled = false: no GET /metrics and no per-request recording (the benchmark
   // measures the cost of metrics with it).
   bool metrics_enabled = true;
+  // [metrics] listen = "ADDR:PORT": a second listener serving only GET /metrics (same access
+  // rule) and the health endpoint; unset (the default): none.
+  std::optional<std::string> metrics_listen_address;
+  uint16_t metrics_listen_port = 0;
   // [auth] sigv2: accept AWS Signature Version 2 (header, presigned query, POST forms).
   bool sigv2 = true;
   AccessSettings access;

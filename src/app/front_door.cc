@@ -1,6 +1,7 @@
 #include "app/front_door.h"
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -77,16 +78,37 @@ Response FrontDoor::metrics_response(const Request& request) const {
   return response;
 }
 
+Response FrontDoor::MetricsListener::handle(Request& request) {
+  const bool metrics = request.path == "/metrics" && request.method == "GET";
+  const bool health = request.path == "/_cloudvault/health" &&
+                      (request.method == "GET" || request.method == "HEAD");
+  if (door_.metrics_ == nullptr || (!metrics && !health)) {
+    return json_status(404, R"({"error":"this listener serves /metrics only"})");
+  }
+  if (health) return door_.handle(request);
+  // Signed or not, never S3 here.
+  return door_.recorded(request, [&](std::string_view&) {
+    Response response = door_.metrics_response(request);
+    response.operation = "GetMetrics";
+    return response;
+  });
+}
+
 Response FrontDoor::handle(Request& request) {
   if (metrics_ == nullptr && access_log_ == nullptr) {
     std::string_view api;
     return dispatch(request, api);
   }
+  return recorded(request, [&](std::string_view& api) { return dispatch(request, api); });
+}
+
+Response FrontDoor::recorded(Request& request,
+                             const std::function<Response(std::string_view& api)>& serve) {
   std::unique_ptr<InFlight> in_flight;
   if (metrics_ != nullptr) in_flight = std::make_unique<InFlight>(metrics_);
   const auto started = std::chrono::steady_clock::now();
   std::string_view api = "other";
-  Response response = dispatch(request, api);
+  Response response = serve(api);
   if (metrics_ != nullptr && response.authentication_failed) metrics_->authentication_failed(api);
   std::optional<AccessRecord> record;
   if (access_log_ != nullptr) record = access_record(request, response, api);

@@ -5,6 +5,7 @@
 // API, and everything else to the S3 API.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "app/readiness.h"
@@ -50,6 +51,11 @@ class FrontDoor final : public RequestHandler {
   // until called. Call before serving; `readiness` must outlive it.
   void serve_readiness(const Readiness& readiness) { readiness_ = &readiness; }
 
+  // The handler of the separate metrics listener ([metrics] listen): GET /metrics under the
+  // same access rule (signed or not: nothing else is served there) and the health endpoint;
+  // anything else 404. Requests are recorded as on the main port. Call serve_metrics first.
+  RequestHandler& metrics_listener() { return metrics_listener_; }
+
   // GET /_cloudvault/health answers {"status":"ok"} and GET /_cloudvault/trail/public-key the
   // trail's digest signing key (PEM), both without authentication.
   Response handle(Request& request) override;
@@ -65,7 +71,19 @@ class FrontDoor final : public RequestHandler {
   const Readiness* readiness_ = nullptr;
   AccessLog* access_log_ = nullptr;
 
+  class MetricsListener final : public RequestHandler {
+   public:
+    explicit MetricsListener(FrontDoor& door) : door_(door) {}
+    Response handle(Request& request) override;
+
+   private:
+    FrontDoor& door_;
+  };
+  MetricsListener metrics_listener_{*this};
+
   Response dispatch(Request& request, std::string_view& api);
+  // Runs `serve` (which names the API) and records the exchange into metrics_ when it ends.
+  Response recorded(Request& request, const std::function<Response(std::string_view& api)>& serve);
   Response metrics_response(const Request& request) const;
 };
 

@@ -398,6 +398,24 @@ int run_server(const Config& configured) {
   }
   reserve.replenish();
   PeriodicTask reserving(std::chrono::seconds(1), [&reserve] { reserve.replenish(); });
+  // The separate metrics listener ([metrics] listen): GET /metrics and health only.
+  std::optional<http::Server> metrics_server;
+  if (config.metrics_enabled && config.metrics_listen_address) {
+    http::ServerOptions metrics_options;
+    metrics_options.listen_address = *config.metrics_listen_address;
+    metrics_options.port = config.metrics_listen_port;
+    metrics_options.network_threads = 1;
+    metrics_options.worker_threads = 2;
+    metrics_options.log_error = http_options.log_error;
+    metrics_server.emplace(metrics_options, front_door.metrics_listener());
+    try {
+      metrics_server->start();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "cloudvault: cannot listen on %s:%u for metrics: %s\n",
+                   config.metrics_listen_address->c_str(), config.metrics_listen_port, e.what());
+      return 1;
+    }
+  }
   workers::GarbageCollector collector(vault);
   ServerLog& log = **server_log;
   PeriodicTask collecting(std::chrono::seconds(config.gc_interval_seconds), [&] {
@@ -552,6 +570,12 @@ int run_server(const Config& configured) {
                 (plain.find(':') != std::string::npos ? "[" + plain + "]" : plain).c_str(),
                 server.plain_port());
   }
+  if (metrics_server) {
+    const std::string& address = *config.metrics_listen_address;
+    std::printf("metrics listening on http://%s:%u/metrics\n",
+                (address.find(':') != std::string::npos ? "[" + address + "]" : address).c_str(),
+                metrics_server->port());
+  }
   if (std::filesystem::exists(config.console_assets_dir / "index.html")) {
     std::printf("web console: %s://%s:%u/ (sign in with the access key and secret below)\n", scheme,
                 host.c_str(), server.port());
@@ -585,6 +609,7 @@ int run_server(const Config& configured) {
     }
   }
   spdlog::info("signal {} received, shutting down", received);
+  if (metrics_server) metrics_server->stop();
   server.stop();
   return 0;
 }

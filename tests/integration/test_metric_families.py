@@ -10,7 +10,12 @@ import json
 import re
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
+
+import pytest
+from botocore.exceptions import ClientError
 
 from cvharness import make_client
 from test_metrics import SERIES, scrape
@@ -291,3 +296,40 @@ def test_every_family_is_exported_and_passes_promtool(server_factory, tmp_path):
     assert sample(text, "cloudvault_multipart_uploads_in_progress") == 1
     assert sample(text, "cloudvault_trail_queue_records") is not None
     promtool_check(text)
+
+
+def test_the_separate_metrics_listener_serves_metrics_and_health_only(server_factory, tmp_path):
+    config = tmp_path / "listener.toml"
+    config.write_text(f'[metrics]\nlisten = "127.0.0.1:{free_port()}"\n')
+    instance = server_factory(name="listener", extra_args=["--config", str(config)])
+    port = int(instance.wait_for_stdout(
+        r"^metrics listening on http://127\.0\.0\.1:(\d+)/metrics$").group(1))
+    s3 = make_client(instance.endpoint, instance.access_key, instance.secret_key)
+    s3.create_bucket(Bucket="metrics")  # on the S3 port, a bucket may be named "metrics"
+    s3.put_object(Bucket="metrics", Key="k", Body=b"v")
+
+    def get(path, headers=None):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    status, text = get("/metrics")
+    assert status == 200 and "cloudvault_bucket_objects" in text
+    promtool_check(text)
+    assert get("/_cloudvault/health") == (200, '{"status":"ok"}')
+    # Nothing of S3 or the console is reachable there, signed or not.
+    assert get("/metrics/k")[0] == 404
+    assert get("/")[0] == 404
+    signed = make_client(f"http://127.0.0.1:{port}", instance.access_key, instance.secret_key)
+    with pytest.raises(ClientError) as refused:
+        signed.list_buckets()
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    # A signed GET /metrics is the endpoint here (on the S3 port it would list the bucket).
+    status, text = get("/metrics", {"Authorization": "AWS4-HMAC-SHA256 Credential=x"})
+    assert status == 200 and text.startswith("#")
+    # Scrapes there are counted like scrapes on the S3 port.
+    assert sample(get("/metrics")[1], "cloudvault_requests_total", api="other",
+                  operation="GetMetrics", status_class="2xx") >= 2

@@ -37,6 +37,17 @@ TEST(ConnectionTrackerTest, CountsConnectionsPerAddress) {
   EXPECT_FALSE(tracker.add(connection, "10.0.0.1").over_address_limit);
 }
 
+TEST(ConnectionTrackerTest, CountsEveryConnectionAdmittedSinceItWasMade) {
+  ConnectionTracker tracker(1);
+  auto connection = std::make_shared<Dummy>();
+  EXPECT_EQ(tracker.admitted(), 0u);
+  const auto first = tracker.add(connection, "10.0.0.1");
+  tracker.add(connection, "10.0.0.1");  // over the limit: refused, still counted
+  tracker.remove(first.id);             // closing one does not take it back
+  EXPECT_EQ(tracker.admitted(), 2u);
+  EXPECT_EQ(tracker.size(), 1u);
+}
+
 TEST(ConnectionTrackerTest, ZeroMeansUnlimited) {
   ConnectionTracker tracker(0);
   auto connection = std::make_shared<Dummy>();

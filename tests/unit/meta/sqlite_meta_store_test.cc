@@ -139,6 +139,17 @@ TEST(SqliteMetaStore, MigratesVersionHistoriesFromSchemaVersion1) {
   };
   EXPECT_EQ(history(), (std::vector<std::string>{"k@v-cur*", "k@v-old", "m@null*"}));
   EXPECT_EQ((*store->get_object("b", "k", ""))->inline_data, "cur");
+  // Migration 15 counted the rows already there (its backfill); the triggers follow changes.
+  auto usage = [&] {
+    auto rows = store->storage_usage();
+    EXPECT_TRUE(rows);
+    EXPECT_EQ(rows->size(), 1u);
+    const StorageUsage row = rows->empty() ? StorageUsage{} : rows->front();
+    EXPECT_EQ(row.bucket + "/" + row.storage_class, "b/STANDARD");
+    return std::vector<uint64_t>{row.objects, row.bytes, row.noncurrent_versions,
+                                 row.noncurrent_bytes, row.delete_markers};
+  };
+  EXPECT_EQ(usage(), (std::vector<uint64_t>{2, 4, 1, 3, 0}));
 
   ObjectVersion newer = make_object("b", "k", "new");
   newer.version_id = "v-new";
@@ -150,6 +161,7 @@ TEST(SqliteMetaStore, MigratesVersionHistoriesFromSchemaVersion1) {
   ASSERT_TRUE(store->delete_object("b", "k", "v-cur"));
   EXPECT_EQ((*store->get_object("b", "k", ""))->version_id, "v-old");
   EXPECT_EQ((*store->get_object("b", "m", ""))->inline_data, "m2");
+  EXPECT_EQ(usage(), (std::vector<uint64_t>{2, 5, 0, 0, 0}));
 }
 
 TEST(SqliteMetaStore, FailsOnAnUnopenablePath) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include "blob/tiered_blob_store.h"
 #include "core/byte_source.h"
@@ -98,7 +99,9 @@ TEST_F(LifecycleWorkerTest, TransitionsMoveBytesThroughTheTiersOnce) {
   EXPECT_EQ(pass(29).transitioned, 0u);
   EXPECT_EQ(files_under(dir_ / "ia" / "blobs"), 0u);
 
-  EXPECT_EQ(pass(31).transitioned, 1u);
+  const auto to_ia = pass(31);
+  EXPECT_EQ(to_ia.transitioned, 1u);
+  EXPECT_EQ(to_ia.transitioned_to, (std::map<std::string, uint64_t>{{"STANDARD_IA", 1}}));
   EXPECT_EQ(storage_class("big"), "STANDARD_IA");
   EXPECT_EQ(files_under(dir_ / "ia" / "blobs"), 1u);
   EXPECT_EQ(read("big"), body);
@@ -109,7 +112,9 @@ TEST_F(LifecycleWorkerTest, TransitionsMoveBytesThroughTheTiersOnce) {
   EXPECT_EQ(moved.lifecycle_due_ns, moved.mtime_ns + 60 * kDay);  // the GLACIER step next
   EXPECT_EQ(pass(31).transitioned, 0u);                           // nothing repeats
 
-  EXPECT_EQ(pass(61).transitioned, 1u);
+  const auto to_glacier = pass(61);
+  EXPECT_EQ(to_glacier.transitioned, 1u);
+  EXPECT_EQ(to_glacier.transitioned_to, (std::map<std::string, uint64_t>{{"GLACIER", 1}}));
   EXPECT_EQ(storage_class("big"), "GLACIER");
   EXPECT_EQ(files_under(dir_ / "glacier" / "blobs"), 1u);
   auto archived = vault_->get_object("bkt", "big").value();
