@@ -509,7 +509,7 @@ def metrics_section(rows, now):
         ratio = on / off if on is not None and off else None
         met = {True: "yes", False: "**no**", None: "not measured"}[
             None if ratio is None else ratio >= METRICS_TARGET]
-        table_rows.append([f"4 KiB {op.upper()}, metrics on / off", number(on, "req/s"),
+        table_rows.append([f"4 KiB {op.upper()}, metrics + access log on / off", number(on, "req/s"),
                            number(off, "req/s"), f"{ratio:.0%}" if ratio is not None else "—",
                            f">= {METRICS_TARGET:.0%}", met])
     if scrape:
@@ -527,10 +527,10 @@ def metrics_section(rows, now):
             f"{scrape.get('warm_ms_median', 0):.1f} ms",
             f"{scrape.get('bytes', 0):,} bytes", "—", "—", "—"])
     text = (f"{METRICS_HEADING}\n\nMeasured {now}: 4 KiB PUT then GET against a server with "
-            f"`[metrics] enabled = false`, then against one with metrics on (every request "
-            f"counted and timed, group commits observed), twice in turn (off, on, off, on) in "
-            f"the same run, each rate the mean of its two; the access log is another "
-            f"part of issue 15 and is not switched here yet. Then a server holding 1,000 "
+            f"`[metrics] enabled = false` and `[log] access = false`, then against one with both "
+            f"on (every request counted and timed, group commits observed, one JSON access "
+            f"line per request into the server's log file), twice in turn (off, on, off, on) in "
+            f"the same run, each rate the mean of its two. Then a server holding 1,000 "
             f"buckets (one object each) scraped with a pause longer than the 2 s store-read "
             f"cache before each timed scrape (so each reads the store), and back to back "
             f"(cached). This machine's 2 cores are shared with other builds, so the figures "

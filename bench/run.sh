@@ -556,8 +556,8 @@ measure_policy() {
 # Metrics (issue 15): 4 KiB PUT and GET against a server with [metrics] enabled = false, then
 # one with metrics on, same run; then /metrics on a server holding 1,000 buckets
 # (bench/metrics_scrape.py: store reads past the 2 s cache, and cached scrapes).
-# TODO(issue 15, access log): switch the access log with the metrics once its key exists on
-# this branch ([log] access = false for "off"), so "on" measures metrics + access log.
+# "off" also turns the access log off ([log] access = false), so "on" measures metrics and the
+# access log (JSON lines into the server's log file) together, as issue 15 asks.
 # The two states alternate twice (off, on, off, on; phases *-off, *-on, *-off-2, *-on-2) and
 # the report compares their means: this machine's load drifts within a run.
 measure_metrics() {
@@ -565,7 +565,11 @@ measure_metrics() {
   for run in off on off-2 on-2; do
     state=${run%-2}
     config="$WORK/metrics-$run.toml"
-    if [[ "$state" == off ]]; then printf '[metrics]\nenabled = false\n' >"$config"; else : >"$config"; fi
+    if [[ "$state" == off ]]; then
+      printf '[metrics]\nenabled = false\n\n[log]\naccess = false\n' >"$config"
+    else
+      : >"$config"
+    fi
     start_server "data-metrics-$run" --config "$config"
     bench_server "create-bucket-metrics-$run" create-bucket --bucket bench-metrics >/dev/null
     bench_server "put-4k-metrics-$run" put --bucket bench-metrics --size 4096 --prefix small/ \
