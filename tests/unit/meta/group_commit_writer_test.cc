@@ -292,7 +292,7 @@ TEST(GroupCommitObserverTest, IsToldTheSizeAndCommitTimeOfEveryCommittedBatch) {
   ASSERT_TRUE(connection) << connection.error().message;
   ASSERT_TRUE((*connection)->execute_script("CREATE TABLE t(v INTEGER PRIMARY KEY)"));
   RecordingObserver observer;
-  GroupCommitWriter writer(std::move(*connection), /*max_batch=*/64, &observer);
+  GroupCommitWriter writer(std::move(*connection), /*max_batch=*/64, /*full_disk=*/{}, &observer);
 
   // Hold the writer so that ten changes queue up and commit together.
   std::latch running(1), release(1);
