@@ -11,9 +11,9 @@
 #include <iterator>
 #include <set>
 
+#include "app/admin_support.h"
 #include "app/alarm_rule_book.h"
 #include "app/commands.h"
-#include "app/data_folder_lock.h"
 #include "app/operations_view.h"
 #include "app/wiring.h"
 #include "core/clock.h"
@@ -26,16 +26,6 @@ namespace json = boost::json;
 int report(const Error& error, int code = 1) {
   std::fprintf(stderr, "cloudvault: %s\n", error.message.c_str());
   return code;
-}
-
-template <class Body>
-int with_stores(const Config& config, Body body) {
-  auto folder_lock =
-      DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kShared, /*wait=*/true);
-  if (!folder_lock) return report(folder_lock.error());
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
-  if (!stores) return report(stores.error());
-  return body(*stores);
 }
 
 Result<json::object> labels_of(const std::vector<std::string>& pairs, std::string_view flag) {
@@ -115,14 +105,10 @@ Status check_targets(const Config& config, meta::MetaStore& store,
   return {};
 }
 
-void print_line(const json::value& value) {
-  std::printf("%s\n", json::serialize(value).c_str());
-}
-
 }  // namespace
 
 int admin_alarm(const Config& config, const AlarmAdminArgs& args) {
-  return with_stores(config, [&](Stores& stores) {
+  return with_locked_stores(config, [&](Stores& stores) {
     meta::MetaStore& store = *stores.meta;
     AlarmRuleBook rules(config.alarms, store);
     SystemClock clock;
@@ -137,7 +123,7 @@ int admin_alarm(const Config& config, const AlarmAdminArgs& args) {
           !stored) {
         return report(stored.error());
       }
-      print_line(json::parse(text));
+      print_json(json::parse(text));
       return 0;
     }
     if (args.verb == "delete") {
@@ -165,14 +151,14 @@ int admin_alarm(const Config& config, const AlarmAdminArgs& args) {
     if (args.verb == "list") {
       auto listed = view.alarms();
       if (!listed) return report(listed.error());
-      for (const json::value& alarm : listed->as_object()["alarms"].as_array()) print_line(alarm);
+      for (const json::value& alarm : listed->as_object()["alarms"].as_array()) print_json(alarm);
       return 0;
     }
     if (args.verb == "history") {
       auto history = view.alarm_history(args.name, args.limit);
       if (!history) return report(history.error());
       for (const json::value& entry : history->as_object()["history"].as_array()) {
-        print_line(entry);
+        print_json(entry);
       }
       return 0;
     }

@@ -12,6 +12,7 @@
 
 #include "app/config.h"
 #include "app/wiring.h"
+#include "app/data_folder_lock.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "vault/vault.h"
@@ -25,6 +26,19 @@ inline int report_error(const Error& error) {
 
 inline void print_json(const boost::json::value& value) {
   std::printf("%s\n", boost::json::serialize(value).c_str());
+}
+
+// Opens the stores and runs `body` with them, the data folder locked shared meanwhile (secrets
+// sealed under the master key must not change under them: a rotation in progress is waited
+// for); its result is the exit code.
+template <class Body>
+int with_locked_stores(const Config& config, Body body) {
+  auto folder_lock =
+      DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kShared, /*wait=*/true);
+  if (!folder_lock) return report_error(folder_lock.error());
+  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  if (!stores) return report_error(stores.error());
+  return body(*stores);
 }
 
 // Opens the stores and runs `body` with a Vault over them (and the metadata store, when it
