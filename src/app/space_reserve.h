@@ -5,7 +5,10 @@
 // and allocated again by replenish() once the file system has room for it twice over. In
 // between, the metadata store refuses what takes space, so writes stay refused until then.
 //
-// The file is <data>/space.reserve ([health] reserve_bytes; 0: none). Thread-safe.
+// The file is <data>/space.reserve ([health] reserve_bytes; 0: none). A release is remembered
+// in <data>/space.reserve.released until replenish() succeeds, so a process that starts again
+// (after a crash) on a disk still short of room keeps refusing what takes space: the room
+// the release freed stays for deletes. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -19,8 +22,9 @@ namespace cv::app {
 
 class SpaceReserve {
  public:
-  SpaceReserve(std::filesystem::path file, uint64_t bytes)
-      : file_(std::move(file)), bytes_(bytes) {}
+  // Released from the start when an earlier process released the reserve and nothing has
+  // replenished it since.
+  SpaceReserve(std::filesystem::path file, uint64_t bytes);
 
   // Allocates the reserve when it is missing and the file system has at least twice its size
   // available. Returns whether the reserve is in place now.
@@ -38,6 +42,7 @@ class SpaceReserve {
 
  private:
   const std::filesystem::path file_;
+  const std::filesystem::path released_marker_;  // exists from a release() to a replenish()
   const uint64_t bytes_;
   std::mutex mutex_;
   std::atomic<bool> released_{false};

@@ -216,6 +216,16 @@ def test_a_kill_while_full_loses_no_acknowledged_object(small_disk, server_facto
     s3 = client_of(instance)
     s3.create_bucket(Bucket="full")
     acked = fill_up(s3, "full", small_disk)
+    # Deletes on the full disk make the metadata store give up its reserve; the release is
+    # recorded next to it.
+    marker = instance.data_dir / "space.reserve.released"
+    for key in [k for k in acked if k.startswith("small/")][:20]:
+        s3.delete_object(Bucket="full", Key=key)
+        del acked[key]
+        if marker.exists():
+            break
+    assert marker.exists(), "twenty deletes on a full disk never needed the reserve"
+    assert not (instance.data_dir / "space.reserve").exists()
     instance.kill()
     # It starts again on the still full disk, and every acknowledged object is there.
     instance.start()
@@ -225,5 +235,20 @@ def test_a_kill_while_full_loses_no_acknowledged_object(small_disk, server_facto
         assert md5_hex(s3.get_object(Bucket="full", Key=key)["Body"].read()) == md5_hex(body), key
     assert storage_full_refusal(s3.put_object, Bucket="full", Key="big/late",
                                 Body=random_bytes(MiB, seed=99))
+    # The restarted server remembers the release: the room it freed is kept for deletes, so
+    # even an object small enough to fit is refused, and deletes still commit.
+    assert storage_full_refusal(s3.put_object, Bucket="full", Key="small/late",
+                                Body=random_bytes(10 * 1024, seed=98))
+    for key in [k for k in acked if k.startswith("small/")][:3]:
+        s3.delete_object(Bucket="full", Key=key)
+        del acked[key]
+    assert sorted(listed(s3, "full")) == sorted(acked)
+    # Room again (the filler and some objects' data go): the reserve is set aside once more,
+    # the release forgotten, and writes succeed.
     os.remove(small_disk / "filler")
+    for key in [k for k in acked if k.startswith("big/")][:6]:
+        s3.delete_object(Bucket="full", Key=key)
+        del acked[key]
+    assert until(lambda: (instance.data_dir / "space.reserve").exists(), seconds=30)
+    assert not marker.exists()
     s3.put_object(Bucket="full", Key="big/late", Body=b"room again" * 1000)

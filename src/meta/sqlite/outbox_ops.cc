@@ -98,6 +98,14 @@ Result<int64_t> write_consumer_registration(Connection& db, std::string_view con
   return newest;
 }
 
+Result<std::optional<int64_t>> read_consumer_registration(Connection& db,
+                                                          std::string_view consumer) {
+  auto stmt = CV_TRY(db.prepare("SELECT position FROM event_consumers WHERE name = ?1"));
+  stmt.bind_text(1, consumer);
+  if (!CV_TRY(stmt.step())) return std::nullopt;
+  return stmt.column_int(0);
+}
+
 Result<int64_t> read_consumer_position(Connection& db, std::string_view consumer) {
   auto stmt = CV_TRY(db.prepare("SELECT position FROM event_consumers WHERE name = ?1"));
   stmt.bind_text(1, consumer);

@@ -18,6 +18,9 @@ Status append_event(Connection& db, const Event& event);
 Result<std::vector<Event>> read_events(Connection& db, int64_t after_seq, size_t max);
 
 Result<int64_t> write_consumer_registration(Connection& db, std::string_view consumer);
+// The consumer's position when it is registered; nullopt otherwise.
+Result<std::optional<int64_t>> read_consumer_registration(Connection& db,
+                                                          std::string_view consumer);
 Result<int64_t> read_consumer_position(Connection& db, std::string_view consumer);
 Status write_consumer_advance(Connection& db, std::string_view consumer, int64_t from_seq,
                               int64_t to_seq, const std::vector<OutboxTask>& tasks);

@@ -352,6 +352,11 @@ class SqliteMetaStore final : public MetaStore {
   }
   // The outbox.
   Result<int64_t> register_consumer(std::string_view consumer) override {
+    // Registered already (every start but the first): only a read, so a server starting on a
+    // full disk whose reserve is released needs no room for it.
+    const auto registered = CV_TRY(
+        read([&](Connection& db) { return sqlite::read_consumer_registration(db, consumer); }));
+    if (registered) return *registered;
     int64_t position = 0;
     CV_TRY(write([&](Connection& db) -> Status {
       position = CV_TRY(sqlite::write_consumer_registration(db, consumer));

@@ -53,6 +53,27 @@ TEST_F(SpaceReserveTest, AllocatedReleasedAndAllocatedAgain) {
   EXPECT_TRUE(fs::exists(dir_ / "space.reserve"));
 }
 
+TEST_F(SpaceReserveTest, AReleaseIsRememberedByTheNextProcessUntilReplenished) {
+  {
+    SpaceReserve reserve(dir_ / "space.reserve", 1 << 20);
+    ASSERT_TRUE(reserve.replenish());
+    ASSERT_TRUE(reserve.release());
+    EXPECT_TRUE(fs::exists(dir_ / "space.reserve.released"));
+  }
+  // A process started after a crash, the disk still short of room: still released.
+  SpaceReserve restarted(dir_ / "space.reserve", 1 << 20);
+  EXPECT_TRUE(restarted.released());
+  EXPECT_TRUE(restarted.full_disk_policy().reserve_released());
+  // Room again: the reserve is back and the release forgotten.
+  ASSERT_TRUE(restarted.replenish());
+  EXPECT_FALSE(restarted.released());
+  EXPECT_FALSE(fs::exists(dir_ / "space.reserve.released"));
+  EXPECT_FALSE(SpaceReserve(dir_ / "space.reserve", 1 << 20).released());
+  // Without a reserve configured, an old marker means nothing.
+  ASSERT_TRUE(restarted.release());
+  EXPECT_FALSE(SpaceReserve(dir_ / "space.reserve", 0).released());
+}
+
 TEST_F(SpaceReserveTest, NotAllocatedWithoutRoomForItTwice) {
   struct statvfs space {};
   ASSERT_EQ(::statvfs(dir_.c_str(), &space), 0);
