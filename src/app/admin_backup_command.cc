@@ -317,9 +317,9 @@ int wait_for_backups(vault::Vault& vault, const std::optional<std::string>& buck
         return 2;
       }
       if (totals.failed > 0) {
-        std::fprintf(stderr,
-                     "cloudvault: %llu copies failed (cloudvault admin backup retry BUCKET)\n",
-                     static_cast<unsigned long long>(totals.failed));
+        std::fprintf(stderr, "cloudvault: %llu copies failed (cloudvault admin backup retry %s)\n",
+                     static_cast<unsigned long long>(totals.failed),
+                     bucket ? bucket->c_str() : "BUCKET");
         return 1;
       }
       return 0;

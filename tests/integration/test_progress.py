@@ -250,3 +250,27 @@ def test_backup_status_wait_follows_the_backfill_to_the_end(server_factory, tmp_
         assert rule["pending"] == 0 and rule["failed"] == 0 and rule["replicated"] == 30
     finally:
         forwarder.close()
+
+
+def test_backup_status_wait_exits_1_when_copies_failed(server_factory, tmp_path):
+    remote = server_factory(name="remote")
+    versioned(make_client(remote.endpoint, remote.access_key, remote.secret_key), "offsite")
+    # The remote refuses this key: every copy fails for good.
+    server, s3 = start(server_factory, tmp_path, remotes={
+        "offsite": remote_config(remote.endpoint, remote, secret="wrong" * 8)})
+    s3.create_bucket(Bucket="docs")
+    for i in range(3):
+        s3.put_object(Bucket="docs", Key=f"k{i}", Body=b"v")
+    config = str(tmp_path / "src.toml")
+    server.admin("backup", "create", "--from", "docs", "--to", "offsite", "--remote", "offsite",
+                 "--config", config)
+    waited = subprocess.run(
+        [server_binary(), "admin", "backup", "status", "docs", "--wait", "--timeout", "60",
+         "--json", "--config", config, "--data", str(server.data_dir)],
+        capture_output=True, text=True, timeout=120, env=server.env())
+    assert waited.returncode == 1, waited.stderr
+    assert re.fullmatch(r"backup docs: 0 versions in \S+ \(-\)\n"
+                        r"cloudvault: 3 copies failed \(cloudvault admin backup retry docs\)\n",
+                        waited.stderr), waited.stderr
+    rule = json.loads(waited.stdout)[0]["rules"][0]
+    assert rule["failed"] == 3 and rule["pending"] == 0 and "AccessDenied" in rule["last_error"]
