@@ -311,9 +311,10 @@ int wait_for_backups(vault::Vault& vault, const std::optional<std::string>& buck
       progress.finish();
       print_status(*out, as_json);
       if (!idle) {
-        std::fprintf(stderr, "cloudvault: %llu versions still pending after %s\n",
-                     static_cast<unsigned long long>(totals.waiting + totals.backfilling),
-                     format_duration(*timeout_seconds).c_str());
+        std::fprintf(stderr, "cloudvault: %llu versions still pending after %s%s\n",
+                     static_cast<unsigned long long>(totals.waiting),
+                     format_duration(*timeout_seconds).c_str(),
+                     totals.backfilling > 0 ? ", older versions still being queued" : "");
         return 2;
       }
       if (totals.failed > 0) {
