@@ -11,6 +11,7 @@
 #include "app/activity_sources.h"
 #include "app/admin_support.h"
 #include "app/commands.h"
+#include "app/migration_report.h"
 #include "app/progress_bar.h"
 #include "app/sealed_values.h"
 
@@ -44,7 +45,7 @@ void print_report(const activity::IngestReport& report) {
 int activity_ingest(const Config& config, const ActivityIngestFlags& flags) {
   auto rules = activity::ScoringRules::load(config.activity_rules_file);
   if (!rules) return report_error(rules.error());
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report_error(stores.error());
   Config opened = config;  // remote secrets may be sealed under the master key
   if (auto unsealed = open_sealed_values(opened, stores->master_key); !unsealed) {

@@ -9,6 +9,7 @@
 #include "app/admin_support.h"
 #include "app/change_file.h"
 #include "app/commands.h"
+#include "app/migration_report.h"
 #include "app/trail_identity.h"
 #include "core/encoding.h"
 #include "iam/caller_directory.h"
@@ -74,7 +75,7 @@ int admin_public_access_block(const Config& config, const std::string& verb,
 int admin_policy_simulate(const Config& config, const PolicySimulation& simulation) {
   auto account_id = trail_account_id(config);
   if (!account_id) return report_error(account_id.error());
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report_error(stores.error());
   meta::MetaStore& meta = *stores->meta;
   SystemClock clock;

@@ -9,6 +9,7 @@
 #include "app/data_folder_lock.h"
 #include "app/master_key.h"
 #include "app/master_key_rotation.h"
+#include "app/migration_report.h"
 #include "app/progress_bar.h"
 #include "app/wiring.h"
 #include "iam/user_directory.h"
@@ -27,7 +28,7 @@ int with_users(const Config& config, Body body) {
     std::fprintf(stderr, "cloudvault: %s\n", folder_lock.error().message.c_str());
     return 1;
   }
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) {
     std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
     return 1;
@@ -94,7 +95,7 @@ int admin_key_rotate_master(const Config& config) {
   auto folder_lock =
       DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kExclusive, /*wait=*/false);
   if (!folder_lock) return report(folder_lock.error());
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report(stores.error());
   const auto key_path = master_key_path(config.data_dir, config.master_key_file);
   ProgressBar progress = ProgressBar::on_stderr("rotate-master", "secrets");

@@ -10,6 +10,7 @@
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/data_folder_lock.h"
+#include "app/migration_report.h"
 #include "app/trail_identity.h"
 #include "app/wiring.h"
 #include "iam/caller_directory.h"
@@ -167,7 +168,7 @@ int admin_iam(const Config& config, const IamAdminArgs& args) {
   auto folder_lock =
       DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kShared, /*wait=*/true);
   if (!folder_lock) return report(folder_lock.error());
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report(stores.error());
   auto account_id = trail_account_id(config);
   if (!account_id) return report(account_id.error());

@@ -16,6 +16,7 @@
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/data_folder_lock.h"
+#include "app/migration_report.h"
 #include "app/notify_config.h"
 #include "app/notify_targets.h"
 #include "app/sealed_values.h"
@@ -51,7 +52,7 @@ int with_stores(const Config& config, Body body) {
   auto folder_lock =
       DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kShared, /*wait=*/true);
   if (!folder_lock) return report(folder_lock.error());
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report(stores.error());
   return body(*stores);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "app/migration_report.h"
 #include "app/wiring.h"
 #include "app/data_folder_lock.h"
 #include "core/clock.h"
@@ -36,7 +37,7 @@ int with_locked_stores(const Config& config, Body body) {
   auto folder_lock =
       DataFolderLock::acquire(config.data_dir, DataFolderLock::Mode::kShared, /*wait=*/true);
   if (!folder_lock) return report_error(folder_lock.error());
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report_error(stores.error());
   return body(*stores);
 }
@@ -45,7 +46,7 @@ int with_locked_stores(const Config& config, Body body) {
 // takes one); its result is the exit code.
 template <class Body>
 int with_vault(const Config& config, Body body) {
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report_error(stores.error());
   SystemClock clock;
   vault::Vault vault(*stores->meta, *stores->blobs, clock, vault_options_from(config));

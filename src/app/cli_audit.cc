@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/data_dir.h"
+#include "app/migration_report.h"
 #include "app/trail_identity.h"
 #include "app/wiring.h"
 #include "audit/spool_record.h"
@@ -65,7 +66,7 @@ void record_cli_verb(const Config& config, const std::vector<std::string>& verb,
                  account.error().message.c_str());
     return;
   }
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) {
     std::fprintf(stderr, "cloudvault: not recorded in the trail: %s\n",
                  stores.error().message.c_str());

@@ -115,11 +115,18 @@ int admin_notify_seal(const Config& config);
 // Backups (admin_backup_command.cc). create turns versioning on, writes the replication rule
 // and its receipt/failure targets (Vault::set_up_backup) and prints them as JSON; status prints
 // per bucket and rule what is pending (count, bytes, lag), done, skipped and failed, and the
-// last error — a table, or JSON with --json; retry makes the bucket's failed copies due now
-// and, with a key, replicates that key's current version once more.
+// last error — a table, or JSON with --json; with --wait it first follows the server's copies
+// (a progress bar on a terminal, a summary line otherwise, on stderr) until nothing is pending,
+// then exits 0 (caught up), 1 (copies failed) or 2 (--timeout passed); retry makes the
+// bucket's failed copies due now and, with a key, replicates that key's current version once
+// more.
+struct BackupStatusWait {
+  bool wait = false;                      // follow until nothing is pending
+  std::optional<double> timeout_seconds;  // give up after this long; none: never
+};
 int admin_backup_create(const Config& config, const vault::BackupRequest& request);
 int admin_backup_status(const Config& config, const std::optional<std::string>& bucket,
-                        bool as_json);
+                        bool as_json, const BackupStatusWait& wait = {});
 int admin_backup_retry(const Config& config, const std::string& bucket,
                        const std::optional<std::string>& key);
 

@@ -41,10 +41,13 @@ TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const T
 // The master key is read from master_key_path(data_dir, master_key_file) (app/master_key.h).
 // `full_disk`: how the metadata store copes with a full disk (the server's SpaceReserve).
 // `commits` (optional, must outlive the stores) is told of every metadata group commit.
+// `on_migration` (optional) is told of the steps of a schema upgrade while the metadata store
+// opens (app/migration_report.h draws or logs them).
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers = {},
                            const std::filesystem::path& master_key_file = {},
                            meta::FullDiskPolicy full_disk = {},
-                           meta::CommitObserver* commits = nullptr);
+                           meta::CommitObserver* commits = nullptr,
+                           meta::MigrationCallback on_migration = {});
 
 // Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
 // set; InvalidArgument when only one is.

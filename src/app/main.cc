@@ -589,9 +589,19 @@ int main(int argc, char** argv) {
   bool backup_json = false;
   backup_status->add_option("bucket", backup_bucket, "one source bucket (default: all)");
   backup_status->add_flag("--json", backup_json, "print JSON");
+  cv::app::BackupStatusWait backup_wait;
+  auto* backup_wait_flag = backup_status->add_flag(
+      "--wait", backup_wait.wait,
+      "follow the server's copies (a progress bar) until nothing is pending; exit 0 when caught "
+      "up, 1 when copies failed, 2 on --timeout");
+  backup_status
+      ->add_option("--timeout", backup_wait.timeout_seconds, "give up waiting after SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->option_text("SECONDS")
+      ->needs(backup_wait_flag);
   backup_status->callback([&] {
     if (auto config = resolve(flags)) {
-      exit_code = cv::app::admin_backup_status(*config, backup_bucket, backup_json);
+      exit_code = cv::app::admin_backup_status(*config, backup_bucket, backup_json, backup_wait);
     } else {
       exit_code = 2;
     }

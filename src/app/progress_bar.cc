@@ -104,7 +104,7 @@ ProgressCallback ProgressBar::callback() {
 }
 
 void ProgressBar::draw() {
-  const double elapsed = std::chrono::duration<double>(now_() - started_).count();
+  const double elapsed = elapsed_seconds();
   // \r and "erase to the end of the line": the bar is redrawn in place.
   std::fprintf(out_, "\r%s\x1b[K",
                render_progress_line(label_, unit_, done_, total_, elapsed).c_str());
@@ -113,13 +113,20 @@ void ProgressBar::draw() {
 }
 
 void ProgressBar::finish() {
-  const double elapsed = std::chrono::duration<double>(now_() - started_).count();
+  finish(render_progress_summary(label_, unit_, done_, elapsed_seconds()));
+}
+
+void ProgressBar::finish(std::string_view summary) {
   if (terminal_) {
     draw();
     std::fputc('\n', out_);
   }
-  std::fprintf(out_, "%s\n", render_progress_summary(label_, unit_, done_, elapsed).c_str());
+  std::fprintf(out_, "%.*s\n", static_cast<int>(summary.size()), summary.data());
   std::fflush(out_);
+}
+
+double ProgressBar::elapsed_seconds() const {
+  return std::chrono::duration<double>(now_() - started_).count();
 }
 
 }  // namespace cv::app

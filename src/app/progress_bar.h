@@ -49,6 +49,10 @@ class ProgressBar {
   // Draws the last state (terminal), ends the bar's line and writes the summary. Once; the
   // destructor does not call it (a failed job prints its error instead).
   void finish();
+  // Like finish(), with `summary` as the final line instead of the counts.
+  void finish(std::string_view summary);
+  // Seconds since this bar was made.
+  double elapsed_seconds() const;
 
  private:
   void draw();

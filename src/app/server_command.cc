@@ -17,6 +17,7 @@
 
 #include "activity/scheduled_ingest.h"
 #include "app/alarm_rule_book.h"
+#include "app/migration_report.h"
 #include "app/operations_view.h"
 #include "app/access_log.h"
 #include "app/activity_reports.h"
@@ -163,12 +164,15 @@ int run_server(const Config& configured) {
   // Room for metadata commits (deletes) once the disk is full: released by the metadata
   // store when a commit finds none, set aside again when there is room.
   SpaceReserve reserve(config.data_dir / "space.reserve", config.health_reserve_bytes);
+  // An upgrade of the metadata schema is logged when it is done (no bar: this is a service).
+  MigrationReport migration = MigrationReport::to_log();
   auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file,
-                            reserve.full_disk_policy(), &job_metrics);
+                            reserve.full_disk_policy(), &job_metrics, migration.callback());
   if (!stores) {
     std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
     return 1;
   }
+  migration.finish();
   // A master key rotation a crash interrupted is finished before anything is served.
   const auto key_path = master_key_path(config.data_dir, config.master_key_file);
   if (auto finished = finish_interrupted_rotation(*stores->meta, key_path); !finished) {

@@ -5,6 +5,7 @@
 #include "app/admin_support.h"
 #include "app/commands.h"
 #include "app/data_folder_lock.h"
+#include "app/migration_report.h"
 #include "app/trail_bucket.h"
 #include "app/trail_flush_signal.h"
 #include "app/trail_setup.h"
@@ -91,7 +92,7 @@ int trail_validate(const Config& config, const std::optional<std::string>& from,
   if (bad) return 2;
   auto setup = trail_setup(config);
   if (!setup) return report_error(setup.error());
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report_error(stores.error());
   audit::TrailValidationOptions options;
   options.folder = setup->folder;
@@ -142,7 +143,7 @@ int trail_lookup(const Config& config, const TrailLookupFlags& flags) {
   query.errors_only = flags.errors_only;
   if (flags.read_only) query.read_only = *flags.read_only == "true";
   query.max = flags.max;
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file);
+  auto stores = open_stores_for_cli(config);
   if (!stores) return report_error(stores.error());
   auto page = stores->meta->lookup_trail(query);
   if (!page) return report_error(page.error());

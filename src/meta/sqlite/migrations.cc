@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace cv::meta::sqlite {
 namespace {
 
@@ -618,7 +620,7 @@ Result<int> schema_version(Connection& connection) {
   return static_cast<int>(stmt.column_int(0));
 }
 
-Status migrate(Connection& connection) {
+Status migrate(Connection& connection, const MigrationStepCallback& after_step) {
   int latest = latest_schema_version();
   CV_TRY(connection.execute_script("BEGIN IMMEDIATE"));
   auto applied = [&]() -> Status {
@@ -628,11 +630,17 @@ Status migrate(Connection& connection) {
                   fmt::format("metadata store: schema version {} is newer than this program's {}",
                               version, latest));
     }
-    for (const Migration& step : schema_migrations()) {
+    const auto steps = schema_migrations();
+    const auto pending = static_cast<size_t>(std::count_if(
+        steps.begin(), steps.end(), [&](const Migration& step) { return step.version > version; }));
+    size_t applied = 0;
+    for (const Migration& step : steps) {
       if (step.version <= version) continue;
       CV_TRY(connection.execute_script(step.sql));
       CV_TRY(
           connection.execute_script(fmt::format("PRAGMA user_version={}", step.version).c_str()));
+      ++applied;
+      if (after_step && version > 0) after_step(version, latest, applied, pending);
     }
     return {};
   }();

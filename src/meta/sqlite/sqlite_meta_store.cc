@@ -718,7 +718,13 @@ class SqliteMetaStore final : public MetaStore {
 Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& options) {
   auto connection = CV_TRY(sqlite::Connection::open(options.path, /*create=*/true,
                                                     /*read_only=*/false));
-  CV_TRY(sqlite::migrate(*connection));
+  sqlite::MigrationStepCallback after_step;
+  if (options.on_migration) {
+    after_step = [&options](int from_version, int to_version, size_t applied, size_t pending) {
+      options.on_migration(MigrationProgress{from_version, to_version, applied, pending});
+    };
+  }
+  CV_TRY(sqlite::migrate(*connection, after_step));
   auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
   auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(connection),
                                                             options.max_batch, options.full_disk,

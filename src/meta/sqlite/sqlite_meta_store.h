@@ -24,12 +24,27 @@ struct FullDiskPolicy {
   std::function<bool()> reserve_released;
 };
 
+// How far the upgrade of an older database has come while it opens: `applied` of `pending`
+// steps done, taking the schema from version `from_version` to `to_version`.
+struct MigrationProgress {
+  int from_version = 0;
+  int to_version = 0;
+  size_t applied = 0;
+  size_t pending = 0;
+};
+// Called on the opening thread after each step of such an upgrade, with applied = 1..pending
+// in order; never for an up-to-date database nor for a new one (version 0: its schema is
+// created, not migrated). The steps run in one transaction: when a later one fails, the
+// database is left as it was (and the open fails) although earlier calls were made.
+using MigrationCallback = std::function<void(const MigrationProgress&)>;
+
 struct SqliteOptions {
   std::filesystem::path path;     // database file; created with its schema when absent
   size_t max_batch = 256;         // changes per group-commit transaction at most
   size_t reader_connections = 8;  // pooled read connections
   FullDiskPolicy full_disk;
   CommitObserver* commits = nullptr;  // told of every committed batch; null: nobody
+  MigrationCallback on_migration;     // told of a schema upgrade's steps; empty: nobody
 };
 
 // Opens (creating and migrating as needed) the database. Fails with kInternalError when the

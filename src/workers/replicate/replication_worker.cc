@@ -135,6 +135,11 @@ std::string destination_target(const vault::ReplicationDestination& destination)
 
 std::string task_rule(std::string_view payload) { return read_payload(payload).rule_id; }
 
+std::string backfill_bucket(const meta::OutboxTask& task) {
+  if (!task.target.starts_with(kBackfillTargetPrefix)) return "";
+  return task.target.substr(kBackfillTargetPrefix.size());
+}
+
 ReplicationWorker::ReplicationWorker(vault::Vault& vault, RemoteDirectory& remotes,
                                      const Clock& clock, ReplicationWorkerOptions options)
     : vault_(vault), remotes_(remotes), clock_(clock), options_(options) {}

@@ -63,6 +63,8 @@ struct ReplicationWorkerOptions {
 std::string destination_target(const vault::ReplicationDestination& destination);
 // The rule a replication task serves ("" for a backfill or a payload not ours).
 std::string task_rule(std::string_view payload);
+// The bucket a backfill task walks ("" when the task is not a backfill).
+std::string backfill_bucket(const meta::OutboxTask& task);
 
 class ReplicationWorker {
  public:

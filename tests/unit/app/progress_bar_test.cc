@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "app/migration_report.h"
+
 namespace cv::app {
 namespace {
 
@@ -91,6 +93,19 @@ TEST_F(FedProgress, OnATerminalTheBarIsRedrawnAtMostEveryTenthOfASecond) {
   EXPECT_NE(text.find("\rresealing [#"), std::string::npos) << text;
   EXPECT_NE(text.find("50/50 secrets  100%  100/s  done\x1b[K\n"), std::string::npos) << text;
   EXPECT_TRUE(text.ends_with("\nresealing: 50 secrets in 0.5s (100/s)\n")) << text;
+}
+
+TEST_F(FedProgress, AJobMayEndWithASummaryOfItsOwn) {
+  ProgressBar bar("metadata migration", "steps", out_, /*terminal=*/true, clock());
+  now_ += std::chrono::milliseconds(300);
+  bar.update(2, 2);
+  bar.finish(migration_summary(14, 16, bar.elapsed_seconds()));
+  const std::string text = written();
+  EXPECT_TRUE(text.starts_with("\rmetadata migration [###")) << text;
+  EXPECT_TRUE(
+      text.ends_with("] 2/2 steps  100%  6.7/s  done\x1b[K\n"
+                     "migrated the metadata store from schema 14 to 16 in 0.3s\n"))
+      << text;
 }
 
 }  // namespace

@@ -106,6 +106,35 @@ TEST(SqliteMetaStore, MigratesAnOlderDatabase) {
   EXPECT_EQ(read_user_version(dir.path() / "meta.db"), sqlite::latest_schema_version());
 }
 
+// Upgrading reports each step in order; an up-to-date or a new database reports nothing.
+TEST(SqliteMetaStore, ReportsTheStepsOfAnUpgrade) {
+  ScopedTempDir dir;
+  const auto file = dir.path() / "meta.db";
+  run_sql(file, sqlite::schema_migrations()[0].sql);
+  run_sql(file, "PRAGMA user_version=1");
+  std::vector<MigrationProgress> seen;
+  SqliteOptions options{file};
+  options.on_migration = [&](const MigrationProgress& progress) { seen.push_back(progress); };
+  ASSERT_TRUE(open_sqlite_meta_store(options));
+  const size_t pending = sqlite::schema_migrations().size() - 1;
+  ASSERT_EQ(seen.size(), pending);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].applied, i + 1);
+    EXPECT_EQ(seen[i].pending, pending);
+    EXPECT_EQ(seen[i].from_version, 1);
+    EXPECT_EQ(seen[i].to_version, sqlite::latest_schema_version());
+  }
+  EXPECT_EQ(read_user_version(file), sqlite::latest_schema_version());
+
+  seen.clear();
+  ASSERT_TRUE(open_sqlite_meta_store(options));  // up to date now
+  EXPECT_TRUE(seen.empty());
+  options.path = dir.path() / "new.db";
+  ASSERT_TRUE(open_sqlite_meta_store(options));  // created, not migrated
+  EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(read_user_version(options.path), sqlite::latest_schema_version());
+}
+
 // A version-1 database (before created_seq) whose key "k" already has a noncurrent
 // version: after the upgrade the history keeps its order and grows correctly.
 TEST(SqliteMetaStore, MigratesVersionHistoriesFromSchemaVersion1) {
