@@ -113,15 +113,17 @@ Status check_destination(RouteContext& context, std::string_view bucket,
     return fail(ErrorCode::kInvalidRequest,
                 "Destination bucket cannot be the same as the source bucket.");
   }
-  auto versioning = context.vault.versioning(name);
-  if (!versioning && versioning.error().code == ErrorCode::kNoSuchBucket) {
+  // A bucket the user may not see (no gate: another user's) is not revealed either.
+  auto hidden = [&](Status status) -> Status {
+    if (status || status.error().code != ErrorCode::kNoSuchBucket) return status;
     return fail(ErrorCode::kNoSuchBucket,
                 "You have no bucket \"" + name + "\" on this server to back up to.", name);
-  }
-  if (!versioning) return fail(std::move(versioning).error());
-  CV_TRY(permit_object(context, "s3:ReplicateObject", name, "*"));
+  };
+  auto versioning = context.vault.versioning(name);
+  if (!versioning) return hidden(fail(std::move(versioning).error()));
+  CV_TRY(hidden(permit_object(context, "s3:ReplicateObject", name, "*")));
   if (*versioning != vault::Versioning::kEnabled) {
-    CV_TRY(permit_bucket(context, "s3:PutBucketVersioning", name));
+    CV_TRY(hidden(permit_bucket(context, "s3:PutBucketVersioning", name)));
   }
   return {};
 }
