@@ -43,6 +43,16 @@ Result<AccessVerdict> verdict_of(RouteContext& context, const AccessRequest& ask
   return verdict;
 }
 
+// What the page shows for a refusal: the missing permission, not the policy that refused it.
+std::string refusal_message(const AccessRequest& asked) {
+  if (asked.bucket.empty()) {
+    return "You do not have permission for " + asked.action + ". Ask an administrator to allow it.";
+  }
+  return "You do not have permission for " + asked.action +
+         (asked.key.empty() ? " on this bucket" : " on this object") +
+         ". Ask the bucket's owner or an administrator to allow it.";
+}
+
 }  // namespace
 
 Result<bool> may(RouteContext& context, const AccessRequest& asked) {
@@ -53,11 +63,7 @@ Status permit(RouteContext& context, const AccessRequest& asked) {
   AccessVerdict verdict = CV_TRY(verdict_of(context, asked));
   if (verdict.allowed) return {};
   if (context.denial) *context.denial = std::move(verdict.denial);
-  return fail(ErrorCode::kAccessDenied,
-              "You do not have permission for " + asked.action +
-                  (asked.key.empty() ? " on this bucket" : " on this object") +
-                  ". Ask the bucket's owner or an administrator to allow it.",
-              asked.bucket);
+  return fail(ErrorCode::kAccessDenied, refusal_message(asked), asked.bucket);
 }
 
 Status permit_bucket(RouteContext& context, std::string_view action, std::string_view bucket) {

@@ -95,6 +95,11 @@ def test_an_owners_explicit_deny_holds_in_the_console(server):
     assert client.get_object(Bucket=bucket, Key="docs/a.txt")["Body"].read() == b"kept"
     assert s3_code(client.head_object, Bucket=bucket, Key="docs/b.txt") == "404"
 
+    # A user governed by a policy lists buckets only when one allows s3:ListAllMyBuckets, in
+    # the console as with ListBuckets; its bucket's own pages still open.
+    assert s3_code(client.list_buckets) == "AccessDenied"
+    assert_denied(browser.call("GET", "buckets"))
+
     # What the Deny does not name, the owner still does.
     assert listed_keys(browser, bucket, "docs/") == ["docs/a.txt"]
     assert download(browser, bucket, "docs/a.txt") == b"kept"
