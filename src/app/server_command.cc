@@ -22,6 +22,7 @@
 #include "app/access_log.h"
 #include "app/activity_reports.h"
 #include "app/activity_sources.h"
+#include "app/console_gate.h"
 #include "app/catalogs.h"
 #include "app/change_file.h"
 #include "app/commands.h"
@@ -300,6 +301,9 @@ int run_server(const Config& configured) {
   console_options.audit = audit_capture;
   console_options.region = config.region;
   console_options.plain_http_secrets = config.tls.allow_plain_sensitive;
+  // The console's bucket and object routes decide access as the S3 API does (issue 14).
+  ConsoleGate console_gate(s3_api, users);
+  console_options.access = &console_gate;
   // The activity pages: the rules file and the signing key of `activity attest`.
   auto activity_rules = activity::ScoringRules::load(config.activity_rules_file);
   if (!activity_rules) {

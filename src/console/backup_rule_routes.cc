@@ -96,8 +96,9 @@ int32_t next_priority(const vault::ReplicationConfiguration& config) {
 }
 
 // What must hold of the destination before versioning is turned on for it: a remote the
-// server knows, or another bucket of this user's (this server's buckets of other users are
-// not revealed).
+// server knows, or another bucket of this server that the user may replicate into
+// (s3:ReplicateObject, as AWS asks of a replication role) and turn versioning on for
+// (s3:PutBucketVersioning, when it is off).
 Status check_destination(RouteContext& context, std::string_view bucket,
                          const vault::ReplicationDestination& destination) {
   if (destination.is_remote()) {
@@ -112,9 +113,17 @@ Status check_destination(RouteContext& context, std::string_view bucket,
     return fail(ErrorCode::kInvalidRequest,
                 "Destination bucket cannot be the same as the source bucket.");
   }
-  if (!owned_bucket(context, name)) {
+  // A bucket the user may not see (no gate: another user's) is not revealed either.
+  auto hidden = [&](Status status) -> Status {
+    if (status || status.error().code != ErrorCode::kNoSuchBucket) return status;
     return fail(ErrorCode::kNoSuchBucket,
                 "You have no bucket \"" + name + "\" on this server to back up to.", name);
+  };
+  auto versioning = context.vault.versioning(name);
+  if (!versioning) return hidden(fail(std::move(versioning).error()));
+  CV_TRY(hidden(permit_object(context, "s3:ReplicateObject", name, "*")));
+  if (*versioning != vault::Versioning::kEnabled) {
+    CV_TRY(hidden(permit_bucket(context, "s3:PutBucketVersioning", name)));
   }
   return {};
 }
@@ -127,12 +136,16 @@ Status turn_versioning_on(RouteContext& context, std::string_view bucket) {
 }  // namespace
 
 Response bucket_backup(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_bucket(context, "s3:GetReplicationConfiguration", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   return rules_reply(context, bucket);
 }
 
 Response add_backup_rule(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_bucket(context, "s3:PutReplicationConfiguration", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   auto body = read_json_object(context.request, context.options.max_json_body);
   if (!body) return json_error(400, "InvalidRequest", body.error().message);
   auto rule = rule_from(*body);
@@ -143,6 +156,14 @@ Response add_backup_rule(RouteContext& context, std::string_view bucket) {
   rule->priority = next_priority(config);
   config.rules.push_back(*rule);
   if (auto valid = vault::validate(config); !valid) return json_error(valid.error());
+  // Versioning is turned on for the bucket below: its permission too, before any change.
+  auto versioning = context.vault.versioning(bucket);
+  if (!versioning) return json_error(versioning.error());
+  if (*versioning != vault::Versioning::kEnabled) {
+    if (auto allowed = permit_bucket(context, "s3:PutBucketVersioning", bucket); !allowed) {
+      return json_error(allowed.error());
+    }
+  }
   if (auto ready = check_destination(context, bucket, rule->destination); !ready) {
     return json_error(ready.error());
   }
@@ -159,7 +180,9 @@ Response add_backup_rule(RouteContext& context, std::string_view bucket) {
 }
 
 Response delete_backup_rule(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_bucket(context, "s3:PutReplicationConfiguration", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   const std::string* id = find_param(context.request.params, "id");
   if (!id) return json_error(400, "InvalidRequest", "Give the id of the rule to remove.");
   auto existing = context.vault.replication(bucket);

@@ -1,4 +1,5 @@
-// A bucket's Permissions panel (bucket owner): its policy and its Block Public Access, saved
+// A bucket's Permissions panel (GetBucketPolicy and GetBucketPublicAccessBlock to see it, their
+// Put*/Delete* actions to change it): its policy and its Block Public Access, saved
 // through the same vault calls as PutBucketPolicy and PutPublicAccessBlock (so S3's checks,
 // codes and messages: MalformedPolicy, the AccessDenied of a public policy while
 // BlockPublicPolicy is in force). Every route answers the panel's state:
@@ -61,7 +62,12 @@ Response state_reply(RouteContext& context, std::string_view bucket) {
 }  // namespace
 
 Response bucket_access(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  // The panel shows the policy and the Block Public Access settings.
+  for (std::string_view action : {"s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock"}) {
+    if (auto allowed = permit_bucket(context, action, bucket); !allowed) {
+      return json_error(allowed.error());
+    }
+  }
   if (context.request.method != "GET") {
     return json_error(405, "MethodNotAllowed", "That method is not allowed here.");
   }
@@ -69,8 +75,14 @@ Response bucket_access(RouteContext& context, std::string_view bucket) {
 }
 
 Response bucket_policy_route(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
   const std::string_view method = context.request.method;
+  if (method == "PUT" || method == "DELETE") {
+    const std::string_view action =
+        method == "PUT" ? "s3:PutBucketPolicy" : "s3:DeleteBucketPolicy";
+    if (auto allowed = permit_bucket(context, action, bucket); !allowed) {
+      return json_error(allowed.error());
+    }
+  }
   Status changed;
   if (method == "PUT") {
     auto body = read_json_object(context.request, context.options.max_json_body);
@@ -88,8 +100,12 @@ Response bucket_policy_route(RouteContext& context, std::string_view bucket) {
 }
 
 Response public_access_block_route(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
   const std::string_view method = context.request.method;
+  if (method == "PUT" || method == "DELETE") {
+    if (auto allowed = permit_bucket(context, "s3:PutBucketPublicAccessBlock", bucket); !allowed) {
+      return json_error(allowed.error());
+    }
+  }
   Status changed;
   if (method == "PUT") {
     auto block = block_from(context);

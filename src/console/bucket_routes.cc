@@ -9,6 +9,10 @@
 namespace cv::console {
 
 Response list_buckets(RouteContext& context) {
+  // As ListBuckets: the user's own buckets, to whoever may s3:ListAllMyBuckets.
+  if (auto allowed = permit(context, AccessRequest{.action = "s3:ListAllMyBuckets"}); !allowed) {
+    return json_error(allowed.error());
+  }
   auto buckets = context.vault.list_buckets(context.session->user_id);
   if (!buckets) return json_error(buckets.error());
   boost::json::array out;
@@ -31,6 +35,9 @@ Response create_bucket(RouteContext& context) {
   if (!body) return json_error(400, "InvalidRequest", body.error().message);
   auto name = string_member(*body, "name");
   if (!name) return json_error(400, "InvalidRequest", name.error().message);
+  if (auto allowed = permit_bucket(context, "s3:CreateBucket", *name); !allowed) {
+    return json_error(allowed.error());
+  }
   if (auto created = context.vault.create_bucket(*name, context.session->user_id); !created) {
     if (created.error().code == ErrorCode::kInvalidBucketName) {
       return json_error(400, "InvalidBucketName",
@@ -43,7 +50,9 @@ Response create_bucket(RouteContext& context) {
 }
 
 Response delete_bucket(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_bucket(context, "s3:DeleteBucket", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   if (auto deleted = context.vault.delete_bucket(bucket); !deleted) {
     if (deleted.error().code == ErrorCode::kBucketNotEmpty) {
       return json_error(409, "BucketNotEmpty",
@@ -65,7 +74,9 @@ Response set_bucket_versioning(RouteContext& context, std::string_view bucket) {
                       "Versioning is either \"Enabled\" or \"Suspended\" (once on, it can be "
                       "suspended but not turned off).");
   }
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_bucket(context, "s3:PutBucketVersioning", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   const auto state = *status == "Enabled" ? vault::Versioning::kEnabled
                                           : vault::Versioning::kSuspended;
   if (auto set = context.vault.set_versioning(bucket, state); !set) return json_error(set.error());

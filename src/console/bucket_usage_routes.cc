@@ -27,7 +27,10 @@ Response bucket_usage_route(RouteContext& context, std::string_view bucket) {
   if (context.request.method != "GET") {
     return json_error(405, "MethodNotAllowed", "That method is not allowed here.");
   }
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  // What a listing of the bucket would add up to: who may list it may see its totals.
+  if (auto allowed = permit_bucket(context, "s3:ListBucket", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   auto usage = context.vault.bucket_usage(bucket);
   if (!usage) return json_error(usage.error());
   auto classes = context.vault.usage_by_class(bucket);

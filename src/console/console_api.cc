@@ -60,19 +60,22 @@ Response ConsoleApi::handle(Request& request) {
     record = begin_console_record(request, options_.region, options_.audit.account_id,
                                   to_unix_nanos(vault_.clock().now()));
   }
-  Response response = serve(request, record ? &*record : nullptr);
+  std::string denial;
+  Response response = serve(request, record ? &*record : nullptr, denial);
   // The route's name (one of a fixed set), for metrics and logs.
   const auto route = percent_decode(std::string_view(request.path).substr(kApiPrefix.size()));
   response.operation = route ? console_event_name(request.method, *route) : "ConsoleUnknownRoute";
   if (route) describe_console_subject(request, *route, response);
   if (record) {
     describe_console_outcome(*record, response);
+    // As on the S3 API: the page sees only that access was denied, the trail also why.
+    if (!denial.empty()) record->error_message += ": " + denial;
     audit::record_on_completion(response, std::move(*record), *sink);
   }
   return response;
 }
 
-Response ConsoleApi::serve(Request& request, audit::AuditEvent* record) {
+Response ConsoleApi::serve(Request& request, audit::AuditEvent* record, std::string& denial) {
   auto decoded = percent_decode(std::string_view(request.path).substr(kApiPrefix.size()));
   if (!decoded) return json_error(400, "InvalidPath", "The request path is not valid.");
   const std::string route = std::move(*decoded);
@@ -81,8 +84,9 @@ Response ConsoleApi::serve(Request& request, audit::AuditEvent* record) {
   }
   const DestinationCatalog& destinations =
       options_.destinations ? *options_.destinations : no_destinations_;
-  RouteContext context{vault_,   credentials_, sessions_, thumbnails_, listings_,    sign_ins_,
-                       options_, destinations, request,   route,       std::nullopt, record};
+  RouteContext context{vault_,       credentials_, sessions_,    thumbnails_, listings_,
+                       sign_ins_,    options_,     destinations, request,     route,
+                       std::nullopt, record,       &denial};
   if (route == "session" && request.method == "POST") return sign_in(context);
   if (route.starts_with("public/activity/")) {
     return public_activity(context, std::string_view(route).substr(16));

@@ -15,6 +15,7 @@
 
 #include "audit/request_capture.h"
 #include "auth/credentials.h"
+#include "console/access_gate.h"
 #include "console/destination_catalog.h"
 #include "console/folder_listing.h"
 #include "console/session_store.h"
@@ -60,6 +61,10 @@ struct ConsoleOptions {
   // call these; null: those routes answer 404 IamOff. Both must outlive the ConsoleApi.
   iam::IamDirectory* iam = nullptr;
   iam::UserDirectory* users = nullptr;
+  // Decides every bucket and object route's permission as the S3 API would (issue 14);
+  // null: the bucket's owner alone may use it (others get NoSuchBucket). Must outlive the
+  // ConsoleApi.
+  AccessGate* access = nullptr;
 };
 
 class ConsoleApi final : public RequestHandler {
@@ -74,8 +79,9 @@ class ConsoleApi final : public RequestHandler {
   Response handle(Request& request) override;
 
  private:
-  // Serves the call; fills `record` (when the trail is on) with who made it.
-  Response serve(Request& request, audit::AuditEvent* record);
+  // Serves the call; fills `record` (when the trail is on) with who made it, and `denial`
+  // with the reason a permission was refused.
+  Response serve(Request& request, audit::AuditEvent* record, std::string& denial);
 
   vault::Vault& vault_;
   auth::CredentialStore& credentials_;

@@ -11,6 +11,7 @@
 
 #include "audit/cloudtrail_record.h"
 #include "auth/credentials.h"
+#include "console/access_gate.h"
 #include "console/console_api.h"
 #include "console/session_store.h"
 #include "console/thumbnailer.h"
@@ -35,6 +36,9 @@ struct RouteContext {
   // The call's audit record while the trail is on (else null): routes add what only they
   // know (sign-in: who tried; presign: which method).
   audit::AuditEvent* audit = nullptr;
+  // Where a refused permission's reason goes (permit below), for the audit record's
+  // errorMessage; null: nowhere.
+  std::string* denial = nullptr;
 };
 
 // Who makes this request's changes (the signed-in user, the client's address, the request
@@ -43,9 +47,18 @@ vault::ChangeOrigin change_origin(const RouteContext& context);
 // "Enabled", "Suspended" or "Off", as the console shows a bucket's versioning.
 // (route_support.cc)
 std::string_view versioning_name(vault::Versioning state);
-// The bucket when the signed-in user owns it; NoSuchBucket otherwise (others' buckets are
-// not revealed). (route_support.cc)
-Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name);
+// Whether the signed-in user may do `asked`, decided by options.access (the S3 authorizer
+// in the server; console/access_gate.h), or without a gate by ownership: the bucket's owner
+// may do anything with it, anyone else is told NoSuchBucket. Errors: AccessDenied with a
+// message naming the action, its reason put in *context.denial; NoSuchBucket "That bucket
+// does not exist."; the gate's others. (route_support.cc)
+Status permit(RouteContext& context, const AccessRequest& asked);
+// permit() for a bucket action, and for an object action (of a version when `version_id`).
+Status permit_bucket(RouteContext& context, std::string_view action, std::string_view bucket);
+Status permit_object(RouteContext& context, std::string_view action, std::string_view bucket,
+                     std::string_view key, std::string_view version_id = {});
+// The verdict alone, recording nothing: for what a route shows only when allowed.
+Result<bool> may(RouteContext& context, const AccessRequest& asked);
 // vault::validate_key, and no "." or ".." path segment: browsers resolve those in a URL, so a
 // link to "a/../b" would reach another key (or bucket). InvalidArgument. (route_support.cc)
 Status validate_browser_key(std::string_view key);
@@ -113,9 +126,10 @@ Response delete_notification_rule(RouteContext& context, std::string_view bucket
 // "contentType","tags","deleteMarkers","existingObjects"}],"remotes":[names],"versioning"}:
 // GET buckets/<name>/backup; POST (body {"id"?,"destinationBucket","remote"?,"prefix"?,
 // "suffix"?,"deleteMarkers"?,"existingObjects"?}) checks the new rule, turns versioning on for
-// the bucket and a destination bucket on this server (which the user must own), then adds the
-// rule through Vault::put_replication (201); DELETE ...?id= removes one (404 NoSuchRule; the
-// last one removes the configuration). Each answers the rules.
+// the bucket and a destination bucket on this server (which the user must be allowed
+// s3:ReplicateObject into), then adds the rule through Vault::put_replication (201);
+// DELETE ...?id= removes one (404 NoSuchRule; the last one removes the configuration). Each
+// answers the rules.
 Response bucket_backup(RouteContext& context, std::string_view bucket);
 Response add_backup_rule(RouteContext& context, std::string_view bucket);
 Response delete_backup_rule(RouteContext& context, std::string_view bucket);
@@ -138,13 +152,15 @@ Response iam_policies_route(RouteContext& context);
 // own_key_routes.cc: keys and keys/<id>: the signed-in user's own access keys (any user, as
 // IAM lets a user manage its own keys).
 Response own_keys_route(RouteContext& context);
-// bucket_access_routes.cc (bucket owner): GET buckets/<name>/access: the bucket's policy,
-// whether it is public, its Block Public Access and the account's; PUT/DELETE
-// buckets/<name>/policy and buckets/<name>/public-access-block. Each answers as GET access.
+// bucket_access_routes.cc (s3:GetBucketPolicy and s3:GetBucketPublicAccessBlock; changes:
+// s3:PutBucketPolicy, s3:DeleteBucketPolicy, s3:PutBucketPublicAccessBlock): GET
+// buckets/<name>/access: the bucket's policy, whether it is public, its Block Public Access
+// and the account's; PUT/DELETE buckets/<name>/policy and buckets/<name>/public-access-block.
+// Each answers as GET access.
 Response bucket_access(RouteContext& context, std::string_view bucket);
 Response bucket_policy_route(RouteContext& context, std::string_view bucket);
 Response public_access_block_route(RouteContext& context, std::string_view bucket);
-// bucket_usage_routes.cc (bucket owner): GET buckets/<name>/usage: {"bucket","objects","bytes",
+// bucket_usage_routes.cc (s3:ListBucket): GET buckets/<name>/usage: {"bucket","objects","bytes",
 // "versions","version_bytes","noncurrent_bytes","delete_markers","classes":[{"storage_class",
 // "objects","versions","logical_bytes","stored_bytes","restored_bytes","monthly"}],
 // "estimate":{"currency","monthly","unit","region","as_of","prices":{class: USD},"source"}}

@@ -67,12 +67,16 @@ Status save(RouteContext& context, std::string_view bucket,
 }  // namespace
 
 Response bucket_notifications(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_bucket(context, "s3:GetBucketNotification", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   return rules_reply(context, bucket);
 }
 
 Response put_notification_rule(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_bucket(context, "s3:PutBucketNotification", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   auto body = read_json_object(context.request, context.options.max_json_body);
   if (!body) return json_error(400, "InvalidRequest", body.error().message);
   auto rule = rule_from(*body, context.vault.options().region);
@@ -90,7 +94,9 @@ Response put_notification_rule(RouteContext& context, std::string_view bucket) {
 }
 
 Response delete_notification_rule(RouteContext& context, std::string_view bucket) {
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_bucket(context, "s3:PutBucketNotification", bucket); !allowed) {
+    return json_error(allowed.error());
+  }
   const std::string* id = find_param(context.request.params, "id");
   if (!id) return json_error(400, "InvalidRequest", "Give the id of the rule to remove.");
   auto config = context.vault.get_notification_config(bucket);

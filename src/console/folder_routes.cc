@@ -37,7 +37,9 @@ Response create_folder(RouteContext& context) {
   if (auto valid = validate_browser_key(*prefix); !valid) {
     return json_error(400, "InvalidFolderName", valid.error().message);
   }
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_object(context, "s3:PutObject", *bucket, *prefix); !allowed) {
+    return json_error(allowed.error());
+  }
   // A folder is an empty object named after it, as the S3 console makes them.
   StringSource empty("");
   vault::PutObjectInput input;
@@ -63,7 +65,9 @@ Response delete_folder(RouteContext& context) {
   if (auto valid = validate_browser_key(*prefix); !valid) {
     return json_error(400, "InvalidFolderName", valid.error().message);
   }
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  // As S3 clients do it: list the folder (ListBucket), then delete each object in it.
+  const AccessRequest listing{.action = "s3:ListBucket", .bucket = *bucket, .prefix = *prefix};
+  if (auto allowed = permit(context, listing); !allowed) return json_error(allowed.error());
   // Deleted objects leave the listing (gone, or behind a delete marker), so each call starts
   // from the folder's beginning; the page asks again while `more` says so.
   meta::ListObjectsQuery query;
@@ -72,6 +76,12 @@ Response delete_folder(RouteContext& context) {
   query.max_keys = kFolderDeleteBatch;
   auto page = context.vault.list_objects(query);
   if (!page) return json_error(page.error());
+  // Every object's DeleteObject before any is deleted: one refused refuses the batch.
+  for (const meta::ObjectVersion& object : page->objects) {
+    if (auto allowed = permit_object(context, "s3:DeleteObject", *bucket, object.key); !allowed) {
+      return json_error(allowed.error());
+    }
+  }
   uint64_t deleted = 0;
   for (const meta::ObjectVersion& object : page->objects) {
     if (auto gone = context.vault.delete_object(*bucket, object.key, "", change_origin(context));
@@ -94,7 +104,14 @@ Response rename_object(RouteContext& context) {
   }
   if (*from == *to) return json_error(400, "InvalidRequest", "The new name is the same.");
   if (auto valid = validate_browser_key(*to); !valid) return json_error(valid.error());
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  // A copy then a delete, as S3 clients move an object: GetObject on the original,
+  // PutObject on the new key, DeleteObject on the original, all before anything changes.
+  for (const auto& [action, key] :
+       {std::pair{"s3:GetObject", *from}, {"s3:PutObject", *to}, {"s3:DeleteObject", *from}}) {
+    if (auto allowed = permit_object(context, action, *bucket, key); !allowed) {
+      return json_error(allowed.error());
+    }
+  }
   auto source = context.vault.get_object(*bucket, *from);
   if (!source) return json_error(source.error());
   if (source->encryption.mode == meta::EncryptionMode::kCustomer) {
@@ -119,14 +136,22 @@ Response object_details(RouteContext& context) {
   const std::string* bucket = find_param(context.request.params, "bucket");
   const std::string* key = find_param(context.request.params, "key");
   if (!bucket || !key) return json_error(400, "InvalidRequest", "Give a bucket and a key.");
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  // As HeadObject (GetObject); the versions as ListObjectVersions of the key, shown only to
+  // whoever may list them.
+  if (auto allowed = permit_object(context, "s3:GetObject", *bucket, *key); !allowed) {
+    return json_error(allowed.error());
+  }
+  const AccessRequest version_listing{
+      .action = "s3:ListBucketVersions", .bucket = *bucket, .prefix = *key};
+  auto lists_versions = may(context, version_listing);
+  if (!lists_versions) return json_error(lists_versions.error());
   // Every version of this key alone (a listing by prefix would count other keys' versions),
   // the current one first, then newest first; at most kMaxVersions of them.
   auto key_versions = context.vault.key_versions(*bucket, *key);
   if (!key_versions) return json_error(key_versions.error());
   boost::json::array versions;
   for (const meta::ObjectVersion& version : *key_versions) {
-    if (versions.size() == kMaxVersions) break;
+    if (versions.size() == kMaxVersions || !*lists_versions) break;
     versions.push_back(
         boost::json::object{{"versionId", version.version_id},
                             {"latest", version.is_latest},

@@ -27,7 +27,6 @@ std::string query_param(const Request& request, std::string_view name) {
 
 Response list_folder(RouteContext& context) {
   const std::string bucket = query_param(context.request, "bucket");
-  if (auto owned = owned_bucket(context, bucket); !owned) return json_error(owned.error());
   FolderQuery query;
   query.owner = context.session->user_id;
   query.bucket = bucket;
@@ -64,6 +63,13 @@ Response list_folder(RouteContext& context) {
     }
     query.descending = order == "desc";
   }
+  // As S3's ListObjectsV2 (ListObjectVersions for deleted keys) of the level: its prefix,
+  // "/" as the delimiter.
+  const AccessRequest listing{.action = query.deleted ? "s3:ListBucketVersions" : "s3:ListBucket",
+                              .bucket = bucket,
+                              .prefix = query.prefix,
+                              .delimiter = "/"};
+  if (auto allowed = permit(context, listing); !allowed) return json_error(allowed.error());
   auto page = list_folder_level(context.vault, query, &context.listings);
   if (!page) return json_error(page.error());
   boost::json::array folders;
@@ -138,7 +144,13 @@ Response presign(RouteContext& context) {
                       "A link either downloads the object or shows it inline, not both.");
   }
   if (auto valid = validate_browser_key(*key); !valid) return json_error(valid.error());
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  // What the signed request will do: GetObject (GetObjectVersion) or PutObject.
+  const std::string_view action = *method == "PUT"     ? "s3:PutObject"
+                                  : version_id.empty() ? "s3:GetObject"
+                                                       : "s3:GetObjectVersion";
+  if (auto allowed = permit_object(context, action, *bucket, *key, version_id); !allowed) {
+    return json_error(allowed.error());
+  }
   if (*method == "GET") {
     // The object (or the named version) must exist and have content: NoSuchKey,
     // NoSuchVersion, or MethodNotAllowed for a delete marker.
@@ -193,7 +205,16 @@ Response delete_objects(RouteContext& context) {
     }
     targets.push_back({std::move(*key), std::move(*version)});
   }
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  // Every entry's permission (DeleteObject, DeleteObjectVersion) before anything is deleted:
+  // one refused refuses the call.
+  for (const Target& target : targets) {
+    const std::string_view action =
+        target.version_id.empty() ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
+    if (auto allowed = permit_object(context, action, *bucket, target.key, target.version_id);
+        !allowed) {
+      return json_error(allowed.error());
+    }
+  }
   boost::json::array deleted;
   boost::json::array failed;
   for (const Target& target : targets) {

@@ -1,4 +1,4 @@
-// What several console routes share: the ownership check and the signing of URLs.
+// What several console routes share: the permission check and the signing of URLs.
 #include "auth/sigv4.h"
 #include "console/console_routes.h"
 #include "core/encoding.h"
@@ -23,12 +23,60 @@ std::string_view versioning_name(vault::Versioning state) {
   return "Off";
 }
 
-Result<meta::Bucket> owned_bucket(RouteContext& context, std::string_view name) {
-  auto bucket = context.vault.get_bucket(name);
-  if (!bucket || bucket->owner_id != context.session->user_id) {
-    return fail(ErrorCode::kNoSuchBucket, "That bucket does not exist.", std::string(name));
+namespace {
+
+// The gate's verdict, or without a gate the ownership rule's.
+Result<AccessVerdict> verdict_of(RouteContext& context, const AccessRequest& asked) {
+  const bool names_bucket = !asked.bucket.empty() && asked.action != "s3:CreateBucket";
+  auto no_such_bucket = [&] {
+    return fail(ErrorCode::kNoSuchBucket, "That bucket does not exist.", asked.bucket);
+  };
+  if (!context.options.access) {
+    if (!names_bucket) return AccessVerdict{true, {}};
+    auto bucket = context.vault.get_bucket(asked.bucket);
+    if (!bucket || bucket->owner_id != context.session->user_id) return no_such_bucket();
+    return AccessVerdict{true, {}};
   }
-  return bucket;
+  auto verdict =
+      context.options.access->decide(context.session->access_key_id, context.request, asked);
+  if (!verdict && verdict.error().code == ErrorCode::kNoSuchBucket) return no_such_bucket();
+  return verdict;
+}
+
+// What the page shows for a refusal: the missing permission, not the policy that refused it.
+std::string refusal_message(const AccessRequest& asked) {
+  if (asked.bucket.empty()) {
+    return "You do not have permission for " + asked.action + ". Ask an administrator to allow it.";
+  }
+  return "You do not have permission for " + asked.action +
+         (asked.key.empty() ? " on this bucket" : " on this object") +
+         ". Ask the bucket's owner or an administrator to allow it.";
+}
+
+}  // namespace
+
+Result<bool> may(RouteContext& context, const AccessRequest& asked) {
+  return CV_TRY(verdict_of(context, asked)).allowed;
+}
+
+Status permit(RouteContext& context, const AccessRequest& asked) {
+  AccessVerdict verdict = CV_TRY(verdict_of(context, asked));
+  if (verdict.allowed) return {};
+  if (context.denial) *context.denial = std::move(verdict.denial);
+  return fail(ErrorCode::kAccessDenied, refusal_message(asked), asked.bucket);
+}
+
+Status permit_bucket(RouteContext& context, std::string_view action, std::string_view bucket) {
+  return permit(context,
+                AccessRequest{.action = std::string(action), .bucket = std::string(bucket)});
+}
+
+Status permit_object(RouteContext& context, std::string_view action, std::string_view bucket,
+                     std::string_view key, std::string_view version_id) {
+  return permit(context, AccessRequest{.action = std::string(action),
+                                       .bucket = std::string(bucket),
+                                       .key = std::string(key),
+                                       .version_id = std::string(version_id)});
 }
 
 Status validate_browser_key(std::string_view key) {

@@ -28,7 +28,9 @@ Response thumbnail(RouteContext& context) {
       return json_error(400, "InvalidRequest", "size must be 128, 256 or 512.");
     }
   }
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_object(context, "s3:GetObject", *bucket, *key); !allowed) {
+    return json_error(allowed.error());
+  }
   auto object = context.vault.get_object(*bucket, *key);
   if (!object) return json_error(object.error());
   if (!object->content_type.starts_with("image/") || object->size > kMaxImageBytes) {

@@ -28,6 +28,22 @@ Result<UploadStep> step_of(std::string_view method, bool has_upload_id, bool has
               "send a part of, list, complete or abort a multipart upload.");
 }
 
+// The permission the step's S3 request needs.
+std::string_view action_of(UploadStep step) {
+  switch (step) {
+    case UploadStep::kListParts:
+      return "s3:ListMultipartUploadParts";
+    case UploadStep::kAbort:
+      return "s3:AbortMultipartUpload";
+    case UploadStep::kPutObject:
+    case UploadStep::kCreate:
+    case UploadStep::kUploadPart:
+    case UploadStep::kComplete:
+      break;
+  }
+  return "s3:PutObject";
+}
+
 }  // namespace
 
 Response sign_upload_request(RouteContext& context) {
@@ -57,7 +73,9 @@ Response sign_upload_request(RouteContext& context) {
   auto step = step_of(*method, !upload_id.empty(), part_number != 0);
   if (!step) return json_error(400, "InvalidRequest", step.error().message);
   if (auto valid = validate_browser_key(*key); !valid) return json_error(valid.error());
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  if (auto allowed = permit_object(context, action_of(*step), *bucket, *key); !allowed) {
+    return json_error(allowed.error());
+  }
 
   QueryParams query;
   switch (*step) {

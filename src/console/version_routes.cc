@@ -15,7 +15,14 @@ Response restore_version(RouteContext& context) {
   if (!bucket || !key || !version_id || version_id->empty()) {
     return json_error(400, "InvalidRequest", "Give a bucket, a key and the versionId to restore.");
   }
-  if (auto owned = owned_bucket(context, *bucket); !owned) return json_error(owned.error());
+  // As S3's CopyObject of ?versionId onto its own key: GetObjectVersion and PutObject.
+  if (auto allowed = permit_object(context, "s3:GetObjectVersion", *bucket, *key, *version_id);
+      !allowed) {
+    return json_error(allowed.error());
+  }
+  if (auto allowed = permit_object(context, "s3:PutObject", *bucket, *key); !allowed) {
+    return json_error(allowed.error());
+  }
   // get_version (not get_object) so that a delete marker gets its own answer.
   auto source = context.vault.get_version(*bucket, *key, *version_id);
   if (!source) return json_error(source.error());

@@ -187,6 +187,45 @@ struct S3Api::Impl {
     return {};
   }
 
+  Result<PermissionAnswer> decide_permission(const auth::Identity& identity, const Request& request,
+                                             const PermissionQuery& query) const {
+    // The S3 request this permission would be for, as far as its condition keys go.
+    Request asked;
+    asked.remote_address = request.remote_address;
+    asked.secure = request.secure;
+    asked.request_id = request.request_id;
+    for (std::string_view header : {"user-agent", "referer"}) {
+      if (request.headers.contains(header)) {
+        asked.headers.add(header, request.headers.get(header));
+      }
+    }
+    if (query.prefix) asked.params.emplace_back("prefix", *query.prefix);
+    if (query.delimiter) asked.params.emplace_back("delimiter", *query.delimiter);
+    if (!query.version_id.empty()) asked.params.emplace_back("versionId", query.version_id);
+    Call call{asked, permission_route(query), identity};
+    const AccessCheck check =
+        !query.key.empty() ? object_check(query.action, query.bucket, query.key, query.version_id)
+        : query.bucket.empty()
+            ? AccessCheck{query.action, {}, {}, "arn:aws:s3:::*", false}
+            : AccessCheck{query.action, query.bucket, {}, bucket_arn(query.bucket), false};
+    auto allowed = authorize_with_acls(services, call, check);
+    if (allowed) return PermissionAnswer{true, {}};
+    if (allowed.error().code != ErrorCode::kAccessDenied) return fail(std::move(allowed).error());
+    std::string denial = call.denial.empty() ? check.action + " on " + check.resource + " for " +
+                                                   identity.user_name + ": no ACL grants it"
+                                             : std::move(call.denial);
+    return PermissionAnswer{false, std::move(denial)};
+  }
+
+  // The route a permission's S3 request would have: what its condition keys depend on (a
+  // listing's s3:prefix and s3:delimiter count for listings only).
+  static Route permission_route(const PermissionQuery& query) {
+    Operation operation = query.key.empty() ? Operation::kHeadBucket : Operation::kHeadObject;
+    if (query.action == "s3:ListBucket") operation = Operation::kListObjectsV2;
+    if (query.action == "s3:ListBucketVersions") operation = Operation::kListObjectVersions;
+    return Route{operation, Access::kBucketOwner, query.bucket, query.key, "ConsolePermission"};
+  }
+
   // S3 tells a caller that a key does not exist only when it may list the bucket
   // (s3:ListBucket); anyone else gets AccessDenied, as for a key it may not read.
   void hide_missing_key(Call& call, Error& error) const {
@@ -344,6 +383,12 @@ Response S3Api::handle(Request& request) {
     audit::record_on_completion(response, std::move(*record), *sink);
   }
   return response;
+}
+
+Result<PermissionAnswer> S3Api::decide_permission(const auth::Identity& identity,
+                                                  const Request& request,
+                                                  const PermissionQuery& query) const {
+  return impl_->decide_permission(identity, request, query);
 }
 
 Response xml_response(std::string body, int status) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "audit/request_capture.h"
@@ -50,6 +51,25 @@ struct S3Options {
   AccessDefaults access;
 };
 
+// One permission asked for outside an S3 request (the web console's calls), in AWS's terms.
+struct PermissionQuery {
+  std::string action;      // "s3:GetObject", "s3:ListBucket", "s3:CreateBucket", ...
+  std::string bucket;      // empty only for s3:ListAllMyBuckets
+  std::string key;         // an object action's key; empty: a bucket action
+  std::string version_id;  // the version an object action names (s3:versionid); empty: current
+  // A listing's s3:prefix and s3:delimiter (s3:ListBucket, s3:ListBucketVersions); absent:
+  // the listing has none.
+  std::optional<std::string> prefix;
+  std::optional<std::string> delimiter;
+};
+
+struct PermissionAnswer {
+  bool allowed = false;
+  // Why it was refused ("s3:DeleteObject on arn:... for arn:...: denied by ..."), for the log
+  // and the audit trail, never for the client.
+  std::string denial;
+};
+
 // Thread-safe: handle() is called from many worker threads at once. With an audit sink, the
 // Response handle() returns carries the request's record in Response::on_complete: whoever
 // sends it must call that (http::Server does).
@@ -60,6 +80,18 @@ class S3Api final : public RequestHandler {
         iam::CallerPolicySource& callers, const Clock& clock, S3Options options);
   ~S3Api() override;
   Response handle(Request& request) override;
+
+  // Decides `query` for `identity` (a verified, not anonymous, caller) exactly as handle()
+  // decides an S3 request's permission: the policies (identity, bucket, session) through
+  // the one evaluator, the ownership rules, then the ACLs (s3/acl_admission.h). The global
+  // condition keys come from `request` (client address, TLS, user agent, referer), the
+  // listing keys from `query`. A refusal is logged (the request's id) and answered with its
+  // reason, not as an error. Errors: NoSuchBucket when the bucket does not exist (except
+  // s3:CreateBucket), NoSuchKey / NoSuchVersion for an object read only an ACL could allow
+  // when the caller may list the bucket (as S3), InvalidAccessKeyId when the caller is gone,
+  // storage failures.
+  Result<PermissionAnswer> decide_permission(const auth::Identity& identity, const Request& request,
+                                             const PermissionQuery& query) const;
 
  private:
   struct Impl;

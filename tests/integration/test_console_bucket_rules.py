@@ -4,7 +4,8 @@ receiver on loopback) and a replication remote ("offsite"): what the console sav
 configuration the S3 API reads and the notify worker delivers by (S3's test event and the
 events reach the webhook), S3's refusals come back with S3's code and message, a backup turns
 versioning on where S3 requires it and the replication status of each object follows the
-replication worker, and only the bucket's owner may look or change."""
+replication worker, and only the bucket's owner may look or change (others: AccessDenied, as
+S3)."""
 
 import json
 
@@ -194,7 +195,7 @@ def test_only_the_owner_sees_or_changes_a_buckets_rules(configured):
                                 ("POST", "backup", backup),
                                 ("DELETE", "backup?id=a", None)):
         status, _, answer = other.call(method, f"buckets/photos/{route}", body)
-        assert (status, answer["error"]["code"]) == (404, "NoSuchBucket"), (method, route)
+        assert (status, answer["error"]["code"]) == (403, "AccessDenied"), (method, route)
     # The owner's change without the CSRF token is refused too.
     status, _, answer = owner.call("PUT", "buckets/photos/notifications", rule, csrf=False)
     assert (status, answer["error"]["code"]) == (403, "CsrfTokenMismatch")

@@ -390,7 +390,7 @@ def test_only_the_bucket_owner_sees_its_permissions(server, s3, root):
                                 ("DELETE", "policy", None),
                                 ("PUT", "public-access-block", ALL_OFF)]:
         status, _, answer = browser.call(method, f"buckets/{bucket}/{route}", body)
-        assert status == 404 and answer["error"]["code"] == "NoSuchBucket", route
+        assert status == 403 and answer["error"]["code"] == "AccessDenied", route
     assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"][
         "BlockPublicPolicy"] is True
     assert root.call("DELETE", f"iam/users/{key['user']}?force=true")[0] == 204

@@ -2,7 +2,7 @@
 bucket's totals, its breakdown by storage class and the monthly cost estimate at AWS's list
 prices, against a real server, with exact numbers after puts in two classes, a versioned
 overwrite and a delete marker; the totals agree with what S3's listings show; only the
-bucket's owner may look. Every answer is checked against docs/openapi.yaml."""
+bucket's owner (or whoever may s3:ListBucket it) may look. Every answer is checked against docs/openapi.yaml."""
 
 import pytest
 
@@ -106,7 +106,7 @@ def test_only_the_owner_sees_a_buckets_usage(server, bucket, root_browser, other
     other = Browser(server)
     assert other.sign_in(other_user.access_key, other_user.secret_key)[0] == 201
     status, _, body = other.call("GET", f"buckets/{bucket}/usage")
-    assert status == 404 and body["error"]["code"] == "NoSuchBucket"
+    assert status == 403 and body["error"]["code"] == "AccessDenied"  # as S3's ListBucket
     API.check("GET", f"buckets/{bucket}/usage", status, body)
     status, _, body = root_browser.call("GET", "buckets/no-such-bucket-here/usage")
     assert status == 404 and body["error"]["code"] == "NoSuchBucket"
