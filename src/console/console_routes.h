@@ -68,10 +68,12 @@ Result<std::string> presigned_url(RouteContext& context, std::string_view method
                                   std::string_view bucket, std::string_view key, QueryParams query,
                                   std::chrono::seconds expires);
 
-// Writes `source`'s bytes, content type, headers, metadata, tags and checksum algorithm as a
-// new current version of `key` in the same bucket (S3's CopyObject); an archived class comes
-// back as STANDARD. The caller refuses SSE-C sources (their key is not here). (route_support.cc)
-Result<meta::ObjectVersion> copy_as_new_version(RouteContext& context,
+// Copies `source` (that version) with its content type, headers, metadata, tags and checksum
+// algorithm as a new current version of `key` in the same bucket (vault::copy_object, as
+// S3's CopyObject), owned by the signed-in user; the storage class stays, except that an
+// archived one comes back as STANDARD, and SSE-S3 stays. The caller refuses SSE-C sources
+// (their key is not here). (route_support.cc)
+Result<vault::CopiedObject> copy_as_new_version(RouteContext& context,
                                                 const meta::ObjectVersion& source,
                                                 std::string_view key);
 

@@ -129,7 +129,7 @@ Response rename_object(RouteContext& context) {
       !removed) {
     return json_error(removed.error());
   }
-  return json_reply(boost::json::object{{"key", *to}, {"etag", moved->etag}});
+  return json_reply(boost::json::object{{"key", *to}, {"etag", moved->object.etag}});
 }
 
 Response object_details(RouteContext& context) {

@@ -118,33 +118,26 @@ Result<std::string> presigned_url(RouteContext& context, std::string_view method
   return scheme + request.host + request.path + "?" + signed_query;
 }
 
-Result<meta::ObjectVersion> copy_as_new_version(RouteContext& context,
+Result<vault::CopiedObject> copy_as_new_version(RouteContext& context,
                                                 const meta::ObjectVersion& source,
                                                 std::string_view key) {
-  // An archived version must be restored from the archive first (InvalidObjectState).
-  auto content = CV_TRY(context.vault.open_body(source, 0, source.size));
-  vault::PutObjectInput input;
-  input.bucket = source.bucket;
-  input.key = std::string(key);
-  input.attributes.owner_id = context.session->user_id;
-  input.attributes.content_type = source.content_type;
-  input.attributes.headers = source.headers;
-  input.attributes.user_metadata = source.user_metadata;
-  input.attributes.tags = source.tags;
-  input.attributes.checksum_algorithm = source.checksum_algorithm;
+  vault::CopyObjectRequest request;
+  // This very version, even when another became current meanwhile.
+  request.source.bucket = source.bucket;
+  request.source.key = source.key;
+  request.source.version_id = source.version_id;
+  request.bucket = source.bucket;
+  request.key = std::string(key);
+  request.attributes.owner_id = context.session->user_id;
   // The source's class, but a copy of an archived one comes back readable (STANDARD).
   const auto storage_class = vault::parse_storage_class(source.storage_class);
   if (storage_class && !vault::is_archive(*storage_class)) {
-    input.attributes.storage_class = source.storage_class;
+    request.storage_class = source.storage_class;
   }
   if (source.encryption.mode == meta::EncryptionMode::kS3) {
-    input.encryption.mode = meta::EncryptionMode::kS3;
+    request.encryption.mode = meta::EncryptionMode::kS3;
   }
-  input.body = content.get();
-  input.expected_size = source.size;
-  input.event_name = "s3:ObjectCreated:Copy";
-  input.origin = change_origin(context);
-  return context.vault.put_object(input);
+  return context.vault.copy_object(request, change_origin(context));
 }
 
 }  // namespace cv::console

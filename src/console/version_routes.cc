@@ -38,7 +38,7 @@ Response restore_version(RouteContext& context) {
   auto restored = copy_as_new_version(context, *source, *key);
   if (!restored) return json_error(restored.error());
   return json_reply(boost::json::object{
-      {"key", *key}, {"etag", restored->etag}, {"versionId", restored->version_id}});
+      {"key", *key}, {"etag", restored->object.etag}, {"versionId", restored->object.version_id}});
 }
 
 }  // namespace cv::console

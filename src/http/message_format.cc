@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "core/clock.h"
+#include "core/error_document.h"
 
 namespace cv::http {
 namespace {
@@ -55,35 +56,6 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
   out.append(": ");
   append_value(out, value);
   out.append("\r\n");
-}
-
-void append_xml_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out.append("&amp;");
-        break;
-      case '<':
-        out.append("&lt;");
-        break;
-      case '>':
-        out.append("&gt;");
-        break;
-      case '"':
-        out.append("&quot;");
-        break;
-      case '\'':
-        out.append("&apos;");
-        break;
-      default:
-        // Control characters other than tab/CR/LF are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out.push_back('?');
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
 }
 
 }  // namespace
@@ -241,25 +213,15 @@ void append_response_head(std::string& out, int status, const Headers& headers,
   out.append("\r\n");
 }
 
-std::string error_xml(std::string_view code, std::string_view message, std::string_view resource,
-                      std::string_view request_id) {
-  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>";
-  append_xml_escaped(xml, code);
-  xml.append("</Code><Message>");
-  append_xml_escaped(xml, message);
-  xml.append("</Message><Resource>");
-  append_xml_escaped(xml, resource);
-  xml.append("</Resource><RequestId>");
-  append_xml_escaped(xml, request_id);
-  xml.append("</RequestId></Error>");
-  return xml;
-}
-
 Response make_error_response(ErrorCode code, std::string_view message, std::string_view resource,
                              std::string_view request_id) {
-  return make_error_response(error_http_status(code), error_code_name(code),
-                             message.empty() ? error_default_message(code) : message, resource,
-                             request_id);
+  Response response;
+  response.status = error_http_status(code);
+  response.headers.add("content-type", "application/xml");
+  response.body =
+      error_document(Error{code, std::string(message), std::string(resource)}, request_id);
+  response.error_code = error_code_name(code);
+  return response;
 }
 
 Response make_error_response(int status, std::string_view code, std::string_view message,
@@ -267,7 +229,7 @@ Response make_error_response(int status, std::string_view code, std::string_view
   Response response;
   response.status = status;
   response.headers.add("content-type", "application/xml");
-  response.body = error_xml(code, message, resource, request_id);
+  response.body = error_document(code, message, resource, request_id);
   response.error_code = code;
   return response;
 }

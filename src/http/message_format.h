@@ -1,6 +1,6 @@
 // The pieces of HTTP/1.1 messages the http layer formats itself, kept free of Beast so they
 // compile fast and test in isolation: splitting a request-target, the response status line
-// and header block, HTTP dates, and the XML errors the layer answers on its own.
+// and header block, HTTP dates, and the error responses the layer answers on its own.
 #pragma once
 
 #include <cstdint>
@@ -60,13 +60,8 @@ struct ResponseHeadOptions {
 void append_response_head(std::string& out, int status, const Headers& headers,
                           const ResponseHeadOptions& options);
 
-// An S3 XML error document:
-// <Error><Code/><Message/><Resource/><RequestId/></Error>, text escaped.
-std::string error_xml(std::string_view code, std::string_view message, std::string_view resource,
-                      std::string_view request_id);
-
-// A response carrying error_xml() for `code` with S3's status for it; the message defaults to
-// S3's message for the code.
+// A response carrying S3's error document (core/error_document.h, the writer s3/ uses too)
+// for `code` with S3's status for it; the message defaults to S3's message for the code.
 Response make_error_response(ErrorCode code, std::string_view message, std::string_view resource,
                              std::string_view request_id);
 // The same for codes outside cv::ErrorCode (e.g. "RequestHeaderSectionTooLarge").

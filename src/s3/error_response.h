@@ -1,5 +1,5 @@
-// The one place an Error becomes an S3 error response: status from the code table, an XML
-// <Error> document (no body for HEAD and 304), and the request id.
+// The one place an Error becomes an S3 error response: status from the code table, the
+// <Error> document of core/error_document.h (no body for HEAD and 304), and the request id.
 #pragma once
 
 #include "core/error.h"

@@ -1,6 +1,7 @@
 // GetObject and HeadObject: conditions, ranges, partNumber, response-* overrides.
 #include <array>
 #include <charconv>
+#include <optional>
 
 #include "core/clock.h"
 #include "core/encoding.h"
@@ -80,10 +81,15 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
     if (version) refusal.headers.set("allow", "DELETE");
     return refusal;
   }
-  // An archived version answers HEAD, but its body only through a finished restore.
-  if (with_body) CV_TRY(vault::Vault::check_readable(object));
-  // An SSE-C version answers only with its key, HEAD included.
-  CV_TRY(services.vault.check_customer_key(object, key));
+  // An SSE-C version answers only with its key, HEAD included; an archived version answers
+  // HEAD, but its body only through a finished restore. The vault checks both once, before
+  // any header of the answer is decided.
+  std::optional<vault::ReadableBody> body;
+  if (with_body) {
+    body.emplace(CV_TRY(services.vault.readable_body(object, key)));
+  } else {
+    CV_TRY(services.vault.check_customer_key(object, key));
+  }
   Response response;
   add_version_header(services, call.route.bucket, object.version_id, response.headers);
   if (auto ok = check_conditions(call.request.headers, object); !ok) {
@@ -141,11 +147,11 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
   }
   response.content_length = length;
   if (!with_body || length == 0) return response;
-  auto body = CV_TRY(services.vault.open_body(object, offset, length, key));
+  auto stream = CV_TRY(body->open(offset, length));
   if (length <= kInMemoryBodyLimit) {
-    response.body = CV_TRY(read_all(*body, length));
+    response.body = CV_TRY(read_all(*stream, length));
   } else {
-    response.stream = std::move(body);
+    response.stream = std::move(stream);
   }
   return response;
 }

@@ -27,8 +27,10 @@
 #include "vault/lifecycle_rules.h"
 #include "vault/notification_config.h"
 #include "vault/object_lock.h"
+#include "vault/readable_body.h"
 #include "vault/replication_config.h"
 #include "vault/bucket_access.h"
+#include "vault/copy_request.h"
 #include "vault/storage_class.h"
 
 namespace cv::vault {
@@ -276,13 +278,28 @@ class Vault {
                                          std::string_view version_id = {});
   Result<meta::ObjectVersion> get_version(std::string_view bucket, std::string_view key,
                                           std::string_view version_id = {});
-  // A stream of bytes [offset, offset + length) of the version's body, decrypted when it is
-  // encrypted: an SSE-C version needs the customer's key (see check_customer_key). The first
-  // byte is read before this returns, so missing or damaged stored data at the start of the
-  // range fails here (InternalError); damage further on fails the stream's read.
+  // The one check before a version's body is read (readable_body.h): InvalidObjectState when
+  // the version is archived without a finished restore (check_readable), then the customer
+  // key as check_customer_key; the data key is unwrapped once here. `object` must outlive
+  // the result. Call it before any response header is decided: its errors are the answer.
+  Result<ReadableBody> readable_body(const meta::ObjectVersion& object,
+                                     const CustomerKey* customer_key);
+  // readable_body(object, customer_key), then a stream of bytes [offset, offset + length) of
+  // the body (ReadableBody::open), for callers that read one range.
   Result<std::unique_ptr<ByteSource>> open_body(const meta::ObjectVersion& object, uint64_t offset,
                                                 uint64_t length,
                                                 const CustomerKey* customer_key = nullptr);
+  // Server-side copies (vault_copy.cc; requests in copy_request.h): the source is loaded and
+  // checked as CopySource says, then streamed (never whole in memory).
+  // copy_object writes it as a new version of request.key as put_object does (event
+  // s3:ObjectCreated:Copy with `origin`; the destination's errors are put_object's).
+  // InvalidRequest when it would copy a version onto itself changing nothing: same bucket and
+  // key, no version named, metadata kCopy, no storage class and no encryption asked for.
+  Result<CopiedObject> copy_object(const CopyObjectRequest& request,
+                                   const ChangeOrigin& origin = {});
+  // copy_part stores the source's bytes (request.range of them; InvalidRange when the range
+  // ends past the source) as a part of the upload, as upload_part does (its errors).
+  Result<meta::Part> copy_part(const CopyPartRequest& request);
   // Without a version id: removes the object in an unversioned bucket, and adds a delete
   // marker (a new version, or the "null" one when suspended) in a versioned one. With a
   // version id: removes that version for good.
@@ -354,6 +371,7 @@ class Vault {
   // and restore state; the caller fills in what changes.
   static meta::VersionChange change_of(const meta::ObjectVersion& object);
   // InvalidObjectState when the version is archived (GLACIER) without a finished restore.
+  // readable_body checks it before every read; HEAD, which reads nothing, does not.
   static Status check_readable(const meta::ObjectVersion& object);
   // Copies the version's stored body into the location of `storage_class` and makes that
   // its body (the old blobs become garbage); next_due_ns becomes its lifecycle due time.
@@ -407,8 +425,8 @@ class Vault {
   // Whether a request may read `object` with the customer key it brought (null: none):
   // InvalidRequest when the version is SSE-C and no key came ("The object was stored using a
   // form of Server Side Encryption...") or a key came for a version that is not SSE-C;
-  // AccessDenied when the key is not the one the version was stored with. open_body checks
-  // the same; HEAD needs this alone.
+  // AccessDenied when the key is not the one the version was stored with. readable_body
+  // checks the same before a read; HEAD (no body) needs this alone.
   Status check_customer_key(const meta::ObjectVersion& object, const CustomerKey* customer_key);
   // The bucket's default encryption (a bucket configuration document, cached like
   // versioning); nullopt when none is set. set_default_encryption(bucket, nullopt) removes it.

@@ -3,7 +3,6 @@
 #include "core/encoding.h"
 #include "core/hash.h"
 #include "core/ids.h"
-#include "vault/object_body_source.h"
 #include "vault/stored_body.h"
 #include "vault/vault.h"
 
@@ -113,21 +112,19 @@ Result<meta::ObjectVersion> Vault::get_version(std::string_view bucket, std::str
   return std::move(*object);
 }
 
-Result<std::unique_ptr<ByteSource>> Vault::open_body(const meta::ObjectVersion& object,
-                                                     uint64_t offset, uint64_t length,
-                                                     const CustomerKey* customer_key) {
+Result<ReadableBody> Vault::readable_body(const meta::ObjectVersion& object,
+                                          const CustomerKey* customer_key) {
   CV_TRY(check_readable(object));
   std::string data_key =
       CV_TRY(data_key_for(object.encryption, customer_key, KeyUse::kObject, object.key));
-  if (object.restore && !object.restore->ongoing && !object.restore->blobs.empty()) {
-    // An archived version reads from its restored copy.
-    meta::ObjectVersion restored = object;
-    restored.blobs = object.restore->blobs;
-    return std::unique_ptr<ByteSource>(
-        CV_TRY(ObjectBodySource::open(blobs_, restored, offset, length, std::move(data_key))));
-  }
-  return std::unique_ptr<ByteSource>(
-      CV_TRY(ObjectBodySource::open(blobs_, object, offset, length, std::move(data_key))));
+  return ReadableBody(blobs_, object, std::move(data_key));
+}
+
+Result<std::unique_ptr<ByteSource>> Vault::open_body(const meta::ObjectVersion& object,
+                                                     uint64_t offset, uint64_t length,
+                                                     const CustomerKey* customer_key) {
+  const ReadableBody body = CV_TRY(readable_body(object, customer_key));
+  return body.open(offset, length);
 }
 
 Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::string_view key,
@@ -141,8 +138,8 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
     removed.bucket = bucket;
     removed.key = key;
     removed.version_id = version_id;  // the store names the removed version when empty
-    const meta::Event event = event_of(removed, "s3:ObjectRemoved:Delete",
-                                       to_unix_nanos(clock_.now()), origin);
+    const meta::Event event =
+        event_of(removed, "s3:ObjectRemoved:Delete", to_unix_nanos(clock_.now()), origin);
     const meta::LockGuard guard{.now_ns = event.time_ns, .bypass_governance = bypass_governance};
     const auto outcome = CV_TRY(meta_.delete_object(bucket, key, version_id, event, guard));
     // The key's remaining versions may now be due (a delete marker left alone).

@@ -89,12 +89,15 @@ TEST(StatusTest, BodylessStatuses) {
   EXPECT_FALSE(status_forbids_body(404));
 }
 
-TEST(ErrorXmlTest, EscapesText) {
-  const std::string xml = error_xml("InvalidURI", "a < b & \"c\"", "/k<", "ID1");
-  EXPECT_NE(xml.find("<Code>InvalidURI</Code>"), std::string::npos);
-  EXPECT_NE(xml.find("<Message>a &lt; b &amp; &quot;c&quot;</Message>"), std::string::npos);
-  EXPECT_NE(xml.find("<Resource>/k&lt;</Resource>"), std::string::npos);
-  EXPECT_NE(xml.find("<RequestId>ID1</RequestId>"), std::string::npos);
+TEST(ErrorResponseTest, CarriesAnEscapedErrorDocument) {
+  const Response response =
+      make_error_response(400, "RequestHeaderSectionTooLarge", "a < b & c", "/k<", "ID1");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.error_code, "RequestHeaderSectionTooLarge");
+  EXPECT_NE(response.body.find("<Code>RequestHeaderSectionTooLarge</Code>"), std::string::npos);
+  EXPECT_NE(response.body.find("<Message>a &lt; b &amp; c</Message>"), std::string::npos);
+  EXPECT_NE(response.body.find("<Resource>/k&lt;</Resource>"), std::string::npos);
+  EXPECT_NE(response.body.find("<RequestId>ID1</RequestId>"), std::string::npos);
 }
 
 TEST(ErrorResponseTest, UsesS3StatusAndDefaultMessage) {

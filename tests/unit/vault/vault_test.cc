@@ -60,6 +60,26 @@ TEST_F(VaultTest, SmallBodiesStayInlineLargeOnesBecomeBlobs) {
   EXPECT_EQ(read("large", 4990), std::string(10, 'L'));
 }
 
+TEST_F(VaultTest, ReadableBodyChecksOnceAndOpensAnyRange) {
+  const std::string body(3000, 'r');
+  ASSERT_TRUE(put("k", body));
+  const auto object = vault_->get_object("bucket", "k").value();
+  const auto readable = vault_->readable_body(object, nullptr);
+  ASSERT_TRUE(readable) << readable.error().message;
+  EXPECT_EQ(read_all(*readable->open(0, 3000).value(), 1 << 20).value(), body);
+  EXPECT_EQ(read_all(*readable->open(2990, 10).value(), 1 << 20).value(), std::string(10, 'r'));
+  // An archived version has no readable body until restored; HEAD's check (the customer key
+  // alone) still passes.
+  StringSource source(body);
+  PutObjectInput input{"bucket", "cold", {}, &source, body.size(), {}};
+  input.attributes.storage_class = "GLACIER";
+  ASSERT_TRUE(vault_->put_object(input));
+  const auto archived = vault_->get_object("bucket", "cold").value();
+  EXPECT_EQ(vault_->readable_body(archived, nullptr).error().code, ErrorCode::kInvalidObjectState);
+  EXPECT_EQ(vault_->open_body(archived, 0, 10).error().code, ErrorCode::kInvalidObjectState);
+  EXPECT_TRUE(vault_->check_customer_key(archived, nullptr));
+}
+
 TEST_F(VaultTest, UnknownLengthSpillsToBlobPastThreshold) {
   const std::string body(3000, 'u');
   StringSource source(body);
