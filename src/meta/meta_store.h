@@ -125,6 +125,9 @@ class MetaStore {
   // removes the bucket's configuration documents with it.
   virtual Status create_bucket(const Bucket& bucket) = 0;
   virtual Result<std::optional<Bucket>> get_bucket(std::string_view name) = 0;
+  // The bucket with every configuration document in `configs` (ordered by kind), read in one
+  // snapshot: what a per-bucket state is built from. nullopt when the bucket is absent.
+  virtual Result<std::optional<Bucket>> get_bucket_with_configs(std::string_view name) = 0;
   virtual Result<std::vector<Bucket>> list_buckets() = 0;  // ordered by name
   virtual Status delete_bucket(std::string_view name) = 0;
   virtual Result<BucketUsage> bucket_usage(std::string_view name) = 0;

@@ -67,21 +67,24 @@ Result<AccessDecision> Authorizer::decide(const iam::CallerPolicies* caller,
                                           const AccessCheck& check,
                                           const policy::ConditionKeys& keys) const {
   policy::ConditionKeys copy = keys;
-  return decide_with(caller, check, copy);
+  return decide_with(caller, check, copy, nullptr);
 }
 
 Result<AccessDecision> Authorizer::decide_with(const iam::CallerPolicies* caller,
                                                const AccessCheck& check,
-                                               policy::ConditionKeys& keys) const {
+                                               policy::ConditionKeys& keys,
+                                               std::shared_ptr<const vault::BucketAccess> access)
+    const {
   policy::PolicySet policies;
   if (caller) {
     policies.identity = caller->identity;
     policies.session = caller->session;
     policies.has_session = caller->has_session;
   }
-  std::shared_ptr<const vault::BucketAccess> access;
-  if (!check.bucket.empty() && check.action != "s3:CreateBucket") {
-    access = CV_TRY(vault_.bucket_access(check.bucket));
+  if (check.bucket.empty() || check.action == "s3:CreateBucket") {
+    access.reset();
+  } else {
+    if (!access) access = CV_TRY(vault_.bucket_access(check.bucket));
     if (access->policy) {
       // RestrictPublicBuckets: a public policy grants nothing to callers outside the
       // account, and every anonymous caller is outside it.
@@ -126,6 +129,13 @@ Result<AccessDecision> Authorizer::decide_with(const iam::CallerPolicies* caller
   return AccessDecision{false, std::move(reason)};
 }
 
+Result<std::shared_ptr<const vault::BucketAccess>> Authorizer::access_for(
+    Call& call, std::string_view bucket) const {
+  if (bucket != call.route.bucket) return vault_.bucket_access(bucket);
+  if (!call.bucket_state) call.bucket_state = CV_TRY(vault_.bucket_state(bucket));
+  return call.bucket_state->access;
+}
+
 Status Authorizer::authorize(Call& call, const AccessCheck& check) const {
   const iam::CallerPolicies* caller = CV_TRY(caller_of(call));
   // Most requests come from a bucket's owner or root, governed by no policy: decided
@@ -134,7 +144,7 @@ Status Authorizer::authorize(Call& call, const AccessCheck& check) const {
     if (check.bucket.empty() || check.action == "s3:CreateBucket") {
       if (caller->principal.is_root || caller->tenant) return {};
     } else {
-      const auto access = CV_TRY(vault_.bucket_access(check.bucket));
+      const auto access = CV_TRY(access_for(call, check.bucket));
       if (!access->policy && (caller->principal.is_root ||
                               caller->principal.canonical_id == access->bucket.owner_id)) {
         return {};
@@ -145,7 +155,12 @@ Status Authorizer::authorize(Call& call, const AccessCheck& check) const {
     call.condition_keys = request_condition_keys(
         call, caller ? caller->principal : anonymous_principal(account_id_), clock_.now());
   }
-  const AccessDecision decision = CV_TRY(decide_with(caller, check, *call.condition_keys));
+  std::shared_ptr<const vault::BucketAccess> access;
+  if (!check.bucket.empty() && check.action != "s3:CreateBucket") {
+    access = CV_TRY(access_for(call, check.bucket));
+  }
+  const AccessDecision decision =
+      CV_TRY(decide_with(caller, check, *call.condition_keys, std::move(access)));
   if (decision.allowed) return {};
   call.explicit_deny = call.explicit_deny || decision.explicit_deny;
   call.denial = check.action + " on " + check.resource + " for " + who(caller) + ": " +

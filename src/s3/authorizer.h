@@ -52,8 +52,14 @@ class Authorizer {
 
  private:
   // decide() with `keys` lent to the evaluator and given back unchanged (no copy per check).
+  // `access`: the bucket's access state when the caller has it; null: looked up.
   Result<AccessDecision> decide_with(const iam::CallerPolicies* caller, const AccessCheck& check,
-                                     policy::ConditionKeys& keys) const;
+                                     policy::ConditionKeys& keys,
+                                     std::shared_ptr<const vault::BucketAccess> access) const;
+  // The access state of `bucket`: from the call's bucket state when it is the route's bucket
+  // (loading that once), else looked up.
+  Result<std::shared_ptr<const vault::BucketAccess>> access_for(Call& call,
+                                                                std::string_view bucket) const;
   // The caller's policies (cached in the call), or null for an anonymous caller.
   Result<const iam::CallerPolicies*> caller_of(Call& call) const;
 

@@ -37,6 +37,9 @@ struct Call {
   std::string denial;
   bool explicit_deny = false;          // a policy's Deny refused it (ACLs cannot grant it then)
   bool authentication_failed = false;  // the signature verifier refused the request
+  // The route's bucket as this request sees it: loaded at most once (route_bucket_state) and
+  // shared by the authorizer, the handler and the vault's writes (DESIGN.md rule 7).
+  std::shared_ptr<const vault::BucketState> bucket_state;
 
   // Who makes this request's changes, for their outbox events.
   vault::ChangeOrigin origin() const {
@@ -45,6 +48,11 @@ struct Call {
 };
 
 using OperationHandler = Result<Response> (*)(const Services&, Call&);
+
+// The state of the call's route bucket, loaded on first use and kept in the call.
+// NoSuchBucket when the bucket does not exist.
+Result<std::shared_ptr<const vault::BucketState>> route_bucket_state(const Services& services,
+                                                                     Call& call);
 
 // A response with an XML body.
 Response xml_response(std::string body, int status = 200);

@@ -15,8 +15,8 @@ Result<Response> put_object(const Services& services, Call& call) {
   auto attributes = CV_TRY(attributes_from_headers(call.request.headers));
   CV_TRY(require_lock_integrity(services, call, attributes.lock));
   auto encryption = CV_TRY(encryption_request(call.request.headers));
-  const auto bucket = CV_TRY(services.vault.get_bucket(call.route.bucket));
-  auto access = CV_TRY(new_object_access(services, call, bucket));
+  const auto state = CV_TRY(route_bucket_state(services, call));
+  auto access = CV_TRY(new_object_access(services, call, state->bucket));
   auto body = CV_TRY(RequestBody::open(call.request, call.identity));
   attributes.owner_id = std::move(access.owner_id);
   attributes.acl = std::move(access.acl);
@@ -26,6 +26,7 @@ Result<Response> put_object(const Services& services, Call& call) {
   input.encryption = std::move(encryption);
   input.origin = call.origin();
   input.condition = condition;
+  input.bucket_state = state;
   const auto object = CV_TRY(services.vault.put_object(input));
   Response response = empty_response(200);
   response.headers.add("etag", quoted_etag(object.etag));

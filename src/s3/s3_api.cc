@@ -399,6 +399,12 @@ Response xml_response(std::string body, int status) {
   return response;
 }
 
+Result<std::shared_ptr<const vault::BucketState>> route_bucket_state(const Services& services,
+                                                                     Call& call) {
+  if (!call.bucket_state) call.bucket_state = CV_TRY(services.vault.bucket_state(call.route.bucket));
+  return call.bucket_state;
+}
+
 void add_version_header(const Services& services, std::string_view bucket,
                         std::string_view version_id, Headers& headers) {
   if (version_id.empty()) return;

@@ -20,6 +20,8 @@ namespace cv::vault {
 // (MetaStore::put_account_config).
 inline constexpr std::string_view kBucketPolicyConfig = "policy";
 inline constexpr std::string_view kPublicAccessBlockConfig = "public-access-block";
+// S3's limit on a bucket policy's size.
+inline constexpr size_t kMaxBucketPolicyBytes = 20 * 1024;
 
 struct PublicAccessBlock {
   bool block_public_acls = false;        // refuse requests that set public ACLs

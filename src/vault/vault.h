@@ -30,6 +30,7 @@
 #include "vault/readable_body.h"
 #include "vault/replication_config.h"
 #include "vault/bucket_access.h"
+#include "vault/bucket_state.h"
 #include "vault/copy_request.h"
 #include "vault/storage_class.h"
 
@@ -56,9 +57,6 @@ struct VaultOptions {
   bool block_public_access_default = true;
 };
 
-// A bucket's versioning state. A bucket that was never configured is kUnversioned; once
-// configured it can only move between kEnabled and kSuspended.
-enum class Versioning { kUnversioned, kEnabled, kSuspended };
 
 // Checksum algorithms S3 accepts in x-amz-checksum-*.
 enum class ChecksumAlgorithm { kNone, kCrc32, kCrc32c, kSha1, kSha256, kCrc64Nvme };
@@ -117,6 +115,9 @@ struct PutObjectInput {
   ChangeOrigin origin;
   // If-None-Match / If-Match (conditional writes), checked when the version commits.
   meta::WriteCondition condition;
+  // The bucket's state when the caller already loaded it for this request (the S3 API's
+  // admission); null: put_object loads it.
+  std::shared_ptr<const BucketState> bucket_state;
 };
 
 struct CompletedPart {
@@ -141,6 +142,10 @@ class Vault {
   Status create_bucket(std::string_view name, std::string_view owner_id,
                        meta::StringPairs configs = {});
   Result<meta::Bucket> get_bucket(std::string_view name);  // NoSuchBucket
+  // The bucket with its configuration, as one immutable snapshot (bucket_state.h), cached:
+  // what a request loads once and passes down. NoSuchBucket; InternalError when a stored
+  // document no longer parses.
+  Result<std::shared_ptr<const BucketState>> bucket_state(std::string_view name);
   Result<std::vector<meta::Bucket>> list_buckets(std::string_view owner_id);
   Status delete_bucket(std::string_view name);
   Result<meta::BucketUsage> bucket_usage(std::string_view name);
@@ -450,7 +455,7 @@ class Vault {
   // none. InvalidRequest "Bucket is missing Object Lock Configuration" when `requested` asks
   // for anything on a bucket without object lock; InvalidArgument for a retention without a
   // valid mode, or a retain-until not in the future.
-  Result<meta::ObjectLock> lock_for_new_version(std::string_view bucket,
+  Result<meta::ObjectLock> lock_for_new_version(const BucketState& bucket,
                                                 const meta::ObjectLock& requested,
                                                 int64_t written_ns);
   // The version whose lock GetObjectRetention / GetObjectLegalHold show: InvalidRequest on a
@@ -478,7 +483,7 @@ class Vault {
   struct StoredBody;
   // The version id a new version of a key in `bucket` gets: fresh when versioning is
   // enabled, "null" otherwise.
-  Result<std::string> next_version_id(std::string_view bucket);
+  Result<std::string> next_version_id(const BucketState& bucket);
   Result<std::vector<meta::BlobRef>> copy_stored_pieces(const meta::ObjectVersion& object,
                                                         const std::vector<meta::BlobRef>& from,
                                                         std::string_view location, int level);
@@ -488,9 +493,10 @@ class Vault {
   Status replan_now(std::string_view bucket, std::string_view key, std::string_view version_id);
   // When the lifecycle worker must first look at a version about to be written as current
   // (0: the bucket has no rules or none will apply).
-  Result<int64_t> first_due(const meta::ObjectVersion& object);
+  int64_t first_due(const BucketState& bucket, const meta::ObjectVersion& object) const;
   // "PENDING" when the bucket's replication rules apply to `object`, else "".
-  Result<std::string> initial_replication_status(const meta::ObjectVersion& object);
+  static std::string initial_replication_status(const BucketState& bucket,
+                                                const meta::ObjectVersion& object);
   Result<StoredBody> store_body(ByteSource& body, std::optional<uint64_t> expected_size,
                                 uint64_t max_size, bool allow_inline, ChecksumAlgorithm algorithm,
                                 const BodyCheck& check,
@@ -505,8 +511,8 @@ class Vault {
   // ("" when plain), checking the customer key as check_customer_key (kObject) or as
   // UploadPart does (kUploadPart).
   enum class KeyUse { kObject, kUploadPart };
-  Result<meta::Encryption> new_encryption(std::string_view bucket, const EncryptionRequest& request,
-                                          std::string& data_key);
+  Result<meta::Encryption> new_encryption(const BucketState& bucket,
+                                          const EncryptionRequest& request, std::string& data_key);
   Result<std::string> data_key_for(const meta::Encryption& encryption,
                                    const CustomerKey* customer_key, KeyUse use,
                                    std::string_view resource);
@@ -516,66 +522,30 @@ class Vault {
   const Clock& clock_;
   VaultOptions options_;
   const std::string master_key_;  // wraps SSE-S3 data keys; may be empty (no SSE-S3)
-  // Buckets by name. Every bucket change goes through this Vault (create_bucket,
-  // delete_bucket), which keeps the cache exact within one process. Several servers over one
-  // database (scale-out) will need an invalidation signal here.
+  // The per-bucket states (bucket_state) by name. Every change to a bucket or one of its
+  // configuration documents goes through this Vault and calls forget_bucket, which keeps the
+  // entries exact within one process; other processes' changes arrive through
+  // options_.other_changes (follow_other_changes drops every entry). Several servers over one
+  // database (scale-out) will need that signal from the database.
   std::mutex bucket_cache_mutex_;
-  std::map<std::string, meta::Bucket, std::less<>> bucket_cache_;
-  std::map<std::string, Versioning, std::less<>> versioning_cache_;
-  // Default encryption by bucket (sse), kept exact like versioning_cache_.
-  std::map<std::string, std::optional<DefaultEncryption>, std::less<>> encryption_cache_;
-  // Drops the caches when options_.other_changes says another process changed something.
+  std::map<std::string, std::shared_ptr<const BucketState>, std::less<>> bucket_states_;
+  // Bumped by every forget: a load caches its result only if no change ran meanwhile, so a
+  // load racing with a change never leaves the old state behind.
+  uint64_t cache_changes_ = 0;
+  // Drops `bucket`'s state; the next lookup loads it again.
+  void forget_bucket(std::string_view bucket);
+  // Drops the states when options_.other_changes says another process changed something.
   void follow_other_changes();
   // steady_clock ns of the last look; read without the lock so that lookups between looks
   // cost one atomic load.
   std::atomic<int64_t> other_changes_checked_ns_{INT64_MIN / 2};
   uint64_t other_changes_seen_ = 0;
-  uint64_t cache_changes_ = 0;  // bumped by deletes and versioning changes: a lookup caches
-                                // its result only if no change ran meanwhile
-  // Parsed lifecycle configurations by bucket. An entry is valid only while cache_changes_
-  // still has the value it was stored with: any bucket deletion or configuration change
-  // (rare) sends every lookup back to the store once, so a bucket deleted and created again
-  // never sees the old rules.
-  struct CachedLifecycle {
-    uint64_t cache_changes = 0;
-    std::optional<LifecycleConfiguration> config;
-  };
-  std::map<std::string, CachedLifecycle, std::less<>> lifecycle_cache_;
-  void forget_lifecycle(std::string_view bucket);
-  // Parsed replication configurations by bucket, kept exact like lifecycle_cache_.
-  struct CachedReplication {
-    uint64_t cache_changes = 0;
-    std::optional<ReplicationConfiguration> config;
-  };
-  std::map<std::string, CachedReplication, std::less<>> replication_cache_;
-  void forget_replication(std::string_view bucket);
-  // Parsed notification configurations by bucket (read for every event by the notify
-  // consumer), kept exact like lifecycle_cache_.
-  struct CachedNotification {
-    uint64_t cache_changes = 0;
-    NotificationConfiguration config;
-  };
-  std::map<std::string, CachedNotification, std::less<>> notification_cache_;
-  // Object lock configurations by bucket, kept exact like lifecycle_cache_.
-  struct CachedObjectLock {
-    uint64_t cache_changes = 0;
-    std::optional<ObjectLockConfiguration> config;
-  };
-  std::map<std::string, CachedObjectLock, std::less<>> object_lock_cache_;
-  void forget_notification(std::string_view bucket);
-  // Access state by bucket (bucket_access), and the account's public access block, kept
-  // exact like lifecycle_cache_.
-  struct CachedAccess {
-    uint64_t cache_changes = 0;
-    std::shared_ptr<const BucketAccess> access;
-  };
-  std::map<std::string, CachedAccess, std::less<>> access_cache_;
+  // The account's public access block, kept exact like the bucket states.
   struct CachedAccountBlock {
     uint64_t cache_changes = UINT64_MAX;  // never: nothing cached yet
     std::optional<PublicAccessBlock> block;
   };
   CachedAccountBlock account_block_cache_;
-  void forget_access(std::string_view bucket);
 };
 
 // S3 bucket naming rules (3-63 chars, lowercase letters, digits, '.', '-', no IP address

@@ -4,51 +4,8 @@
 #include "vault/vault.h"
 
 namespace cv::vault {
-namespace {
-
-// S3's limit on a bucket policy's size.
-constexpr size_t kMaxBucketPolicyBytes = 20 * 1024;
-
-}  // namespace
-
-void Vault::forget_access(std::string_view bucket) {
-  std::lock_guard lock(bucket_cache_mutex_);
-  ++cache_changes_;
-  if (auto it = access_cache_.find(bucket); it != access_cache_.end()) access_cache_.erase(it);
-}
-
 Result<std::shared_ptr<const BucketAccess>> Vault::bucket_access(std::string_view bucket) {
-  follow_other_changes();
-  uint64_t changes_before = 0;
-  {
-    std::lock_guard lock(bucket_cache_mutex_);
-    if (auto it = access_cache_.find(bucket);
-        it != access_cache_.end() && it->second.cache_changes == cache_changes_) {
-      return it->second.access;
-    }
-    changes_before = cache_changes_;
-  }
-  auto access = std::make_shared<BucketAccess>();
-  access->bucket = CV_TRY(get_bucket(bucket));
-  if (const auto text = CV_TRY(meta_.get_bucket_config(bucket, kBucketPolicyConfig))) {
-    auto parsed = policy::parse_policy(*text, policy::PolicyKind::kResource, kMaxBucketPolicyBytes);
-    if (!parsed) {
-      return fail(ErrorCode::kInternalError,
-                  "the stored policy of bucket " + std::string(bucket) +
-                      " no longer parses: " + parsed.error().message);
-    }
-    access->policy = std::make_shared<const policy::Policy>(std::move(*parsed));
-    access->policy_is_public = policy::is_public(*access->policy);
-  }
-  if (const auto json = CV_TRY(meta_.get_bucket_config(bucket, kPublicAccessBlockConfig))) {
-    access->block = CV_TRY(public_access_block_from_json(*json));
-  }
-  std::shared_ptr<const BucketAccess> shared = std::move(access);
-  std::lock_guard lock(bucket_cache_mutex_);
-  if (cache_changes_ == changes_before) {
-    access_cache_.insert_or_assign(std::string(bucket), CachedAccess{changes_before, shared});
-  }
-  return shared;
+  return CV_TRY(bucket_state(bucket))->access;
 }
 
 Status Vault::put_bucket_policy(std::string_view bucket, std::string_view document) {
@@ -62,35 +19,35 @@ Status Vault::put_bucket_policy(std::string_view bucket, std::string_view docume
                 std::string(bucket));
   }
   CV_TRY(meta_.put_bucket_config(bucket, kBucketPolicyConfig, document));
-  forget_access(bucket);
+  forget_bucket(bucket);
   return {};
 }
 
 Result<std::string> Vault::bucket_policy(std::string_view bucket) {
-  CV_TRY(get_bucket(bucket));
-  auto text = CV_TRY(meta_.get_bucket_config(bucket, kBucketPolicyConfig));
+  const auto state = CV_TRY(bucket_state(bucket));
+  const std::string* text = state->document(kBucketPolicyConfig);
   if (!text) {
     return fail(ErrorCode::kNoSuchBucketPolicy, "The bucket policy does not exist",
                 std::string(bucket));
   }
-  return std::move(*text);
+  return *text;
 }
 
 Status Vault::delete_bucket_policy(std::string_view bucket) {
   CV_TRY(meta_.delete_bucket_config(bucket, kBucketPolicyConfig));
-  forget_access(bucket);
+  forget_bucket(bucket);
   return {};
 }
 
 Status Vault::put_public_access_block(std::string_view bucket, const PublicAccessBlock& block) {
   CV_TRY(meta_.put_bucket_config(bucket, kPublicAccessBlockConfig, to_json(block)));
-  forget_access(bucket);
+  forget_bucket(bucket);
   return {};
 }
 
 Status Vault::delete_public_access_block(std::string_view bucket) {
   CV_TRY(meta_.delete_bucket_config(bucket, kPublicAccessBlockConfig));
-  forget_access(bucket);
+  forget_bucket(bucket);
   return {};
 }
 

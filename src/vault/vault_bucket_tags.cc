@@ -7,7 +7,9 @@ namespace cv::vault {
 Status Vault::put_bucket_tags(std::string_view bucket, const meta::StringPairs& tags) {
   CV_TRY(validate_bucket_tags(tags));
   if (tags.empty()) return delete_bucket_tags(bucket);
-  return meta_.put_bucket_config(bucket, kBucketTaggingConfig, bucket_tags_to_json(tags));
+  auto put = meta_.put_bucket_config(bucket, kBucketTaggingConfig, bucket_tags_to_json(tags));
+  forget_bucket(bucket);
+  return put;
 }
 
 Result<std::optional<meta::StringPairs>> Vault::bucket_tags(std::string_view bucket) {
@@ -17,7 +19,9 @@ Result<std::optional<meta::StringPairs>> Vault::bucket_tags(std::string_view buc
 }
 
 Status Vault::delete_bucket_tags(std::string_view bucket) {
-  return meta_.delete_bucket_config(bucket, kBucketTaggingConfig);
+  auto deleted = meta_.delete_bucket_config(bucket, kBucketTaggingConfig);
+  forget_bucket(bucket);
+  return deleted;
 }
 
 }  // namespace cv::vault

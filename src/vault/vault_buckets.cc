@@ -45,30 +45,35 @@ void Vault::follow_other_changes() {
   if (seen == other_changes_seen_) return;
   other_changes_seen_ = seen;
   ++cache_changes_;
-  bucket_cache_.clear();
-  versioning_cache_.clear();
-  encryption_cache_.clear();
-  lifecycle_cache_.clear();
-  replication_cache_.clear();
-  notification_cache_.clear();
-  access_cache_.clear();
+  bucket_states_.clear();
+}
+
+void Vault::forget_bucket(std::string_view bucket) {
+  std::lock_guard lock(bucket_cache_mutex_);
+  ++cache_changes_;
+  if (auto it = bucket_states_.find(bucket); it != bucket_states_.end()) bucket_states_.erase(it);
+}
+
+Result<std::shared_ptr<const BucketState>> Vault::bucket_state(std::string_view name) {
+  follow_other_changes();
+  uint64_t changes_before = 0;
+  {
+    std::lock_guard lock(bucket_cache_mutex_);
+    if (auto it = bucket_states_.find(name); it != bucket_states_.end()) return it->second;
+    changes_before = cache_changes_;
+  }
+  auto stored = CV_TRY(meta_.get_bucket_with_configs(name));
+  if (!stored) {
+    return fail(ErrorCode::kNoSuchBucket, "The specified bucket does not exist", std::string(name));
+  }
+  auto state = CV_TRY(build_bucket_state(std::move(*stored)));
+  std::lock_guard lock(bucket_cache_mutex_);
+  if (cache_changes_ == changes_before) bucket_states_.insert_or_assign(std::string(name), state);
+  return state;
 }
 
 Result<meta::Bucket> Vault::get_bucket(std::string_view name) {
-  follow_other_changes();
-  uint64_t deletions_before = 0;
-  {
-    std::lock_guard lock(bucket_cache_mutex_);
-    if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) return it->second;
-    deletions_before = cache_changes_;
-  }
-  auto bucket = CV_TRY(meta_.get_bucket(name));
-  if (!bucket) {
-    return fail(ErrorCode::kNoSuchBucket, "The specified bucket does not exist", std::string(name));
-  }
-  std::lock_guard lock(bucket_cache_mutex_);
-  if (cache_changes_ == deletions_before) bucket_cache_.insert_or_assign(bucket->name, *bucket);
-  return std::move(*bucket);
+  return CV_TRY(bucket_state(name))->bucket;
 }
 
 Result<std::vector<meta::Bucket>> Vault::list_buckets(std::string_view owner_id) {
@@ -78,28 +83,10 @@ Result<std::vector<meta::Bucket>> Vault::list_buckets(std::string_view owner_id)
 }
 
 Status Vault::delete_bucket(std::string_view name) {
-  {
-    // Forget first: a lookup racing with the delete reloads from the store.
-    std::lock_guard lock(bucket_cache_mutex_);
-    ++cache_changes_;
-    if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) bucket_cache_.erase(it);
-    if (auto it = versioning_cache_.find(name); it != versioning_cache_.end()) {
-      versioning_cache_.erase(it);
-    }
-    if (auto it = encryption_cache_.find(name); it != encryption_cache_.end()) {
-      encryption_cache_.erase(it);
-    }
-  }
+  // Forget before and after: a lookup racing with the delete reloads from the store.
+  forget_bucket(name);
   auto deleted = meta_.delete_bucket(name);
-  std::lock_guard lock(bucket_cache_mutex_);
-  ++cache_changes_;
-  if (auto it = bucket_cache_.find(name); it != bucket_cache_.end()) bucket_cache_.erase(it);
-  if (auto it = versioning_cache_.find(name); it != versioning_cache_.end()) {
-    versioning_cache_.erase(it);
-  }
-  if (auto it = encryption_cache_.find(name); it != encryption_cache_.end()) {
-    encryption_cache_.erase(it);
-  }
+  forget_bucket(name);
   return deleted;
 }
 
@@ -109,21 +96,24 @@ Result<meta::BucketUsage> Vault::bucket_usage(std::string_view name) {
 
 Status Vault::put_bucket_config(std::string_view bucket, std::string_view kind,
                                 std::string_view doc) {
-  return meta_.put_bucket_config(bucket, kind, doc);
+  auto put = meta_.put_bucket_config(bucket, kind, doc);
+  forget_bucket(bucket);
+  return put;
 }
 
 Result<std::optional<std::string>> Vault::get_bucket_config(std::string_view bucket,
                                                             std::string_view kind) {
-  return meta_.get_bucket_config(bucket, kind);
+  const auto state = CV_TRY(bucket_state(bucket));
+  const std::string* document = state->document(kind);
+  if (!document) return std::nullopt;
+  return *document;
 }
 
 Status Vault::delete_bucket_config(std::string_view bucket, std::string_view kind) {
-  return meta_.delete_bucket_config(bucket, kind);
+  auto deleted = meta_.delete_bucket_config(bucket, kind);
+  forget_bucket(bucket);
+  return deleted;
 }
-
-namespace {
-constexpr std::string_view kVersioningConfig = "versioning";
-}  // namespace
 
 Status Vault::create_bucket(std::string_view name, std::string_view owner_id, bool object_lock,
                             meta::StringPairs configs) {
@@ -137,22 +127,7 @@ Status Vault::create_bucket(std::string_view name, std::string_view owner_id, bo
 }
 
 Result<Versioning> Vault::versioning(std::string_view bucket) {
-  follow_other_changes();
-  uint64_t deletions_before = 0;
-  {
-    std::lock_guard lock(bucket_cache_mutex_);
-    if (auto it = versioning_cache_.find(bucket); it != versioning_cache_.end()) return it->second;
-    deletions_before = cache_changes_;
-  }
-  CV_TRY(get_bucket(bucket));
-  const auto document = CV_TRY(meta_.get_bucket_config(bucket, kVersioningConfig));
-  Versioning state = Versioning::kUnversioned;
-  if (document == "Enabled") state = Versioning::kEnabled;
-  if (document == "Suspended") state = Versioning::kSuspended;
-  std::lock_guard lock(bucket_cache_mutex_);
-  if (cache_changes_ == deletions_before)
-    versioning_cache_.insert_or_assign(std::string(bucket), state);
-  return state;
+  return CV_TRY(bucket_state(bucket))->versioning;
 }
 
 Status Vault::set_versioning(std::string_view bucket, Versioning state) {
@@ -172,12 +147,10 @@ Status Vault::set_versioning(std::string_view bucket, Versioning state) {
                 "cannot be changed.",
                 std::string(bucket));
   }
-  CV_TRY(meta_.put_bucket_config(bucket, kVersioningConfig,
-                                 state == Versioning::kEnabled ? "Enabled" : "Suspended"));
-  std::lock_guard lock(bucket_cache_mutex_);
-  ++cache_changes_;
-  versioning_cache_.insert_or_assign(std::string(bucket), state);
-  return {};
+  auto put = meta_.put_bucket_config(bucket, kVersioningConfig,
+                                    state == Versioning::kEnabled ? "Enabled" : "Suspended");
+  forget_bucket(bucket);
+  return put;
 }
 
 Result<std::vector<std::string>> Vault::garbage(size_t max) { return meta_.take_garbage(max); }

@@ -25,47 +25,26 @@ constexpr std::string_view kPartKeyNotApplicable =
 }  // namespace
 
 Result<std::optional<DefaultEncryption>> Vault::default_encryption(std::string_view bucket) {
-  follow_other_changes();
-  uint64_t changes_before = 0;
-  {
-    std::lock_guard lock(bucket_cache_mutex_);
-    if (auto it = encryption_cache_.find(bucket); it != encryption_cache_.end()) {
-      return it->second;
-    }
-    changes_before = cache_changes_;
-  }
-  CV_TRY(get_bucket(bucket));
-  const auto document = CV_TRY(meta_.get_bucket_config(bucket, kEncryptionConfigKind));
-  std::optional<DefaultEncryption> config;
-  if (document) config = CV_TRY(decode_default_encryption(*document));
-  std::lock_guard lock(bucket_cache_mutex_);
-  if (cache_changes_ == changes_before) {
-    encryption_cache_.insert_or_assign(std::string(bucket), config);
-  }
-  return config;
+  return CV_TRY(bucket_state(bucket))->default_encryption;
 }
 
 Status Vault::set_default_encryption(std::string_view bucket,
                                      const std::optional<DefaultEncryption>& config) {
   CV_TRY(get_bucket(bucket));
-  if (config) {
-    CV_TRY(
-        meta_.put_bucket_config(bucket, kEncryptionConfigKind, encode_default_encryption(*config)));
-  } else {
-    CV_TRY(meta_.delete_bucket_config(bucket, kEncryptionConfigKind));
-  }
-  std::lock_guard lock(bucket_cache_mutex_);
-  ++cache_changes_;
-  encryption_cache_.insert_or_assign(std::string(bucket), config);
-  return {};
+  auto changed =
+      config ? meta_.put_bucket_config(bucket, kEncryptionConfigKind,
+                                       encode_default_encryption(*config))
+             : meta_.delete_bucket_config(bucket, kEncryptionConfigKind);
+  forget_bucket(bucket);
+  return changed;
 }
 
-Result<meta::Encryption> Vault::new_encryption(std::string_view bucket,
+Result<meta::Encryption> Vault::new_encryption(const BucketState& bucket,
                                                const EncryptionRequest& request,
                                                std::string& data_key) {
   data_key.clear();
   EncryptionMode mode = request.mode;
-  if (mode == EncryptionMode::kNone && CV_TRY(default_encryption(bucket))) {
+  if (mode == EncryptionMode::kNone && bucket.default_encryption) {
     mode = EncryptionMode::kS3;  // the only default there is
   }
   meta::Encryption encryption;

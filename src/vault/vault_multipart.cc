@@ -28,7 +28,7 @@ Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std:
     return fail(ErrorCode::kInvalidStorageClass, "The storage class you specified is not valid",
                 attributes.storage_class);
   }
-  CV_TRY(get_bucket(bucket));
+  const auto state = CV_TRY(bucket_state(bucket));
   const auto algorithm =
       parse_checksum_name(attributes.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
   std::string checksum_type = attributes.checksum_type;
@@ -45,7 +45,7 @@ Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std:
   }
   // The lock asked for is checked now and kept with the upload; the default retention is
   // applied when the object is completed.
-  CV_TRY(lock_for_new_version(bucket, attributes.lock, to_unix_nanos(clock_.now())));
+  CV_TRY(lock_for_new_version(*state, attributes.lock, to_unix_nanos(clock_.now())));
   meta::MultipartUpload upload;
   upload.upload_id = new_upload_id();
   upload.bucket = bucket;
@@ -57,7 +57,7 @@ Result<meta::MultipartUpload> Vault::create_upload(std::string_view bucket, std:
   upload.object.key = key;
   upload.object.checksum_type = std::move(checksum_type);
   std::string data_key;  // shared by the parts; kept wrapped in upload.object.encryption
-  upload.object.encryption = CV_TRY(new_encryption(bucket, encryption, data_key));
+  upload.object.encryption = CV_TRY(new_encryption(*state, encryption, data_key));
   CV_TRY(meta_.create_upload(upload));
   return upload;
 }
@@ -124,6 +124,7 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
                                                    const meta::WriteCondition& condition,
                                                    std::string_view expected_checksum) {
   const auto upload = CV_TRY(get_upload(bucket, key, upload_id));
+  const auto state = CV_TRY(bucket_state(bucket));
   if (parts.empty()) {
     return fail(ErrorCode::kMalformedXML, "You must specify at least one part");
   }
@@ -186,11 +187,11 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
   const std::string count = std::to_string(parts.size());
   object.bucket = bucket;
   object.key = key;
-  object.version_id = CV_TRY(next_version_id(bucket));
+  object.version_id = CV_TRY(next_version_id(*state));
   object.size = total;
   object.etag = hex_encode(etag_md5.finish()) + "-" + count;
   object.mtime_ns = to_unix_nanos(clock_.now());
-  object.lock = new_version_lock(upload.object.lock, CV_TRY(object_lock(bucket)), object.mtime_ns);
+  object.lock = new_version_lock(upload.object.lock, state->object_lock, object.mtime_ns);
   object.parts_count = static_cast<uint32_t>(parts.size());
   object.inline_data.clear();
   object.checksum_value.clear();
@@ -218,8 +219,8 @@ Result<meta::ObjectVersion> Vault::complete_upload(std::string_view bucket, std:
                       " you specified did not match the calculated checksum.");
     }
   }
-  object.lifecycle_due_ns = CV_TRY(first_due(object));
-  object.replication_status = CV_TRY(initial_replication_status(object));
+  object.lifecycle_due_ns = first_due(*state, object);
+  object.replication_status = initial_replication_status(*state, object);
   CV_TRY(meta_.complete_upload(
       upload_id, object,
       event_of(object, "s3:ObjectCreated:CompleteMultipartUpload", object.mtime_ns, origin),

@@ -1,12 +1,9 @@
 // A bucket's event notification configuration: stored as JSON under bucket config kind
 // "notification" (model, validation and codec in notification_config.h), parsed once and
-// cached (Vault::notification_cache_): the notify consumer reads it for every event.
+// kept in the bucket's state (bucket_state.h): the notify consumer reads it for every event.
 #include "vault/vault.h"
 
 namespace cv::vault {
-namespace {
-constexpr std::string_view kNotificationConfig = "notification";
-}  // namespace
 
 Status Vault::put_notification_config(std::string_view bucket,
                                       const NotificationConfiguration& config,
@@ -17,7 +14,7 @@ Status Vault::put_notification_config(std::string_view bucket,
   if (destinations != nullptr) CV_TRY(check_notification_destinations(config, *destinations));
   if (config.empty()) {
     CV_TRY(meta_.delete_bucket_config(bucket, kNotificationConfig));
-    forget_notification(bucket);
+    forget_bucket(bucket);
     return {};
   }
   meta::Event test;
@@ -29,39 +26,13 @@ Status Vault::put_notification_config(std::string_view bucket,
   test.request_id = origin.request_id;
   test.detail = test_event_detail(config);
   CV_TRY(meta_.put_bucket_config(bucket, kNotificationConfig, to_json(config), test));
-  forget_notification(bucket);
+  forget_bucket(bucket);
   return {};
 }
 
-void Vault::forget_notification(std::string_view bucket) {
-  std::lock_guard lock(bucket_cache_mutex_);
-  ++cache_changes_;
-  if (auto it = notification_cache_.find(bucket); it != notification_cache_.end()) {
-    notification_cache_.erase(it);
-  }
-}
 
 Result<NotificationConfiguration> Vault::get_notification_config(std::string_view bucket) {
-  follow_other_changes();
-  uint64_t changes_before = 0;
-  {
-    std::lock_guard lock(bucket_cache_mutex_);
-    if (auto it = notification_cache_.find(bucket);
-        it != notification_cache_.end() && it->second.cache_changes == cache_changes_) {
-      return it->second.config;
-    }
-    changes_before = cache_changes_;
-  }
-  CV_TRY(get_bucket(bucket));
-  const auto document = CV_TRY(meta_.get_bucket_config(bucket, kNotificationConfig));
-  NotificationConfiguration config;
-  if (document) config = CV_TRY(notification_from_json(*document));
-  std::lock_guard lock(bucket_cache_mutex_);
-  if (cache_changes_ == changes_before) {
-    notification_cache_.insert_or_assign(std::string(bucket),
-                                         CachedNotification{changes_before, config});
-  }
-  return config;
+  return CV_TRY(bucket_state(bucket))->notification;
 }
 
 }  // namespace cv::vault

@@ -1,5 +1,5 @@
 // S3 Object Lock in the vault: the bucket's configuration (bucket config kind "object-lock",
-// parsed once and cached like lifecycle), the lock of new versions, and PutObjectRetention /
+// kept in the bucket's state), the lock of new versions, and PutObjectRetention /
 // PutObjectLegalHold. Removal of a locked version is refused by the store inside the delete's
 // own transaction (MetaStore::delete_object's LockGuard), never only checked before it.
 #include <fmt/format.h>
@@ -20,26 +20,7 @@ std::unexpected<Error> missing_lock_configuration(std::string_view bucket) {
 }  // namespace
 
 Result<std::optional<ObjectLockConfiguration>> Vault::object_lock(std::string_view bucket) {
-  follow_other_changes();
-  uint64_t changes_before = 0;
-  {
-    std::lock_guard lock(bucket_cache_mutex_);
-    if (auto it = object_lock_cache_.find(bucket);
-        it != object_lock_cache_.end() && it->second.cache_changes == cache_changes_) {
-      return it->second.config;
-    }
-    changes_before = cache_changes_;
-  }
-  CV_TRY(get_bucket(bucket));
-  const auto document = CV_TRY(meta_.get_bucket_config(bucket, kObjectLockConfigKind));
-  std::optional<ObjectLockConfiguration> config;
-  if (document) config = CV_TRY(parse_object_lock_json(*document));
-  std::lock_guard lock(bucket_cache_mutex_);
-  if (cache_changes_ == changes_before) {
-    object_lock_cache_.insert_or_assign(std::string(bucket),
-                                        CachedObjectLock{changes_before, config});
-  }
-  return config;
+  return CV_TRY(bucket_state(bucket))->object_lock;
 }
 
 Status Vault::put_object_lock(std::string_view bucket, const ObjectLockConfiguration& config) {
@@ -50,20 +31,18 @@ Status Vault::put_object_lock(std::string_view bucket, const ObjectLockConfigura
                 "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration",
                 std::string(bucket));
   }
-  CV_TRY(meta_.put_bucket_config(bucket, kObjectLockConfigKind, object_lock_json(config)));
-  std::lock_guard lock(bucket_cache_mutex_);
-  ++cache_changes_;  // every cached configuration is read again once
-  object_lock_cache_.erase(std::string(bucket));
-  return {};
+  auto put = meta_.put_bucket_config(bucket, kObjectLockConfigKind, object_lock_json(config));
+  forget_bucket(bucket);
+  return put;
 }
 
-Result<meta::ObjectLock> Vault::lock_for_new_version(std::string_view bucket,
+Result<meta::ObjectLock> Vault::lock_for_new_version(const BucketState& bucket,
                                                      const meta::ObjectLock& requested,
                                                      int64_t written_ns) {
-  const auto config = CV_TRY(object_lock(bucket));
+  const auto& config = bucket.object_lock;
   const bool asks =
       !requested.mode.empty() || requested.retain_until_ns != 0 || requested.legal_hold;
-  if (asks && !config) return missing_lock_configuration(bucket);
+  if (asks && !config) return missing_lock_configuration(bucket.bucket.name);
   if (!requested.mode.empty() || requested.retain_until_ns != 0) {
     if (!is_retention_mode(requested.mode)) {
       return fail(ErrorCode::kInvalidArgument, "Unknown wormMode directive.");

@@ -25,8 +25,8 @@ Status validate_attributes(const meta::ObjectVersion& attributes) {
 
 }  // namespace
 
-Result<std::string> Vault::next_version_id(std::string_view bucket) {
-  if (CV_TRY(versioning(bucket)) != Versioning::kEnabled) return std::string("null");
+Result<std::string> Vault::next_version_id(const BucketState& bucket) {
+  if (bucket.versioning != Versioning::kEnabled) return std::string("null");
   // Creation time first, so ids sort by age; random bits make them unguessable and unique.
   return fmt::format("{:016x}{}", to_unix_nanos(clock_.now()), random_hex(8));
 }
@@ -34,24 +34,27 @@ Result<std::string> Vault::next_version_id(std::string_view bucket) {
 Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   CV_TRY(validate_key(input.key));
   CV_TRY(validate_attributes(input.attributes));
-  CV_TRY(get_bucket(input.bucket));
+  const std::shared_ptr<const BucketState> state =
+      input.bucket_state && input.bucket_state->bucket.name == input.bucket
+          ? input.bucket_state
+          : CV_TRY(bucket_state(input.bucket));
   const auto storage_class = parse_storage_class(input.attributes.storage_class);
   if (!storage_class) {
     return fail(ErrorCode::kInvalidStorageClass, "The storage class you specified is not valid",
                 input.attributes.storage_class);
   }
   input.attributes.storage_class = storage_class_name(*storage_class);
-  const std::string version_id = CV_TRY(next_version_id(input.bucket));
+  const std::string version_id = CV_TRY(next_version_id(*state));
   // The lock asked for is checked before the body is read; the default retention counts
   // from the version's write time.
   const meta::ObjectLock requested_lock = input.attributes.lock;
-  CV_TRY(lock_for_new_version(input.bucket, requested_lock, to_unix_nanos(clock_.now())));
-  const auto lock_config = CV_TRY(object_lock(input.bucket));
+  CV_TRY(lock_for_new_version(*state, requested_lock, to_unix_nanos(clock_.now())));
+  const auto& lock_config = state->object_lock;
   const auto algorithm =
       parse_checksum_name(input.attributes.checksum_algorithm).value_or(ChecksumAlgorithm::kNone);
   std::string data_key;  // the new body's, empty when it is stored plain
   const meta::Encryption encryption =
-      CV_TRY(new_encryption(input.bucket, input.encryption, data_key));
+      CV_TRY(new_encryption(*state, input.encryption, data_key));
   StoredBody stored = CV_TRY(store_body(*input.body, input.expected_size, options_.max_part_size,
                                         true, algorithm, input.check, *storage_class, data_key));
   meta::ObjectVersion object = std::move(input.attributes);
@@ -74,8 +77,8 @@ Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
   object.inline_data = std::move(stored.inline_data);
   object.blobs.clear();
   if (stored.blob) object.blobs.push_back(*stored.blob);
-  object.lifecycle_due_ns = CV_TRY(first_due(object));
-  object.replication_status = CV_TRY(initial_replication_status(object));
+  object.lifecycle_due_ns = first_due(*state, object);
+  object.replication_status = initial_replication_status(*state, object);
   const meta::Event event = event_of(object, input.event_name, object.mtime_ns, input.origin);
   if (auto status = meta_.put_object(object, event, input.condition); !status) {
     if (stored.blob) (void)blobs_.remove(stored.blob->blob_id);
@@ -131,9 +134,8 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
                                                  std::string_view version_id,
                                                  const ChangeOrigin& origin,
                                                  bool bypass_governance) {
-  CV_TRY(get_bucket(bucket));
-  const Versioning state = CV_TRY(versioning(bucket));
-  if (!version_id.empty() || state == Versioning::kUnversioned) {
+  const auto state = CV_TRY(bucket_state(bucket));
+  if (!version_id.empty() || state->versioning == Versioning::kUnversioned) {
     meta::ObjectVersion removed;
     removed.bucket = bucket;
     removed.key = key;
@@ -150,12 +152,12 @@ Result<meta::DeleteOutcome> Vault::delete_object(std::string_view bucket, std::s
   meta::ObjectVersion marker;
   marker.bucket = bucket;
   marker.key = key;
-  marker.version_id = CV_TRY(next_version_id(bucket));
+  marker.version_id = CV_TRY(next_version_id(*state));
   marker.is_delete_marker = true;
   marker.mtime_ns = to_unix_nanos(clock_.now());
   marker.content_type.clear();
-  marker.lifecycle_due_ns = CV_TRY(first_due(marker));
-  marker.replication_status = CV_TRY(initial_replication_status(marker));
+  marker.lifecycle_due_ns = first_due(*state, marker);
+  marker.replication_status = initial_replication_status(*state, marker);
   CV_TRY(meta_.put_object(
       marker, event_of(marker, "s3:ObjectRemoved:DeleteMarkerCreated", marker.mtime_ns, origin)));
   return meta::DeleteOutcome{

@@ -23,8 +23,9 @@ bool is_md5_etag(std::string_view etag) {
 
 }  // namespace
 
-Result<std::string> Vault::initial_replication_status(const meta::ObjectVersion& object) {
-  const auto config = CV_TRY(replication(object.bucket));
+std::string Vault::initial_replication_status(const BucketState& bucket,
+                                              const meta::ObjectVersion& object) {
+  const auto& config = bucket.replication;
   if (!config) return std::string();
   const bool applies = !replication_targets(*config, object.key, object.tags, object.content_type,
                                             object.is_delete_marker)
@@ -37,7 +38,8 @@ Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
                                                 std::string_view storage_class,
                                                 const meta::ReplicationOutcome* settle,
                                                 int32_t lock_days) {
-  const meta::Bucket destination = CV_TRY(get_bucket(bucket));
+  const auto state = CV_TRY(bucket_state(bucket));
+  const meta::Bucket& destination = state->bucket;
   if (CV_TRY(meta_.get_object(bucket, source.key, source.version_id))) {
     if (settle) CV_TRY(meta_.settle_replication(settle->skipped()));
     return ReplicaResult{meta::ReplicaWrite::kAlreadyThere, 0};
@@ -54,7 +56,7 @@ Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
   replica.encryption = {};
   // The source's retention and legal hold go with it where the destination has object lock
   // (its default retention for a version without one), as S3 replicates them; else none.
-  const auto destination_lock = CV_TRY(object_lock(bucket));
+  const auto& destination_lock = state->object_lock;
   const int64_t now_ns = to_unix_nanos(clock_.now());
   replica.lock = destination_lock && !replica.is_delete_marker
                      ? new_version_lock(source.lock, destination_lock, now_ns)
@@ -91,7 +93,7 @@ Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
     EncryptionRequest request;
     if (source.encryption.mode == meta::EncryptionMode::kS3) request.mode = source.encryption.mode;
     std::string data_key;
-    replica.encryption = CV_TRY(new_encryption(bucket, request, data_key));
+    replica.encryption = CV_TRY(new_encryption(*state, request, data_key));
     auto body = CV_TRY(open_body(source, 0, source.size, nullptr));
     const std::string expected_etag = source.etag;
     BodyCheck check = [&](const BodyDigests& digests) -> Status {
@@ -110,7 +112,7 @@ Result<Vault::ReplicaResult> Vault::put_replica(std::string_view bucket,
     }
     copied = stored.digests.size;
   }
-  replica.lifecycle_due_ns = CV_TRY(first_due(replica));
+  replica.lifecycle_due_ns = first_due(*state, replica);
   event = event_of(replica, replica.is_delete_marker ? "s3:ObjectRemoved:DeleteMarkerCreated"
                                                      : "s3:ObjectCreated:Put",
                    to_unix_nanos(clock_.now()), ChangeOrigin{});
@@ -158,8 +160,11 @@ Result<BackupReceipts> Vault::backup_receipts(std::string_view bucket) {
 
 Status Vault::put_backup_receipts(std::string_view bucket, const BackupReceipts& receipts) {
   CV_TRY(get_bucket(bucket));
-  if (receipts.empty()) return meta_.delete_bucket_config(bucket, kBackupReceiptsConfig);
-  return meta_.put_bucket_config(bucket, kBackupReceiptsConfig, to_json(receipts));
+  auto changed = receipts.empty()
+                     ? meta_.delete_bucket_config(bucket, kBackupReceiptsConfig)
+                     : meta_.put_bucket_config(bucket, kBackupReceiptsConfig, to_json(receipts));
+  forget_bucket(bucket);
+  return changed;
 }
 
 }  // namespace cv::vault

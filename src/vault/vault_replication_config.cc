@@ -1,5 +1,5 @@
 // A bucket's replication configuration: stored as JSON under bucket config kind
-// "replication", parsed once and cached (see Vault::replication_cache_).
+// "replication", parsed once into the bucket's state (bucket_state.h).
 #include <boost/json.hpp>
 
 #include "vault/vault.h"
@@ -7,7 +7,6 @@
 namespace cv::vault {
 namespace {
 
-constexpr std::string_view kReplicationConfig = "replication";
 
 std::unexpected<Error> invalid_request(std::string message, std::string_view bucket) {
   return fail(ErrorCode::kInvalidRequest, std::move(message), std::string(bucket));
@@ -15,13 +14,6 @@ std::unexpected<Error> invalid_request(std::string message, std::string_view buc
 
 }  // namespace
 
-void Vault::forget_replication(std::string_view bucket) {
-  std::lock_guard lock(bucket_cache_mutex_);
-  ++cache_changes_;
-  if (auto it = replication_cache_.find(bucket); it != replication_cache_.end()) {
-    replication_cache_.erase(it);
-  }
-}
 
 Status Vault::put_replication(std::string_view bucket, const ReplicationConfiguration& config,
                               const ReplicationRemoteCatalog& remotes) {
@@ -82,42 +74,23 @@ Status Vault::put_replication(std::string_view bucket, const ReplicationConfigur
     backfill->detail = boost::json::serialize(boost::json::object{{"rules", backfill_rules}});
   }
   CV_TRY(meta_.put_bucket_config(bucket, kReplicationConfig, to_json(config), backfill));
-  forget_replication(bucket);
+  forget_bucket(bucket);
   return {};
 }
 
 Result<std::optional<ReplicationConfiguration>> Vault::replication(std::string_view bucket) {
-  follow_other_changes();
-  uint64_t changes_before = 0;
-  {
-    std::lock_guard lock(bucket_cache_mutex_);
-    if (auto it = replication_cache_.find(bucket);
-        it != replication_cache_.end() && it->second.cache_changes == cache_changes_) {
-      return it->second.config;
-    }
-    changes_before = cache_changes_;
-  }
-  CV_TRY(get_bucket(bucket));
-  const auto document = CV_TRY(meta_.get_bucket_config(bucket, kReplicationConfig));
-  std::optional<ReplicationConfiguration> config;
-  if (document) config = CV_TRY(replication_from_json(*document));
-  std::lock_guard lock(bucket_cache_mutex_);
-  if (cache_changes_ == changes_before) {
-    replication_cache_.insert_or_assign(std::string(bucket),
-                                        CachedReplication{changes_before, config});
-  }
-  return config;
+  return CV_TRY(bucket_state(bucket))->replication;
 }
 
 Result<std::optional<ReplicationConfiguration>> Vault::reload_replication(std::string_view bucket) {
-  forget_replication(bucket);
+  forget_bucket(bucket);
   return replication(bucket);
 }
 
 Status Vault::delete_replication(std::string_view bucket) {
   CV_TRY(get_bucket(bucket));
   CV_TRY(meta_.delete_bucket_config(bucket, kReplicationConfig));
-  forget_replication(bucket);
+  forget_bucket(bucket);
   return {};
 }
 

@@ -57,9 +57,9 @@ Status Vault::replan_now(std::string_view bucket, std::string_view key,
   return {};
 }
 
-Result<int64_t> Vault::first_due(const meta::ObjectVersion& object) {
-  const auto rules = CV_TRY(lifecycle(object.bucket));
-  if (!rules) return int64_t{0};
+int64_t Vault::first_due(const BucketState& bucket, const meta::ObjectVersion& object) const {
+  const auto& rules = bucket.lifecycle;
+  if (!rules) return 0;
   const int64_t now = to_unix_nanos(clock_.now());
   // A delete marker's fate depends on the key's other versions: the worker plans the key.
   if (object.is_delete_marker) return now;
@@ -230,14 +230,15 @@ Status Vault::drop_restore(const meta::ObjectVersion& object, int64_t next_due_n
 Status Vault::expire_current(const meta::ObjectVersion& object, meta::Event event) {
   meta::VersionChange change = change_of(object);
   const int64_t now = to_unix_nanos(clock_.now());
-  if (CV_TRY(versioning(object.bucket)) == Versioning::kUnversioned) {
+  const auto state = CV_TRY(bucket_state(object.bucket));
+  if (state->versioning == Versioning::kUnversioned) {
     change.kind = meta::VersionChange::Kind::kDelete;
     event.name = "s3:LifecycleExpiration:Delete";
   } else {
     change.kind = meta::VersionChange::Kind::kAddDeleteMarker;
     change.marker.bucket = object.bucket;
     change.marker.key = object.key;
-    change.marker.version_id = CV_TRY(next_version_id(object.bucket));
+    change.marker.version_id = CV_TRY(next_version_id(*state));
     change.marker.is_delete_marker = true;
     change.marker.mtime_ns = now;
     change.marker.owner_id = object.owner_id;

@@ -52,6 +52,17 @@ Result<std::optional<Bucket>> read_bucket(Connection& db, std::string_view name)
   return bucket_from_row(stmt);
 }
 
+Result<std::optional<Bucket>> read_bucket_with_configs(Connection& db, std::string_view name) {
+  auto transaction = CV_TRY(ReadTransaction::begin(db));
+  auto bucket = CV_TRY(read_bucket(db, name));
+  if (!bucket) return bucket;
+  auto stmt = CV_TRY(
+      db.prepare("SELECT kind, document FROM bucket_configs WHERE bucket = ?1 ORDER BY kind"));
+  stmt.bind_text(1, name);
+  while (CV_TRY(stmt.step())) bucket->configs.emplace_back(stmt.column_string(0), stmt.column_string(1));
+  return bucket;
+}
+
 Result<std::vector<Bucket>> read_buckets(Connection& db) {
   auto stmt =
       CV_TRY(db.prepare("SELECT name, owner_id, region, created_ns FROM buckets ORDER BY name"));

@@ -19,6 +19,9 @@ Status require_bucket(Connection& db, std::string_view name);
 // kBucketAlreadyOwnedByYou / kBucketAlreadyExists when the name is taken.
 Status insert_bucket(Connection& db, const Bucket& bucket);
 Result<std::optional<Bucket>> read_bucket(Connection& db, std::string_view name);
+// read_bucket with the bucket's configuration documents in `configs` (by kind), in one read
+// transaction.
+Result<std::optional<Bucket>> read_bucket_with_configs(Connection& db, std::string_view name);
 Result<std::vector<Bucket>> read_buckets(Connection& db);
 // kNoSuchBucket, kBucketNotEmpty (any object version or upload); drops the configs too.
 Status remove_bucket(Connection& db, std::string_view name);

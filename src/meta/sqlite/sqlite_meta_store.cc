@@ -188,6 +188,9 @@ class SqliteMetaStore final : public MetaStore {
   Result<std::optional<Bucket>> get_bucket(std::string_view name) override {
     return read([&](Connection& db) { return sqlite::read_bucket(db, name); });
   }
+  Result<std::optional<Bucket>> get_bucket_with_configs(std::string_view name) override {
+    return read([&](Connection& db) { return sqlite::read_bucket_with_configs(db, name); });
+  }
   Result<std::vector<Bucket>> list_buckets() override {
     return read([&](Connection& db) { return sqlite::read_buckets(db); });
   }

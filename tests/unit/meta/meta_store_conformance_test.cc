@@ -181,6 +181,33 @@ TEST_P(MetaStoreConformance, CreateBucketWritesItsInitialConfigsWithIt) {
   EXPECT_EQ(store().get_bucket_config("b", "public-access-block")->value(), "all on");
 }
 
+TEST_P(MetaStoreConformance, BucketWithConfigsReadsEveryDocumentByKind) {
+  Bucket bucket{"b", "owner", "us-east-1", 7};
+  bucket.configs = {{"public-access-block", "all on"}};
+  ASSERT_TRUE(store().create_bucket(bucket));
+  ASSERT_TRUE(store().put_bucket_config("b", "versioning", "Enabled"));
+  ASSERT_TRUE(store().put_bucket_config("b", "cors", "rules"));
+  create_bucket("other");
+  ASSERT_TRUE(store().put_bucket_config("other", "lifecycle", "not b's"));
+  auto read = store().get_bucket_with_configs("b");
+  ASSERT_TRUE(read && read->has_value());
+  EXPECT_EQ((*read)->owner_id, "owner");
+  EXPECT_EQ((*read)->created_ns, 7);
+  const StringPairs expected = {
+      {"cors", "rules"}, {"public-access-block", "all on"}, {"versioning", "Enabled"}};
+  EXPECT_EQ((*read)->configs, expected);
+  ASSERT_TRUE(store().delete_bucket_config("b", "cors"));
+  EXPECT_EQ(store().get_bucket_with_configs("b")->value().configs.size(), 2u);
+  EXPECT_FALSE(store().get_bucket_with_configs("none")->has_value());
+  // Another bucket's documents are not mixed in; a new bucket of a deleted one's name starts
+  // with none.
+  ASSERT_TRUE(store().delete_bucket_config("b", "versioning"));
+  ASSERT_TRUE(store().delete_bucket_config("b", "public-access-block"));
+  ASSERT_TRUE(store().delete_bucket("b"));
+  create_bucket("b");
+  EXPECT_TRUE(store().get_bucket_with_configs("b")->value().configs.empty());
+}
+
 TEST_P(MetaStoreConformance, AccountConfigsAreOnePerKind) {
   EXPECT_FALSE(store().get_account_config("public-access-block")->has_value());
   ASSERT_TRUE(store().put_account_config("public-access-block", "first"));
