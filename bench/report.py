@@ -486,6 +486,53 @@ def policy_section(rows, now):
     return text
 
 
+FEATURES_HEADING = "## Every feature on against off (issue 16)"
+# 4 KiB GET and PUT with the features of issues 12-15 on must stay within 10% of the rates
+# with them off, same run.
+FEATURES_TARGET = 0.90
+
+
+def features_section(rows, now):
+    """4 KiB PUT and GET with every feature on against off (phases of measure_features in
+    bench/run.sh), or ""."""
+    if not rows.get("put-4k-features-on"):
+        return ""
+    def mean(phase, field):
+        values = [row.get(field) for row in (rows.get(phase), rows.get(f"{phase}-2")) if row]
+        values = [v for v in values if v is not None]
+        return sum(values) / len(values) if values else None
+
+    table_rows = []
+    for op in ("put", "get"):
+        on = mean(f"{op}-4k-features-on", "rate")
+        off = mean(f"{op}-4k-features-off", "rate")
+        ratio = on / off if on is not None and off else None
+        met = {True: "yes", False: "**no**", None: "not measured"}[
+            None if ratio is None else ratio >= FEATURES_TARGET]
+        def cpu_us(phase):
+            seconds, requests = mean(phase, "server_cpu_seconds"), mean(phase, "requests")
+            return f"{seconds / requests * 1e6:.0f} µs" if seconds and requests else "—"
+        table_rows.append([f"4 KiB {op.upper()}, every feature on / off", number(on, "req/s"),
+                           number(off, "req/s"), f"{ratio:.0%}" if ratio is not None else "—",
+                           f"{cpu_us(f'{op}-4k-features-on')} / {cpu_us(f'{op}-4k-features-off')}",
+                           f">= {FEATURES_TARGET:.0%}", met])
+    text = (f"{FEATURES_HEADING}\n\nMeasured {now}: 4 KiB PUT then GET into a versioned bucket, "
+            f"32 keep-alive connections. \"Off\": the audit trail, metrics and the access log "
+            f"switched off, requests signed by the bucket's owner, no policy. \"On\": all three "
+            f"on, a notification rule for every created object (to a webhook that answers 204), "
+            f"a replication rule into another bucket of the server, a 20-statement bucket policy, "
+            f"and an IAM user with a 10-statement policy signing the requests "
+            f"(bench/features_setup.py). Before the GET phase with the features on, the "
+            f"PUTs' notifications and replications are left to finish (the outbox drained). "
+            f"Both states twice in turn (off, on, off, on), each "
+            f"figure the mean of its two. Server CPU per request counts the background work the "
+            f"features cause while the phase runs (deliveries, copies, trail rolls). This "
+            f"machine's 2 cores are shared, so the figures are noisy.\n\n")
+    text += table(["metric", "on", "off", "ratio", "server CPU per request (on / off)",
+                   "target", "met"], table_rows) + "\n"
+    return text
+
+
 METRICS_HEADING = "## Metrics (issue 15)"
 # 4 KiB GET and PUT with metrics recorded must keep this share of the rate without, same run;
 # a /metrics scrape with 1,000 buckets must take less than METRICS_SCRAPE_TARGET_MS.
@@ -552,7 +599,7 @@ def update_console_section(report, section, analysis, heading=CONSOLE_HEADING):
     by `analysis` (None keeps it); every other line is kept as it was."""
     generated = {"## Against the ceilings", "## Phases", "## Ceilings and reference figures",
                  CONSOLE_HEADING, NOTIFY_HEADING, REPLICATION_HEADING, ACTIVITY_HEADING,
-                 TLS_HEADING, POLICY_HEADING, METRICS_HEADING, "## Errors"}
+                 TLS_HEADING, POLICY_HEADING, METRICS_HEADING, FEATURES_HEADING, "## Errors"}
     lines = report.split("\n")
     starts = sections_of(lines)
     if "## Ceilings and reference figures" not in lines:
@@ -602,6 +649,8 @@ def main():
                         help="rewrite only the TLS section of --output")
     parser.add_argument("--only-policy", action="store_true",
                         help="rewrite only the access control section of --output")
+    parser.add_argument("--only-features", action="store_true",
+                        help="rewrite only the features on/off section of --output")
     parser.add_argument("--only-metrics", action="store_true",
                         help="rewrite only the metrics section of --output")
     parser.add_argument("--repo")
@@ -633,7 +682,9 @@ def main():
             (args.only_policy, lambda: policy_section(rows, now), POLICY_HEADING,
              "get-4k-with-policies"),
             (args.only_metrics, lambda: metrics_section(rows, now), METRICS_HEADING,
-             "metrics-*")]
+             "metrics-*"),
+            (args.only_features, lambda: features_section(rows, now), FEATURES_HEADING,
+             "*-features-*")]
     for wanted, make_section, heading, what in only:
         if not wanted:
             continue

@@ -28,6 +28,8 @@
 #   BENCH_ONLY=policy       run only the access control phase (GET with policies vs owner-only)
 #   BENCH_ONLY=tls          run only the TLS phase (its own server) and rewrite only that
 #                           section of the report
+#   BENCH_ONLY=features     run only the features phase (4 KiB PUT/GET with every feature of
+#                           issues 12-15 on against off, issue 16) and rewrite only its section
 #   BENCH_ONLY=metrics      run only the metrics phases (4 KiB PUT/GET with metrics on vs off,
 #                           /metrics with 1,000 buckets) and rewrite only that section
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
@@ -58,8 +60,9 @@ die() { log "error: $*"; exit 1; }
 [[ -x "$CV_BENCH" ]] || die "missing $CV_BENCH (build the cv_bench target)"
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
 [[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ||
-  "$ONLY" == audit || "$ONLY" == tls || "$ONLY" == policy || "$ONLY" == metrics ]] ||
-  die "BENCH_ONLY knows only: console, notify, replication, audit, tls, policy, metrics"
+  "$ONLY" == audit || "$ONLY" == tls || "$ONLY" == policy || "$ONLY" == metrics ||
+  "$ONLY" == features ]] ||
+  die "BENCH_ONLY knows only: console, notify, replication, audit, tls, policy, metrics, features"
 if [[ -z "$ONLY" ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
@@ -590,6 +593,62 @@ measure_metrics() {
   done
 }
 
+# Every feature on against off (issue 16): 4 KiB PUT then GET into a versioned bucket, "off"
+# with the audit trail, metrics and the access log switched off and signed by the bucket's
+# owner (no policy anywhere), "on" with all three on, a notification rule (to a webhook that
+# answers 204), a replication rule (into another bucket of this server), a 20-statement bucket
+# policy and an IAM user with a 10-statement policy signing the requests
+# (bench/features_setup.py). Both states twice in turn (off, on, off, on; phases *-off,
+# *-on, *-off-2, *-on-2), each rate the mean of its two. With the features on, the GET phase
+# waits until the PUTs' notifications and replications are done (bench/wait_drained.py).
+measure_features() {
+  local run state config written keys keys_json sink_port sink_pid drained
+  sink_port=$(free_port)
+  "$PYTHON" "$REPO_DIR/bench/webhook_ok.py" "$sink_port" 2>"$WORK/sink.log" &
+  sink_pid=$!
+  wait_for_port "$sink_port" "the webhook receiver"
+  for run in off on off-2 on-2; do
+    state=${run%-2}
+    config="$WORK/features-$run.toml"
+    if [[ "$state" == off ]]; then
+      printf '[trail]\nenabled = false\n\n[metrics]\nenabled = false\n\n[log]\naccess = false\n' \
+        >"$config"
+    else
+      printf '[notify.targets.sink]\ntype = "webhook"\nurl = "http://127.0.0.1:%s/events"\nsecret = "%s"\n' \
+        "$sink_port" "bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" >"$config"
+    fi
+    start_server "data-features-$run" --config "$config"
+    if [[ "$state" == off ]]; then
+      keys_json=$("$PYTHON" "$REPO_DIR/bench/features_setup.py" "http://127.0.0.1:$SERVER_PORT" \
+        bench-features bench-features-replica --off)
+    else
+      keys_json=$("$PYTHON" "$REPO_DIR/bench/features_setup.py" "http://127.0.0.1:$SERVER_PORT" \
+        bench-features bench-features-replica)
+    fi
+    local signer=(--access-key "$(json_field "$keys_json" access_key)"
+      --secret-key "$(json_field "$keys_json" secret_key)")
+    bench_server "put-4k-features-$run" put --bucket bench-features --size 4096 --prefix small/ \
+      --connections "$CONNECTIONS" --duration "$DURATION" "${signer[@]}"
+    written=$(json_field "$LAST_LINE" requests)
+    keys=$((written < 10000 ? written : 10000))
+    ((keys > 0)) || die "the features PUT phase wrote nothing"
+    # The GET phase starts once the PUTs' deliveries and copies are done, so it measures what
+    # the features cost a GET, not the tail of the PUT phase's background work.
+    if [[ "$state" == on ]]; then
+      log "features: waiting for the outbox to drain"
+      drained=$("$PYTHON" "$REPO_DIR/bench/wait_drained.py" "http://127.0.0.1:$SERVER_PORT") ||
+        die "the features phase's outbox did not drain"
+      log "features: drained in $drained s"
+    fi
+    bench_server "get-4k-features-$run" get --bucket bench-features --prefix small/ \
+      --keys "$keys" --no-prefill --connections "$CONNECTIONS" --duration "$DURATION" \
+      "${signer[@]}"
+    stop_process "$SERVER_PID"
+    SERVER_PID=""
+  done
+  stop_process "$sink_pid"
+}
+
 # ---- run ------------------------------------------------------------------------------------
 
 log "work folder $WORK"
@@ -623,6 +682,12 @@ if [[ "$ONLY" == tls ]]; then
   measure_tls
   "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-tls
   log "rewrote the TLS section of $REPORT"
+  exit 0
+fi
+if [[ "$ONLY" == features ]]; then
+  measure_features
+  "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-features
+  log "rewrote the features section of $REPORT"
   exit 0
 fi
 if [[ "$ONLY" == metrics ]]; then
