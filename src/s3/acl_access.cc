@@ -4,13 +4,21 @@
 
 namespace cv::s3 {
 
-Result<std::optional<ObjectOwnership>> stored_ownership(const Services& services,
-                                                        std::string_view bucket) {
-  const auto document = CV_TRY(services.vault.get_bucket_config(bucket, kOwnershipConfig));
+namespace {
+
+Result<std::optional<ObjectOwnership>> ownership_of(const vault::BucketState& state) {
+  const std::string* document = state.document(kOwnershipConfig);
   if (!document) return std::nullopt;
   const auto ownership = parse_ownership(*document);
   if (!ownership) return fail(ErrorCode::kInternalError, "unreadable ownership setting", *document);
   return *ownership;
+}
+
+}  // namespace
+
+Result<std::optional<ObjectOwnership>> stored_ownership(const Services& services,
+                                                        std::string_view bucket) {
+  return ownership_of(*CV_TRY(services.vault.bucket_state(bucket)));
 }
 
 Result<ObjectOwnership> bucket_ownership(const Services& services, std::string_view bucket) {
@@ -92,10 +100,12 @@ Result<bool> ignores_public_acls(const Services& services, std::string_view buck
   return CV_TRY(services.vault.public_access_in_force(*access)).ignore_public_acls;
 }
 
-Result<NewObjectAccess> new_object_access(const Services& services, const meta::Bucket& bucket,
-                                          std::string_view writer,
-                                          const std::optional<RequestedAcl>& requested) {
-  const ObjectOwnership ownership = CV_TRY(bucket_ownership(services, bucket.name));
+namespace {
+
+Result<NewObjectAccess> new_object_access_under(const Services& services,
+                                                ObjectOwnership ownership,
+                                                const meta::Bucket& bucket, std::string_view writer,
+                                                const std::optional<RequestedAcl>& requested) {
   NewObjectAccess access;
   switch (ownership) {
     case ObjectOwnership::kBucketOwnerEnforced:
@@ -124,10 +134,25 @@ Result<NewObjectAccess> new_object_access(const Services& services, const meta::
   return access;
 }
 
-Result<NewObjectAccess> new_object_access(const Services& services, const Call& call,
+}  // namespace
+
+Result<NewObjectAccess> new_object_access(const Services& services, const meta::Bucket& bucket,
+                                          std::string_view writer,
+                                          const std::optional<RequestedAcl>& requested) {
+  const ObjectOwnership ownership = CV_TRY(bucket_ownership(services, bucket.name));
+  return new_object_access_under(services, ownership, bucket, writer, requested);
+}
+
+Result<NewObjectAccess> new_object_access(const Services& services, Call& call,
                                           const meta::Bucket& bucket) {
   const auto requested = CV_TRY(acl_from_headers(call.request.headers));
-  return new_object_access(services, bucket, writer_id(call.identity, bucket), requested);
+  const ObjectOwnership ownership =
+      bucket.name == call.route.bucket
+          ? CV_TRY(ownership_of(*CV_TRY(route_bucket_state(services, call))))
+                .value_or(ObjectOwnership::kObjectWriter)
+          : CV_TRY(bucket_ownership(services, bucket.name));
+  return new_object_access_under(services, ownership, bucket, writer_id(call.identity, bucket),
+                                 requested);
 }
 
 }  // namespace cv::s3

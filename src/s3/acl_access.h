@@ -69,7 +69,7 @@ Result<NewObjectAccess> new_object_access(const Services& services, const meta::
                                           const std::optional<RequestedAcl>& requested);
 
 // The same for the request's own ACL headers.
-Result<NewObjectAccess> new_object_access(const Services& services, const Call& call,
+Result<NewObjectAccess> new_object_access(const Services& services, Call& call,
                                           const meta::Bucket& bucket);
 
 }  // namespace cv::s3

@@ -79,7 +79,7 @@ Result<Response> get_object_acl(const Services& services, Call& call) {
       CV_TRY(bucket_ownership(services, bucket.name)) == ObjectOwnership::kBucketOwnerEnforced
           ? acl_response(services, owner_full_control(bucket.owner_id))
           : acl_response(services, stored_object_acl(object));
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   return response;
 }
 
@@ -97,7 +97,7 @@ Result<Response> put_object_acl(const Services& services, Call& call) {
   CV_TRY(services.vault.put_object_acl(call.route.bucket, call.route.key, object.version_id,
                                        acl_document(acl)));
   Response response = empty_response(200);
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   return response;
 }
 

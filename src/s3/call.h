@@ -59,10 +59,11 @@ Response xml_response(std::string body, int status = 200);
 // A response with no body.
 Response empty_response(int status);
 
-// Adds x-amz-version-id for a version of a bucket that has (or had) versioning configured,
-// or for any version other than the unversioned "null" one.
-void add_version_header(const Services& services, std::string_view bucket,
-                        std::string_view version_id, Headers& headers);
+// Adds x-amz-version-id for a version of the call's bucket when that bucket has (or had)
+// versioning configured, or for any version other than the unversioned "null" one. Reads the
+// call's bucket state (route_bucket_state); a bucket that cannot be read adds nothing.
+void add_version_header(const Services& services, Call& call, std::string_view version_id,
+                        Headers& headers);
 
 // The partNumber query parameter (1..10000), InvalidArgument otherwise.
 Result<uint32_t> part_number_of(const Call& call);
@@ -150,6 +151,6 @@ Result<Response> get_object_legal_hold(const Services&, Call&);
 
 // Adds Access-Control-* headers to `response` when the request has an Origin that the
 // bucket's CORS configuration allows.
-void apply_cors(const Services& services, const Call& call, Response& response);
+void apply_cors(const Services& services, Call& call, Response& response);
 
 }  // namespace cv::s3

@@ -79,11 +79,12 @@ Result<Response> preflight(const Services& services, Call& call) {
     return fail(ErrorCode::kBadRequest, "Insufficient information. Origin request header needed.");
   }
   if (call.route.bucket.empty()) return fail(ErrorCode::kCORSForbidden);
-  auto document = services.vault.get_bucket_config(call.route.bucket, kCorsConfig);
-  if (!document || !*document) {
+  const auto state = route_bucket_state(services, call);
+  const std::string* document = state ? (*state)->document(kCorsConfig) : nullptr;
+  if (!document) {
     return fail(ErrorCode::kCORSForbidden, "CORSResponse: CORS is not enabled for this bucket.");
   }
-  const auto rules = CV_TRY(parse_cors_configuration(**document));
+  const auto rules = CV_TRY(parse_cors_configuration(*document));
   const auto requested =
       split_header_list(call.request.headers.get("access-control-request-headers"));
   const CorsRule* rule = match_cors_rule(rules, *origin, *method, requested);
@@ -97,12 +98,13 @@ Result<Response> preflight(const Services& services, Call& call) {
   return response;
 }
 
-void apply_cors(const Services& services, const Call& call, Response& response) {
+void apply_cors(const Services& services, Call& call, Response& response) {
   const std::string* origin = call.request.headers.find("origin");
   if (!origin) return;
-  auto document = services.vault.get_bucket_config(call.route.bucket, kCorsConfig);
-  if (!document || !*document) return;
-  auto rules = parse_cors_configuration(**document);
+  const auto state = route_bucket_state(services, call);
+  const std::string* document = state ? (*state)->document(kCorsConfig) : nullptr;
+  if (!document) return;
+  auto rules = parse_cors_configuration(*document);
   if (!rules) return;
   if (const CorsRule* rule = match_cors_rule(*rules, *origin, call.request.method, {})) {
     add_cors_headers(*rule, *origin, response);

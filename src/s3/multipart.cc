@@ -176,7 +176,7 @@ Result<Response> complete_multipart_upload(const Services& services, Call& call)
     add_text(xml.root(), "ChecksumType", object.checksum_type);
   }
   Response response = xml_response(xml.str());
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   add_encryption_headers(object.encryption, response.headers);
   return response;
 }

@@ -110,7 +110,7 @@ Result<Response> get_object_attributes(const Services& services, Call& call) {
                 : Error{ErrorCode::kNoSuchKey, "The specified key does not exist.", call.route.key};
     Response refusal = error_response(error, call.request);
     refusal.headers.add("x-amz-delete-marker", "true");
-    add_version_header(services, call.route.bucket, object.version_id, refusal.headers);
+    add_version_header(services, call, object.version_id, refusal.headers);
     refusal.headers.add("last-modified", format_http_date(from_unix_nanos(object.mtime_ns)));
     return refusal;
   }
@@ -128,7 +128,7 @@ Result<Response> get_object_attributes(const Services& services, Call& call) {
   if (names.contains("ObjectSize")) add_text(root, "ObjectSize", std::to_string(object.size));
   Response response = xml_response(xml.str());
   response.headers.add("last-modified", format_http_date(from_unix_nanos(object.mtime_ns)));
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   return response;
 }
 

@@ -121,7 +121,7 @@ Result<Response> copy_object(const Services& services, Call& call) {
     add_text(xml.root(), "ChecksumType", object.checksum_type);
   }
   Response response = xml_response(xml.str());
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   add_encryption_headers(object.encryption, response.headers);
   if (copied.source_version_id != "null") {
     response.headers.add("x-amz-copy-source-version-id", copied.source_version_id);

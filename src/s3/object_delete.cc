@@ -17,13 +17,13 @@ Result<Response> delete_object(const Services& services, Call& call) {
   Response response = empty_response(204);
   if (outcome.delete_marker) response.headers.add("x-amz-delete-marker", "true");
   if (version || outcome.delete_marker) {
-    add_version_header(services, call.route.bucket, outcome.version_id, response.headers);
+    add_version_header(services, call, outcome.version_id, response.headers);
   }
   return response;
 }
 
 Result<Response> delete_objects(const Services& services, Call& call) {
-  CV_TRY(services.vault.get_bucket(call.route.bucket));
+  CV_TRY(route_bucket_state(services, call));
   const std::string body =
       CV_TRY(read_request_document(call.request, call.identity, services.options.max_xml_body,
                                    IntegrityHeader::kRequired));

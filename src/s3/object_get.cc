@@ -77,7 +77,7 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
                 : Error{ErrorCode::kNoSuchKey, "The specified key does not exist.", call.route.key};
     Response refusal = error_response(error, call.request);
     refusal.headers.add("x-amz-delete-marker", "true");
-    add_version_header(services, call.route.bucket, object.version_id, refusal.headers);
+    add_version_header(services, call, object.version_id, refusal.headers);
     if (version) refusal.headers.set("allow", "DELETE");
     return refusal;
   }
@@ -91,7 +91,7 @@ Result<Response> read_object(const Services& services, Call& call, bool with_bod
     CV_TRY(services.vault.check_customer_key(object, key));
   }
   Response response;
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   if (auto ok = check_conditions(call.request.headers, object); !ok) {
     if (ok.error().code != ErrorCode::kNotModified) return fail(ok.error());
     response.status = 304;

@@ -78,13 +78,13 @@ void write_lock_headers(const meta::ObjectLock& lock, Headers& headers) {
   if (lock.legal_hold) headers.add(std::string(kLegalHoldHeader), "ON");
 }
 
-Status require_lock_integrity(const Services& services, const Call& call,
+Status require_lock_integrity(const Services& services, Call& call,
                               const meta::ObjectLock& requested) {
   if (has_integrity_header(call.request.headers)) return {};
   bool locked = !requested.mode.empty() || requested.legal_hold;
   if (!locked) {
-    const auto config = services.vault.object_lock(call.route.bucket);
-    locked = config && *config && (*config)->default_retention.has_value();
+    const auto state = route_bucket_state(services, call);
+    locked = state && (*state)->object_lock && (*state)->object_lock->default_retention.has_value();
   }
   if (!locked) return {};
   return fail(ErrorCode::kInvalidRequest,

@@ -22,7 +22,7 @@ std::optional<int64_t> parse_retain_until(std::string_view text);
 // A PutObject that sets a retention or legal hold, or goes to a bucket with a default
 // retention, must carry Content-MD5 or an x-amz-checksum-* value (header or trailer):
 // InvalidRequest otherwise.
-Status require_lock_integrity(const Services& services, const Call& call,
+Status require_lock_integrity(const Services& services, Call& call,
                               const meta::ObjectLock& requested);
 // Whether the caller may bypass GOVERNANCE retention (x-amz-bypass-governance-retention):
 // whether the authorizer allows it s3:BypassGovernanceRetention on the call's object (the

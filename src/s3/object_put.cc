@@ -30,7 +30,7 @@ Result<Response> put_object(const Services& services, Call& call) {
   const auto object = CV_TRY(services.vault.put_object(input));
   Response response = empty_response(200);
   response.headers.add("etag", quoted_etag(object.etag));
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   add_encryption_headers(object.encryption, response.headers);
   if (!object.checksum_value.empty()) {
     response.headers.add("x-amz-checksum-" + to_lower(object.checksum_algorithm),

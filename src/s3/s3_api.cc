@@ -405,12 +405,12 @@ Result<std::shared_ptr<const vault::BucketState>> route_bucket_state(const Servi
   return call.bucket_state;
 }
 
-void add_version_header(const Services& services, std::string_view bucket,
-                        std::string_view version_id, Headers& headers) {
+void add_version_header(const Services& services, Call& call, std::string_view version_id,
+                        Headers& headers) {
   if (version_id.empty()) return;
   if (version_id == "null") {
-    auto state = services.vault.versioning(bucket);
-    if (!state || *state == vault::Versioning::kUnversioned) return;
+    const auto state = route_bucket_state(services, call);
+    if (!state || (*state)->versioning == vault::Versioning::kUnversioned) return;
   }
   headers.set("x-amz-version-id", version_id);
 }

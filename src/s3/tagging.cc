@@ -22,7 +22,7 @@ Result<Response> replace_tags(const Services& services, Call& call, const meta::
       services.vault.put_object_tags(call.route.bucket, call.route.key, object.version_id, tags,
                                      call.origin()));
   Response response = empty_response(status);
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   return response;
 }
 
@@ -39,7 +39,7 @@ Result<Response> get_object_tagging(const Services& services, Call& call) {
     add_text(tag, "Value", value);
   }
   Response response = xml_response(xml.str());
-  add_version_header(services, call.route.bucket, object.version_id, response.headers);
+  add_version_header(services, call, object.version_id, response.headers);
   return response;
 }
 
