@@ -213,6 +213,12 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   }
   config.network_threads = static_cast<size_t>(network);
   config.worker_threads = static_cast<size_t>(workers);
+  const int64_t background_nice =
+      table["server"]["background_nice"].value_or(int64_t{config.background_nice});
+  if (background_nice < 0 || background_nice > 19) {
+    return fail(ErrorCode::kInvalidArgument, "server.background_nice must be 0-19");
+  }
+  config.background_nice = static_cast<int>(background_nice);
   for (auto [key, value] : {std::pair{"idle_timeout_seconds", &config.idle_timeout_seconds},
                             std::pair{"header_timeout_seconds", &config.header_timeout_seconds},
                             std::pair{"read_timeout_seconds", &config.read_timeout_seconds},

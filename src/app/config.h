@@ -78,6 +78,10 @@ struct Config {
   std::string domain;  // virtual-hosted-style base domain; empty: path style only
   size_t network_threads = 2;
   size_t worker_threads = 64;
+  // [server] background_nice: the nice value (0-19) of background work — event delivery,
+  // replication, lifecycle passes and garbage collection — so it yields the CPU to requests
+  // while both want it (core/thread_priority.h). 0: the same priority as requests.
+  int background_nice = 10;
   // Slow-client deadlines and the per-address connection cap (http::ServerOptions says what
   // each bounds).
   int64_t idle_timeout_seconds = 60;

@@ -433,7 +433,7 @@ int run_server(const Config& configured) {
     } else {
       pass.end({{"blobs_removed", *removed}});
     }
-  });
+  }, config.background_nice);
   // IAM's "last used" of access keys: the verifier notes uses in memory (at most one per key
   // and minute), written here off the request path.
   PeriodicTask key_usage(std::chrono::seconds(10), [&] {
@@ -453,7 +453,7 @@ int run_server(const Config& configured) {
           job_metrics.lifecycle_pass(std::chrono::steady_clock::now() - started, *report);
           pass.end(lifecycle_counts(*report));
         }
-      });
+      }, config.background_nice);
 
   // Event notifications: the outbox's "notify" consumer (workers/notify/notification_delivery.h).
   workers::OutboxConsumerOptions outbox_options;
@@ -463,6 +463,7 @@ int run_server(const Config& configured) {
       std::chrono::milliseconds(std::llround(config.events_retry_max_seconds * 1000));
   outbox_options.retry.max_attempts = static_cast<int>(config.events_max_attempts);
   outbox_options.on_batch = outbox_batch_logger(log, "notify");
+  outbox_options.thread_nice = config.background_nice;
   job_metrics.notification_targets(target_names.names());
   workers::OutboxConsumerOptions notify_options = outbox_options;
   notify_options.on_report = [&job_metrics](const std::string& target,

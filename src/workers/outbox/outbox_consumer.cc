@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "core/thread_priority.h"
+
 namespace cv::workers {
 
 OutboxConsumer::OutboxConsumer(meta::MetaStore& store, const Clock& clock, std::string consumer,
@@ -54,7 +56,14 @@ bool OutboxConsumer::pause_for_work(std::chrono::milliseconds period, uint64_t& 
   return !stopping_;
 }
 
+void OutboxConsumer::lower_priority() const {
+  if (auto lowered = lower_this_thread_priority(options_.thread_nice); !lowered) {
+    spdlog::warn("{}: {}", consumer_, lowered.error().message);
+  }
+}
+
 void OutboxConsumer::fan_out_loop() {
+  lower_priority();
   while (true) {
     auto passed = fan_out_->run_once();
     if (!passed) {
@@ -91,6 +100,7 @@ void OutboxConsumer::start_new_targets() {
 }
 
 void OutboxConsumer::target_loop(const std::string& target) {
+  lower_priority();
   OutboxTaskRunner runner(store_, consumer_, target, executor_for_(target), options_.retry, clock_,
                           options_.task_batch, options_.task_parallelism);
   uint64_t seen = 0;

@@ -32,6 +32,10 @@ struct OutboxConsumerOptions {
   size_t fan_out_batch = 512;
   size_t task_batch = 256;
   size_t task_parallelism = 1;  // lanes per target (OutboxTaskRunner); executors thread-safe
+  // The nice value (0-19) of every thread of this consumer (fan-out, targets, their lanes):
+  // above 0, deliveries yield the CPU to requests while both want it and catch up when the
+  // requests leave room. 0: the priority of the thread that calls start().
+  int thread_nice = 0;
   RetryPolicy retry;
   // Told how each run of a target's tasks ended once its outcomes are recorded (for metrics:
   // deliveries done, retried, parked per target); called on that target's thread, so it must
@@ -63,6 +67,7 @@ class OutboxConsumer {
   void stop();
 
  private:
+  void lower_priority() const;  // to options_.thread_nice, on the calling thread
   void fan_out_loop();
   void target_loop(const std::string& target);
   void start_new_targets();

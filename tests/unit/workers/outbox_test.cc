@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/byte_source.h"
+#include "core/thread_priority.h"
 #include "vault/temp_vault.h"
 #include "workers/outbox/outbox_consumer.h"
 #include "workers/outbox/outbox_fan_out.h"
@@ -495,6 +496,41 @@ TEST(RetryDelay, GrowsExponentiallyWithJitterUpToTheCap) {
       EXPECT_LT(delay, full);
     }
   }
+}
+
+// Deliveries run at the consumer's nice value, lanes included, so they yield to requests;
+// the thread that started the consumer keeps its own.
+TEST_F(OutboxTest, ConsumerThreadsRunAtTheirNiceValue) {
+  SystemClock clock;
+  const int starter_nice = this_thread_nice();
+  std::mutex mutex;
+  std::vector<int> seen;
+  OutboxConsumer consumer(
+      store(), clock, "notify",
+      [](const meta::Event&) -> Result<std::vector<meta::OutboxTask>> {
+        meta::OutboxTask task;
+        task.target = "t";
+        return std::vector<meta::OutboxTask>{task};
+      },
+      [&](const std::string&) -> TaskExecutor {
+        return [&](const meta::OutboxTask&) {
+          std::lock_guard lock(mutex);
+          seen.push_back(this_thread_nice());
+          return TaskOutcome::done();
+        };
+      },
+      OutboxConsumerOptions{.idle_poll = std::chrono::milliseconds(2),
+                            .task_parallelism = 4,
+                            .thread_nice = std::min(19, starter_nice + 7)});
+  ASSERT_TRUE(consumer.start());
+  for (int i = 0; i < 12; ++i) ASSERT_TRUE(put("n" + std::to_string(i), "x"));
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return seen.size() == 12;
+  }));
+  consumer.stop();
+  for (int nice : seen) EXPECT_EQ(nice, std::min(19, starter_nice + 7));
+  EXPECT_EQ(this_thread_nice(), starter_nice);
 }
 
 }  // namespace
