@@ -4,14 +4,6 @@
 // worker pool; while one runs, this coroutine feeds it the request body through the
 // Exchange, and afterwards streams the response, with a worker reading ahead.
 //
-// Hand off once: on a plain TCP connection, when the request (body included) has been read
-// whole and the response is in memory, the worker that ran the handler writes the response
-// itself with one non-blocking sendmsg() and runs its completion hook, instead of handing
-// both back; the coroutine, parked on the Exchange meanwhile, only writes what the socket
-// did not take and goes on to the next request. The socket is still used by one thread at a
-// time: the coroutine does not touch it while the handler runs, and the Exchange's lock
-// orders the worker's use before the coroutine's next one.
-//
 // Templated on the stream type: plain TCP (beast::tcp_stream) or TLS over it
 // (beast::ssl_stream), so the plain path pays nothing for TLS. A TLS connection does its
 // handshake first (within header_timeout) and, when it ends, sends close_notify (bounded by
@@ -22,7 +14,6 @@
 #include "http/connection.h"
 
 #include <array>
-#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -36,16 +27,11 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <sys/socket.h>
-#include <sys/uio.h>
 #include <chrono>
-#include <cerrno>
 #include <cstring>
 #include <exception>
-#include <functional>
 #include <limits>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -202,7 +188,6 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   }
 
   void request_close(bool force) override {
-    closing_.store(true);  // a worker about to write a response leaves it to the coroutine
     asio::post(stream_.get_executor(), [self = this->shared_from_this(), force] {
       self->close_requested_ = true;
       if (force) {
@@ -290,8 +275,6 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     stream_response_ = false;
     body_bytes_sent_ = 0;
     prefetch_ = {};
-    worker_writes_ = false;
-    worker_sent_.reset();
     if (close_requested_) co_return false;
 
     RequestParser parser(request_);
@@ -359,15 +342,8 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     }
 
     bool keep_alive = parser.keep_alive() && !close_requested_ && !body_failed_;
-    bool written = false;
-    if (worker_sent_) {
-      // The worker wrote the response (kept alive) or its start, and ran the completion.
-      keep_alive = true;
-      written = co_await write_rest(*worker_sent_);
-    } else {
-      if (keep_alive && !parser.is_done()) keep_alive = co_await drain_body(parser);
-      written = co_await write_response(keep_alive, parser.version() < 11);
-    }
+    if (keep_alive && !parser.is_done()) keep_alive = co_await drain_body(parser);
+    const bool written = co_await write_response(keep_alive, parser.version() < 11);
     complete_exchange(parser.body_bytes_parsed());
     exchange_.end_request();
     response_ = Response{};
@@ -452,12 +428,6 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
       if (mode == BodyMode::kNone) memory_source_.reset({});
       request_.body = &memory_source_;
     }
-    // Whether the worker may write the response (decided here: the worker must not read the
-    // parser or close_requested_, which this thread owns).
-    worker_writes_ = !kTls && mode != BodyMode::kStreaming && parser.is_done() &&
-                     parser.keep_alive() && !close_requested_;
-    worker_http10_ = parser.version() < 11;
-    worker_body_bytes_in_ = parser.body_bytes_parsed();
     handler_outstanding_ = true;
     context_.workers.post([this] { handle_on_worker(); });
     for (;;) {
@@ -563,95 +533,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
       }
     }
     response_ = std::move(response);
-    // Once the server is closing, the coroutine writes the response (with Connection: close).
-    if (worker_writes_ && !stream_response_ && !closing_.load()) {
-      const std::optional<size_t> sent = send_now();
-      if (sent && *sent == head_.size() + body_to_send().size() && response_.on_complete) {
-        // Written whole: the completion runs here, before the coroutine reads the next
-        // request, so a connection's completions keep their order.
-        auto done = std::move(response_.on_complete);
-        response_.on_complete = nullptr;
-        done(ExchangeTotals{worker_body_bytes_in_, body_bytes_sent_});
-      }
-      worker_sent_ = sent ? *sent : 0;
-      if (!sent) worker_send_failed_ = true;
-    }
     exchange_.finish_handler();  // the last touch of `this` on this thread
-  }
-
-  // Worker: serialises the head (keep-alive) and writes head and body with one non-blocking
-  // sendmsg(); the bytes the socket took, nullopt when the connection failed.
-  std::optional<size_t> send_now() {
-    build_head(true, worker_http10_);
-    const std::string_view body = body_to_send();
-    iovec parts[2] = {{head_.data(), head_.size()},
-                      {const_cast<char*>(body.data()), body.size()}};
-    msghdr message{};
-    message.msg_iov = parts;
-    message.msg_iovlen = body.empty() ? 1 : 2;
-    const int fd = socket_layer().socket().native_handle();
-    for (;;) {
-      const ssize_t n = ::sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (n >= 0) {
-        count_body_bytes_sent(static_cast<size_t>(n), head_.size());
-        return static_cast<size_t>(n);
-      }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
-      return std::nullopt;
-    }
-  }
-
-  // After the worker's send_now(): writes what the socket did not take (under write_timeout)
-  // and runs the completion hook if the worker did not; false if the connection failed.
-  asio::awaitable<bool> write_rest(size_t sent) {
-    if (worker_send_failed_) {
-      worker_send_failed_ = false;
-      co_return false;
-    }
-    const std::string_view body = body_to_send();
-    if (sent == head_.size() + body.size()) co_return true;
-    const size_t head_sent = std::min(sent, head_.size());
-    const size_t body_sent = sent - head_sent;
-    const std::array<asio::const_buffer, 2> buffers{
-        asio::buffer(head_.data() + head_sent, head_.size() - head_sent),
-        asio::buffer(body.data() + body_sent, body.size() - body_sent)};
-    const bool head_left = head_sent < head_.size();
-    const size_t first = head_left ? 0 : 1;
-    const size_t count = head_left && !body.empty() ? 2 : 1;
-    socket_layer().expires_after(context_.options.write_timeout);
-    auto [ec, n] = co_await asio::async_write(
-        stream_, std::span<const asio::const_buffer>(buffers.data() + first, count), kAsTuple);
-    count_body_bytes_sent(n, head_.size() - head_sent);
-    co_return !ec;
-  }
-
-  // The part of response_.body that goes on the wire (none for HEAD and bodiless statuses).
-  std::string_view body_to_send() const {
-    if (head_request_ || status_forbids_body(response_.status)) return {};
-    return response_.body;
-  }
-
-  // Serialises response_'s head into head_ (for an in-memory or streamed body).
-  void build_head(bool keep_alive, bool http10) {
-    const Response& response = response_;
-    std::optional<uint64_t> length;
-    if (!status_forbids_body(response.status)) {
-      if (stream_response_ || head_request_) {
-        length = response.content_length.value_or(response.body.size());
-      } else {
-        length = response.body.size();
-      }
-    }
-    ResponseHeadOptions head_options{request_.request_id, date_.now(), length,
-                                     ConnectionField::kNone};
-    if (!keep_alive) {
-      head_options.connection = ConnectionField::kClose;
-    } else if (http10) {
-      head_options.connection = ConnectionField::kKeepAlive;
-    }
-    head_.clear();
-    append_response_head(head_, response.status, response.headers, head_options);
   }
 
   // Hands the response's completion hook what went each way, on a worker (it may block).
@@ -689,16 +571,33 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
 
   // Writes response_; false if the connection failed or the body could not be completed.
   asio::awaitable<bool> write_response(bool keep_alive, bool http10) {
-    build_head(keep_alive, http10);
+    const Response& response = response_;
+    const bool forbids_body = status_forbids_body(response.status);
+    std::optional<uint64_t> length;
+    if (!forbids_body) {
+      if (stream_response_ || head_request_) {
+        length = response.content_length.value_or(response.body.size());
+      } else {
+        length = response.body.size();
+      }
+    }
+    ResponseHeadOptions head_options{request_.request_id, date_.now(), length,
+                                     ConnectionField::kNone};
+    if (!keep_alive) {
+      head_options.connection = ConnectionField::kClose;
+    } else if (http10) {
+      head_options.connection = ConnectionField::kKeepAlive;
+    }
+    head_.clear();
+    append_response_head(head_, response.status, response.headers, head_options);
     if (stream_response_) {
-      const uint64_t length = response_.content_length.value_or(response_.body.size());
-      const bool streamed = co_await write_streamed_body(length);
+      const bool streamed = co_await write_streamed_body(*length);
       co_return streamed;
     }
-    const std::string_view body = body_to_send();
-    const bool send_body = !body.empty();
+
+    const bool send_body = !head_request_ && !forbids_body && !response.body.empty();
     const std::array<asio::const_buffer, 2> buffers{
-        asio::buffer(head_), send_body ? asio::buffer(body.data(), body.size()) : asio::const_buffer()};
+        asio::buffer(head_), send_body ? asio::buffer(response.body) : asio::const_buffer()};
     socket_layer().expires_after(context_.options.write_timeout);
     auto [ec, n] = co_await asio::async_write(
         stream_, std::span<const asio::const_buffer>(buffers.data(), send_body ? 2 : 1), kAsTuple);
@@ -807,17 +706,6 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   uint64_t body_bytes_sent_ = 0;  // response body bytes the socket took
   Exchange::FillResult prefetch_;
   std::unique_ptr<char[]> fill_buffers_[2];
-  // Hand off once (see the top of the file): set by the coroutine before the handler is
-  // posted, read by the worker.
-  bool worker_writes_ = false;
-  bool worker_http10_ = false;
-  uint64_t worker_body_bytes_in_ = 0;
-  // Set by the worker when it tried to write: the bytes the socket took; and whether the
-  // connection failed. Read by the coroutine after the handler finished.
-  std::optional<size_t> worker_sent_;
-  bool worker_send_failed_ = false;
-  // Set (from any thread) once request_close() was called.
-  std::atomic<bool> closing_ = false;
 };
 
 }  // namespace
