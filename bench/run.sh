@@ -32,6 +32,12 @@
 #                           issues 12-15 on against off, issue 16) and rewrite only its section
 #   BENCH_ONLY=metrics      run only the metrics phases (4 KiB PUT/GET with metrics on vs off,
 #                           /metrics with 1,000 buckets) and rewrite only that section
+#   BENCH_ONLY=small        run only the 4 KiB PUT and GET phases (a fresh server each) and the
+#                           nginx GET ceiling, print rates, ratios to nginx and server CPU per
+#                           request (BENCHMARKS.md is not rewritten)
+#   BENCH_BASELINE_BIN=path with BENCH_ONLY=small: also run this binary (e.g. main's build) in
+#                           the same run, alternating baseline, candidate, baseline, candidate,
+#                           for a before/after ratio
 #   BENCH_REPORT=path       where to write the report (default <repo>/BENCHMARKS.md)
 set -euo pipefail
 
@@ -61,9 +67,11 @@ die() { log "error: $*"; exit 1; }
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
 [[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ||
   "$ONLY" == audit || "$ONLY" == tls || "$ONLY" == policy || "$ONLY" == metrics ||
-  "$ONLY" == features ]] ||
-  die "BENCH_ONLY knows only: console, notify, replication, audit, tls, policy, metrics, features"
-if [[ -z "$ONLY" ]]; then
+  "$ONLY" == features || "$ONLY" == small ]] ||
+  die "BENCH_ONLY knows only: console, notify, replication, audit, tls, policy, metrics, features, small"
+BASELINE_BIN=${BENCH_BASELINE_BIN:-}
+[[ -z "$BASELINE_BIN" || -x "$BASELINE_BIN" ]] || die "BENCH_BASELINE_BIN is not executable: $BASELINE_BIN"
+if [[ -z "$ONLY" || "$ONLY" == small ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
 fi
@@ -649,6 +657,42 @@ measure_features() {
   stop_process "$sink_pid"
 }
 
+# Small requests only (issue 16): the nginx 4 KiB GET ceiling, then for each binary (the
+# baseline first when BENCH_BASELINE_BIN is set, alternating twice) a fresh server with the
+# default configuration, a 4 KiB PUT phase and a GET phase over the keys it wrote. Phases are
+# named small-put-<who>-<n> / small-get-<who>-<n>; bench/small_summary.py prints the table.
+measure_small() {
+  start_nginx
+  local line
+  log "nginx: 4 KiB GET with cv_bench, $CONNECTIONS connections"
+  line=$("$CV_BENCH" get --no-sign --endpoint "127.0.0.1:$NGINX_PORT" --path /4k.bin \
+    --connections "$CONNECTIONS" --duration "$DURATION") || die "cv_bench against nginx failed"
+  record nginx-get "$line"
+  log "nginx-get: $line"
+  stop_process "$NGINX_PID"
+  NGINX_PID=""
+  local candidate=$SERVER_BIN run who written keys
+  local order=(candidate)
+  [[ -n "$BASELINE_BIN" ]] && order=(baseline candidate baseline candidate)
+  local n=0
+  for who in "${order[@]}"; do
+    n=$((n + 1))
+    if [[ "$who" == baseline ]]; then SERVER_BIN=$BASELINE_BIN; else SERVER_BIN=$candidate; fi
+    start_server "data-small-$n"
+    bench_server "create-bucket-small-$n" create-bucket --bucket bench
+    bench_server "small-put-$who-$n" put --bucket bench --size 4096 --prefix small/ \
+      --connections "$CONNECTIONS" --duration "$DURATION"
+    written=$(json_field "$LAST_LINE" requests)
+    keys=$((written < 10000 ? written : 10000))
+    ((keys > 0)) || die "the small PUT phase wrote nothing"
+    bench_server "small-get-$who-$n" get --bucket bench --prefix small/ --keys "$keys" \
+      --no-prefill --connections "$CONNECTIONS" --duration "$DURATION"
+    stop_process "$SERVER_PID"
+    SERVER_PID=""
+  done
+  SERVER_BIN=$candidate
+}
+
 # ---- run ------------------------------------------------------------------------------------
 
 log "work folder $WORK"
@@ -688,6 +732,11 @@ if [[ "$ONLY" == features ]]; then
   measure_features
   "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-features
   log "rewrote the features section of $REPORT"
+  exit 0
+fi
+if [[ "$ONLY" == small ]]; then
+  measure_small
+  "$PYTHON" "$REPO_DIR/bench/small_summary.py" "$RESULTS" "$SERVER_BIN" "$BASELINE_BIN"
   exit 0
 fi
 if [[ "$ONLY" == metrics ]]; then

@@ -36,7 +36,11 @@ int with_users(const Config& config, Body body) {
   SystemClock clock;
   ChangeFile changes(config.data_dir / "credentials.changed");
   iam::UserDirectory users(*stores->meta, stores->master_key, clock, changes);
-  return body(users);
+  const int status = body(users);
+  // Servers look at credentials.changed at most every kServerLookInterval: return once every
+  // running server sees the change, so a script's next request is served under it.
+  changes.wait_until_servers_see();
+  return status;
 }
 
 int report(const Error& error) {

@@ -178,7 +178,11 @@ int admin_iam(const Config& config, const IamAdminArgs& args) {
   iam::IamDirectory directory(
       *stores->meta, users, changes, clock,
       iam::IamDirectoryOptions{*account_id, iam::validate_policy_document});
-  if (auto done = run_verb(directory, users, args); !done) return report(done.error());
+  const Status done = run_verb(directory, users, args);
+  // Servers look at credentials.changed at most every kServerLookInterval: return once every
+  // running server sees the change, so a script's next request is served under it.
+  changes.wait_until_servers_see();
+  if (!done) return report(done.error());
   return 0;
 }
 

@@ -202,7 +202,10 @@ int run_server(const Config& configured) {
     spdlog::info("removed {} orphaned blobs left by an earlier crash", *swept);
   }
 
-  ChangeFile credential_changes(config.data_dir / "credentials.changed");
+  // Looked at per request (credentials, IAM policies), so at most every kServerLookInterval;
+  // the admin commands that change IAM wait that long before they return.
+  ChangeFile credential_changes(config.data_dir / "credentials.changed",
+                                ChangeFile::kServerLookInterval);
   iam::UserDirectory users(*stores->meta, stores->master_key, clock, credential_changes);
   auto wanted_root = root_credentials_from_env();
   if (!wanted_root) {

@@ -52,8 +52,8 @@ using beast::error_code;
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
-// Bodies up to this size (with a Content-Length and no Expect) are read before the handler
-// runs: small PUTs then cost no extra thread hops.
+// Bodies up to this size (with a Content-Length, `Expect: 100-continue` or not) are read
+// before the handler runs: small PUTs then cost no extra thread hops.
 constexpr uint64_t kSmallBodyBytes = 64 * 1024;
 // Larger bodies stream to the handler in chunks of this size, read ahead up to this many.
 constexpr size_t kBodyChunkBytes = 256 * 1024;
@@ -320,8 +320,10 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     BodyMode mode = BodyMode::kStreaming;
     if (parser.is_done()) {
       mode = BodyMode::kNone;
-    } else if (!parser.expects_continue() && !parser.chunked() && request_.content_length &&
+    } else if (!parser.chunked() && request_.content_length &&
                *request_.content_length <= kSmallBodyBytes) {
+      // Also with `Expect: 100-continue`: a small body is worth a hop more than the chance
+      // to refuse it unread.
       mode = BodyMode::kMemory;
     }
 
@@ -399,6 +401,13 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   }
 
   asio::awaitable<bool> read_small_body(RequestParser& parser) {
+    if (parser.expects_continue()) {
+      continue_sent_ = true;
+      socket_layer().expires_after(context_.options.write_timeout);
+      auto [ec, n] = co_await asio::async_write(
+          stream_, asio::const_buffer(kContinue.data(), kContinue.size()), kAsTuple);
+      if (ec) co_return false;
+    }
     const size_t size = static_cast<size_t>(*request_.content_length);
     small_body_.resize(size);
     parser.set_body_buffer(std::span<char>(small_body_.data(), size));

@@ -49,6 +49,18 @@ def test_admin_keys_work_at_once_and_can_be_deleted(server, s3, unique_name):
     assert other.get_object(Bucket=name, Key="k")["Body"].read() == b"v"
 
 
+def test_a_deleted_key_is_refused_by_the_next_request(server, unique_name):
+    # The server looks at credentials.changed at most every 100 ms; `admin key delete`
+    # returns only once that has passed, so the very next request is refused.
+    user = "revoked-" + unique_name()[-8:]
+    server.admin("user", "add", user)
+    created = json.loads(server.admin("key", "create", user).stdout)
+    client = make_client(server.endpoint, created["access_key_id"], created["secret_key"])
+    client.list_buckets()  # cached as valid by the server
+    server.admin("key", "delete", created["access_key_id"])
+    expect_error(client.list_buckets, "InvalidAccessKeyId", 403)
+
+
 def test_key_for_unknown_user_fails(server):
     result = server.admin("key", "create", "no-such-user-" + uuid.uuid4().hex[:6], check=False)
     assert result.returncode != 0

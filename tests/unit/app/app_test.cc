@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -287,6 +288,37 @@ TEST(ChangeFile, EveryAnnouncementChangesTheGeneration) {
   EXPECT_EQ(reader.generation(), 0u);
   writer.announce();
   EXPECT_TRUE(seen.insert(reader.generation()).second);
+  fs::remove_all(dir);
+}
+
+// With a look interval, another process's announcement waits for the next look (an hour
+// here, so the test does not depend on timing), while this object's own announcements are
+// seen at once.
+TEST(ChangeFile, ALookIntervalDefersOthersChangesButNotItsOwn) {
+  const fs::path dir = fresh_dir("changes-interval");
+  ChangeFile other(dir / "credentials.changed");
+  other.announce();
+  ChangeFile server(dir / "credentials.changed", std::chrono::hours(1));
+  const uint64_t first = server.generation();
+  EXPECT_NE(first, 0u);
+  other.announce();
+  EXPECT_EQ(server.generation(), first);  // not looked at again yet
+  EXPECT_NE(ChangeFile(dir / "credentials.changed").generation(), first);
+  server.announce();
+  const uint64_t own = server.generation();
+  EXPECT_NE(own, first);
+  EXPECT_EQ(own, ChangeFile(dir / "credentials.changed").generation());
+  fs::remove_all(dir);
+}
+
+// An admin command that announced waits until servers have looked again.
+TEST(ChangeFile, WaitsForServersOnlyAfterAnnouncing) {
+  const fs::path dir = fresh_dir("changes-wait");
+  ChangeFile admin(dir / "credentials.changed");
+  admin.announce();
+  const auto started = std::chrono::steady_clock::now();
+  admin.wait_until_servers_see();
+  EXPECT_GE(std::chrono::steady_clock::now() - started, ChangeFile::kServerLookInterval);
   fs::remove_all(dir);
 }
 

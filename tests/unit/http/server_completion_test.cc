@@ -122,5 +122,30 @@ TEST_F(CompletionTest, RequestBodiesAreCountedSmallStreamedAndUnread) {
   for (const ExchangeTotals& each : totals) EXPECT_EQ(each.body_bytes_out, 6u);
 }
 
+// A small body sent with `Expect: 100-continue` gets its 100 Continue at once and is read
+// whole before the handler runs: a handler that refuses without reading it still leaves the
+// connection usable, and the exchange counts the body.
+TEST_F(CompletionTest, ASmallBodyWithExpectIsReadBeforeTheHandler) {
+  start([&](Request& request) {
+    Response response = request.path == "/refuse" ? text_response(403, "denied")
+                                                  : text_response(200, request.path);
+    response.on_complete = completions_.hook();
+    return response;
+  });
+  TestClient client(port());
+  ASSERT_TRUE(client.send(
+      "PUT /refuse HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  EXPECT_EQ(client.read_response().result_int(), 100);
+  ASSERT_TRUE(client.send("small"));
+  const TestResponse refused = client.read_response();
+  EXPECT_EQ(refused.result_int(), 403);
+  EXPECT_NE(refused["Connection"], "close");
+  ASSERT_TRUE(client.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n"));
+  EXPECT_EQ(client.read_response().body(), "/next");
+  const auto totals = completions_.wait_for(2);
+  ASSERT_EQ(totals.size(), 2u);
+  EXPECT_EQ(totals[0].body_bytes_in + totals[1].body_bytes_in, 5u);
+}
+
 }  // namespace
 }  // namespace cv::http::testing
