@@ -29,8 +29,10 @@ class FileSpanSource {
   virtual bool file_backed() const = 0;
   // Only when file_backed(): the file span holding the next bytes of the stream, at most
   // `max_bytes` (> 0) of them, and the stream moves past them as if they had been read: the
-  // caller sends them itself. nullopt at the end of the stream. May block (opens files, asks
-  // the kernel to read ahead), so call it where read() would be called (a worker).
+  // caller sends them itself. nullopt at the end of the stream. The span's descriptor stays
+  // open until two more spans have been taken or the stream is destroyed, so one span can be
+  // sent while the next is taken (never more than that). May block (opens files, asks the
+  // kernel to read ahead), so call it where read() would be called (a worker).
   virtual Result<std::optional<FileSpan>> take_file_span(uint64_t max_bytes) = 0;
 };
 

@@ -33,11 +33,15 @@ Result<std::unique_ptr<ObjectBodySource>> ObjectBodySource::open(blob::BlobStore
   return source;
 }
 
-Status ObjectBodySource::enter_piece() {
+Status ObjectBodySource::enter_piece(bool keep_left) {
   // Advance to the piece that holds position_.
   while (piece_ < pieces_.size() && position_ >= piece_start_ + pieces_[piece_].size) {
     piece_start_ += pieces_[piece_].size;
     ++piece_;
+    if (keep_left && reader_) {
+      left_[1] = std::move(left_[0]);
+      left_[0] = std::move(reader_);
+    }
     reader_.reset();
   }
   if (piece_ >= pieces_.size()) {
@@ -70,7 +74,7 @@ Result<std::optional<FileSpan>> ObjectBodySource::take_file_span(uint64_t max_by
     --position_;
   }
   if (position_ >= end_ || max_bytes == 0) return std::optional<FileSpan>();
-  CV_TRY(enter_piece());
+  CV_TRY(enter_piece(/*keep_left=*/true));
   const uint64_t in_piece = position_ - piece_start_;
   const uint64_t want = std::min({max_bytes, end_ - position_, pieces_[piece_].size - in_piece});
   std::optional<FileSpan> span = reader_->file_span(in_piece, want);

@@ -35,12 +35,16 @@ class ObjectBodySource final : public ByteSource, public FileSpanSource {
   Result<size_t> read(std::span<char> out) override;
   // True when the body is unencrypted and every piece is a blob stored without a codec.
   bool file_backed() const override;
-  // Spans end at piece ends; each asks the blob store to read ahead (PieceReader::file_span).
+  // Spans end at piece ends; each asks the kernel to read ahead (PieceReader::file_span).
+  // A span's descriptor stays open until two more spans have been taken (or the source is
+  // destroyed), so one span can be sent while the next is taken.
   Result<std::optional<FileSpan>> take_file_span(uint64_t max_bytes) override;
 
  private:
-  // Moves to the piece holding position_ (< end_) and opens its reader if needed.
-  Status enter_piece();
+  // Moves to the piece holding position_ (< end_) and opens its reader if needed. With
+  // `keep_left`, the readers of the two pieces left last stay open (their spans may still be
+  // in use).
+  Status enter_piece(bool keep_left = false);
 
   blob::BlobStore& blobs_;
   std::string data_key_;
@@ -53,6 +57,7 @@ class ObjectBodySource final : public ByteSource, public FileSpanSource {
   size_t piece_ = 0;               // index into pieces_ of the piece holding position_
   uint64_t piece_start_ = 0;       // absolute offset where pieces_[piece_] starts
   std::unique_ptr<PieceReader> reader_;
+  std::unique_ptr<PieceReader> left_[2];  // pieces left while taking spans, newest first
 };
 
 }  // namespace cv::vault
