@@ -5,7 +5,7 @@
 // Exchange, and afterwards streams the response, with a worker reading ahead.
 //
 // A plain-TCP response whose body source is file_backed() (a blob stored as it is) is sent
-// with sendfile(2) from the blob file in spans of kFileSpanBytes: a worker takes each span
+// with sendfile(2) from the blob file in spans of kFileSpanBytes (32 MiB): a worker takes each span
 // (opening files and starting the kernel's read-ahead) while the previous one is sent, so no
 // body byte passes through this process. TLS, encrypted and compressed bodies are copied
 // through two buffers instead.
@@ -74,8 +74,9 @@ constexpr uint64_t kDrainLimitBytes = 1 << 20;
 // Streamed responses are read by workers into two buffers of this size, so that disk reads
 // overlap socket writes.
 constexpr uint64_t kResponseChunkBytes = 512 * 1024;
-// A file-backed response body is sent by sendfile in spans of this size (one worker hop each).
-constexpr uint64_t kFileSpanBytes = 8 * 1024 * 1024;
+// A file-backed response body is sent by sendfile in spans of this size (one worker hop each:
+// few enough that a busy machine's scheduling delays do not pace the stream).
+constexpr uint64_t kFileSpanBytes = 32 * 1024 * 1024;
 // At most this much per sendfile call, so one connection does not hold its network thread for
 // long while the page cache fills.
 constexpr size_t kSendfileCallBytes = 2 * 1024 * 1024;

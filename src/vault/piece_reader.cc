@@ -28,8 +28,9 @@ class InlineBytesReader final : public blob::BlobReader {
 };
 
 // How far past the end of a span file_span() asks the kernel to read ahead, in spans: while
-// one span is sent, the next two are being read.
-constexpr uint64_t kSpansAhead = 2;
+// one span is sent, the next is being read (on top of the kernel's own sequential read-ahead,
+// which is as small as 128 KiB on many disks).
+constexpr uint64_t kSpansAhead = 1;
 
 // A piece stored as it is (after its codec).
 class PlainPieceReader final : public PieceReader {
