@@ -30,6 +30,11 @@
 #                           section of the report
 #   BENCH_ONLY=features     run only the features phase (4 KiB PUT/GET with every feature of
 #                           issues 12-15 on against off, issue 16) and rewrite only its section
+#   BENCH_ONLY=large        run only the large-body phases (issue 16): 1 GiB PUT and GET on one
+#                           stream against dd (write+fsync, O_DIRECT read) and nginx serving a
+#                           file of the same size, BENCH_LARGE_RUNS times each (default 3), the
+#                           GETs with the page cache dropped and warm; the server's peak RSS.
+#                           Rewrites only that section of the report
 #   BENCH_ONLY=metrics      run only the metrics phases (4 KiB PUT/GET with metrics on vs off,
 #                           /metrics with 1,000 buckets) and rewrite only that section
 #   BENCH_ONLY=small        run only the 4 KiB PUT and GET phases (a fresh server each) and the
@@ -67,11 +72,11 @@ die() { log "error: $*"; exit 1; }
 [[ "$NGINX_ONLY" == 1 || -x "$SERVER_BIN" ]] || die "missing $SERVER_BIN"
 [[ -z "$ONLY" || "$ONLY" == console || "$ONLY" == notify || "$ONLY" == replication ||
   "$ONLY" == audit || "$ONLY" == tls || "$ONLY" == policy || "$ONLY" == metrics ||
-  "$ONLY" == features || "$ONLY" == small ]] ||
-  die "BENCH_ONLY knows only: console, notify, replication, audit, tls, policy, metrics, features, small"
+  "$ONLY" == features || "$ONLY" == small || "$ONLY" == large ]] ||
+  die "BENCH_ONLY knows only: console, notify, replication, audit, tls, policy, metrics, features, small, large"
 BASELINE_BIN=${BENCH_BASELINE_BIN:-}
 [[ -z "$BASELINE_BIN" || -x "$BASELINE_BIN" ]] || die "BENCH_BASELINE_BIN is not executable: $BASELINE_BIN"
-if [[ -z "$ONLY" || "$ONLY" == small ]]; then
+if [[ -z "$ONLY" || "$ONLY" == small || "$ONLY" == large ]]; then
   command -v nginx >/dev/null || die "nginx is not installed (apt-get install nginx-light)"
   command -v wrk >/dev/null || die "wrk is not installed"
 fi
@@ -328,6 +333,65 @@ measure_server() {
   hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
   record server-rss "{\"mode\": \"server-peak-rss\", \"unit\": \"MiB\",
     \"rate\": $("$PYTHON" -c "print(round($hwm / 1024, 1))")}"
+}
+
+# Drops the whole page cache when this user may (root), else the server's largest blob file's.
+drop_page_cache() {
+  sync
+  if [[ -w /proc/sys/vm/drop_caches ]]; then
+    echo 3 >/proc/sys/vm/drop_caches
+    echo '"all"'
+  else
+    [[ $(drop_large_blob_cache) == true ]] && echo '"blob file"' || echo '"none"'
+  fi
+}
+
+# The server's peak resident set (VmHWM) so far, in MiB.
+server_peak_rss_mib() {
+  "$PYTHON" -c "print(round($(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status") / 1024, 1))"
+}
+
+# BENCH_ONLY=large (issue 16): one-stream 1 GiB PUT and GET, BENCH_LARGE_RUNS times, each run
+# measuring its ceilings right before: dd write+fsync and O_DIRECT read of a file of the same
+# size on the same file system, and nginx (sendfile on) serving that file, cold (page cache
+# dropped) and warm. Phases large-*-<run>. Then the server's peak RSS over all of it.
+measure_large() {
+  local runs=${BENCH_LARGE_RUNS:-3} run file out seconds dropped
+  start_nginx
+  file="$WORK/nginx/www/large.bin"
+  start_server
+  bench_server create-bucket create-bucket --bucket bench
+  measure_md5
+  for run in $(seq "$runs"); do
+    log "large run $run of $runs"
+    rm -f "$file"
+    out=$(LC_ALL=C dd if=/dev/zero of="$file" bs=1M count="$LARGE_MIB" conv=fsync 2>&1 | tail -1)
+    seconds=$(sed -E 's/.* copied, ([0-9.]+) s.*/\1/' <<<"$out")
+    record "large-dd-write-$run" "{\"mode\": \"dd-write-fsync\", \"unit\": \"MiB/s\",
+      \"seconds\": $seconds, \"rate\": $("$PYTHON" -c "print(round($LARGE_MIB / $seconds, 2))")}"
+    bench_server "large-put-$run" put-large --bucket bench --key large.bin --size "${LARGE_MIB}MiB"
+    out=$(LC_ALL=C dd if="$file" of=/dev/null bs=1M iflag=direct 2>&1 | tail -1)
+    seconds=$(sed -E 's/.* copied, ([0-9.]+) s.*/\1/' <<<"$out")
+    record "large-dd-read-$run" "{\"mode\": \"dd-read-direct\", \"unit\": \"MiB/s\",
+      \"seconds\": $seconds, \"rate\": $("$PYTHON" -c "print(round($LARGE_MIB / $seconds, 2))")}"
+    dropped=$(drop_page_cache)
+    out=$("$CV_BENCH" get-large --no-sign --endpoint "127.0.0.1:$NGINX_PORT" --path /large.bin) ||
+      die "cv_bench get-large against nginx failed"
+    record "large-nginx-cold-$run" "$out" "{\"page_cache_dropped\": $dropped}"
+    out=$("$CV_BENCH" get-large --no-sign --endpoint "127.0.0.1:$NGINX_PORT" --path /large.bin) ||
+      die "cv_bench get-large against nginx failed"
+    record "large-nginx-warm-$run" "$out"
+    dropped=$(drop_page_cache)
+    PHASE_EXTRA="{\"page_cache_dropped\": $dropped}" bench_server "large-get-cold-$run" \
+      get-large --bucket bench --key large.bin
+    bench_server "large-get-warm-$run" get-large --bucket bench --key large.bin
+    log "large run $run: peak RSS so far $(server_peak_rss_mib) MiB"
+  done
+  record large-server-rss "{\"mode\": \"server-peak-rss\", \"unit\": \"MiB\",
+    \"rate\": $(server_peak_rss_mib)}"
+  rm -f "$file"
+  stop_process "$NGINX_PID"
+  NGINX_PID=""
 }
 
 # The aws CLI signed as the server's root user.
@@ -737,6 +801,13 @@ fi
 if [[ "$ONLY" == small ]]; then
   measure_small
   "$PYTHON" "$REPO_DIR/bench/small_summary.py" "$RESULTS" "$SERVER_BIN" "$BASELINE_BIN"
+  exit 0
+fi
+if [[ "$ONLY" == large ]]; then
+  measure_large
+  "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" --only-large \
+    --large-mib "$LARGE_MIB"
+  log "rewrote the large bodies section of $REPORT"
   exit 0
 fi
 if [[ "$ONLY" == metrics ]]; then

@@ -4,6 +4,12 @@
 // worker pool; while one runs, this coroutine feeds it the request body through the
 // Exchange, and afterwards streams the response, with a worker reading ahead.
 //
+// A plain-TCP response whose body source is file_backed() (a blob stored as it is) is sent
+// with sendfile(2) from the blob file in spans of kFileSpanBytes (32 MiB): a worker takes each span
+// (opening files and starting the kernel's read-ahead) while the previous one is sent, so no
+// body byte passes through this process. TLS, encrypted and compressed bodies are copied
+// through two buffers instead.
+//
 // Templated on the stream type: plain TCP (beast::tcp_stream) or TLS over it
 // (beast::ssl_stream), so the plain path pays nothing for TLS. A TLS connection does its
 // handshake first (within header_timeout) and, when it ends, sends close_notify (bounded by
@@ -13,13 +19,17 @@
 // frame): await into a local first.
 #include "http/connection.h"
 
+#include <sys/sendfile.h>
+
 #include <array>
+#include <cerrno>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -36,6 +46,7 @@
 #include <string>
 #include <type_traits>
 
+#include "core/file_span_source.h"
 #include "core/ids.h"
 #include "http/exchange.h"
 #include "http/message_format.h"
@@ -63,6 +74,12 @@ constexpr uint64_t kDrainLimitBytes = 1 << 20;
 // Streamed responses are read by workers into two buffers of this size, so that disk reads
 // overlap socket writes.
 constexpr uint64_t kResponseChunkBytes = 512 * 1024;
+// A file-backed response body is sent by sendfile in spans of this size (one worker hop each:
+// few enough that a busy machine's scheduling delays do not pace the stream).
+constexpr uint64_t kFileSpanBytes = 32 * 1024 * 1024;
+// At most this much per sendfile call, so one connection does not hold its network thread for
+// long while the page cache fills.
+constexpr size_t kSendfileCallBytes = 2 * 1024 * 1024;
 // Before closing a connection whose request body was not read, keep reading and dropping
 // what the client still sends for at most this long, so that the response is not destroyed
 // by a TCP reset.
@@ -273,6 +290,7 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     continue_sent_ = false;
     body_failed_ = false;
     stream_response_ = false;
+    file_body_ = false;
     body_bytes_sent_ = 0;
     prefetch_ = {};
     if (close_requested_) co_return false;
@@ -519,6 +537,10 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     if (response.stream) {
       if (head_request_ || status_forbids_body(response.status)) {
         response.stream.reset();
+      } else if (sends_files(*response.stream)) {
+        stream_response_ = true;
+        file_body_ = true;
+        prefetch_ = take_span(*response.stream, *response.content_length);
       } else {
         stream_response_ = true;
         const uint64_t length = *response.content_length;
@@ -534,6 +556,29 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     }
     response_ = std::move(response);
     exchange_.finish_handler();  // the last touch of `this` on this thread
+  }
+
+  // Whether the body is sent by sendfile: plain TCP and a body stored as it is in files.
+  static bool sends_files(ByteSource& stream) {
+    if constexpr (kTls) {
+      return false;
+    } else {
+      return file_spans_of(stream) != nullptr;
+    }
+  }
+
+  // Worker thread: takes the next span (at most kFileSpanBytes of `remaining`) of the response
+  // stream into taken_span_; ok=false when the stream failed or ended early.
+  Exchange::FillResult take_span(ByteSource& stream, uint64_t remaining) {
+    taken_span_ = {};
+    if (remaining == 0) return {0, true};
+    FileSpanSource* spans = file_spans_of(stream);
+    if (!spans) return {0, false};
+    Result<std::optional<FileSpan>> span =
+        spans->take_file_span(std::min<uint64_t>(kFileSpanBytes, remaining));
+    if (!span || !*span || (*span)->length == 0) return {0, false};
+    taken_span_ = **span;
+    return {static_cast<size_t>(taken_span_.length), true};
   }
 
   // Hands the response's completion hook what went each way, on a worker (it may block).
@@ -608,6 +653,10 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   // Writes head_ and `length` bytes of the streamed body: the worker fills one buffer while
   // the other is written.
   asio::awaitable<bool> write_streamed_body(uint64_t length) {
+    if (file_body_) {
+      const bool sent = co_await write_file_body(length);
+      co_return sent;
+    }
     uint64_t unfilled = length - prefetch_.bytes;
     bool stream_ok = prefetch_.ok;
     int current = 0;
@@ -644,6 +693,90 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
     }
     if (!stream_ok) log("response body stream failed; connection closed mid-body");
     co_return stream_ok;
+  }
+
+  // Writes head_, then `length` bytes of a file-backed body with sendfile: a worker takes the
+  // next span while the current one is sent. The stream (owner of the files) lives in
+  // response_ until the response is done.
+  asio::awaitable<bool> write_file_body(uint64_t length) {
+    socket_layer().expires_after(context_.options.write_timeout);
+    auto [head_ec, head_n] = co_await asio::async_write(stream_, asio::buffer(head_), kAsTuple);
+    (void)head_n;
+    if (head_ec) co_return false;
+    bool stream_ok = prefetch_.ok;
+    FileSpan current = taken_span_;
+    uint64_t untaken = length - current.length;
+    bool sent = true;
+    while (stream_ok && sent && current.length > 0) {
+      const bool taking = untaken > 0;
+      if (taking) start_take(untaken);
+      sent = co_await send_span(current);
+      current = {};
+      if (taking) {
+        co_await park(Exchange::WaitFor::kFill);
+        fill_outstanding_ = false;
+        const Exchange::FillResult result = exchange_.fill_result();
+        stream_ok = result.ok;
+        current = taken_span_;
+        untaken -= current.length;
+      }
+    }
+    if (!sent) co_return false;
+    if (!stream_ok) log("response body stream failed; connection closed mid-body");
+    co_return stream_ok;
+  }
+
+  void start_take(uint64_t remaining) {
+    exchange_.begin_fill();
+    fill_outstanding_ = true;
+    context_.workers.post([this, remaining] {
+      const Exchange::FillResult result = take_span(*response_.stream, remaining);
+      exchange_.finish_fill(result.bytes, result.ok);  // the last touch of `this`
+    });
+  }
+
+  // Sends `span` with sendfile on the socket (non-blocking; waits for writability, each wait
+  // bounded by write_timeout). False when the connection failed or timed out, or the file
+  // ended early.
+  asio::awaitable<bool> send_span(FileSpan span) {
+    auto& socket = socket_layer().socket();
+    error_code ec;
+    if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
+    if (ec) co_return false;
+    off_t offset = static_cast<off_t>(span.offset);
+    uint64_t left = span.length;
+    while (left > 0) {
+      const ssize_t n = ::sendfile(socket.native_handle(), span.fd, &offset,
+                                   static_cast<size_t>(std::min<uint64_t>(left, kSendfileCallBytes)));
+      if (n > 0) {
+        left -= static_cast<uint64_t>(n);
+        body_bytes_sent_ += static_cast<uint64_t>(n);
+        continue;
+      }
+      if (n == 0) co_return false;  // the file is shorter than its recorded size
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) co_return false;
+      const bool writable = co_await wait_writable();
+      if (!writable) co_return false;
+    }
+    co_return true;
+  }
+
+  // Waits until the socket can take more bytes, at most write_timeout (then closes it).
+  asio::awaitable<bool> wait_writable() {
+    const uint64_t generation = ++send_wait_generation_;
+    send_timer_.expires_after(context_.options.write_timeout);
+    send_timer_.async_wait(
+        [self = this->shared_from_this(), generation](const error_code& timer_ec) {
+          // A timer that fired for an earlier wait must not cut a later one short.
+          if (!timer_ec && generation == self->send_wait_generation_) {
+            self->socket_layer().socket().cancel();
+          }
+        });
+    auto [ec] = co_await socket_layer().socket().async_wait(tcp::socket::wait_write, kAsTuple);
+    ++send_wait_generation_;
+    send_timer_.cancel();
+    co_return !ec;
   }
 
   // Adds the body part of `written` bytes, of which the first `head_bytes` were the head.
@@ -685,6 +818,8 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   beast::flat_buffer buffer_;
   Exchange exchange_;
   DateCache date_;
+  asio::steady_timer send_timer_{stream_.get_executor()};  // bounds waits for writability
+  uint64_t send_wait_generation_ = 0;
   std::string remote_address_;
   std::string head_;        // the serialised response head, reused
   std::string small_body_;  // a request body read whole, reused
@@ -702,6 +837,8 @@ class Connection final : public Closeable, public std::enable_shared_from_this<C
   bool continue_sent_ = false;
   bool body_failed_ = false;
   bool stream_response_ = false;
+  bool file_body_ = false;  // the streamed body goes out by sendfile (write_file_body)
+  FileSpan taken_span_;     // the span the last take_span() took (written by a worker)
   size_t stream_buffer_bytes_ = 0;
   uint64_t body_bytes_sent_ = 0;  // response body bytes the socket took
   Exchange::FillResult prefetch_;

@@ -12,7 +12,11 @@
 //    handler first reads). A body the handler leaves unread is drained if at most 1 MiB
 //    remains, else the response says `Connection: close`;
 //  - Response::stream is read on workers in 512 KiB pieces, one piece read while the
-//    previous is written. If the stream fails, the connection closes mid-body.
+//    previous is written; over plain TCP a stream whose bytes are stored as they are in
+//    files (a file_backed() FileSpanSource, core/file_span_source.h) is instead sent with
+//    sendfile(2) in 32 MiB spans, a worker taking the next span while one is sent. If the
+//    stream fails, the connection closes mid-body. sendfile cannot suppress SIGPIPE: the
+//    process must ignore it (app/server_command.cc does).
 //
 // Every response carries `x-amz-request-id` (the id the handler saw in Request::request_id),
 // `Server: CloudVault` and `Date`. Requests the http layer cannot hand to the handler

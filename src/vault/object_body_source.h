@@ -9,6 +9,7 @@
 
 #include "blob/blob_store.h"
 #include "core/byte_source.h"
+#include "core/file_span_source.h"
 #include "meta/types.h"
 #include "vault/piece_reader.h"
 
@@ -18,7 +19,7 @@ namespace cv::vault {
 // Each piece (the inline bytes, or one blob per multipart part) is read through the
 // PieceReader open_piece_reader() picks for it; a reader is opened when the range reaches its
 // piece.
-class ObjectBodySource final : public ByteSource {
+class ObjectBodySource final : public ByteSource, public FileSpanSource {
  public:
   // `data_key`: the object's unwrapped data key when its body is encrypted, else empty.
   ObjectBodySource(blob::BlobStore& blobs, const meta::ObjectVersion& object, uint64_t offset,
@@ -32,8 +33,19 @@ class ObjectBodySource final : public ByteSource {
                                                         uint64_t offset, uint64_t length,
                                                         std::string data_key = {});
   Result<size_t> read(std::span<char> out) override;
+  // True when the body is unencrypted and every piece is a blob stored without a codec.
+  bool file_backed() const override;
+  // Spans end at piece ends; each asks the kernel to read ahead (PieceReader::file_span).
+  // A span's descriptor stays open until two more spans have been taken (or the source is
+  // destroyed), so one span can be sent while the next is taken.
+  Result<std::optional<FileSpan>> take_file_span(uint64_t max_bytes) override;
 
  private:
+  // Moves to the piece holding position_ (< end_) and opens its reader if needed. With
+  // `keep_left`, the readers of the two pieces left last stay open (their spans may still be
+  // in use).
+  Status enter_piece(bool keep_left = false);
+
   blob::BlobStore& blobs_;
   std::string data_key_;
   std::string inline_data_;
@@ -45,6 +57,7 @@ class ObjectBodySource final : public ByteSource {
   size_t piece_ = 0;               // index into pieces_ of the piece holding position_
   uint64_t piece_start_ = 0;       // absolute offset where pieces_[piece_] starts
   std::unique_ptr<PieceReader> reader_;
+  std::unique_ptr<PieceReader> left_[2];  // pieces left while taking spans, newest first
 };
 
 }  // namespace cv::vault

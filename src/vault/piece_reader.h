@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
 #include "blob/blob_store.h"
+#include "core/file_span_source.h"
 #include "core/error.h"
 #include "meta/types.h"
 
@@ -25,7 +27,17 @@ class PieceReader {
   // the end of the piece. kInternalError when the stored bytes are missing, short or fail
   // authentication: never wrong bytes.
   virtual Result<size_t> read_at(uint64_t offset, std::span<char> out) = 0;
+  // When the piece's plaintext is stored as it is in a file (no codec, no encryption): the
+  // span of that file holding plaintext bytes [offset, offset + min(max_bytes, rest)), with
+  // the kernel asked to read on ahead of it (sequential sends). nullopt otherwise, or at or
+  // past the end of the piece.
+  virtual std::optional<FileSpan> file_span(uint64_t offset, uint64_t max_bytes) {
+    (void)offset;
+    (void)max_bytes;
+    return std::nullopt;
+  }
 };
+
 
 // Where one piece is kept.
 struct StoredPiece {
@@ -35,6 +47,10 @@ struct StoredPiece {
   std::string_view inline_bytes;
   uint64_t size = 0;  // plaintext bytes of the piece
 };
+
+// Whether a piece stored as `piece` (under `data_key`) is its plaintext as it is in a blob
+// file, i.e. whether open_piece_reader's reader for it can give file_span()s.
+bool stored_as_plain_blob(const StoredPiece& piece, std::string_view data_key);
 
 // The one factory for piece readers: opens the blob (or wraps the inline bytes), undoes its
 // codec ("" or "zstd"), then its encryption when `data_key` (the object's unwrapped data key)

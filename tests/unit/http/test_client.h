@@ -54,7 +54,9 @@ class TestClient {
       throw std::runtime_error("connect failed");
     }
   }
-  ~TestClient() { ::close(fd_); }
+  ~TestClient() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   TestClient(const TestClient&) = delete;
   TestClient& operator=(const TestClient&) = delete;
 
@@ -130,6 +132,18 @@ class TestClient {
     }
   }
 
+  // Receives until at least `n` bytes are pending (kept for read_response); false if the
+  // connection ended first.
+  bool receive_at_least(size_t n) {
+    char buffer[65536];
+    while (pending_.size() < n) {
+      const ssize_t got = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (got <= 0) return false;
+      pending_.append(buffer, static_cast<size_t>(got));
+    }
+    return true;
+  }
+
   // Bytes received but not consumed by read_response.
   const std::string& pending() const { return pending_; }
 
@@ -146,6 +160,14 @@ class TestClient {
   }
 
   void shutdown_send() { ::shutdown(fd_, SHUT_WR); }
+
+  // Closes the connection abortively (a TCP reset, not a FIN), as a client that crashed.
+  void reset() {
+    linger abort{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    ::close(fd_);
+    fd_ = -1;
+  }
 
  private:
   int fd_ = -1;
