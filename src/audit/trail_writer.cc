@@ -305,10 +305,11 @@ Result<std::optional<meta::TrailDigest>> TrailWriter::write_digest(
       digest_time(end_ns), bucket + "/" + key, sha256_hex,
       previous ? std::string_view(previous->signature_hex) : std::string_view())));
 
-  CV_TRY(write_file_durably(options_.folder, key, gzip_compress(document)));
+  const std::string compressed = gzip_compress(document);
+  CV_TRY(write_file_durably(options_.folder, key, compressed));
   CV_TRY(write_file_durably(options_.folder, key + ".sig", signature_hex));
   if (bucket_ != nullptr) {
-    CV_TRY(bucket_->put(key, gzip_compress(document), "application/x-gzip",
+    CV_TRY(bucket_->put(key, compressed, "application/x-gzip",
                         {{"signature", signature_hex},
                          {"signature-algorithm", std::string(kDigestSignatureAlgorithm)}}));
   }
