@@ -21,20 +21,21 @@ std::string random_event_id() {
 meta::TrailRecord spool_record(AuditEvent event) {
   if (event.event_id.empty()) event.event_id = random_event_id();
   meta::TrailRecord record;
+  // The JSON first: the event's strings are then moved, not copied, into the record.
+  record.record_json = boost::json::serialize(to_cloudtrail_record(event));
   record.event_time_ns = event.time_ns;
-  record.event_id = event.event_id;
-  record.event_source = event.event_source;
-  record.event_name = event.event_name;
-  record.user_name = event.identity.user_name;
+  record.read_only = is_read_only(event.event_name);
+  record.user_name = std::move(event.identity.user_name);
   if (record.user_name.empty() && event.identity.type == IdentityType::kRoot) {
     record.user_name = "root";
   }
-  record.access_key_id = event.identity.access_key_id;
-  record.bucket = event.bucket;
-  record.key = event.key;
-  record.error_code = event.error_code;
-  record.read_only = is_read_only(event.event_name);
-  record.record_json = boost::json::serialize(to_cloudtrail_record(event));
+  record.event_id = std::move(event.event_id);
+  record.event_source = std::move(event.event_source);
+  record.event_name = std::move(event.event_name);
+  record.access_key_id = std::move(event.identity.access_key_id);
+  record.bucket = std::move(event.bucket);
+  record.key = std::move(event.key);
+  record.error_code = std::move(event.error_code);
   return record;
 }
 

@@ -23,7 +23,11 @@ constexpr size_t kMaxFilesPerRoll = 1000;
 int64_t floor_to(int64_t ns, int64_t unit) { return ns - ((ns % unit) + unit) % unit; }
 
 std::string log_file_body(const std::vector<meta::TrailRecord>& records) {
-  std::string body = R"({"Records":[)";
+  size_t size = 16;
+  for (const meta::TrailRecord& record : records) size += record.record_json.size() + 1;
+  std::string body;
+  body.reserve(size);  // one allocation for up to roll_records records, no regrowth copies
+  body += R"({"Records":[)";
   for (size_t i = 0; i < records.size(); ++i) {
     if (i > 0) body += ',';
     body += records[i].record_json;
@@ -166,6 +170,7 @@ Result<size_t> TrailWriter::append_once() {
     taken.swap(queue_);
   }
   room_.notify_all();
+  unsaved_.reserve(unsaved_.size() + taken.size());
   for (AuditEvent& event : taken) unsaved_.push_back(spool_record(std::move(event)));
   if (unsaved_.empty()) return size_t{0};
   CV_TRY(meta_.append_trail_records(unsaved_));
@@ -305,10 +310,11 @@ Result<std::optional<meta::TrailDigest>> TrailWriter::write_digest(
       digest_time(end_ns), bucket + "/" + key, sha256_hex,
       previous ? std::string_view(previous->signature_hex) : std::string_view())));
 
-  CV_TRY(write_file_durably(options_.folder, key, gzip_compress(document)));
+  const std::string compressed = gzip_compress(document);
+  CV_TRY(write_file_durably(options_.folder, key, compressed));
   CV_TRY(write_file_durably(options_.folder, key + ".sig", signature_hex));
   if (bucket_ != nullptr) {
-    CV_TRY(bucket_->put(key, gzip_compress(document), "application/x-gzip",
+    CV_TRY(bucket_->put(key, compressed, "application/x-gzip",
                         {{"signature", signature_hex},
                          {"signature-algorithm", std::string(kDigestSignatureAlgorithm)}}));
   }

@@ -461,8 +461,9 @@ class MetaStore {
   // --- The audit trail (src/audit) ------------------------------------------------------
   // Records are appended (seq assigned, increasing, never reused) and stay as the lookup
   // index. A log file is claimed in one transaction: the oldest records no file holds yet, up
-  // to max_records, are assigned to a new file row with `key`, so two processes rolling at
-  // once never put a record in two files; nullopt (and no file) when there is none. A claimed
+  // to max_records, become a new file row with `key` holding their contiguous seq range, so
+  // two processes rolling at once never put a record in two files; nullopt (and no file)
+  // when there is none. A claimed
   // file is written outside the store, then marked written with the SHA-256 of its
   // uncompressed bytes and its oldest and newest event times; until then it is listed by
   // unwritten_trail_files (written again after a crash: same key, same records).
@@ -470,7 +471,9 @@ class MetaStore {
   // listed by no digest yet, else kPreconditionFailed and nothing is recorded); a digest that
   // is not a backfill becomes the chain's head, when the head is still
   // `expected_previous_key` (empty: no digest yet), else kPreconditionFailed.
-  // lookup_trail pages through the records that match, newest first (index scans).
+  // lookup_trail pages through the records that match, newest first, examining at most
+  // TrailQuery::max_examined records per call (a short or empty page can carry a
+  // continuation); records are not indexed by the fields filtered on, so appends stay cheap.
   struct TrailBacklog {
     uint64_t records = 0;         // records no log file holds (counted up to the cap given)
     int64_t oldest_event_ns = 0;  // event time of the oldest of them; 0 when none

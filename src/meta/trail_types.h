@@ -26,9 +26,12 @@ struct TrailRecord {
   std::string record_json;  // the whole record, as it goes into a log file
 };
 
-// A log file: the records claim_trail_file assigned to it, in seq order.
+// A log file: the records claim_trail_file assigned to it, in seq order: every record with
+// first_seq <= seq <= last_seq (claims take contiguous ranges).
 struct TrailLogFile {
   int64_t id = 0;
+  int64_t first_seq = 0;
+  int64_t last_seq = 0;
   std::string key;         // AWSLogs/.../<account>_CloudTrail_<region>_<time>_<unique>.json.gz
   int64_t created_ns = 0;  // when it was claimed: the time in its key
   uint64_t record_count = 0;
@@ -64,11 +67,17 @@ struct TrailQuery {
   int64_t to_ns = 0;       // event time < to_ns (0: no bound)
   int64_t before_seq = 0;  // the continuation: only records with seq < before_seq (0: none)
   size_t max = 50;
+  // At most this many records are examined for one page (the store may lower it), whatever
+  // the filter: a sparse filter gets a short or empty page with a continuation, as AWS's
+  // LookupEvents returns empty pages with a NextToken.
+  size_t max_examined = 20000;
 };
 
 struct TrailPage {
   std::vector<TrailRecord> records;
-  int64_t next_before_seq = 0;  // 0 when there is nothing more
+  // The continuation (pass as before_seq); 0 when no older record can match. A page with
+  // fewer than max records, even none, may still have one.
+  int64_t next_before_seq = 0;
 };
 
 }  // namespace cv::meta

@@ -601,11 +601,40 @@ CREATE TABLE metric_points(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 17 (issue 16): the audit trail's spool gets cheaper per record.
+// - A log file claims a contiguous seq range (first_seq..last_seq) instead of each record
+//   carrying its file_id: claiming is one row insert, not one update per record (which
+//   rewrote the row and moved it between two partial indexes). "Unfiled" is every record
+//   above the highest last_seq. Records claimed in the old layout keep their files: each
+//   file's range is its records' lowest and highest seq (claims always took the oldest
+//   unfiled records at once, so the ranges are contiguous and never overlap).
+// - The eight secondary indexes on trail_records go: lookups scan newest first by seq with a
+//   bounded number of rows examined per page (trail_ops.cc), so an append writes the row and
+//   nothing else.
+constexpr const char kSchemaV17[] = R"sql(
+ALTER TABLE trail_files ADD COLUMN first_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE trail_files ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE trail_files SET
+  first_seq = COALESCE((SELECT MIN(seq) FROM trail_records WHERE file_id = trail_files.id), 0),
+  last_seq = COALESCE((SELECT MAX(seq) FROM trail_records WHERE file_id = trail_files.id), 0);
+DROP INDEX trail_records_unfiled;
+DROP INDEX trail_records_by_file;
+DROP INDEX trail_records_by_time;
+DROP INDEX trail_records_by_user;
+DROP INDEX trail_records_by_access_key;
+DROP INDEX trail_records_by_object;
+DROP INDEX trail_records_by_event;
+DROP INDEX trail_records_by_error;
+ALTER TABLE trail_records DROP COLUMN file_id;
+CREATE INDEX trail_files_by_last_seq ON trail_files(last_seq);
+CREATE INDEX trail_files_unwritten ON trail_files(created_ns) WHERE written = 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3},   {4, kSchemaV4},   {5, kSchemaV5},
     {6, kSchemaV6}, {7, kSchemaV7}, {8, kSchemaV8},   {9, kSchemaV9},   {11, kSchemaV11},
     {12, kSchemaV12}, {13, kSchemaV13}, {14, kSchemaV14}, {15, kSchemaV15},
-    {16, kSchemaV16},
+    {16, kSchemaV16}, {17, kSchemaV17},
 };
 
 }  // namespace

@@ -681,6 +681,7 @@ class SqliteMetaStore final : public MetaStore {
   Result<TrailPage> lookup_trail(const TrailQuery& query) override {
     TrailQuery bounded = query;
     bounded.max = std::clamp<size_t>(query.max, 1, 1000);
+    bounded.max_examined = std::clamp<size_t>(query.max_examined, 1, 100000);
     return read([&](Connection& db) { return sqlite::read_trail_page(db, bounded); });
   }
 

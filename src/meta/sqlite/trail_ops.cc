@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 
 namespace cv::meta::sqlite {
@@ -9,7 +10,7 @@ namespace {
 
 constexpr std::string_view kFileColumns =
     "id, key, created_ns, record_count, written, sha256, oldest_event_ns, newest_event_ns, "
-    "digest_key";
+    "digest_key, first_seq, last_seq";
 
 TrailLogFile file_from(const Statement& stmt) {
   TrailLogFile file;
@@ -22,6 +23,8 @@ TrailLogFile file_from(const Statement& stmt) {
   file.oldest_event_ns = stmt.column_int(6);
   file.newest_event_ns = stmt.column_int(7);
   file.digest_key = stmt.column_string(8);
+  file.first_seq = stmt.column_int(9);
+  file.last_seq = stmt.column_int(10);
   return file;
 }
 
@@ -100,46 +103,53 @@ Status insert_trail_records(Connection& db, const std::vector<TrailRecord>& reco
   return {};
 }
 
+// The highest seq a log file holds; every record above it is unfiled.
+Result<int64_t> read_last_claimed_seq(Connection& db) {
+  auto stmt = CV_TRY(db.prepare("SELECT COALESCE(MAX(last_seq), 0) FROM trail_files"));
+  return CV_TRY(stmt.step()) ? stmt.column_int(0) : int64_t{0};
+}
+
 Result<std::pair<uint64_t, int64_t>> read_trail_backlog(Connection& db, size_t cap) {
+  const int64_t claimed = CV_TRY(read_last_claimed_seq(db));
   auto count = CV_TRY(db.prepare(
-      "SELECT COUNT(*) FROM (SELECT 1 FROM trail_records WHERE file_id IS NULL LIMIT ?1)"));
-  count.bind_int(1, static_cast<int64_t>(cap));
+      "SELECT COUNT(*) FROM (SELECT 1 FROM trail_records WHERE seq > ?1 LIMIT ?2)"));
+  count.bind_int(1, claimed).bind_int(2, static_cast<int64_t>(cap));
   if (!CV_TRY(count.step())) return std::pair<uint64_t, int64_t>{0, 0};
   const auto records = static_cast<uint64_t>(count.column_int(0));
   if (records == 0) return std::pair<uint64_t, int64_t>{0, 0};
   auto oldest = CV_TRY(db.prepare(
-      "SELECT event_time_ns FROM trail_records WHERE file_id IS NULL ORDER BY seq LIMIT 1"));
+      "SELECT event_time_ns FROM trail_records WHERE seq > ?1 ORDER BY seq LIMIT 1"));
+  oldest.bind_int(1, claimed);
   const int64_t oldest_ns = CV_TRY(oldest.step()) ? oldest.column_int(0) : 0;
   return std::pair<uint64_t, int64_t>{records, oldest_ns};
 }
 
 Result<std::optional<TrailLogFile>> claim_trail_file(Connection& db, std::string_view key,
                                                      int64_t created_ns, size_t max_records) {
-  auto insert = CV_TRY(
-      db.prepare("INSERT INTO trail_files(key, created_ns, record_count) VALUES(?1, ?2, 0)"));
-  insert.bind_text(1, key).bind_int(2, created_ns);
-  CV_TRY(insert.run());
-  const int64_t file_id = sqlite3_last_insert_rowid(db.handle());
-  auto assign = CV_TRY(db.prepare(
-      "UPDATE trail_records SET file_id = ?1 WHERE seq IN (SELECT seq FROM trail_records "
-      "WHERE file_id IS NULL ORDER BY seq LIMIT ?2)"));
-  assign.bind_int(1, file_id).bind_int(2, static_cast<int64_t>(max_records));
-  CV_TRY(assign.run());
-  const int claimed = assign.changes();
-  if (claimed == 0) {
-    auto drop = CV_TRY(db.prepare("DELETE FROM trail_files WHERE id = ?1"));
-    drop.bind_int(1, file_id);
-    CV_TRY(drop.run());
-    return std::optional<TrailLogFile>{};
-  }
-  auto count = CV_TRY(db.prepare("UPDATE trail_files SET record_count = ?2 WHERE id = ?1"));
-  count.bind_int(1, file_id).bind_int(2, claimed);
-  CV_TRY(count.run());
+  // Runs in the writer's transaction, so the highest claimed seq cannot move under it: two
+  // claims (this process or another) get disjoint ranges.
+  const int64_t claimed = CV_TRY(read_last_claimed_seq(db));
+  auto range = CV_TRY(db.prepare(
+      "SELECT COUNT(*), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM "
+      "(SELECT seq FROM trail_records WHERE seq > ?1 ORDER BY seq LIMIT ?2)"));
+  range.bind_int(1, claimed).bind_int(2, static_cast<int64_t>(max_records));
+  if (!CV_TRY(range.step()) || range.column_int(0) == 0) return std::optional<TrailLogFile>{};
   TrailLogFile file;
-  file.id = file_id;
   file.key = std::string(key);
   file.created_ns = created_ns;
-  file.record_count = static_cast<uint64_t>(claimed);
+  file.record_count = static_cast<uint64_t>(range.column_int(0));
+  file.first_seq = range.column_int(1);
+  file.last_seq = range.column_int(2);
+  auto insert = CV_TRY(
+      db.prepare("INSERT INTO trail_files(key, created_ns, record_count, first_seq, last_seq) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5)"));
+  insert.bind_text(1, key)
+      .bind_int(2, created_ns)
+      .bind_int(3, static_cast<int64_t>(file.record_count))
+      .bind_int(4, file.first_seq)
+      .bind_int(5, file.last_seq);
+  CV_TRY(insert.run());
+  file.id = sqlite3_last_insert_rowid(db.handle());
   return std::optional<TrailLogFile>(std::move(file));
 }
 
@@ -148,8 +158,10 @@ Result<std::vector<TrailLogFile>> read_unwritten_trail_files(Connection& db) {
 }
 
 Result<std::vector<TrailRecord>> read_trail_file_records(Connection& db, int64_t file_id) {
-  auto stmt = CV_TRY(db.prepare(
-      fmt::format("SELECT {} FROM trail_records WHERE file_id = ?1 ORDER BY seq", kRecordColumns)));
+  auto stmt = CV_TRY(db.prepare(fmt::format(
+      "SELECT {} FROM trail_records WHERE seq BETWEEN (SELECT first_seq FROM trail_files WHERE "
+      "id = ?1) AND (SELECT last_seq FROM trail_files WHERE id = ?1) ORDER BY seq",
+      kRecordColumns)));
   stmt.bind_int(1, file_id);
   std::vector<TrailRecord> records;
   while (CV_TRY(stmt.step())) records.push_back(record_from(stmt));
@@ -235,9 +247,49 @@ Result<std::vector<TrailDigest>> read_trail_digests(Connection& db) {
   return digests;
 }
 
+namespace {
+
+// Scalar of a one-row query with one integer parameter (0 when it returns no row).
+Result<int64_t> read_int(Connection& db, std::string_view sql, int64_t parameter) {
+  auto stmt = CV_TRY(db.prepare(sql));
+  stmt.bind_int(1, parameter);
+  return CV_TRY(stmt.step()) ? stmt.column_int(0) : int64_t{0};
+}
+
+// The lowest seq that can hold a record at or after `from_ns`: every record below it lies in
+// a written log file whose newest event is older. Log files claim contiguous seq ranges from
+// the first record on, so the first file that is unwritten or reaches from_ns starts it; when
+// there is none, every filed record is older and the bound is the first unfiled seq.
+Result<int64_t> read_first_seq_from(Connection& db, int64_t from_ns) {
+  return read_int(db,
+                  "SELECT COALESCE((SELECT MIN(first_seq) FROM trail_files WHERE written = 0 OR "
+                  "newest_event_ns >= ?1), (SELECT COALESCE(MAX(last_seq), 0) + 1 FROM "
+                  "trail_files))",
+                  from_ns);
+}
+
+}  // namespace
+
 Result<TrailPage> read_trail_page(Connection& db, const TrailQuery& query) {
+  // The window: at most max_examined seqs below the continuation (or the newest record),
+  // never below the first seq that can match from_ns. Seqs are dense but for rolled-back
+  // appends, so the window bounds the rows examined whatever the filter.
+  const int64_t examined = static_cast<int64_t>(std::max<size_t>(query.max_examined, 1));
+  const int64_t high = query.before_seq != 0
+                           ? query.before_seq
+                           : CV_TRY(read_int(db, "SELECT COALESCE(MAX(seq), 0) + ?1 FROM "
+                                                 "trail_records", 1));
+  const int64_t oldest =
+      CV_TRY(read_int(db, "SELECT COALESCE(MIN(seq), ?1) FROM trail_records", high));
+  int64_t floor = oldest;
+  if (query.from_ns != 0) floor = std::max(floor, CV_TRY(read_first_seq_from(db, query.from_ns)));
+  const int64_t low = std::max(high - examined, floor);
+  TrailPage page;
+  if (low >= high) return page;
+
   // The conditions present decide the text, so each combination is one cached statement.
-  std::string sql = fmt::format("SELECT {} FROM trail_records WHERE 1", kRecordColumns);
+  std::string sql = fmt::format(
+      "SELECT {} FROM trail_records WHERE seq < ?11 AND seq >= ?13", kRecordColumns);
   const std::string key_end = prefix_end(query.key_prefix);
   if (!query.user_name.empty()) sql += " AND user_name = ?1";
   if (!query.access_key_id.empty()) sql += " AND access_key_id = ?2";
@@ -255,7 +307,6 @@ Result<TrailPage> read_trail_page(Connection& db, const TrailQuery& query) {
   if (query.read_only) sql += " AND read_only = ?8";
   if (query.from_ns != 0) sql += " AND event_time_ns >= ?9";
   if (query.to_ns != 0) sql += " AND event_time_ns < ?10";
-  if (query.before_seq != 0) sql += " AND seq < ?11";
   sql += " ORDER BY seq DESC LIMIT ?12";
   auto stmt = CV_TRY(db.prepare(sql));
   stmt.bind_text(1, query.user_name)
@@ -268,16 +319,18 @@ Result<TrailPage> read_trail_page(Connection& db, const TrailQuery& query) {
       .bind_int(8, query.read_only.value_or(false) ? 1 : 0)
       .bind_int(9, query.from_ns)
       .bind_int(10, query.to_ns)
-      .bind_int(11, query.before_seq)
-      .bind_int(12, static_cast<int64_t>(query.max) + 1);
-  TrailPage page;
+      .bind_int(11, high)
+      .bind_int(12, static_cast<int64_t>(query.max) + 1)
+      .bind_int(13, low);
   while (CV_TRY(stmt.step())) {
     if (page.records.size() == query.max) {
       page.next_before_seq = page.records.back().seq;
-      break;
+      return page;
     }
     page.records.push_back(record_from(stmt));
   }
+  // The window is exhausted: older records remain to examine unless it reached the floor.
+  if (low > floor) page.next_before_seq = low;
   return page;
 }
 

@@ -1,7 +1,7 @@
-// SQL for the audit trail (MetaStore's trail methods, schema v7): the record spool and its
-// lookup index, log file claims, digests and the chain head. Writes run on the writer
-// connection inside a transaction; reads on any connection. Not thread-safe on their own (the
-// caller owns the connection).
+// SQL for the audit trail (MetaStore's trail methods, schemas v8 and v17): the record spool
+// (also what lookups scan), log file claims as seq ranges, digests and the chain head. Writes
+// run on the writer connection inside a transaction; reads on any connection. Not thread-safe
+// on their own (the caller owns the connection).
 #pragma once
 
 #include <optional>

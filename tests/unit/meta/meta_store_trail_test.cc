@@ -4,6 +4,8 @@
 // lookups filter and page newest first.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <set>
 #include <string>
 #include <thread>
@@ -113,6 +115,63 @@ TEST_P(MetaStoreConformance, ConcurrentTrailClaimsNeverShareARecord) {
   for (const auto& json : all) EXPECT_EQ(all.count(json), 1u) << json;
 }
 
+// Claims race appends: each file holds a contiguous seq range, ranges never overlap, and
+// every record appended ends up in exactly one file.
+TEST_P(MetaStoreConformance, TrailClaimsRacingAppendsTakeDisjointContiguousRanges) {
+  constexpr int kBatches = 40;
+  constexpr int kPerBatch = 5;
+  std::atomic<bool> appending{true};
+  std::thread appender([&] {
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<TrailRecord> batch;
+      for (int n = 0; n < kPerBatch; ++n) batch.push_back(make_record(b * kPerBatch + n));
+      EXPECT_TRUE(store().append_trail_records(batch));
+    }
+    appending = false;
+  });
+  std::vector<std::vector<TrailLogFile>> files(2);
+  std::vector<std::thread> claimers;
+  for (int t = 0; t < 2; ++t) {
+    claimers.emplace_back([&, t] {
+      for (int i = 0;; ++i) {
+        const bool last_round = !appending;
+        auto file = store().claim_trail_file("r" + std::to_string(t) + "-" + std::to_string(i),
+                                             i, 3);
+        ASSERT_TRUE(file) << file.error().message;
+        if (file->has_value()) {
+          files[t].push_back(**file);
+        } else if (last_round) {
+          return;
+        }
+      }
+    });
+  }
+  appender.join();
+  for (auto& claimer : claimers) claimer.join();
+  std::vector<TrailLogFile> all = files[0];
+  all.insert(all.end(), files[1].begin(), files[1].end());
+  std::sort(all.begin(), all.end(),
+            [](const TrailLogFile& a, const TrailLogFile& b) { return a.first_seq < b.first_seq; });
+  std::multiset<std::string> seen;
+  int64_t previous_last = 0;
+  for (const TrailLogFile& file : all) {
+    EXPECT_GT(file.first_seq, previous_last) << file.key;  // no overlap
+    EXPECT_LE(file.first_seq, file.last_seq);
+    previous_last = file.last_seq;
+    auto records = store().trail_file_records(file.id);
+    ASSERT_TRUE(records);
+    EXPECT_EQ(records->size(), file.record_count);
+    for (const TrailRecord& record : *records) {
+      EXPECT_GE(record.seq, file.first_seq);
+      EXPECT_LE(record.seq, file.last_seq);
+      seen.insert(record.record_json);
+    }
+  }
+  EXPECT_EQ(seen.size(), size_t{kBatches * kPerBatch});
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size());
+  EXPECT_EQ(store().trail_backlog(1000)->records, 0u);
+}
+
 TEST_P(MetaStoreConformance, TrailDigestsChainFromTheExpectedHeadAndListFilesOnce) {
   ASSERT_TRUE(store().append_trail_records({make_record(1), make_record(2)}));
   auto file = *store().claim_trail_file("log1", 5, 1);
@@ -196,6 +255,54 @@ TEST_P(MetaStoreConformance, TrailLookupFiltersAndPagesNewestFirst) {
   EXPECT_EQ(second->next_before_seq, 0);
   EXPECT_EQ(second->records.at(0).record_json, make_record(3).record_json);
   EXPECT_EQ(second->records.at(0).bucket, "docs");
+}
+
+// A lookup examines at most max_examined records per call: a sparse filter gets empty pages
+// with continuations until it reaches the match, then no continuation past the oldest record.
+TEST_P(MetaStoreConformance, TrailLookupWithASparseFilterPagesThroughBoundedWindows) {
+  std::vector<TrailRecord> batch;
+  batch.push_back(make_record(0, "carol"));
+  for (int n = 1; n < 100; ++n) batch.push_back(make_record(n, "alice"));
+  batch.push_back(make_record(100, "carol"));
+  ASSERT_TRUE(store().append_trail_records(batch));
+
+  TrailQuery query{.user_name = "carol", .max = 10, .max_examined = 30};
+  std::vector<std::string> found;
+  std::vector<size_t> page_sizes;
+  for (int calls = 0; calls < 20; ++calls) {
+    auto page = store().lookup_trail(query);
+    ASSERT_TRUE(page) << page.error().message;
+    for (const TrailRecord& record : page->records) found.push_back(record.event_id);
+    page_sizes.push_back(page->records.size());
+    if (page->next_before_seq == 0) break;
+    ASSERT_TRUE(query.before_seq == 0 || page->next_before_seq < query.before_seq);
+    query.before_seq = page->next_before_seq;
+  }
+  EXPECT_EQ(found, (std::vector<std::string>{"id-100", "id-0"}));
+  // 101 records, 30 examined per call: four calls, the middle ones empty.
+  EXPECT_EQ(page_sizes, (std::vector<size_t>{1, 0, 0, 1}));
+}
+
+// With from_ns, the lookup stops at the written log files that hold only older records: no
+// continuation into them.
+TEST_P(MetaStoreConformance, TrailLookupFromATimeStopsAtOlderLogFiles) {
+  std::vector<TrailRecord> batch;
+  for (int n = 0; n < 50; ++n) batch.push_back(make_record(n));
+  ASSERT_TRUE(store().append_trail_records(batch));
+  auto file = store().claim_trail_file("old", 1, 40);
+  ASSERT_TRUE(file && file->has_value());
+  ASSERT_TRUE(store().mark_trail_file_written((*file)->id, "h", make_record(0).event_time_ns,
+                                              make_record(39).event_time_ns));
+  TrailQuery query{.from_ns = make_record(45).event_time_ns, .max = 50, .max_examined = 8};
+  auto page = store().lookup_trail(query);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(ids(*page), (std::vector<std::string>{"id-49", "id-48", "id-47", "id-46", "id-45"}));
+  ASSERT_NE(page->next_before_seq, 0);  // records 40-41 are unfiled: not known to be older
+  query.before_seq = page->next_before_seq;
+  page = store().lookup_trail(query);
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(page->records.empty());
+  EXPECT_EQ(page->next_before_seq, 0);  // below is the file whose newest record is older
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -191,6 +192,118 @@ TEST(SqliteMetaStore, MigratesVersionHistoriesFromSchemaVersion1) {
   EXPECT_EQ((*store->get_object("b", "k", ""))->version_id, "v-old");
   EXPECT_EQ((*store->get_object("b", "m", ""))->inline_data, "m2");
   EXPECT_EQ(usage(), (std::vector<uint64_t>{2, 5, 0, 0, 0}));
+}
+
+// A version-16 store whose trail records carry their file_id (one file written, one claimed
+// but unwritten, two records unfiled): after the upgrade each file holds the same records as
+// a seq range, the unwritten one is still there to write again, and the unfiled records are
+// the backlog the next claim takes.
+TEST(SqliteMetaStore, MigratesPendingTrailRecordsToSeqRanges) {
+  ScopedTempDir dir;
+  const auto file = dir.path() / "meta.db";
+  for (const auto& step : sqlite::schema_migrations()) {
+    if (step.version > 16) break;
+    run_sql(file, step.sql);
+  }
+  std::string rows =
+      "PRAGMA user_version=16;"
+      "INSERT INTO trail_files(id, key, created_ns, record_count, written, sha256, "
+      "oldest_event_ns, newest_event_ns) VALUES(1, 'k1', 10, 2, 1, 'h1', 1, 2),"
+      "(2, 'k2', 20, 1, 0, '', 0, 0);";
+  for (int seq = 1; seq <= 5; ++seq) {
+    const std::string file_id = seq <= 2 ? "1" : seq == 3 ? "2" : "NULL";
+    rows += "INSERT INTO trail_records(seq, event_time_ns, event_id, event_source, event_name, "
+            "user_name, access_key_id, bucket, key, error_code, read_only, record, file_id) "
+            "VALUES(" + std::to_string(seq) + ", " + std::to_string(seq * 100) + ", 'id-" +
+            std::to_string(seq) + "', 's3.amazonaws.com', 'GetObject', '" +
+            (seq == 4 ? "bob" : "alice") + "', 'AK', 'b', CAST('k' AS BLOB), '', 1, '{\"n\":" +
+            std::to_string(seq) + "}', " + file_id + ");";
+  }
+  run_sql(file, rows.c_str());
+  auto store = open_store(dir.path());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(read_user_version(file), sqlite::latest_schema_version());
+
+  auto jsons = [&](int64_t file_id) {
+    std::vector<std::string> out;
+    for (const auto& record : store->trail_file_records(file_id).value()) {
+      out.push_back(record.record_json);
+    }
+    return out;
+  };
+  EXPECT_EQ(jsons(1), (std::vector<std::string>{R"({"n":1})", R"({"n":2})"}));
+  auto unwritten = store->unwritten_trail_files();
+  ASSERT_TRUE(unwritten);
+  ASSERT_EQ(unwritten->size(), 1u);
+  EXPECT_EQ(unwritten->at(0).key, "k2");
+  EXPECT_EQ(unwritten->at(0).first_seq, 3);
+  EXPECT_EQ(unwritten->at(0).last_seq, 3);
+  EXPECT_EQ(jsons(2), std::vector<std::string>{R"({"n":3})"});
+  auto backlog = store->trail_backlog(100);
+  ASSERT_TRUE(backlog);
+  EXPECT_EQ(backlog->records, 2u);
+  EXPECT_EQ(backlog->oldest_event_ns, 400);
+  auto claimed = store->claim_trail_file("k3", 30, 100);
+  ASSERT_TRUE(claimed && claimed->has_value());
+  EXPECT_EQ(jsons((*claimed)->id), (std::vector<std::string>{R"({"n":4})", R"({"n":5})"}));
+  auto bob = store->lookup_trail(TrailQuery{.user_name = "bob"});
+  ASSERT_TRUE(bob);
+  ASSERT_EQ(bob->records.size(), 1u);
+  EXPECT_EQ(bob->records[0].event_id, "id-4");
+  ASSERT_TRUE(store->append_trail_records({bob->records[0]}));  // appends after the upgrade
+  EXPECT_EQ(store->trail_backlog(100)->records, 1u);
+}
+
+// Two processes' stores on one file claiming while records are appended: disjoint ranges.
+TEST(SqliteMetaStore, TwoStoresOnOneFileNeverClaimTheSameTrailRecord) {
+  ScopedTempDir dir;
+  auto server = open_store(dir.path());
+  auto cli = open_store(dir.path());
+  ASSERT_TRUE(server && cli);
+  std::vector<TrailRecord> batch(20);
+  for (size_t n = 0; n < batch.size(); ++n) {
+    batch[n].event_time_ns = static_cast<int64_t>(n) + 1;
+    batch[n].event_id = "id-" + std::to_string(n);
+    batch[n].record_json = "{}";
+  }
+  std::atomic<bool> appending{true};
+  std::thread appender([&] {
+    for (int round = 0; round < 10; ++round) EXPECT_TRUE(server->append_trail_records(batch));
+    appending = false;
+  });
+  std::vector<std::vector<TrailLogFile>> files(2);
+  std::vector<std::thread> claimers;
+  for (int t = 0; t < 2; ++t) {
+    claimers.emplace_back([&, t] {
+      MetaStore& store = t == 0 ? *server : *cli;
+      for (int i = 0;; ++i) {
+        const bool last_round = !appending;
+        auto file = store.claim_trail_file("p" + std::to_string(t) + "-" + std::to_string(i), i,
+                                           7);
+        ASSERT_TRUE(file) << file.error().message;
+        if (file->has_value()) {
+          files[t].push_back(**file);
+        } else if (last_round) {
+          return;
+        }
+      }
+    });
+  }
+  appender.join();
+  for (auto& claimer : claimers) claimer.join();
+  std::vector<TrailLogFile> all = files[0];
+  all.insert(all.end(), files[1].begin(), files[1].end());
+  std::sort(all.begin(), all.end(),
+            [](const TrailLogFile& a, const TrailLogFile& b) { return a.first_seq < b.first_seq; });
+  uint64_t total = 0;
+  int64_t previous_last = 0;
+  for (const TrailLogFile& file : all) {
+    EXPECT_GT(file.first_seq, previous_last);
+    previous_last = file.last_seq;
+    total += file.record_count;
+  }
+  EXPECT_EQ(total, 200u);
+  EXPECT_FALSE(files[0].empty() && files[1].empty());
 }
 
 TEST(SqliteMetaStore, FailsOnAnUnopenablePath) {
