@@ -1,10 +1,13 @@
 import { FormEvent, useCallback, useEffect, useState } from "react";
 
-import { TrailQuery, TrailRecord } from "./activity";
+import { firstTrailPageWithRecords, TrailQuery, TrailRecord } from "./activity";
 import { ApiError, ConsoleApi } from "./api";
 
 // The audit trail, filtered as `cloudvault trail lookup` filters it (root sees every user's
-// records, others their own), newest first, a page at a time.
+// records, others their own), newest first, a page at a time. The server examines a bounded
+// window of records per call, so a page may come back empty with a continuation: the page
+// follows up to EMPTY_WINDOWS such windows by itself before it asks the person to go on.
+const EMPTY_WINDOWS = 5;
 export function TrailPage({ api }: { api: ConsoleApi }) {
   const [query, setQuery] = useState<TrailQuery>({});
   const [records, setRecords] = useState<TrailRecord[] | null>(null);
@@ -15,7 +18,7 @@ export function TrailPage({ api }: { api: ConsoleApi }) {
     async (wanted: TrailQuery, append: boolean) => {
       setError("");
       try {
-        const page = await api.trail(wanted);
+        const page = await firstTrailPageWithRecords((q) => api.trail(q), wanted, EMPTY_WINDOWS);
         setRecords((shown) => (append && shown ? [...shown, ...page.records] : page.records));
         setNext(page.next);
       } catch (e) {
@@ -82,7 +85,11 @@ export function TrailPage({ api }: { api: ConsoleApi }) {
       {records === null ? (
         <p>Loading…</p>
       ) : records.length === 0 ? (
-        <p className="hint">No records match.</p>
+        <p className="hint">
+          {next
+            ? "No records match among the newest ones searched; More searches older records."
+            : "No records match."}
+        </p>
       ) : (
         <table className="listing trail-records">
           <thead>

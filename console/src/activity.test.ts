@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { dayTooltip, lastYear, trailQueryString } from "./activity";
+import { dayTooltip, firstTrailPageWithRecords, lastYear, TrailPage, TrailQuery, trailQueryString } from "./activity";
 
 describe("activity helpers", () => {
   it("spans the last 365 days ending today in UTC", () => {
@@ -30,5 +30,35 @@ describe("activity helpers", () => {
     expect(trailQueryString({ bucket: "photos", prefix: "a b/&", error: true })).toBe(
       "bucket=photos&prefix=a%20b%2F%26&error=true",
     );
+  });
+});
+
+describe("trail pages", () => {
+  const record = { eventID: "e1", eventTime: "2026-12-07T00:00:00Z", eventSource: "s3.amazonaws.com", eventName: "GetObject" };
+  // A server whose first `empty` windows hold no match, then one record, then nothing older.
+  const server = (empty: number) => {
+    const asked: (string | undefined)[] = [];
+    const fetchPage = async (query: TrailQuery): Promise<TrailPage> => {
+      asked.push(query.next);
+      const window = query.next ? Number(query.next) : 0;
+      if (window < empty) return { records: [], next: String(window + 1) };
+      return { records: [record], next: null };
+    };
+    return { asked, fetchPage };
+  };
+
+  it("follows empty windows until one has records", async () => {
+    const { asked, fetchPage } = server(3);
+    const page = await firstTrailPageWithRecords(fetchPage, { user: "ana" }, 5);
+    expect(page.records).toEqual([record]);
+    expect(asked).toEqual([undefined, "1", "2", "3"]);
+  });
+
+  it("stops after the given number of windows and keeps the continuation", async () => {
+    const { asked, fetchPage } = server(10);
+    const page = await firstTrailPageWithRecords(fetchPage, {}, 5);
+    expect(page.records).toEqual([]);
+    expect(page.next).toBe("5");
+    expect(asked).toHaveLength(5);
   });
 });

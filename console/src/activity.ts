@@ -92,6 +92,21 @@ export function trailQueryString(query: TrailQuery): string {
   return parts.join("&");
 }
 
+// The first page of `query` that has records, following at most `windows` continuations of
+// pages the server returned empty (it examines a bounded window of records per call); the
+// last page fetched when every window was empty (its `next` says whether older ones remain).
+export async function firstTrailPageWithRecords(
+  fetchPage: (query: TrailQuery) => Promise<TrailPage>,
+  query: TrailQuery,
+  windows: number,
+): Promise<TrailPage> {
+  let page = await fetchPage(query);
+  for (let fetched = 1; page.records.length === 0 && page.next && fetched < windows; ++fetched) {
+    page = await fetchPage({ ...query, next: page.next });
+  }
+  return page;
+}
+
 // [from, to] for the last 365 days ending today (UTC), as YYYY-MM-DD.
 export function lastYear(today: Date): { from: string; to: string } {
   const to = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
