@@ -1,10 +1,10 @@
 #include "audit/request_capture.h"
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <stdexcept>
 #include <utility>
+
+#include "core/ids.h"
 
 namespace cv::audit {
 
@@ -52,9 +52,7 @@ Identity anonymous_identity() {
 
 std::string new_event_id() {
   std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    throw std::runtime_error("RAND_bytes failed");  // the process has no entropy: a bug
-  }
+  random_id_bytes(bytes);
   bytes[6] = (bytes[6] & 0x0f) | 0x40;  // version 4
   bytes[8] = (bytes[8] & 0x3f) | 0x80;  // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";

@@ -9,7 +9,7 @@ namespace {
 
 // A random version-4 UUID, as CloudTrail's eventID.
 std::string random_event_id() {
-  std::string hex = random_hex(16);
+  std::string hex = random_id_hex(16);
   hex[12] = '4';                                                    // version 4
   hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +

@@ -2,11 +2,12 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <zlib.h>
 
 #include <boost/crc.hpp>
+#include <cstring>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -68,10 +69,62 @@ std::string Digest::finish() {
 }
 
 namespace {
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+// This thread's digest context for the one-shot helpers (one EVP_MD_CTX per thread, not
+// one per call).
+EVP_MD_CTX* thread_context() {
+  thread_local const std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx) throw std::runtime_error("EVP_MD_CTX_new failed");
+  return ctx.get();
+}
+
+// Digests the concatenation of `parts` into `out` (at least EVP_MAX_MD_SIZE bytes); returns
+// the digest's length.
+unsigned int digest_into(const EVP_MD* md, std::initializer_list<std::string_view> parts,
+                         unsigned char* out) {
+  EVP_MD_CTX* ctx = thread_context();
+  if (EVP_DigestInit_ex(ctx, md, nullptr) != 1) throw std::runtime_error("EVP_DigestInit_ex failed");
+  for (std::string_view part : parts) EVP_DigestUpdate(ctx, part.data(), part.size());
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, out, &len);
+  return len;
+}
+
 std::string one_shot(Digest::Algorithm algorithm, std::string_view bytes) {
-  Digest digest(algorithm);
-  digest.update(bytes);
-  return digest.finish();
+  unsigned char out[EVP_MAX_MD_SIZE];
+  const unsigned int len = digest_into(md_for(algorithm), {bytes}, out);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+// HMAC (RFC 2104) over a hash with 64-byte blocks (SHA-1, SHA-256), from the fetched digest:
+// OpenSSL 3's HMAC() looks the MAC and the digest up and allocates a context on every call.
+std::string hmac(Digest::Algorithm algorithm, std::string_view key, std::string_view message) {
+  constexpr size_t kBlock = 64;
+  const EVP_MD* md = md_for(algorithm);
+  std::array<unsigned char, kBlock> block{};
+  if (key.size() > kBlock) {
+    digest_into(md, {key}, block.data());  // the digest (20 or 32 bytes) fits the block
+  } else {
+    std::memcpy(block.data(), key.data(), key.size());
+  }
+  std::array<char, kBlock> pad{};
+  for (size_t i = 0; i < kBlock; ++i) pad[i] = static_cast<char>(block[i] ^ 0x36);
+  unsigned char inner[EVP_MAX_MD_SIZE];
+  const unsigned int inner_len =
+      digest_into(md, {std::string_view(pad.data(), kBlock), message}, inner);
+  for (size_t i = 0; i < kBlock; ++i) pad[i] = static_cast<char>(block[i] ^ 0x5c);
+  unsigned char out[EVP_MAX_MD_SIZE];
+  const unsigned int len = digest_into(
+      md,
+      {std::string_view(pad.data(), kBlock),
+       std::string_view(reinterpret_cast<const char*>(inner), inner_len)},
+      out);
+  OPENSSL_cleanse(block.data(), block.size());
+  OPENSSL_cleanse(pad.data(), pad.size());
+  return std::string(reinterpret_cast<char*>(out), len);
 }
 }  // namespace
 
@@ -80,19 +133,11 @@ std::string sha1(std::string_view bytes) { return one_shot(Digest::Algorithm::kS
 std::string sha256(std::string_view bytes) { return one_shot(Digest::Algorithm::kSha256, bytes); }
 
 std::string hmac_sha256(std::string_view key, std::string_view message) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  return hmac(Digest::Algorithm::kSha256, key, message);
 }
 
 std::string hmac_sha1(std::string_view key, std::string_view message) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
+  return hmac(Digest::Algorithm::kSha1, key, message);
 }
 
 void Crc32::update(std::string_view bytes) {

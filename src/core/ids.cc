@@ -1,5 +1,10 @@
 #include "core/ids.h"
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
 #include <vector>
 
 #include "core/encoding.h"
@@ -25,15 +30,46 @@ std::string random_hex(size_t bytes) {
   return hex_encode(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
 }
 
+void random_id_bytes(std::span<unsigned char> out) {
+  struct Pool {
+    std::array<unsigned char, 4096> bytes;
+    size_t used = sizeof(bytes);
+  };
+  thread_local Pool pool;
+  while (!out.empty()) {
+    if (pool.used == pool.bytes.size()) {
+      random_bytes(pool.bytes);
+      pool.used = 0;
+    }
+    const size_t n = std::min(out.size(), pool.bytes.size() - pool.used);
+    std::memcpy(out.data(), pool.bytes.data() + pool.used, n);
+    OPENSSL_cleanse(pool.bytes.data() + pool.used, n);  // each byte is handed out once
+    pool.used += n;
+    out = out.subspan(n);
+  }
+}
+
+std::string random_id_hex(size_t bytes) {
+  std::array<unsigned char, 64> small{};
+  std::vector<unsigned char> large;
+  std::span<unsigned char> raw(small.data(), std::min(bytes, small.size()));
+  if (bytes > small.size()) {
+    large.resize(bytes);
+    raw = large;
+  }
+  random_id_bytes(raw);
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
+}
+
 std::string new_request_id() {
-  std::string id = random_hex(8);
+  std::string id = random_id_hex(8);
   for (char& c : id) {
     if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
   }
   return id;
 }
 
-std::string new_blob_id() { return random_hex(16); }
+std::string new_blob_id() { return random_id_hex(16); }
 
 std::string new_upload_id() {
   return random_from_alphabet(43,

@@ -28,7 +28,7 @@ Status validate_attributes(const meta::ObjectVersion& attributes) {
 Result<std::string> Vault::next_version_id(const BucketState& bucket) {
   if (bucket.versioning != Versioning::kEnabled) return std::string("null");
   // Creation time first, so ids sort by age; random bits make them unguessable and unique.
-  return fmt::format("{:016x}{}", to_unix_nanos(clock_.now()), random_hex(8));
+  return fmt::format("{:016x}{}", to_unix_nanos(clock_.now()), random_id_hex(8));
 }
 
 Result<meta::ObjectVersion> Vault::put_object(PutObjectInput& input) {
