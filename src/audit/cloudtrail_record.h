@@ -86,4 +86,11 @@ bool is_data_event(std::string_view event_name);
 // The record, with every field CloudTrail writes for an S3 call (see the contract above).
 boost::json::object to_cloudtrail_record(const AuditEvent& event);
 
+// The record's JSON text, written straight from the event without building the object: the
+// same bytes as boost::json::serialize(to_cloudtrail_record(event)) for every event (same key
+// order, a parameter that repeats a name keeps the name's first place and takes its last
+// value, and strings escaped as Boost.JSON 1.81 does: only '"', '\\' and 0x00-0x1f; bytes from
+// 0x7f up, valid UTF-8 or not, are copied as they are). The trail writer's hot path.
+std::string cloudtrail_record_json(const AuditEvent& event);
+
 }  // namespace cv::audit

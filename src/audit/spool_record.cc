@@ -1,7 +1,5 @@
 #include "audit/spool_record.h"
 
-#include <boost/json.hpp>
-
 #include "core/ids.h"
 
 namespace cv::audit {
@@ -22,7 +20,7 @@ meta::TrailRecord spool_record(AuditEvent event) {
   if (event.event_id.empty()) event.event_id = random_event_id();
   meta::TrailRecord record;
   // The JSON first: the event's strings are then moved, not copied, into the record.
-  record.record_json = boost::json::serialize(to_cloudtrail_record(event));
+  record.record_json = cloudtrail_record_json(event);
   record.event_time_ns = event.time_ns;
   record.read_only = is_read_only(event.event_name);
   record.user_name = std::move(event.identity.user_name);
