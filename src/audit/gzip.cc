@@ -37,6 +37,42 @@ std::string gzip_compress(std::string_view bytes) {
   return out;
 }
 
+struct GzipWriter::Stream {
+  z_stream z{};
+};
+
+GzipWriter::GzipWriter() : stream_(std::make_unique<Stream>()) {
+  if (deflateInit2(&stream_->z, kGzipLevel, Z_DEFLATED, kGzipWindowBits, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("zlib: deflateInit2 failed");  // only when out of memory
+  }
+}
+
+GzipWriter::~GzipWriter() { deflateEnd(&stream_->z); }
+
+void GzipWriter::append(std::string_view bytes) { deflate_into_output(bytes, Z_NO_FLUSH); }
+
+std::string GzipWriter::finish() {
+  deflate_into_output({}, Z_FINISH);
+  return std::move(out_);
+}
+
+void GzipWriter::deflate_into_output(std::string_view bytes, int flush) {
+  z_stream& z = stream_->z;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  for (;;) {
+    if (out_.size() - z.total_out < 64 * 1024) out_.resize(z.total_out + 256 * 1024);
+    z.next_out = reinterpret_cast<Bytef*>(out_.data() + z.total_out);
+    z.avail_out = static_cast<uInt>(out_.size() - z.total_out);
+    const int status = deflate(&z, flush);
+    if (status == Z_STREAM_END) break;
+    if (status != Z_OK && status != Z_BUF_ERROR) throw std::runtime_error("zlib: deflate failed");
+    if (flush == Z_NO_FLUSH && z.avail_in == 0) break;
+  }
+  if (flush == Z_FINISH) out_.resize(z.total_out);
+}
+
 Result<std::string> gzip_decompress(std::string_view gz) {
   z_stream stream{};
   if (inflateInit2(&stream, kGzipWindowBits) != Z_OK) {

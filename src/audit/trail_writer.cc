@@ -22,19 +22,9 @@ constexpr size_t kMaxFilesPerRoll = 1000;
 
 int64_t floor_to(int64_t ns, int64_t unit) { return ns - ((ns % unit) + unit) % unit; }
 
-std::string log_file_body(const std::vector<meta::TrailRecord>& records) {
-  size_t size = 16;
-  for (const meta::TrailRecord& record : records) size += record.record_json.size() + 1;
-  std::string body;
-  body.reserve(size);  // one allocation for up to roll_records records, no regrowth copies
-  body += R"({"Records":[)";
-  for (size_t i = 0; i < records.size(); ++i) {
-    if (i > 0) body += ',';
-    body += records[i].record_json;
-  }
-  body += "]}";
-  return body;
-}
+// A log file's records are read back from the store this many at a time: with roll_records
+// at 10,000 the writer holds a tenth of the file's records and their JSON, not all of it.
+constexpr size_t kRollPageRecords = 1000;
 
 std::string backfill_key(std::string key) {
   constexpr std::string_view kSuffix = ".json.gz";
@@ -207,16 +197,35 @@ Result<size_t> TrailWriter::roll_once(int64_t now_ns, bool force) {
 }
 
 Status TrailWriter::write_claimed(const meta::TrailLogFile& file) {
-  const auto records = CV_TRY(meta_.trail_file_records(file.id));
-  const std::string body = log_file_body(records);
+  // {"Records":[r1,r2,...]}, compressed and hashed a page of records at a time.
+  GzipWriter gzip;
+  Digest body_sha256(Digest::Algorithm::kSha256);
+  std::string piece = R"({"Records":[)";
   int64_t oldest = 0;
   int64_t newest = 0;
-  for (const meta::TrailRecord& record : records) {
-    oldest = oldest == 0 ? record.event_time_ns : std::min(oldest, record.event_time_ns);
-    newest = std::max(newest, record.event_time_ns);
+  int64_t after_seq = 0;
+  bool first = true;
+  for (;;) {
+    const auto page = CV_TRY(meta_.trail_file_records(file.id, after_seq, kRollPageRecords));
+    for (const meta::TrailRecord& record : page) {
+      if (!first) piece += ',';
+      first = false;
+      piece += record.record_json;
+      oldest = oldest == 0 ? record.event_time_ns : std::min(oldest, record.event_time_ns);
+      newest = std::max(newest, record.event_time_ns);
+    }
+    if (page.size() < kRollPageRecords) break;
+    after_seq = page.back().seq;
+    gzip.append(piece);
+    body_sha256.update(piece);
+    piece.clear();
   }
-  CV_TRY(deliver(file.key, gzip_compress(body), {}));
-  CV_TRY(meta_.mark_trail_file_written(file.id, hex_encode(sha256(body)), oldest, newest));
+  piece += "]}";
+  gzip.append(piece);
+  body_sha256.update(piece);
+  CV_TRY(deliver(file.key, gzip.finish(), {}));
+  CV_TRY(meta_.mark_trail_file_written(file.id, hex_encode(body_sha256.finish()), oldest,
+                                       newest));
   files_written_.fetch_add(1, std::memory_order_relaxed);
   return {};
 }

@@ -484,8 +484,10 @@ class MetaStore {
                                                                int64_t created_ns,
                                                                size_t max_records) = 0;
   virtual Result<std::vector<TrailLogFile>> unwritten_trail_files() = 0;  // by created_ns
-  // The records of a claimed file, in seq order.
-  virtual Result<std::vector<TrailRecord>> trail_file_records(int64_t file_id) = 0;
+  // The records of a claimed file with seq > after_seq, in seq order, at most `limit` of them:
+  // a page (the last seq of one page is the after_seq of the next; 0 starts at the first).
+  virtual Result<std::vector<TrailRecord>> trail_file_records(int64_t file_id, int64_t after_seq,
+                                                              size_t limit) = 0;
   virtual Status mark_trail_file_written(int64_t file_id, std::string_view sha256_hex,
                                          int64_t oldest_event_ns, int64_t newest_event_ns) = 0;
   // Written files no digest lists yet, by created_ns.

@@ -653,8 +653,11 @@ class SqliteMetaStore final : public MetaStore {
   Result<std::vector<TrailLogFile>> unwritten_trail_files() override {
     return read([&](Connection& db) { return sqlite::read_unwritten_trail_files(db); });
   }
-  Result<std::vector<TrailRecord>> trail_file_records(int64_t file_id) override {
-    return read([&](Connection& db) { return sqlite::read_trail_file_records(db, file_id); });
+  Result<std::vector<TrailRecord>> trail_file_records(int64_t file_id, int64_t after_seq,
+                                                      size_t limit) override {
+    return read([&](Connection& db) {
+      return sqlite::read_trail_file_records(db, file_id, after_seq, limit);
+    });
   }
   Status mark_trail_file_written(int64_t file_id, std::string_view sha256_hex,
                                  int64_t oldest_event_ns, int64_t newest_event_ns) override {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 namespace cv::meta::sqlite {
@@ -157,12 +158,16 @@ Result<std::vector<TrailLogFile>> read_unwritten_trail_files(Connection& db) {
   return read_files_where(db, "written = 0");
 }
 
-Result<std::vector<TrailRecord>> read_trail_file_records(Connection& db, int64_t file_id) {
+Result<std::vector<TrailRecord>> read_trail_file_records(Connection& db, int64_t file_id,
+                                                         int64_t after_seq, size_t limit) {
   auto stmt = CV_TRY(db.prepare(fmt::format(
-      "SELECT {} FROM trail_records WHERE seq BETWEEN (SELECT first_seq FROM trail_files WHERE "
-      "id = ?1) AND (SELECT last_seq FROM trail_files WHERE id = ?1) ORDER BY seq",
+      "SELECT {} FROM trail_records WHERE seq BETWEEN MAX(?2 + 1, (SELECT first_seq FROM "
+      "trail_files WHERE id = ?1)) AND (SELECT last_seq FROM trail_files WHERE id = ?1) "
+      "ORDER BY seq LIMIT ?3",
       kRecordColumns)));
-  stmt.bind_int(1, file_id);
+  stmt.bind_int(1, file_id)
+      .bind_int(2, after_seq)
+      .bind_int(3, static_cast<int64_t>(std::min<size_t>(limit, std::numeric_limits<int64_t>::max())));
   std::vector<TrailRecord> records;
   while (CV_TRY(stmt.step())) records.push_back(record_from(stmt));
   return records;

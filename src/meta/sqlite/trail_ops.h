@@ -20,7 +20,8 @@ Result<std::pair<uint64_t, int64_t>> read_trail_backlog(Connection& db, size_t c
 Result<std::optional<TrailLogFile>> claim_trail_file(Connection& db, std::string_view key,
                                                      int64_t created_ns, size_t max_records);
 Result<std::vector<TrailLogFile>> read_unwritten_trail_files(Connection& db);
-Result<std::vector<TrailRecord>> read_trail_file_records(Connection& db, int64_t file_id);
+Result<std::vector<TrailRecord>> read_trail_file_records(Connection& db, int64_t file_id,
+                                                         int64_t after_seq, size_t limit);
 // kNoSuchKey when the file is not there.
 Status mark_trail_file_written(Connection& db, int64_t file_id, std::string_view sha256_hex,
                                int64_t oldest_event_ns, int64_t newest_event_ns);

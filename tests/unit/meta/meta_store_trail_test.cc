@@ -60,14 +60,14 @@ TEST_P(MetaStoreConformance, TrailClaimsTakeTheOldestUnfiledRecordsUpToTheLimit)
   ASSERT_TRUE(first) << first.error().message;
   ASSERT_TRUE(first->has_value());
   EXPECT_EQ((*first)->record_count, 2u);
-  auto records = store().trail_file_records((*first)->id);
+  auto records = store().trail_file_records((*first)->id, 0, 1000000);
   ASSERT_TRUE(records);
   EXPECT_EQ(jsons(*records),
             (std::vector<std::string>{make_record(1).record_json, make_record(2).record_json}));
   auto second = store().claim_trail_file("k2", 200, 10);
   ASSERT_TRUE(second && second->has_value());
   EXPECT_EQ((*second)->record_count, 1u);
-  EXPECT_EQ(jsons(*store().trail_file_records((*second)->id)),
+  EXPECT_EQ(jsons(*store().trail_file_records((*second)->id, 0, 1000000)),
             std::vector<std::string>{make_record(3).record_json});
   EXPECT_EQ(store().trail_backlog(100)->records, 0u);
 
@@ -89,6 +89,44 @@ TEST_P(MetaStoreConformance, TrailClaimsTakeTheOldestUnfiledRecordsUpToTheLimit)
   EXPECT_FALSE(store().mark_trail_file_written(999, "x", 0, 0));
 }
 
+TEST_P(MetaStoreConformance, TrailFileRecordsComeInPagesWithinTheFile) {
+  std::vector<TrailRecord> batch;
+  for (int n = 0; n < 12; ++n) batch.push_back(make_record(n));
+  ASSERT_TRUE(store().append_trail_records(batch));
+  auto first = store().claim_trail_file("k1", 100, 5);  // records 0-4
+  auto second = store().claim_trail_file("k2", 200, 5);  // records 5-9; 10 and 11 unfiled
+  ASSERT_TRUE(first && first->has_value() && second && second->has_value());
+  const TrailLogFile& file = **second;
+  std::vector<std::string> paged;
+  int64_t after = 0;
+  size_t pages = 0;
+  for (;;) {
+    auto page = store().trail_file_records(file.id, after, 2);
+    ASSERT_TRUE(page) << page.error().message;
+    if (page->empty()) break;
+    ++pages;
+    EXPECT_LE(page->size(), 2u);
+    for (const TrailRecord& record : *page) {
+      EXPECT_GT(record.seq, after);
+      EXPECT_GE(record.seq, file.first_seq);
+      EXPECT_LE(record.seq, file.last_seq);
+      paged.push_back(record.record_json);
+    }
+    after = page->back().seq;
+  }
+  EXPECT_EQ(pages, 3u);  // 2 + 2 + 1: never a record of the next file or an unfiled one
+  std::vector<std::string> expected;
+  for (int n = 5; n < 10; ++n) expected.push_back(make_record(n).record_json);
+  EXPECT_EQ(paged, expected);
+  // A page starting before the file starts at its first record.
+  auto from_start = store().trail_file_records(file.id, 0, 1);
+  ASSERT_TRUE(from_start && from_start->size() == 1u);
+  EXPECT_EQ(from_start->front().seq, file.first_seq);
+  auto past_end = store().trail_file_records(file.id, file.last_seq, 10);
+  ASSERT_TRUE(past_end);
+  EXPECT_TRUE(past_end->empty());
+}
+
 TEST_P(MetaStoreConformance, ConcurrentTrailClaimsNeverShareARecord) {
   std::vector<TrailRecord> batch;
   for (int n = 0; n < 200; ++n) batch.push_back(make_record(n));
@@ -101,7 +139,7 @@ TEST_P(MetaStoreConformance, ConcurrentTrailClaimsNeverShareARecord) {
         auto file =
             store().claim_trail_file("t" + std::to_string(t) + "-" + std::to_string(i), i, 7);
         if (!file || !file->has_value()) return;
-        auto records = store().trail_file_records((*file)->id);
+        auto records = store().trail_file_records((*file)->id, 0, 1000000);
         if (!records) return;
         for (auto& record : *records) seen[t].push_back(record.record_json);
       }
@@ -158,7 +196,7 @@ TEST_P(MetaStoreConformance, TrailClaimsRacingAppendsTakeDisjointContiguousRange
     EXPECT_GT(file.first_seq, previous_last) << file.key;  // no overlap
     EXPECT_LE(file.first_seq, file.last_seq);
     previous_last = file.last_seq;
-    auto records = store().trail_file_records(file.id);
+    auto records = store().trail_file_records(file.id, 0, 1000000);
     ASSERT_TRUE(records);
     EXPECT_EQ(records->size(), file.record_count);
     for (const TrailRecord& record : *records) {
