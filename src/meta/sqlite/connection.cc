@@ -124,7 +124,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
   // pool's caches would otherwise dominate the server's memory, and the operating system's
   // page cache holds the file anyway.
   if (read_only)
-    CV_TRY(connection->execute_script("PRAGMA query_only=ON; PRAGMA cache_size=-4096;"));
+    CV_TRY(connection->execute_script("PRAGMA query_only=ON; PRAGMA cache_size=-1024;"));
   return connection;
 }
 
