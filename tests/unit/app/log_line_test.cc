@@ -108,6 +108,22 @@ TEST(LogLine, BatchedLinesAreTheFormattersLinesAndPassThroughAsTheyAre) {
   EXPECT_EQ(std::string(out.data(), out.size()), two);
 }
 
+TEST(LogLine, MillisecondsHaveThreeDecimals) {
+  const auto millis = [](double value) {
+    LogFields fields(LogFormat::kText);
+    fields.add_millis("ms", value);
+    return std::string(fields.view());
+  };
+  EXPECT_EQ(millis(0), "ms=0.000");
+  EXPECT_EQ(millis(0.4124), "ms=0.412");
+  EXPECT_EQ(millis(0.0006), "ms=0.001");
+  EXPECT_EQ(millis(12.3456), "ms=12.346");
+  EXPECT_EQ(millis(999.9996), "ms=1000.000");
+  EXPECT_EQ(millis(86400000.25), "ms=86400000.250");
+  EXPECT_EQ(millis(-1.5), "ms=-1.500");
+  EXPECT_EQ(millis(1e20), "ms=100000000000000000000.000");
+}
+
 TEST(LogLine, TimesAcrossTheCalendar) {
   const auto at = [](int64_t millis) {
     spdlog::memory_buf_t out;
