@@ -28,7 +28,9 @@ LogFields access_fields(const AccessRecord& record, LogFormat format) {
 bool AccessLog::enabled() const { return log_.access_enabled(); }
 
 void AccessLog::write(const AccessRecord& record) {
-  log_.write(LogLevel::kInfo, access_fields(record, log_.format()));
+  log_.write_batched(LogLevel::kInfo, access_fields(record, log_.format()));
 }
+
+void AccessLog::end_batch() { log_.end_batch(); }
 
 }  // namespace cv::app

@@ -36,13 +36,20 @@ struct AccessRecord {
 // The record's fields in `format` (the text format starts with the word "access").
 LogFields access_fields(const AccessRecord& record, LogFormat format);
 
-// Writes access records into the server's log; `log` must outlive it. Thread-safe.
+// Writes access records into the server's log in batches (server_log.h, write_batched): a
+// record's line is written by the next end_batch() — which the http servers call after each
+// batch of completions (http::ServerOptions::on_completion_batch_end, wired in
+// server_command.cc), where every record is made — with the other lines of the batch in
+// one write, or sooner when the batch buffer is full. `log` must outlive it. Thread-safe.
 class AccessLog {
  public:
   explicit AccessLog(ServerLog& log) : log_(log) {}
   // Whether records are written at all ([log] access, level info or lower).
   bool enabled() const;
+  // Adds the record to the batch being gathered; end_batch() must follow.
   void write(const AccessRecord& record);
+  // Writes the records added so far (ServerLog::end_batch).
+  void end_batch();
 
  private:
   ServerLog& log_;

@@ -2,14 +2,16 @@
 
 #include <spdlog/details/log_msg.h>
 
-#include <ctime>
+#include <cmath>
 
 namespace cv::app {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-void append(spdlog::memory_buf_t& out, std::string_view text) {
+// The helpers write into spdlog's buffer (lines) and LogFields' larger one alike.
+template <typename Buffer>
+void append(Buffer& out, std::string_view text) {
   out.append(text.data(), text.data() + text.size());
 }
 
@@ -43,7 +45,8 @@ size_t utf8_sequence_length(std::string_view text) {
 }
 
 // Escapes `text` as the inside of a JSON string.
-void append_escaped(spdlog::memory_buf_t& out, std::string_view text) {
+template <typename Buffer>
+void append_escaped(Buffer& out, std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     // Runs of characters that need no escape are copied at once.
@@ -140,25 +143,44 @@ std::string_view text_level(spdlog::level::level_enum level) {
   }
 }
 
-}  // namespace
-
-void append_json_string(spdlog::memory_buf_t& out, std::string_view text) {
+template <typename Buffer>
+void append_quoted(Buffer& out, std::string_view text) {
   out.push_back('"');
   append_escaped(out, text);
   out.push_back('"');
 }
 
+// Writes `value` as `width` decimal digits (zero-padded) ending just before `end`.
+void put_digits(char* end, int width, unsigned value) {
+  for (int i = 0; i < width; ++i) {
+    *--end = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+}  // namespace
+
+void append_json_string(spdlog::memory_buf_t& out, std::string_view text) {
+  append_quoted(out, text);
+}
+
 void append_log_time(spdlog::memory_buf_t& out, std::chrono::system_clock::time_point time) {
-  const auto since_epoch = time.time_since_epoch();
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
-  const std::time_t whole = static_cast<std::time_t>(seconds.count());
-  std::tm utc{};
-  gmtime_r(&whole, &utc);
-  fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-                 utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                 utc.tm_sec, millis);
+  // Calendar arithmetic only: no gmtime_r (which takes glibc's time zone lock) and no fmt
+  // parsing, once per line.
+  using namespace std::chrono;
+  const auto millis = floor<milliseconds>(time);
+  const auto day = floor<days>(millis);
+  const year_month_day date(day);
+  const hh_mm_ss clock(millis - day);
+  char text[] = "0000-00-00T00:00:00.000Z";
+  put_digits(text + 4, 4, static_cast<unsigned>(static_cast<int>(date.year())));
+  put_digits(text + 7, 2, static_cast<unsigned>(date.month()));
+  put_digits(text + 10, 2, static_cast<unsigned>(date.day()));
+  put_digits(text + 13, 2, static_cast<unsigned>(clock.hours().count()));
+  put_digits(text + 16, 2, static_cast<unsigned>(clock.minutes().count()));
+  put_digits(text + 19, 2, static_cast<unsigned>(clock.seconds().count()));
+  put_digits(text + 23, 3, static_cast<unsigned>(clock.subseconds().count()));
+  out.append(text, text + sizeof text - 1);
 }
 
 void LogFields::separate(std::string_view name) {
@@ -185,13 +207,13 @@ LogFields& LogFields::tag(std::string_view word) {
 LogFields& LogFields::add(std::string_view name, std::string_view value) {
   separate(name);
   if (format_ == LogFormat::kJson) {
-    append_json_string(buffer_, value);
+    append_quoted(buffer_, value);
   } else if (value.empty()) {
     buffer_.push_back('-');
   } else if (plain_text_value(value)) {
     append(buffer_, value);
   } else {
-    append_json_string(buffer_, value);
+    append_quoted(buffer_, value);
   }
   return *this;
 }
@@ -210,32 +232,44 @@ LogFields& LogFields::add(std::string_view name, int64_t value) {
 
 LogFields& LogFields::add_millis(std::string_view name, double value) {
   separate(name);
-  fmt::format_to(std::back_inserter(buffer_), "{:.3f}", value);
+  // Whole thousandths in integer arithmetic (fmt's fixed-precision floating point costs more
+  // than the rest of an access record); fmt only for what that cannot hold.
+  if (!(std::fabs(value) < 1e15)) {
+    fmt::format_to(std::back_inserter(buffer_), "{:.3f}", value);
+    return *this;
+  }
+  const long long thousandths = std::llround(value * 1000);
+  const unsigned long long magnitude =
+      static_cast<unsigned long long>(thousandths < 0 ? -thousandths : thousandths);
+  if (thousandths < 0) buffer_.push_back('-');
+  fmt::format_to(std::back_inserter(buffer_), "{}", magnitude / 1000);
+  char fraction[] = ".000";
+  put_digits(fraction + 4, 3, static_cast<unsigned>(magnitude % 1000));
+  buffer_.append(fraction, fraction + 4);
   return *this;
 }
 
-void LogLineFormatter::format(const spdlog::details::log_msg& message, spdlog::memory_buf_t& dest) {
-  const std::string_view payload(message.payload.data(), message.payload.size());
-  const bool record =
-      std::string_view(message.logger_name.data(), message.logger_name.size()) == records_logger_;
-  if (format_ == LogFormat::kJson) {
+void append_log_line(spdlog::memory_buf_t& dest, LogFormat format,
+                     std::chrono::system_clock::time_point time, spdlog::level::level_enum level,
+                     std::string_view payload, bool record) {
+  if (format == LogFormat::kJson) {
     append(dest, "{\"time\":\"");
-    append_log_time(dest, message.time);
+    append_log_time(dest, time);
     append(dest, "\",\"level\":\"");
-    append(dest, json_level(message.level));
+    append(dest, json_level(level));
     append(dest, "\",");
     if (record) {
       append(dest, payload);
     } else {
       append(dest, "\"msg\":");
-      append_json_string(dest, payload);
+      append_quoted(dest, payload);
     }
     append(dest, "}\n");
     return;
   }
-  append_log_time(dest, message.time);
+  append_log_time(dest, time);
   dest.push_back(' ');
-  append(dest, text_level(message.level));
+  append(dest, text_level(level));
   dest.push_back(' ');
   if (record) {
     append(dest, payload);
@@ -254,8 +288,18 @@ void LogLineFormatter::format(const spdlog::details::log_msg& message, spdlog::m
   dest.push_back('\n');
 }
 
+void LogLineFormatter::format(const spdlog::details::log_msg& message, spdlog::memory_buf_t& dest) {
+  const std::string_view payload(message.payload.data(), message.payload.size());
+  const std::string_view logger(message.logger_name.data(), message.logger_name.size());
+  if (!lines_logger_.empty() && logger == lines_logger_) {
+    append(dest, payload);
+    return;
+  }
+  append_log_line(dest, format_, message.time, message.level, payload, logger == records_logger_);
+}
+
 std::unique_ptr<spdlog::formatter> LogLineFormatter::clone() const {
-  return std::make_unique<LogLineFormatter>(format_, records_logger_);
+  return std::make_unique<LogLineFormatter>(format_, records_logger_, lines_logger_);
 }
 
 }  // namespace cv::app

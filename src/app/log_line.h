@@ -28,6 +28,13 @@ void append_json_string(spdlog::memory_buf_t& out, std::string_view text);
 // Appends the UTC time with milliseconds: "2026-12-07T01:55:00.123Z" (RFC 3339).
 void append_log_time(spdlog::memory_buf_t& out, std::chrono::system_clock::time_point time);
 
+// Appends one whole line of the log, '\n' included, as LogLineFormatter writes it: time and
+// level in front of `payload`, which is a structured record's fields (LogFields::view() in
+// `format`) when `record`, else free text.
+void append_log_line(spdlog::memory_buf_t& out, LogFormat format,
+                     std::chrono::system_clock::time_point time, spdlog::level::level_enum level,
+                     std::string_view payload, bool record);
+
 // The fields of one structured record, in the log's format. Not thread-safe (one per record).
 class LogFields {
  public:
@@ -53,21 +60,27 @@ class LogFields {
   void separate(std::string_view name);
 
   LogFormat format_;
-  spdlog::memory_buf_t buffer_;
+  // Room for a usual access record without a heap allocation.
+  fmt::basic_memory_buffer<char, 1024> buffer_;
 };
 
 // The formatter of every sink of the server's log. Messages of the logger named
-// `records_logger` are LogFields of this formatter's format; any other logger's are free text.
+// `records_logger` are LogFields of this formatter's format; those of the logger named
+// `lines_logger` (when not empty) are whole lines already (append_log_line), one or more,
+// written as they are; any other logger's are free text.
 class LogLineFormatter final : public spdlog::formatter {
  public:
-  LogLineFormatter(LogFormat format, std::string records_logger)
-      : format_(format), records_logger_(std::move(records_logger)) {}
+  LogLineFormatter(LogFormat format, std::string records_logger, std::string lines_logger = {})
+      : format_(format),
+        records_logger_(std::move(records_logger)),
+        lines_logger_(std::move(lines_logger)) {}
   void format(const spdlog::details::log_msg& message, spdlog::memory_buf_t& dest) override;
   std::unique_ptr<spdlog::formatter> clone() const override;
 
  private:
   LogFormat format_;
   std::string records_logger_;
+  std::string lines_logger_;
 };
 
 }  // namespace cv::app

@@ -369,6 +369,10 @@ int run_server(const Config& configured) {
   http_options.write_timeout = std::chrono::seconds(config.write_timeout_seconds);
   http_options.max_connections_per_address = config.max_connections_per_address;
   http_options.log_error = [](std::string_view message) { spdlog::error("{}", message); };
+  // The access records of a batch of completions go out together, in one write.
+  if (access_log.enabled()) {
+    http_options.on_completion_batch_end = [&access_log] { access_log.end_batch(); };
+  }
   // Requests refused as malformed HTTP are recorded in the trail too.
   http_options.on_refusal = [&audit_capture, &config, &front_door](const Request& request,
                                                                    Response& response) {
@@ -418,6 +422,7 @@ int run_server(const Config& configured) {
     metrics_options.network_threads = 1;
     metrics_options.worker_threads = 2;
     metrics_options.log_error = http_options.log_error;
+    metrics_options.on_completion_batch_end = http_options.on_completion_batch_end;
     metrics_server.emplace(metrics_options, front_door.metrics_listener());
     try {
       metrics_server->start();

@@ -37,6 +37,7 @@ void CompletionBatcher::drain() {
     }
     for (Completion& completion : batch) completion();
     batch.clear();  // destroy captures outside the lock
+    if (on_batch_end_) on_batch_end_();
   }
 }
 

@@ -9,6 +9,11 @@
 // workers and the server slows down; the backlog stays below about kBatch per worker.
 // Completions may run in another order than they were added.
 //
+// After each batch (the up to kBatch completions one drain took at once) has run, the drain
+// calls `on_batch_end` on the same worker, before it takes the next batch: a consumer that
+// gathers what the completions produce (the access log) writes it out there, so nothing a
+// completion made waits longer than the end of its batch.
+//
 // Thread-safe. The WorkerPool must outlive the batcher, and the batcher must outlive the
 // pool's last task (join the pool before destroying the batcher).
 #pragma once
@@ -16,6 +21,7 @@
 #include <cstddef>
 #include <functional>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "http/worker_pool.h"
@@ -27,7 +33,10 @@ class CompletionBatcher {
   using Completion = std::move_only_function<void()>;
   static constexpr size_t kBatch = 256;
 
-  explicit CompletionBatcher(WorkerPool& workers) : workers_(workers) {}
+  // `on_batch_end` (empty: none) runs after each batch, on the worker that ran it; it may run
+  // on several workers at once.
+  explicit CompletionBatcher(WorkerPool& workers, std::function<void()> on_batch_end = {})
+      : workers_(workers), on_batch_end_(std::move(on_batch_end)) {}
   CompletionBatcher(const CompletionBatcher&) = delete;
   CompletionBatcher& operator=(const CompletionBatcher&) = delete;
 
@@ -39,6 +48,7 @@ class CompletionBatcher {
   void drain();
 
   WorkerPool& workers_;
+  const std::function<void()> on_batch_end_;
   std::mutex mutex_;
   std::vector<Completion> pending_;
   size_t drains_ = 0;  // drain tasks posted and not yet finished

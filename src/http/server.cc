@@ -97,7 +97,7 @@ struct Server::Impl {
   std::unique_ptr<tcp::acceptor> plain_acceptor;  // ServerOptions::plain_listen_address
   ConnectionTracker tracker{options.max_connections_per_address};
   // Joined workers before destruction: stop() joins them (~Server stops).
-  CompletionBatcher completions{workers};
+  CompletionBatcher completions{workers, options.on_completion_batch_end};
   ConnectionContext connection_context{options, handler, workers, tracker, completions};
   std::vector<std::thread> threads;
   uint16_t bound_port = 0;

@@ -96,6 +96,12 @@ struct ServerOptions {
   // handler's does (the audit trail records these refusals). Connections refused over
   // max_connections_per_address are not reported here (only logged). Empty: nothing.
   std::function<void(const Request& request, Response& response)> on_refusal;
+  // Called on a worker after each batch of completion hooks (Response::on_complete) has run
+  // (completion_batcher.h: up to 256 hooks per batch, several batches may run at once on
+  // different workers), before that worker takes more: a consumer that gathers what the
+  // hooks produce (app's access log) writes it out here. Must not block for long. Empty:
+  // nothing.
+  std::function<void()> on_completion_batch_end;
   // HTTPS (http/tls_context.h): when set, the listener on listen_address:port speaks TLS
   // only (a handshake within header_timeout, then HTTP/1.1 as above; Request::secure is
   // true). Each connection keeps the context that was current when it was accepted, so

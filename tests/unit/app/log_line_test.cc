@@ -86,6 +86,55 @@ TEST(LogLine, TextLinesQuoteWhatWouldBeAmbiguous) {
             "2026-12-07T01:55:00.123Z WARN  two\\x0alines\n");
 }
 
+TEST(LogLine, BatchedLinesAreTheFormattersLinesAndPassThroughAsTheyAre) {
+  const auto time = std::chrono::system_clock::time_point(std::chrono::milliseconds(1796608500123));
+  LogFields fields(LogFormat::kJson);
+  fields.add("type", "access").add("status", 200);
+  spdlog::memory_buf_t batch;
+  append_log_line(batch, LogFormat::kJson, time, spdlog::level::info, fields.view(), true);
+  EXPECT_EQ(std::string(batch.data(), batch.size()),
+            formatted(LogFormat::kJson, "records", fields.view()));
+  append_log_line(batch, LogFormat::kJson, time, spdlog::level::info, fields.view(), true);
+  const std::string two(batch.data(), batch.size());
+  // The logger of whole lines: its message (a batch of lines) is written as it is.
+  LogLineFormatter formatter(LogFormat::kJson, "records", "lines");
+  spdlog::details::log_msg message("lines", spdlog::level::info,
+                                   spdlog::string_view_t(two.data(), two.size()));
+  spdlog::memory_buf_t out;
+  formatter.format(message, out);
+  EXPECT_EQ(std::string(out.data(), out.size()), two);
+  out.clear();
+  formatter.clone()->format(message, out);
+  EXPECT_EQ(std::string(out.data(), out.size()), two);
+}
+
+TEST(LogLine, MillisecondsHaveThreeDecimals) {
+  const auto millis = [](double value) {
+    LogFields fields(LogFormat::kText);
+    fields.add_millis("ms", value);
+    return std::string(fields.view());
+  };
+  EXPECT_EQ(millis(0), "ms=0.000");
+  EXPECT_EQ(millis(0.4124), "ms=0.412");
+  EXPECT_EQ(millis(0.0006), "ms=0.001");
+  EXPECT_EQ(millis(12.3456), "ms=12.346");
+  EXPECT_EQ(millis(999.9996), "ms=1000.000");
+  EXPECT_EQ(millis(86400000.25), "ms=86400000.250");
+  EXPECT_EQ(millis(-1.5), "ms=-1.500");
+  EXPECT_EQ(millis(1e20), "ms=100000000000000000000.000");
+}
+
+TEST(LogLine, TimesAcrossTheCalendar) {
+  const auto at = [](int64_t millis) {
+    spdlog::memory_buf_t out;
+    append_log_time(out, std::chrono::system_clock::time_point(std::chrono::milliseconds(millis)));
+    return std::string(out.data(), out.size());
+  };
+  EXPECT_EQ(at(951782400000), "2000-02-29T00:00:00.000Z");   // a leap day
+  EXPECT_EQ(at(4102444799999), "2099-12-31T23:59:59.999Z");  // end of a year
+  EXPECT_EQ(at(1709251199001), "2024-02-29T23:59:59.001Z");
+}
+
 TEST(AccessLog, RecordCarriesEveryField) {
   AccessRecord record;
   record.request_id = "187E1B7A59D0C3F2";

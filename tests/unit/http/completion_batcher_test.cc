@@ -1,12 +1,16 @@
 // CompletionBatcher: every completion runs exactly once, on a worker, also when added from
-// several threads at once; a completion that blocks does not stop the others from running.
+// several threads at once; a completion that blocks does not stop the others from running;
+// the batch-end hook follows every batch on the worker that ran it, before it takes more.
 #include "http/completion_batcher.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <future>
+#include <map>
+#include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace cv::http {
@@ -54,6 +58,35 @@ TEST(CompletionBatcher, ABlockedCompletionLeavesTheBacklogToOtherDrains) {
   release.set_value();  // the blocked drain then runs the rest
   workers.join();
   EXPECT_EQ(ran.load(), kCount);
+}
+
+TEST(CompletionBatcher, EveryBatchEndsWithTheHookOnItsWorker) {
+  WorkerPool workers(4);
+  std::mutex mutex;
+  // Per worker thread: completions run since its last batch end.
+  std::map<std::thread::id, int> open;
+  int ended_with = 0;  // completions covered by batch ends
+  int batch_ends = 0;
+  CompletionBatcher batcher(workers, [&] {
+    std::lock_guard lock(mutex);
+    const int ran = std::exchange(open[std::this_thread::get_id()], 0);
+    EXPECT_GT(ran, 0);  // a batch is never empty
+    EXPECT_LE(ran, static_cast<int>(CompletionBatcher::kBatch));
+    ended_with += ran;
+    ++batch_ends;
+  });
+  constexpr int kCount = 5000;
+  for (int i = 0; i < kCount; ++i) {
+    batcher.add([&] {
+      std::lock_guard lock(mutex);
+      ++open[std::this_thread::get_id()];
+    });
+  }
+  workers.join();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(ended_with, kCount);  // no completion ran without a batch end after it
+  for (const auto& [thread, ran] : open) EXPECT_EQ(ran, 0);
+  EXPECT_GE(batch_ends, kCount / static_cast<int>(CompletionBatcher::kBatch));
 }
 
 }  // namespace
