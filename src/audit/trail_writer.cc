@@ -54,6 +54,7 @@ void TrailWriter::record(AuditEvent event) {
   std::unique_lock lock(mutex_);
   room_.wait(lock, [&] { return queue_.size() < options_.queue_capacity || stopping_; });
   queue_.push_back(std::move(event));
+  if (queue_.size() == half_capacity()) wake_.notify_one();
 }
 
 Status TrailWriter::start() {
@@ -96,8 +97,9 @@ void TrailWriter::loop() {
   auto next_roll = std::chrono::steady_clock::now() + options_.roll_check_interval;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, options_.append_interval,
-                   [&] { return stopping_ || flush_asked_ != flush_done_; });
+    wake_.wait_for(lock, options_.append_interval, [&] {
+      return stopping_ || flush_asked_ != flush_done_ || queue_.size() >= half_capacity();
+    });
     if (stopping_) break;
     const uint64_t asked = flush_asked_;
     const bool flushing = asked != flush_done_;

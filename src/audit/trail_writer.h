@@ -6,7 +6,9 @@
 //    TrailWriterOptions::queue_capacity; when full, record() waits for room, so requests slow
 //    down rather than lose records).
 // 2. The writer's thread appends the queued records to the MetaStore (one transaction per
-//    batch) every append_interval (100 ms). That is the durability bound: a record taken by
+//    batch) every append_interval (100 ms), and as soon as half the queue's capacity waits,
+//    so the queue (its memory, bounded by the capacity) seldom fills and requests seldom
+//    wait for room. That is the durability bound: a record taken by
 //    record() more than append_interval plus one commit (well under 1 s) before a kill -9 is
 //    in the store. Records of the trail bucket's own data events are dropped (no loop).
 // 3. Rolling (roll_once): when the oldest record no file holds has waited roll_seconds, or
@@ -30,6 +32,7 @@
 // time and not while the thread runs.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -65,7 +68,8 @@ struct TrailWriterOptions {
   std::string region = "us-east-1";
   int64_t roll_seconds = 300;
   size_t roll_records = 10000;
-  size_t queue_capacity = 10000;
+  // At ~1.5 KiB an event, 4,096 queued events (plus as many being appended) are ~12 MiB.
+  size_t queue_capacity = 4096;
   std::chrono::milliseconds append_interval{100};
   // How often the thread considers rolling and digests (it always appends first).
   std::chrono::milliseconds roll_check_interval{1000};
@@ -107,6 +111,8 @@ class TrailWriter final : public AuditSink {
   Result<size_t> digest_once(int64_t now_ns, bool force);
 
  private:
+  // Queued events that wake the writer before append_interval ends (at least 1).
+  size_t half_capacity() const { return std::max<size_t>(options_.queue_capacity / 2, 1); }
   void loop();
   Status flush_now();
   Status write_claimed(const meta::TrailLogFile& file);

@@ -242,6 +242,23 @@ TEST_F(TrailTest, RecordWaitsForRoomWhenTheQueueIsFullAndLosesNothing) {
   EXPECT_EQ(meta_->lookup_trail({})->records.size(), 3u);
 }
 
+TEST_F(TrailTest, HalfAFullQueueWakesTheWriterBeforeTheInterval) {
+  make_writer({.queue_capacity = 8, .append_interval = std::chrono::hours(1)});
+  ASSERT_TRUE(writer_->start());
+  for (int i = 1; i <= 3; ++i) writer_->record(event(kTen + i));
+  // Three of eight: below half, so nothing is appended within the (hour-long) interval.
+  EXPECT_EQ(meta_->lookup_trail({})->records.size(), 0u);
+  writer_->record(event(kTen + 4));  // the fourth reaches half the capacity
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  size_t stored = 0;
+  while (stored < 4 && std::chrono::steady_clock::now() < deadline) {
+    stored = meta_->lookup_trail({})->records.size();
+    if (stored < 4) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(stored, 4u);
+  writer_->stop();
+}
+
 TEST_F(TrailTest, StopAppendsWhatIsQueued) {
   make_writer({.append_interval = std::chrono::hours(1)});
   ASSERT_TRUE(writer_->start());
