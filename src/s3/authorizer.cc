@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "policy/key_use.h"
 #include "s3/call.h"
 #include "s3/condition_keys.h"
 
@@ -136,6 +139,17 @@ Result<std::shared_ptr<const vault::BucketAccess>> Authorizer::access_for(
   return call.bucket_state->access;
 }
 
+bool Authorizer::policies_read_keys(const iam::CallerPolicies* caller,
+                                    const vault::BucketAccess* access) {
+  const auto any_reads = [](const std::vector<policy::NamedPolicy>& policies) {
+    return std::ranges::any_of(policies, [](const policy::NamedPolicy& named) {
+      return named.policy && policy::reads_request_keys(*named.policy);
+    });
+  };
+  if (caller && (any_reads(caller->identity) || any_reads(caller->session))) return true;
+  return access && access->policy && policy::reads_request_keys(*access->policy);
+}
+
 Status Authorizer::authorize(Call& call, const AccessCheck& check) const {
   const iam::CallerPolicies* caller = CV_TRY(caller_of(call));
   // Most requests come from a bucket's owner or root, governed by no policy: decided
@@ -151,16 +165,19 @@ Status Authorizer::authorize(Call& call, const AccessCheck& check) const {
       }
     }
   }
-  if (!call.condition_keys) {
-    call.condition_keys = request_condition_keys(
-        call, caller ? caller->principal : anonymous_principal(account_id_), clock_.now());
-  }
   std::shared_ptr<const vault::BucketAccess> access;
   if (!check.bucket.empty() && check.action != "s3:CreateBucket") {
     access = CV_TRY(access_for(call, check.bucket));
   }
-  const AccessDecision decision =
-      CV_TRY(decide_with(caller, check, *call.condition_keys, std::move(access)));
+  // The keys (a dozen strings) are built once per request, and only when a policy of this
+  // decision reads them; otherwise the evaluator never looks at them.
+  policy::ConditionKeys unread;
+  if (!call.condition_keys && policies_read_keys(caller, access.get())) {
+    call.condition_keys = request_condition_keys(
+        call, caller ? caller->principal : anonymous_principal(account_id_), clock_.now());
+  }
+  policy::ConditionKeys& keys = call.condition_keys ? *call.condition_keys : unread;
+  const AccessDecision decision = CV_TRY(decide_with(caller, check, keys, std::move(access)));
   if (decision.allowed) return {};
   call.explicit_deny = call.explicit_deny || decision.explicit_deny;
   call.denial = check.action + " on " + check.resource + " for " + who(caller) + ": " +

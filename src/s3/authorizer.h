@@ -62,6 +62,10 @@ class Authorizer {
                                                                 std::string_view bucket) const;
   // The caller's policies (cached in the call), or null for an anonymous caller.
   Result<const iam::CallerPolicies*> caller_of(Call& call) const;
+  // Whether a policy the decision may use (the caller's identity and session policies, the
+  // bucket's policy) reads the request's condition keys (policy/key_use.h).
+  static bool policies_read_keys(const iam::CallerPolicies* caller,
+                                 const vault::BucketAccess* access);
 
   vault::Vault& vault_;
   iam::CallerPolicySource& callers_;
