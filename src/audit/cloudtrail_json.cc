@@ -118,20 +118,6 @@ void append_event_time(std::string& out, int64_t time_ns) {
   out.append("Z\"");
 }
 
-std::string_view identity_type_name(IdentityType type) {
-  switch (type) {
-    case IdentityType::kRoot:
-      return "Root";
-    case IdentityType::kIAMUser:
-      return "IAMUser";
-    case IdentityType::kAssumedRole:
-      return "AssumedRole";
-    case IdentityType::kAnonymous:
-      return "AWSAccount";
-  }
-  return "Unknown";
-}
-
 void append_user_identity(std::string& out, const Identity& identity) {
   out.append("{\"type\":");
   append_string(out, identity_type_name(identity.type));

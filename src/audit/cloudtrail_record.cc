@@ -25,25 +25,11 @@ std::string event_time(int64_t time_ns) {
   return text.data();
 }
 
-std::string_view identity_type_name(IdentityType type) {
-  switch (type) {
-    case IdentityType::kRoot:
-      return "Root";
-    case IdentityType::kIAMUser:
-      return "IAMUser";
-    case IdentityType::kAssumedRole:
-      return "AssumedRole";
-    case IdentityType::kAnonymous:
-      return "AWSAccount";
-  }
-  return "Unknown";
-}
-
 json::object user_identity(const Identity& identity) {
   json::object out{{"type", identity_type_name(identity.type)}};
   if (identity.type == IdentityType::kAnonymous) {
-    out["principalId"] = identity.principal_id.empty() ? "ANONYMOUS_PRINCIPAL"
-                                                       : identity.principal_id;
+    out["principalId"] =
+        identity.principal_id.empty() ? "ANONYMOUS_PRINCIPAL" : identity.principal_id;
     if (!identity.account_id.empty()) out["accountId"] = identity.account_id;
     // A key that was given but not accepted (unknown, or a signature that did not match).
     if (!identity.access_key_id.empty()) out["accessKeyId"] = identity.access_key_id;
@@ -84,6 +70,20 @@ json::array resources(const AuditEvent& event) {
 }
 
 }  // namespace
+
+std::string_view identity_type_name(IdentityType type) {
+  switch (type) {
+    case IdentityType::kRoot:
+      return "Root";
+    case IdentityType::kIAMUser:
+      return "IAMUser";
+    case IdentityType::kAssumedRole:
+      return "AssumedRole";
+    case IdentityType::kAnonymous:
+      return "AWSAccount";
+  }
+  return "Unknown";
+}
 
 bool is_read_only(std::string_view event_name) {
   // The console's calls are named "Console" + a verb; handing out a pre-signed URL changes
@@ -152,8 +152,8 @@ json::object to_cloudtrail_record(const AuditEvent& event) {
       {"sourceIPAddress", event.source_ip},
       {"userAgent", event.user_agent},
       {"requestParameters", std::move(request_parameters)},
-      {"responseElements", event.response_elements ? json::value(*event.response_elements)
-                                                   : json::value(nullptr)},
+      {"responseElements",
+       event.response_elements ? json::value(*event.response_elements) : json::value(nullptr)},
       {"additionalEventData", std::move(additional)},
       {"requestID", event.request_id},
       {"eventID", event.event_id},

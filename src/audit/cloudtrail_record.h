@@ -76,6 +76,10 @@ struct AuditEvent {
   std::string recipient_account_id;
 };
 
+// userIdentity.type as CloudTrail writes it ("Root", "IAMUser", "AssumedRole", and
+// "AWSAccount" for anonymous callers).
+std::string_view identity_type_name(IdentityType type);
+
 // Get*, Head* and List* calls (and the console's and admin's reads: Console + Get/List/...,
 // and ConsolePresign*) are read-only.
 bool is_read_only(std::string_view event_name);

@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "audit/cloudtrail_record.h"
+#include "sample_event.h"
 
 namespace cv::audit {
 namespace {
 
 namespace json = boost::json;
 
-constexpr int64_t kNoonUtc = 1'780'747'200'000'000'000;  // 2026-06-06T12:00:00Z
+using testing::kNoonUtc;
 
 // Every byte 0x00-0x1f, the two escaped printables, DEL, UTF-8 of 2, 3 and 4 bytes, U+2028,
 // and bytes that are not UTF-8 (a lone continuation byte, a truncated sequence, 0xff, 0xc0).
@@ -27,29 +28,7 @@ std::string awkward_text() {
   return text;
 }
 
-AuditEvent full_event() {
-  AuditEvent event;
-  event.time_ns = kNoonUtc + 123'456'789;
-  event.event_name = "PutObject";
-  event.region = "eu-west-1";
-  event.source_ip = "192.0.2.7";
-  event.user_agent = "[aws-cli/2.9.19]";
-  event.identity = {IdentityType::kIAMUser, "AIDAEXAMPLE", "arn:aws:iam::111122223333:user/ann",
-                    "111122223333",         "AKIAEXAMPLE", "ann"};
-  event.bucket = "photos";
-  event.key = "2026/cat.jpg";
-  event.host = "127.0.0.1:9000";
-  event.parameters = {{"x-id", "PutObject"}};
-  event.response_elements = json::object{{"x-amz-version-id", "v1"}};
-  event.bytes_in = 48'000;
-  event.signature_version = "SigV4";
-  event.authentication_method = "AuthHeader";
-  event.amz_id_2 = "id2";
-  event.request_id = "REQ1";
-  event.event_id = "3074546e-1bfa-4973-8502-b1bb4d0bda1a";
-  event.recipient_account_id = "111122223333";
-  return event;
-}
+AuditEvent full_event() { return testing::put_object_event(); }
 
 std::string boost_json(const AuditEvent& event) {
   return json::serialize(to_cloudtrail_record(event));

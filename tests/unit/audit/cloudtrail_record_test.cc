@@ -1,40 +1,20 @@
 // CloudTrail records of S3 calls, and the trail's file names and digest signing string.
+#include "audit/cloudtrail_record.h"
+
 #include <gtest/gtest.h>
 
-#include "audit/cloudtrail_record.h"
 #include "audit/request_capture.h"
 #include "audit/trail_files.h"
+#include "sample_event.h"
 
 namespace cv::audit {
 namespace {
 
 namespace json = boost::json;
 
-constexpr int64_t kNoonUtc = 1'780'747'200'000'000'000;  // 2026-06-06T12:00:00Z
+using testing::kNoonUtc;
 
-AuditEvent put_object() {
-  AuditEvent event;
-  event.time_ns = kNoonUtc + 123'456'789;
-  event.event_name = "PutObject";
-  event.region = "eu-west-1";
-  event.source_ip = "192.0.2.7";
-  event.user_agent = "[aws-cli/2.9.19]";
-  event.identity = {IdentityType::kIAMUser, "AIDAEXAMPLE", "arn:aws:iam::111122223333:user/ann",
-                    "111122223333", "AKIAEXAMPLE", "ann"};
-  event.bucket = "photos";
-  event.key = "2026/cat.jpg";
-  event.host = "127.0.0.1:9000";
-  event.parameters = {{"x-id", "PutObject"}};
-  event.response_elements = json::object{{"x-amz-version-id", "v1"}};
-  event.bytes_in = 48'000;
-  event.signature_version = "SigV4";
-  event.authentication_method = "AuthHeader";
-  event.amz_id_2 = "id2";
-  event.request_id = "REQ1";
-  event.event_id = "3074546e-1bfa-4973-8502-b1bb4d0bda1a";
-  event.recipient_account_id = "111122223333";
-  return event;
-}
+AuditEvent put_object() { return testing::put_object_event(); }
 
 TEST(CloudTrailRecordTest, APutObjectIsAWriteDataEventWithEveryField) {
   const json::object record = to_cloudtrail_record(put_object());
@@ -108,7 +88,7 @@ TEST(CloudTrailRecordTest, ADeniedBucketCallIsARecordedManagementEvent) {
 TEST(CloudTrailRecordTest, IdentitiesAreWrittenAsCloudTrailDoes) {
   AuditEvent event = put_object();
   event.identity = {IdentityType::kRoot, "111122223333", "arn:aws:iam::111122223333:root",
-                    "111122223333", "AKIAROOT", "root"};
+                    "111122223333",      "AKIAROOT",     "root"};
   json::object identity = to_cloudtrail_record(event).at("userIdentity").as_object();
   EXPECT_EQ(identity.at("type"), "Root");
   EXPECT_FALSE(identity.contains("userName"));
@@ -117,9 +97,12 @@ TEST(CloudTrailRecordTest, IdentitiesAreWrittenAsCloudTrailDoes) {
   EXPECT_EQ(identity.at("type"), "AWSAccount");
   EXPECT_EQ(identity.at("principalId"), "ANONYMOUS_PRINCIPAL");
   EXPECT_FALSE(identity.contains("accessKeyId"));
-  event.identity = {IdentityType::kAssumedRole, "AROAEXAMPLE:session",
-                    "arn:aws:sts::111122223333:assumed-role/reader/session", "111122223333",
-                    "ASIAEXAMPLE", ""};
+  event.identity = {IdentityType::kAssumedRole,
+                    "AROAEXAMPLE:session",
+                    "arn:aws:sts::111122223333:assumed-role/reader/session",
+                    "111122223333",
+                    "ASIAEXAMPLE",
+                    ""};
   identity = to_cloudtrail_record(event).at("userIdentity").as_object();
   EXPECT_EQ(identity.at("type"), "AssumedRole");
   EXPECT_EQ(identity.at("accessKeyId"), "ASIAEXAMPLE");
@@ -128,8 +111,8 @@ TEST(CloudTrailRecordTest, IdentitiesAreWrittenAsCloudTrailDoes) {
 
 TEST(CloudTrailRecordTest, ARoleSessionNamesItsRoleAsSessionIssuer) {
   AuditEvent event = put_object();
-  event.identity = assumed_role_identity("111122223333", "AROAEXAMPLE", "reader", "nightly",
-                                         "ASIAEXAMPLE");
+  event.identity =
+      assumed_role_identity("111122223333", "AROAEXAMPLE", "reader", "nightly", "ASIAEXAMPLE");
   const json::object identity = to_cloudtrail_record(event).at("userIdentity").as_object();
   EXPECT_EQ(identity.at("type"), "AssumedRole");
   EXPECT_EQ(identity.at("principalId"), "AROAEXAMPLE:nightly");
