@@ -40,6 +40,7 @@ export function AccountBlockSection({ api }: { api: ConsoleApi }) {
 
   function save(event: FormEvent) {
     event.preventDefault();
+    if (stored === undefined) return;
     void apply(() => api.putAccountPublicAccessBlock(block), "Saved the account's settings.");
   }
 
@@ -51,10 +52,15 @@ export function AccountBlockSection({ api }: { api: ConsoleApi }) {
         {stored === null && " None are set: each bucket's own settings decide."}
       </p>
       <form className="rule-form" onSubmit={save} aria-label="Account Block Public Access">
-        <BlockSettingsFieldset legend="Every bucket" block={block} onChange={setBlock} />
+        <BlockSettingsFieldset
+          legend="Every bucket"
+          block={block}
+          onChange={setBlock}
+          disabled={stored === undefined}
+        />
         <Notices error={error} status={status} />
         <div className="inline">
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={stored === undefined}>
             Save account settings
           </button>
           {stored && (

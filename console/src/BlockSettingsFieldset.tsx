@@ -6,13 +6,17 @@ export function BlockSettingsFieldset({
   legend,
   block,
   onChange,
+  disabled = false,
 }: {
   legend: string;
   block: PublicAccessBlock;
   onChange: (block: PublicAccessBlock) => void;
+  // True while the stored settings are still loading: nothing can be ticked that the load
+  // would then overwrite.
+  disabled?: boolean;
 }) {
   return (
-    <fieldset>
+    <fieldset disabled={disabled}>
       <legend>{legend}</legend>
       {blockSettings.map((setting) => (
         <label className="compact" key={setting.name}>

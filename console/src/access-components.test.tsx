@@ -1,7 +1,8 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import { AccessKeySummary } from "./api";
+import { AccountBlockSection } from "./AccountBlockSection";
+import { AccessKeySummary, ConsoleApi } from "./api";
 import { KeyTable } from "./KeyTable";
 import { AccountSettings } from "./PermissionsPanel";
 import { PolicyEditor } from "./PolicyEditor";
@@ -62,5 +63,12 @@ describe("the account's Block Public Access", () => {
     const html = renderToStaticMarkup(<AccountSettings account={{ ...off, blockPublicPolicy: true }} />);
     expect(html).toContain("<li>Block public bucket policies</li>");
     expect(html).not.toContain("Block public ACLs");
+  });
+
+  it("cannot be ticked or saved before the stored settings arrive (a late load would undo the tick)", () => {
+    const loading = { accountPublicAccessBlock: () => new Promise(() => undefined) } as unknown as ConsoleApi;
+    const html = renderToStaticMarkup(<AccountBlockSection api={loading} />);
+    expect(html).toContain("<fieldset disabled=\"\">");
+    expect(html).toMatch(/<button type="submit" class="primary" disabled="">Save account settings<\/button>/);
   });
 });
