@@ -244,6 +244,12 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
     return fail(ErrorCode::kInvalidArgument, "storage.inline_threshold must be 0-1048576");
   }
   config.inline_threshold = static_cast<uint64_t>(threshold);
+  const int64_t object_cache =
+      table["storage"]["object_cache_mib"].value_or(int64_t{16});
+  if (object_cache < 0 || object_cache > 65536) {
+    return fail(ErrorCode::kInvalidArgument, "storage.object_cache_mib must be 0-65536");
+  }
+  config.object_cache_mib = static_cast<size_t>(object_cache);
   config.gc_interval_seconds = table["gc"]["interval_seconds"].value_or(int64_t{30});
   if (auto path = table["tiers"]["standard_ia"].value<std::string>())
     config.standard_ia_dir = *path;

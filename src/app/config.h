@@ -90,6 +90,8 @@ struct Config {
   int64_t write_timeout_seconds = 60;
   size_t max_connections_per_address = 256;  // 0: unlimited
   uint64_t inline_threshold = 128 * 1024;
+  // The metadata store's cache of keys' current versions (meta/sqlite/object_cache.h), MiB.
+  size_t object_cache_mib = 16;
   int64_t gc_interval_seconds = 30;
   // Storage tiers' folders; empty: <data>/tiers/standard_ia and <data>/tiers/glacier.
   std::filesystem::path standard_ia_dir;
@@ -157,7 +159,8 @@ struct Config {
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
 // idle_timeout_seconds, header_timeout_seconds, read_timeout_seconds, write_timeout_seconds
 // (each 1-86400), max_connections_per_address (0-1000000, 0 unlimited);
-// [storage] data, inline_threshold, master_key_file; [gc] interval_seconds; [tiers] standard_ia,
+// [storage] data, inline_threshold, object_cache_mib (0-65536), master_key_file; [gc]
+// interval_seconds; [tiers] standard_ia,
 // glacier; [lifecycle] day_seconds, interval_seconds; [events] retention_seconds (60-31536000),
 // retry_first_seconds, retry_max_seconds, max_attempts; [console] assets,
 // sign_in_free_failures_per_key, sign_in_free_failures_per_address,

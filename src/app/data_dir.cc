@@ -26,7 +26,7 @@ TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const T
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers,
                            const std::filesystem::path& master_key_file,
                            meta::FullDiskPolicy full_disk, meta::CommitObserver* commits,
-                           meta::MigrationCallback on_migration) {
+                           meta::MigrationCallback on_migration, size_t object_cache_bytes) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) {
@@ -41,6 +41,7 @@ Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFold
   sqlite.full_disk = std::move(full_disk);
   sqlite.commits = commits;
   sqlite.on_migration = std::move(on_migration);
+  sqlite.object_cache_bytes = object_cache_bytes;
   stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
   auto tiered =
       std::make_unique<blob::TieredBlobStore>(CV_TRY(blob::open_local_blob_store(data_dir)));

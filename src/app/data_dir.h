@@ -43,11 +43,14 @@ TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const T
 // `commits` (optional, must outlive the stores) is told of every metadata group commit.
 // `on_migration` (optional) is told of the steps of a schema upgrade while the metadata store
 // opens (app/migration_report.h draws or logs them).
+// `object_cache_bytes`: the metadata store's cache of current versions (a server's
+// `[storage] object_cache_mib`); 0, the default, for the CLI's short-lived processes.
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers = {},
                            const std::filesystem::path& master_key_file = {},
                            meta::FullDiskPolicy full_disk = {},
                            meta::CommitObserver* commits = nullptr,
-                           meta::MigrationCallback on_migration = {});
+                           meta::MigrationCallback on_migration = {},
+                           size_t object_cache_bytes = 0);
 
 // Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
 // set; InvalidArgument when only one is.

@@ -168,7 +168,8 @@ int run_server(const Config& configured) {
   // An upgrade of the metadata schema is logged when it is done (no bar: this is a service).
   MigrationReport migration = MigrationReport::to_log();
   auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file,
-                            reserve.full_disk_policy(), &job_metrics, migration.callback());
+                            reserve.full_disk_policy(), &job_metrics, migration.callback(),
+                            config.object_cache_mib << 20);
   if (!stores) {
     std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
     return 1;

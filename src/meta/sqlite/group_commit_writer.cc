@@ -8,11 +8,13 @@
 namespace cv::meta::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
-                                     FullDiskPolicy full_disk, CommitObserver* commits)
+                                     FullDiskPolicy full_disk, CommitObserver* commits,
+                                     WriterHooks hooks)
     : connection_(std::move(connection)),
       max_batch_(std::max<size_t>(max_batch, 1)),
       full_disk_(std::move(full_disk)),
-      commits_(commits) {
+      commits_(commits),
+      hooks_(std::move(hooks)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -49,9 +51,21 @@ Status GroupCommitWriter::submit(PendingChange& change) {
 
 void GroupCommitWriter::run() {
   for (;;) {
+    if (hooks_.between_batches) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - between_batches_last_ >= hooks_.between_batches_interval) {
+        between_batches_last_ = now;
+        hooks_.between_batches(*connection_);
+      }
+    }
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      const auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (hooks_.between_batches) {
+        if (!wake_.wait_for(lock, hooks_.between_batches_interval, ready)) continue;
+      } else {
+        wake_.wait(lock, ready);
+      }
       if (queue_.empty()) return;  // stopping, and everything queued has been applied
       size_t take = std::min(queue_.size(), max_batch_);
       batch_.assign(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(take));
@@ -86,6 +100,7 @@ void GroupCommitWriter::apply_batch() {
     }
   }
   merge(outcomes, apply_in_transactions(tried));
+  if (hooks_.after_batch) hooks_.after_batch();
   std::vector<PendingChange*> refused;
   for (const auto& [change, outcome] : outcomes) {
     if (!outcome && is_storage_full(outcome.error()) && change->space_use_ == SpaceUse::kFrees) {
@@ -94,6 +109,7 @@ void GroupCommitWriter::apply_batch() {
   }
   if (!refused.empty() && full_disk_.release_reserve && full_disk_.release_reserve()) {
     merge(outcomes, apply_in_transactions(refused));
+    if (hooks_.after_batch) hooks_.after_batch();
   }
   for (auto& [change, outcome] : outcomes) finish(*change, std::move(outcome));
   batch_.clear();

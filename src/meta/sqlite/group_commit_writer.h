@@ -14,6 +14,7 @@
 // succeed again by themselves once there is room.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -55,12 +56,24 @@ class PendingChange {
   SpaceUse space_use_ = SpaceUse::kTakes;
 };
 
+// Optional calls on the writer thread.
+struct WriterHooks {
+  // After a batch's transactions ended (committed, rolled back or lost), before any caller
+  // of the batch is answered.
+  std::function<void()> after_batch;
+  // With the connection outside any transaction, between batches, at least every
+  // `between_batches_interval` whether changes come or not.
+  std::function<void(Connection&)> between_batches;
+  std::chrono::milliseconds between_batches_interval{100};
+};
+
 class GroupCommitWriter {
  public:
   // Takes ownership of the (migrated) write connection and starts the writer thread.
   // `commits` (optional, not owned) is told of every committed batch.
   GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
-                    FullDiskPolicy full_disk = {}, CommitObserver* commits = nullptr);
+                    FullDiskPolicy full_disk = {}, CommitObserver* commits = nullptr,
+                    WriterHooks hooks = {});
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
   ~GroupCommitWriter();
@@ -98,6 +111,8 @@ class GroupCommitWriter {
   const size_t max_batch_;
   const FullDiskPolicy full_disk_;
   CommitObserver* const commits_;
+  const WriterHooks hooks_;
+  std::chrono::steady_clock::time_point between_batches_last_{};  // writer thread only
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

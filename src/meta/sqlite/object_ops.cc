@@ -247,6 +247,18 @@ Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_vie
   return CV_TRY(object_from_row(stmt, bucket));
 }
 
+Result<std::optional<CurrentObjectRow>> read_current_object_row(Connection& db,
+                                                                std::string_view bucket,
+                                                                std::string_view key) {
+  auto stmt = CV_TRY(db.prepare("SELECT " CV_OBJECT_ROW_COLUMNS
+                                ", id FROM objects INDEXED BY object_versions_by_key "
+                                "WHERE bucket = ?1 AND key = ?2 AND is_latest = 1"));
+  stmt.bind_text(1, bucket).bind_blob(2, key);
+  if (!CV_TRY(stmt.step())) return std::nullopt;
+  constexpr int kIdColumn = 27;  // after CV_OBJECT_ROW_COLUMNS' 27 columns
+  return CurrentObjectRow{stmt.column_int(kIdColumn), CV_TRY(object_from_row(stmt, bucket))};
+}
+
 Result<DeleteOutcome> remove_object(Connection& db, std::string_view bucket, std::string_view key,
                                     std::string_view version_id, const LockGuard& guard) {
   CV_TRY(require_bucket(db, bucket));

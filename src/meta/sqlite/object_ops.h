@@ -43,6 +43,14 @@ Status write_object(Connection& db, const ObjectVersion& object);
 // The current version (version_id empty) or the given one, with its body fields.
 Result<std::optional<ObjectVersion>> read_object(Connection& db, std::string_view bucket,
                                                  std::string_view key, std::string_view version_id);
+// The key's current version and the id of its row (for the object cache), or nullopt.
+struct CurrentObjectRow {
+  int64_t row_id = 0;
+  ObjectVersion version;
+};
+Result<std::optional<CurrentObjectRow>> read_current_object_row(Connection& db,
+                                                                std::string_view bucket,
+                                                                std::string_view key);
 // Removes one version; the newest remaining version (greatest created_seq) of the key
 // becomes current when the removed one was. kNoSuchBucket; a missing version is not an
 // error; kAccessDenied (nothing removed) when the version's object lock protects it under

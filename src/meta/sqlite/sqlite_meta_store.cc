@@ -3,6 +3,7 @@
 #include "meta/sqlite/sqlite_meta_store.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "meta/sqlite/activity_ops.h"
 #include "meta/sqlite/blob_ref_ops.h"
@@ -13,6 +14,7 @@
 #include "meta/sqlite/migrations.h"
 #include "meta/sqlite/multipart_ops.h"
 #include "meta/sqlite/notify_target_ops.h"
+#include "meta/sqlite/object_cache.h"
 #include "meta/sqlite/alarm_ops.h"
 #include "meta/sqlite/object_lock_ops.h"
 #include "meta/sqlite/object_ops.h"
@@ -29,11 +31,42 @@ namespace {
 
 using sqlite::Connection;
 
+// What keeps the object cache exact (sqlite/object_cache.h): the rows of `objects` the
+// writer connection changed in a batch, collected by SQLite's update hook, and the
+// connection's data_version last seen. Writer thread only.
+struct ObjectCacheFeed {
+  explicit ObjectCacheFeed(size_t max_bytes) : cache(max_bytes) {}
+  sqlite::ObjectCache cache;
+  std::vector<int64_t> changed_rows;
+  int64_t data_version = -1;
+
+  static void note_change(void* feed, int, const char*, const char* table, sqlite3_int64 row) {
+    if (std::strcmp(table, "objects") == 0) {
+      static_cast<ObjectCacheFeed*>(feed)->changed_rows.push_back(row);
+    }
+  }
+  void after_batch() {
+    cache.forget_rows(changed_rows);
+    changed_rows.clear();
+  }
+  // Another process committed since the last look: its changes are unknown, drop everything.
+  void look_for_other_writers(Connection& db) {
+    auto stmt = db.prepare("PRAGMA data_version");
+    if (!stmt) return cache.forget_all();
+    auto row = stmt->step();
+    if (!row || !*row) return cache.forget_all();
+    const int64_t version = stmt->column_int(0);
+    if (data_version != -1 && version != data_version) cache.forget_all();
+    data_version = version;
+  }
+};
+
 class SqliteMetaStore final : public MetaStore {
  public:
-  SqliteMetaStore(std::unique_ptr<sqlite::GroupCommitWriter> writer,
+  SqliteMetaStore(std::unique_ptr<ObjectCacheFeed> objects,
+                  std::unique_ptr<sqlite::GroupCommitWriter> writer,
                   std::unique_ptr<sqlite::ReaderPool> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+      : objects_(std::move(objects)), writer_(std::move(writer)), readers_(std::move(readers)) {}
 
  private:
   template <class Change>
@@ -242,7 +275,18 @@ class SqliteMetaStore final : public MetaStore {
   }
   Result<std::optional<ObjectVersion>> get_object(std::string_view bucket, std::string_view key,
                                                   std::string_view version_id) override {
-    return read([&](Connection& db) { return sqlite::read_object(db, bucket, key, version_id); });
+    if (!version_id.empty()) {
+      return read([&](Connection& db) { return sqlite::read_object(db, bucket, key, version_id); });
+    }
+    sqlite::ObjectCache& cache = objects_->cache;
+    if (auto cached = cache.find(bucket, key)) return std::optional<ObjectVersion>(*cached);
+    const uint64_t ticket = cache.ticket();
+    auto row = CV_TRY(
+        read([&](Connection& db) { return sqlite::read_current_object_row(db, bucket, key); }));
+    if (!row) return std::optional<ObjectVersion>();
+    auto version = std::make_shared<const ObjectVersion>(std::move(row->version));
+    cache.fill(ticket, row->row_id, version);
+    return std::optional<ObjectVersion>(*version);
   }
   Result<DeleteOutcome> delete_object(std::string_view bucket, std::string_view key,
                                       std::string_view version_id,
@@ -715,7 +759,9 @@ class SqliteMetaStore final : public MetaStore {
   }
 
  private:
-  // Destroyed in reverse order: the readers, then the writer (draining its queue).
+  // Destroyed in reverse order: the readers, then the writer (draining its queue), then the
+  // object cache the writer keeps exact.
+  std::unique_ptr<ObjectCacheFeed> objects_;
   std::unique_ptr<sqlite::GroupCommitWriter> writer_;
   std::unique_ptr<sqlite::ReaderPool> readers_;
 };
@@ -733,11 +779,21 @@ Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& o
   }
   CV_TRY(sqlite::migrate(*connection, after_step));
   auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
-  auto writer = std::make_unique<sqlite::GroupCommitWriter>(std::move(connection),
-                                                            options.max_batch, options.full_disk,
-                                                            options.commits);
-  return std::unique_ptr<MetaStore>(
-      std::make_unique<SqliteMetaStore>(std::move(writer), std::move(readers)));
+  auto objects = std::make_unique<ObjectCacheFeed>(options.object_cache_bytes);
+  sqlite::WriterHooks hooks;
+  if (options.object_cache_bytes > 0) {
+    sqlite3_update_hook(connection->handle(), &ObjectCacheFeed::note_change, objects.get());
+    hooks.after_batch = [feed = objects.get()] { feed->after_batch(); };
+    hooks.between_batches = [feed = objects.get()](Connection& db) {
+      feed->look_for_other_writers(db);
+    };
+    hooks.between_batches_interval = sqlite::ObjectCache::kOtherWritersInterval;
+  }
+  auto writer = std::make_unique<sqlite::GroupCommitWriter>(
+      std::move(connection), options.max_batch, options.full_disk, options.commits,
+      std::move(hooks));
+  return std::unique_ptr<MetaStore>(std::make_unique<SqliteMetaStore>(
+      std::move(objects), std::move(writer), std::move(readers)));
 }
 
 }  // namespace cv::meta

@@ -42,6 +42,9 @@ struct SqliteOptions {
   std::filesystem::path path;     // database file; created with its schema when absent
   size_t max_batch = 256;         // changes per group-commit transaction at most
   size_t reader_connections = 8;  // pooled read connections
+  // Keys' current versions kept in memory for get_object (sqlite/object_cache.h: exact under
+  // this store's writes, another process's seen within 100 ms); 0: none.
+  size_t object_cache_bytes = size_t{16} << 20;
   FullDiskPolicy full_disk;
   CommitObserver* commits = nullptr;  // told of every committed batch; null: nobody
   MigrationCallback on_migration;     // told of a schema upgrade's steps; empty: nobody
