@@ -89,6 +89,18 @@ TEST(Config, BadFilesAreRefusedWithTheirReason) {
   fs::remove_all(dir);
 }
 
+TEST(Config, ObjectCacheSize) {
+  const fs::path dir = fresh_dir("objectcache");
+  EXPECT_EQ(load_config(std::nullopt)->object_cache_mib, 16u);
+  std::ofstream(dir / "off.toml") << "[storage]\nobject_cache_mib = 0\n";
+  EXPECT_EQ(load_config(dir / "off.toml")->object_cache_mib, 0u);
+  std::ofstream(dir / "bad.toml") << "[storage]\nobject_cache_mib = -1\n";
+  auto refused = load_config(dir / "bad.toml");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("storage.object_cache_mib"), std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST(Config, EventRetention) {
   const fs::path dir = fresh_dir("events");
   EXPECT_EQ(load_config(std::nullopt)->events_retention_seconds, 86400);
