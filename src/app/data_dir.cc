@@ -8,12 +8,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <chrono>
 #include <iterator>
+#include <thread>
 
 #include "app/master_key.h"
 #include "blob/local/local_blob_store.h"
 #include "blob/tiered_blob_store.h"
 #include "core/hash.h"
+#include "meta/sqlite/object_cache.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 
 namespace cv::app {
@@ -23,10 +26,17 @@ TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const T
           tiers.glacier.empty() ? data_dir / "tiers" / "glacier" : tiers.glacier};
 }
 
+ObjectChangeSettle::~ObjectChangeSettle() {
+  if (changes.load() == 0) return;
+  std::this_thread::sleep_for(meta::sqlite::ObjectCache::kOtherWritersInterval +
+                              std::chrono::milliseconds(50));
+}
+
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers,
                            const std::filesystem::path& master_key_file,
                            meta::FullDiskPolicy full_disk, meta::CommitObserver* commits,
-                           meta::MigrationCallback on_migration, size_t object_cache_bytes) {
+                           meta::MigrationCallback on_migration, size_t object_cache_bytes,
+                           std::atomic<uint64_t>* object_changes) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) {
@@ -42,6 +52,7 @@ Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFold
   sqlite.commits = commits;
   sqlite.on_migration = std::move(on_migration);
   sqlite.object_cache_bytes = object_cache_bytes;
+  sqlite.object_changes = object_changes;
   stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
   auto tiered =
       std::make_unique<blob::TieredBlobStore>(CV_TRY(blob::open_local_blob_store(data_dir)));

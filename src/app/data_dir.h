@@ -8,6 +8,8 @@
 // app/space_reserve.h).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -21,7 +23,22 @@
 
 namespace cv::app {
 
+// Held by a CLI process's stores: when they close, waits until every running server's object
+// cache (meta/sqlite/object_cache.h, which looks at other processes' commits at least every
+// ObjectCache::kOtherWritersInterval) has seen this process's changes to objects, if it made
+// any, so that a `cloudvault admin` verb's changes are visible once it returns.
+class ObjectChangeSettle {
+ public:
+  ObjectChangeSettle() = default;
+  ObjectChangeSettle(const ObjectChangeSettle&) = delete;
+  ObjectChangeSettle& operator=(const ObjectChangeSettle&) = delete;
+  ~ObjectChangeSettle();
+  std::atomic<uint64_t> changes{0};  // SqliteOptions::object_changes
+};
+
 struct Stores {
+  // Declared first, so destroyed after the metadata store has closed.
+  std::unique_ptr<ObjectChangeSettle> settle;
   std::unique_ptr<meta::MetaStore> meta;
   std::unique_ptr<blob::BlobStore> blobs;
   std::string master_key;  // 32 bytes
@@ -45,12 +62,14 @@ TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const T
 // opens (app/migration_report.h draws or logs them).
 // `object_cache_bytes`: the metadata store's cache of current versions (a server's
 // `[storage] object_cache_mib`); 0, the default, for the CLI's short-lived processes.
+// `object_changes` (optional): SqliteOptions::object_changes.
 Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers = {},
                            const std::filesystem::path& master_key_file = {},
                            meta::FullDiskPolicy full_disk = {},
                            meta::CommitObserver* commits = nullptr,
                            meta::MigrationCallback on_migration = {},
-                           size_t object_cache_bytes = 0);
+                           size_t object_cache_bytes = 0,
+                           std::atomic<uint64_t>* object_changes = nullptr);
 
 // Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
 // set; InvalidArgument when only one is.

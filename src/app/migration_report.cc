@@ -60,9 +60,12 @@ void MigrationReport::abandon() {
 
 Result<Stores> open_stores_for_cli(const Config& config) {
   MigrationReport report = MigrationReport::on_stderr();
+  auto settle = std::make_unique<ObjectChangeSettle>();
   auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file, {},
-                            nullptr, report.callback());
+                            nullptr, report.callback(), /*object_cache_bytes=*/0,
+                            &settle->changes);
   if (stores) {
+    stores->settle = std::move(settle);
     report.finish();
   } else {
     report.abandon();

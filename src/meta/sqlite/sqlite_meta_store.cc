@@ -35,8 +35,10 @@ using sqlite::Connection;
 // writer connection changed in a batch, collected by SQLite's update hook, and the
 // connection's data_version last seen. Writer thread only.
 struct ObjectCacheFeed {
-  explicit ObjectCacheFeed(size_t max_bytes) : cache(max_bytes) {}
+  ObjectCacheFeed(size_t max_bytes, std::atomic<uint64_t>* changes)
+      : cache(max_bytes), changes(changes) {}
   sqlite::ObjectCache cache;
+  std::atomic<uint64_t>* const changes;  // SqliteOptions::object_changes
   std::vector<int64_t> changed_rows;
   int64_t data_version = -1;
 
@@ -46,6 +48,8 @@ struct ObjectCacheFeed {
     }
   }
   void after_batch() {
+    if (changed_rows.empty()) return;
+    if (changes != nullptr) changes->fetch_add(1);
     cache.forget_rows(changed_rows);
     changed_rows.clear();
   }
@@ -779,11 +783,14 @@ Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& o
   }
   CV_TRY(sqlite::migrate(*connection, after_step));
   auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
-  auto objects = std::make_unique<ObjectCacheFeed>(options.object_cache_bytes);
+  auto objects =
+      std::make_unique<ObjectCacheFeed>(options.object_cache_bytes, options.object_changes);
   sqlite::WriterHooks hooks;
-  if (options.object_cache_bytes > 0) {
+  if (options.object_cache_bytes > 0 || options.object_changes != nullptr) {
     sqlite3_update_hook(connection->handle(), &ObjectCacheFeed::note_change, objects.get());
     hooks.after_batch = [feed = objects.get()] { feed->after_batch(); };
+  }
+  if (options.object_cache_bytes > 0) {
     hooks.between_batches = [feed = objects.get()](Connection& db) {
       feed->look_for_other_writers(db);
     };

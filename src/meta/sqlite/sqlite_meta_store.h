@@ -2,6 +2,7 @@
 // transactions (group commit, synchronous=FULL); readers use a pool of connections.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -45,6 +46,10 @@ struct SqliteOptions {
   // Keys' current versions kept in memory for get_object (sqlite/object_cache.h: exact under
   // this store's writes, another process's seen within 100 ms); 0: none.
   size_t object_cache_bytes = size_t{16} << 20;
+  // Counts the committed batches that changed rows of `objects` (whoever must wait for other
+  // processes' caches to see them: the CLI, app/data_dir.h); null: not counted. Must outlive
+  // the store.
+  std::atomic<uint64_t>* object_changes = nullptr;
   FullDiskPolicy full_disk;
   CommitObserver* commits = nullptr;  // told of every committed batch; null: nobody
   MigrationCallback on_migration;     // told of a schema upgrade's steps; empty: nobody
