@@ -728,6 +728,7 @@ def main():
     parser.add_argument("--connections", type=int)
     parser.add_argument("--large-mib", type=int)
     parser.add_argument("--list-keys", type=int)
+    parser.add_argument("--get-keys", type=int, default=4096)
     parser.add_argument("--lifecycle-keys", type=int, default=0)
     args = parser.parse_args()
 
@@ -862,8 +863,8 @@ generator share the same cores.
 **Method:** each timed phase runs {args.duration:g} s. The 4 KiB phases use
 {args.connections} keep-alive connections from one `cv_bench` thread (C++ Asio/Beast,
 requests pre-built; SigV4 with `UNSIGNED-PAYLOAD` against CloudVault, unsigned against
-nginx). The PUT phase writes distinct keys; the GET phase cycles over keys the PUT phase
-wrote. The {large} PUT streams one object on one connection; the cold GET reads it back after
+nginx). The PUT phase writes distinct keys; the GET phase cycles over {args.get_keys:,} of the keys
+the PUT phase wrote (issue 16's harness: 4,096). The {large} PUT streams one object on one connection; the cold GET reads it back after
 dropping its blob file from the page cache{'' if cold in (None, True) else ' (**the drop failed: the GET may have been served from memory**)'},
 the warm GET right after. Listing pages through {args.list_keys:,} keys with `max-keys=1000`,
 repeatedly for the phase. Ceilings are measured in the same run: nginx serving a 4 KiB file

@@ -12,6 +12,8 @@
 #   BENCH_CONNECTIONS=32    connections for the 4 KiB phases
 #   BENCH_LARGE_MIB=1024    size of the large PUT/GET and of the dd files, in MiB
 #   BENCH_LIST_KEYS=10000   keys for the listing phase
+#   BENCH_GET_KEYS=4096     keys the 4 KiB GET phases cycle over (issue 16's harness: 4,096),
+#                           at most as many as the PUT phase before wrote
 #   BENCH_LIFECYCLE_KEYS=100000  small objects the lifecycle phase transitions
 #   BENCH_CONSOLE_KEYS=100000    keys in the one folder the console listing phase pages through
 #   BENCH_NGINX_ONLY=1      skip the server (to check the harness before the server exists)
@@ -52,6 +54,7 @@ DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 LARGE_MIB=${BENCH_LARGE_MIB:-1024}
 LIST_KEYS=${BENCH_LIST_KEYS:-10000}
+GET_KEYS=${BENCH_GET_KEYS:-4096}
 LIFECYCLE_KEYS=${BENCH_LIFECYCLE_KEYS:-100000}
 CONSOLE_KEYS=${BENCH_CONSOLE_KEYS:-100000}
 NOTIFY_EVENTS=${BENCH_NOTIFY_EVENTS:-20000}
@@ -300,7 +303,7 @@ measure_server() {
   bench_server put-4k put --bucket bench --size 4096 --prefix small/ "${common[@]}"
   local written keys
   written=$(json_field "$LAST_LINE" requests)
-  keys=$((written < 10000 ? written : 10000))
+  keys=$((written < GET_KEYS ? written : GET_KEYS))
   ((keys > 0)) || die "the PUT phase wrote nothing"
   # GET cycles over keys the PUT phase wrote (0 errors means all of them exist).
   bench_server get-4k get --bucket bench --prefix small/ --keys "$keys" --no-prefill \
@@ -510,7 +513,7 @@ measure_trail() {
     bench_server "put-4k-trail-$state" put --bucket bench-trail --size 4096 --prefix small/ \
       --connections "$CONNECTIONS" --duration "$DURATION"
     written=$(json_field "$LAST_LINE" requests)
-    keys=$((written < 10000 ? written : 10000))
+    keys=$((written < GET_KEYS ? written : GET_KEYS))
     bench_server "get-4k-trail-$state" get --bucket bench-trail --prefix small/ --keys "$keys" \
       --no-prefill --connections "$CONNECTIONS" --duration "$DURATION"
     stop_process "$SERVER_PID"
@@ -586,7 +589,7 @@ measure_tls() {
   bench_server put-4k-tls-fill put --bucket bench-tls --size 4096 --prefix small/ \
     --count 10000 --connections "$CONNECTIONS" --duration 600
   written=$(json_field "$LAST_LINE" requests)
-  keys=$((written < 10000 ? written : 10000))
+  keys=$((written < GET_KEYS ? written : GET_KEYS))
   ((keys > 0)) || die "the TLS fill phase wrote nothing"
   bench_server get-4k-plain get --bucket bench-tls --prefix small/ --keys "$keys" --no-prefill \
     "${common[@]}"
@@ -609,7 +612,7 @@ measure_policy() {
   bench_server put-4k-policy-fill put --bucket bench-policy --size 4096 --prefix small/ \
     --count 10000 --connections "$CONNECTIONS" --duration 600
   written=$(json_field "$LAST_LINE" requests)
-  keys=$((written < 10000 ? written : 10000))
+  keys=$((written < GET_KEYS ? written : GET_KEYS))
   ((keys > 0)) || die "the policy fill phase wrote nothing"
   bench_server get-4k-owner-only get --bucket bench-policy --prefix small/ --keys "$keys" \
     --no-prefill "${common[@]}"
@@ -650,7 +653,7 @@ measure_metrics() {
     bench_server "put-4k-metrics-$run" put --bucket bench-metrics --size 4096 --prefix small/ \
       --connections "$CONNECTIONS" --duration "$DURATION"
     written=$(json_field "$LAST_LINE" requests)
-    keys=$((written < 10000 ? written : 10000))
+    keys=$((written < GET_KEYS ? written : GET_KEYS))
     ((keys > 0)) || die "the metrics PUT phase wrote nothing"
     bench_server "get-4k-metrics-$run" get --bucket bench-metrics --prefix small/ \
       --keys "$keys" --no-prefill --connections "$CONNECTIONS" --duration "$DURATION"
@@ -702,7 +705,7 @@ measure_features() {
     bench_server "put-4k-features-$run" put --bucket bench-features --size 4096 --prefix small/ \
       --connections "$CONNECTIONS" --duration "$DURATION" "${signer[@]}"
     written=$(json_field "$LAST_LINE" requests)
-    keys=$((written < 10000 ? written : 10000))
+    keys=$((written < GET_KEYS ? written : GET_KEYS))
     ((keys > 0)) || die "the features PUT phase wrote nothing"
     # The GET phase starts once the PUTs' deliveries and copies are done, so it measures what
     # the features cost a GET, not the tail of the PUT phase's background work.
@@ -747,7 +750,7 @@ measure_small() {
     bench_server "small-put-$who-$n" put --bucket bench --size 4096 --prefix small/ \
       --connections "$CONNECTIONS" --duration "$DURATION"
     written=$(json_field "$LAST_LINE" requests)
-    keys=$((written < 10000 ? written : 10000))
+    keys=$((written < GET_KEYS ? written : GET_KEYS))
     ((keys > 0)) || die "the small PUT phase wrote nothing"
     bench_server "small-get-$who-$n" get --bucket bench --prefix small/ --keys "$keys" \
       --no-prefill --connections "$CONNECTIONS" --duration "$DURATION"
@@ -842,5 +845,5 @@ fi
 
 "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \
   --repo "$REPO_DIR" --work "$WORK" --duration "$DURATION" --connections "$CONNECTIONS" \
-  --large-mib "$LARGE_MIB" --list-keys "$LIST_KEYS" --lifecycle-keys "$LIFECYCLE_KEYS"
+  --large-mib "$LARGE_MIB" --list-keys "$LIST_KEYS" --get-keys "$GET_KEYS" --lifecycle-keys "$LIFECYCLE_KEYS"
 log "wrote $REPORT"
