@@ -245,7 +245,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   }
   config.inline_threshold = static_cast<uint64_t>(threshold);
   const int64_t object_cache =
-      table["storage"]["object_cache_mib"].value_or(int64_t{16});
+      table["storage"]["object_cache_mib"].value_or(int64_t{24});
   if (object_cache < 0 || object_cache > 65536) {
     return fail(ErrorCode::kInvalidArgument, "storage.object_cache_mib must be 0-65536");
   }

@@ -91,7 +91,7 @@ struct Config {
   size_t max_connections_per_address = 256;  // 0: unlimited
   uint64_t inline_threshold = 128 * 1024;
   // The metadata store's cache of keys' current versions (meta/sqlite/object_cache.h), MiB.
-  size_t object_cache_mib = 16;
+  size_t object_cache_mib = 24;
   int64_t gc_interval_seconds = 30;
   // Storage tiers' folders; empty: <data>/tiers/standard_ia and <data>/tiers/glacier.
   std::filesystem::path standard_ia_dir;

@@ -120,9 +120,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
                                  "PRAGMA journal_size_limit=67108864;"));
   // Readers are ordinary connections restricted to queries: a SQLITE_OPEN_READONLY
   // connection cannot recover a WAL file left by a crash.
-  // Each pooled reader keeps a smaller page cache (4 MiB instead of the writer's 16 MiB): the
-  // pool's caches would otherwise dominate the server's memory, and the operating system's
-  // page cache holds the file anyway.
+  // Each pooled reader keeps a smaller page cache (1 MiB; the writer 4 MiB, set by
+  // sqlite_meta_store.cc): the pool's caches would otherwise dominate the server's memory,
+  // and the operating system's page cache holds the file anyway.
   if (read_only)
     CV_TRY(connection->execute_script("PRAGMA query_only=ON; PRAGMA cache_size=-1024;"));
   return connection;

@@ -782,6 +782,10 @@ Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& o
     };
   }
   CV_TRY(sqlite::migrate(*connection, after_step));
+  // The writer's page cache: 4 MiB. Its hot pages are the b-trees' right edges and the
+  // pages a batch touches; the operating system's page cache holds the rest. 16 MiB (the
+  // connections' default) cost 11 MiB of the 4 KiB phases' peak RSS and no PUT speed.
+  CV_TRY(connection->execute_script("PRAGMA cache_size=-4096;"));
   auto readers = CV_TRY(sqlite::ReaderPool::open(options.path, options.reader_connections));
   auto objects =
       std::make_unique<ObjectCacheFeed>(options.object_cache_bytes, options.object_changes);

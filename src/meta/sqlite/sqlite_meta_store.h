@@ -45,7 +45,7 @@ struct SqliteOptions {
   size_t reader_connections = 8;  // pooled read connections
   // Keys' current versions kept in memory for get_object (sqlite/object_cache.h: exact under
   // this store's writes, another process's seen within 100 ms); 0: none.
-  size_t object_cache_bytes = size_t{16} << 20;
+  size_t object_cache_bytes = size_t{24} << 20;
   // Counts the committed batches that changed rows of `objects` (whoever must wait for other
   // processes' caches to see them: the CLI, app/data_dir.h); null: not counted. Must outlive
   // the store.

@@ -91,7 +91,7 @@ TEST(Config, BadFilesAreRefusedWithTheirReason) {
 
 TEST(Config, ObjectCacheSize) {
   const fs::path dir = fresh_dir("objectcache");
-  EXPECT_EQ(load_config(std::nullopt)->object_cache_mib, 16u);
+  EXPECT_EQ(load_config(std::nullopt)->object_cache_mib, 24u);
   std::ofstream(dir / "off.toml") << "[storage]\nobject_cache_mib = 0\n";
   EXPECT_EQ(load_config(dir / "off.toml")->object_cache_mib, 0u);
   std::ofstream(dir / "bad.toml") << "[storage]\nobject_cache_mib = -1\n";
