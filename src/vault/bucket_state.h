@@ -32,6 +32,10 @@ inline constexpr std::string_view kVersioningConfig = "versioning";
 inline constexpr std::string_view kLifecycleConfig = "lifecycle";
 inline constexpr std::string_view kNotificationConfig = "notification";
 inline constexpr std::string_view kReplicationConfig = "replication";
+// Stored ("{}") once a bucket has had a replication configuration, and kept when it is
+// deleted: a version can be PENDING only in a bucket that has it, so the replication planner
+// reads an event's version only there (every change of every bucket passes the planner).
+inline constexpr std::string_view kReplicationHistoryConfig = "replication-history";
 
 struct BucketState {
   meta::Bucket bucket;  // name, owner, region, creation time (configs empty)

@@ -213,8 +213,9 @@ class Vault {
   // the bucket itself and has versioning Enabled, or a remote destination (<Account>) that
   // `remotes` knows (InvalidRequest otherwise), and replaces the configuration.
   // replication() answers nullopt when the bucket has none (parsed once, then cached like
-  // lifecycle); delete_replication removes it (no error when there was none). All fail with
-  // NoSuchBucket when the bucket does not exist.
+  // lifecycle); delete_replication removes it (no error when there was none). Both the put and
+  // the delete keep the bucket's replication history marker (kReplicationHistoryConfig). All
+  // fail with NoSuchBucket when the bucket does not exist.
   Status put_replication(std::string_view bucket, const ReplicationConfiguration& config,
                          const ReplicationRemoteCatalog& remotes);
   Result<std::optional<ReplicationConfiguration>> replication(std::string_view bucket);
@@ -481,6 +482,8 @@ class Vault {
 
  private:
   struct StoredBody;
+  // Stores the bucket's kReplicationHistoryConfig marker unless it has it.
+  Status keep_replication_history(std::string_view bucket);
   // The version id a new version of a key in `bucket` gets: fresh when versioning is
   // enabled, "null" otherwise.
   Result<std::string> next_version_id(const BucketState& bucket);

@@ -73,7 +73,17 @@ Status Vault::put_replication(std::string_view bucket, const ReplicationConfigur
     backfill->bucket = bucket;
     backfill->detail = boost::json::serialize(boost::json::object{{"rules", backfill_rules}});
   }
+  CV_TRY(keep_replication_history(bucket));
   CV_TRY(meta_.put_bucket_config(bucket, kReplicationConfig, to_json(config), backfill));
+  forget_bucket(bucket);
+  return {};
+}
+
+// Written before the configuration changes (a crash in between leaves the marker alone, which
+// only costs the planner its reads).
+Status Vault::keep_replication_history(std::string_view bucket) {
+  if (CV_TRY(bucket_state(bucket))->document(kReplicationHistoryConfig) != nullptr) return {};
+  CV_TRY(meta_.put_bucket_config(bucket, kReplicationHistoryConfig, "{}"));
   forget_bucket(bucket);
   return {};
 }
@@ -89,6 +99,8 @@ Result<std::optional<ReplicationConfiguration>> Vault::reload_replication(std::s
 
 Status Vault::delete_replication(std::string_view bucket) {
   CV_TRY(get_bucket(bucket));
+  // Versions written under the configuration may still be PENDING: the planner clears them.
+  CV_TRY(keep_replication_history(bucket));
   CV_TRY(meta_.delete_bucket_config(bucket, kReplicationConfig));
   forget_bucket(bucket);
   return {};

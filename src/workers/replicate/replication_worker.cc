@@ -156,6 +156,16 @@ Result<std::vector<meta::OutboxTask>> ReplicationWorker::plan(const meta::Event&
     return tasks;
   }
   if (!replicates(event.name)) return tasks;
+  // A bucket that never had a replication configuration has no PENDING version to copy or to
+  // clear: its events cost no read of their version.
+  auto state = vault_.bucket_state(event.bucket);
+  if (!state) {
+    if (state.error().code == ErrorCode::kNoSuchBucket) return tasks;
+    return std::unexpected(state.error());
+  }
+  if (!(*state)->replication && !(*state)->document(vault::kReplicationHistoryConfig)) {
+    return tasks;
+  }
   auto version = vault_.get_version(event.bucket, event.key, event.version_id);
   if (!version) {
     const ErrorCode code = version.error().code;

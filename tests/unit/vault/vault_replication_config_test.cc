@@ -63,6 +63,25 @@ TEST_F(VaultReplicationConfigTest, NoConfigurationUntilOneIsPut) {
   EXPECT_EQ(vault_->delete_replication("missing").error().code, ErrorCode::kNoSuchBucket);
 }
 
+// The marker the replication planner reads versions under: stored by the first accepted put,
+// kept by the delete, never by a refused put.
+TEST_F(VaultReplicationConfigTest, ABucketKeepsItsReplicationHistory) {
+  const auto history = [&](std::string_view bucket) {
+    auto state = vault_->bucket_state(bucket);
+    EXPECT_TRUE(state);
+    return state && (*state)->document(kReplicationHistoryConfig) != nullptr;
+  };
+  EXPECT_FALSE(history("source"));
+  put_error("source", to("source"));
+  EXPECT_FALSE(history("source"));
+  ASSERT_TRUE(vault_->put_replication("source", to("backup"), remotes_));
+  EXPECT_TRUE(history("source"));
+  ASSERT_TRUE(vault_->delete_replication("source"));
+  EXPECT_TRUE(history("source"));
+  EXPECT_FALSE(vault_->replication("source")->has_value());
+  EXPECT_FALSE(history("backup"));
+}
+
 TEST_F(VaultReplicationConfigTest, PutReadBackReplaceDelete) {
   ASSERT_TRUE(vault_->put_replication("source", to("backup"), remotes_));
   auto config = vault_->replication("source");
