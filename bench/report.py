@@ -83,6 +83,30 @@ def comparison(label, value, ceiling, ceiling_label, unit, target_ratio=None, ta
     ]
 
 
+# Issue 16's targets for the 4 KiB phases (ratios to nginx's 4 KiB GET in the same run, server
+# CPU per request) and for listing.
+SMALL_GET_TARGET = 0.65
+SMALL_PUT_TARGET = 0.33
+SMALL_GET_CPU_TARGET_US = 30
+SMALL_PUT_CPU_TARGET_US = 55
+LIST_TARGET = 250_000
+
+
+def cpu_per_request_us(rows, phase):
+    row = rows.get(phase)
+    if not row or row.get("errors", 0) > 0:
+        return None
+    cpu, requests = row.get("server_cpu_seconds"), row.get("requests")
+    return cpu * 1e6 / requests if cpu is not None and requests else None
+
+
+def at_most(label, value, limit, unit, strict=False):
+    """One row of the main table whose target is an upper bound (below it when `strict`)."""
+    met = None if value is None else (value < limit if strict else value <= limit)
+    return [label, number(value, unit), "—", "—", f"{'<' if strict else '<='} {limit} {unit}",
+            {True: "yes", False: "**no**", None: "not measured"}[met]]
+
+
 def lifecycle_row(rows, keys):
     """Lifecycle transitions/s; the issue names no target, so the row reports the ratio to
     the machine's durable file-creation rate (each transition creates a blob file)."""
@@ -533,6 +557,44 @@ def features_section(rows, now):
     return text
 
 
+def features_rows(rows):
+    """The main table's rows for every feature on against off (rates of the mean of two runs
+    each), or none when the features phase did not run."""
+    if not rows.get("put-4k-features-on"):
+        return []
+    def mean_rate(phase):
+        values = [rate(rows, p) for p in (phase, f"{phase}-2") if rows.get(p)]
+        values = [v for v in values if v is not None]
+        return sum(values) / len(values) if values else None
+    return [comparison(f"4 KiB {op.upper()} with every feature on, req/s",
+                       mean_rate(f"{op}-4k-features-on"), mean_rate(f"{op}-4k-features-off"),
+                       "features off", "", target_ratio=FEATURES_TARGET)
+            for op in ("get", "put")]
+
+
+def large_runs_rows(rows, size):
+    """The main table's row for the large bodies' runs (the section below): the cold GET's
+    lowest ratio to the slower of its run's dd O_DIRECT read and nginx GET; none when the
+    runs were not made."""
+    runs = sorted({int(name.rsplit("-", 1)[1]) for name in rows
+                   if name.startswith("large-get-cold-")})
+    if not runs:
+        return []
+    ratios = []
+    for run in runs:
+        value = rate(rows, f"large-get-cold-{run}")
+        ceilings = [rate(rows, f"large-dd-read-{run}"), rate(rows, f"large-nginx-cold-{run}")]
+        ratios.append(value / max(ceilings) if value and all(ceilings) else None)
+    known = [r for r in ratios if r is not None]
+    worst = min(known) if len(known) == len(ratios) else None
+    cells = ", ".join("—" if r is None else f"{r:.0%}" for r in ratios)
+    return [[f"{size} GET (page cache dropped), {len(runs)} runs, MiB/s", cells,
+             "dd O_DIRECT read and nginx GET, each run's own", f"worst {worst:.0%}"
+             if worst is not None else "—", f">= {LARGE_TARGET:.0%} of both, every run",
+             {True: "yes", False: "**no**", None: "not measured"}[
+                 None if worst is None else worst >= LARGE_TARGET]]]
+
+
 LARGE_HEADING = "## Large bodies, one stream (issue 16)"
 # A one-stream GET must reach this share of both the disk's O_DIRECT read and nginx's GET of a
 # file of the same size, in every run; a PUT this share of min(dd write+fsync, MD5).
@@ -783,17 +845,26 @@ def main():
     put_ceiling = min(x for x in (dd_write, md5) if x is not None) if (dd_write or md5) else None
     put_ceiling_label = "dd write+fsync" if put_ceiling == dd_write else "MD5, one core"
 
+    peak_rss = [r for r in (rate(rows, "server-rss"), rate(rows, "large-server-rss")) if r]
     main_rows = [
         comparison("4 KiB GET, req/s", rate(rows, "get-4k"), nginx_get, "nginx GET", "",
-                   target_ratio=0.60),
+                   target_ratio=SMALL_GET_TARGET),
+        at_most("4 KiB GET, server CPU per request", cpu_per_request_us(rows, "get-4k"),
+                SMALL_GET_CPU_TARGET_US, "µs"),
         comparison("4 KiB PUT, req/s", rate(rows, "put-4k"), nginx_get, "nginx GET", "",
-                   target_ratio=0.30),
+                   target_ratio=SMALL_PUT_TARGET),
+        at_most("4 KiB PUT, server CPU per request", cpu_per_request_us(rows, "put-4k"),
+                SMALL_PUT_CPU_TARGET_US, "µs"),
+        *features_rows(rows),
+        at_most("server peak RSS (VmHWM) over the run's 4 KiB, large and listing phases",
+                max(peak_rss) if peak_rss else None, LARGE_RSS_TARGET_MIB, "MiB", strict=True),
         comparison(f"{large} PUT, MiB/s", rate(rows, "put-large"), put_ceiling,
                    put_ceiling_label, "", target_ratio=0.80),
         comparison(f"{large} GET (page cache dropped), MiB/s", rate(rows, "get-large"), dd_read,
                    "dd O_DIRECT read", "", target_ratio=0.80),
+        *large_runs_rows(rows, large),
         comparison(f"ListObjectsV2 over {args.list_keys:,} keys, keys/s", rate(rows, "list"),
-                   None, "", "", target_abs=100_000),
+                   None, "", "", target_abs=LIST_TARGET),
         comparison(f"{large} PUT with SSE-S3, MiB/s", rate(rows, "put-large-sse"),
                    rate(rows, "put-large"), "unencrypted PUT", "", target_ratio=0.85),
         comparison(f"{large} GET with SSE-S3 (cold), MiB/s", rate(rows, "get-large-sse"),
@@ -904,6 +975,12 @@ repeatedly for the phase. Ceilings are measured in the same run: nginx serving a
     metrics = metrics_section(rows, now)
     if metrics:
         text += "\n" + metrics
+    features = features_section(rows, now)
+    if features:
+        text += "\n" + features
+    large_bodies = large_section(rows, now, args.large_mib)
+    if large_bodies:
+        text += "\n" + large_bodies
     if problems:
         text += "\n## Errors\n\n" + "\n".join(problems) + "\n"
     # The analysis of where the time goes is prose kept beside this script, so it survives

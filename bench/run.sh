@@ -362,7 +362,7 @@ measure_large() {
   local runs=${BENCH_LARGE_RUNS:-3} run file out seconds dropped
   start_nginx
   file="$WORK/nginx/www/large.bin"
-  start_server
+  start_server data-large
   bench_server create-bucket create-bucket --bucket bench
   measure_md5
   for run in $(seq "$runs"); do
@@ -841,6 +841,13 @@ if [[ "$NGINX_ONLY" != 1 ]]; then
   measure_tls
   measure_policy
   measure_metrics
+  measure_features
+  # The large bodies' runs bring their own nginx and server.
+  stop_process "$SERVER_PID"
+  SERVER_PID=""
+  stop_process "$NGINX_PID"
+  NGINX_PID=""
+  measure_large
 fi
 
 "$PYTHON" "$REPO_DIR/bench/report.py" --results "$RESULTS" --output "$REPORT" \
