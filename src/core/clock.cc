@@ -64,12 +64,41 @@ std::optional<TimePoint> parse_amz_date(std::string_view text) {
   return strptime_utc(text, "%Y%m%dT%H%M%SZ");
 }
 
+// Written digit by digit (listings format one per entry; strftime cost a microsecond each).
+// A TimePoint's years (1677-2262) always have four digits.
 std::string format_iso8601(TimePoint t) {
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
-  char buf[8];
-  std::snprintf(buf, sizeof buf, ".%03dZ", static_cast<int>(millis < 0 ? millis + 1000 : millis));
-  return strftime_utc(t, "%Y-%m-%dT%H:%M:%S") + buf;
+  const int64_t millis =
+      std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  constexpr int64_t kMillisPerDay = 86'400'000;
+  int64_t days = millis / kMillisPerDay;
+  int64_t of_day = millis % kMillisPerDay;
+  if (of_day < 0) {
+    of_day += kMillisPerDay;
+    --days;
+  }
+  // Civil date from days since 1970-01-01 (H. Hinnant's civil_from_days).
+  const int64_t z = days + 719'468;
+  const int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+  const int64_t day_of_era = z - era * 146'097;
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36'524 - day_of_era / 146'096) / 365;
+  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t shifted_month = (5 * day_of_year + 2) / 153;
+  const int64_t day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+  const int64_t month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
+  const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  char text[] = "YYYY-MM-DDTHH:MM:SS.mmmZ";
+  const auto put = [&text](size_t at, int64_t value, size_t digits) {
+    for (size_t i = digits; i-- > 0; value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, month, 2);
+  put(8, day, 2);
+  put(11, of_day / 3'600'000, 2);
+  put(14, of_day / 60'000 % 60, 2);
+  put(17, of_day / 1000 % 60, 2);
+  put(20, of_day % 1000, 3);
+  return std::string(text, sizeof text - 1);
 }
 
 std::optional<TimePoint> parse_iso8601(std::string_view text) {

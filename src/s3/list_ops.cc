@@ -1,4 +1,5 @@
-// ListObjects (v1), ListObjectsV2 and ListMultipartUploads.
+// ListObjects (v1), ListObjectsV2, ListMultipartUploads and ListObjectVersions, written with
+// XmlStream (no tree: a page of 1,000 entries is most of a listing's cost otherwise).
 #include <charconv>
 
 #include "core/clock.h"
@@ -6,6 +7,7 @@
 #include "s3/call.h"
 #include "s3/object_headers.h"
 #include "s3/xml.h"
+#include "s3/xml_stream.h"
 
 namespace cv::s3 {
 namespace {
@@ -43,27 +45,27 @@ Result<Encoder> encoder_for(const Call& call) {
   return Encoder{true};
 }
 
-void add_owner(const Services& services, pugi::xml_node parent, const std::string& owner_id,
-               const char* element = "Owner") {
-  auto owner = parent.append_child(element);
-  add_text(owner, "ID", owner_id);
-  add_text(owner, "DisplayName", services.owners.display_name(owner_id));
+void add_owner(const Services& services, XmlStream& xml, const std::string& owner_id,
+               std::string_view element = "Owner") {
+  xml.open(element).text("ID", owner_id);
+  xml.text("DisplayName", services.owners.display_name(owner_id)).close(element);
 }
 
-void add_entries(const Services& services, pugi::xml_node root, const meta::ListObjectsPage& page,
+void add_entries(const Services& services, XmlStream& xml, const meta::ListObjectsPage& page,
                  const Encoder& encode, bool with_owner) {
+  char size[24];
   for (const auto& object : page.objects) {
-    auto contents = root.append_child("Contents");
-    add_text(contents, "Key", encode(object.key));
-    add_text(contents, "LastModified", format_iso8601(from_unix_nanos(object.mtime_ns)));
-    add_text(contents, "ETag", quoted_etag(object.etag));
-    add_text(contents, "Size", std::to_string(object.size));
-    if (with_owner) add_owner(services, contents, object.owner_id);
-    add_text(contents, "StorageClass",
-             object.storage_class.empty() ? "STANDARD" : object.storage_class);
+    xml.open("Contents").text("Key", encode(object.key));
+    xml.text("LastModified", format_iso8601(from_unix_nanos(object.mtime_ns)));
+    xml.text("ETag", quoted_etag(object.etag));
+    const auto written = std::to_chars(size, size + sizeof size, object.size);
+    xml.text("Size", std::string_view(size, static_cast<size_t>(written.ptr - size)));
+    if (with_owner) add_owner(services, xml, object.owner_id);
+    xml.text("StorageClass", object.storage_class.empty() ? "STANDARD" : object.storage_class);
+    xml.close("Contents");
   }
   for (const auto& prefix : page.common_prefixes) {
-    add_text(root.append_child("CommonPrefixes"), "Prefix", encode(prefix));
+    xml.open("CommonPrefixes").text("Prefix", encode(prefix)).close("CommonPrefixes");
   }
 }
 
@@ -79,21 +81,19 @@ Result<Response> list_objects_v1(const Services& services, Call& call) {
   query.max_keys = CV_TRY(max_param(call, "max-keys"));
   const auto page = CV_TRY(services.vault.list_objects(query));
 
-  XmlWriter xml("ListBucketResult");
-  auto root = xml.root();
-  add_text(root, "Name", call.route.bucket);
-  add_text(root, "Prefix", encode(query.prefix));
-  add_text(root, "Marker", encode(query.start_after));
-  add_text(root, "MaxKeys",
-           param(call, "max-keys").empty() ? "1000" : std::to_string(query.max_keys));
-  if (!query.delimiter.empty()) add_text(root, "Delimiter", encode(query.delimiter));
-  add_text(root, "IsTruncated", page.truncated ? "true" : "false");
+  XmlStream xml("ListBucketResult");
+  xml.text("Name", call.route.bucket);
+  xml.text("Prefix", encode(query.prefix));
+  xml.text("Marker", encode(query.start_after));
+  xml.text("MaxKeys", param(call, "max-keys").empty() ? "1000" : std::to_string(query.max_keys));
+  if (!query.delimiter.empty()) xml.text("Delimiter", encode(query.delimiter));
+  xml.text("IsTruncated", page.truncated ? "true" : "false");
   if (page.truncated && !query.delimiter.empty()) {
-    add_text(root, "NextMarker", encode(page.last_entry));
+    xml.text("NextMarker", encode(page.last_entry));
   }
-  if (encode.url) add_text(root, "EncodingType", "url");
-  add_entries(services, root, page, encode, true);
-  return xml_response(xml.str());
+  if (encode.url) xml.text("EncodingType", "url");
+  add_entries(services, xml, page, encode, true);
+  return xml_response(std::move(xml).finish());
 }
 
 Result<Response> list_objects_v2(const Services& services, Call& call) {
@@ -115,21 +115,19 @@ Result<Response> list_objects_v2(const Services& services, Call& call) {
   }
   const auto page = CV_TRY(services.vault.list_objects(query));
 
-  XmlWriter xml("ListBucketResult");
-  auto root = xml.root();
-  add_text(root, "Name", call.route.bucket);
-  add_text(root, "Prefix", encode(query.prefix));
-  add_text(root, "MaxKeys", std::to_string(query.max_keys));
-  add_text(root, "KeyCount", std::to_string(page.objects.size() + page.common_prefixes.size()));
-  if (!query.delimiter.empty()) add_text(root, "Delimiter", encode(query.delimiter));
-  add_text(root, "IsTruncated", page.truncated ? "true" : "false");
-  if (token) add_text(root, "ContinuationToken", *token);
-  if (page.truncated)
-    add_text(root, "NextContinuationToken", base64_encode("cv1:" + page.last_entry));
-  if (!start_after.empty()) add_text(root, "StartAfter", encode(start_after));
-  if (encode.url) add_text(root, "EncodingType", "url");
-  add_entries(services, root, page, encode, param(call, "fetch-owner") == "true");
-  return xml_response(xml.str());
+  XmlStream xml("ListBucketResult");
+  xml.text("Name", call.route.bucket);
+  xml.text("Prefix", encode(query.prefix));
+  xml.text("MaxKeys", std::to_string(query.max_keys));
+  xml.text("KeyCount", std::to_string(page.objects.size() + page.common_prefixes.size()));
+  if (!query.delimiter.empty()) xml.text("Delimiter", encode(query.delimiter));
+  xml.text("IsTruncated", page.truncated ? "true" : "false");
+  if (token) xml.text("ContinuationToken", *token);
+  if (page.truncated) xml.text("NextContinuationToken", base64_encode("cv1:" + page.last_entry));
+  if (!start_after.empty()) xml.text("StartAfter", encode(start_after));
+  if (encode.url) xml.text("EncodingType", "url");
+  add_entries(services, xml, page, encode, param(call, "fetch-owner") == "true");
+  return xml_response(std::move(xml).finish());
 }
 
 Result<Response> list_multipart_uploads(const Services& services, Call& call) {
@@ -143,32 +141,30 @@ Result<Response> list_multipart_uploads(const Services& services, Call& call) {
   query.max_uploads = CV_TRY(max_param(call, "max-uploads"));
   const auto page = CV_TRY(services.vault.list_uploads(query));
 
-  XmlWriter xml("ListMultipartUploadsResult");
-  auto root = xml.root();
-  add_text(root, "Bucket", call.route.bucket);
-  add_text(root, "KeyMarker", encode(query.key_marker));
-  add_text(root, "UploadIdMarker", query.upload_id_marker);
-  add_text(root, "NextKeyMarker", encode(page.next_key_marker));
-  add_text(root, "NextUploadIdMarker", page.next_upload_id_marker);
-  if (!query.prefix.empty()) add_text(root, "Prefix", encode(query.prefix));
-  if (!query.delimiter.empty()) add_text(root, "Delimiter", encode(query.delimiter));
-  add_text(root, "MaxUploads", std::to_string(query.max_uploads));
-  add_text(root, "IsTruncated", page.truncated ? "true" : "false");
-  if (encode.url) add_text(root, "EncodingType", "url");
+  XmlStream xml("ListMultipartUploadsResult");
+  xml.text("Bucket", call.route.bucket);
+  xml.text("KeyMarker", encode(query.key_marker));
+  xml.text("UploadIdMarker", query.upload_id_marker);
+  xml.text("NextKeyMarker", encode(page.next_key_marker));
+  xml.text("NextUploadIdMarker", page.next_upload_id_marker);
+  if (!query.prefix.empty()) xml.text("Prefix", encode(query.prefix));
+  if (!query.delimiter.empty()) xml.text("Delimiter", encode(query.delimiter));
+  xml.text("MaxUploads", std::to_string(query.max_uploads));
+  xml.text("IsTruncated", page.truncated ? "true" : "false");
+  if (encode.url) xml.text("EncodingType", "url");
   for (const auto& upload : page.uploads) {
-    auto node = root.append_child("Upload");
-    add_text(node, "Key", encode(upload.key));
-    add_text(node, "UploadId", upload.upload_id);
-    add_owner(services, node, upload.owner_id, "Initiator");
-    add_owner(services, node, upload.owner_id);
-    add_text(node, "StorageClass",
+    xml.open("Upload").text("Key", encode(upload.key)).text("UploadId", upload.upload_id);
+    add_owner(services, xml, upload.owner_id, "Initiator");
+    add_owner(services, xml, upload.owner_id);
+    xml.text("StorageClass",
              upload.object.storage_class.empty() ? "STANDARD" : upload.object.storage_class);
-    add_text(node, "Initiated", format_iso8601(from_unix_nanos(upload.initiated_ns)));
+    xml.text("Initiated", format_iso8601(from_unix_nanos(upload.initiated_ns)));
+    xml.close("Upload");
   }
   for (const auto& prefix : page.common_prefixes) {
-    add_text(root.append_child("CommonPrefixes"), "Prefix", encode(prefix));
+    xml.open("CommonPrefixes").text("Prefix", encode(prefix)).close("CommonPrefixes");
   }
-  return xml_response(xml.str());
+  return xml_response(std::move(xml).finish());
 }
 
 }  // namespace cv::s3
@@ -190,38 +186,35 @@ Result<Response> list_object_versions(const Services& services, Call& call) {
   }
   const auto page = CV_TRY(services.vault.list_object_versions(query));
 
-  XmlWriter xml("ListVersionsResult");
-  auto root = xml.root();
-  add_text(root, "Name", call.route.bucket);
-  add_text(root, "Prefix", encode(query.prefix));
-  add_text(root, "KeyMarker", encode(query.key_marker));
-  add_text(root, "VersionIdMarker", query.version_id_marker);
+  XmlStream xml("ListVersionsResult");
+  xml.text("Name", call.route.bucket);
+  xml.text("Prefix", encode(query.prefix));
+  xml.text("KeyMarker", encode(query.key_marker));
+  xml.text("VersionIdMarker", query.version_id_marker);
   if (page.truncated) {
-    add_text(root, "NextKeyMarker", encode(page.next_key_marker));
-    add_text(root, "NextVersionIdMarker", page.next_version_id_marker);
+    xml.text("NextKeyMarker", encode(page.next_key_marker));
+    xml.text("NextVersionIdMarker", page.next_version_id_marker);
   }
-  add_text(root, "MaxKeys", std::to_string(query.max_keys));
-  if (!query.delimiter.empty()) add_text(root, "Delimiter", encode(query.delimiter));
-  add_text(root, "IsTruncated", page.truncated ? "true" : "false");
-  if (encode.url) add_text(root, "EncodingType", "url");
+  xml.text("MaxKeys", std::to_string(query.max_keys));
+  if (!query.delimiter.empty()) xml.text("Delimiter", encode(query.delimiter));
+  xml.text("IsTruncated", page.truncated ? "true" : "false");
+  if (encode.url) xml.text("EncodingType", "url");
   for (const auto& version : page.versions) {
-    auto node = root.append_child(version.is_delete_marker ? "DeleteMarker" : "Version");
-    add_text(node, "Key", encode(version.key));
-    add_text(node, "VersionId", version.version_id);
-    add_text(node, "IsLatest", version.is_latest ? "true" : "false");
-    add_text(node, "LastModified", format_iso8601(from_unix_nanos(version.mtime_ns)));
+    const std::string_view element = version.is_delete_marker ? "DeleteMarker" : "Version";
+    xml.open(element).text("Key", encode(version.key)).text("VersionId", version.version_id);
+    xml.text("IsLatest", version.is_latest ? "true" : "false");
+    xml.text("LastModified", format_iso8601(from_unix_nanos(version.mtime_ns)));
     if (!version.is_delete_marker) {
-      add_text(node, "ETag", quoted_etag(version.etag));
-      add_text(node, "Size", std::to_string(version.size));
-      add_text(node, "StorageClass",
-               version.storage_class.empty() ? "STANDARD" : version.storage_class);
+      xml.text("ETag", quoted_etag(version.etag)).text("Size", std::to_string(version.size));
+      xml.text("StorageClass", version.storage_class.empty() ? "STANDARD" : version.storage_class);
     }
-    add_owner(services, node, version.owner_id);
+    add_owner(services, xml, version.owner_id);
+    xml.close(element);
   }
   for (const auto& prefix : page.common_prefixes) {
-    add_text(root.append_child("CommonPrefixes"), "Prefix", encode(prefix));
+    xml.open("CommonPrefixes").text("Prefix", encode(prefix)).close("CommonPrefixes");
   }
-  return xml_response(xml.str());
+  return xml_response(std::move(xml).finish());
 }
 
 }  // namespace cv::s3
