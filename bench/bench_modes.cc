@@ -164,7 +164,7 @@ BenchResult run_get_large(const BenchOptions& options) {
   request.head = builder.head(
       "GET", options.path.empty() ? object_path(options.bucket, options.key) : options.path);
   const Clock::time_point start = Clock::now();
-  Response response = connection.round_trip(request, /*keep_body=*/false);
+  Response response = connection.round_trip_discarding_body(request);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
   BenchResult result;

@@ -2,6 +2,11 @@
 // Asio) and a blocking connection for sequential transfers.
 #include "http_client.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -250,6 +255,45 @@ Response BlockingConnection::round_trip(const OutgoingRequest& request, bool kee
       impl.socket.close();
       impl.connected = false;
     }
+    return response;
+  } catch (const boost::system::system_error& e) {
+    impl.connected = false;
+    throw std::runtime_error(std::string("HTTP round trip failed: ") + e.what());
+  }
+}
+
+Response BlockingConnection::round_trip_discarding_body(const OutgoingRequest& request) {
+  Impl& impl = *impl_;
+  if (!impl.connected) impl.connect();
+  try {
+    asio::write(impl.socket, first_buffers(request));
+    if (!single_write(request)) {
+      throw std::runtime_error("a discarding round trip sends no body beyond the head's");
+    }
+    ResponseReader reader(nullptr);
+    http::read_header(impl.socket, impl.buffer, reader);
+    Response response;
+    response.status = reader.status();
+    const auto length = reader.content_length();
+    if (!length) throw std::runtime_error("a discarding round trip needs a Content-Length");
+    uint64_t received = std::min<uint64_t>(impl.buffer.size(), *length);
+    impl.buffer.consume(static_cast<size_t>(received));
+    const int fd = impl.socket.native_handle();
+    while (received < *length) {
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(*length - received, 1u << 30));
+      const ssize_t got = ::recv(fd, nullptr, want, MSG_TRUNC);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        pollfd readable{fd, POLLIN, 0};
+        ::poll(&readable, 1, -1);
+        continue;
+      }
+      if (got <= 0) throw std::runtime_error("the connection ended inside the body");
+      received += static_cast<uint64_t>(got);
+    }
+    response.body_bytes = received;
+    impl.socket.close();
+    impl.connected = false;
     return response;
   } catch (const boost::system::system_error& e) {
     impl.connected = false;

@@ -53,6 +53,10 @@ class BlockingConnection {
   // Sends the request and reads the whole response (the body is counted, and kept when
   // `keep_body`). Throws std::runtime_error on a connection or protocol failure.
   Response round_trip(const OutgoingRequest& request, bool keep_body);
+  // As round_trip without keeping the body, which the kernel discards as it arrives
+  // (recv with MSG_TRUNC: no copy into this process), so one stream's rate is the sender's
+  // and not this client's copying. Needs a Content-Length; closes the connection after.
+  Response round_trip_discarding_body(const OutgoingRequest& request);
 
  private:
   struct Impl;
