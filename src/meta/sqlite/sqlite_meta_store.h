@@ -42,7 +42,7 @@ using MigrationCallback = std::function<void(const MigrationProgress&)>;
 struct SqliteOptions {
   std::filesystem::path path;     // database file; created with its schema when absent
   size_t max_batch = 256;         // changes per group-commit transaction at most
-  size_t reader_connections = 8;  // pooled read connections
+  size_t reader_connections = 4;  // pooled read connections (1 MiB page cache each)
   // Keys' current versions kept in memory for get_object (sqlite/object_cache.h: exact under
   // this store's writes, another process's seen within 100 ms); 0: none.
   size_t object_cache_bytes = size_t{24} << 20;
