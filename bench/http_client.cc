@@ -223,6 +223,29 @@ struct BlockingConnection::Impl {
     buffer.clear();
     connected = true;
   }
+
+  // Connects when needed, sends `request` (head and body), then lets `read(*this)` read the
+  // response. A socket error becomes std::runtime_error and a fresh connection next time.
+  template <class Read>
+  Response exchange(const OutgoingRequest& request, Read read) {
+    if (!connected) connect();
+    try {
+      asio::write(socket, first_buffers(request));
+      if (!single_write(request)) {
+        uint64_t left = request.body_length;
+        while (left > 0) {
+          const size_t piece =
+              static_cast<size_t>(std::min<uint64_t>(left, request.body_pattern.size()));
+          asio::write(socket, asio::buffer(request.body_pattern.data(), piece));
+          left -= piece;
+        }
+      }
+      return read(*this);
+    } catch (const boost::system::system_error& e) {
+      connected = false;
+      throw std::runtime_error(std::string("HTTP round trip failed: ") + e.what());
+    }
+  }
 };
 
 BlockingConnection::BlockingConnection(Endpoint endpoint) : impl_(std::make_unique<Impl>()) {
@@ -234,18 +257,7 @@ BlockingConnection::BlockingConnection(Endpoint endpoint) : impl_(std::make_uniq
 BlockingConnection::~BlockingConnection() = default;
 
 Response BlockingConnection::round_trip(const OutgoingRequest& request, bool keep_body) {
-  Impl& impl = *impl_;
-  if (!impl.connected) impl.connect();
-  try {
-    asio::write(impl.socket, first_buffers(request));
-    if (!single_write(request)) {
-      uint64_t left = request.body_length;
-      while (left > 0) {
-        size_t piece = static_cast<size_t>(std::min<uint64_t>(left, request.body_pattern.size()));
-        asio::write(impl.socket, asio::buffer(request.body_pattern.data(), piece));
-        left -= piece;
-      }
-    }
+  return impl_->exchange(request, [&](Impl& impl) {
     Response response;
     ResponseReader reader(keep_body ? &response.body : nullptr);
     http::read(impl.socket, impl.buffer, reader);
@@ -256,20 +268,11 @@ Response BlockingConnection::round_trip(const OutgoingRequest& request, bool kee
       impl.connected = false;
     }
     return response;
-  } catch (const boost::system::system_error& e) {
-    impl.connected = false;
-    throw std::runtime_error(std::string("HTTP round trip failed: ") + e.what());
-  }
+  });
 }
 
 Response BlockingConnection::round_trip_discarding_body(const OutgoingRequest& request) {
-  Impl& impl = *impl_;
-  if (!impl.connected) impl.connect();
-  try {
-    asio::write(impl.socket, first_buffers(request));
-    if (!single_write(request)) {
-      throw std::runtime_error("a discarding round trip sends no body beyond the head's");
-    }
+  return impl_->exchange(request, [](Impl& impl) {
     ResponseReader reader(nullptr);
     http::read_header(impl.socket, impl.buffer, reader);
     Response response;
@@ -295,10 +298,7 @@ Response BlockingConnection::round_trip_discarding_body(const OutgoingRequest& r
     impl.socket.close();
     impl.connected = false;
     return response;
-  } catch (const boost::system::system_error& e) {
-    impl.connected = false;
-    throw std::runtime_error(std::string("HTTP round trip failed: ") + e.what());
-  }
+  });
 }
 
 // ---- load -------------------------------------------------------------------------------
