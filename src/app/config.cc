@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "app/notify_config.h"
+#include "remote/s3_blob_url.h"
 #include "s3/object_ownership.h"
 
 namespace cv::app {
@@ -189,6 +190,38 @@ Status load_log(const toml::table& table, LogSettings& log) {
   return {};
 }
 
+// [storage] blob = "s3://...", or the table [storage.blob] (url, access_key, secret_key).
+Status read_blob_settings(toml::node_view<toml::node> node, BlobSettings& blob) {
+  if (!node) return {};
+  if (const auto url = node.value<std::string>(); url && node.is_string()) {
+    blob.url = *url;
+  } else if (toml::table* section = node.as_table()) {
+    for (const auto& [key, value] : *section) {
+      if (key != "url" && key != "access_key" && key != "secret_key") {
+        return fail(ErrorCode::kInvalidArgument,
+                    "storage.blob." + std::string(key.str()) +
+                        " is unknown (url, access_key, secret_key)");
+      }
+      if (!value.is_string()) {
+        return fail(ErrorCode::kInvalidArgument,
+                    "storage.blob." + std::string(key.str()) + " must be a string");
+      }
+    }
+    blob.url = (*section)["url"].value_or(std::string());
+    blob.access_key = (*section)["access_key"].value_or(std::string());
+    blob.secret_key = (*section)["secret_key"].value_or(std::string());
+    if (blob.access_key.empty() != blob.secret_key.empty()) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "storage.blob: give access_key and secret_key, or neither");
+    }
+  } else {
+    return fail(ErrorCode::kInvalidArgument,
+                "storage.blob must be an s3:// URL or a table with url, access_key, secret_key");
+  }
+  if (!blob.url.empty()) CV_TRY(remote::parse_s3_blob_url(blob.url));
+  return {};
+}
+
 }  // namespace
 
 Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
@@ -250,6 +283,7 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
     return fail(ErrorCode::kInvalidArgument, "storage.object_cache_mib must be 0-65536");
   }
   config.object_cache_mib = static_cast<size_t>(object_cache);
+  CV_TRY(read_blob_settings(table["storage"]["blob"], config.blob));
   config.gc_interval_seconds = table["gc"]["interval_seconds"].value_or(int64_t{30});
   if (auto path = table["tiers"]["standard_ia"].value<std::string>())
     config.standard_ia_dir = *path;

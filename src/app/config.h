@@ -32,6 +32,18 @@ struct ReplicationRemote {
 // [trail]: the audit trail (src/audit). Files go under
 // <folder>/AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/ and digests under
 // <folder>/AWSLogs/<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/.
+// Where object bodies are kept: the data folder (url empty, the default) or a bucket of an S3
+// endpoint (remote/s3_blob_url.h: s3://BUCKET/PREFIX?endpoint=URL&region=R; the bodies go
+// under PREFIX/blobs/, and the colder tiers under PREFIX/standard_ia/ and PREFIX/glacier/
+// unless [tiers] names folders). Credentials: access_key and secret_key, both or neither;
+// neither: $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY (and $AWS_SESSION_TOKEN) when the
+// store is opened (blob_credentials in app/data_dir.h).
+struct BlobSettings {
+  std::string url;
+  std::string access_key;
+  std::string secret_key;
+};
+
 struct TrailSettings {
   bool enabled = true;
   std::filesystem::path folder;  // empty: <data>/trail
@@ -92,6 +104,8 @@ struct Config {
   uint64_t inline_threshold = 128 * 1024;
   // The metadata store's cache of keys' current versions (meta/sqlite/object_cache.h), MiB.
   size_t object_cache_mib = 24;
+  // [storage] blob / [storage.blob], or --blob.
+  BlobSettings blob;
   int64_t gc_interval_seconds = 30;
   // Storage tiers' folders; empty: <data>/tiers/standard_ia and <data>/tiers/glacier.
   std::filesystem::path standard_ia_dir;
@@ -159,7 +173,9 @@ struct Config {
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
 // idle_timeout_seconds, header_timeout_seconds, read_timeout_seconds, write_timeout_seconds
 // (each 1-86400), max_connections_per_address (0-1000000, 0 unlimited);
-// [storage] data, inline_threshold, object_cache_mib (0-65536), master_key_file; [gc]
+// [storage] data, inline_threshold, object_cache_mib (0-65536), master_key_file, blob (the URL
+// as a string; or a table [storage.blob] with url, access_key, secret_key: TOML cannot have
+// both, so credentials in the file go with the table form); [gc]
 // interval_seconds; [tiers] standard_ia,
 // glacier; [lifecycle] day_seconds, interval_seconds; [events] retention_seconds (60-31536000),
 // retry_first_seconds, retry_max_seconds, max_attempts; [console] assets,

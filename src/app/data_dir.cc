@@ -18,6 +18,7 @@
 #include "core/hash.h"
 #include "meta/sqlite/object_cache.h"
 #include "meta/sqlite/sqlite_meta_store.h"
+#include "remote/s3_blob_store.h"
 
 namespace cv::app {
 
@@ -32,40 +33,90 @@ ObjectChangeSettle::~ObjectChangeSettle() {
                               std::chrono::milliseconds(50));
 }
 
-Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers,
-                           const std::filesystem::path& master_key_file,
-                           meta::FullDiskPolicy full_disk, meta::CommitObserver* commits,
-                           meta::MigrationCallback on_migration, size_t object_cache_bytes,
-                           std::atomic<uint64_t>* object_changes) {
+Result<BlobCredentials> blob_credentials(const BlobSettings& settings) {
+  if (!settings.access_key.empty()) {
+    return BlobCredentials{settings.access_key, settings.secret_key, ""};
+  }
+  const char* access = std::getenv("AWS_ACCESS_KEY_ID");
+  const char* secret = std::getenv("AWS_SECRET_ACCESS_KEY");
+  const char* token = std::getenv("AWS_SESSION_TOKEN");
+  if (!access || !secret || !*access || !*secret) {
+    return fail(ErrorCode::kInvalidArgument,
+                "the S3 blob store needs keys: [storage.blob] access_key and secret_key, or "
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  }
+  return BlobCredentials{access, secret, token ? token : ""};
+}
+
+namespace {
+
+Status create_folder(const std::filesystem::path& folder, std::string_view what) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
+  std::filesystem::create_directories(folder, ec);
   if (ec) {
     return fail(ErrorCode::kInternalError,
-                "cannot create data folder " + data_dir.string() + ": " + ec.message());
+                "cannot create " + std::string(what) + " " + folder.string() + ": " + ec.message());
   }
+  return {};
+}
+
+// A tier's store: its configured folder, else the default's kind of store (a folder under
+// <data>/tiers/, or `name`/ under the S3 prefix).
+Result<std::unique_ptr<blob::BlobStore>> open_tier(
+    const std::filesystem::path& configured, const std::filesystem::path& default_folder,
+    const std::shared_ptr<remote::RemoteS3Client>& client, const remote::S3BlobUrl* url,
+    std::string_view name) {
+  if (configured.empty() && client) {
+    return std::unique_ptr<blob::BlobStore>(std::make_unique<remote::S3BlobStore>(
+        client, url->bucket, url->prefix + std::string(name) + "/"));
+  }
+  const auto& folder = configured.empty() ? default_folder : configured;
+  CV_TRY(create_folder(folder, "tier folder"));
+  return blob::open_local_blob_store(folder);
+}
+
+}  // namespace
+
+Result<Stores> open_stores(const std::filesystem::path& data_dir, StoreOptions options) {
+  CV_TRY(create_folder(data_dir, "data folder"));
   ::chmod(data_dir.c_str(), 0700);
   Stores stores;
-  stores.master_key = CV_TRY(load_or_create_master_key(master_key_path(data_dir, master_key_file)));
+  stores.master_key =
+      CV_TRY(load_or_create_master_key(master_key_path(data_dir, options.master_key_file)));
   meta::SqliteOptions sqlite;
   sqlite.path = data_dir / "meta.db";
-  sqlite.full_disk = std::move(full_disk);
-  sqlite.commits = commits;
-  sqlite.on_migration = std::move(on_migration);
-  sqlite.object_cache_bytes = object_cache_bytes;
-  sqlite.object_changes = object_changes;
-  stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
-  auto tiered =
-      std::make_unique<blob::TieredBlobStore>(CV_TRY(blob::open_local_blob_store(data_dir)));
-  const auto [ia, glacier] = resolved_tier_folders(data_dir, tiers);
-  for (const auto& folder : {ia, glacier}) {
-    std::filesystem::create_directories(folder, ec);
-    if (ec) {
-      return fail(ErrorCode::kInternalError,
-                  "cannot create tier folder " + folder.string() + ": " + ec.message());
-    }
+  sqlite.full_disk = std::move(options.full_disk);
+  sqlite.commits = options.commits;
+  sqlite.on_migration = std::move(options.on_migration);
+  sqlite.object_cache_bytes = options.object_cache_bytes;
+  sqlite.object_changes = options.object_changes;
+
+  std::unique_ptr<blob::BlobStore> standard;
+  std::shared_ptr<remote::RemoteS3Client> client;
+  std::optional<remote::S3BlobUrl> url;
+  if (options.blob.url.empty()) {
+    standard = CV_TRY(blob::open_local_blob_store(data_dir));
+    stores.blob_location = (data_dir / "blobs").string();
+  } else {
+    url = CV_TRY(remote::parse_s3_blob_url(options.blob.url));
+    const BlobCredentials keys = CV_TRY(blob_credentials(options.blob));
+    stores.clock = std::make_unique<SystemClock>();
+    client = CV_TRY(remote::make_blob_client(*url, keys.access_key, keys.secret_key,
+                                             keys.session_token, *stores.clock));
+    auto s3 = std::make_unique<remote::S3BlobStore>(client, url->bucket, url->prefix + "blobs/");
+    CV_TRY(s3->check_reachable());
+    standard = std::move(s3);
+    stores.blob_location = remote::to_string(*url);
   }
-  tiered->add_location("STANDARD_IA", CV_TRY(blob::open_local_blob_store(ia)));
-  tiered->add_location("GLACIER", CV_TRY(blob::open_local_blob_store(glacier)));
+  auto tiered = std::make_unique<blob::TieredBlobStore>(std::move(standard));
+  const TierFolders defaults = resolved_tier_folders(data_dir, {});
+  const remote::S3BlobUrl* s3_url = url ? &*url : nullptr;
+  tiered->add_location("STANDARD_IA", CV_TRY(open_tier(options.tiers.standard_ia,
+                                                       defaults.standard_ia, client, s3_url,
+                                                       "standard_ia")));
+  tiered->add_location("GLACIER", CV_TRY(open_tier(options.tiers.glacier, defaults.glacier,
+                                                   client, s3_url, "glacier")));
+  stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
   stores.blobs = std::move(tiered);
   return stores;
 }

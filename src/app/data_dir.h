@@ -1,7 +1,8 @@
 // The data folder: opens the stores in it and keeps its secrets (the master key and the root
 // credentials, files of mode 0600).
 //
-// Layout: meta.db (SQLite), blobs/ and tmp/ (blob store), tiers/standard_ia/ and
+// Layout: meta.db (SQLite), blobs/ and tmp/ (blob store, unless bodies go to an S3 bucket),
+// tiers/standard_ia/ and
 // tiers/glacier/ (the colder tiers' blob stores unless configured elsewhere), master.key,
 // root.credentials, credentials.changed, buckets.changed and notify.changed (see
 // change_file.h), space.reserve (the server's room for metadata commits on a full disk,
@@ -14,8 +15,10 @@
 #include <memory>
 #include <optional>
 
+#include "app/config.h"
 #include "auth/credentials.h"
 #include "blob/blob_store.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "meta/commit_observer.h"
 #include "meta/meta_store.h"
@@ -39,12 +42,15 @@ class ObjectChangeSettle {
 struct Stores {
   // Declared first, so destroyed after the metadata store has closed.
   std::unique_ptr<ObjectChangeSettle> settle;
+  std::unique_ptr<Clock> clock;  // the S3 blob store's signer's; outlives the stores
   std::unique_ptr<meta::MetaStore> meta;
   std::unique_ptr<blob::BlobStore> blobs;
   std::string master_key;  // 32 bytes
+  std::string blob_location;  // where bodies are kept, for logs: a folder or an s3:// URL
 };
 
-// Where the colder storage tiers keep their blobs; empty: under <data>/tiers/.
+// Where the colder storage tiers keep their blobs; empty: under <data>/tiers/ (or, with an S3
+// blob store, under its prefix).
 struct TierFolders {
   std::filesystem::path standard_ia;
   std::filesystem::path glacier;
@@ -53,23 +59,39 @@ struct TierFolders {
 // The tier folders with the defaults filled in: <data>/tiers/standard_ia, <data>/tiers/glacier.
 TierFolders resolved_tier_folders(const std::filesystem::path& data_dir, const TierFolders& tiers);
 
+// An S3 blob store's keys: the settings' own, else $AWS_ACCESS_KEY_ID, $AWS_SECRET_ACCESS_KEY
+// and $AWS_SESSION_TOKEN. InvalidArgument when neither gives both keys.
+struct BlobCredentials {
+  std::string access_key;
+  std::string secret_key;
+  std::string session_token;
+};
+Result<BlobCredentials> blob_credentials(const BlobSettings& settings);
+
+struct StoreOptions {
+  TierFolders tiers;
+  // The master key is read from master_key_path(data_dir, master_key_file) (app/master_key.h).
+  std::filesystem::path master_key_file;
+  // Bodies in an S3 bucket when blob.url is set, else in the data folder.
+  BlobSettings blob;
+  // How the metadata store copes with a full disk (the server's SpaceReserve).
+  meta::FullDiskPolicy full_disk;
+  // Told of every metadata group commit (optional; must outlive the stores).
+  meta::CommitObserver* commits = nullptr;
+  // Told of the steps of a schema upgrade while the metadata store opens (optional;
+  // app/migration_report.h draws or logs them).
+  meta::MigrationCallback on_migration;
+  // The metadata store's cache of current versions (a server's `[storage] object_cache_mib`);
+  // 0, the default, for the CLI's short-lived processes.
+  size_t object_cache_bytes = 0;
+  std::atomic<uint64_t>* object_changes = nullptr;  // SqliteOptions::object_changes (optional)
+};
+
 // Creates the folder (mode 0700) and the master key as needed, and opens both stores. The
-// blob store is tiered: the data folder's blobs/ for STANDARD, a folder per colder class.
-// The master key is read from master_key_path(data_dir, master_key_file) (app/master_key.h).
-// `full_disk`: how the metadata store copes with a full disk (the server's SpaceReserve).
-// `commits` (optional, must outlive the stores) is told of every metadata group commit.
-// `on_migration` (optional) is told of the steps of a schema upgrade while the metadata store
-// opens (app/migration_report.h draws or logs them).
-// `object_cache_bytes`: the metadata store's cache of current versions (a server's
-// `[storage] object_cache_mib`); 0, the default, for the CLI's short-lived processes.
-// `object_changes` (optional): SqliteOptions::object_changes.
-Result<Stores> open_stores(const std::filesystem::path& data_dir, const TierFolders& tiers = {},
-                           const std::filesystem::path& master_key_file = {},
-                           meta::FullDiskPolicy full_disk = {},
-                           meta::CommitObserver* commits = nullptr,
-                           meta::MigrationCallback on_migration = {},
-                           size_t object_cache_bytes = 0,
-                           std::atomic<uint64_t>* object_changes = nullptr);
+// blob store is tiered: STANDARD in the data folder's blobs/ (or the S3 bucket's
+// PREFIX/blobs/), a folder (or a prefix) per colder class. An S3 bucket is checked with
+// HeadBucket before the stores are returned.
+Result<Stores> open_stores(const std::filesystem::path& data_dir, StoreOptions options = {});
 
 // Root credentials from CLOUDVAULT_ROOT_ACCESS_KEY / CLOUDVAULT_ROOT_SECRET_KEY when both are
 // set; InvalidArgument when only one is.

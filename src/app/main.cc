@@ -6,17 +6,21 @@
 #include "app/cli_audit.h"
 #include "app/commands.h"
 #include "app/config.h"
+#include "remote/s3_blob_url.h"
 
 namespace {
 
 struct CommonFlags {
   std::optional<std::string> config_file;
   std::optional<std::string> data_dir;
+  std::optional<std::string> blob;
 };
 
 void add_common_flags(CLI::App& command, CommonFlags& flags) {
   command.add_option("--config", flags.config_file, "TOML configuration file");
   command.add_option("--data", flags.data_dir, "data folder (default ./data)");
+  command.add_option("--blob", flags.blob,
+                     "keep object bodies in an S3 bucket: s3://BUCKET/PREFIX?endpoint=URL&region=R");
 }
 
 // The words of the verb that ran ({"admin", "user", "add"}): the parsed subcommands in order.
@@ -37,6 +41,13 @@ std::optional<cv::app::Config> resolve(const CommonFlags& flags) {
     return std::nullopt;
   }
   if (flags.data_dir) config->data_dir = *flags.data_dir;
+  if (flags.blob) {
+    if (auto url = cv::remote::parse_s3_blob_url(*flags.blob); !url) {
+      std::fprintf(stderr, "cloudvault: --blob: %s\n", url.error().message.c_str());
+      return std::nullopt;
+    }
+    config->blob.url = *flags.blob;
+  }
   return *config;
 }
 

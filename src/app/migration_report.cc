@@ -61,9 +61,10 @@ void MigrationReport::abandon() {
 Result<Stores> open_stores_for_cli(const Config& config) {
   MigrationReport report = MigrationReport::on_stderr();
   auto settle = std::make_unique<ObjectChangeSettle>();
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file, {},
-                            nullptr, report.callback(), /*object_cache_bytes=*/0,
-                            &settle->changes);
+  StoreOptions options = store_options_from(config);
+  options.on_migration = report.callback();
+  options.object_changes = &settle->changes;
+  auto stores = open_stores(config.data_dir, std::move(options));
   if (stores) {
     stores->settle = std::move(settle);
     report.finish();

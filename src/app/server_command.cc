@@ -167,14 +167,18 @@ int run_server(const Config& configured) {
   SpaceReserve reserve(config.data_dir / "space.reserve", config.health_reserve_bytes);
   // An upgrade of the metadata schema is logged when it is done (no bar: this is a service).
   MigrationReport migration = MigrationReport::to_log();
-  auto stores = open_stores(config.data_dir, tier_folders_from(config), config.master_key_file,
-                            reserve.full_disk_policy(), &job_metrics, migration.callback(),
-                            config.object_cache_mib << 20);
+  StoreOptions store_options = store_options_from(config);
+  store_options.full_disk = reserve.full_disk_policy();
+  store_options.commits = &job_metrics;
+  store_options.on_migration = migration.callback();
+  store_options.object_cache_bytes = config.object_cache_mib << 20;
+  auto stores = open_stores(config.data_dir, std::move(store_options));
   if (!stores) {
     std::fprintf(stderr, "cloudvault: %s\n", stores.error().message.c_str());
     return 1;
   }
   migration.finish();
+  spdlog::info("object bodies are kept in {}", stores->blob_location);
   // A master key rotation a crash interrupted is finished before anything is served.
   const auto key_path = master_key_path(config.data_dir, config.master_key_file);
   if (auto finished = finish_interrupted_rotation(*stores->meta, key_path); !finished) {

@@ -17,6 +17,14 @@ TierFolders tier_folders_from(const Config& config) {
   return TierFolders{config.standard_ia_dir, config.glacier_dir};
 }
 
+StoreOptions store_options_from(const Config& config) {
+  StoreOptions options;
+  options.tiers = tier_folders_from(config);
+  options.master_key_file = config.master_key_file;
+  options.blob = config.blob;
+  return options;
+}
+
 console::ConsoleOptions console_options_from(const Config& config) {
   console::ConsoleOptions options;
   options.sign_in_throttle = config.sign_in_throttle;

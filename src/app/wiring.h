@@ -11,6 +11,8 @@ namespace cv::app {
 
 vault::VaultOptions vault_options_from(const Config& config);
 TierFolders tier_folders_from(const Config& config);
+// The options of `config`'s stores: tiers, master key file and blob store (the rest default).
+StoreOptions store_options_from(const Config& config);
 console::ConsoleOptions console_options_from(const Config& config);
 
 }  // namespace cv::app

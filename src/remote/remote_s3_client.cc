@@ -17,7 +17,8 @@ namespace {
 
 constexpr uint64_t kMaxSinglePut = 5ull << 30;  // S3's PutObject and UploadPart limit
 constexpr uint32_t kMaxPartNumber = 10000;
-constexpr int kMaxListPages = 20;  // 10,000 parts at 1,000 a page, with room to spare
+constexpr int kMaxListPages = 20;
+constexpr uint64_t kMaxRange = 1 << 20;  // the transport's response cap  // 10,000 parts at 1,000 a page, with room to spare
 
 // The endpoint answered a body's ETag; compare it with the MD5 of what was sent when it is one.
 RemoteStatus check_etag(const std::string& etag, const HttpReply& reply) {
@@ -311,9 +312,6 @@ class RangedObjectSource final : public ByteSource {
       uint64_t length = std::min(piece_, size_ - offset_);
       auto fetched = fetch_(offset_, length);
       if (!fetched) return std::unexpected(fetched.error().error);
-      if (fetched->size() != length) {
-        return fail(ErrorCode::kInternalError, "GetObject answered a range of the wrong size");
-      }
       buffer_ = std::move(*fetched);
       used_ = 0;
       offset_ += length;
@@ -339,17 +337,57 @@ std::unique_ptr<ByteSource> RemoteS3Client::open_object(std::string bucket, std:
                                                         uint64_t size, std::string etag,
                                                         uint64_t piece) {
   auto fetch = [this, bucket = std::move(bucket), key = std::move(key), etag = std::move(etag)](
-                   uint64_t offset, uint64_t length) -> RemoteResult<std::string> {
-    Call call{.method = "GET", .bucket = bucket, .key = key};
-    call.headers.emplace_back(
-        "range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
-    if (!etag.empty()) call.headers.emplace_back("if-match", "\"" + etag + "\"");
-    auto answer = send(call);
-    if (!answer) return std::unexpected(std::move(answer).error());
-    return std::move(answer->reply.body);
+                   uint64_t offset, uint64_t length) {
+    return get_range(bucket, key, offset, length, etag);
   };
   return std::make_unique<RangedObjectSource>(std::move(fetch), size,
-                                              std::min<uint64_t>(piece, 1 << 20));
+                                              std::min<uint64_t>(piece, kMaxRange));
+}
+
+RemoteResult<std::string> RemoteS3Client::get_range(std::string_view bucket, std::string_view key,
+                                                    uint64_t offset, uint64_t length,
+                                                    std::string_view etag) {
+  if (length == 0 || length > kMaxRange) {
+    return std::unexpected(argument_error("a ranged GET takes 1 byte to 1 MiB"));
+  }
+  Call call{.method = "GET", .bucket = bucket, .key = key};
+  call.headers.emplace_back(
+      "range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
+  if (!etag.empty()) call.headers.emplace_back("if-match", "\"" + std::string(etag) + "\"");
+  auto answer = send(call);
+  if (!answer) return std::unexpected(std::move(answer).error());
+  if (answer->reply.body.size() != length) {
+    return std::unexpected(protocol_error("GetObject answered a range of the wrong size", true,
+                                          ErrorCode::kInternalError));
+  }
+  return std::move(answer->reply.body);
+}
+
+RemoteResult<ListedUploads> RemoteS3Client::list_multipart_uploads(
+    std::string_view bucket, std::string_view prefix, std::string_view key_marker,
+    std::string_view upload_id_marker) {
+  Call call{.method = "GET",
+            .bucket = bucket,
+            .query = {{"uploads", ""}, {"prefix", std::string(prefix)}},
+            .not_found = ErrorCode::kNoSuchBucket};
+  if (!key_marker.empty()) call.query.emplace_back("key-marker", std::string(key_marker));
+  if (!upload_id_marker.empty()) {
+    call.query.emplace_back("upload-id-marker", std::string(upload_id_marker));
+  }
+  auto answer = send(call);
+  if (!answer) return std::unexpected(std::move(answer).error());
+  std::optional<UploadsPage> page = parse_uploads_page(answer->reply.body);
+  if (!page) {
+    return std::unexpected(protocol_error(
+        "ListMultipartUploads answered with a malformed document", false, ErrorCode::kMalformedXML));
+  }
+  ListedUploads listed{.truncated = page->truncated,
+                       .next_key_marker = std::move(page->next_key_marker),
+                       .next_upload_id_marker = std::move(page->next_upload_id_marker)};
+  for (ListedUpload& upload : page->uploads) {
+    listed.uploads.push_back({std::move(upload.key), std::move(upload.upload_id)});
+  }
+  return listed;
 }
 
 RemoteResult<PutResult> RemoteS3Client::complete_multipart_upload(

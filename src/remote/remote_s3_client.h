@@ -121,6 +121,18 @@ struct ListedObjects {
   std::string next_continuation_token;
 };
 
+struct MultipartUploadInfo {
+  std::string key;
+  std::string upload_id;
+};
+
+struct ListedUploads {
+  std::vector<MultipartUploadInfo> uploads;
+  bool truncated = false;
+  std::string next_key_marker;        // the markers of the next page when truncated
+  std::string next_upload_id_marker;
+};
+
 struct DeleteResult {
   std::optional<std::string> version_id;
   bool delete_marker = false;
@@ -193,6 +205,20 @@ class RemoteS3Client {
   // (empty: the first page).
   RemoteResult<ListedObjects> list_objects_v2(std::string_view bucket, std::string_view prefix,
                                               std::string_view continuation_token = {});
+
+  // ListMultipartUploads: one page (up to 1,000 uploads in progress) under `prefix`, after
+  // the markers of the previous page (empty: the first page).
+  RemoteResult<ListedUploads> list_multipart_uploads(std::string_view bucket,
+                                                     std::string_view prefix,
+                                                     std::string_view key_marker = {},
+                                                     std::string_view upload_id_marker = {});
+
+  // GetObject of bytes [offset, offset + length) of the current version, 1 <= length <= 1 MiB
+  // (the transport's response cap), conditional on `etag` (If-Match) when it is not empty.
+  // Exactly `length` bytes, else an error (InvalidRange past the end).
+  RemoteResult<std::string> get_range(std::string_view bucket, std::string_view key,
+                                      uint64_t offset, uint64_t length,
+                                      std::string_view etag = {});
 
   // GetObject as a stream: the object's bytes are fetched in ranges of `piece` bytes (at
   // most the transport's response cap, 1 MiB), each GET conditional on `etag` (If-Match), so

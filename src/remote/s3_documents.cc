@@ -73,6 +73,24 @@ std::optional<PartsPage> parse_parts_page(std::string_view body) {
   return page;
 }
 
+std::optional<UploadsPage> parse_uploads_page(std::string_view body) {
+  pugi::xml_document doc;
+  if (!load(doc, body)) return std::nullopt;
+  const pugi::xml_node root = doc.document_element();
+  if (std::string_view(root.name()) != "ListMultipartUploadsResult") return std::nullopt;
+  UploadsPage page;
+  page.truncated = std::string_view(root.child("IsTruncated").text().get()) == "true";
+  page.next_key_marker = text_of(root, "NextKeyMarker");
+  page.next_upload_id_marker = text_of(root, "NextUploadIdMarker");
+  if (page.truncated && page.next_key_marker.empty()) return std::nullopt;
+  for (pugi::xml_node upload : root.children("Upload")) {
+    ListedUpload listed{text_of(upload, "Key"), text_of(upload, "UploadId")};
+    if (listed.key.empty() || listed.upload_id.empty()) return std::nullopt;
+    page.uploads.push_back(std::move(listed));
+  }
+  return page;
+}
+
 std::optional<ObjectsPage> parse_objects_page(std::string_view body) {
   pugi::xml_document doc;
   if (!load(doc, body)) return std::nullopt;

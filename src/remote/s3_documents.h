@@ -60,6 +60,20 @@ struct ObjectsPage {
 // or a truncated page without NextContinuationToken).
 std::optional<ObjectsPage> parse_objects_page(std::string_view body);
 
+struct ListedUpload {
+  std::string key;
+  std::string upload_id;
+};
+struct UploadsPage {
+  std::vector<ListedUpload> uploads;
+  bool truncated = false;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+};
+// <ListMultipartUploadsResult>; nullopt when malformed (an upload without key or id, or a
+// truncated page without NextKeyMarker).
+std::optional<UploadsPage> parse_uploads_page(std::string_view body);
+
 // An ETag without surrounding quotes (and a W/ prefix).
 std::string unquote_etag(std::string_view etag);
 

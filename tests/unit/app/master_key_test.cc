@@ -244,7 +244,7 @@ TEST(MasterKeyFile, ConfiguredOrEnvironmentPathIsCreatedPrivate) {
   EXPECT_EQ(info.st_mode & 0777, 0600);
   ::unsetenv("CLOUDVAULT_MASTER_KEY_FILE");
   {
-    auto stores = open_stores(dir / "data2", {}, dir / "configured.key");
+    auto stores = open_stores(dir / "data2", {.master_key_file = dir / "configured.key"});
     ASSERT_TRUE(stores) << stores.error().message;
     EXPECT_EQ(file_bytes(dir / "configured.key"), stores->master_key);
   }

@@ -161,7 +161,11 @@ class CloudVaultProcess {
 // `response`, reads the request and then says nothing until it is destroyed.
 class CannedHttpServer {
  public:
-  explicit CannedHttpServer(std::string response) : response_(std::move(response)) {
+  explicit CannedHttpServer(std::string response)
+      : CannedHttpServer(std::vector<std::string>{std::move(response)}) {}
+  // The i-th connection gets responses[i], the last one again once they run out.
+  explicit CannedHttpServer(std::vector<std::string> responses)
+      : responses_(std::move(responses)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -207,17 +211,19 @@ class CannedHttpServer {
         if (n <= 0) break;
         request.append(buffer, static_cast<size_t>(n));
       }
+      const std::string& response =
+          responses_[std::min<size_t>(static_cast<size_t>(requests_), responses_.size() - 1)];
       ++requests_;
-      if (response_.empty()) {
+      if (response.empty()) {
         while (!stopping_) std::this_thread::sleep_for(std::chrono::milliseconds(20));
       } else {
-        (void)!::write(fd, response_.data(), response_.size());
+        (void)!::write(fd, response.data(), response.size());
       }
       ::close(fd);
     }
   }
 
-  std::string response_;
+  std::vector<std::string> responses_;
   int listener_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
