@@ -106,7 +106,9 @@ Result<Stores> open_stores(const std::filesystem::path& data_dir, StoreOptions o
     auto s3 = std::make_unique<remote::S3BlobStore>(client, url->bucket, url->prefix + "blobs/");
     CV_TRY(s3->check_reachable());
     standard = std::move(s3);
-    stores.blob_location = remote::to_string(*url);
+    remote::S3BlobUrl standard_location = *url;
+    standard_location.prefix += "blobs/";
+    stores.blob_location = remote::to_string(standard_location);
   }
   auto tiered = std::make_unique<blob::TieredBlobStore>(std::move(standard));
   const TierFolders defaults = resolved_tier_folders(data_dir, {});

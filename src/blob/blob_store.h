@@ -60,6 +60,12 @@ class BlobStore {
   // A durable copy of bytes [offset, offset+length) of a blob as a new blob.
   virtual Result<std::string> copy_range(std::string_view blob_id, uint64_t offset,
                                          uint64_t length) = 0;
+  // True when open(blob_id) gives readers with a file_descriptor() (bodies can be sent with
+  // sendfile); false for stores that are not files (an S3 endpoint).
+  virtual bool serves_files(std::string_view blob_id) const {
+    (void)blob_id;
+    return false;
+  }
   // Every committed blob id (for sweeping orphans).
   virtual Result<std::vector<std::string>> list() = 0;
   // Deletes temporaries left by a crash. Call only when no writer is open.

@@ -94,6 +94,11 @@ Result<std::string> TieredBlobStore::copy_range(std::string_view blob_id, uint64
   return qualified(resolved.location, copy);
 }
 
+bool TieredBlobStore::serves_files(std::string_view blob_id) const {
+  const auto resolved = resolve(blob_id);
+  return resolved && resolved->store->serves_files(resolved->local_id);
+}
+
 Result<std::vector<std::string>> TieredBlobStore::list() {
   std::vector<std::string> ids = CV_TRY(default_store_->list());
   for (const auto& [name, store] : locations_) {

@@ -33,6 +33,7 @@ class TieredBlobStore final : public BlobStore {
   // The copy lands in the same location as the original.
   Result<std::string> copy_range(std::string_view blob_id, uint64_t offset,
                                  uint64_t length) override;
+  bool serves_files(std::string_view blob_id) const override;
   Result<std::vector<std::string>> list() override;
   Status remove_incomplete() override;
 

@@ -63,7 +63,8 @@ Status ObjectBodySource::enter_piece(bool keep_left) {
 bool ObjectBodySource::file_backed() const {
   if (inline_piece_) return false;
   return std::all_of(pieces_.begin(), pieces_.end(), [&](const meta::BlobRef& blob) {
-    return stored_as_plain_blob(StoredPiece{.blob = &blob}, data_key_);
+    return stored_as_plain_blob(StoredPiece{.blob = &blob}, data_key_) &&
+           blobs_.serves_files(blob.blob_id);
   });
 }
 

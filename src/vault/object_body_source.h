@@ -33,7 +33,8 @@ class ObjectBodySource final : public ByteSource, public FileSpanSource {
                                                         uint64_t offset, uint64_t length,
                                                         std::string data_key = {});
   Result<size_t> read(std::span<char> out) override;
-  // True when the body is unencrypted and every piece is a blob stored without a codec.
+  // True when the body is unencrypted and every piece is a blob stored without a codec in a
+  // store that serves files (BlobStore::serves_files).
   bool file_backed() const override;
   // Spans end at piece ends; each asks the kernel to read ahead (PieceReader::file_span).
   // A span's descriptor stays open until two more spans have been taken (or the source is

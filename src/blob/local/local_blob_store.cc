@@ -36,6 +36,8 @@ class LocalBlobStore final : public BlobStore {
   }
 
   // Not synced: a removal a crash undoes leaves an orphan that the next sweep deletes again.
+  bool serves_files(std::string_view blob_id) const override { return BlobLayout::valid_id(blob_id); }
+
   Status remove(std::string_view blob_id) override {
     CV_TRY(check_id(blob_id));
     return posix::remove_file(layout_->blob_path(blob_id));

@@ -101,6 +101,39 @@ TEST(Config, ObjectCacheSize) {
   fs::remove_all(dir);
 }
 
+TEST(Config, BlobStoreUrlAndKeys) {
+  const fs::path dir = fresh_dir("blobstore");
+  EXPECT_EQ(load_config(std::nullopt)->blob.url, "");
+  std::ofstream(dir / "string.toml")
+      << "[storage]\nblob = \"s3://bodies/site?endpoint=http://127.0.0.1:9000\"\n";
+  auto string_form = load_config(dir / "string.toml");
+  ASSERT_TRUE(string_form) << string_form.error().message;
+  EXPECT_EQ(string_form->blob.url, "s3://bodies/site?endpoint=http://127.0.0.1:9000");
+  EXPECT_EQ(string_form->blob.access_key, "");
+  std::ofstream(dir / "table.toml") << "[storage.blob]\nurl = \"s3://bodies/p\"\n"
+                                       "access_key = \"AK\"\nsecret_key = \"SK\"\n";
+  auto table_form = load_config(dir / "table.toml");
+  ASSERT_TRUE(table_form) << table_form.error().message;
+  EXPECT_EQ(table_form->blob.url, "s3://bodies/p");
+  EXPECT_EQ(table_form->blob.access_key, "AK");
+  EXPECT_EQ(table_form->blob.secret_key, "SK");
+  for (const auto& [text, mentioned] : std::vector<std::pair<std::string, std::string>>{
+           {"[storage]\nblob = \"file:///x\"\n", "scheme must be s3://"},
+           {"[storage]\nblob = 3\n", "storage.blob must be"},
+           {"[storage.blob]\nurl = \"s3://bodies/p\"\naccess_key = \"AK\"\n",
+            "access_key and secret_key"},
+           {"[storage.blob]\nurl = \"s3://bodies/p\"\nregion = \"x\"\n",
+            "storage.blob.region is unknown"},
+           {"[storage.blob]\naccess_key = 1\nsecret_key = \"SK\"\n", "must be a string"}}) {
+    std::ofstream(dir / "bad.toml") << text;
+    auto refused = load_config(dir / "bad.toml");
+    ASSERT_FALSE(refused) << text;
+    EXPECT_NE(refused.error().message.find(mentioned), std::string::npos)
+        << text << " -> " << refused.error().message;
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Config, EventRetention) {
   const fs::path dir = fresh_dir("events");
   EXPECT_EQ(load_config(std::nullopt)->events_retention_seconds, 86400);

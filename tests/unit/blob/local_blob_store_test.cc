@@ -90,6 +90,18 @@ TEST(LocalBlobStoreTest, CommittedBlobLivesAtFanOutPath) {
   EXPECT_TRUE(fs::is_empty(dir.path() / "tmp"));
 }
 
+TEST(LocalBlobStoreTest, ServesFilesForSendfile) {
+  TempDir dir;
+  auto store = open_local_blob_store(dir.path());
+  ASSERT_TRUE(store.has_value());
+  std::string id = commit(**store, "sent by the kernel");
+  EXPECT_TRUE((*store)->serves_files(id));
+  EXPECT_FALSE((*store)->serves_files("../etc"));
+  auto reader = (*store)->open(id);
+  ASSERT_TRUE(reader.has_value());
+  EXPECT_GE((*reader)->file_descriptor(), 0);
+}
+
 TEST(LocalBlobStoreTest, WriterUsesTempFolderUntilCommit) {
   TempDir dir;
   auto store = open_local_blob_store(dir.path());

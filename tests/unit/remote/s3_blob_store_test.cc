@@ -96,6 +96,11 @@ TEST_F(S3BlobStoreTest, BlobsAreObjectsUnderThePrefix) {
   auto head = client_->head_object(kBucket, prefix_ + *id);
   ASSERT_TRUE(head) << describe(head.error());
   EXPECT_EQ(head->size, 13u);
+  // Not files: the http layer must stream it with read(), not sendfile.
+  EXPECT_FALSE(store.serves_files(*id));
+  auto reader = store.open(*id);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ((*reader)->file_descriptor(), -1);
   // A store under another prefix of the same bucket sees none of them.
   S3BlobStore other(client_, kBucket, fresh_prefix());
   auto listed = other.list();
