@@ -150,8 +150,26 @@ export function DashboardView({
               <Chart key={spec.id} spec={spec} data={chartData(dashboard.series, spec)} />
             ))}
           </div>
+          {dashboard.storage && <StoragePanel storage={dashboard.storage} />}
         </>
       )}
+    </section>
+  );
+}
+
+// Where this server keeps its data: the metadata store and the object bodies (a folder of
+// its own, or a bucket of an S3 endpoint shared with other servers).
+export function StoragePanel({ storage }: { storage: { metadata: string; bodies: string } }) {
+  const titleId = useId();
+  return (
+    <section className="storage" aria-labelledby={titleId}>
+      <h2 id={titleId}>Storage</h2>
+      <dl className="details">
+        <dt>Metadata</dt>
+        <dd data-testid="storage-metadata">{storage.metadata}</dd>
+        <dt>Object bodies</dt>
+        <dd data-testid="storage-bodies">{storage.bodies}</dd>
+      </dl>
     </section>
   );
 }

@@ -32,6 +32,24 @@ describe("the Dashboard page", () => {
     expect(html).toContain('aria-label="30d: last 30 days"');
   });
 
+  it("says where the server keeps its metadata and object bodies", () => {
+    const html = view({
+      range: "6h",
+      resolution_seconds: 60,
+      now: 0,
+      series: [],
+      alarms: [],
+      storage: { metadata: "SQLite /srv/cv/meta.db", bodies: "s3://bodies/site/blobs/?endpoint=http://rgw:7480&region=us-east-1" },
+    });
+    expect(html).toContain("<h2");
+    expect(html).toMatch(/<dd data-testid="storage-metadata">SQLite \/srv\/cv\/meta.db<\/dd>/);
+    expect(html).toContain("s3://bodies/site/blobs/?endpoint=http://rgw:7480&amp;region=us-east-1");
+    // Without the field (an older server) the panel is left out.
+    expect(view({ range: "6h", resolution_seconds: 60, now: 0, series: [], alarms: [] })).not.toContain(
+      "storage-bodies",
+    );
+  });
+
   it("shows an error instead of loading forever", () => {
     const html = view(null, "Only root may see the server's dashboard and alarms.");
     expect(html).toContain('role="alert"');

@@ -51,6 +51,8 @@ export interface Dashboard {
   now: number; // ms
   series: Series[];
   alarms: Alarm[];
+  // Where the server keeps its metadata and object bodies (a folder, or an s3:// URL).
+  storage?: { metadata: string; bodies: string };
 }
 
 export interface AlarmTransition {

@@ -67,12 +67,13 @@ json::object alarm_json(const AlarmRule& rule, const meta::AlarmState* state) {
 
 OperationsView::OperationsView(meta::MetaStore& store, const AlarmRuleBook& rules,
                                const Clock& clock, int64_t resolution_seconds,
-                               int64_t history_hours)
+                               int64_t history_hours, StorageLocations storage)
     : store_(store),
       rules_(rules),
       clock_(clock),
       resolution_seconds_(resolution_seconds),
-      history_hours_(history_hours) {}
+      history_hours_(history_hours),
+      storage_(std::move(storage)) {}
 
 Result<json::value> OperationsView::dashboard(std::string_view range) {
   static const std::map<std::string_view, int64_t> kRanges = {
@@ -102,6 +103,7 @@ Result<json::value> OperationsView::dashboard(std::string_view range) {
   answer["now"] = millis(now);
   answer["series"] = std::move(series);
   answer["alarms"] = CV_TRY(alarms()).as_object()["alarms"];
+  answer["storage"] = json::object{{"metadata", storage_.metadata}, {"bodies", storage_.bodies}};
   return answer;
 }
 

@@ -2,6 +2,8 @@
 // states and history) and the alarm rules in force (app/alarm_rule_book.h).
 #pragma once
 
+#include <string>
+
 #include "app/alarm_rule_book.h"
 #include "console/operations_reports.h"
 #include "core/clock.h"
@@ -9,12 +11,20 @@
 
 namespace cv::app {
 
+// Where this server keeps its data, as the dashboard shows it ("storage": {"metadata",
+// "bodies"}): the metadata store and the STANDARD blob store, without credentials.
+struct StorageLocations {
+  std::string metadata;
+  std::string bodies;
+};
+
 class OperationsView final : public console::OperationsReports {
  public:
   // All must outlive this. `resolution_seconds` / `history_hours`: what the server records
   // ([metrics] sample_seconds / history_hours).
   OperationsView(meta::MetaStore& store, const AlarmRuleBook& rules, const Clock& clock,
-                 int64_t resolution_seconds, int64_t history_hours);
+                 int64_t resolution_seconds, int64_t history_hours,
+                 StorageLocations storage = {});
 
   Result<boost::json::value> dashboard(std::string_view range) override;
   Result<boost::json::value> alarms() override;
@@ -26,6 +36,7 @@ class OperationsView final : public console::OperationsReports {
   const Clock& clock_;
   int64_t resolution_seconds_;
   int64_t history_hours_;
+  StorageLocations storage_;
 };
 
 }  // namespace cv::app

@@ -331,8 +331,9 @@ int run_server(const Config& configured) {
   // Alarms and the dashboard's history (issue 15): the rules in force, and the console's
   // Dashboard page over them and the stored points.
   AlarmRuleBook alarm_rules(config.alarms, *stores->meta);
-  OperationsView operations_view(*stores->meta, alarm_rules, clock, config.alarms.sample_seconds,
-                                 config.alarms.history_hours);
+  OperationsView operations_view(
+      *stores->meta, alarm_rules, clock, config.alarms.sample_seconds, config.alarms.history_hours,
+      StorageLocations{"SQLite " + (config.data_dir / "meta.db").string(), stores->blob_location});
   console_options.operations = &operations_view;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);

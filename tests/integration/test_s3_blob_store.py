@@ -12,6 +12,7 @@ import time
 import pytest
 
 from cvharness import make_client, server_binary
+from test_console_access import sign_in_root
 
 BODY_BUCKET = "bodies"
 
@@ -82,6 +83,12 @@ def test_bodies_live_in_the_backing_bucket(server_factory, backing, tmp_path):
     assert ranged["Body"].read() == large[8388600:8388701]
     # No multipart upload is left behind on the endpoint.
     assert backing_client.list_multipart_uploads(Bucket=BODY_BUCKET).get("Uploads", []) == []
+    # The console's Dashboard says where the bodies are, without the keys.
+    status, _, dashboard = sign_in_root(front).call("GET", "operations/dashboard")
+    assert status == 200, dashboard
+    assert dashboard["storage"]["bodies"].startswith("s3://bodies/site/blobs/?endpoint=http://")
+    assert dashboard["storage"]["metadata"] == f"SQLite {front.data_dir / 'meta.db'}"
+    assert backing_server.secret_key not in str(dashboard)
 
 
 def test_a_colder_tier_goes_under_its_own_prefix(server_factory, backing, tmp_path):
