@@ -292,7 +292,8 @@ inline std::string pattern_md5(uint64_t offset, uint64_t size) {
 // A signed request the client does not offer (CreateBucket, PutBucketVersioning); returns
 // the status.
 inline int signed_request(const std::string& endpoint_url, const std::string& method,
-                          const std::string& bucket, QueryParams query, std::string body) {
+                          const std::string& bucket, QueryParams query, std::string body,
+                          const auth::SigningCredentials& keys = {kAccessKey, kSecretKey}) {
   const EndpointAddress endpoint = *parse_endpoint(endpoint_url);
   const RequestTarget target = address(endpoint, true, bucket, "", std::move(query));
   const std::vector<std::pair<std::string, std::string>> extra = {
@@ -306,16 +307,16 @@ inline int signed_request(const std::string& endpoint_url, const std::string& me
   HttpTransport http(TransportOptions{});
   HttpCall call{.method = method,
                 .url = target.url,
-                .headers = auth::sign_request(signing, {kAccessKey, kSecretKey},
-                                              std::chrono::system_clock::now()),
+                .headers = auth::sign_request(signing, keys, std::chrono::system_clock::now()),
                 .body_text = std::move(body)};
   call.headers.insert(call.headers.end(), extra.begin(), extra.end());
   auto reply = http.perform(call);
   return reply ? reply->status : -1;
 }
 
-inline int create_bucket(const std::string& endpoint, const std::string& bucket) {
-  return signed_request(endpoint, "PUT", bucket, {}, "");
+inline int create_bucket(const std::string& endpoint, const std::string& bucket,
+                         const auth::SigningCredentials& keys = {kAccessKey, kSecretKey}) {
+  return signed_request(endpoint, "PUT", bucket, {}, "", keys);
 }
 
 inline int enable_default_encryption(const std::string& endpoint, const std::string& bucket) {

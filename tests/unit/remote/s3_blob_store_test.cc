@@ -17,22 +17,45 @@ namespace {
 constexpr const char* kBucket = "blobs";
 constexpr uint64_t kMiB = 1ull << 20;
 
-// One server for the whole binary's S3 blob store tests, with the bucket made.
-testing::CloudVaultProcess& shared_server() {
-  static const std::filesystem::path root = testing::make_temp_dir("cv-s3-blob-test");
-  static testing::CloudVaultProcess server(root);
-  static const int created = testing::create_bucket(server.endpoint(), kBucket);
-  EXPECT_EQ(created, 200);
-  return server;
+// The endpoint the tests store blobs on: $CV_BLOB_TEST_ENDPOINT with $CV_BLOB_TEST_ACCESS_KEY
+// and $CV_BLOB_TEST_SECRET_KEY when set (`make test-rgw` points them at Ceph RGW), else one
+// `cloudvault server` for the whole binary. The bucket is made once.
+struct TestEndpoint {
+  std::string url;
+  std::string access_key;
+  std::string secret_key;
+};
+
+const TestEndpoint& test_endpoint() {
+  static const TestEndpoint endpoint = [] {
+    const char* url = std::getenv("CV_BLOB_TEST_ENDPOINT");
+    if (url && *url) {
+      const char* access = std::getenv("CV_BLOB_TEST_ACCESS_KEY");
+      const char* secret = std::getenv("CV_BLOB_TEST_SECRET_KEY");
+      return TestEndpoint{url, access ? access : "", secret ? secret : ""};
+    }
+    static const std::filesystem::path root = testing::make_temp_dir("cv-s3-blob-test");
+    static testing::CloudVaultProcess server(root);
+    return TestEndpoint{server.endpoint(), testing::kAccessKey, testing::kSecretKey};
+  }();
+  static const int created = testing::create_bucket(
+      endpoint.url, kBucket, auth::SigningCredentials{endpoint.access_key, endpoint.secret_key});
+  EXPECT_EQ(created, 200) << "creating the test bucket on " << endpoint.url;
+  return endpoint;
 }
 
-std::shared_ptr<RemoteS3Client> client_for(const std::string& endpoint, const Clock& clock) {
-  auto made = RemoteS3Client::create(RemoteEndpoint{.url = endpoint,
-                                                    .access_key = testing::kAccessKey,
-                                                    .secret_key = testing::kSecretKey},
-                                     clock);
+std::shared_ptr<RemoteS3Client> client_for(const std::string& endpoint, const Clock& clock,
+                                           const std::string& access_key = testing::kAccessKey,
+                                           const std::string& secret_key = testing::kSecretKey) {
+  auto made = RemoteS3Client::create(
+      RemoteEndpoint{.url = endpoint, .access_key = access_key, .secret_key = secret_key}, clock);
   EXPECT_TRUE(made) << (made ? "" : describe(made.error()));
   return std::shared_ptr<RemoteS3Client>(std::move(*made));
+}
+
+std::shared_ptr<RemoteS3Client> test_client(const Clock& clock) {
+  const TestEndpoint& endpoint = test_endpoint();
+  return client_for(endpoint.url, clock, endpoint.access_key, endpoint.secret_key);
 }
 
 std::string fresh_prefix() {
@@ -43,7 +66,7 @@ std::string fresh_prefix() {
 class S3Harness final : public blob::conformance::BlobStoreHarness {
  public:
   S3Harness()
-      : client_(client_for(shared_server().endpoint(), clock_)),
+      : client_(test_client(clock_)),
         prefix_(fresh_prefix()),
         store_(client_, kBucket, prefix_, S3BlobStoreOptions{.part_size = 5 * kMiB}) {}
 
@@ -79,7 +102,7 @@ INSTANTIATE_TEST_SUITE_P(S3, BlobStoreConformanceTest,
 
 class S3BlobStoreTest : public ::testing::Test {
  protected:
-  S3BlobStoreTest() : client_(client_for(shared_server().endpoint(), clock_)) {}
+  S3BlobStoreTest() : client_(test_client(clock_)) {}
 
   SystemClock clock_;
   std::shared_ptr<RemoteS3Client> client_;
@@ -159,8 +182,8 @@ TEST_F(S3BlobStoreTest, AMissingBucketIsReportedByTheReachabilityCheck) {
 }
 
 TEST_F(S3BlobStoreTest, WrongKeysAreRefused) {
-  auto made = RemoteS3Client::create(RemoteEndpoint{.url = shared_server().endpoint(),
-                                                    .access_key = testing::kAccessKey,
+  auto made = RemoteS3Client::create(RemoteEndpoint{.url = test_endpoint().url,
+                                                    .access_key = test_endpoint().access_key,
                                                     .secret_key = "not-the-secret"},
                                      clock_);
   ASSERT_TRUE(made);
