@@ -1,6 +1,7 @@
 #include "meta/postgres/pg_sql_text.h"
 
 #include <algorithm>
+#include <regex>
 
 namespace cv::meta::postgres {
 
@@ -49,6 +50,34 @@ std::string postgres_parameters(std::string_view sql) {
       ++i;
     }
   }
+  return out;
+}
+
+PostgresStatementText postgres_sql(std::string_view sql) {
+  static const std::regex hints(R"(\s+(INDEXED\s+BY\s+\w+|NOT\s+INDEXED)\b)",
+                                std::regex::icase);
+  static const std::regex parameter(R"(\$(\d+))");
+  const std::string numbered = std::regex_replace(postgres_parameters(sql), hints, "");
+  // postgres_parameters wrote every parameter as $n outside literals and comments; a `$`
+  // followed by digits inside them would be renumbered too, which the store's SQL never has.
+  PostgresStatementText out;
+  std::vector<int> used;
+  for (auto it = std::sregex_iterator(numbered.begin(), numbered.end(), parameter);
+       it != std::sregex_iterator(); ++it) {
+    used.push_back(std::stoi((*it)[1].str()));
+  }
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  out.position.assign(used.empty() ? 1 : static_cast<size_t>(used.back()) + 1, 0);
+  for (size_t i = 0; i < used.size(); ++i) out.position[static_cast<size_t>(used[i])] = static_cast<int>(i) + 1;
+  size_t copied = 0;
+  for (auto it = std::sregex_iterator(numbered.begin(), numbered.end(), parameter);
+       it != std::sregex_iterator(); ++it) {
+    out.sql.append(numbered, copied, static_cast<size_t>(it->position()) - copied);
+    out.sql += '$' + std::to_string(out.position[static_cast<size_t>(std::stoi((*it)[1].str()))]);
+    copied = static_cast<size_t>(it->position() + it->length());
+  }
+  out.sql.append(numbered, copied);
   return out;
 }
 

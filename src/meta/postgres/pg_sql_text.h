@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cv::meta::postgres {
 
@@ -13,5 +14,18 @@ namespace cv::meta::postgres {
 // index mean the same on both engines. Text inside '...' literals, "..." identifiers and
 // -- or /* */ comments is left alone.
 std::string postgres_parameters(std::string_view sql);
+
+// A statement as PostgreSQL runs it, and where each of SQLite's parameter indexes went.
+struct PostgresStatementText {
+  std::string sql;
+  // position[i]: the PostgreSQL parameter ($n) that SQLite's index i became, 0 when the text
+  // does not use i (PostgreSQL refuses a gap: it cannot tell an unused parameter's type).
+  // Index 0 is unused.
+  std::vector<int> position;
+};
+
+// postgres_parameters with the parameters renumbered 1..n without gaps (in SQLite's order),
+// and SQLite's planner hints ("INDEXED BY name", "NOT INDEXED") dropped.
+PostgresStatementText postgres_sql(std::string_view sql);
 
 }  // namespace cv::meta::postgres

@@ -20,14 +20,17 @@ int64_t day_of(int64_t time_ns) {
 Result<int64_t> actor_id(Connection& db, const ActivityActor& actor) {
   auto insert =
       CV_TRY(db.prepare("INSERT INTO activity_actors(account_id, arn, access_key_id, user_name, "
-                        "issuer_arn) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING"));
+                        "issuer_arn) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING RETURNING id"));
   insert.bind_text(1, actor.account_id)
       .bind_text(2, actor.arn)
       .bind_text(3, actor.access_key_id)
       .bind_text(4, actor.user_name)
       .bind_text(5, actor.issuer_arn);
-  CV_TRY(insert.run());
-  if (insert.changes() > 0) return sqlite3_last_insert_rowid(db.handle());
+  if (CV_TRY(insert.step())) {
+    const int64_t id = insert.column_int(0);
+    CV_TRY(insert.run());
+    return id;
+  }
   auto select =
       CV_TRY(db.prepare("SELECT id FROM activity_actors WHERE account_id = ?1 AND arn = ?2 AND "
                         "access_key_id = ?3 AND user_name = ?4 AND issuer_arn = ?5"));

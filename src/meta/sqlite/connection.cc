@@ -31,75 +31,65 @@ Error sqlite_error(sqlite3* db, std::string_view context) {
       ErrorCode::kInternalError, fmt::format("metadata store: {}: {}", context, detail), {}};
 }
 
-Statement::Statement(Connection& connection, sqlite3_stmt* stmt, StatementPtr owned, bool* in_use)
-    : connection_(&connection), stmt_(stmt), owned_(std::move(owned)), in_use_(in_use) {}
+namespace {
 
-Statement::~Statement() {
-  if (!stmt_) return;
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-  if (in_use_) *in_use_ = false;
-}
+// One prepared SQLite statement; `db` outlives it.
+class SqliteStatement final : public sql::StatementBackend {
+ public:
+  SqliteStatement(sqlite3* db, StatementPtr stmt) : db_(db), stmt_(std::move(stmt)) {}
 
-Statement& Statement::bind_double(int index, double value) {
-  sqlite3_bind_double(stmt_, index, value);
-  return *this;
-}
-
-Statement& Statement::bind_int(int index, int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
-  return *this;
-}
-
-Statement& Statement::bind_text(int index, std::string_view value) {
-  sqlite3_bind_text(stmt_, index, value.empty() ? kEmpty : value.data(),
-                    static_cast<int>(value.size()), SQLITE_STATIC);
-  return *this;
-}
-
-Statement& Statement::bind_blob(int index, std::string_view value) {
-  sqlite3_bind_blob(stmt_, index, value.empty() ? kEmpty : value.data(),
-                    static_cast<int>(value.size()), SQLITE_STATIC);
-  return *this;
-}
-
-Statement& Statement::bind_text_or_null(int index, std::string_view value) {
-  return value.empty() ? bind_null(index) : bind_text(index, value);
-}
-
-Statement& Statement::bind_null(int index) {
-  sqlite3_bind_null(stmt_, index);
-  return *this;
-}
-
-Result<bool> Statement::step() {
-  int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return std::unexpected(sqlite_error(connection_->handle(), sqlite3_sql(stmt_)));
-}
-
-Status Statement::run() {
-  for (;;) {
-    auto row = step();
-    if (!row) return std::unexpected(std::move(row).error());
-    if (!*row) return {};
+  void bind_int(int index, int64_t value) override {
+    sqlite3_bind_int64(stmt_.get(), index, value);
   }
-}
+  void bind_double(int index, double value) override {
+    sqlite3_bind_double(stmt_.get(), index, value);
+  }
+  void bind_text(int index, std::string_view value) override {
+    sqlite3_bind_text(stmt_.get(), index, value.empty() ? kEmpty : value.data(),
+                      static_cast<int>(value.size()), SQLITE_STATIC);
+  }
+  void bind_blob(int index, std::string_view value) override {
+    sqlite3_bind_blob(stmt_.get(), index, value.empty() ? kEmpty : value.data(),
+                      static_cast<int>(value.size()), SQLITE_STATIC);
+  }
+  void bind_null(int index) override { sqlite3_bind_null(stmt_.get(), index); }
 
-void Statement::rewind() { sqlite3_reset(stmt_); }
+  Result<bool> step() override {
+    const int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return std::unexpected(sqlite_error(db_, sqlite3_sql(stmt_.get())));
+  }
+  void rewind() override { sqlite3_reset(stmt_.get()); }
+  void reset() override {
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+  }
 
-std::string_view Statement::column_bytes(int index) const {
-  const void* data = sqlite3_column_blob(stmt_, index);
-  int size = sqlite3_column_bytes(stmt_, index);
-  if (!data || size <= 0) return {};
-  return {static_cast<const char*>(data), static_cast<size_t>(size)};
-}
+  int64_t column_int(int index) const override { return sqlite3_column_int64(stmt_.get(), index); }
+  double column_double(int index) const override {
+    return sqlite3_column_double(stmt_.get(), index);
+  }
+  bool column_is_null(int index) const override {
+    return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
+  }
+  std::string_view column_bytes(int index) const override {
+    const void* data = sqlite3_column_blob(stmt_.get(), index);
+    const int size = sqlite3_column_bytes(stmt_.get(), index);
+    if (!data || size <= 0) return {};
+    return {static_cast<const char*>(data), static_cast<size_t>(size)};
+  }
+  int changes() const override { return sqlite3_changes(db_); }
 
-int Statement::changes() const { return sqlite3_changes(connection_->handle()); }
+ private:
+  sqlite3* db_;
+  StatementPtr stmt_;
+};
 
-Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path, bool create,
-                                                     bool read_only) {
+}  // namespace
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(
+    const std::filesystem::path& path, bool create, bool read_only) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (create) flags |= SQLITE_OPEN_CREATE;
   sqlite3* raw = nullptr;
@@ -107,7 +97,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
   DatabasePtr db(raw);
   if (rc != SQLITE_OK) return std::unexpected(sqlite_error(db.get(), "open " + path.string()));
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-  std::unique_ptr<Connection> connection(new Connection(std::move(db)));
+  std::unique_ptr<SqliteConnection> connection(new SqliteConnection(std::move(db)));
   // WAL: readers never block the writer; synchronous=FULL: a commit is on disk when it returns.
   // The automatic checkpoint stays at SQLite's default (1000 pages, run by the committing
   // writer): a background checkpointer measured slower, as it kept the WAL from restarting.
@@ -128,36 +118,18 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
   return connection;
 }
 
-Result<Statement> Connection::prepare(std::string_view sql) {
-  auto found = cache_.find(sql);
-  if (found == cache_.end()) {
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                                SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
-    StatementPtr stmt(raw);
-    if (rc != SQLITE_OK) return std::unexpected(sqlite_error(db_.get(), sql));
-    found = cache_.emplace(std::string(sql), Cached{std::move(stmt), false}).first;
-  }
-  Cached& cached = found->second;
-  if (cached.in_use) {
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
-    StatementPtr stmt(raw);
-    if (rc != SQLITE_OK) return std::unexpected(sqlite_error(db_.get(), sql));
-    sqlite3_stmt* use = stmt.get();
-    return Result<Statement>(std::in_place, *this, use, std::move(stmt), nullptr);
-  }
-  cached.in_use = true;
-  return Result<Statement>(std::in_place, *this, cached.stmt.get(), nullptr, &cached.in_use);
+Result<std::unique_ptr<sql::StatementBackend>> SqliteConnection::compile(std::string_view sql,
+                                                                          bool cached) {
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                                    cached ? SQLITE_PREPARE_PERSISTENT : 0, &raw, nullptr);
+  StatementPtr stmt(raw);
+  if (rc != SQLITE_OK) return std::unexpected(sqlite_error(db_.get(), sql));
+  return std::unique_ptr<sql::StatementBackend>(
+      std::make_unique<SqliteStatement>(db_.get(), std::move(stmt)));
 }
 
-Status Connection::execute(std::string_view sql) {
-  auto stmt = prepare(sql);
-  if (!stmt) return std::unexpected(std::move(stmt).error());
-  return stmt->run();
-}
-
-Status Connection::execute_script(const char* sql) {
+Status SqliteConnection::execute_script(const char* sql) {
   char* message = nullptr;
   int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &message);
   if (rc == SQLITE_OK) return {};
@@ -165,15 +137,6 @@ Status Connection::execute_script(const char* sql) {
   sqlite3_free(message);
   if (sqlite_storage_full(db_.get(), rc)) return fail(storage_full_error("the metadata store"));
   return fail(ErrorCode::kInternalError, fmt::format("metadata store: {}", detail));
-}
-
-Result<ReadTransaction> ReadTransaction::begin(Connection& connection) {
-  CV_TRY(connection.execute("BEGIN"));
-  return ReadTransaction(&connection);
-}
-
-ReadTransaction::~ReadTransaction() {
-  if (connection_) (void)connection_->execute("COMMIT");
 }
 
 }  // namespace cv::meta::sqlite

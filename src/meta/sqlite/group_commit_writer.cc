@@ -7,7 +7,8 @@
 
 namespace cv::meta::sqlite {
 
-GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<SqliteConnection> connection,
+                                     size_t max_batch,
                                      FullDiskPolicy full_disk, CommitObserver* commits,
                                      WriterHooks hooks)
     : connection_(std::move(connection)),
@@ -132,7 +133,7 @@ void GroupCommitWriter::merge(Outcomes& outcomes, Outcomes newer) {
 // soon as space is freed.
 GroupCommitWriter::Outcomes GroupCommitWriter::apply_in_transactions(
     const std::vector<PendingChange*>& changes) {
-  Connection& db = *connection_;
+  SqliteConnection& db = *connection_;
   Outcomes outcomes;
   outcomes.reserve(changes.size());
   std::vector<std::pair<PendingChange*, Status>> applied;

@@ -71,7 +71,7 @@ class GroupCommitWriter {
  public:
   // Takes ownership of the (migrated) write connection and starts the writer thread.
   // `commits` (optional, not owned) is told of every committed batch.
-  GroupCommitWriter(std::unique_ptr<Connection> connection, size_t max_batch,
+  GroupCommitWriter(std::unique_ptr<SqliteConnection> connection, size_t max_batch,
                     FullDiskPolicy full_disk = {}, CommitObserver* commits = nullptr,
                     WriterHooks hooks = {});
   GroupCommitWriter(const GroupCommitWriter&) = delete;
@@ -107,7 +107,7 @@ class GroupCommitWriter {
   static void merge(Outcomes& outcomes, Outcomes newer);
   void finish(PendingChange& change, Status outcome);
 
-  std::unique_ptr<Connection> connection_;
+  std::unique_ptr<SqliteConnection> connection_;
   const size_t max_batch_;
   const FullDiskPolicy full_disk_;
   CommitObserver* const commits_;

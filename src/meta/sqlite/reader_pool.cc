@@ -10,7 +10,7 @@ Result<std::unique_ptr<ReaderPool>> ReaderPool::open(const std::filesystem::path
   size = std::max<size_t>(size, 1);
   pool->idle_.reserve(size);
   for (size_t i = 0; i < size; ++i) {
-    pool->idle_.push_back(CV_TRY(Connection::open(path, /*create=*/false, /*read_only=*/true)));
+    pool->idle_.push_back(CV_TRY(SqliteConnection::open(path, /*create=*/false, /*read_only=*/true)));
   }
   return pool;
 }

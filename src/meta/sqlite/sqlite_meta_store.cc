@@ -773,7 +773,7 @@ class SqliteMetaStore final : public MetaStore {
 }  // namespace
 
 Result<std::unique_ptr<MetaStore>> open_sqlite_meta_store(const SqliteOptions& options) {
-  auto connection = CV_TRY(sqlite::Connection::open(options.path, /*create=*/true,
+  auto connection = CV_TRY(sqlite::SqliteConnection::open(options.path, /*create=*/true,
                                                     /*read_only=*/false));
   sqlite::MigrationStepCallback after_step;
   if (options.on_migration) {

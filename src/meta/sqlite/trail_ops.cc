@@ -143,14 +143,17 @@ Result<std::optional<TrailLogFile>> claim_trail_file(Connection& db, std::string
   file.last_seq = range.column_int(2);
   auto insert = CV_TRY(
       db.prepare("INSERT INTO trail_files(key, created_ns, record_count, first_seq, last_seq) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5)"));
+                 "VALUES(?1, ?2, ?3, ?4, ?5) RETURNING id"));
   insert.bind_text(1, key)
       .bind_int(2, created_ns)
       .bind_int(3, static_cast<int64_t>(file.record_count))
       .bind_int(4, file.first_seq)
       .bind_int(5, file.last_seq);
+  if (!CV_TRY(insert.step())) {
+    return fail(ErrorCode::kInternalError, "metadata store: a trail file insert returned no id");
+  }
+  file.id = insert.column_int(0);
   CV_TRY(insert.run());
-  file.id = sqlite3_last_insert_rowid(db.handle());
   return std::optional<TrailLogFile>(std::move(file));
 }
 

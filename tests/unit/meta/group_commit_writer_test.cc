@@ -19,11 +19,11 @@ namespace {
 class GroupCommitWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto connection = Connection::open(dir_.path() / "w.db", true, false);
+    auto connection = SqliteConnection::open(dir_.path() / "w.db", true, false);
     ASSERT_TRUE(connection) << connection.error().message;
     ASSERT_TRUE((*connection)->execute_script("CREATE TABLE t(v INTEGER PRIMARY KEY)"));
     writer_ = std::make_unique<GroupCommitWriter>(std::move(*connection), /*max_batch=*/64);
-    auto reader = Connection::open(dir_.path() / "w.db", false, true);
+    auto reader = SqliteConnection::open(dir_.path() / "w.db", false, true);
     ASSERT_TRUE(reader);
     reader_ = std::move(*reader);
   }
@@ -212,7 +212,7 @@ class FullDiskWriterTest : public GroupCommitWriterTest {
   void SetUp() override {
     GroupCommitWriterTest::SetUp();
     writer_.reset();
-    auto connection = Connection::open(dir_.path() / "w.db", false, false);
+    auto connection = SqliteConnection::open(dir_.path() / "w.db", false, false);
     ASSERT_TRUE(connection);
     FullDiskPolicy policy{[this] { return releases_++ == 0; }, [this] { return releases_ > 0; }};
     writer_ = std::make_unique<GroupCommitWriter>(std::move(*connection), 64, policy);
@@ -288,7 +288,7 @@ class RecordingObserver final : public CommitObserver {
 
 TEST(GroupCommitObserverTest, IsToldTheSizeAndCommitTimeOfEveryCommittedBatch) {
   conformance::ScopedTempDir dir;
-  auto connection = Connection::open(dir.path() / "o.db", true, false);
+  auto connection = SqliteConnection::open(dir.path() / "o.db", true, false);
   ASSERT_TRUE(connection) << connection.error().message;
   ASSERT_TRUE((*connection)->execute_script("CREATE TABLE t(v INTEGER PRIMARY KEY)"));
   RecordingObserver observer;

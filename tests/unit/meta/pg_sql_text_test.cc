@@ -25,5 +25,20 @@ TEST(PostgresParameters, LeavesLiteralsIdentifiersAndCommentsAlone) {
   EXPECT_EQ(postgres_parameters(""), "");
 }
 
+TEST(PostgresSql, DropsSqlitePlannerHints) {
+  EXPECT_EQ(postgres_sql("SELECT a FROM objects INDEXED BY objects_by_key WHERE b = ?").sql,
+            "SELECT a FROM objects WHERE b = $1");
+  EXPECT_EQ(postgres_sql("SELECT a FROM t NOT INDEXED WHERE b = ?1").sql,
+            "SELECT a FROM t WHERE b = $1");
+}
+
+TEST(PostgresSql, ClosesGapsInTheNumbersAndSaysWhereEachIndexWent) {
+  // SQLite's INSERT of a row skips ?2 (the UPDATE form of the same call binds it).
+  const PostgresStatementText text = postgres_sql("VALUES(?1, ?3, ?5, ?3)");
+  EXPECT_EQ(text.sql, "VALUES($1, $2, $3, $2)");
+  EXPECT_EQ(text.position, (std::vector<int>{0, 1, 0, 2, 0, 3}));
+  EXPECT_EQ(postgres_sql("SELECT 1").position, std::vector<int>{0});
+}
+
 }  // namespace
 }  // namespace cv::meta::postgres
