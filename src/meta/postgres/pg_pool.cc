@@ -6,10 +6,10 @@
 namespace cv::meta::postgres {
 
 PgPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(std::exchange(other.pool_, nullptr)), connection_(std::move(other.connection_)) {}
+    : pool_(std::exchange(other.pool_, nullptr)), session_(std::move(other.session_)) {}
 
 PgPool::Lease::~Lease() {
-  if (pool_) pool_->give_back(std::move(connection_));
+  if (pool_) pool_->give_back(std::move(session_));
 }
 
 PgPool::PgPool(std::string conninfo, size_t max_connections,
@@ -29,16 +29,16 @@ Result<PgPool::Lease> PgPool::acquire(std::chrono::milliseconds wait) {
     }
   }
   if (!idle_.empty()) {
-    std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
+    std::unique_ptr<Lease::Session> session = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(this, std::move(connection));
+    return Lease(this, std::move(session));
   }
   ++open_;
   lock.unlock();
   try {
-    auto connection = std::make_unique<pqxx::connection>(conninfo_);
-    if (on_connect_) on_connect_(*connection);
-    return Lease(this, std::move(connection));
+    auto session = std::make_unique<Lease::Session>(conninfo_);
+    if (on_connect_) on_connect_(session->connection);
+    return Lease(this, std::move(session));
   } catch (const std::exception& error) {
     lock.lock();
     --open_;
@@ -49,10 +49,10 @@ Result<PgPool::Lease> PgPool::acquire(std::chrono::milliseconds wait) {
   }
 }
 
-void PgPool::give_back(std::unique_ptr<pqxx::connection> connection) {
+void PgPool::give_back(std::unique_ptr<Lease::Session> session) {
   std::lock_guard lock(mutex_);
-  if (connection && connection->is_open()) {
-    idle_.push_back(std::move(connection));
+  if (session && session->connection.is_open()) {
+    idle_.push_back(std::move(session));
   } else {
     --open_;
   }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "meta/postgres/pg_connection.h"
 
 namespace cv::meta::postgres {
 
@@ -25,18 +26,26 @@ class PgPool {
  public:
   class Lease {
    public:
+    struct Session {
+      explicit Session(const std::string& conninfo) : connection(conninfo), sql(connection) {}
+      pqxx::connection connection;
+      PgConnection sql;
+    };
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    pqxx::connection& operator*() const { return *connection_; }
-    pqxx::connection* operator->() const { return connection_.get(); }
+    pqxx::connection& operator*() const { return session_->connection; }
+    pqxx::connection* operator->() const { return &session_->connection; }
+    // The store's SQL engine on this connection (its prepared statements live as long as the
+    // connection).
+    PgConnection& sql() const { return session_->sql; }
 
    private:
     friend class PgPool;
-    Lease(PgPool* pool, std::unique_ptr<pqxx::connection> connection)
-        : pool_(pool), connection_(std::move(connection)) {}
+    Lease(PgPool* pool, std::unique_ptr<Session> session)
+        : pool_(pool), session_(std::move(session)) {}
     PgPool* pool_;
-    std::unique_ptr<pqxx::connection> connection_;
+    std::unique_ptr<Session> session_;
   };
 
   // `conninfo`: a libpq connection string or URI ("postgres://user@host/db", "host=/run/x
@@ -54,14 +63,14 @@ class PgPool {
   size_t open_connections();
 
  private:
-  void give_back(std::unique_ptr<pqxx::connection> connection);
+  void give_back(std::unique_ptr<Lease::Session> session);
 
   std::string conninfo_;
   size_t max_connections_;
   std::function<void(pqxx::connection&)> on_connect_;
   std::mutex mutex_;
   std::condition_variable returned_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::vector<std::unique_ptr<Lease::Session>> idle_;
   size_t open_ = 0;  // idle plus leased plus being opened
 };
 
