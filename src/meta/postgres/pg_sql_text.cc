@@ -57,7 +57,9 @@ PostgresStatementText postgres_sql(std::string_view sql) {
   static const std::regex hints(R"(\s+(INDEXED\s+BY\s+\w+|NOT\s+INDEXED)\b)",
                                 std::regex::icase);
   static const std::regex parameter(R"(\$(\d+))");
-  const std::string numbered = std::regex_replace(postgres_parameters(sql), hints, "");
+  static const std::regex blob_literal(R"(\b[xX]'([0-9a-fA-F]*)')");
+  const std::string numbered = std::regex_replace(
+      std::regex_replace(postgres_parameters(sql), hints, ""), blob_literal, "'\\x$1'::bytea");
   // postgres_parameters wrote every parameter as $n outside literals and comments; a `$`
   // followed by digits inside them would be renumbered too, which the store's SQL never has.
   PostgresStatementText out;

@@ -25,7 +25,8 @@ struct PostgresStatementText {
 };
 
 // postgres_parameters with the parameters renumbered 1..n without gaps (in SQLite's order),
-// and SQLite's planner hints ("INDEXED BY name", "NOT INDEXED") dropped.
+// SQLite's planner hints ("INDEXED BY name", "NOT INDEXED") dropped, and blob literals
+// (x'0a1b') written as bytea ('\x0a1b'::bytea).
 PostgresStatementText postgres_sql(std::string_view sql);
 
 }  // namespace cv::meta::postgres

@@ -1,7 +1,10 @@
 #include "meta/postgres/postgres_meta_store.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
+#include <thread>
 
 #include "meta/postgres/pg_migrations.h"
 #include "meta/postgres/pg_pool.h"
@@ -45,6 +48,7 @@ class PostgresMetaStore final : public SqlMetaStore {
         db.in(nullptr);
         if (again) {
           last = outcome ? last : outcome.error();
+          back_off(attempt);
           continue;
         }
         if (!outcome) {
@@ -65,9 +69,19 @@ class PostgresMetaStore final : public SqlMetaStore {
         db.note_failure(error);
         last = postgres::pg_error(error, what);
         if (!db.must_retry()) return std::unexpected(last);
+        back_off(attempt);
       }
     }
+    trace(what, last);
     return std::unexpected(last);
+  }
+
+  // Transactions that collided wait a little, randomly, before they run again, so they do
+  // not collide again in lockstep: up to 1 ms after the first, doubling to 64 ms.
+  static void back_off(int attempt) {
+    thread_local std::minstd_rand random{std::random_device{}()};
+    const int64_t cap_us = int64_t{1000} << std::min(attempt - 1, 6);
+    std::this_thread::sleep_for(std::chrono::microseconds(random() % cap_us));
   }
 
   // $CV_PG_TRACE set: every failed call is printed on stderr (diagnosing the shared SQL).

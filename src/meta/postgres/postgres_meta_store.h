@@ -5,8 +5,8 @@
 // Every change runs in one SERIALIZABLE transaction, and every query in one REPEATABLE READ
 // read-only transaction (one snapshot), on a pooled connection. A transaction PostgreSQL
 // aborts to keep the history serializable (40001) or to break a deadlock (40P01) is run again
-// from the start, up to max_attempts times: what the SQLite store's single writer guarantees
-// holds across servers. A lost connection is dropped from the pool and the call tried once
+// from the start, after a short random wait, up to max_attempts times: what the SQLite store's
+// single writer guarantees holds across servers. A lost connection is dropped from the pool and the call tried once
 // more on a fresh one. Thread-safe.
 #pragma once
 
@@ -22,7 +22,7 @@ namespace cv::meta {
 struct PostgresOptions {
   std::string conninfo;     // "postgres://user:password@host:5432/db", or libpq's keywords
   size_t connections = 16;  // the pool's bound
-  int max_attempts = 20;    // tries of a transaction PostgreSQL keeps aborting
+  int max_attempts = 50;    // tries of a transaction PostgreSQL keeps aborting
   MigrationCallback on_migration;  // told of a schema upgrade's steps; empty: nobody
 };
 

@@ -99,8 +99,10 @@ class Aggregation {
       if (!exists || gained > 0) {
         auto upsert = CV_TRY(
             db.prepare("INSERT INTO activity_bursts(actor_id, event_source, event_name, "
-                       "window_s, points) VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-                       "points = max(points, excluded.points)"));
+                       "window_s, points) VALUES(?1, ?2, ?3, ?4, ?5) "
+                       "ON CONFLICT(actor_id, window_s, event_source, event_name) DO UPDATE SET "
+                       "points = CASE WHEN excluded.points > activity_bursts.points "
+                       "THEN excluded.points ELSE activity_bursts.points END"));
         upsert.bind_int(1, key.actor)
             .bind_text(2, key.source)
             .bind_text(3, key.name)
@@ -113,8 +115,9 @@ class Aggregation {
     for (const auto& [key, day] : days_) {
       auto upsert = CV_TRY(
           db.prepare("INSERT INTO activity_daily(actor_id, day, service, points, events) "
-                     "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-                     "points = points + excluded.points, events = events + excluded.events"));
+                     "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(actor_id, day, service) DO UPDATE SET "
+                     "points = activity_daily.points + excluded.points, "
+                     "events = activity_daily.events + excluded.events"));
       upsert.bind_int(1, key.actor)
           .bind_int(2, key.day)
           .bind_text(3, key.service)
@@ -323,8 +326,10 @@ Result<std::optional<ActivityFileCheckpoint>> read_activity_file(Connection& db,
 
 Status write_activity_file(Connection& db, const ActivityFileCheckpoint& checkpoint) {
   auto stmt =
-      CV_TRY(db.prepare("INSERT OR REPLACE INTO activity_files(source, path, size, etag, records, "
-                        "read_ns) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
+      CV_TRY(db.prepare("INSERT INTO activity_files(source, path, size, etag, records, "
+                        "read_ns) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(source, path) DO "
+                        "UPDATE SET size = excluded.size, etag = excluded.etag, "
+                        "records = excluded.records, read_ns = excluded.read_ns"));
   stmt.bind_text(1, checkpoint.source)
       .bind_text(2, checkpoint.path)
       .bind_int(3, checkpoint.size)

@@ -52,8 +52,10 @@ Status write_alarm_updates(Connection& db, const std::vector<AlarmUpdate>& updat
   for (const AlarmUpdate& update : updates) {
     const AlarmState& state = update.state;
     auto stmt = CV_TRY(db.prepare(
-        "INSERT OR REPLACE INTO alarm_states(name, state, since_ns, evaluated_ns, reason, value) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
+        "INSERT INTO alarm_states(name, state, since_ns, evaluated_ns, reason, value) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(name) DO UPDATE SET state = excluded.state, "
+        "since_ns = excluded.since_ns, evaluated_ns = excluded.evaluated_ns, "
+        "reason = excluded.reason, value = excluded.value"));
     stmt.bind_text(1, state.name)
         .bind_text(2, state.state)
         .bind_int(3, state.since_ns)
@@ -108,8 +110,9 @@ Result<uint64_t> remove_alarm_history(Connection& db, int64_t before_ns) {
 Status write_metric_points(Connection& db, const std::vector<MetricPoint>& points) {
   for (const MetricPoint& point : points) {
     auto stmt = CV_TRY(db.prepare(
-        "INSERT OR REPLACE INTO metric_points(series, resolution, time_ns, value) "
-        "VALUES(?1, ?2, ?3, ?4)"));
+        "INSERT INTO metric_points(series, resolution, time_ns, value) "
+        "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(resolution, series, time_ns) DO UPDATE SET "
+        "value = excluded.value"));
     stmt.bind_text(1, point.series)
         .bind_int(2, point.resolution_seconds)
         .bind_int(3, point.time_ns)
@@ -121,12 +124,14 @@ Status write_metric_points(Connection& db, const std::vector<MetricPoint>& point
 
 Result<std::vector<MetricPoint>> read_metric_points(Connection& db, std::string_view series_prefix,
                                                     int64_t resolution_seconds, int64_t since_ns) {
-  // Prefix match by range (series >= prefix AND series < prefix + U+10FFFF-ish): the key
-  // order is byte order, so every series starting with the prefix sorts between the two.
+  // Prefix match by range (series >= prefix AND series < prefix + U+10FFFF): the key order is
+  // byte order, so every series starting with the prefix sorts between the two (but one
+  // whose next character is U+10FFFF itself, which series names never have). The bound is
+  // valid UTF-8, as PostgreSQL's text requires.
   auto stmt = CV_TRY(db.prepare(
       "SELECT series, time_ns, value FROM metric_points WHERE resolution = ?1 "
       "AND series >= ?2 AND series < ?3 AND time_ns >= ?4 ORDER BY series, time_ns"));
-  const std::string upper = std::string(series_prefix) + "\xff";
+  const std::string upper = std::string(series_prefix) + "\xf4\x8f\xbf\xbf";
   stmt.bind_int(1, resolution_seconds)
       .bind_text(2, series_prefix)
       .bind_text(3, upper)

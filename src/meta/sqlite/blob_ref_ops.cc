@@ -7,7 +7,7 @@ namespace cv::meta::sqlite {
 Status add_blob_ref(Connection& db, std::string_view blob_id) {
   auto stmt =
       CV_TRY(db.prepare("INSERT INTO blob_refs(blob_id, refs) VALUES(?1, 1) "
-                        "ON CONFLICT(blob_id) DO UPDATE SET refs = refs + 1"));
+                        "ON CONFLICT(blob_id) DO UPDATE SET refs = blob_refs.refs + 1"));
   stmt.bind_text(1, blob_id);
   return stmt.run();
 }
@@ -26,7 +26,7 @@ Status drop_blob_ref(Connection& db, std::string_view blob_id) {
     stmt.bind_text(1, blob_id);
     CV_TRY(stmt.run());
   }
-  auto stmt = CV_TRY(db.prepare("INSERT OR IGNORE INTO garbage(blob_id) VALUES(?1)"));
+  auto stmt = CV_TRY(db.prepare("INSERT INTO garbage(blob_id) VALUES(?1) ON CONFLICT DO NOTHING"));
   stmt.bind_text(1, blob_id);
   return stmt.run();
 }

@@ -136,8 +136,8 @@ Status insert_group_member(Connection& db, std::string_view group, std::string_v
   CV_TRY(principal_exists(db, IamPrincipalKind::kGroup, group));
   CV_TRY(principal_exists(db, IamPrincipalKind::kUser, user_id));
   auto stmt =
-      CV_TRY(db.prepare("INSERT OR IGNORE INTO iam_group_members(group_name, user_id) "
-                        "SELECT name, ?2 FROM iam_groups WHERE name = ?1"));
+      CV_TRY(db.prepare("INSERT INTO iam_group_members(group_name, user_id) "
+                        "SELECT name, ?2 FROM iam_groups WHERE name = ?1 ON CONFLICT DO NOTHING"));
   stmt.bind_text(1, group).bind_text(2, user_id);
   return stmt.run();
 }
@@ -338,8 +338,8 @@ Status insert_attachment(Connection& db, IamPrincipalKind kind, std::string_view
   const auto policy = CV_TRY(read_managed_policy(db, policy_name));
   if (!policy) return no_such("policy", policy_name);
   auto stmt = CV_TRY(db.prepare(
-      "INSERT OR IGNORE INTO iam_policy_attachments(principal_kind, principal, policy_name) "
-      "VALUES(?1, ?2, ?3)"));
+      "INSERT INTO iam_policy_attachments(principal_kind, principal, policy_name) "
+      "VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING"));
   stmt.bind_int(1, static_cast<int64_t>(kind)).bind_text(2, principal).bind_text(3, policy->name);
   return stmt.run();
 }

@@ -81,18 +81,21 @@ Status add_to_stats(Connection& db, const ReplicationOutcome& outcome) {
   const bool skipped = outcome.kind == ReplicationOutcome::Kind::kSkipped;
   const bool failed = outcome.kind == ReplicationOutcome::Kind::kFailed;
   auto stmt = CV_TRY(db.prepare(
-      "INSERT INTO replication_stats(bucket, rule_id, replicated, replicated_bytes, skipped, "
+      "INSERT INTO replication_stats AS r(bucket, rule_id, replicated, replicated_bytes, skipped, "
       "failed, latency_sum_ns, latency_max_ns, last_done_ns, last_error, last_error_ns) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10) "
       "ON CONFLICT(bucket, rule_id) DO UPDATE SET "
-      "replicated = replicated + excluded.replicated, "
-      "replicated_bytes = replicated_bytes + excluded.replicated_bytes, "
-      "skipped = skipped + excluded.skipped, failed = failed + excluded.failed, "
-      "latency_sum_ns = latency_sum_ns + excluded.latency_sum_ns, "
-      "latency_max_ns = max(latency_max_ns, excluded.latency_max_ns), "
-      "last_done_ns = max(last_done_ns, excluded.last_done_ns), "
-      "last_error = CASE WHEN excluded.failed > 0 THEN excluded.last_error ELSE last_error END, "
-      "last_error_ns = max(last_error_ns, excluded.last_error_ns)"));
+      "replicated = r.replicated + excluded.replicated, "
+      "replicated_bytes = r.replicated_bytes + excluded.replicated_bytes, "
+      "skipped = r.skipped + excluded.skipped, failed = r.failed + excluded.failed, "
+      "latency_sum_ns = r.latency_sum_ns + excluded.latency_sum_ns, "
+      "latency_max_ns = CASE WHEN excluded.latency_max_ns > r.latency_max_ns "
+      "THEN excluded.latency_max_ns ELSE r.latency_max_ns END, "
+      "last_done_ns = CASE WHEN excluded.last_done_ns > r.last_done_ns "
+      "THEN excluded.last_done_ns ELSE r.last_done_ns END, "
+      "last_error = CASE WHEN excluded.failed > 0 THEN excluded.last_error ELSE r.last_error END, "
+      "last_error_ns = CASE WHEN excluded.last_error_ns > r.last_error_ns "
+      "THEN excluded.last_error_ns ELSE r.last_error_ns END"));
   stmt.bind_text(1, outcome.bucket)
       .bind_text(2, outcome.rule_id)
       .bind_int(3, replicated ? 1 : 0)

@@ -113,7 +113,7 @@ Result<int64_t> read_last_claimed_seq(Connection& db) {
 Result<std::pair<uint64_t, int64_t>> read_trail_backlog(Connection& db, size_t cap) {
   const int64_t claimed = CV_TRY(read_last_claimed_seq(db));
   auto count = CV_TRY(db.prepare(
-      "SELECT COUNT(*) FROM (SELECT 1 FROM trail_records WHERE seq > ?1 LIMIT ?2)"));
+      "SELECT COUNT(*) FROM (SELECT 1 FROM trail_records WHERE seq > ?1 LIMIT ?2) AS backlog"));
   count.bind_int(1, claimed).bind_int(2, static_cast<int64_t>(cap));
   if (!CV_TRY(count.step())) return std::pair<uint64_t, int64_t>{0, 0};
   const auto records = static_cast<uint64_t>(count.column_int(0));
@@ -132,7 +132,7 @@ Result<std::optional<TrailLogFile>> claim_trail_file(Connection& db, std::string
   const int64_t claimed = CV_TRY(read_last_claimed_seq(db));
   auto range = CV_TRY(db.prepare(
       "SELECT COUNT(*), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM "
-      "(SELECT seq FROM trail_records WHERE seq > ?1 ORDER BY seq LIMIT ?2)"));
+      "(SELECT seq FROM trail_records WHERE seq > ?1 ORDER BY seq LIMIT ?2) AS claimed"));
   range.bind_int(1, claimed).bind_int(2, static_cast<int64_t>(max_records));
   if (!CV_TRY(range.step()) || range.column_int(0) == 0) return std::optional<TrailLogFile>{};
   TrailLogFile file;
@@ -164,8 +164,8 @@ Result<std::vector<TrailLogFile>> read_unwritten_trail_files(Connection& db) {
 Result<std::vector<TrailRecord>> read_trail_file_records(Connection& db, int64_t file_id,
                                                          int64_t after_seq, size_t limit) {
   auto stmt = CV_TRY(db.prepare(fmt::format(
-      "SELECT {} FROM trail_records WHERE seq BETWEEN MAX(?2 + 1, (SELECT first_seq FROM "
-      "trail_files WHERE id = ?1)) AND (SELECT last_seq FROM trail_files WHERE id = ?1) "
+      "SELECT {} FROM trail_records WHERE seq > ?2 AND seq BETWEEN (SELECT first_seq FROM "
+      "trail_files WHERE id = ?1) AND (SELECT last_seq FROM trail_files WHERE id = ?1) "
       "ORDER BY seq LIMIT ?3",
       kRecordColumns)));
   stmt.bind_int(1, file_id)

@@ -32,6 +32,11 @@ TEST(PostgresSql, DropsSqlitePlannerHints) {
             "SELECT a FROM t WHERE b = $1");
 }
 
+TEST(PostgresSql, WritesBlobLiteralsAsBytea) {
+  EXPECT_EQ(postgres_sql("SELECT x'', X'0aFF' FROM t").sql,
+            "SELECT '\\x'::bytea, '\\x0aFF'::bytea FROM t");
+}
+
 TEST(PostgresSql, ClosesGapsInTheNumbersAndSaysWhereEachIndexWent) {
   // SQLite's INSERT of a row skips ?2 (the UPDATE form of the same call binds it).
   const PostgresStatementText text = postgres_sql("VALUES(?1, ?3, ?5, ?3)");

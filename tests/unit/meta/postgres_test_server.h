@@ -1,8 +1,11 @@
-// A real PostgreSQL server for tests: Debian's binaries (the newest /usr/lib/postgresql/*/bin,
-// or $CV_PG_BINDIR), a fresh cluster initdb'd into a temporary folder, listening only on a Unix
-// socket in that folder (no TCP port), fsync off. initdb and postgres refuse to run as root,
-// so under root they run as the `postgres` user (made by Debian's postgresql-common) and the
-// folder is handed to it. Stopped (immediate shutdown) and removed when destroyed.
+// A real PostgreSQL server for tests. Under ctest the cluster the pg_cluster fixture started
+// (tests/support/pg-test-cluster.sh) is shared: $CV_TEST_PG_HOST names its socket folder, and
+// each test process only makes databases on it. Run by hand (no $CV_TEST_PG_HOST), it starts
+// its own: Debian's binaries (the newest /usr/lib/postgresql/*/bin, or $CV_PG_BINDIR), a fresh
+// cluster initdb'd into a temporary folder, listening only on a Unix socket in that folder (no
+// TCP port), fsync off. initdb and postgres refuse to run as root, so under root they run as
+// the `postgres` user (made by Debian's postgresql-common) and the folder is handed to it.
+// Its own cluster is stopped (immediate shutdown) and removed when destroyed.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -21,6 +24,10 @@ namespace cv::meta::testing {
 class PostgresTestServer {
  public:
   PostgresTestServer() {
+    if (const char* shared = std::getenv("CV_TEST_PG_HOST"); shared && *shared) {
+      folder_ = shared;
+      return;
+    }
     bindir_ = find_bindir();
     std::string pattern = (std::filesystem::temp_directory_path() / "cv-pg-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -42,6 +49,7 @@ class PostgresTestServer {
     started_ = true;
   }
   ~PostgresTestServer() {
+    if (bindir_.empty()) return;  // the shared cluster: the fixture stops it
     if (started_) {
       (void)std::system((as_user_ + bindir_ + "/pg_ctl -D " + data() +
                          " -m immediate -w stop > /dev/null 2>&1").c_str());
@@ -59,7 +67,9 @@ class PostgresTestServer {
 
   // Creates a new, empty database and returns its connection string.
   std::string create_database() {
-    const std::string name = "t" + std::to_string(next_database_++);
+    // Unique across the test processes sharing one cluster.
+    const std::string name =
+        "t" + std::to_string(::getpid()) + "_" + std::to_string(next_database_++);
     pqxx::connection admin(conninfo());
     pqxx::nontransaction txn(admin);
     txn.exec("CREATE DATABASE " + name + " TEMPLATE template0");
