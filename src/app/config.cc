@@ -190,6 +190,14 @@ Status load_log(const toml::table& table, LogSettings& log) {
   return {};
 }
 
+}  // namespace
+
+bool valid_meta_url(std::string_view url) {
+  return url.empty() || url.starts_with("postgres://") || url.starts_with("postgresql://");
+}
+
+namespace {
+
 // [storage] blob = "s3://...", or the table [storage.blob] (url, access_key, secret_key).
 Status read_blob_settings(toml::node_view<toml::node> node, BlobSettings& blob) {
   if (!node) return {};
@@ -284,6 +292,14 @@ Result<Config> load_config(const std::optional<std::filesystem::path>& file) {
   }
   config.object_cache_mib = static_cast<size_t>(object_cache);
   CV_TRY(read_blob_settings(table["storage"]["blob"], config.blob));
+  if (const toml::node* node = table["storage"]["meta"].node()) {
+    const auto url = node->value<std::string>();
+    if (!node->is_string() || !valid_meta_url(*url)) {
+      return fail(ErrorCode::kInvalidArgument,
+                  "storage.meta must be a postgres:// URL (empty: SQLite in the data folder)");
+    }
+    config.meta_url = *url;
+  }
   config.gc_interval_seconds = table["gc"]["interval_seconds"].value_or(int64_t{30});
   if (auto path = table["tiers"]["standard_ia"].value<std::string>())
     config.standard_ia_dir = *path;

@@ -106,6 +106,10 @@ struct Config {
   size_t object_cache_mib = 24;
   // [storage] blob / [storage.blob], or --blob.
   BlobSettings blob;
+  // [storage] meta, or --meta: the metadata store. Empty: SQLite in <data>/meta.db;
+  // "postgres://user:password@host:port/db" (or postgresql://): PostgreSQL
+  // (meta/postgres/postgres_meta_store.h).
+  std::string meta_url;
   int64_t gc_interval_seconds = 30;
   // Storage tiers' folders; empty: <data>/tiers/standard_ia and <data>/tiers/glacier.
   std::filesystem::path standard_ia_dir;
@@ -173,7 +177,8 @@ struct Config {
 // Reads a TOML file ([server] listen, region, domain, network_threads, worker_threads,
 // idle_timeout_seconds, header_timeout_seconds, read_timeout_seconds, write_timeout_seconds
 // (each 1-86400), max_connections_per_address (0-1000000, 0 unlimited);
-// [storage] data, inline_threshold, object_cache_mib (0-65536), master_key_file, blob (the URL
+// [storage] data, inline_threshold, object_cache_mib (0-65536), master_key_file, meta (a
+// postgres:// URL), blob (the URL
 // as a string; or a table [storage.blob] with url, access_key, secret_key: TOML cannot have
 // both, so credentials in the file go with the table form); [gc]
 // interval_seconds; [tiers] standard_ia,
@@ -190,6 +195,9 @@ struct Config {
 // the defaults. InvalidArgument with the file's own error message when it does not parse or a
 // value is out of range.
 Result<Config> load_config(const std::optional<std::filesystem::path>& file);
+
+// Whether `url` names a metadata store: empty (SQLite) or postgres:// / postgresql://.
+bool valid_meta_url(std::string_view url);
 
 // public_url, or http://<listen address>:<port> when it is empty; no trailing slash.
 std::string console_base_url(const Config& config);

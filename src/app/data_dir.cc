@@ -17,6 +17,8 @@
 #include "blob/tiered_blob_store.h"
 #include "core/hash.h"
 #include "meta/sqlite/object_cache.h"
+#include "meta/postgres/pg_pool.h"
+#include "meta/postgres/postgres_meta_store.h"
 #include "meta/sqlite/sqlite_meta_store.h"
 #include "remote/s3_blob_store.h"
 
@@ -118,7 +120,16 @@ Result<Stores> open_stores(const std::filesystem::path& data_dir, StoreOptions o
                                                        "standard_ia")));
   tiered->add_location("GLACIER", CV_TRY(open_tier(options.tiers.glacier, defaults.glacier,
                                                    client, s3_url, "glacier")));
-  stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
+  if (options.meta_url.empty()) {
+    stores.meta = CV_TRY(meta::open_sqlite_meta_store(sqlite));
+    stores.meta_location = "SQLite " + sqlite.path.string();
+  } else {
+    meta::PostgresOptions postgres;
+    postgres.conninfo = options.meta_url;
+    postgres.on_migration = std::move(sqlite.on_migration);
+    stores.meta = CV_TRY(meta::open_postgres_meta_store(postgres));
+    stores.meta_location = "PostgreSQL " + meta::postgres::redact_conninfo(options.meta_url);
+  }
   stores.blobs = std::move(tiered);
   return stores;
 }

@@ -47,6 +47,7 @@ struct Stores {
   std::unique_ptr<blob::BlobStore> blobs;
   std::string master_key;  // 32 bytes
   std::string blob_location;  // where bodies are kept, for logs: a folder or an s3:// URL
+  std::string meta_location;  // where metadata is kept, for logs: a file or a postgres:// URL
 };
 
 // Where the colder storage tiers keep their blobs; empty: under <data>/tiers/ (or, with an S3
@@ -74,6 +75,10 @@ struct StoreOptions {
   std::filesystem::path master_key_file;
   // Bodies in an S3 bucket when blob.url is set, else in the data folder.
   BlobSettings blob;
+  // Metadata in PostgreSQL when set (Config::meta_url), else SQLite in <data>/meta.db. The
+  // PostgreSQL store has no object cache and reports no group commits (`commits`, the
+  // object cache options and `full_disk` are SQLite's).
+  std::string meta_url;
   // How the metadata store copes with a full disk (the server's SpaceReserve).
   meta::FullDiskPolicy full_disk;
   // Told of every metadata group commit (optional; must outlive the stores).

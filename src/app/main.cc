@@ -14,11 +14,14 @@ struct CommonFlags {
   std::optional<std::string> config_file;
   std::optional<std::string> data_dir;
   std::optional<std::string> blob;
+  std::optional<std::string> meta;
 };
 
 void add_common_flags(CLI::App& command, CommonFlags& flags) {
   command.add_option("--config", flags.config_file, "TOML configuration file");
   command.add_option("--data", flags.data_dir, "data folder (default ./data)");
+  command.add_option("--meta", flags.meta,
+                     "keep metadata in PostgreSQL: postgres://USER:PASSWORD@HOST:PORT/DB");
   command.add_option("--blob", flags.blob,
                      "keep object bodies in an S3 bucket: s3://BUCKET/PREFIX?endpoint=URL&region=R");
 }
@@ -41,6 +44,13 @@ std::optional<cv::app::Config> resolve(const CommonFlags& flags) {
     return std::nullopt;
   }
   if (flags.data_dir) config->data_dir = *flags.data_dir;
+  if (flags.meta) {
+    if (!cv::app::valid_meta_url(*flags.meta)) {
+      std::fprintf(stderr, "cloudvault: --meta must be a postgres:// URL\n");
+      return std::nullopt;
+    }
+    config->meta_url = *flags.meta;
+  }
   if (flags.blob) {
     if (auto url = cv::remote::parse_s3_blob_url(*flags.blob); !url) {
       std::fprintf(stderr, "cloudvault: --blob: %s\n", url.error().message.c_str());

@@ -178,7 +178,8 @@ int run_server(const Config& configured) {
     return 1;
   }
   migration.finish();
-  spdlog::info("object bodies are kept in {}", stores->blob_location);
+  spdlog::info("metadata is kept in {}; object bodies in {}", stores->meta_location,
+               stores->blob_location);
   // A master key rotation a crash interrupted is finished before anything is served.
   const auto key_path = master_key_path(config.data_dir, config.master_key_file);
   if (auto finished = finish_interrupted_rotation(*stores->meta, key_path); !finished) {
@@ -333,7 +334,7 @@ int run_server(const Config& configured) {
   AlarmRuleBook alarm_rules(config.alarms, *stores->meta);
   OperationsView operations_view(
       *stores->meta, alarm_rules, clock, config.alarms.sample_seconds, config.alarms.history_hours,
-      StorageLocations{"SQLite " + (config.data_dir / "meta.db").string(), stores->blob_location});
+      StorageLocations{stores->meta_location, stores->blob_location});
   console_options.operations = &operations_view;
   console::ConsoleApi console_api(vault, users, console_sessions, thumbnails, console_options);
   console::AssetServer console_assets(config.console_assets_dir);

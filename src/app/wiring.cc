@@ -22,6 +22,7 @@ StoreOptions store_options_from(const Config& config) {
   options.tiers = tier_folders_from(config);
   options.master_key_file = config.master_key_file;
   options.blob = config.blob;
+  options.meta_url = config.meta_url;
   return options;
 }
 

@@ -63,7 +63,7 @@ def front_with_table_config(server_factory, backing_server, tmp_path, extra=""):
 def test_bodies_live_in_the_backing_bucket(server_factory, backing, tmp_path):
     backing_server, backing_client = backing
     front = front_with_table_config(server_factory, backing_server, tmp_path)
-    assert any("object bodies are kept in s3://bodies/site/blobs/" in line
+    assert any("object bodies in s3://bodies/site/blobs/" in line
                for line in front.log_path.read_text().splitlines())
     s3 = make_client(front.endpoint, front.access_key, front.secret_key)
     s3.create_bucket(Bucket="photos")

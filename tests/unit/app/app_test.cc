@@ -9,6 +9,7 @@
 
 #include "app/change_file.h"
 #include "app/config.h"
+#include "app/wiring.h"
 #include "app/data_dir.h"
 #include "app/front_door.h"
 
@@ -130,6 +131,24 @@ TEST(Config, BlobStoreUrlAndKeys) {
     ASSERT_FALSE(refused) << text;
     EXPECT_NE(refused.error().message.find(mentioned), std::string::npos)
         << text << " -> " << refused.error().message;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Config, MetadataStoreUrl) {
+  const fs::path dir = fresh_dir("metastore");
+  EXPECT_EQ(load_config(std::nullopt)->meta_url, "");
+  std::ofstream(dir / "pg.toml") << "[storage]\nmeta = \"postgres://cv@db.lan:5432/cv\"\n";
+  auto postgres = load_config(dir / "pg.toml");
+  ASSERT_TRUE(postgres) << postgres.error().message;
+  EXPECT_EQ(postgres->meta_url, "postgres://cv@db.lan:5432/cv");
+  EXPECT_EQ(store_options_from(*postgres).meta_url, "postgres://cv@db.lan:5432/cv");
+  for (const char* text : {"[storage]\nmeta = \"mysql://x\"\n", "[storage]\nmeta = 5\n"}) {
+    std::ofstream(dir / "bad.toml") << text;
+    auto refused = load_config(dir / "bad.toml");
+    ASSERT_FALSE(refused) << text;
+    EXPECT_NE(refused.error().message.find("storage.meta must be a postgres:// URL"),
+              std::string::npos);
   }
   fs::remove_all(dir);
 }
