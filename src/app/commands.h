@@ -55,6 +55,9 @@ int admin_key_delete(const Config& config, const std::string& access_key);
 // Generates a new master key and reseals everything sealed under the old one, without
 // rewriting object bodies (app/master_key_rotation.h). Refuses while a server runs.
 int admin_key_rotate_master(const Config& config);
+// `admin migrate --to postgres://...` (admin_migrate_command.cc): the folder's SQLite metadata
+// copied into an empty PostgreSQL database and verified; refused while the folder is in use.
+int admin_migrate(const Config& config, const std::string& to);
 
 // Access control (admin_access_command.cc). public_access_block: verb "get", "put" (the
 // account's block becomes `settings`) or "delete"; prints the account's block as JSON.

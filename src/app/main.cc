@@ -345,6 +345,22 @@ int main(int argc, char** argv) {
     }
   });
 
+  // Scale-out: the embedded metadata copied into PostgreSQL.
+  auto* migrate = admin->add_subcommand("migrate",
+                                        "copy this folder's SQLite metadata into an empty "
+                                        "PostgreSQL database and verify it (the server must be "
+                                        "stopped)")
+                      ->fallthrough();
+  std::string migrate_to;
+  migrate->add_option("--to", migrate_to, "postgres://USER:PASSWORD@HOST:PORT/DB")->required();
+  migrate->callback([&] {
+    if (auto config = resolve(flags)) {
+      exit_code = cv::app::admin_migrate(*config, migrate_to);
+    } else {
+      exit_code = 2;
+    }
+  });
+
   // Access control: the account's public access block, and policy decisions explained.
   auto* block = admin->add_subcommand("public-access-block",
                                       "the account's Block Public Access settings")

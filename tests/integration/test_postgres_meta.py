@@ -113,3 +113,48 @@ def test_a_bad_meta_url_stops_the_server_with_the_reason(tmp_path):
     refused = start("--meta", "postgres://cv:s3cret@127.0.0.1:1/none?connect_timeout=2")
     assert "cannot connect to PostgreSQL" in refused
     assert "s3cret" not in refused
+
+
+def test_admin_migrate_copies_a_running_stores_metadata_once_it_stops(server_factory, postgres):
+    url = postgres()
+    embedded = server_factory(name="embedded")
+    s3 = make_client(embedded.endpoint, embedded.access_key, embedded.secret_key)
+    s3.create_bucket(Bucket="moving")
+    s3.put_bucket_versioning(Bucket="moving", VersioningConfiguration={"Status": "Enabled"})
+    old = s3.put_object(Bucket="moving", Key="doc", Body=b"old")["VersionId"]
+    s3.put_object(Bucket="moving", Key="doc", Body=b"new")
+    body = os.urandom(200 * 1024)
+    s3.put_object(Bucket="moving", Key="photo.jpg", Body=body, ContentType="image/jpeg",
+                  Metadata={"album": "summer"}, Tagging="place=sea")
+    embedded.admin("user", "add", "bob")
+
+    def migrate():
+        return subprocess.run([server_binary(), "admin", "migrate", "--to", url, "--data",
+                               str(embedded.data_dir)], capture_output=True, text=True,
+                              timeout=300, env=embedded.env())
+
+    refused = migrate()
+    assert refused.returncode == 1
+    assert "in use" in refused.stderr and "stop it first" in refused.stderr
+    embedded.terminate()
+    done = migrate()
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["verified"] is True
+    rows = {table["table"]: table["rows"] for table in summary["tables"]}
+    assert rows["objects"] == 3 and rows["buckets"] == 1 and summary["rows"] >= 5
+    assert migrate().returncode == 1  # the database holds rows now
+
+    moved = server_factory(name="moved", data_dir=embedded.data_dir,
+                           access_key=embedded.access_key, secret_key=embedded.secret_key,
+                           extra_args=("--meta", url))
+    s3 = make_client(moved.endpoint, moved.access_key, moved.secret_key)
+    assert s3.get_object(Bucket="moving", Key="doc")["Body"].read() == b"new"
+    assert s3.get_object(Bucket="moving", Key="doc", VersionId=old)["Body"].read() == b"old"
+    photo = s3.get_object(Bucket="moving", Key="photo.jpg")
+    assert photo["Body"].read() == body
+    assert photo["ContentType"] == "image/jpeg" and photo["Metadata"] == {"album": "summer"}
+    tags = s3.get_object_tagging(Bucket="moving", Key="photo.jpg")["TagSet"]
+    assert tags == [{"Key": "place", "Value": "sea"}]
+    users = json.loads(moved.admin("user", "list", "--meta", url).stdout)
+    assert "bob" in [u["user"] for u in users]

@@ -6,7 +6,8 @@
 // begin_snapshot() has nothing to do. Parameters go as text: blobs in bytea's hex form
 // ("\x..."), which PostgreSQL reads into the bytea column they are compared with or stored
 // in; a bytea column comes back decoded. A statement runs at its first step(), and its rows
-// are then read from the result. Used by one thread at a time.
+// are then read from the result. Used by one thread at a time; one PgConnection per
+// pqxx::connection (its prepared statements' names are per connection).
 #pragma once
 
 #include <pqxx/pqxx>
