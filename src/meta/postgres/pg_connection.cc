@@ -147,6 +147,18 @@ void PgConnection::note_failure(const std::exception& error) {
   if (is_retryable(error)) must_retry_ = true;
 }
 
+Status PgConnection::begin_snapshot() {
+  if (!dynamic_cast<pqxx::nontransaction*>(transaction_)) return {};
+  snapshot_ = true;
+  return execute_script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+}
+
+void PgConnection::end_snapshot() {
+  if (!snapshot_) return;
+  snapshot_ = false;
+  (void)execute_script("COMMIT");
+}
+
 Status PgConnection::execute_script(const char* sql) {
   if (!transaction_) {
     return fail(ErrorCode::kInternalError, "metadata store: a script outside a transaction");

@@ -2,8 +2,9 @@
 // (written once, with SQLite's `?` parameters) runs here as prepared statements.
 //
 // A PgConnection borrows a pqxx::connection (a PgPool lease) and runs every statement in the
-// transaction given to it with in(); the PostgreSQL store opens one per MetaStore call, so
-// begin_snapshot() has nothing to do. Parameters go as text: blobs in bytea's hex form
+// transaction given to it with in(): the PostgreSQL store gives a SERIALIZABLE transaction to
+// a change, and a nontransaction (each statement its own snapshot) to a query, whose
+// multi-statement reads take a snapshot with begin_snapshot(). Parameters go as text: blobs in bytea's hex form
 // ("\x..."), which PostgreSQL reads into the bytea column they are compared with or stored
 // in; a bytea column comes back decoded. A statement runs at its first step(), and its rows
 // are then read from the result. Used by one thread at a time; one PgConnection per
@@ -25,6 +26,7 @@ class PgConnection final : public sql::Connection {
   void in(pqxx::transaction_base* transaction) {
     transaction_ = transaction;
     must_retry_ = false;
+    snapshot_ = false;
   }
   pqxx::transaction_base* transaction() const { return transaction_; }
 
@@ -34,8 +36,11 @@ class PgConnection final : public sql::Connection {
   // may then be run again in a new transaction.
   bool must_retry() const { return must_retry_; }
   void note_failure(const std::exception& error);
-  Status begin_snapshot() override { return {}; }
-  void end_snapshot() override {}
+  // Within a real transaction (changes) a snapshot is already there: nothing to do. Within a
+  // nontransaction (queries run one statement each, as SQLite's readers do), a read-only
+  // REPEATABLE READ transaction until end_snapshot, like SQLite's BEGIN ... COMMIT.
+  Status begin_snapshot() override;
+  void end_snapshot() override;
 
  protected:
   Result<std::unique_ptr<sql::StatementBackend>> compile(std::string_view sql,
@@ -46,6 +51,7 @@ class PgConnection final : public sql::Connection {
   pqxx::transaction_base* transaction_ = nullptr;
   int next_name_ = 0;
   bool must_retry_ = false;
+  bool snapshot_ = false;  // begin_snapshot() opened a transaction in a nontransaction
 };
 
 // An Error for a failed PostgreSQL call: kServiceUnavailable when the connection is lost or

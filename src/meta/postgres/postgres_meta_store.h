@@ -2,8 +2,9 @@
 // meta/sql/sql_meta_store.h) on a pool of connections, so several servers can share one
 // database.
 //
-// Every change runs in one SERIALIZABLE transaction, and every query in one REPEATABLE READ
-// read-only transaction (one snapshot), on a pooled connection. A transaction PostgreSQL
+// Every change runs in one SERIALIZABLE transaction on a pooled connection; a query runs
+// statement by statement (each its own snapshot, as on SQLite's readers), and the reads
+// that need one snapshot over several statements take a REPEATABLE READ read-only one. A transaction PostgreSQL
 // aborts to keep the history serializable (40001) or to break a deadlock (40P01) is run again
 // from the start, after a short random wait, up to max_attempts times: what the SQLite store's
 // single writer guarantees holds across servers. A lost connection is dropped from the pool and the call tried once
