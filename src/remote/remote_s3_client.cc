@@ -17,8 +17,7 @@ namespace {
 
 constexpr uint64_t kMaxSinglePut = 5ull << 30;  // S3's PutObject and UploadPart limit
 constexpr uint32_t kMaxPartNumber = 10000;
-constexpr int kMaxListPages = 20;
-constexpr uint64_t kMaxRange = 1 << 20;  // the transport's response cap  // 10,000 parts at 1,000 a page, with room to spare
+constexpr int kMaxListPages = 20;  // 10,000 parts at 1,000 a page, with room to spare
 
 // The endpoint answered a body's ETag; compare it with the MD5 of what was sent when it is one.
 RemoteStatus check_etag(const std::string& etag, const HttpReply& reply) {
@@ -81,6 +80,7 @@ RemoteResult<std::unique_ptr<RemoteS3Client>> RemoteS3Client::create(RemoteEndpo
   options.stall_bytes_per_second = endpoint.timeouts.stall_bytes_per_second;
   options.verify_tls = endpoint.verify_tls;
   options.ca_file = endpoint.ca_file;
+  options.max_response_body = std::max<size_t>(endpoint.max_range_bytes, 1 << 20);
   auto http = std::make_unique<HttpTransport>(std::move(options));
   std::unique_ptr<RemoteS3Client> client(
       new RemoteS3Client(std::move(endpoint), clock, std::move(http)));
@@ -341,14 +341,14 @@ std::unique_ptr<ByteSource> RemoteS3Client::open_object(std::string bucket, std:
     return get_range(bucket, key, offset, length, etag);
   };
   return std::make_unique<RangedObjectSource>(std::move(fetch), size,
-                                              std::min<uint64_t>(piece, kMaxRange));
+                                              std::min<uint64_t>(piece, max_range()));
 }
 
 RemoteResult<std::string> RemoteS3Client::get_range(std::string_view bucket, std::string_view key,
                                                     uint64_t offset, uint64_t length,
                                                     std::string_view etag) {
-  if (length == 0 || length > kMaxRange) {
-    return std::unexpected(argument_error("a ranged GET takes 1 byte to 1 MiB"));
+  if (length == 0 || length > max_range()) {
+    return std::unexpected(argument_error("a ranged GET takes 1 byte to max_range_bytes"));
   }
   Call call{.method = "GET", .bucket = bucket, .key = key};
   call.headers.emplace_back(

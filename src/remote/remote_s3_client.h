@@ -55,6 +55,8 @@ struct RemoteEndpoint {
   std::string ca_file;  // PEM bundle trusted instead of the system's; empty: the system's
   // Temporary credentials (STS): sent and signed as x-amz-security-token when not empty.
   std::string session_token;
+  // The largest range get_range fetches in one GET (and the response cap; at least 1 MiB).
+  size_t max_range_bytes = 1 << 20;
 };
 
 // Object headers passed through to PutObject / CreateMultipartUpload, as (name, value):
@@ -154,6 +156,7 @@ class RemoteS3Client {
   RemoteS3Client& operator=(const RemoteS3Client&) = delete;
 
   const RemoteEndpoint& endpoint() const { return endpoint_; }
+  uint64_t max_range() const { return std::max<uint64_t>(endpoint_.max_range_bytes, 1 << 20); }
 
   // HeadBucket: the bucket exists and these credentials may use it.
   RemoteResult<BucketInfo> head_bucket(std::string_view bucket);
@@ -213,15 +216,16 @@ class RemoteS3Client {
                                                      std::string_view key_marker = {},
                                                      std::string_view upload_id_marker = {});
 
-  // GetObject of bytes [offset, offset + length) of the current version, 1 <= length <= 1 MiB
-  // (the transport's response cap), conditional on `etag` (If-Match) when it is not empty.
+  // GetObject of bytes [offset, offset + length) of the current version, 1 <= length <=
+  // max_range() (the transport's response cap), conditional on `etag` (If-Match) when it is
+  // not empty.
   // Exactly `length` bytes, else an error (InvalidRange past the end).
   RemoteResult<std::string> get_range(std::string_view bucket, std::string_view key,
                                       uint64_t offset, uint64_t length,
                                       std::string_view etag = {});
 
   // GetObject as a stream: the object's bytes are fetched in ranges of `piece` bytes (at
-  // most the transport's response cap, 1 MiB), each GET conditional on `etag` (If-Match), so
+  // most max_range()), each GET conditional on `etag` (If-Match), so
   // a body never sits in memory whole and an object replaced while it is read fails the
   // stream (PreconditionFailed) instead of mixing two versions. `size` is the object's size
   // as listed. The stream holds a pointer to this client, which must outlive it.

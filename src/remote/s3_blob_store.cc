@@ -13,7 +13,8 @@ namespace {
 
 constexpr uint64_t kMinPart = 5ull << 20;
 constexpr uint64_t kMaxPart = 5ull << 30;
-constexpr uint64_t kReadWindow = 1 << 20;  // one ranged GET: the client's response cap
+// One ranged GET of a reader: the client's max_range(), which make_blob_client sets to this.
+constexpr uint64_t kReadWindow = 4 << 20;
 
 // A blob id is what new_blob_id() makes: letters and digits only, so "<prefix><id>" never
 // leaves the prefix and never names another tier's object.
@@ -187,7 +188,7 @@ class S3BlobReader final : public blob::BlobReader {
   Result<size_t> read_at(uint64_t offset, std::span<char> out) override {
     if (offset >= size_ || out.empty()) return size_t{0};
     if (offset < window_start_ || offset >= window_start_ + window_.size()) {
-      const uint64_t length = std::min(kReadWindow, size_ - offset);
+      const uint64_t length = std::min(shared_->client->max_range(), size_ - offset);
       auto fetched = shared_->retried([&] {
         return shared_->client->get_range(shared_->bucket, key_, offset, length, etag_);
       });
@@ -262,7 +263,7 @@ Result<std::string> S3BlobStore::copy_range(std::string_view blob_id, uint64_t o
     return fail(ErrorCode::kInvalidArgument, "blob store: copy range past the end of the blob");
   }
   std::unique_ptr<blob::BlobWriter> writer = CV_TRY(create());
-  std::string buffer(kReadWindow, '\0');
+  std::string buffer(1 << 20, '\0');
   for (uint64_t done = 0; done < length;) {
     const size_t want = std::min<uint64_t>(buffer.size(), length - done);
     const size_t n = CV_TRY(reader->read_at(offset + done, std::span(buffer.data(), want)));
@@ -328,6 +329,7 @@ Result<std::shared_ptr<RemoteS3Client>> make_blob_client(const S3BlobUrl& url,
   endpoint.secret_key = std::move(secret_key);
   endpoint.path_style = url.path_style;
   endpoint.session_token = std::move(session_token);
+  endpoint.max_range_bytes = kReadWindow;
   auto client = RemoteS3Client::create(std::move(endpoint), clock);
   if (!client) {
     return fail(ErrorCode::kInvalidArgument, "blob store: " + describe(client.error()));

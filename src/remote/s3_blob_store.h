@@ -12,7 +12,8 @@
 //   one, and remove_incomplete() aborts every one of them (call it only when no writer of any
 //   process sharing the prefix is open; a server does at start-up).
 // - A reader learns the size by HeadObject when opened (a missing blob: kInternalError) and
-//   reads with ranged GETs of at most 1 MiB, each conditional on the ETag it opened.
+//   reads through a window of one ranged GET (the client's max_range(): 4 MiB from
+//   make_blob_client), each conditional on the ETag it opened: 4 MiB per open reader.
 // - copy_range streams the range through a new writer (ranged GETs into parts).
 // - Every request is retried, with exponential backoff and jitter, while the endpoint's answer
 //   is retryable (network failures, 5xx, SlowDown and the other throttling codes): up to
