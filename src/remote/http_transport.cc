@@ -1,5 +1,7 @@
 #include "remote/http_transport.h"
 
+#include <charconv>
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -69,6 +71,17 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   if (exchange.reply.body.size() + n > exchange.max_body) {
     exchange.body_overflow = true;
     return 0;  // aborts the transfer
+  }
+  if (exchange.reply.body.empty()) {
+    // One allocation of the announced size (at most the cap), not a doubling per append.
+    if (const std::string* length = exchange.reply.headers.find("content-length")) {
+      uint64_t announced = 0;
+      const auto [end, error] =
+          std::from_chars(length->data(), length->data() + length->size(), announced);
+      if (error == std::errc()) {
+        exchange.reply.body.reserve(static_cast<size_t>(std::min<uint64_t>(announced, exchange.max_body)));
+      }
+    }
   }
   exchange.reply.body.append(data, n);
   return n;
